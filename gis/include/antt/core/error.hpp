@@ -1,0 +1,50 @@
+#pragma once
+// Error hierarchy of anttmap's core. Each class maps to one documented exit code of the CLI
+// and one HTTP status of the server; the message says what failed and what the user can do.
+#include <stdexcept>
+#include <string>
+
+namespace antt {
+
+/// Exit codes of the `anttmap` tool (documented in `anttmap --help`).
+enum class ExitCode : int {
+  ok = 0,
+  failure = 1,          ///< unexpected internal failure
+  usage = 2,            ///< bad command line
+  store = 3,            ///< the store cannot be opened, migrated or written
+  input = 4,            ///< bad input file or value (import, status, candidate)
+  crs = 5,              ///< missing or unusable coordinate reference system
+  validation_errors = 6 ///< validate found errors
+};
+
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& message) : std::runtime_error(message) {}
+  virtual ExitCode exit_code() const { return ExitCode::failure; }
+};
+
+class UsageError : public Error {
+ public:
+  using Error::Error;
+  ExitCode exit_code() const override { return ExitCode::usage; }
+};
+
+class StoreError : public Error {
+ public:
+  using Error::Error;
+  ExitCode exit_code() const override { return ExitCode::store; }
+};
+
+class InputError : public Error {
+ public:
+  using Error::Error;
+  ExitCode exit_code() const override { return ExitCode::input; }
+};
+
+class CrsError : public Error {
+ public:
+  using Error::Error;
+  ExitCode exit_code() const override { return ExitCode::crs; }
+};
+
+}  // namespace antt

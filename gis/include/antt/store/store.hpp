@@ -1,0 +1,95 @@
+#pragma once
+// The store interface. Callers (import, validation, stats, export, the CLI, later the server)
+// use only this; the SpatiaLite store implements it now, a PostGIS store can later.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "antt/store/model.hpp"
+
+namespace antt::store {
+
+struct UnitQuery {
+  std::optional<std::string> at_date;  ///< versions valid on this day; nothing = all versions
+  std::vector<UnitKind> kinds;         ///< empty = every kind
+  std::optional<std::string> code;
+  bool with_geometry = true;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  /// Runs `body` in one transaction attributed to `actor`; rolls back if it throws.
+  /// Every write method must be called inside such a body.
+  virtual void write(const Actor& actor, const std::function<void()>& body) = 0;
+
+  virtual int schema_version() const = 0;
+
+  // Units ------------------------------------------------------------------------------
+  /// Inserts a version; refuses (InputError) one that overlaps another version of its code.
+  virtual std::int64_t insert_unit(const UnitVersion& unit) = 0;
+  virtual void delete_unit_version(std::int64_t id) = 0;
+  virtual void update_unit_geometry(std::int64_t id, const std::string& wkb) = 0;
+  /// Ends a version: valid_to becomes `date` (exclusive).
+  virtual void close_unit_version(std::int64_t id, const std::string& date) = 0;
+  virtual std::vector<UnitVersion> units(const UnitQuery& query) const = 0;
+  virtual std::optional<UnitVersion> unit_at(const std::string& code, const std::string& date,
+                                             bool with_geometry = true) const = 0;
+  /// Versions of `code` whose validity overlaps [from, to).
+  virtual std::vector<UnitVersion> overlapping_versions(const std::string& code,
+                                                        const std::string& from,
+                                                        const std::optional<std::string>& to) const = 0;
+
+  // Yearly status (append-only) ----------------------------------------------------------
+  /// Appends a status row; it supersedes the current one of the same unit and year.
+  virtual std::int64_t add_status(const StatusRecord& record) = 0;
+  /// The current status of every unit that has one in `year`, by unit code.
+  virtual std::map<std::string, StatusRecord> statuses_of_year(int year) const = 0;
+  /// Every row for a unit, oldest first (including superseded ones).
+  virtual std::vector<StatusRecord> status_history(const std::string& unit_code) const = 0;
+  virtual std::vector<int> years_with_status() const = 0;
+
+  // Lineage, hotspots, clusters, models, core forces, festival ------------------------------
+  virtual std::int64_t add_lineage_event(const LineageEvent& event) = 0;
+  virtual std::vector<LineageEvent> lineage_events() const = 0;
+
+  virtual std::int64_t add_hotspot(const HotspotDesignation& hotspot) = 0;
+  virtual std::vector<HotspotDesignation> hotspots_at(const std::string& date) const = 0;
+
+  virtual void add_cluster(const Cluster& cluster) = 0;
+  virtual void set_cluster_year(const ClusterYear& year) = 0;
+  virtual std::vector<Cluster> clusters() const = 0;
+  virtual std::vector<ClusterYear> cluster_years(int year) const = 0;
+
+  virtual std::int64_t add_model(const SelfManagementModel& model) = 0;
+  virtual void set_model_year(const ModelYear& model_year) = 0;
+  virtual std::vector<SelfManagementModel> models() const = 0;
+  /// Effectiveness rows of a year, by model id.
+  virtual std::map<std::int64_t, bool> model_effectiveness(int year) const = 0;
+
+  virtual void set_core_force(const CoreForce& force) = 0;
+  virtual std::vector<CoreForce> core_forces(int year) const = 0;
+  virtual void set_festival(const Festival& festival) = 0;
+  virtual std::vector<Festival> festivals(int year) const = 0;
+
+  // Settings, audit, maintenance --------------------------------------------------------
+  virtual std::optional<std::string> setting(const std::string& key) const = 0;
+  virtual void set_setting(const std::string& key, const std::string& value) = 0;
+  virtual std::vector<AuditEntry> audit_entries(std::int64_t after_id = 0) const = 0;
+  virtual void backup_to(const std::string& path) const = 0;
+};
+
+/// Opens (and migrates) the SpatiaLite store at `path`; `create` makes a new file if missing.
+std::unique_ptr<Store> open_spatialite_store(const std::string& path, bool create);
+
+/// The migration that brings a store up to date; the newest version number.
+int latest_schema_version();
+
+/// Replaces the store at `target` with the backup at `source` (SQLite online backup).
+void restore_spatialite_store(const std::string& source, const std::string& target);
+
+}  // namespace antt::store

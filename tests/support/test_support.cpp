@@ -1,0 +1,63 @@
+#include "test_support.hpp"
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "antt/cli/cli.hpp"
+#include "antt/geo/geos.hpp"
+
+namespace antt::testing {
+
+TempDir::TempDir() {
+  std::random_device random;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto candidate = std::filesystem::temp_directory_path() / ("antt-test-" + std::to_string(random()));
+    if (std::filesystem::create_directory(candidate)) {
+      path_ = candidate;
+      return;
+    }
+  }
+  throw std::runtime_error("cannot create a temporary directory");
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+CliResult run_anttmap(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  CliResult result;
+  result.exit_code = antt::cli::run_cli(args, out, err);
+  result.out = out.str();
+  result.err = err.str();
+  return result;
+}
+
+void write_file(const std::string& path, const std::string& content) {
+  std::ofstream file(path, std::ios::binary);
+  file << content;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream content;
+  content << file.rdbuf();
+  return content.str();
+}
+
+::testing::AssertionResult geometries_equal(const std::string& expected_wkt, const std::string& actual_wkt,
+                                            double tolerance) {
+  geo::GeosContext context;
+  auto expected = geo::Geometry::from_wkt(context, expected_wkt);
+  auto actual = geo::Geometry::from_wkt(context, actual_wkt);
+  double distance = 0;
+  if (GEOSHausdorffDistance_r(context.get(), expected.get(), actual.get(), &distance) != 1)
+    return ::testing::AssertionFailure() << "cannot compare geometries";
+  if (distance <= tolerance) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "geometries differ by " << distance << " (tolerance " << tolerance
+                                       << ")\n  expected: " << expected_wkt << "\n  actual:   " << actual_wkt;
+}
+
+}  // namespace antt::testing

@@ -1,0 +1,46 @@
+#pragma once
+// Shared test helpers: a temporary directory that cleans itself, in-process CLI runs,
+// and a geometry comparison on WKT.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace antt::testing {
+
+/// A fresh directory under the system temp dir, removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CliResult {
+  int exit_code = 0;
+  std::string out;
+  std::string err;
+};
+
+/// Runs `anttmap` in-process with `args`.
+CliResult run_anttmap(const std::vector<std::string>& args);
+
+/// Writes `content` to `path`.
+void write_file(const std::string& path, const std::string& content);
+std::string read_file(const std::string& path);
+
+/// True when the two WKT geometries are equal within `tolerance` (Hausdorff distance).
+::testing::AssertionResult geometries_equal(const std::string& expected_wkt, const std::string& actual_wkt,
+                                            double tolerance);
+
+}  // namespace antt::testing
+
+#define EXPECT_GEOM_EQ(expected_wkt, actual_wkt, tolerance) \
+  EXPECT_TRUE(::antt::testing::geometries_equal((expected_wkt), (actual_wkt), (tolerance)))
