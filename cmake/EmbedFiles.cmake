@@ -1,3 +1,4 @@
+string(REPLACE "|" ";" INPUTS "${INPUTS}")
 # Writes OUT: a C++ source with each of INPUTS as a raw string, looked up by file name.
 set(body "#include \"antt/sample/embedded.hpp\"\n#include <map>\n#include <string>\nnamespace antt::sample {\nstd::string_view embedded_file(std::string_view name) {\n  static const std::map<std::string, std::string_view, std::less<>> files = {\n")
 foreach(input IN LISTS INPUTS)

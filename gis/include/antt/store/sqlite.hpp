@@ -55,6 +55,8 @@ class Statement {
     return bind_null(index);
   }
 
+  int parameter_index(const char* name) const { return sqlite3_bind_parameter_index(handle_, name); }
+
   bool step();  ///< true while a row is available; throws StoreError on failure
   void run();   ///< steps to completion
   void reset();
