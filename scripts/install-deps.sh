@@ -11,7 +11,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite
   libicu-dev nlohmann-json3-dev
   libgtest-dev googletest
-  python3 time
+  python3 time bc
 )
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"

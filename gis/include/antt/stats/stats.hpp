@@ -1,0 +1,72 @@
+#pragma once
+// Yearly statistics against the programme's targets (Đề án 886/QĐ-UBND, 2012-2020):
+// share of units recognised "An toàn về ANTT" — over 70 % by 2015, over 90 % by 2020 (strictly
+// over, as the programme says) — and its other indicators, per district and for the province,
+// with units as they were on 31 December of the year.
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "antt/store/store.hpp"
+
+namespace antt::stats {
+
+/// Counts of one kind (or pooled). "registered" counts every unit that entered the year's cycle
+/// (registered, proposed, recognised, not recognised or revoked); "proposed" those proposed for
+/// recognition (proposed, recognised, not recognised, revoked); "recognised" those recognised.
+struct Counts {
+  int total = 0;
+  int with_status = 0;
+  int registered = 0;
+  int proposed = 0;
+  int recognised = 0;
+  double share_recognised() const;  ///< percent of total; 0 when total is 0
+};
+
+/// A programme indicator: numerator of denominator units, against an optional target.
+struct Indicator {
+  std::string id;
+  std::string label;  ///< Vietnamese
+  int numerator = 0;
+  int denominator = 0;
+  std::optional<double> target;  ///< percent
+  bool strictly_over = false;    ///< "trên X %" (>) rather than "X %" (≥)
+  double share() const;
+  std::optional<bool> meets() const;  ///< nothing when there is no target or no unit
+};
+
+struct AreaStats {
+  std::string code;
+  std::string name;
+  std::map<std::string, Counts> by_kind;  ///< village, commune, agency, enterprise, school
+  Counts pooled;
+  std::optional<double> target;  ///< recognised-share target of the year (strictly over)
+  std::vector<Indicator> indicators;
+  std::optional<bool> meets_target() const;
+};
+
+struct YearStats {
+  int year = 0;
+  std::string date;  ///< 31 December of the year
+  AreaStats province;
+  std::vector<AreaStats> districts;
+};
+
+/// The recognised-share target in force in `year`: >70 % from 2015, >90 % from 2020.
+std::optional<double> recognised_target(int year);
+
+/// Computes the statistics of `year`. `province_code` defaults to the store's home province
+/// (setting "home_province"), else the only province that has districts.
+YearStats compute_stats(const store::Store& store, int year, std::optional<std::string> province_code = {});
+
+nlohmann::json to_json(const YearStats& stats);
+/// A plain-text table for the terminal.
+std::string to_text(const YearStats& stats);
+/// Writes the same tables to an .xlsx workbook (GDAL's XLSX driver): one sheet per kind and pooled,
+/// one for the indicators.
+void write_xlsx(const YearStats& stats, const std::string& path);
+
+}  // namespace antt::stats

@@ -1,0 +1,382 @@
+#include "antt/stats/stats.hpp"
+
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "antt/core/date.hpp"
+#include "antt/core/error.hpp"
+
+namespace antt::stats {
+namespace {
+
+using store::StatusValue;
+using store::UnitKind;
+using store::UnitVersion;
+
+const std::vector<UnitKind> kCountedKinds{UnitKind::village, UnitKind::commune, UnitKind::agency, UnitKind::enterprise,
+                                          UnitKind::school};
+
+bool is_agency_like(UnitKind kind) {
+  return kind == UnitKind::agency || kind == UnitKind::enterprise || kind == UnitKind::school;
+}
+
+void count(Counts& counts, const store::StatusRecord* status) {
+  ++counts.total;
+  if (!status) return;
+  ++counts.with_status;
+  StatusValue value = status->status;
+  if (value != StatusValue::not_registered) ++counts.registered;
+  if (value == StatusValue::proposed || value == StatusValue::recognised || value == StatusValue::not_recognised ||
+      value == StatusValue::revoked)
+    ++counts.proposed;
+  if (value == StatusValue::recognised) ++counts.recognised;
+}
+
+double percent(int numerator, int denominator) {
+  return denominator == 0 ? 0.0 : 100.0 * numerator / denominator;
+}
+
+/// Per-area tallies for the indicators, filled while walking the units.
+struct Tally {
+  int communes = 0, communes_with_model = 0;
+  int agency_like = 0, agency_like_with_model = 0;
+  int festival_units = 0, festival_held = 0;
+  int core_force_communes = 0, core_force_staffed = 0;
+  int models = 0, models_effective = 0;
+};
+
+std::vector<Indicator> indicators_of(const Tally& tally, int year) {
+  std::vector<Indicator> out;
+  out.push_back({"communes_with_model", "Xã, phường, thị trấn có mô hình tự quản về ANTT", tally.communes_with_model,
+                 tally.communes, year >= 2015 ? std::optional<double>(100.0) : std::nullopt, false});
+  Indicator agencies{"agencies_with_model", "Cơ quan, doanh nghiệp, nhà trường có mô hình tự quản về ANTT",
+                     tally.agency_like_with_model, tally.agency_like, std::nullopt, false};
+  if (year >= 2020) {
+    agencies.target = 100.0;
+  } else if (year >= 2015) {
+    agencies.target = 70.0;
+    agencies.strictly_over = true;
+  }
+  out.push_back(agencies);
+  out.push_back({"festival_held", "Đơn vị tổ chức Ngày hội toàn dân bảo vệ ANTQ 19/8", tally.festival_held,
+                 tally.festival_units, 100.0, false});
+  out.push_back({"core_forces_staffed", "Xã, phường, thị trấn có lực lượng nòng cốt được kiện toàn",
+                 tally.core_force_staffed, tally.core_force_communes, std::nullopt, false});
+  out.push_back({"models_effective", "Mô hình tự quản hoạt động có hiệu quả", tally.models_effective, tally.models,
+                 std::nullopt, false});
+  return out;
+}
+
+}  // namespace
+
+double Counts::share_recognised() const { return percent(recognised, total); }
+
+double Indicator::share() const { return percent(numerator, denominator); }
+
+std::optional<bool> Indicator::meets() const {
+  if (!target || denominator == 0) return std::nullopt;
+  return strictly_over ? share() > *target : share() >= *target - 1e-9;
+}
+
+std::optional<bool> AreaStats::meets_target() const {
+  if (!target || pooled.total == 0) return std::nullopt;
+  return pooled.share_recognised() > *target;
+}
+
+std::optional<double> recognised_target(int year) {
+  if (year >= 2020) return 90.0;
+  if (year >= 2015) return 70.0;
+  return std::nullopt;
+}
+
+YearStats compute_stats(const store::Store& store, int year, std::optional<std::string> province_code) {
+  YearStats stats;
+  stats.year = year;
+  stats.date = year_end(year);
+  auto units = store.units({stats.date, {}, {}, false});
+  std::map<std::string, const UnitVersion*> by_code;
+  for (const auto& unit : units) by_code[unit.code] = &unit;
+
+  if (!province_code) province_code = store.setting("home_province");
+  if (!province_code) {
+    std::set<std::string> with_districts;
+    for (const auto& unit : units)
+      if (unit.kind == UnitKind::district && by_code.count(unit.parent_code)) with_districts.insert(unit.parent_code);
+    if (with_districts.size() != 1)
+      throw InputError("cannot tell which province to count: give --province CODE / hãy chọn tỉnh bằng --province");
+    province_code = *with_districts.begin();
+  }
+  auto province = by_code.find(*province_code);
+  if (province == by_code.end() || province->second->kind != UnitKind::province)
+    throw InputError("no province " + *province_code + " is valid on " + stats.date + " / không có tỉnh mã " +
+                     *province_code + " vào ngày này");
+
+  // Each unit's district (or none, for provincial units), found by walking up the parent chain.
+  auto area_of = [&](const UnitVersion& unit) -> std::optional<std::string> {
+    const UnitVersion* current = &unit;
+    std::optional<std::string> district;
+    for (int depth = 0; depth < 8 && current; ++depth) {
+      if (current->kind == UnitKind::district && !district) district = current->code;
+      if (current->code == *province_code) return district.value_or("");
+      auto parent = by_code.find(current->parent_code);
+      current = parent == by_code.end() ? nullptr : parent->second;
+    }
+    return std::nullopt;  // outside the province (e.g. a neighbouring province's commune)
+  };
+
+  std::map<std::string, AreaStats> districts;
+  std::map<std::string, Tally> tallies;
+  for (const auto& unit : units)
+    if (unit.kind == UnitKind::district && unit.parent_code == *province_code)
+      districts[unit.code] = AreaStats{unit.code, unit.name, {}, {}, recognised_target(year), {}};
+  stats.province = AreaStats{province->second->code, province->second->name, {}, {}, recognised_target(year), {}};
+
+  auto statuses = store.statuses_of_year(year);
+  std::map<std::string, bool> festival_held;
+  for (const auto& festival : store.festivals(year)) festival_held[festival.unit_code] = festival.held;
+  std::map<std::string, bool> core_staffed;
+  for (const auto& force : store.core_forces(year)) core_staffed[force.unit_code] = force.staffed;
+
+  // Units that run a model founded by the end of the year; a village's model counts for its commune.
+  auto effectiveness = store.model_effectiveness(year);
+  std::set<std::string> units_with_model;
+  std::map<std::string, std::pair<int, int>> models_by_unit;  // unit → (models, effective)
+  for (const auto& model : store.models()) {
+    if (!model.founded.empty() && model.founded > stats.date) continue;
+    auto runner = by_code.find(model.unit_code);
+    if (runner == by_code.end()) continue;
+    units_with_model.insert(model.unit_code);
+    if (runner->second->kind == UnitKind::village) units_with_model.insert(runner->second->parent_code);
+    auto& entry = models_by_unit[model.unit_code];
+    ++entry.first;
+    auto effective = effectiveness.find(model.id);
+    if (effective != effectiveness.end() && effective->second) ++entry.second;
+  }
+
+  for (const auto& unit : units) {
+    bool counted = std::find(kCountedKinds.begin(), kCountedKinds.end(), unit.kind) != kCountedKinds.end();
+    auto area = area_of(unit);
+    if (!area) continue;
+    std::vector<std::pair<AreaStats*, Tally*>> targets{{&stats.province, &tallies[""]}};
+    if (!area->empty() && districts.count(*area)) targets.push_back({&districts[*area], &tallies[*area]});
+    auto status = statuses.find(unit.code);
+    const store::StatusRecord* record = status == statuses.end() ? nullptr : &status->second;
+    for (auto& [stats_of_area, tally] : targets) {
+      auto models = models_by_unit.find(unit.code);
+      if (models != models_by_unit.end()) {
+        tally->models += models->second.first;
+        tally->models_effective += models->second.second;
+      }
+      if (!counted) continue;
+      count(stats_of_area->by_kind[std::string(to_string(unit.kind))], record);
+      count(stats_of_area->pooled, record);
+      ++tally->festival_units;
+      if (festival_held.count(unit.code) && festival_held[unit.code]) ++tally->festival_held;
+      if (unit.kind == UnitKind::commune) {
+        ++tally->communes;
+        if (units_with_model.count(unit.code)) ++tally->communes_with_model;
+        ++tally->core_force_communes;
+        if (core_staffed.count(unit.code) && core_staffed[unit.code]) ++tally->core_force_staffed;
+      } else if (is_agency_like(unit.kind)) {
+        ++tally->agency_like;
+        if (units_with_model.count(unit.code)) ++tally->agency_like_with_model;
+      }
+    }
+  }
+  stats.province.indicators = indicators_of(tallies[""], year);
+  for (auto& [code, district] : districts) {
+    district.indicators = indicators_of(tallies[code], year);
+    stats.districts.push_back(std::move(district));
+  }
+  return stats;
+}
+
+namespace {
+
+nlohmann::json counts_json(const Counts& counts) {
+  return {{"total", counts.total},
+          {"with_status", counts.with_status},
+          {"registered", counts.registered},
+          {"proposed", counts.proposed},
+          {"recognised", counts.recognised},
+          {"share_recognised", std::round(counts.share_recognised() * 100) / 100}};
+}
+
+nlohmann::json optional_json(const std::optional<bool>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+nlohmann::json area_json(const AreaStats& area) {
+  nlohmann::json kinds = nlohmann::json::object();
+  for (UnitKind kind : kCountedKinds) {
+    std::string name(to_string(kind));
+    auto found = area.by_kind.find(name);
+    kinds[name] = counts_json(found == area.by_kind.end() ? Counts{} : found->second);
+  }
+  nlohmann::json indicators = nlohmann::json::array();
+  for (const auto& indicator : area.indicators)
+    indicators.push_back({{"id", indicator.id},
+                          {"label", indicator.label},
+                          {"numerator", indicator.numerator},
+                          {"denominator", indicator.denominator},
+                          {"share", std::round(indicator.share() * 100) / 100},
+                          {"target", indicator.target ? nlohmann::json(*indicator.target) : nlohmann::json(nullptr)},
+                          {"target_strictly_over", indicator.strictly_over},
+                          {"meets_target", optional_json(indicator.meets())}});
+  nlohmann::json out = counts_json(area.pooled);
+  out["code"] = area.code;
+  out["name"] = area.name;
+  out["kinds"] = kinds;
+  out["pooled"] = counts_json(area.pooled);
+  out["target"] = area.target ? nlohmann::json(*area.target) : nlohmann::json(nullptr);
+  out["meets_target"] = optional_json(area.meets_target());
+  out["indicators"] = indicators;
+  return out;
+}
+
+std::string format_share(double share) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f %%", share);
+  return buffer;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const YearStats& stats) {
+  nlohmann::json districts = nlohmann::json::array();
+  for (const auto& district : stats.districts) districts.push_back(area_json(district));
+  return {{"year", stats.year},
+          {"date", stats.date},
+          {"criteria_rule", std::string(store::criteria_rule_for_year(stats.year))},
+          {"target", recognised_target(stats.year) ? nlohmann::json(*recognised_target(stats.year)) : nlohmann::json(nullptr)},
+          {"province", area_json(stats.province)},
+          {"districts", districts}};
+}
+
+std::string to_text(const YearStats& stats) {
+  std::ostringstream out;
+  out << "Năm / year " << stats.year << " (đơn vị hiện hữu ngày 31/12/" << stats.year << ")";
+  if (auto target = recognised_target(stats.year)) out << " — chỉ tiêu / target: trên " << *target << " %";
+  out << "\n";
+  char line[512];
+  std::snprintf(line, sizeof line, "%-8s %-32s %7s %7s %7s %7s %9s %s\n", "Mã", "Đơn vị / area", "Tổng", "Đ.ký",
+                "Đ.nghị", "Đạt", "Tỷ lệ", "Chỉ tiêu");
+  out << line;
+  auto row = [&](const AreaStats& area) {
+    auto meets = area.meets_target();
+    std::snprintf(line, sizeof line, "%-8s %-32s %7d %7d %7d %7d %9s %s\n", area.code.c_str(), area.name.c_str(),
+                  area.pooled.total, area.pooled.registered, area.pooled.proposed, area.pooled.recognised,
+                  format_share(area.pooled.share_recognised()).c_str(),
+                  !meets ? "—" : (*meets ? "đạt / met" : "chưa đạt / not met"));
+    out << line;
+  };
+  for (const auto& district : stats.districts) row(district);
+  row(stats.province);
+  out << "\nChỉ tiêu khác / other indicators (toàn tỉnh / province):\n";
+  for (const auto& indicator : stats.province.indicators) {
+    auto meets = indicator.meets();
+    out << "  " << indicator.label << ": " << indicator.numerator << "/" << indicator.denominator << " = "
+        << format_share(indicator.share());
+    if (indicator.target)
+      out << " (chỉ tiêu " << (indicator.strictly_over ? "trên " : "") << *indicator.target << " %: "
+          << (meets ? (*meets ? "đạt" : "chưa đạt") : "—") << ")";
+    out << "\n";
+  }
+  return out.str();
+}
+
+void write_xlsx(const YearStats& stats, const std::string& path) {
+  GDALAllRegister();
+  GDALDriverH driver = GDALGetDriverByName("XLSX");
+  if (!driver) throw Error("GDAL has no XLSX driver");
+  // GDAL reaches the workbook through /vsizip/, which splits the path at the first ".xlsx": the
+  // temporary name must carry that extension once only.
+  const std::filesystem::path target(path);
+  const std::string temporary =
+      (target.parent_path() / ("." + target.stem().string() + "-partial.xlsx")).string();
+  std::filesystem::remove(temporary);
+  GDALDatasetH dataset = GDALCreate(driver, temporary.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
+  if (!dataset) throw InputError("cannot write '" + path + "': " + CPLGetLastErrorMsg());
+  struct Closer {
+    GDALDatasetH& dataset;
+    ~Closer() {
+      if (dataset) GDALClose(dataset);
+    }
+  } closer{dataset};
+
+  auto add_field = [](OGRLayerH layer, const char* name, OGRFieldType type) {
+    OGRFieldDefnH field = OGR_Fld_Create(name, type);
+    OGR_L_CreateField(layer, field, TRUE);
+    OGR_Fld_Destroy(field);
+  };
+  auto write_counts_sheet = [&](const std::string& sheet, const std::string& kind) {
+    OGRLayerH layer = GDALDatasetCreateLayer(dataset, sheet.c_str(), nullptr, wkbNone, nullptr);
+    for (const char* name : {"code", "name"}) add_field(layer, name, OFTString);
+    for (const char* name : {"total", "registered", "proposed", "recognised"}) add_field(layer, name, OFTInteger);
+    add_field(layer, "share_recognised", OFTReal);
+    add_field(layer, "target", OFTReal);
+    add_field(layer, "meets_target", OFTString);
+    auto row = [&](const AreaStats& area) {
+      const Counts* counts = &area.pooled;
+      Counts empty;
+      if (!kind.empty()) {
+        auto found = area.by_kind.find(kind);
+        counts = found == area.by_kind.end() ? &empty : &found->second;
+      }
+      OGRFeatureH feature = OGR_F_Create(OGR_L_GetLayerDefn(layer));
+      OGR_F_SetFieldString(feature, 0, area.code.c_str());
+      OGR_F_SetFieldString(feature, 1, area.name.c_str());
+      OGR_F_SetFieldInteger(feature, 2, counts->total);
+      OGR_F_SetFieldInteger(feature, 3, counts->registered);
+      OGR_F_SetFieldInteger(feature, 4, counts->proposed);
+      OGR_F_SetFieldInteger(feature, 5, counts->recognised);
+      OGR_F_SetFieldDouble(feature, 6, std::round(counts->share_recognised() * 100) / 100);
+      if (area.target) OGR_F_SetFieldDouble(feature, 7, *area.target);
+      bool meets = area.target && counts->total > 0 && counts->share_recognised() > *area.target;
+      OGR_F_SetFieldString(feature, 8, !area.target ? "" : (meets ? "đạt" : "chưa đạt"));
+      OGR_L_CreateFeature(layer, feature);
+      OGR_F_Destroy(feature);
+    };
+    for (const auto& district : stats.districts) row(district);
+    row(stats.province);
+  };
+  write_counts_sheet("tong_hop_" + std::to_string(stats.year), "");
+  for (UnitKind kind : kCountedKinds) write_counts_sheet(std::string(to_string(kind)), std::string(to_string(kind)));
+
+  OGRLayerH layer = GDALDatasetCreateLayer(dataset, "chi_tieu", nullptr, wkbNone, nullptr);
+  for (const char* name : {"area_code", "area_name", "indicator", "label"}) add_field(layer, name, OFTString);
+  for (const char* name : {"numerator", "denominator"}) add_field(layer, name, OFTInteger);
+  add_field(layer, "share", OFTReal);
+  add_field(layer, "target", OFTReal);
+  add_field(layer, "meets_target", OFTString);
+  std::vector<const AreaStats*> areas;
+  for (const auto& district : stats.districts) areas.push_back(&district);
+  areas.push_back(&stats.province);
+  for (const AreaStats* area : areas)
+    for (const auto& indicator : area->indicators) {
+      OGRFeatureH feature = OGR_F_Create(OGR_L_GetLayerDefn(layer));
+      OGR_F_SetFieldString(feature, 0, area->code.c_str());
+      OGR_F_SetFieldString(feature, 1, area->name.c_str());
+      OGR_F_SetFieldString(feature, 2, indicator.id.c_str());
+      OGR_F_SetFieldString(feature, 3, indicator.label.c_str());
+      OGR_F_SetFieldInteger(feature, 4, indicator.numerator);
+      OGR_F_SetFieldInteger(feature, 5, indicator.denominator);
+      OGR_F_SetFieldDouble(feature, 6, std::round(indicator.share() * 100) / 100);
+      if (indicator.target) OGR_F_SetFieldDouble(feature, 7, *indicator.target);
+      auto meets = indicator.meets();
+      OGR_F_SetFieldString(feature, 8, !meets ? "" : (*meets ? "đạt" : "chưa đạt"));
+      OGR_L_CreateFeature(layer, feature);
+      OGR_F_Destroy(feature);
+    }
+  GDALClose(dataset);
+  dataset = nullptr;
+  std::filesystem::rename(temporary, path);
+}
+
+}  // namespace antt::stats
