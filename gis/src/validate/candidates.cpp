@@ -1,0 +1,81 @@
+// read_candidates: the QGIS plugin's edited, unsaved units as a GeoJSON FeatureCollection,
+// read with OGR and brought to EPSG:4326 when the file declares another CRS.
+#include <optional>
+#include <set>
+
+#include "antt/core/error.hpp"
+#include "antt/geo/ogr.hpp"
+#include "antt/validate/validator.hpp"
+
+namespace antt::validate {
+namespace {
+
+std::string where(const std::string& path, GIntBig fid) {
+  return "candidates " + path + ", feature " + std::to_string(static_cast<long long>(fid));
+}
+
+/// source → EPSG:4326, or nothing when the layer already is in (or does not declare) it.
+std::optional<geo::CoordinateTransformation> to_wgs84(OGRLayerH layer) {
+  OGRSpatialReferenceH declared = OGR_L_GetSpatialRef(layer);
+  if (!declared) return std::nullopt;
+  geo::SpatialReference source = geo::SpatialReference::clone_of(declared);
+  geo::SpatialReference wgs84 = geo::SpatialReference::from_epsg(4326);
+  if (OSRIsSame(source.get(), wgs84.get())) return std::nullopt;
+  return geo::CoordinateTransformation::create(source, wgs84);
+}
+
+}  // namespace
+
+std::vector<Candidate> read_candidates(const std::string& path) {
+  geo::Dataset dataset;
+  try {
+    dataset = geo::Dataset::open_vector(path);
+  } catch (const InputError& error) {
+    throw InputError(std::string("candidates: ") + error.what() +
+                     "; give a GeoJSON FeatureCollection with a \"code\" property / không đọc được tệp ứng viên");
+  }
+  if (GDALDatasetGetLayerCount(dataset.get()) < 1)
+    throw InputError("candidates " + path + ": no features / tệp không có đối tượng");
+  OGRLayerH layer = GDALDatasetGetLayer(dataset.get(), 0);
+  OGRFeatureDefnH definition = OGR_L_GetLayerDefn(layer);
+  const int code_field = OGR_FD_GetFieldIndex(definition, "code");
+  if (code_field < 0)
+    throw InputError("candidates " + path +
+                     ": the features have no \"code\" property; give each edited unit its code, e.g. "
+                     "\"code\": \"04792\" / thiếu thuộc tính \"code\"");
+  if (OGR_Fld_GetType(OGR_FD_GetFieldDefn(definition, code_field)) != OFTString)
+    throw InputError("candidates " + path +
+                     ": \"code\" must be a string such as \"04792\" (a number loses the leading zeros) / "
+                     "\"code\" phải là chuỗi");
+  const std::optional<geo::CoordinateTransformation> transform = to_wgs84(layer);
+
+  geo::GdalErrorScope errors;
+  std::vector<Candidate> candidates;
+  std::set<std::string> seen;
+  OGR_L_ResetReading(layer);
+  while (geo::Feature feature{OGR_L_GetNextFeature(layer)}) {
+    const GIntBig fid = OGR_F_GetFID(feature.get());
+    Candidate candidate;
+    if (OGR_F_IsFieldSetAndNotNull(feature.get(), code_field))
+      candidate.code = OGR_F_GetFieldAsString(feature.get(), code_field);
+    if (candidate.code.empty()) throw InputError(where(path, fid) + ": no \"code\" / đối tượng thiếu mã đơn vị");
+    if (!seen.insert(candidate.code).second)
+      throw InputError(where(path, fid) + ": unit " + candidate.code +
+                       " appears twice; keep one geometry per unit / đơn vị " + candidate.code + " bị lặp");
+    geo::OgrGeometry geometry(OGR_F_StealGeometry(feature.get()));
+    if (geometry.is_empty())
+      throw InputError(where(path, fid) + ": unit " + candidate.code + " has no geometry / đơn vị không có hình");
+    OGR_G_FlattenTo2D(geometry.get());
+    if (transform) transform->transform(geometry, "unit " + candidate.code + " in " + path);
+    // Areas are stored as MultiPolygon.
+    if (geometry.flat_type() == wkbPolygon) geometry = geo::OgrGeometry(OGR_G_ForceToMultiPolygon(geometry.release()));
+    candidate.geometry_wkb = geometry.iso_wkb();
+    candidates.push_back(std::move(candidate));
+  }
+  if (!errors.last_error().empty())
+    throw InputError("candidates " + path + ": " + errors.last_error());
+  if (candidates.empty()) throw InputError("candidates " + path + ": no features / tệp không có đối tượng");
+  return candidates;
+}
+
+}  // namespace antt::validate
