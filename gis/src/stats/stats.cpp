@@ -240,6 +240,13 @@ nlohmann::json area_json(const AreaStats& area) {
   return out;
 }
 
+/// Pads UTF-8 text to `width` characters (code points; the text is NFC), so Vietnamese names align.
+std::string pad(const std::string& text, size_t width) {
+  size_t characters = 0;
+  for (unsigned char c : text) characters += (c & 0xC0) != 0x80;
+  return characters >= width ? text + " " : text + std::string(width - characters, ' ');
+}
+
 std::string format_share(double share) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.1f %%", share);
@@ -265,16 +272,14 @@ std::string to_text(const YearStats& stats) {
   if (auto target = recognised_target(stats.year)) out << " — chỉ tiêu / target: trên " << *target << " %";
   out << "\n";
   char line[512];
-  std::snprintf(line, sizeof line, "%-8s %-32s %7s %7s %7s %7s %9s %s\n", "Mã", "Đơn vị / area", "Tổng", "Đ.ký",
-                "Đ.nghị", "Đạt", "Tỷ lệ", "Chỉ tiêu");
-  out << line;
+  out << pad("Mã", 8) << pad("Đơn vị / area", 30) << pad("   Tổng", 8) << pad("   Đ.ký", 8) << pad(" Đ.nghị", 8)
+      << pad("    Đạt", 8) << pad("   Tỷ lệ", 10) << "Chỉ tiêu\n";
   auto row = [&](const AreaStats& area) {
     auto meets = area.meets_target();
-    std::snprintf(line, sizeof line, "%-8s %-32s %7d %7d %7d %7d %9s %s\n", area.code.c_str(), area.name.c_str(),
-                  area.pooled.total, area.pooled.registered, area.pooled.proposed, area.pooled.recognised,
+    std::snprintf(line, sizeof line, "%7d %7d %7d %7d %9s %s\n", area.pooled.total, area.pooled.registered, area.pooled.proposed, area.pooled.recognised,
                   format_share(area.pooled.share_recognised()).c_str(),
                   !meets ? "—" : (*meets ? "đạt / met" : "chưa đạt / not met"));
-    out << line;
+    out << pad(area.code, 8) << pad(area.name, 30) << line;
   };
   for (const auto& district : stats.districts) row(district);
   row(stats.province);
