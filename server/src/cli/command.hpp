@@ -1,0 +1,72 @@
+#pragma once
+// The CLI's small framework: each command is a descriptor (name, usage, options, run function)
+// in one registry; global options (--db, --user, --json, --quiet) may stand anywhere.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "antt/store/store.hpp"
+
+namespace antt::cli {
+
+struct OptionSpec {
+  std::string name;  ///< without the leading dashes
+  bool takes_value = true;
+  std::string help;
+};
+
+struct ParsedArgs {
+  std::map<std::string, std::string> values;
+  std::set<std::string> flags;
+  std::vector<std::string> positional;
+
+  bool has(const std::string& name) const { return values.count(name) || flags.count(name); }
+  std::optional<std::string> get(const std::string& name) const;
+  /// The value as an integer; throws UsageError naming the option when it is not one.
+  std::optional<int> get_int(const std::string& name) const;
+};
+
+/// What a command needs from its surroundings; passed explicitly, no globals.
+struct Context {
+  std::ostream& out;
+  std::ostream& err;
+  std::string db_path = "anttmap.sqlite";
+  store::Actor actor;
+  bool json = false;
+  bool quiet = false;
+  bool interactive = false;  ///< stderr is a terminal: progress bars are drawn
+
+  std::unique_ptr<store::Store> open_store(bool create = false) const;
+  /// A progress callback drawing a bar on stderr when interactive (else a no-op).
+  std::function<void(double)> progress(const std::string& label) const;
+};
+
+struct Command {
+  std::string name;
+  std::string usage;    ///< e.g. "import FILE --kind KIND [options]"
+  std::string summary;  ///< one line, Vietnamese / English
+  std::vector<OptionSpec> options;
+  std::function<int(Context&, const ParsedArgs&)> run;
+  std::string details;  ///< extra help text
+};
+
+/// Every command of the tool (defined in the commands_*.cpp files).
+std::vector<Command> all_commands();
+
+// Command groups, one per file.
+std::vector<Command> store_commands();    // init, backup, restore, audit
+std::vector<Command> data_commands();     // sample, import, export
+std::vector<Command> status_commands();   // status
+std::vector<Command> report_commands();   // stats, validate
+
+/// Finishes a progress line (used by Context::progress's bar).
+void print_json(std::ostream& out, const std::string& json_text);
+
+}  // namespace antt::cli

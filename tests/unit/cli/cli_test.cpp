@@ -1,0 +1,123 @@
+// The CLI run in-process: spellings the acceptance checks use, exit codes and JSON shapes.
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+namespace antt::testing {
+namespace {
+
+class CliTest : public ::testing::Test {
+ protected:
+  TempDir dir;
+  std::string db = dir.file("cli.sqlite");
+
+  CliResult run(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db, "--user", "cli-tester"});
+    return run_anttmap(args);
+  }
+};
+
+TEST_F(CliTest, HelpListsCommandsAndExitCodes) {
+  auto result = run_anttmap({"--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* word : {"init", "sample", "import", "status", "stats", "validate", "export", "Exit codes"})
+    EXPECT_NE(result.out.find(word), std::string::npos) << word;
+  for (const char* command : {"init", "sample", "import", "status", "stats", "validate", "export", "backup"}) {
+    auto help = run_anttmap({command, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << command;
+    EXPECT_NE(help.out.find("Usage: anttmap"), std::string::npos) << command;
+  }
+}
+
+TEST_F(CliTest, UnknownCommandAndOptionAreUsageErrors) {
+  EXPECT_EQ(run({"frobnicate"}).exit_code, 2);
+  auto result = run({"init", "--frob"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("--frob"), std::string::npos);
+}
+
+TEST_F(CliTest, CommandsOnAMissingStoreSayHowToInit) {
+  auto result = run({"stats", "--year", "2015"});
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_NE(result.err.find("init"), std::string::npos);
+}
+
+TEST_F(CliTest, StatusSetNeedsDecisionForRecognisedAndRecordsTheUser) {
+  ASSERT_EQ(run({"init"}).exit_code, 0);
+  ASSERT_EQ(run({"sample"}).exit_code, 0);
+  auto refused = run({"status", "set", "04792", "--year", "2020", "--status", "recognised"});
+  EXPECT_EQ(refused.exit_code, 4);
+  EXPECT_NE(refused.err.find("--decision"), std::string::npos);
+  auto accepted = run({"status", "set", "04792", "--year", "2020", "--status", "recognised", "--decision",
+                       "99/QĐ-UBND", "--date", "2020-12-28", "--authority", "UBND thành phố Hòa Bình", "--json"});
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.err;
+  auto json = nlohmann::json::parse(accepted.out);
+  EXPECT_EQ(json["status"], "recognised");
+  EXPECT_EQ(json["recorded_by"], "cli-tester");
+  auto audit = nlohmann::json::parse(run({"audit", "--table", "unit_status", "--limit", "1", "--json"}).out);
+  EXPECT_EQ(audit["entries"][0]["user"], "cli-tester");
+  EXPECT_EQ(audit["entries"][0]["tool"], "anttmap status");
+}
+
+TEST_F(CliTest, StatsJsonOfTheSampleHasProvinceAndDistricts) {
+  ASSERT_EQ(run({"init"}).exit_code, 0);
+  ASSERT_EQ(run({"sample"}).exit_code, 0);
+  auto result = run({"stats", "--year", "2015", "--json"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json["year"], 2015);
+  EXPECT_EQ(json["province"]["code"], "17");
+  EXPECT_EQ(json["districts"].size(), 11u);  // 2015: eleven districts, Kỳ Sơn still among them
+  auto year2020 = nlohmann::json::parse(run({"stats", "--year", "2020", "--json"}).out);
+  EXPECT_EQ(year2020["districts"].size(), 10u);
+  for (const auto& district : json["districts"]) {
+    EXPECT_TRUE(district.contains("code"));
+    EXPECT_TRUE(district.contains("name"));
+    EXPECT_TRUE(district.contains("share_recognised"));
+  }
+}
+
+TEST_F(CliTest, SampleValidatesWithoutErrors) {
+  ASSERT_EQ(run({"init"}).exit_code, 0);
+  ASSERT_EQ(run({"sample"}).exit_code, 0);
+  for (const char* year : {"2015", "2020"}) {
+    auto result = run({"validate", "--year", year, "--json"});
+    auto json = nlohmann::json::parse(result.out);
+    EXPECT_EQ(result.exit_code, 0) << json.dump(1).substr(0, 2000);
+    EXPECT_TRUE(json.contains("findings"));
+  }
+}
+
+TEST_F(CliTest, StatusImportIsAllOrNothing) {
+  ASSERT_EQ(run({"init"}).exit_code, 0);
+  ASSERT_EQ(run({"sample"}).exit_code, 0);
+  std::string csv = dir.file("statuses.csv");
+  write_file(csv,
+             "code,year,status,decision,date,authority,note\n"
+             "04792,2021,registered,,,,\n"
+             "04795,2021,recognised,,,,missing decision\n");
+  auto before = run({"status", "show", "04792", "--json"}).out;
+  auto refused = run({"status", "import", csv});
+  EXPECT_EQ(refused.exit_code, 4);
+  EXPECT_NE(refused.err.find("04795"), std::string::npos);
+  EXPECT_EQ(run({"status", "show", "04792", "--json"}).out, before);
+  write_file(csv,
+             "code,year,status,decision,date,authority,note\n"
+             "04792,2021,registered,,,,\n"
+             "04795,2021,recognised,12/QĐ-UBND,2021-12-20,UBND thành phố Hòa Bình,Đạt chuẩn\n");
+  auto accepted = run({"status", "import", csv, "--json"});
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.err;
+  EXPECT_EQ(nlohmann::json::parse(accepted.out)["imported"], 2);
+}
+
+TEST_F(CliTest, BackupAndRestore) {
+  ASSERT_EQ(run({"init"}).exit_code, 0);
+  std::string backup = dir.file("backup.sqlite");
+  EXPECT_EQ(run({"backup", backup}).exit_code, 0);
+  EXPECT_EQ(run({"backup", backup}).exit_code, 2);  // exists: needs --force
+  EXPECT_EQ(run({"restore", backup}).exit_code, 2);  // replacing needs --force
+  EXPECT_EQ(run({"restore", backup, "--force"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace antt::testing
