@@ -19,10 +19,14 @@ Database Database::open(const std::string& path, int flags) {
 }
 
 Database::~Database() {
+  for (auto& [sql, statement] : cache_) sqlite3_finalize(statement);
   if (handle_) sqlite3_close_v2(handle_);
 }
 
-Database::Database(Database&& other) noexcept : handle_(other.handle_) { other.handle_ = nullptr; }
+Database::Database(Database&& other) noexcept : handle_(other.handle_), cache_(std::move(other.cache_)) {
+  other.handle_ = nullptr;
+  other.cache_.clear();
+}
 
 void Database::exec(std::string_view sql) const {
   char* error = nullptr;
@@ -38,14 +42,32 @@ Statement Database::prepare(std::string_view sql) const {
   sqlite3_stmt* statement = nullptr;
   if (sqlite3_prepare_v2(handle_, sql.data(), static_cast<int>(sql.size()), &statement, nullptr) != SQLITE_OK)
     throw StoreError("store: cannot prepare SQL: " + std::string(sqlite3_errmsg(handle_)));
-  return Statement(handle_, statement);
+  return Statement(handle_, statement, true);
+}
+
+Statement Database::prepare_cached(const std::string& sql) const {
+  auto found = cache_.find(sql);
+  if (found == cache_.end()) {
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v3(handle_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &statement,
+                           nullptr) != SQLITE_OK)
+      throw StoreError("store: cannot prepare SQL: " + std::string(sqlite3_errmsg(handle_)));
+    found = cache_.emplace(sql, statement).first;
+  }
+  return Statement(handle_, found->second, false);
 }
 
 Statement::~Statement() {
-  if (handle_) sqlite3_finalize(handle_);
+  if (!handle_) return;
+  if (owned_) {
+    sqlite3_finalize(handle_);
+  } else {
+    sqlite3_reset(handle_);
+    sqlite3_clear_bindings(handle_);
+  }
 }
 
-Statement::Statement(Statement&& other) noexcept : db_(other.db_), handle_(other.handle_) {
+Statement::Statement(Statement&& other) noexcept : db_(other.db_), handle_(other.handle_), owned_(other.owned_) {
   other.handle_ = nullptr;
 }
 

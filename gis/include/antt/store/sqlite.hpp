@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace antt::store {
 
@@ -24,12 +25,17 @@ class Database {
   sqlite3* get() const { return handle_; }
   void exec(std::string_view sql) const;  ///< runs one or more statements; throws StoreError
   Statement prepare(std::string_view sql) const;
+  /// A statement kept prepared for the connection's lifetime: the returned Statement resets it
+  /// instead of finalizing it. Write paths run the same SQL thousands of times per import.
+  /// Never hold two Statements of the same SQL at once.
+  Statement prepare_cached(const std::string& sql) const;
   std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(handle_); }
   std::string error_message() const { return sqlite3_errmsg(handle_); }
 
  private:
   explicit Database(sqlite3* handle) : handle_(handle) {}
   sqlite3* handle_;
+  mutable std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
 class Statement {
@@ -70,9 +76,10 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(sqlite3* db, sqlite3_stmt* handle) : db_(db), handle_(handle) {}
+  Statement(sqlite3* db, sqlite3_stmt* handle, bool owned) : db_(db), handle_(handle), owned_(owned) {}
   sqlite3* db_;
   sqlite3_stmt* handle_;
+  bool owned_;  ///< finalize on destruction (else: a cached statement, reset for reuse)
 };
 
 }  // namespace antt::store
