@@ -103,6 +103,26 @@ double Geometry::area() const {
   return value;
 }
 
+Geometry union_of(const GeosContext& context, const std::vector<const GEOSGeometry*>& parts, double retry_grid) {
+  std::vector<GEOSGeometry*> clones;
+  clones.reserve(parts.size());
+  for (const GEOSGeometry* part : parts) {
+    if (GEOSGeometry* clone = GEOSGeom_clone_r(context.get(), part)) {
+      clones.push_back(clone);
+      continue;
+    }
+    for (GEOSGeometry* made : clones) GEOSGeom_destroy_r(context.get(), made);
+    check(context, nullptr, "copying a geometry");
+  }
+  // The collection owns the clones from here on.
+  Geometry collection(context, check(context,
+                                     GEOSGeom_createCollection_r(context.get(), GEOS_GEOMETRYCOLLECTION, clones.data(),
+                                                                 static_cast<unsigned>(clones.size())),
+                                     "collecting geometries"));
+  if (GEOSGeometry* result = GEOSUnaryUnion_r(context.get(), collection.get())) return Geometry(context, result);
+  return Geometry(context, check(context, GEOSUnaryUnionPrec_r(context.get(), collection.get(), retry_grid), "union"));
+}
+
 double geodesic_area_m2(const GeosContext& context, const GEOSGeometry* geometry) {
   if (!geometry || GEOSisEmpty_r(context.get(), geometry)) return 0.0;
   double area_deg2 = 0;

@@ -1,5 +1,7 @@
 #include "fields.hpp"
 
+#include <algorithm>
+
 #include "antt/core/error.hpp"
 #include "antt/text/unicode.hpp"
 
@@ -12,13 +14,6 @@ std::string field_list(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
   return out.empty() ? "(none)" : out;
-}
-
-int find_field(const std::vector<std::string>& names, const std::string& wanted) {
-  const std::string key = text::fold_for_search(text::trim(wanted));
-  for (size_t i = 0; i < names.size(); ++i)
-    if (text::fold_for_search(names[i]) == key) return static_cast<int>(i);
-  return -1;
 }
 
 int named_or_default(const std::vector<std::string>& names, const std::vector<bool>& has_values,
@@ -41,6 +36,33 @@ int named_or_default(const std::vector<std::string>& names, const std::vector<bo
 }
 
 }  // namespace
+
+int find_field(const std::vector<std::string>& names, const std::string& wanted) {
+  const std::string key = text::fold_for_search(text::trim(wanted));
+  for (size_t i = 0; i < names.size(); ++i)
+    if (text::fold_for_search(names[i]) == key) return static_cast<int>(i);
+  return -1;
+}
+
+int gso_width(UnitKind kind) {
+  switch (kind) {
+    case UnitKind::province: return 2;
+    case UnitKind::district: return 3;
+    case UnitKind::commune: return 5;
+    default: return 0;
+  }
+}
+
+bool is_integer_field(OGRFieldType type) { return type == OFTInteger || type == OFTInteger64 || type == OFTReal; }
+
+std::string pad_code(std::string code, int width, bool& padded) {
+  bool digits = !code.empty() && std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digits && width > 0 && static_cast<int>(code.size()) < width) {
+    code.insert(0, width - code.size(), '0');
+    padded = true;
+  }
+  return code;
+}
 
 std::vector<std::string> default_code_fields(UnitKind kind) {
   std::vector<std::string> fields{"code", "ma"};
@@ -96,6 +118,34 @@ FieldMap map_fields(const std::vector<std::string>& names, const std::vector<boo
   if (map.code == map.parent)
     throw InputError("the code and the parent code cannot both come from field '" + names[map.code] +
                      "'; name the fields with --code-field and --parent-field");
+  return map;
+}
+
+ClusterFieldMap map_cluster_fields(const std::vector<std::string>& names, const std::vector<bool>& has_values) {
+  // Shapefile field names hold 10 characters: stand_unit is what export_clusters writes there.
+  // The first candidate that has values; else the first present (its rows are then reported empty).
+  auto column = [&](const char* role, const std::vector<std::string>& candidates, bool required) {
+    int present = -1;
+    for (const auto& candidate : candidates) {
+      int index = find_field(names, candidate);
+      if (index < 0) continue;
+      if (has_values[index]) return index;
+      if (present < 0) present = index;
+    }
+    if (present >= 0 || !required) return present;
+    throw InputError("a cluster table needs a column for the " + std::string(role) + " (looked for " +
+                     field_list(candidates) + "); the file has: " + field_list(names) + " / thiếu cột " + role);
+  };
+  ClusterFieldMap map;
+  map.code = column("cluster code", {"code", "ma", "ma_cum", "cluster_code", "cluster"}, true);
+  map.name = column("cluster name", {"name", "ten", "ten_cum", "cluster_name"}, true);
+  map.kind = column("kind (giap_ranh or lien_ket)", {"kind", "loai", "loai_cum", "type"}, true);
+  map.year = column("year", {"year", "nam"}, true);
+  map.members = column("members (unit codes)", {"members", "member_codes", "thanh_vien", "ma_thanh_vien", "ma_xa"},
+                       true);
+  map.standing = column("standing unit", {"standing_unit", "stand_unit", "standing", "thuong_truc",
+                                          "don_vi_thuong_truc", "dv_thuong_truc"},
+                        false);
   return map;
 }
 

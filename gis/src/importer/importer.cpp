@@ -9,6 +9,7 @@
 #include "antt/text/unicode.hpp"
 #include "fields.hpp"
 #include "geometry.hpp"
+#include "problems.hpp"
 #include "source.hpp"
 #include "source_crs.hpp"
 #include "text_decoding.hpp"
@@ -19,39 +20,10 @@ namespace {
 using store::UnitKind;
 using store::UnitVersion;
 
-/// Problems found while checking a file; reported together, so one run shows them all.
-class Problems {
- public:
-  void add(std::string problem) { items_.push_back(std::move(problem)); }
-  void throw_if_any(const std::string& path) const {
-    if (items_.empty()) return;
-    constexpr size_t kShown = 25;
-    std::string message = "cannot import '" + path + "': " + std::to_string(items_.size()) +
-                          (items_.size() == 1 ? " problem" : " problems") +
-                          ", nothing was imported / không nhập được, chưa ghi gì:";
-    for (size_t i = 0; i < items_.size() && i < kShown; ++i) message += "\n  - " + items_[i];
-    if (items_.size() > kShown) message += "\n  … and " + std::to_string(items_.size() - kShown) + " more";
-    throw InputError(message);
-  }
-
- private:
-  std::vector<std::string> items_;
-};
-
 struct Candidate {
   UnitVersion unit;
   std::string label;  ///< "feature 3 (04819 'Xã Phúc Tuy')"
 };
-
-/// GSO codes have fixed widths; integer DBF fields drop the leading zeros.
-int gso_width(UnitKind kind) {
-  switch (kind) {
-    case UnitKind::province: return 2;
-    case UnitKind::district: return 3;
-    case UnitKind::commune: return 5;
-    default: return 0;
-  }
-}
 
 std::optional<UnitKind> expected_parent_kind(UnitKind kind) {
   switch (kind) {
@@ -60,17 +32,6 @@ std::optional<UnitKind> expected_parent_kind(UnitKind kind) {
     case UnitKind::village: return UnitKind::commune;
     default: return std::nullopt;
   }
-}
-
-bool is_integer_field(OGRFieldType type) { return type == OFTInteger || type == OFTInteger64 || type == OFTReal; }
-
-std::string pad_code(std::string code, int width, bool& padded) {
-  bool digits = !code.empty() && std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (digits && width > 0 && static_cast<int>(code.size()) < width) {
-    code.insert(0, width - code.size(), '0');
-    padded = true;
-  }
-  return code;
 }
 
 /// "xa", "phuong", "thi_tran" from a subtype value or a name prefix; "" when not recognised.
@@ -88,18 +49,6 @@ std::string subtype_from_value(const std::string& value) {
   if (folded == "phuong") return "phuong";
   if (folded == "thi tran" || folded == "thitran" || folded == "tt") return "thi_tran";
   return subtype_from_prefix(value + " ");
-}
-
-/// "a, b, c, …" with at most ten items.
-std::string short_list(const std::vector<std::string>& items) {
-  std::string list;
-  for (size_t i = 0; i < items.size() && i < 10; ++i) list += (i ? ", " : "") + items[i];
-  if (items.size() > 10) list += ", …";
-  return list;
-}
-
-std::string validity_text(const UnitVersion& unit) {
-  return unit.valid_from + " … " + (unit.valid_to ? *unit.valid_to : std::string("open"));
 }
 
 /// Parents inside the file are inserted before their children.
@@ -293,19 +242,8 @@ ImportResult import_units(store::Store& store, const store::Actor& actor, const 
   result.encoding_used = std::string(text::to_string(encoding.decoder.encoding()));
   result.warnings.insert(result.warnings.end(), encoding.warnings.begin(), encoding.warnings.end());
 
-  std::vector<std::string> names;
-  for (size_t i = 0; i < raw.fields.size(); ++i) {
-    try {
-      names.push_back(encoding.decoder.decode(raw.fields[i].name));
-    } catch (const InputError& error) {
-      throw InputError("field " + std::to_string(i + 1) + " of '" + path + "' has a name that is not " +
-                       result.encoding_used + " text (" + error.what() + "); choose the encoding with --encoding");
-    }
-  }
-  std::vector<bool> has_values(raw.fields.size(), false);
-  for (const auto& feature : raw.features)
-    for (size_t i = 0; i < raw.fields.size(); ++i)
-      if (feature.values[i] && !feature.values[i]->empty()) has_values[i] = true;
+  const auto names = decode_field_names(raw, encoding.decoder, path);
+  const auto has_values = fields_with_values(raw);
   const FieldMap fields = map_fields(names, has_values, options);
   if (options.kind == UnitKind::province && options.parent_field)
     result.warnings.push_back("provinces have no parent; --parent-field is ignored");

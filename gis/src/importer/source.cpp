@@ -138,4 +138,12 @@ RawLayer read_source(const std::string& path, const std::optional<std::string>& 
   return raw;
 }
 
+std::vector<bool> fields_with_values(const RawLayer& layer) {
+  std::vector<bool> has_values(layer.fields.size(), false);
+  for (const auto& feature : layer.features)
+    for (size_t i = 0; i < layer.fields.size(); ++i)
+      if (feature.values[i] && !feature.values[i]->empty()) has_values[i] = true;
+  return has_values;
+}
+
 }  // namespace antt::importer

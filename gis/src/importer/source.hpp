@@ -42,4 +42,7 @@ struct RawLayer {
 RawLayer read_source(const std::string& path, const std::optional<std::string>& layer,
                      const std::function<void(double)>& progress);
 
+/// For each field, whether any feature has a non-empty value in it.
+std::vector<bool> fields_with_values(const RawLayer& layer);
+
 }  // namespace antt::importer

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "antt/core/error.hpp"
 #include "antt/text/unicode.hpp"
 
 namespace antt::importer {
@@ -55,6 +56,20 @@ std::string TextDecoder::decode(std::string_view raw) const {
   if (via_single_bytes_ && encoding_ != text::Encoding::utf8 && text::is_valid_utf8(raw))
     if (auto bytes = text::to_single_bytes(raw)) return text::trim(text::decode_to_nfc(*bytes, encoding_));
   return text::trim(text::decode_to_nfc(raw, encoding_));
+}
+
+std::vector<std::string> decode_field_names(const RawLayer& layer, const TextDecoder& decoder, const std::string& path) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < layer.fields.size(); ++i) {
+    try {
+      names.push_back(decoder.decode(layer.fields[i].name));
+    } catch (const InputError& error) {
+      throw InputError("field " + std::to_string(i + 1) + " of '" + path + "' has a name that is not " +
+                       encoding_name(decoder.encoding()) + " text (" + error.what() +
+                       "); choose the encoding with --encoding");
+    }
+  }
+  return names;
 }
 
 EncodingChoice choose_encoding(const std::string& option, const RawLayer& layer) {

@@ -30,6 +30,10 @@ struct EncodingChoice {
   std::vector<std::string> warnings;
 };
 
+/// The layer's field names decoded with `decoder`; throws InputError naming the field of `path`
+/// whose name is not text in that encoding.
+std::vector<std::string> decode_field_names(const RawLayer& layer, const TextDecoder& decoder, const std::string& path);
+
 /// `option`: "auto" or an encoding name (parse_encoding; UsageError otherwise).
 EncodingChoice choose_encoding(const std::string& option, const RawLayer& layer);
 

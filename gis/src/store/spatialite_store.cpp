@@ -96,7 +96,7 @@ class SpatiaLiteStore final : public Store {
     db_.exec("BEGIN IMMEDIATE");
     depth_ = 1;
     try {
-      db_.prepare("INSERT INTO audit_context (id, user, tool) VALUES (1, ?, ?)")
+      db_.prepare_cached("INSERT INTO audit_context (id, user, tool) VALUES (1, ?, ?)")
           .bind(1, actor.user.empty() ? std::string("unknown") : actor.user)
           .bind(2, actor.tool.empty() ? std::string("anttmap") : actor.tool)
           .run();
@@ -126,7 +126,7 @@ class SpatiaLiteStore final : public Store {
                        (clash.front().valid_to ? " to " + *clash.front().valid_to : std::string(" (open-ended)")) +
                        " that overlaps " + unit.valid_from + (unit.valid_to ? " to " + *unit.valid_to : "") +
                        "; use --replace to replace it / mã đã có phiên bản trùng thời gian");
-    auto insert = db_.prepare(
+    auto insert = db_.prepare_cached(
         "INSERT INTO unit (code, name, kind, subtype, parent_code, valid_from, valid_to, synthetic, geom) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, GeomFromWKB(?, 4326))");
     insert.bind(1, unit.code).bind(2, unit.name).bind(3, to_string(unit.kind)).bind_or_null(4, unit.subtype);
@@ -138,17 +138,17 @@ class SpatiaLiteStore final : public Store {
 
   void delete_unit_version(std::int64_t id) override {
     require_write("delete_unit_version");
-    db_.prepare("DELETE FROM unit WHERE id = ?").bind(1, id).run();
+    db_.prepare_cached("DELETE FROM unit WHERE id = ?").bind(1, id).run();
   }
 
   void update_unit_geometry(std::int64_t id, const std::string& wkb) override {
     require_write("update_unit_geometry");
-    db_.prepare("UPDATE unit SET geom = GeomFromWKB(?, 4326) WHERE id = ?").bind_blob(1, wkb).bind(2, id).run();
+    db_.prepare_cached("UPDATE unit SET geom = GeomFromWKB(?, 4326) WHERE id = ?").bind_blob(1, wkb).bind(2, id).run();
   }
 
   void close_unit_version(std::int64_t id, const std::string& date) override {
     require_write("close_unit_version");
-    db_.prepare("UPDATE unit SET valid_to = ? WHERE id = ?").bind(1, require_iso_date(date, "valid_to")).bind(2, id).run();
+    db_.prepare_cached("UPDATE unit SET valid_to = ? WHERE id = ?").bind(1, require_iso_date(date, "valid_to")).bind(2, id).run();
   }
 
   std::vector<UnitVersion> units(const UnitQuery& query) const override {
@@ -163,7 +163,7 @@ class SpatiaLiteStore final : public Store {
       sql += ")";
     }
     sql += " ORDER BY code, valid_from";
-    auto statement = db_.prepare(sql);
+    auto statement = db_.prepare_cached(sql);
     if (query.at_date) statement.bind(statement.parameter_index(":date"), *query.at_date);
     if (query.code) statement.bind(statement.parameter_index(":code"), *query.code);
     std::vector<UnitVersion> out;
@@ -180,7 +180,7 @@ class SpatiaLiteStore final : public Store {
 
   std::vector<UnitVersion> overlapping_versions(const std::string& code, const std::string& from,
                                                 const std::optional<std::string>& to) const override {
-    auto statement = db_.prepare(std::string("SELECT ") + kUnitColumns +
+    auto statement = db_.prepare_cached(std::string("SELECT ") + kUnitColumns +
                                  " FROM unit WHERE code = ? AND valid_from < ? AND ? < COALESCE(valid_to, '9999-12-31')"
                                  " ORDER BY valid_from");
     statement.bind(1, code).bind(2, to ? *to : std::string(kOpenEnd)).bind(3, from.empty() ? std::string(kOpenStart) : from);
@@ -202,11 +202,11 @@ class SpatiaLiteStore final : public Store {
                        " / không có đơn vị mã " + record.unit_code + " vào năm " + std::to_string(record.year));
     std::optional<std::int64_t> current;
     {
-      auto previous = db_.prepare("SELECT max(id) FROM unit_status WHERE unit_code = ? AND year = ?");
+      auto previous = db_.prepare_cached("SELECT max(id) FROM unit_status WHERE unit_code = ? AND year = ?");
       previous.bind(1, record.unit_code).bind(2, record.year);
       if (previous.step() && !previous.is_null(0)) current = previous.integer(0);
     }
-    auto insert = db_.prepare(
+    auto insert = db_.prepare_cached(
         "INSERT INTO unit_status (unit_code, year, status, decision_number, decision_date, authority, "
         "resolution_adopted, pledge_share, police_rating, villages_recognised_share, effective_models, note, "
         "supersedes, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
@@ -222,7 +222,7 @@ class SpatiaLiteStore final : public Store {
   }
 
   std::map<std::string, StatusRecord> statuses_of_year(int year) const override {
-    auto statement = db_.prepare(std::string("SELECT ") + kStatusColumns +
+    auto statement = db_.prepare_cached(std::string("SELECT ") + kStatusColumns +
                                  " FROM unit_status s WHERE year = ? AND id = "
                                  "(SELECT max(id) FROM unit_status t WHERE t.unit_code = s.unit_code AND t.year = s.year)");
     statement.bind(1, year);
@@ -235,7 +235,7 @@ class SpatiaLiteStore final : public Store {
   }
 
   std::vector<StatusRecord> status_history(const std::string& unit_code) const override {
-    auto statement = db_.prepare(std::string("SELECT ") + kStatusColumns +
+    auto statement = db_.prepare_cached(std::string("SELECT ") + kStatusColumns +
                                  " FROM unit_status WHERE unit_code = ? ORDER BY year, id");
     statement.bind(1, unit_code);
     std::vector<StatusRecord> out;
@@ -244,7 +244,7 @@ class SpatiaLiteStore final : public Store {
   }
 
   std::vector<int> years_with_status() const override {
-    auto statement = db_.prepare("SELECT DISTINCT year FROM unit_status ORDER BY year");
+    auto statement = db_.prepare_cached("SELECT DISTINCT year FROM unit_status ORDER BY year");
     std::vector<int> out;
     while (statement.step()) out.push_back(static_cast<int>(statement.integer(0)));
     return out;
@@ -252,7 +252,7 @@ class SpatiaLiteStore final : public Store {
 
   std::int64_t add_lineage_event(const LineageEvent& event) override {
     require_write("add_lineage_event");
-    db_.prepare("INSERT INTO lineage_event (kind, effective_date, decision, note, synthetic) VALUES (?, ?, ?, ?, ?)")
+    db_.prepare_cached("INSERT INTO lineage_event (kind, effective_date, decision, note, synthetic) VALUES (?, ?, ?, ?, ?)")
         .bind(1, to_string(event.kind))
         .bind(2, require_iso_date(event.effective_date, "lineage effective date"))
         .bind_or_null(3, event.decision)
@@ -260,7 +260,7 @@ class SpatiaLiteStore final : public Store {
         .bind(5, event.synthetic ? 1 : 0)
         .run();
     std::int64_t id = db_.last_insert_id();
-    auto link = db_.prepare("INSERT INTO lineage_link (event_id, role, unit_code, unit_valid_from) VALUES (?, ?, ?, ?)");
+    auto link = db_.prepare_cached("INSERT INTO lineage_link (event_id, role, unit_code, unit_valid_from) VALUES (?, ?, ?, ?)");
     for (const auto& [role, refs] : {std::pair{"from", &event.from}, std::pair{"to", &event.to}})
       for (const auto& ref : *refs) {
         link.reset();
@@ -271,7 +271,7 @@ class SpatiaLiteStore final : public Store {
 
   std::vector<LineageEvent> lineage_events() const override {
     std::map<std::int64_t, LineageEvent> events;
-    auto statement = db_.prepare("SELECT id, kind, effective_date, decision, note, synthetic FROM lineage_event ORDER BY id");
+    auto statement = db_.prepare_cached("SELECT id, kind, effective_date, decision, note, synthetic FROM lineage_event ORDER BY id");
     while (statement.step()) {
       LineageEvent event;
       event.id = statement.integer(0);
@@ -282,7 +282,7 @@ class SpatiaLiteStore final : public Store {
       event.synthetic = statement.integer(5) != 0;
       events.emplace(event.id, std::move(event));
     }
-    auto links = db_.prepare("SELECT event_id, role, unit_code, unit_valid_from FROM lineage_link ORDER BY event_id, role, unit_code");
+    auto links = db_.prepare_cached("SELECT event_id, role, unit_code, unit_valid_from FROM lineage_link ORDER BY event_id, role, unit_code");
     while (links.step()) {
       auto found = events.find(links.integer(0));
       if (found == events.end()) continue;
@@ -295,7 +295,7 @@ class SpatiaLiteStore final : public Store {
 
   std::int64_t add_hotspot(const HotspotDesignation& hotspot) override {
     require_write("add_hotspot");
-    db_.prepare("INSERT INTO hotspot (commune_code, valid_from, valid_to, decision, note) VALUES (?, ?, ?, ?, ?)")
+    db_.prepare_cached("INSERT INTO hotspot (commune_code, valid_from, valid_to, decision, note) VALUES (?, ?, ?, ?, ?)")
         .bind(1, hotspot.commune_code)
         .bind(2, require_iso_date(hotspot.valid_from, "hotspot valid_from"))
         .bind(3, hotspot.valid_to)
@@ -306,7 +306,7 @@ class SpatiaLiteStore final : public Store {
   }
 
   std::vector<HotspotDesignation> hotspots_at(const std::string& date) const override {
-    auto statement = db_.prepare(
+    auto statement = db_.prepare_cached(
         "SELECT id, commune_code, valid_from, valid_to, decision, note FROM hotspot "
         "WHERE valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1) ORDER BY commune_code");
     statement.bind(1, date);
@@ -319,28 +319,28 @@ class SpatiaLiteStore final : public Store {
 
   void add_cluster(const Cluster& cluster) override {
     require_write("add_cluster");
-    db_.prepare("INSERT INTO cluster (code, name, kind) VALUES (?, ?, ?)")
+    db_.prepare_cached("INSERT INTO cluster (code, name, kind) VALUES (?, ?, ?)")
         .bind(1, cluster.code).bind(2, cluster.name).bind(3, to_string(cluster.kind)).run();
   }
 
   void set_cluster_year(const ClusterYear& year) override {
     require_write("set_cluster_year");
-    db_.prepare("DELETE FROM cluster_member WHERE cluster_code = ? AND year = ?")
+    db_.prepare_cached("DELETE FROM cluster_member WHERE cluster_code = ? AND year = ?")
         .bind(1, year.cluster_code).bind(2, year.year).run();
-    auto member = db_.prepare("INSERT INTO cluster_member (cluster_code, year, unit_code) VALUES (?, ?, ?)");
+    auto member = db_.prepare_cached("INSERT INTO cluster_member (cluster_code, year, unit_code) VALUES (?, ?, ?)");
     for (const auto& code : year.member_codes) {
       member.reset();
       member.bind(1, year.cluster_code).bind(2, year.year).bind(3, code).run();
     }
-    db_.prepare("DELETE FROM cluster_standing WHERE cluster_code = ? AND year = ?")
+    db_.prepare_cached("DELETE FROM cluster_standing WHERE cluster_code = ? AND year = ?")
         .bind(1, year.cluster_code).bind(2, year.year).run();
     if (!year.standing_unit_code.empty())
-      db_.prepare("INSERT INTO cluster_standing (cluster_code, year, unit_code) VALUES (?, ?, ?)")
+      db_.prepare_cached("INSERT INTO cluster_standing (cluster_code, year, unit_code) VALUES (?, ?, ?)")
           .bind(1, year.cluster_code).bind(2, year.year).bind(3, year.standing_unit_code).run();
   }
 
   std::vector<Cluster> clusters() const override {
-    auto statement = db_.prepare("SELECT code, name, kind FROM cluster ORDER BY code");
+    auto statement = db_.prepare_cached("SELECT code, name, kind FROM cluster ORDER BY code");
     std::vector<Cluster> out;
     while (statement.step())
       out.push_back({statement.text(0), statement.text(1), parse_cluster_kind(statement.text(2))});
@@ -349,7 +349,7 @@ class SpatiaLiteStore final : public Store {
 
   std::vector<ClusterYear> cluster_years(int year) const override {
     std::map<std::string, ClusterYear> years;
-    auto members = db_.prepare("SELECT cluster_code, unit_code FROM cluster_member WHERE year = ? ORDER BY cluster_code, unit_code");
+    auto members = db_.prepare_cached("SELECT cluster_code, unit_code FROM cluster_member WHERE year = ? ORDER BY cluster_code, unit_code");
     members.bind(1, year);
     while (members.step()) {
       auto& entry = years[members.text(0)];
@@ -357,7 +357,7 @@ class SpatiaLiteStore final : public Store {
       entry.year = year;
       entry.member_codes.push_back(members.text(1));
     }
-    auto standing = db_.prepare("SELECT cluster_code, unit_code FROM cluster_standing WHERE year = ?");
+    auto standing = db_.prepare_cached("SELECT cluster_code, unit_code FROM cluster_standing WHERE year = ?");
     standing.bind(1, year);
     while (standing.step()) {
       auto& entry = years[standing.text(0)];
@@ -370,9 +370,16 @@ class SpatiaLiteStore final : public Store {
     return out;
   }
 
+  std::vector<int> years_with_clusters() const override {
+    auto statement = db_.prepare_cached("SELECT year FROM cluster_member UNION SELECT year FROM cluster_standing ORDER BY year");
+    std::vector<int> out;
+    while (statement.step()) out.push_back(static_cast<int>(statement.integer(0)));
+    return out;
+  }
+
   std::int64_t add_model(const SelfManagementModel& model) override {
     require_write("add_model");
-    db_.prepare("INSERT INTO model (code, type, name, unit_code, founded, location) VALUES (?, ?, ?, ?, ?, GeomFromWKB(?, 4326))")
+    db_.prepare_cached("INSERT INTO model (code, type, name, unit_code, founded, location) VALUES (?, ?, ?, ?, ?, GeomFromWKB(?, 4326))")
         .bind(1, model.code).bind(2, model.type).bind(3, model.name).bind(4, model.unit_code)
         .bind_or_null(5, model.founded).bind_blob(6, model.location_wkb).run();
     return db_.last_insert_id();
@@ -380,13 +387,13 @@ class SpatiaLiteStore final : public Store {
 
   void set_model_year(const ModelYear& model_year) override {
     require_write("set_model_year");
-    db_.prepare("INSERT INTO model_year (model_id, year, effective) VALUES (?, ?, ?) "
+    db_.prepare_cached("INSERT INTO model_year (model_id, year, effective) VALUES (?, ?, ?) "
                 "ON CONFLICT (model_id, year) DO UPDATE SET effective = excluded.effective")
         .bind(1, model_year.model_id).bind(2, model_year.year).bind(3, model_year.effective ? 1 : 0).run();
   }
 
   std::vector<SelfManagementModel> models() const override {
-    auto statement = db_.prepare("SELECT id, code, type, name, unit_code, AsBinary(location), founded FROM model ORDER BY code");
+    auto statement = db_.prepare_cached("SELECT id, code, type, name, unit_code, AsBinary(location), founded FROM model ORDER BY code");
     std::vector<SelfManagementModel> out;
     while (statement.step())
       out.push_back({statement.integer(0), statement.text(1), statement.text(2), statement.text(3), statement.text(4),
@@ -395,7 +402,7 @@ class SpatiaLiteStore final : public Store {
   }
 
   std::map<std::int64_t, bool> model_effectiveness(int year) const override {
-    auto statement = db_.prepare("SELECT model_id, effective FROM model_year WHERE year = ?");
+    auto statement = db_.prepare_cached("SELECT model_id, effective FROM model_year WHERE year = ?");
     statement.bind(1, year);
     std::map<std::int64_t, bool> out;
     while (statement.step()) out[statement.integer(0)] = statement.integer(1) != 0;
@@ -404,13 +411,13 @@ class SpatiaLiteStore final : public Store {
 
   void set_core_force(const CoreForce& force) override {
     require_write("set_core_force");
-    db_.prepare("INSERT INTO core_force (unit_code, year, staffed, members) VALUES (?, ?, ?, ?) "
+    db_.prepare_cached("INSERT INTO core_force (unit_code, year, staffed, members) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (unit_code, year) DO UPDATE SET staffed = excluded.staffed, members = excluded.members")
         .bind(1, force.unit_code).bind(2, force.year).bind(3, force.staffed ? 1 : 0).bind(4, force.members).run();
   }
 
   std::vector<CoreForce> core_forces(int year) const override {
-    auto statement = db_.prepare("SELECT unit_code, year, staffed, members FROM core_force WHERE year = ? ORDER BY unit_code");
+    auto statement = db_.prepare_cached("SELECT unit_code, year, staffed, members FROM core_force WHERE year = ? ORDER BY unit_code");
     statement.bind(1, year);
     std::vector<CoreForce> out;
     while (statement.step())
@@ -421,13 +428,13 @@ class SpatiaLiteStore final : public Store {
 
   void set_festival(const Festival& festival) override {
     require_write("set_festival");
-    db_.prepare("INSERT INTO festival (unit_code, year, held) VALUES (?, ?, ?) "
+    db_.prepare_cached("INSERT INTO festival (unit_code, year, held) VALUES (?, ?, ?) "
                 "ON CONFLICT (unit_code, year) DO UPDATE SET held = excluded.held")
         .bind(1, festival.unit_code).bind(2, festival.year).bind(3, festival.held ? 1 : 0).run();
   }
 
   std::vector<Festival> festivals(int year) const override {
-    auto statement = db_.prepare("SELECT unit_code, year, held FROM festival WHERE year = ? ORDER BY unit_code");
+    auto statement = db_.prepare_cached("SELECT unit_code, year, held FROM festival WHERE year = ? ORDER BY unit_code");
     statement.bind(1, year);
     std::vector<Festival> out;
     while (statement.step())
@@ -436,7 +443,7 @@ class SpatiaLiteStore final : public Store {
   }
 
   std::optional<std::string> setting(const std::string& key) const override {
-    auto statement = db_.prepare("SELECT value FROM settings WHERE key = ?");
+    auto statement = db_.prepare_cached("SELECT value FROM settings WHERE key = ?");
     statement.bind(1, key);
     if (!statement.step()) return std::nullopt;
     return statement.text(0);
@@ -444,12 +451,12 @@ class SpatiaLiteStore final : public Store {
 
   void set_setting(const std::string& key, const std::string& value) override {
     require_write("set_setting");
-    db_.prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    db_.prepare_cached("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .bind(1, key).bind(2, value).run();
   }
 
   std::vector<AuditEntry> audit_entries(std::int64_t after_id) const override {
-    auto statement = db_.prepare(
+    auto statement = db_.prepare_cached(
         "SELECT id, at, user, tool, table_name, operation, row_key, before_json, after_json FROM audit_log "
         "WHERE id > ? ORDER BY id");
     statement.bind(1, after_id);

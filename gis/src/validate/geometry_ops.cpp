@@ -118,18 +118,7 @@ geo::Geometry clipped(const geo::GeosContext& context, const GEOSGeometry* geome
 }
 
 geo::Geometry union_of(const geo::GeosContext& context, const std::vector<const GEOSGeometry*>& parts) {
-  std::vector<GEOSGeometry*> clones;
-  clones.reserve(parts.size());
-  for (const GEOSGeometry* part : parts) clones.push_back(GEOSGeom_clone_r(context.get(), part));
-  geo::Geometry collection(context, geo::check(context,
-                                               GEOSGeom_createCollection_r(context.get(), GEOS_GEOMETRYCOLLECTION,
-                                                                           clones.data(),
-                                                                           static_cast<unsigned>(clones.size())),
-                                               "collecting geometries"));
-  if (GEOSGeometry* result = GEOSUnaryUnion_r(context.get(), collection.get())) return geo::Geometry(context, result);
-  return geo::Geometry(context, geo::check(context, GEOSUnaryUnionPrec_r(context.get(), collection.get(),
-                                                                          kRetryGridDegrees),
-                                           "union"));
+  return geo::union_of(context, parts, kRetryGridDegrees);
 }
 
 }  // namespace antt::validate::detail

@@ -1,5 +1,6 @@
 #pragma once
 // Export of units (with the status of a year) to GIS and office files with GDAL/OGR.
+// Clusters are exported the same way by export_clusters (antt/exporter/cluster_export.hpp).
 //
 // Format by extension:
 //   .gpkg            GeoPackage; layer NAME (areas) and, when there are point units too, NAME_points

@@ -57,6 +57,11 @@ class Geometry {
 /// Throws antt::Error with GEOS' message when `result` is null.
 GEOSGeometry* check(const GeosContext& context, GEOSGeometry* result, std::string_view operation);
 
+/// Union of `parts` (cloned; the caller keeps them). When GEOS' overlay fails on a robustness
+/// problem the union is retried on a grid of `retry_grid` coordinate units (1e-8° ≈ 1 mm).
+/// Throws Error with GEOS' message when that fails too.
+Geometry union_of(const GeosContext& context, const std::vector<const GEOSGeometry*>& parts, double retry_grid);
+
 /// Area in square metres of a lon/lat geometry, on a local equal-area approximation
 /// (good to well under 1 % at provincial scale; used for sliver tolerances and areas).
 double geodesic_area_m2(const GeosContext& context, const GEOSGeometry* geometry);

@@ -1,5 +1,7 @@
 #pragma once
 // Import of administrative and other units from any GDAL vector file into the store.
+// Cluster tables are imported by import_clusters (antt/importer/cluster_import.hpp), which reads
+// and decodes text the same way.
 //
 // Formats: whatever GDAL reads as vector data — Shapefile, GeoPackage, GeoJSON, KML, MapInfo
 // TAB, CSV with a WKT column (named WKT, wkt, geometry, geom or the_geom).

@@ -64,6 +64,8 @@ class Store {
   virtual void set_cluster_year(const ClusterYear& year) = 0;
   virtual std::vector<Cluster> clusters() const = 0;
   virtual std::vector<ClusterYear> cluster_years(int year) const = 0;
+  /// Years in which some cluster has members or a standing unit, ascending.
+  virtual std::vector<int> years_with_clusters() const = 0;
 
   virtual std::int64_t add_model(const SelfManagementModel& model) = 0;
   virtual void set_model_year(const ModelYear& model_year) = 0;
