@@ -35,7 +35,10 @@ fresh="$work/import10.sqlite"
 "$tool" --db "$fresh" init >/dev/null
 import_all() {
   for kind in province district commune village agency enterprise school; do
-    "$tool" --db "$fresh" --quiet import "$work/s10-$kind.gpkg" --kind "$kind" || return 1
+    # A GeoPackage export holds areas and points in separate layers: import each.
+    for layer in $(ogrinfo -ro -q "$work/s10-$kind.gpkg" | awk -F'[:(]' '{gsub(/ /, "", $2); print $2}'); do
+      "$tool" --db "$fresh" --quiet import "$work/s10-$kind.gpkg" --kind "$kind" --layer "$layer" || return 1
+    done
   done
 }
 export -f import_all; export tool fresh work

@@ -4,7 +4,9 @@
 
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
+#include "antt/exporter/cluster_export.hpp"
 #include "antt/exporter/exporter.hpp"
+#include "antt/importer/cluster_import.hpp"
 #include "antt/importer/importer.hpp"
 #include "antt/sample/sample.hpp"
 #include "command.hpp"
@@ -49,10 +51,41 @@ int run_sample(Context& context, const ParsedArgs& args) {
   return 0;
 }
 
+/// Clusters are not units: a table of code, name, kind, year, members, standing_unit.
+int run_import_clusters(Context& context, const ParsedArgs& args) {
+  for (const char* unit_only : {"code-field", "name-field", "parent-field", "subtype-field", "s-srs", "valid-from",
+                                "valid-to", "replace"})
+    if (args.has(unit_only))
+      throw UsageError(std::string("--") + unit_only + " does not apply to --kind cluster (columns code, name, kind, "
+                       "year, members, standing_unit)");
+  importer::ClusterImportOptions options;
+  options.encoding = args.get("encoding").value_or("auto");
+  options.layer = args.get("layer");
+  auto store = context.open_store();
+  auto result = importer::import_clusters(*store, context.actor, args.positional[0], options, context.progress("import"));
+  if (context.json) {
+    print_json(context.out, nlohmann::json{{"file", args.positional[0]},
+                                           {"clusters", result.clusters},
+                                           {"new_clusters", result.new_clusters},
+                                           {"cluster_years", result.cluster_years},
+                                           {"replaced_years", result.replaced_years},
+                                           {"encoding", result.encoding_used},
+                                           {"warnings", result.warnings}}
+                                .dump());
+  } else {
+    for (const auto& warning : result.warnings) context.err << "warning: " << warning << "\n";
+    context.out << "Imported / đã nhập " << result.clusters << " cluster(s), " << result.cluster_years
+                << " cluster-year(s) (" << result.new_clusters << " new, " << result.replaced_years << " replaced)\n";
+  }
+  return 0;
+}
+
 int run_import(Context& context, const ParsedArgs& args) {
   if (args.positional.size() != 1) throw UsageError("usage: anttmap import FILE --kind KIND");
   auto kind = args.get("kind");
-  if (!kind) throw UsageError("import needs --kind (province, district, commune, village, agency, enterprise, school)");
+  if (!kind)
+    throw UsageError("import needs --kind (province, district, commune, village, agency, enterprise, school, cluster)");
+  if (*kind == "cluster") return run_import_clusters(context, args);
   importer::ImportOptions options;
   options.kind = store::parse_unit_kind(*kind);
   options.code_field = args.get("code-field");
@@ -87,11 +120,13 @@ int run_import(Context& context, const ParsedArgs& args) {
 int run_export(Context& context, const ParsedArgs& args) {
   if (args.positional.size() != 1) throw UsageError("usage: anttmap export FILE --kind KIND [--year Y]");
   exporter::ExportOptions options;
-  if (auto kind = args.get("kind")) options.kind = store::parse_unit_kind(*kind);
+  const bool clusters = args.get("kind") == "cluster";
+  if (auto kind = args.get("kind"); kind && !clusters) options.kind = store::parse_unit_kind(*kind);
   options.year = args.get_int("year");
   options.target_srs = args.get("t-srs");
   auto store = context.open_store();
-  auto result = exporter::export_units(*store, args.positional[0], options, context.progress("export"));
+  auto result = clusters ? exporter::export_clusters(*store, args.positional[0], options, context.progress("export"))
+                         : exporter::export_units(*store, args.positional[0], options, context.progress("export"));
   if (context.json)
     print_json(context.out, nlohmann::json{{"files", result.files}, {"features", result.features}}.dump());
   else
@@ -111,7 +146,7 @@ std::vector<Command> data_commands() {
        "agencies, statuses 2012-2020, clusters, models and the 2020 mergers. Creates the store if missing."},
       {"import", "import FILE --kind KIND [options]",
        "Import units from any GDAL vector file / nhập đơn vị từ tệp bản đồ",
-       {{"kind", true, "province, district, commune, village, agency, enterprise or school"},
+       {{"kind", true, "province, district, commune, village, agency, enterprise, school or cluster"},
         {"code-field", true, "field holding the code"},
         {"name-field", true, "field holding the Vietnamese name"},
         {"parent-field", true, "field holding the parent's code"},
@@ -123,10 +158,12 @@ std::vector<Command> data_commands() {
         {"replace", false, "replace versions of the same code that overlap in time (audited)"},
         {"layer", true, "layer to read from a multi-layer file"}},
        run_import,
-       "Shapefile, GeoPackage, GeoJSON, KML, MapInfo TAB or CSV with WKT; reprojected to EPSG:4326. All or nothing."},
+       "Shapefile, GeoPackage, GeoJSON, KML, MapInfo TAB or CSV with WKT; reprojected to EPSG:4326. All or nothing.\n"
+       "--kind cluster reads a table with columns code, name, kind (giap_ranh|lien_ket), year, members (codes\n"
+       "separated by ';'), standing_unit: one row per cluster and year; the geometry is the union of the members."},
       {"export", "export FILE --kind KIND [--year Y] [--t-srs SRS]",
        "Export units with their status of a year / xuất dữ liệu",
-       {{"kind", true, "province, district, commune, village, agency, enterprise or school"},
+       {{"kind", true, "province, district, commune, village, agency, enterprise, school or cluster"},
         {"year", true, "units valid on 31 December of Y, with that year's status (default: units valid today)"},
         {"t-srs", true, "target CRS, e.g. EPSG:9211 for VN-2000 deliveries"}},
        run_export,

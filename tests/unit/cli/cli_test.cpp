@@ -110,6 +110,38 @@ TEST_F(CliTest, StatusImportIsAllOrNothing) {
   EXPECT_EQ(nlohmann::json::parse(accepted.out)["imported"], 2);
 }
 
+TEST_F(CliTest, ExportAndImportSpellingsOfTheAcceptanceChecks) {
+  ASSERT_EQ(run({"init"}).exit_code, 0);
+  ASSERT_EQ(run({"sample"}).exit_code, 0);
+  std::string communes = dir.file("communes.geojson");
+  auto exported = run({"export", communes, "--kind", "commune", "--year", "2015", "--json"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  // 210 Hòa Bình communes of 2015 and the 13 neighbouring-province communes that clusters reach.
+  EXPECT_EQ(nlohmann::json::parse(exported.out)["features"], 223);
+  auto geojson = nlohmann::json::parse(read_file(communes));
+  const auto& properties = geojson["features"][0]["properties"];
+  for (const char* field : {"code", "name", "kind", "parent_code", "status"})
+    EXPECT_TRUE(properties.contains(field)) << field;
+
+  std::string clusters = dir.file("clusters.gpkg");
+  ASSERT_EQ(run({"export", clusters, "--kind", "cluster", "--year", "2018"}).exit_code, 0);
+
+  // Into a fresh store: districts first (their parent province travels in the same file kind order).
+  std::string fresh = dir.file("fresh.sqlite");
+  ASSERT_EQ(run_anttmap({"--db", fresh, "init"}).exit_code, 0);
+  for (const char* kind : {"province", "district", "commune"}) {
+    std::string file = dir.file(std::string(kind) + ".gpkg");
+    ASSERT_EQ(run({"export", file, "--kind", kind, "--year", "2018"}).exit_code, 0);
+    auto imported = run_anttmap({"--db", fresh, "import", file, "--kind", kind, "--layer", kind, "--json"});
+    ASSERT_EQ(imported.exit_code, 0) << kind << ": " << imported.err;
+  }
+  auto imported_clusters = run_anttmap({"--db", fresh, "import", clusters, "--kind", "cluster", "--json"});
+  ASSERT_EQ(imported_clusters.exit_code, 0) << imported_clusters.err;
+  EXPECT_EQ(nlohmann::json::parse(imported_clusters.out)["cluster_years"], 12);
+  auto wrong = run_anttmap({"--db", fresh, "import", clusters, "--kind", "cluster", "--s-srs", "EPSG:9211"});
+  EXPECT_EQ(wrong.exit_code, 2);
+}
+
 TEST_F(CliTest, BackupAndRestore) {
   ASSERT_EQ(run({"init"}).exit_code, 0);
   std::string backup = dir.file("backup.sqlite");
