@@ -15,7 +15,7 @@ measure() {  # label, command...
   local label=$1; shift
   /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err" || {
     local rc=$?; echo "$label failed ($rc):"; tail -5 "$work/err"; [ "$rc" -eq 6 ] || exit 1; }
-  read -r seconds kib <"$work/time"
+  read -r seconds kib < <(tail -n 1 "$work/time")
   printf '%-44s %8.2f s %8.1f MB\n' "$label" "$seconds" "$(echo "$kib / 1024" | bc -l)"
 }
 echo "anttmap core benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
