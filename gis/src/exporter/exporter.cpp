@@ -58,8 +58,10 @@ ExportResult export_units(const store::Store& store, const std::string& path, co
   const Format& format = job.format();
 
   // What to export.
-  const std::string date = options.year ? year_end(*options.year) : today();
-  std::optional<int> status_year = options.year;
+  const std::string date = options.date ? require_iso_date(*options.date, "export date")
+                           : options.year ? year_end(*options.year)
+                                          : today();
+  std::optional<int> status_year = options.date ? std::optional<int>(year_of(date)) : options.year;
   if (!status_year) {
     auto years = store.years_with_status();
     if (!years.empty()) status_year = *std::max_element(years.begin(), years.end());

@@ -507,8 +507,6 @@ class SpatiaLiteStore final : public Store {
     }
   }
 
-  bool needs_migration() const { return schema_version() < schema::migrations().back().version; }
-
  private:
   void require_write(const char* operation) const {
     if (depth_ == 0)
@@ -547,7 +545,7 @@ std::unique_ptr<Store> open_spatialite_store(const std::string& path, bool creat
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA synchronous = NORMAL");
   auto store = std::make_unique<SpatiaLiteStore>(std::move(db), path);
-  if (create || store->needs_migration()) store->migrate();
+  store->migrate();  // refuses newer or foreign files; applies pending migrations; no-op when current
   return store;
 }
 

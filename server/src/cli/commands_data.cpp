@@ -123,6 +123,10 @@ int run_export(Context& context, const ParsedArgs& args) {
   const bool clusters = args.get("kind") == "cluster";
   if (auto kind = args.get("kind"); kind && !clusters) options.kind = store::parse_unit_kind(*kind);
   options.year = args.get_int("year");
+  if (auto date = args.get("date")) {
+    if (clusters) throw UsageError("--kind cluster exports a year: use --year");
+    options.date = require_iso_date(*date, "--date");
+  }
   options.target_srs = args.get("t-srs");
   auto store = context.open_store();
   auto result = clusters ? exporter::export_clusters(*store, args.positional[0], options, context.progress("export"))
@@ -165,6 +169,7 @@ std::vector<Command> data_commands() {
        "Export units with their status of a year / xuất dữ liệu",
        {{"kind", true, "province, district, commune, village, agency, enterprise, school or cluster"},
         {"year", true, "units valid on 31 December of Y, with that year's status (default: units valid today)"},
+        {"date", true, "units valid on this day (YYYY-MM-DD), with the status of its year"},
         {"t-srs", true, "target CRS, e.g. EPSG:9211 for VN-2000 deliveries"}},
        run_export,
        "Format from the extension: .gpkg, .geojson, .shp (UTF-8 with .cpg; one file per geometry type), .kml,\n"

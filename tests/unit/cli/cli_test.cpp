@@ -123,6 +123,11 @@ TEST_F(CliTest, ExportAndImportSpellingsOfTheAcceptanceChecks) {
   for (const char* field : {"code", "name", "kind", "parent_code", "status"})
     EXPECT_TRUE(properties.contains(field)) << field;
 
+  // A full date: on 2020-01-01 the 2020 communes are in force (151 + 13 neighbours).
+  auto on_new_year = run({"export", dir.file("c2020.geojson"), "--kind", "commune", "--date", "2020-01-01", "--json"});
+  ASSERT_EQ(on_new_year.exit_code, 0) << on_new_year.err;
+  EXPECT_EQ(nlohmann::json::parse(on_new_year.out)["features"], 164);
+
   std::string clusters = dir.file("clusters.gpkg");
   ASSERT_EQ(run({"export", clusters, "--kind", "cluster", "--year", "2018"}).exit_code, 0);
 

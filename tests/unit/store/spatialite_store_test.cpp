@@ -93,6 +93,18 @@ TEST_F(StoreTest, ForeignSqliteFileIsRefused) {
   EXPECT_THROW(open_spatialite_store(other, false), StoreError);
 }
 
+TEST_F(StoreTest, StoreOfANewerSchemaIsRefused) {
+  store.reset();
+  std::string error;
+  ASSERT_EQ(plain_sql("PRAGMA user_version = 99", &error), SQLITE_OK) << error;
+  try {
+    open_spatialite_store(path, false);
+    FAIL() << "a newer store was opened";
+  } catch (const StoreError& error) {
+    EXPECT_NE(std::string(error.what()).find("newer"), std::string::npos);
+  }
+}
+
 TEST_F(StoreTest, MissingStoreWithoutCreateSaysHowToInit) {
   try {
     open_spatialite_store(dir.file("none.sqlite"), false);

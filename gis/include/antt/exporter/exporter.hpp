@@ -38,6 +38,7 @@ namespace antt::exporter {
 struct ExportOptions {
   std::optional<store::UnitKind> kind;  ///< nullopt = all unit kinds
   std::optional<int> year;  ///< units valid on 31 Dec of year, status of that year; nullopt = valid today, latest status year
+  std::optional<std::string> date;  ///< units valid on this ISO date, status of its year (overrides `year`)
   std::optional<std::string> target_srs;  ///< e.g. EPSG:9211
   bool overwrite = true;
 };
