@@ -541,7 +541,11 @@ std::unique_ptr<Store> open_spatialite_store(const std::string& path, bool creat
                      " init` / chưa có CSDL, hãy chạy init");
   auto db = Database::open(path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_FULLMUTEX);
   load_spatialite(db);
-  db.exec("PRAGMA journal_mode = WAL");
+  try {
+    db.exec("PRAGMA journal_mode = WAL");
+  } catch (const StoreError& error) {  // e.g. "file is not a database"
+    throw StoreError("'" + path + "' is not an anttmap store (" + error.what() + "); choose another --db path");
+  }
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA synchronous = NORMAL");
   auto store = std::make_unique<SpatiaLiteStore>(std::move(db), path);
