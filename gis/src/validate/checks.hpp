@@ -99,7 +99,8 @@ struct Box {
 Box bounds_of(const geo::GeosContext& context, const GEOSGeometry* geometry);
 /// `geometry` cut to `box` grown by a small margin (GEOSClipByRect): overlays with a large
 /// polygon (a province beside one of its districts) then only node the part that matters.
-/// Exact inside the box; falls back to a copy of `geometry` if clipping fails.
+/// Exact inside the box; falls back to a copy of `geometry` if clipping fails or gives an invalid
+/// result (GEOSClipByRect does not promise validity, e.g. when the cut passes through a vertex).
 geo::Geometry clipped(const geo::GeosContext& context, const GEOSGeometry* geometry, Box box);
 
 /// Union of the given geometries (cloned; the inputs stay owned by the caller).

@@ -108,11 +108,21 @@ Box bounds_of(const geo::GeosContext& context, const GEOSGeometry* geometry) {
 }
 
 geo::Geometry clipped(const geo::GeosContext& context, const GEOSGeometry* geometry, Box box) {
-  // The margin keeps the cut lines off the other operand's edges (≈ 10 cm).
-  constexpr double kMarginDegrees = 1e-6;
+  // The margin keeps the cut lines off the other operand's edges (≈ 15 cm). It is deliberately not
+  // a round number: coordinates are commonly rounded to 6 or 7 decimals, so with a margin of 1e-6
+  // a cut line often passes exactly through a vertex of `geometry`, and GEOSClipByRect (GEOS 3.11)
+  // then returns a self-intersecting ring that the overlay misreads (a child reported wholly
+  // outside its parent, or overlapping a sibling it only touches).
+  constexpr double kMarginDegrees = 1.4142135623730951e-6;  // √2 · 1e-6
   GEOSGeometry* result = GEOSClipByRect_r(context.get(), geometry, box.minx - kMarginDegrees,
                                           box.miny - kMarginDegrees, box.maxx + kMarginDegrees,
                                           box.maxy + kMarginDegrees);
+  // ClipByRect does not promise a valid result; rather than overlay an invalid one, use the whole
+  // geometry (slower, but right).
+  if (result && GEOSisValid_r(context.get(), result) != 1 && GEOSisValid_r(context.get(), geometry) == 1) {
+    GEOSGeom_destroy_r(context.get(), result);
+    result = nullptr;
+  }
   if (!result) result = geo::check(context, GEOSGeom_clone_r(context.get(), geometry), "copying a geometry");
   return geo::Geometry(context, result);
 }
