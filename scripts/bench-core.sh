@@ -27,6 +27,8 @@ measure "stats --year 2020 (scale 1)" "$tool" --db "$db" stats --year 2020 --jso
 
 big="$work/s10.sqlite"
 measure "sample --scale 10 (generator)" "$tool" --db "$big" sample --scale 10
+measure "validate --year 2020 (10x, generated)" "$tool" --db "$big" validate --year 2020 --json
+measure "stats --year 2020 (10x, with statuses)" "$tool" --db "$big" stats --year 2020 --json
 for kind in province district commune village agency enterprise school; do
   "$tool" --db "$big" export "$work/s10-$kind.gpkg" --kind "$kind" --year 2020 >/dev/null
 done
@@ -42,8 +44,14 @@ import_all() {
   done
 }
 export -f import_all; export tool fresh work
-measure "import 10x (all kinds, anttmap)" bash -c import_all
+measure "import 10x (all kinds, 17 files, anttmap)" bash -c import_all
+pair="$work/pair.sqlite"
+"$tool" --db "$pair" init >/dev/null
+for kind in province district; do
+  "$tool" --db "$pair" --quiet import "$work/s10-$kind.gpkg" --kind "$kind" --layer "s10-$kind" >/dev/null
+done
+measure "import 10x communes+villages (anttmap)" bash -c \
+  "'$tool' --db '$pair' --quiet import '$work/s10-commune.gpkg' --kind commune && '$tool' --db '$pair' --quiet import '$work/s10-village.gpkg' --kind village"
 measure "validate --year 2020 (10x, imported)" "$tool" --db "$fresh" validate --year 2020 --json
-measure "stats --year 2020 (10x, imported)" "$tool" --db "$fresh" stats --year 2020 --json
 measure "baseline: ogr2ogr 10x communes+villages" bash -c \
   "ogr2ogr -f SQLite -dsco SPATIALITE=YES '$work/ogr.sqlite' '$work/s10-commune.gpkg' && ogr2ogr -append '$work/ogr.sqlite' '$work/s10-village.gpkg'"

@@ -20,7 +20,10 @@ CREATE TABLE audit_log (
   operation TEXT NOT NULL CHECK (operation IN ('INSERT', 'UPDATE', 'DELETE')),
   row_key TEXT,
   before_json TEXT,
-  after_json TEXT);
+  after_json TEXT,
+  -- Geometry before/after as the table stores it (a blob, not hex inside the JSON: half the bytes).
+  before_geom BLOB,
+  after_geom BLOB);
 CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
@@ -161,25 +164,25 @@ CREATE TABLE festival (
 const std::vector<AuditedTable>& audited_tables() {
   static const std::vector<AuditedTable> tables{
       {"unit", "{row}.code || '@' || {row}.valid_from",
-       {"id", "code", "name", "kind", "subtype", "parent_code", "valid_from", "valid_to", "synthetic"}, {"geom"}},
+       {"id", "code", "name", "kind", "subtype", "parent_code", "valid_from", "valid_to", "synthetic"}, "geom"},
       {"unit_status", "{row}.unit_code || '/' || {row}.year",
        {"id", "unit_code", "year", "status", "decision_number", "decision_date", "authority", "resolution_adopted",
         "pledge_share", "police_rating", "villages_recognised_share", "effective_models", "note", "supersedes"},
        {}},
-      {"lineage_event", "{row}.id", {"id", "kind", "effective_date", "decision", "note", "synthetic"}, {}},
+      {"lineage_event", "{row}.id", {"id", "kind", "effective_date", "decision", "note", "synthetic"}, ""},
       {"lineage_link", "{row}.event_id || ':' || {row}.role || ':' || {row}.unit_code",
-       {"event_id", "role", "unit_code", "unit_valid_from"}, {}},
+       {"event_id", "role", "unit_code", "unit_valid_from"}, ""},
       {"hotspot", "{row}.commune_code || '@' || {row}.valid_from",
-       {"id", "commune_code", "valid_from", "valid_to", "decision", "note"}, {}},
-      {"cluster", "{row}.code", {"code", "name", "kind"}, {}},
+       {"id", "commune_code", "valid_from", "valid_to", "decision", "note"}, ""},
+      {"cluster", "{row}.code", {"code", "name", "kind"}, ""},
       {"cluster_member", "{row}.cluster_code || '/' || {row}.year || ':' || {row}.unit_code",
-       {"cluster_code", "year", "unit_code"}, {}},
-      {"cluster_standing", "{row}.cluster_code || '/' || {row}.year", {"cluster_code", "year", "unit_code"}, {}},
-      {"model", "{row}.code", {"id", "code", "type", "name", "unit_code", "founded"}, {"location"}},
-      {"model_year", "{row}.model_id || '/' || {row}.year", {"model_id", "year", "effective"}, {}},
-      {"core_force", "{row}.unit_code || '/' || {row}.year", {"unit_code", "year", "staffed", "members"}, {}},
-      {"festival", "{row}.unit_code || '/' || {row}.year", {"unit_code", "year", "held"}, {}},
-      {"settings", "{row}.key", {"key", "value"}, {}},
+       {"cluster_code", "year", "unit_code"}, ""},
+      {"cluster_standing", "{row}.cluster_code || '/' || {row}.year", {"cluster_code", "year", "unit_code"}, ""},
+      {"model", "{row}.code", {"id", "code", "type", "name", "unit_code", "founded"}, "location"},
+      {"model_year", "{row}.model_id || '/' || {row}.year", {"model_id", "year", "effective"}, ""},
+      {"core_force", "{row}.unit_code || '/' || {row}.year", {"unit_code", "year", "staffed", "members"}, ""},
+      {"festival", "{row}.unit_code || '/' || {row}.year", {"unit_code", "year", "held"}, ""},
+      {"settings", "{row}.key", {"key", "value"}, ""},
   };
   return tables;
 }
@@ -199,7 +202,6 @@ std::string json_of(const AuditedTable& table, const std::string& row) {
     json += (first ? "'" : ", '") + column + "', " + row + "." + column;
     first = false;
   }
-  for (const auto& column : table.blob_columns) json += ", '" + column + "_hex', hex(" + row + "." + column + ")";
   return json + ")";
 }
 
@@ -209,6 +211,9 @@ std::string audit_triggers_sql(const AuditedTable& table) {
   const std::string who =
       "COALESCE((SELECT user FROM audit_context WHERE id = 1), 'sql'), "
       "COALESCE((SELECT tool FROM audit_context WHERE id = 1), 'sql')";
+  auto geometry = [&](bool wanted, const char* row) {
+    return wanted && !table.geometry_column.empty() ? std::string(row) + "." + table.geometry_column : std::string("NULL");
+  };
   std::string sql;
   struct Op {
     const char* name;
@@ -218,10 +223,11 @@ std::string audit_triggers_sql(const AuditedTable& table) {
   for (const Op& op : {Op{"INSERT", "NEW", false, true}, Op{"UPDATE", "NEW", true, true},
                        Op{"DELETE", "OLD", true, false}}) {
     sql += "CREATE TRIGGER audit_" + table.name + "_" + op.name + " AFTER " + op.name + " ON " + table.name +
-           " BEGIN INSERT INTO audit_log (user, tool, table_name, operation, row_key, before_json, after_json) "
-           "VALUES (" + who + ", '" + table.name + "', '" + op.name + "', " +
+           " BEGIN INSERT INTO audit_log (user, tool, table_name, operation, row_key, before_json, after_json, "
+           "before_geom, after_geom) VALUES (" + who + ", '" + table.name + "', '" + op.name + "', " +
            replace_row(table.key_sql, op.key_row) + ", " + (op.before ? json_of(table, "OLD") : "NULL") + ", " +
-           (op.after ? json_of(table, "NEW") : "NULL") + "); END;\n";
+           (op.after ? json_of(table, "NEW") : "NULL") + ", " + geometry(op.before, "OLD") + ", " +
+           geometry(op.after, "NEW") + "); END;\n";
   }
   return sql;
 }

@@ -18,7 +18,7 @@ struct AuditedTable {
   std::string name;
   std::string key_sql;                 ///< SQL over NEW./OLD. giving the row key, with {row} for NEW/OLD
   std::vector<std::string> columns;    ///< plain columns copied into the JSON
-  std::vector<std::string> blob_columns;  ///< geometry columns, stored as hex
+  std::string geometry_column;          ///< copied as a blob into audit_log.before_geom/after_geom; may be empty
 };
 const std::vector<AuditedTable>& audited_tables();
 

@@ -457,13 +457,14 @@ class SpatiaLiteStore final : public Store {
 
   std::vector<AuditEntry> audit_entries(std::int64_t after_id) const override {
     auto statement = db_.prepare_cached(
-        "SELECT id, at, user, tool, table_name, operation, row_key, before_json, after_json FROM audit_log "
+        "SELECT id, at, user, tool, table_name, operation, row_key, before_json, after_json, AsBinary(before_geom), "
+        "AsBinary(after_geom) FROM audit_log "
         "WHERE id > ? ORDER BY id");
     statement.bind(1, after_id);
     std::vector<AuditEntry> out;
     while (statement.step())
       out.push_back({statement.integer(0), statement.text(1), statement.text(2), statement.text(3), statement.text(4),
-                     statement.text(5), statement.text(6), statement.text(7), statement.text(8)});
+                     statement.text(5), statement.text(6), statement.text(7), statement.text(8), statement.blob(9), statement.blob(10)});
     return out;
   }
 

@@ -205,7 +205,8 @@ TEST_F(StoreTest, AuditLogRecordsActorToolAndBeforeAfter) {
   EXPECT_EQ(entries.back().user, "lan");
   EXPECT_EQ(entries.back().tool, "qgis");
   EXPECT_EQ(entries.back().operation, "UPDATE");
-  EXPECT_NE(entries.back().before_json, entries.back().after_json);
+  EXPECT_EQ(entries.back().before_wkb, wkb_of("MULTIPOLYGON(((105 20,105.1 20,105.1 20.1,105 20.1,105 20)))"));
+  EXPECT_EQ(entries.back().after_wkb, wkb_of("MULTIPOLYGON(((105 20,105.2 20,105.2 20.1,105 20.1,105 20)))"));
 }
 
 TEST_F(StoreTest, PlainSqlChangesAreAuditedAsSql) {

@@ -159,6 +159,8 @@ struct AuditEntry {
   std::string row_key;
   std::string before_json;
   std::string after_json;
+  std::string before_wkb;  ///< geometry before the change (tables with geometry), ISO WKB
+  std::string after_wkb;
 };
 
 /// Who makes a change, recorded in the audit log.
