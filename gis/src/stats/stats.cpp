@@ -11,6 +11,7 @@
 
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
+#include "antt/geo/ogr.hpp"
 
 namespace antt::stats {
 namespace {
@@ -296,92 +297,110 @@ std::string to_text(const YearStats& stats) {
   return out.str();
 }
 
+namespace {
+
+/// One worksheet: a layer without geometry whose features are rows.
+class Sheet {
+ public:
+  Sheet(GDALDatasetH dataset, const std::string& name,
+        const std::vector<std::pair<const char*, OGRFieldType>>& columns) {
+    geo::GdalErrorScope errors;
+    layer_ = GDALDatasetCreateLayer(dataset, name.c_str(), nullptr, wkbNone, nullptr);
+    if (!layer_) throw Error("cannot add sheet '" + name + "': " + errors.last_error());
+    for (const auto& [column, type] : columns) {
+      OGRFieldDefnH field = OGR_Fld_Create(column, type);
+      OGRErr error = OGR_L_CreateField(layer_, field, TRUE);
+      OGR_Fld_Destroy(field);
+      if (error != OGRERR_NONE) throw Error("cannot add column '" + std::string(column) + "': " + errors.last_error());
+    }
+  }
+
+  geo::Feature new_row() const { return geo::Feature::create(OGR_L_GetLayerDefn(layer_)); }
+
+  void add(const geo::Feature& row) {
+    geo::GdalErrorScope errors;
+    if (OGR_L_CreateFeature(layer_, row.get()) != OGRERR_NONE)
+      throw Error("cannot write a spreadsheet row: " + errors.last_error());
+  }
+
+ private:
+  OGRLayerH layer_ = nullptr;
+};
+
+std::string meets_label(std::optional<bool> meets) { return !meets ? "" : (*meets ? "đạt" : "chưa đạt"); }
+
+}  // namespace
+
 void write_xlsx(const YearStats& stats, const std::string& path) {
-  GDALAllRegister();
-  GDALDriverH driver = GDALGetDriverByName("XLSX");
-  if (!driver) throw Error("GDAL has no XLSX driver");
+  geo::register_gdal_drivers();
   // GDAL reaches the workbook through /vsizip/, which splits the path at the first ".xlsx": the
   // temporary name must carry that extension once only.
   const std::filesystem::path target(path);
-  const std::string temporary =
-      (target.parent_path() / ("." + target.stem().string() + "-partial.xlsx")).string();
+  const std::filesystem::path temporary =
+      target.parent_path() / ("." + target.stem().string() + "-partial.xlsx");
   std::filesystem::remove(temporary);
-  GDALDatasetH dataset = GDALCreate(driver, temporary.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
-  if (!dataset) throw InputError("cannot write '" + path + "': " + CPLGetLastErrorMsg());
-  struct Closer {
-    GDALDatasetH& dataset;
-    ~Closer() {
-      if (dataset) GDALClose(dataset);
-    }
-  } closer{dataset};
+  try {
+    auto dataset = geo::Dataset::create_vector("XLSX", temporary.string());
+    std::vector<const AreaStats*> areas;
+    for (const auto& district : stats.districts) areas.push_back(&district);
+    areas.push_back(&stats.province);
 
-  auto add_field = [](OGRLayerH layer, const char* name, OGRFieldType type) {
-    OGRFieldDefnH field = OGR_Fld_Create(name, type);
-    OGR_L_CreateField(layer, field, TRUE);
-    OGR_Fld_Destroy(field);
-  };
-  auto write_counts_sheet = [&](const std::string& sheet, const std::string& kind) {
-    OGRLayerH layer = GDALDatasetCreateLayer(dataset, sheet.c_str(), nullptr, wkbNone, nullptr);
-    for (const char* name : {"code", "name"}) add_field(layer, name, OFTString);
-    for (const char* name : {"total", "registered", "proposed", "recognised"}) add_field(layer, name, OFTInteger);
-    add_field(layer, "share_recognised", OFTReal);
-    add_field(layer, "target", OFTReal);
-    add_field(layer, "meets_target", OFTString);
-    auto row = [&](const AreaStats& area) {
-      const Counts* counts = &area.pooled;
-      Counts empty;
-      if (!kind.empty()) {
-        auto found = area.by_kind.find(kind);
-        counts = found == area.by_kind.end() ? &empty : &found->second;
+    auto counts_sheet = [&](const std::string& name, const std::string& kind) {
+      Sheet sheet(dataset.get(), name,
+                  {{"code", OFTString}, {"name", OFTString}, {"total", OFTInteger}, {"registered", OFTInteger},
+                   {"proposed", OFTInteger}, {"recognised", OFTInteger}, {"share_recognised", OFTReal},
+                   {"target", OFTReal}, {"meets_target", OFTString}});
+      for (const AreaStats* area : areas) {
+        Counts counts = area->pooled;
+        if (!kind.empty()) {
+          auto found = area->by_kind.find(kind);
+          counts = found == area->by_kind.end() ? Counts{} : found->second;
+        }
+        auto row = sheet.new_row();
+        OGR_F_SetFieldString(row.get(), 0, area->code.c_str());
+        OGR_F_SetFieldString(row.get(), 1, area->name.c_str());
+        OGR_F_SetFieldInteger(row.get(), 2, counts.total);
+        OGR_F_SetFieldInteger(row.get(), 3, counts.registered);
+        OGR_F_SetFieldInteger(row.get(), 4, counts.proposed);
+        OGR_F_SetFieldInteger(row.get(), 5, counts.recognised);
+        OGR_F_SetFieldDouble(row.get(), 6, std::round(counts.share_recognised() * 100) / 100);
+        std::optional<bool> meets;
+        if (area->target) {
+          OGR_F_SetFieldDouble(row.get(), 7, *area->target);
+          if (counts.total > 0) meets = counts.share_recognised() > *area->target;
+        }
+        OGR_F_SetFieldString(row.get(), 8, meets_label(meets).c_str());
+        sheet.add(row);
       }
-      OGRFeatureH feature = OGR_F_Create(OGR_L_GetLayerDefn(layer));
-      OGR_F_SetFieldString(feature, 0, area.code.c_str());
-      OGR_F_SetFieldString(feature, 1, area.name.c_str());
-      OGR_F_SetFieldInteger(feature, 2, counts->total);
-      OGR_F_SetFieldInteger(feature, 3, counts->registered);
-      OGR_F_SetFieldInteger(feature, 4, counts->proposed);
-      OGR_F_SetFieldInteger(feature, 5, counts->recognised);
-      OGR_F_SetFieldDouble(feature, 6, std::round(counts->share_recognised() * 100) / 100);
-      if (area.target) OGR_F_SetFieldDouble(feature, 7, *area.target);
-      bool meets = area.target && counts->total > 0 && counts->share_recognised() > *area.target;
-      OGR_F_SetFieldString(feature, 8, !area.target ? "" : (meets ? "đạt" : "chưa đạt"));
-      OGR_L_CreateFeature(layer, feature);
-      OGR_F_Destroy(feature);
     };
-    for (const auto& district : stats.districts) row(district);
-    row(stats.province);
-  };
-  write_counts_sheet("tong_hop_" + std::to_string(stats.year), "");
-  for (UnitKind kind : kCountedKinds) write_counts_sheet(std::string(to_string(kind)), std::string(to_string(kind)));
+    counts_sheet("tong_hop_" + std::to_string(stats.year), "");
+    for (UnitKind kind : kCountedKinds) counts_sheet(std::string(to_string(kind)), std::string(to_string(kind)));
 
-  OGRLayerH layer = GDALDatasetCreateLayer(dataset, "chi_tieu", nullptr, wkbNone, nullptr);
-  for (const char* name : {"area_code", "area_name", "indicator", "label"}) add_field(layer, name, OFTString);
-  for (const char* name : {"numerator", "denominator"}) add_field(layer, name, OFTInteger);
-  add_field(layer, "share", OFTReal);
-  add_field(layer, "target", OFTReal);
-  add_field(layer, "meets_target", OFTString);
-  std::vector<const AreaStats*> areas;
-  for (const auto& district : stats.districts) areas.push_back(&district);
-  areas.push_back(&stats.province);
-  for (const AreaStats* area : areas)
-    for (const auto& indicator : area->indicators) {
-      OGRFeatureH feature = OGR_F_Create(OGR_L_GetLayerDefn(layer));
-      OGR_F_SetFieldString(feature, 0, area->code.c_str());
-      OGR_F_SetFieldString(feature, 1, area->name.c_str());
-      OGR_F_SetFieldString(feature, 2, indicator.id.c_str());
-      OGR_F_SetFieldString(feature, 3, indicator.label.c_str());
-      OGR_F_SetFieldInteger(feature, 4, indicator.numerator);
-      OGR_F_SetFieldInteger(feature, 5, indicator.denominator);
-      OGR_F_SetFieldDouble(feature, 6, std::round(indicator.share() * 100) / 100);
-      if (indicator.target) OGR_F_SetFieldDouble(feature, 7, *indicator.target);
-      auto meets = indicator.meets();
-      OGR_F_SetFieldString(feature, 8, !meets ? "" : (*meets ? "đạt" : "chưa đạt"));
-      OGR_L_CreateFeature(layer, feature);
-      OGR_F_Destroy(feature);
-    }
-  GDALClose(dataset);
-  dataset = nullptr;
-  std::filesystem::rename(temporary, path);
+    Sheet indicators(dataset.get(), "chi_tieu",
+                     {{"area_code", OFTString}, {"area_name", OFTString}, {"indicator", OFTString},
+                      {"label", OFTString}, {"numerator", OFTInteger}, {"denominator", OFTInteger},
+                      {"share", OFTReal}, {"target", OFTReal}, {"meets_target", OFTString}});
+    for (const AreaStats* area : areas)
+      for (const auto& indicator : area->indicators) {
+        auto row = indicators.new_row();
+        OGR_F_SetFieldString(row.get(), 0, area->code.c_str());
+        OGR_F_SetFieldString(row.get(), 1, area->name.c_str());
+        OGR_F_SetFieldString(row.get(), 2, indicator.id.c_str());
+        OGR_F_SetFieldString(row.get(), 3, indicator.label.c_str());
+        OGR_F_SetFieldInteger(row.get(), 4, indicator.numerator);
+        OGR_F_SetFieldInteger(row.get(), 5, indicator.denominator);
+        OGR_F_SetFieldDouble(row.get(), 6, std::round(indicator.share() * 100) / 100);
+        if (indicator.target) OGR_F_SetFieldDouble(row.get(), 7, *indicator.target);
+        OGR_F_SetFieldString(row.get(), 8, meets_label(indicator.meets()).c_str());
+        indicators.add(row);
+      }
+    dataset.close();
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw;
+  }
+  std::filesystem::rename(temporary, target);
 }
 
 }  // namespace antt::stats

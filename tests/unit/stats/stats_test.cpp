@@ -1,5 +1,8 @@
 #include "antt/stats/stats.hpp"
 
+#include <gdal.h>
+#include <ogr_api.h>
+
 #include "antt/core/error.hpp"
 #include "test_support.hpp"
 
@@ -164,7 +167,20 @@ TEST_F(StatsTest, UnknownProvinceIsAClearError) {
 TEST_F(StatsTest, XlsxWorkbookIsWritten) {
   std::string path = dir.file("stats.xlsx");
   write_xlsx(compute_stats(*store, 2015), path);
-  EXPECT_GT(std::filesystem::file_size(path), 1000u);
+  const char* options[] = {"HEADERS=FORCE", nullptr};
+  GDALDatasetH workbook = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR, nullptr, options, nullptr);
+  ASSERT_NE(workbook, nullptr);
+  OGRLayerH summary = GDALDatasetGetLayerByName(workbook, "tong_hop_2015");
+  ASSERT_NE(summary, nullptr);
+  OGRFeatureH first = OGR_L_GetNextFeature(summary);  // district D1: 4 of 6 recognised
+  ASSERT_NE(first, nullptr);
+  EXPECT_STREQ(OGR_F_GetFieldAsString(first, OGR_L_FindFieldIndex(summary, "code", TRUE)), "D1");
+  EXPECT_EQ(OGR_F_GetFieldAsInteger(first, OGR_L_FindFieldIndex(summary, "recognised", TRUE)), 4);
+  EXPECT_STREQ(OGR_F_GetFieldAsString(first, OGR_L_FindFieldIndex(summary, "meets_target", TRUE)), "chưa đạt");
+  OGR_F_Destroy(first);
+  EXPECT_NE(GDALDatasetGetLayerByName(workbook, "chi_tieu"), nullptr);
+  GDALClose(workbook);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 4);  // no partial file left
 }
 
 }  // namespace
