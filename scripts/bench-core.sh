@@ -37,18 +37,15 @@ fresh="$work/import10.sqlite"
 "$tool" --db "$fresh" init >/dev/null
 import_all() {
   for kind in province district commune village agency enterprise school; do
-    # A GeoPackage export holds areas and points in separate layers: import each.
-    for layer in $(ogrinfo -ro -q "$work/s10-$kind.gpkg" | awk -F'[:(]' '{gsub(/ /, "", $2); print $2}'); do
-      "$tool" --db "$fresh" --quiet import "$work/s10-$kind.gpkg" --kind "$kind" --layer "$layer" || return 1
-    done
+    "$tool" --db "$fresh" --quiet import "$work/s10-$kind.gpkg" --kind "$kind" || return 1
   done
 }
 export -f import_all; export tool fresh work
-measure "import 10x (all kinds, 17 files, anttmap)" bash -c import_all
+measure "import 10x (all kinds, 7 files, anttmap)" bash -c import_all
 pair="$work/pair.sqlite"
 "$tool" --db "$pair" init >/dev/null
 for kind in province district; do
-  "$tool" --db "$pair" --quiet import "$work/s10-$kind.gpkg" --kind "$kind" --layer "s10-$kind" >/dev/null
+  "$tool" --db "$pair" --quiet import "$work/s10-$kind.gpkg" --kind "$kind" >/dev/null
 done
 measure "import 10x communes+villages (anttmap)" bash -c \
   "'$tool' --db '$pair' --quiet import '$work/s10-commune.gpkg' --kind commune && '$tool' --db '$pair' --quiet import '$work/s10-village.gpkg' --kind village"

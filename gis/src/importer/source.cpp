@@ -33,26 +33,42 @@ std::string layer_list(GDALDatasetH dataset) {
   return names;
 }
 
-OGRLayerH choose_layer(GDALDatasetH dataset, const std::string& path, const std::optional<std::string>& wanted) {
+std::vector<std::string> field_names(OGRLayerH layer) {
+  std::vector<std::string> names;
+  OGRFeatureDefnH definition = OGR_L_GetLayerDefn(layer);
+  for (int i = 0; i < OGR_FD_GetFieldCount(definition); ++i)
+    names.push_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(definition, i)));
+  return names;
+}
+
+/// anttmap's own exports put areas in NAME and points in NAME_points (one geometry type per layer
+/// in GeoPackage); such a pair with the same fields is read as one source.
+bool is_areas_and_points_pair(OGRLayerH areas, OGRLayerH points) {
+  return std::string(OGR_L_GetName(areas)) + "_points" == OGR_L_GetName(points) &&
+         field_names(areas) == field_names(points);
+}
+
+std::vector<OGRLayerH> choose_layers(GDALDatasetH dataset, const std::string& path,
+                                     const std::optional<std::string>& wanted) {
   int count = GDALDatasetGetLayerCount(dataset);
   if (count == 0) throw InputError("'" + path + "' contains no vector layer / tệp không có lớp dữ liệu");
   if (wanted) {
     OGRLayerH layer = GDALDatasetGetLayerByName(dataset, wanted->c_str());
     if (!layer)
       throw InputError("'" + path + "' has no layer '" + *wanted + "'; its layers: " + layer_list(dataset));
-    return layer;
+    return {layer};
   }
-  if (count == 1) return GDALDatasetGetLayer(dataset, 0);
-  OGRLayerH only_non_empty = nullptr;
-  int non_empty = 0;
+  if (count == 1) return {GDALDatasetGetLayer(dataset, 0)};
+  std::vector<OGRLayerH> non_empty;
   for (int i = 0; i < count; ++i) {
     OGRLayerH layer = GDALDatasetGetLayer(dataset, i);
-    if (OGR_L_GetFeatureCount(layer, TRUE) > 0) {
-      ++non_empty;
-      only_non_empty = layer;
-    }
+    if (OGR_L_GetFeatureCount(layer, TRUE) > 0) non_empty.push_back(layer);
   }
-  if (non_empty == 1) return only_non_empty;
+  if (non_empty.size() == 1) return non_empty;
+  if (non_empty.size() == 2) {
+    if (is_areas_and_points_pair(non_empty[0], non_empty[1])) return non_empty;
+    if (is_areas_and_points_pair(non_empty[1], non_empty[0])) return {non_empty[1], non_empty[0]};
+  }
   throw InputError("'" + path + "' has " + std::to_string(count) + " layers: " + layer_list(dataset) +
                    "; choose one with --layer / chọn lớp bằng --layer");
 }
@@ -86,7 +102,8 @@ RawLayer read_source(const std::string& path, const std::optional<std::string>& 
   RawLayer raw;
   raw.driver = dataset.driver_name();
   raw.raw_strings = raw.driver == kShapefile;
-  OGRLayerH layer = choose_layer(dataset.get(), path, wanted_layer);
+  const std::vector<OGRLayerH> layers = choose_layers(dataset.get(), path, wanted_layer);
+  OGRLayerH layer = layers.front();
   raw.layer_name = OGR_L_GetName(layer);
   if (raw.driver == kShapefile) {
     raw.cpg_codepage = metadata(layer, "CPG_VALUE", "SHAPEFILE");
@@ -94,6 +111,13 @@ RawLayer read_source(const std::string& path, const std::optional<std::string>& 
     raw.ldid_codepage = metadata(layer, "ENCODING_FROM_LDID", "SHAPEFILE");
   }
   raw.srs = geo::SpatialReference::clone_of(OGR_L_GetSpatialRef(layer));
+  for (OGRLayerH other : layers) {
+    OGRSpatialReferenceH other_srs = OGR_L_GetSpatialRef(other);
+    bool same = raw.srs.get() == nullptr ? other_srs == nullptr
+                                         : other_srs != nullptr && OSRIsSame(raw.srs.get(), other_srs);
+    if (!same)
+      throw InputError("the layers of '" + path + "' are in different CRS; import each with --layer");
+  }
 
   OGRFeatureDefnH definition = OGR_L_GetLayerDefn(layer);
   const int field_count = OGR_FD_GetFieldCount(definition);
@@ -103,33 +127,37 @@ RawLayer read_source(const std::string& path, const std::optional<std::string>& 
   }
 
   geo::GdalErrorScope errors;
-  const long long total = std::max<long long>(1, OGR_L_GetFeatureCount(layer, TRUE));
-  OGR_L_ResetReading(layer);
+  long long total = 0;
+  for (OGRLayerH each : layers) total += OGR_L_GetFeatureCount(each, TRUE);
+  total = std::max<long long>(1, total);
   int number = 0;
-  while (true) {
-    geo::Feature feature(OGR_L_GetNextFeature(layer));
-    if (!feature) break;
-    ++number;
-    RawFeature row;
-    row.fid = OGR_F_GetFID(feature.get());
-    row.number = number;
-    for (int i = 0; i < field_count; ++i) row.values.push_back(field_value(feature.get(), i, raw.fields[i].type));
-    row.geometry = geo::OgrGeometry(OGR_F_StealGeometry(feature.get()));
-    if (row.geometry && !row.geometry.is_empty()) {
-      OGREnvelope envelope;
-      OGR_G_GetEnvelope(row.geometry.get(), &envelope);
-      if (!raw.has_extent) {
-        raw.extent = envelope;
-        raw.has_extent = true;
-      } else {
-        raw.extent.MinX = std::min(raw.extent.MinX, envelope.MinX);
-        raw.extent.MinY = std::min(raw.extent.MinY, envelope.MinY);
-        raw.extent.MaxX = std::max(raw.extent.MaxX, envelope.MaxX);
-        raw.extent.MaxY = std::max(raw.extent.MaxY, envelope.MaxY);
+  for (OGRLayerH each : layers) {
+    OGR_L_ResetReading(each);
+    while (true) {
+      geo::Feature feature(OGR_L_GetNextFeature(each));
+      if (!feature) break;
+      ++number;
+      RawFeature row;
+      row.fid = OGR_F_GetFID(feature.get());
+      row.number = number;
+      for (int i = 0; i < field_count; ++i) row.values.push_back(field_value(feature.get(), i, raw.fields[i].type));
+      row.geometry = geo::OgrGeometry(OGR_F_StealGeometry(feature.get()));
+      if (row.geometry && !row.geometry.is_empty()) {
+        OGREnvelope envelope;
+        OGR_G_GetEnvelope(row.geometry.get(), &envelope);
+        if (!raw.has_extent) {
+          raw.extent = envelope;
+          raw.has_extent = true;
+        } else {
+          raw.extent.MinX = std::min(raw.extent.MinX, envelope.MinX);
+          raw.extent.MinY = std::min(raw.extent.MinY, envelope.MinY);
+          raw.extent.MaxX = std::max(raw.extent.MaxX, envelope.MaxX);
+          raw.extent.MaxY = std::max(raw.extent.MaxY, envelope.MaxY);
+        }
       }
+      raw.features.push_back(std::move(row));
+      if (progress && number % 64 == 0) progress(std::min(1.0, static_cast<double>(number) / total));
     }
-    raw.features.push_back(std::move(row));
-    if (progress && number % 64 == 0) progress(std::min(1.0, static_cast<double>(number) / total));
   }
   if (!errors.last_error().empty())
     throw InputError("cannot read '" + path + "' after feature " + std::to_string(number) + ": " +

@@ -37,7 +37,8 @@ struct RawLayer {
 };
 
 /// Opens `path` (Shapefile without recoding; CSV with a WKT/geometry column or lon/lat columns as
-/// geometry), picks the layer (`layer`, or the only / only non-empty one) and reads every feature.
+/// geometry), picks the layer (`layer`, or the only / only non-empty one, or anttmap's own pair NAME +
+/// NAME_points with the same fields, read as one) and reads every feature.
 /// Throws InputError naming the file (and the layers when the choice is ambiguous).
 RawLayer read_source(const std::string& path, const std::optional<std::string>& layer,
                      const std::function<void(double)>& progress);

@@ -140,6 +140,15 @@ TEST_F(CliTest, ExportAndImportSpellingsOfTheAcceptanceChecks) {
     auto imported = run_anttmap({"--db", fresh, "import", file, "--kind", kind, "--layer", kind, "--json"});
     ASSERT_EQ(imported.exit_code, 0) << kind << ": " << imported.err;
   }
+  // Schools are points and campus polygons: two layers in one GeoPackage, imported back together.
+  std::string schools = dir.file("schools.gpkg");
+  auto exported_schools = run({"export", schools, "--kind", "school", "--year", "2018", "--json"});
+  ASSERT_EQ(exported_schools.exit_code, 0) << exported_schools.err;
+  auto imported_schools = run_anttmap({"--db", fresh, "import", schools, "--kind", "school", "--json"});
+  ASSERT_EQ(imported_schools.exit_code, 0) << imported_schools.err;
+  EXPECT_EQ(nlohmann::json::parse(imported_schools.out)["imported"],
+            nlohmann::json::parse(exported_schools.out)["features"]);
+
   auto imported_clusters = run_anttmap({"--db", fresh, "import", clusters, "--kind", "cluster", "--json"});
   ASSERT_EQ(imported_clusters.exit_code, 0) << imported_clusters.err;
   EXPECT_EQ(nlohmann::json::parse(imported_clusters.out)["cluster_years"], 12);
