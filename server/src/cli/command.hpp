@@ -66,7 +66,7 @@ std::vector<Command> data_commands();     // sample, import, export
 std::vector<Command> status_commands();   // status
 std::vector<Command> report_commands();   // stats, validate
 
-/// Finishes a progress line (used by Context::progress's bar).
+/// Prints one JSON document on its own line (the --json output of every command).
 void print_json(std::ostream& out, const std::string& json_text);
 
 }  // namespace antt::cli

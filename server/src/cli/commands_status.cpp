@@ -61,8 +61,7 @@ int run_set(Context& context, const ParsedArgs& args) {
   record.criteria.villages_recognised_share = parse_percent(args.get("village-share"), "village-share");
   if (auto models = args.get_int("effective-models")) record.criteria.effective_models = *models;
   auto store = context.open_store();
-  std::int64_t id = 0;
-  store->write(context.actor, [&] { id = store->add_status(record); });
+  store->write(context.actor, [&] { store->add_status(record); });
   auto history = store->status_history(record.unit_code);
   const auto& saved = history.back();
   if (context.json) {
@@ -72,7 +71,6 @@ int run_set(Context& context, const ParsedArgs& args) {
                 << store::to_string(record.status) << ")" << (saved.supersedes ? " — corrects an earlier entry" : "")
                 << "\n";
   }
-  (void)id;
   return 0;
 }
 
