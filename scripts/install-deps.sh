@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libgdal-dev gdal-bin libproj-dev proj-bin libgeos-dev
-  libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite
+  libsqlite3-dev sqlite3 libspatialite-dev libmapserver-dev libmicrohttpd-dev zlib1g-dev libxml2-dev fonts-dejavu-core libsqlite3-mod-spatialite
   libicu-dev nlohmann-json3-dev
   libgtest-dev googletest
   python3 time bc

@@ -1,0 +1,2 @@
+// Replaced by the HTTP layer implementation.
+namespace antt::http {}

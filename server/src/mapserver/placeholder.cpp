@@ -1,0 +1,2 @@
+// Replaced by the engine implementation.
+namespace antt::mapserver {}
