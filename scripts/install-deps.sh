@@ -8,7 +8,9 @@ export DEBIAN_FRONTEND=noninteractive
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libgdal-dev gdal-bin libproj-dev proj-bin libgeos-dev
-  libsqlite3-dev sqlite3 libspatialite-dev libmapserver-dev libmicrohttpd-dev zlib1g-dev libxml2-dev fonts-dejavu-core libsqlite3-mod-spatialite
+  libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite
+  libmapserver-dev libmicrohttpd-dev zlib1g-dev libxml2-dev fonts-dejavu-core
+  python3-pytest python3-gdal python3-owslib python3-qgis qgis-providers
   libicu-dev nlohmann-json3-dev
   libgtest-dev googletest
   python3 time bc

@@ -1,0 +1,128 @@
+#include "serve/config.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "antt/core/error.hpp"
+#include "antt/text/unicode.hpp"
+
+namespace antt::serve {
+namespace {
+
+int parse_int_in(const std::string& key, const std::string& value, int low, int high) {
+  try {
+    size_t used = 0;
+    const int number = std::stoi(value, &used);
+    if (used == value.size() && number >= low && number <= high) return number;
+  } catch (const std::exception&) {
+  }
+  throw UsageError(key + " must be an integer from " + std::to_string(low) + " to " + std::to_string(high) +
+                   " / " + key + " phải là số nguyên từ " + std::to_string(low) + " đến " + std::to_string(high));
+}
+
+bool parse_bool(const std::string& key, const std::string& value) {
+  if (value == "on" || value == "true" || value == "yes" || value == "1") return true;
+  if (value == "off" || value == "false" || value == "no" || value == "0") return false;
+  throw UsageError(key + " takes on or off / " + key + " nhận on hoặc off");
+}
+
+std::vector<std::string> split_list(const std::string& value) {
+  std::vector<std::string> items;
+  std::stringstream stream(value);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    item = text::trim(item);
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+std::string join_list(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : ",") + item;
+  return text;
+}
+
+}  // namespace
+
+void set_config_value(ServeConfig& config, const std::string& key, const std::string& value) {
+  if (key == "bind") {
+    if (value.empty()) throw UsageError("bind needs an address / bind cần địa chỉ");
+    config.bind = value;
+  } else if (key == "port") {
+    config.port = parse_int_in(key, value, 0, 65535);
+  } else if (key == "threads") {
+    config.threads = parse_int_in(key, value, 1, 256);
+  } else if (key == "public_url") {
+    config.public_url = value;
+    while (!config.public_url.empty() && config.public_url.back() == '/') config.public_url.pop_back();
+  } else if (key == "cors_allow") {
+    config.cors_allow = split_list(value);
+  } else if (key == "tile_cache") {
+    config.tile_cache = parse_bool(key, value);
+  } else if (key == "tile_cache_mb") {
+    config.tile_cache_mb = parse_int_in(key, value, 1, 1 << 20);
+  } else if (key == "cache_dir") {
+    config.cache_dir = value;
+  } else if (key == "work_dir") {
+    config.work_dir = value;
+  } else if (key == "max_image_size") {
+    config.max_image_size = parse_int_in(key, value, 256, 16384);
+  } else if (key == "poll_interval_ms") {
+    config.poll_interval_ms = parse_int_in(key, value, 10, 60000);
+  } else {
+    throw UsageError("unknown configuration key '" + key + "' / khóa cấu hình không hợp lệ");
+  }
+}
+
+ServeConfig read_config_file(const std::string& path, ServeConfig base) {
+  std::ifstream file(path);
+  if (!file) throw UsageError("cannot read configuration file " + path + " / không đọc được tệp cấu hình");
+  std::string line;
+  int number = 0;
+  while (std::getline(file, line)) {
+    ++number;
+    const auto hash = line.find('#');
+    if (hash != std::string::npos) line.erase(hash);
+    line = text::trim(line);
+    if (line.empty()) continue;
+    const auto equals = line.find('=');
+    if (equals == std::string::npos) {
+      throw UsageError(path + ":" + std::to_string(number) + ": expected key = value / cần dạng khóa = giá trị");
+    }
+    try {
+      set_config_value(base, text::trim(line.substr(0, equals)), text::trim(line.substr(equals + 1)));
+    } catch (const UsageError& error) {
+      throw UsageError(path + ":" + std::to_string(number) + ": " + error.what());
+    }
+  }
+  return base;
+}
+
+std::string effective_public_url(const ServeConfig& config) {
+  if (!config.public_url.empty()) return config.public_url;
+  const bool ipv6 = config.bind.find(':') != std::string::npos;
+  const std::string host = config.bind == "0.0.0.0" || config.bind == "::" ? "127.0.0.1"
+                           : ipv6                                          ? "[" + config.bind + "]"
+                                                                           : config.bind;
+  return "http://" + host + ":" + std::to_string(config.port);
+}
+
+std::string to_config_text(const ServeConfig& config) {
+  std::ostringstream out;
+  out << "# anttmap serve configuration (anttmap serve --config FILE)\n"
+      << "bind = " << config.bind << "\n"
+      << "port = " << config.port << "\n"
+      << "threads = " << config.threads << "\n"
+      << "public_url = " << config.public_url << "\n"
+      << "cors_allow = " << join_list(config.cors_allow) << "\n"
+      << "tile_cache = " << (config.tile_cache ? "on" : "off") << "\n"
+      << "tile_cache_mb = " << config.tile_cache_mb << "\n"
+      << "cache_dir = " << config.cache_dir << "\n"
+      << "work_dir = " << config.work_dir << "\n"
+      << "max_image_size = " << config.max_image_size << "\n"
+      << "poll_interval_ms = " << config.poll_interval_ms << "\n";
+  return out.str();
+}
+
+}  // namespace antt::serve

@@ -1,0 +1,33 @@
+#pragma once
+// Configuration of `anttmap serve`: one file of "key = value" lines (# comments), then flags
+// on top. --print-config prints the effective values in the same format, so its output is a
+// valid configuration file.
+#include <string>
+#include <vector>
+
+namespace antt::serve {
+
+struct ServeConfig {
+  std::string bind = "127.0.0.1";  ///< serving beyond the machine is an explicit choice
+  int port = 8080;
+  int threads = 4;                     ///< HTTP worker threads; each renders synchronously
+  std::string public_url;              ///< base URL written into capabilities; default http://bind:port
+  std::vector<std::string> cors_allow; ///< allowed browser origins; "*" = any
+  bool tile_cache = true;              ///< in-memory tile cache
+  int tile_cache_mb = 256;
+  std::string cache_dir;               ///< on-disk tile cache (also filled by `anttmap seed`); empty = none
+  std::string work_dir;                ///< render file and generated mapfile; default: next to the store
+  int max_image_size = 4096;           ///< WIDTH/HEIGHT cap on every path
+  int poll_interval_ms = 200;          ///< how often the store is checked for changes
+};
+
+/// Reads a configuration file; throws UsageError naming the file, line and key on any mistake.
+ServeConfig read_config_file(const std::string& path, ServeConfig base = {});
+/// Sets one key (from the file or a flag); throws UsageError for unknown keys or bad values.
+void set_config_value(ServeConfig& config, const std::string& key, const std::string& value);
+/// The effective configuration as a configuration file.
+std::string to_config_text(const ServeConfig& config);
+/// The base URL clients should use (public_url or http://bind:port).
+std::string effective_public_url(const ServeConfig& config);
+
+}  // namespace antt::serve

@@ -1,0 +1,87 @@
+"""Fixtures for the real-client tests: a sample store and a running `anttmap serve`.
+
+Run with Debian's /usr/bin/python3 (python3-qgis, python3-owslib and python3-gdal import only there):
+    ANTTMAP=build/server/anttmap /usr/bin/python3 -m pytest tests/clients
+"""
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+
+def anttmap_binary():
+    path = os.environ.get("ANTTMAP", "build/server/anttmap")
+    if not os.path.exists(path):
+        pytest.fail(f"anttmap binary not found at {path}; set ANTTMAP")
+    return os.path.abspath(path)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def http_get(url, headers=None, timeout=30):
+    """(status, headers, body) without raising on 4xx/5xx."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+class RunningServer:
+    def __init__(self, store, port, process):
+        self.store = store
+        self.port = port
+        self.process = process
+        self.url = f"http://127.0.0.1:{port}"
+
+    def get(self, path, headers=None):
+        return http_get(self.url + path, headers)
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory):
+    store = tmp_path_factory.mktemp("store") / "sample.sqlite"
+    subprocess.run([anttmap_binary(), "--db", str(store), "--quiet", "sample"], check=True)
+    return store
+
+
+@pytest.fixture(scope="session")
+def server(sample_store):
+    port = free_port()
+    log = open(str(sample_store) + ".serve.log", "w")
+    process = subprocess.Popen(
+        [anttmap_binary(), "--db", str(sample_store), "--quiet", "serve", "--port", str(port),
+         "--cors", "http://portal.example"],
+        stdout=log, stderr=subprocess.STDOUT)
+    running = RunningServer(sample_store, port, process)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"anttmap serve exited with {process.returncode}: " + open(log.name).read())
+        try:
+            status, _, body = running.get("/health")
+            if status == 200 and json.loads(body)["status"] == "ok":
+                break
+        except OSError:
+            pass
+        time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("anttmap serve did not become healthy within 120 s")
+    yield running
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("anttmap serve did not stop on SIGTERM")
+    log.close()
