@@ -1,0 +1,300 @@
+#include "antt/mapdata/mapdata.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "antt/core/date.hpp"
+#include "antt/stats/stats.hpp"
+#include "antt/store/sqlite.hpp"
+#include "antt/store/store.hpp"
+#include "test_support.hpp"
+
+namespace antt::mapdata {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// A read-only view of a render file with SpatiaLite loaded, for ST_NPoints and friends.
+class RenderQuery {
+ public:
+  explicit RenderQuery(const std::string& path)
+      : db_(store::Database::open(path, SQLITE_OPEN_READONLY)) {
+    sqlite3_db_config(db_.get(), SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 1, nullptr);
+    EXPECT_EQ(sqlite3_load_extension(db_.get(), "mod_spatialite", nullptr, nullptr), SQLITE_OK);
+  }
+  std::int64_t integer(const std::string& sql) const {
+    auto statement = db_.prepare(sql);
+    statement.step();
+    return statement.integer(0);
+  }
+  /// code → (class, share) of the rows of `table` valid on `date` of `year`.
+  std::map<std::string, std::string> classes(const std::string& table, int year, int date) const {
+    auto statement = db_.prepare("SELECT code, class FROM " + table + " WHERE year = ? AND vfrom <= ? AND ? < vto");
+    statement.bind(1, year).bind(2, date).bind(3, date);
+    std::map<std::string, std::string> out;
+    while (statement.step()) out[statement.text(0)] = statement.text(1);
+    return out;
+  }
+  const store::Database& db() const { return db_; }
+
+ private:
+  store::Database db_;
+};
+
+/// The sample province store, created once for the suite and copied for tests that edit it.
+class RenderStoreTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir;
+    sample_ = dir_->file("sample.sqlite");
+    ASSERT_EQ(testing::run_anttmap({"--db", sample_, "init"}).exit_code, 0);
+    auto made = testing::run_anttmap({"--db", sample_, "sample"});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    shared_ = new RenderStore(sample_, dir_->file("render.sqlite"));
+    auto start = Clock::now();
+    double last_progress = -1;
+    bool monotonic = true;
+    shared_->build_all([&](double done) {
+      monotonic = monotonic && done >= last_progress;
+      last_progress = done;
+    });
+    std::cout << "[ timing   ] build_all on the sample store: " << seconds_since(start) << " s\n";
+    EXPECT_TRUE(monotonic);
+    EXPECT_DOUBLE_EQ(last_progress, 1.0);
+  }
+  static void TearDownTestSuite() {
+    delete shared_;
+    delete dir_;
+    shared_ = nullptr;
+    dir_ = nullptr;
+  }
+
+  /// Hòa Bình's communes (the sample also stores neighbouring provinces' border communes).
+  static std::set<std::string> home_communes(const store::Store& store, const std::string& date) {
+    std::set<std::string> districts, communes;
+    for (const auto& unit : store.units({date, {store::UnitKind::district}, {}, false}))
+      if (unit.parent_code == "17") districts.insert(unit.code);
+    for (const auto& unit : store.units({date, {store::UnitKind::commune}, {}, false}))
+      if (districts.count(unit.parent_code)) communes.insert(unit.code);
+    return communes;
+  }
+
+  static testing::TempDir* dir_;
+  static std::string sample_;
+  static RenderStore* shared_;
+};
+
+testing::TempDir* RenderStoreTest::dir_ = nullptr;
+std::string RenderStoreTest::sample_;
+RenderStore* RenderStoreTest::shared_ = nullptr;
+
+/// A private copy of the sample store with its own render file, for tests that change the store.
+struct EditableCopy {
+  testing::TempDir dir;
+  std::string store_path = dir.file("store.sqlite");
+  std::unique_ptr<RenderStore> render;
+  explicit EditableCopy(const std::string& sample) {
+    std::filesystem::copy_file(sample, store_path);
+    render = std::make_unique<RenderStore>(store_path, dir.file("render.sqlite"));
+    render->build_all();
+  }
+};
+
+bool dirty_for(const RefreshResult& result, const std::string& layer, int year) {
+  for (const auto& area : result.dirty)
+    if (area.layer == layer && area.year == year) return true;
+  return false;
+}
+
+TEST(MapDataLevels, ZoomBandsAndTolerances) {
+  EXPECT_EQ(level_for_zoom(0), 0);
+  EXPECT_EQ(level_for_zoom(8), 0);
+  EXPECT_EQ(level_for_zoom(9), 1);
+  EXPECT_EQ(level_for_zoom(11), 1);
+  EXPECT_EQ(level_for_zoom(14), 2);
+  EXPECT_EQ(level_for_zoom(15), 3);
+  EXPECT_EQ(level_for_zoom(22), 3);
+  EXPECT_EQ(zoom_range_of_level(1), (std::pair<int, int>{9, 11}));
+  EXPECT_NEAR(tolerance_of_level(0), 305.7, 0.1);
+  EXPECT_NEAR(tolerance_of_level(1), 38.2, 0.1);
+  EXPECT_NEAR(tolerance_of_level(2), 4.78, 0.01);
+  EXPECT_EQ(tolerance_of_level(3), 0.0);
+  EXPECT_EQ(table_name("communes", 2), "communes_g2");
+}
+
+TEST_F(RenderStoreTest, HoldsEveryYearFromTheFirstStatusToTheLatest) {
+  auto store = store::open_spatialite_store(sample_, false);
+  auto with_status = store->years_with_status();
+  ASSERT_FALSE(with_status.empty());
+  auto years = shared_->years();
+  ASSERT_FALSE(years.empty());
+  EXPECT_EQ(years.front(), with_status.front());
+  EXPECT_EQ(years.back(), with_status.back());
+  EXPECT_EQ(shared_->latest_status_year(), with_status.back());
+  auto extent = shared_->extent();
+  ASSERT_TRUE(extent);
+  // Hòa Bình lies around 105°E 20.8°N: about 11.7e6 m east, 2.37e6 m north in web mercator.
+  EXPECT_GT(extent->minx, 11.4e6);
+  EXPECT_LT(extent->maxx, 12.0e6);
+  EXPECT_GT(extent->miny, 2.2e6);
+  EXPECT_LT(extent->maxy, 2.5e6);
+}
+
+TEST_F(RenderStoreTest, Communes2015CarryTheStatusOfEachUnitValidAtYearEnd) {
+  auto store = store::open_spatialite_store(sample_, false);
+  auto statuses = store->statuses_of_year(2015);
+  std::map<std::string, std::string> expected;
+  for (const auto& unit : store->units({"2015-12-31", {store::UnitKind::commune}, {}, false})) {
+    auto status = statuses.find(unit.code);
+    expected[unit.code] = status == statuses.end() ? "no_data" : std::string(to_string(status->second.status));
+  }
+  RenderQuery render(shared_->path());
+  EXPECT_EQ(render.classes("communes_g3", 2015, 20151231), expected);
+  EXPECT_GT(expected.size(), 200u);
+}
+
+TEST_F(RenderStoreTest, CommunesFollowThe2020Mergers) {
+  auto store = store::open_spatialite_store(sample_, false);
+  RenderQuery render(shared_->path());
+  for (auto [year, count] : {std::pair{2019, 210u}, std::pair{2020, 151u}}) {
+    auto home = home_communes(*store, year_end(year));
+    EXPECT_EQ(home.size(), count);
+    auto rows = render.classes("communes_g3", year, year * 10000 + 1231);
+    size_t shown = 0;
+    for (const auto& code : home) shown += rows.count(code);
+    EXPECT_EQ(shown, count) << year;
+  }
+}
+
+TEST_F(RenderStoreTest, GeneralisedLevelsHaveFewerVertices) {
+  RenderQuery render(shared_->path());
+  std::int64_t previous = 0;
+  std::int64_t rows_g3 = render.integer("SELECT count(*) FROM communes_g3 WHERE year = 2020");
+  for (int level = 0; level < kLevels; ++level) {
+    const std::string table = table_name("communes", level);
+    auto vertices = render.integer("SELECT sum(ST_NPoints(geometry)) FROM " + table + " WHERE year = 2020");
+    auto rows = render.integer("SELECT count(*) FROM " + table + " WHERE year = 2020");
+    auto invalid = render.integer("SELECT count(*) FROM " + table + " WHERE year = 2020 AND ST_IsValid(geometry) != 1");
+    std::cout << "[ vertices ] " << table << " 2020: " << vertices << " vertices in " << rows << " rows\n";
+    EXPECT_EQ(rows, rows_g3) << table;
+    EXPECT_EQ(invalid, 0) << table;
+    EXPECT_GT(vertices, previous) << table;
+    previous = vertices;
+  }
+  EXPECT_EQ(render.integer("SELECT count(*) FROM geometry_columns WHERE f_table_name = 'communes_g0' AND srid = 3857"), 1);
+}
+
+TEST_F(RenderStoreTest, DistrictShareMatchesTheStatistics) {
+  auto store = store::open_spatialite_store(sample_, false);
+  auto stats = stats::compute_stats(*store, 2015);
+  ASSERT_FALSE(stats.districts.empty());
+  const auto& district = stats.districts.front();
+  RenderQuery render(shared_->path());
+  auto row = render.db().prepare(
+      "SELECT share, recognised, total, class, label FROM districts_g3 WHERE year = 2015 AND code = ? AND vto > 20151231");
+  row.bind(1, district.code);
+  ASSERT_TRUE(row.step());
+  EXPECT_NEAR(row.real(0), district.pooled.share_recognised(), 1e-9);
+  EXPECT_EQ(row.integer(1), district.pooled.recognised);
+  EXPECT_EQ(row.integer(2), district.pooled.total);
+  double share = district.pooled.share_recognised();
+  EXPECT_EQ(row.text(3), share > 90 ? "above_90" : share > 70 ? "above_70" : "below_70");
+  EXPECT_EQ(row.text(4).rfind("Đạt ", 0), 0u) << row.text(4);
+}
+
+TEST_F(RenderStoreTest, OtherLayersHaveRows) {
+  RenderQuery render(shared_->path());
+  int year = *shared_->latest_status_year();
+  for (const char* layer : {"districts", "villages", "units", "models"})
+    EXPECT_GT(render.integer("SELECT count(*) FROM " + std::string(layer) + "_g3 WHERE year = " + std::to_string(year)), 0)
+        << layer;
+  // Clusters and hotspots exist only when the sample holds some.
+  auto store = store::open_spatialite_store(sample_, false);
+  auto cluster_count = store->cluster_years(year).size();
+  EXPECT_EQ(static_cast<size_t>(render.integer("SELECT count(*) FROM clusters_g3 WHERE year = " + std::to_string(year))),
+            cluster_count);
+  if (cluster_count > 0) {
+    EXPECT_EQ(render.integer("SELECT count(*) FROM clusters_g3 WHERE members IS NULL OR GeometryType(geometry) != 'MULTIPOLYGON'"), 0);
+  }
+}
+
+TEST_F(RenderStoreTest, RefreshWithoutChangeIsCheap) {
+  auto start = Clock::now();
+  auto result = shared_->refresh();
+  double took = seconds_since(start);
+  std::cout << "[ timing   ] refresh without change: " << took * 1000 << " ms\n";
+  EXPECT_FALSE(result.changed);
+  EXPECT_TRUE(result.dirty.empty());
+  EXPECT_LT(took, 0.05);
+}
+
+TEST_F(RenderStoreTest, StatusSetThroughTheCliIsPickedUpForItsYearOnly) {
+  EditableCopy copy(sample_);
+  RenderQuery render(copy.render->path());
+  auto before = render.classes("communes_g3", 2015, 20151231);
+  std::string code;
+  for (const auto& [candidate, klass] : before)
+    if (klass != "proposed" && home_communes(*store::open_spatialite_store(copy.store_path, false), "2015-12-31").count(candidate)) {
+      code = candidate;
+      break;
+    }
+  ASSERT_FALSE(code.empty());
+  auto set = testing::run_anttmap({"--db", copy.store_path, "status", "set", code, "--year", "2015", "--status", "proposed"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+
+  auto start = Clock::now();
+  auto result = copy.render->refresh();
+  std::cout << "[ timing   ] refresh after one status change: " << seconds_since(start) * 1000 << " ms\n";
+  EXPECT_TRUE(result.changed);
+  EXPECT_LT(seconds_since(start), 1.0);
+  EXPECT_TRUE(dirty_for(result, "communes", 2015));
+  EXPECT_TRUE(dirty_for(result, "districts", 2015));
+  for (const auto& area : result.dirty) {
+    EXPECT_EQ(area.year, 2015) << area.layer;
+    EXPECT_LT(area.box.minx, area.box.maxx);
+  }
+  EXPECT_EQ(render.classes("communes_g3", 2015, 20151231).at(code), "proposed");
+  EXPECT_EQ(render.classes("communes_g0", 2015, 20151231).at(code), "proposed");
+
+  auto again = copy.render->refresh();
+  EXPECT_FALSE(again.changed);
+  EXPECT_EQ(again.last_audit_id, result.last_audit_id);
+}
+
+TEST_F(RenderStoreTest, PlainSqlEditFromAnotherClientIsPickedUp) {
+  EditableCopy copy(sample_);
+  RenderQuery render(copy.render->path());
+  auto villages = render.classes("villages_g3", 2016, 20161231);
+  std::string code;
+  for (const auto& [candidate, klass] : villages)
+    if (klass != "not_recognised") {
+      code = candidate;
+      break;
+    }
+  ASSERT_FALSE(code.empty());
+  {
+    // A foreign client: plain SQLite, no SpatiaLite, no anttmap; the store's triggers audit it.
+    auto client = store::Database::open(copy.store_path, SQLITE_OPEN_READWRITE);
+    client.prepare("INSERT INTO unit_status (unit_code, year, status, note) VALUES (?, 2016, 'not_recognised', 'sql edit')")
+        .bind(1, code)
+        .run();
+  }
+  auto result = copy.render->refresh();
+  EXPECT_TRUE(result.changed);
+  EXPECT_TRUE(dirty_for(result, "villages", 2016));
+  for (const auto& area : result.dirty) EXPECT_EQ(area.year, 2016) << area.layer;
+  EXPECT_EQ(render.classes("villages_g3", 2016, 20161231).at(code), "not_recognised");
+}
+
+}  // namespace
+}  // namespace antt::mapdata
