@@ -11,19 +11,25 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace antt::http {
 
+class Metrics;
+
 /// Case-insensitive key compare for headers and OGC parameter names.
 struct CaseInsensitiveLess {
+  using is_transparent = void;  ///< lookups by string_view without building a std::string
   bool operator()(std::string_view a, std::string_view b) const;
 };
 
+bool iequals(std::string_view a, std::string_view b);
+
 struct Request {
   std::string method = "GET";
-  std::string path;   ///< decoded path, no query
-  std::string query;  ///< raw query string (for logs)
+  std::string path;                                ///< decoded path, no query
+  std::string query;                               ///< raw query string (for logs)
   std::multimap<std::string, std::string> params;  ///< decoded query parameters, names as sent
   std::map<std::string, std::string, CaseInsensitiveLess> headers;
   std::map<std::string, std::string> path_params;  ///< filled by the router ("layer", "z", ...)
@@ -39,50 +45,89 @@ struct Response {
   /// Shared so cached tiles are sent without copying.
   std::shared_ptr<const std::string> body = std::make_shared<const std::string>();
   std::map<std::string, std::string, CaseInsensitiveLess> headers;  ///< extra headers (ETag, Cache-Control, ...)
+  /// The router pattern that answered ("/tiles/{layer}/{z}/{x}/{y}"), empty when none matched.
+  /// Set by Router::dispatch; the server turns it into a metrics label.
+  std::string route;
 
   static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
   /// {"error": reason, "status": status} with Content-Type application/json.
   static Response json_error(int status, const std::string& reason);
   static Response json(int status, const std::string& json_text, std::string content_type = "application/json");
+  /// A body that is already shared (a cached tile): sent without copying.
+  static Response shared(int status, std::shared_ptr<const std::string> body, std::string content_type);
+  /// 204 No Content, e.g. for an empty tile.
+  static Response no_content();
 };
+
+/// Strong ETag (quoted) from a fast 64-bit hash of the bytes; stable across runs and builds, so
+/// tiles read back from the disk cache keep the ETag they were first served with.
+std::string strong_etag(std::string_view body);
+
+/// Percent-decodes %XX (no '+' handling: that is for query strings). Malformed escapes stay as sent.
+std::string percent_decode(std::string_view text);
 
 using Handler = std::function<Response(const Request&)>;
 
 /// One router for every endpoint. Patterns are literal segments and {name} captures, e.g.
 /// "/tiles/{layer}/{z}/{x}/{y}"; a capture matches one non-empty segment. The last segment's
 /// file extension is kept in the capture ("{y}" matches "12.png"); handlers split it.
+/// When several patterns match, the one with a literal segment earliest wins
+/// ("/layers/catalog" beats "/layers/{name}"), then registration order.
 class Router {
  public:
+  static constexpr std::size_t max_path_length = 2048;
+
   void get(std::string pattern, Handler handler);
-  /// 404 JSON for unknown paths, 405 for methods other than GET/HEAD/OPTIONS.
+  /// 400 JSON for paths with a ".." segment, a NUL byte or more than max_path_length bytes,
+  /// 405 for methods other than GET/HEAD/OPTIONS, 404 JSON for unknown paths. HEAD runs the GET
+  /// handler (the server drops the body); OPTIONS on a known path answers 204 with Allow.
+  /// The returned Response::route names the matched pattern.
   Response dispatch(Request request) const;
 
  private:
   struct Route {
+    std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
   };
   std::vector<Route> routes_;
 };
 
+/// Turns the matched pattern into a low-cardinality metrics label. The default takes the first
+/// literal segment ("/tiles/{layer}/..." -> "tiles", "/" -> "root", no match -> "unmatched").
+using RouteLabeler = std::function<std::string(const Response&)>;
+std::string default_route_label(const Response& response);
+
 struct ServerOptions {
-  std::string bind = "127.0.0.1";
-  int port = 8080;
-  int threads = 4;  ///< libmicrohttpd pool threads; each renders synchronously
+  std::string bind = "127.0.0.1";       ///< IPv4 or IPv6 literal ("::" for all IPv6), or "localhost"
+  int port = 8080;                      ///< 0 picks a free port; Server::port() tells which
+  int threads = 4;                      ///< libmicrohttpd pool threads; each renders synchronously
   std::vector<std::string> cors_allow;  ///< allowed Origins; "*" allows any
   std::size_t max_connections = 1024;
   int connection_timeout_s = 30;
+  /// Where handler failures and libmicrohttpd errors go, one line each; stderr when empty.
+  std::function<void(std::string_view)> error_log;
 };
 
 /// Applied around the router for every request: HEAD, OPTIONS (CORS preflight), CORS headers,
 /// ETag / If-None-Match -> 304, gzip of text bodies when accepted, Cache-Control default, metrics.
+/// A handler that throws answers 500 JSON; the exception never reaches libmicrohttpd.
 class Server {
  public:
-  Server(ServerOptions options, std::shared_ptr<const Router> router);
+  /// metrics may be null; it must outlive the server. labeler defaults to default_route_label.
+  Server(ServerOptions options, std::shared_ptr<const Router> router, Metrics* metrics = nullptr,
+         RouteLabeler labeler = {});
   ~Server();  ///< stops
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
   void start();  ///< throws std::runtime_error (port in use, ...)
   void stop();
   int port() const;  ///< the bound port (useful with port 0)
+
+  /// The wrapping the server applies around the router (CORS, ETag/304, gzip, Cache-Control,
+  /// exception -> 500), without sockets; exposed so tests and `anttmap` tools can check it.
+  Response handle(Request request) const;
 
  private:
   struct Impl;

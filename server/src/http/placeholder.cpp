@@ -1,2 +1,0 @@
-// Replaced by the HTTP layer implementation.
-namespace antt::http {}

@@ -1,0 +1,461 @@
+// The libmicrohttpd server: epoll with an internal thread pool and MHD_USE_TURBO (measured in
+// /work/shared/notes/HTTP.md), plus the wrapping every answer gets: CORS, ETag/304, gzip,
+// Cache-Control, metrics, and exception -> 500. Nothing thrown here ever reaches libmicrohttpd.
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <zlib.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <stdexcept>
+
+#include "http/http.hpp"
+#include "http/metrics.hpp"
+
+namespace antt::http {
+namespace {
+
+constexpr std::size_t gzip_min_bytes = 512;
+
+struct DaemonStopper {
+  void operator()(MHD_Daemon* daemon) const { MHD_stop_daemon(daemon); }
+};
+using DaemonHandle = std::unique_ptr<MHD_Daemon, DaemonStopper>;
+
+struct ResponseDestroyer {
+  void operator()(MHD_Response* response) const { MHD_destroy_response(response); }
+};
+using ResponseHandle = std::unique_ptr<MHD_Response, ResponseDestroyer>;
+
+/// Owns a zlib deflate stream writing the gzip format (window bits 15 + 16).
+class GzipStream {
+ public:
+  GzipStream() {
+    if (deflateInit2(&stream_, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+      throw std::runtime_error("http: zlib could not start a gzip stream");
+    }
+  }
+  ~GzipStream() { deflateEnd(&stream_); }
+  GzipStream(const GzipStream&) = delete;
+  GzipStream& operator=(const GzipStream&) = delete;
+
+  std::string compress(std::string_view input) {
+    std::string output(deflateBound(&stream_, static_cast<uLong>(input.size())) + 32, '\0');
+    stream_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
+    stream_.avail_in = static_cast<uInt>(input.size());
+    stream_.next_out = reinterpret_cast<Bytef*>(output.data());
+    stream_.avail_out = static_cast<uInt>(output.size());
+    if (deflate(&stream_, Z_FINISH) != Z_STREAM_END) throw std::runtime_error("http: gzip compression failed");
+    output.resize(stream_.total_out);
+    return output;
+  }
+
+ private:
+  z_stream stream_{};
+};
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+template <typename Visit>
+void for_each_list_item(std::string_view list, Visit visit) {
+  while (!list.empty()) {
+    std::size_t comma = list.find(',');
+    std::string_view item = trim(list.substr(0, comma));
+    if (!item.empty()) visit(item);
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+}
+
+/// True when Accept-Encoding lets us send gzip (q > 0 for gzip, or for * when gzip is not named).
+bool accepts_gzip(std::string_view accept_encoding) {
+  std::optional<bool> gzip;
+  bool any = false;
+  for_each_list_item(accept_encoding, [&](std::string_view item) {
+    std::string_view coding = trim(item.substr(0, item.find(';')));
+    bool allowed = true;
+    if (std::size_t q = item.find("q="); q != std::string_view::npos) {
+      std::string_view value = trim(item.substr(q + 2));
+      allowed = !value.empty() && std::strtod(std::string(value).c_str(), nullptr) > 0.0;
+    }
+    if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) gzip = allowed;
+    if (coding == "*") any = allowed;
+  });
+  return gzip.value_or(any);
+}
+
+bool is_compressible(std::string_view content_type) {
+  std::string media_type;
+  for (char c : content_type.substr(0, content_type.find(';'))) {
+    if (c != ' ') media_type.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  auto ends_with = [&](std::string_view suffix) {
+    return media_type.size() >= suffix.size() &&
+           media_type.compare(media_type.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return media_type.rfind("text/", 0) == 0 || media_type == "application/json" || media_type == "application/xml" ||
+         media_type == "application/geo+json" || media_type == "application/vnd.ogc.se_xml" ||
+         media_type == "application/javascript" || ends_with("+xml") || ends_with("+json");
+}
+
+/// The ETag of the gzip variant: a strong ETag must differ per encoding.
+std::string gzip_etag(const std::string& etag) {
+  if (etag.size() >= 2 && etag.back() == '"') return etag.substr(0, etag.size() - 1) + "-gz\"";
+  return etag + "-gz";
+}
+
+/// If-None-Match uses weak comparison: W/ prefixes are ignored on both sides.
+bool etag_matches(std::string_view if_none_match, const std::string& etag) {
+  auto opaque = [](std::string_view tag) { return tag.rfind("W/", 0) == 0 ? tag.substr(2) : tag; };
+  const std::string_view wanted = opaque(etag);
+  const std::string gzipped = gzip_etag(std::string(wanted));
+  bool matched = false;
+  for_each_list_item(if_none_match, [&](std::string_view item) {
+    std::string_view tag = opaque(item);
+    if (tag == "*" || tag == wanted || tag == gzipped) matched = true;
+  });
+  return matched;
+}
+
+void add_vary(Response& response, std::string_view field) {
+  std::string& vary = response.headers["Vary"];
+  bool present = false;
+  for_each_list_item(vary, [&](std::string_view item) { present = present || iequals(item, field); });
+  if (present) return;
+  if (!vary.empty()) vary += ", ";
+  vary += field;
+}
+
+/// Per-request state handed to libmicrohttpd as con_cls: born in the URI-log callback (which sees
+/// the raw request target, so we decode the path ourselves and can refuse %00), freed on completion.
+struct RequestContext {
+  std::string raw_target;
+  bool headers_seen = false;
+};
+
+struct ParsedTarget {
+  std::string path;
+  std::string query;
+};
+
+ParsedTarget split_target(std::string_view target) {
+  // Absolute-form targets ("http://host/path") come from proxies; keep only the path.
+  if (std::size_t scheme = target.find("://"); scheme != std::string_view::npos && scheme < target.find('/')) {
+    std::size_t slash = target.find('/', scheme + 3);
+    target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+  }
+  target = target.substr(0, target.find('#'));
+  std::size_t question = target.find('?');
+  ParsedTarget parsed;
+  parsed.path = percent_decode(target.substr(0, question));
+  if (question != std::string_view::npos) parsed.query = std::string(target.substr(question + 1));
+  return parsed;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  std::shared_ptr<const Router> router;
+  Metrics* metrics = nullptr;
+  RouteLabeler labeler;
+  DaemonHandle daemon;
+  int bound_port = 0;
+
+  void log(std::string_view line) const {
+    if (options.error_log) {
+      options.error_log(line);
+    } else {
+      std::cerr << "anttmap serve: " << line << '\n';
+    }
+  }
+
+  bool origin_allowed(const std::string& origin) const {
+    for (const std::string& allowed : options.cors_allow) {
+      if (allowed == "*" || allowed == origin) return true;
+    }
+    return false;
+  }
+
+  bool allow_any_origin() const {
+    for (const std::string& allowed : options.cors_allow) {
+      if (allowed == "*") return true;
+    }
+    return false;
+  }
+
+  void add_cors(const std::optional<std::string>& origin, Response& response) const {
+    if (options.cors_allow.empty()) return;
+    const bool any = allow_any_origin();
+    if (!any) add_vary(response, "Origin");  // the answer differs per Origin, so caches must key on it
+    if (!origin || !origin_allowed(*origin)) return;
+    response.headers["Access-Control-Allow-Origin"] = any ? "*" : *origin;
+    response.headers["Access-Control-Expose-Headers"] = "ETag";
+  }
+
+  Response preflight(const Request& request) const {
+    Response response = Response::no_content();
+    add_cors(request.header("Origin"), response);
+    if (response.headers.count("Access-Control-Allow-Origin") != 0) {
+      response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS";
+      response.headers["Access-Control-Allow-Headers"] =
+          request.header("Access-Control-Request-Headers").value_or("If-None-Match, Accept-Encoding");
+      response.headers["Access-Control-Max-Age"] = "86400";
+    }
+    response.route = "preflight";
+    return response;
+  }
+
+  Response route(Request request) const {
+    const std::string what = request.method + " " + request.path;
+    try {
+      return router->dispatch(std::move(request));
+    } catch (const std::exception& failure) {
+      log("handler for " + what + " failed: " + failure.what());
+    } catch (...) {
+      log("handler for " + what + " failed with a non-standard exception");
+    }
+    Response failed = Response::json_error(
+        500, "internal error while answering " + what.substr(what.find(' ') + 1) + "; the server log has the details");
+    failed.route = "error";
+    return failed;
+  }
+
+  Response handle(Request request) const {
+    const bool is_preflight =
+        request.method == "OPTIONS" && request.header("Origin") && request.header("Access-Control-Request-Method");
+    if (is_preflight) return preflight(request);
+
+    // The router takes the request by value: keep what the wrapping needs, then move it in.
+    const std::optional<std::string> origin = request.header("Origin");
+    const std::optional<std::string> accept_encoding = request.header("Accept-Encoding");
+    const std::optional<std::string> if_none_match = request.header("If-None-Match");
+    Response response = route(std::move(request));
+
+    add_cors(origin, response);
+    if (response.headers.count("Cache-Control") == 0) response.headers["Cache-Control"] = "no-cache";
+    if (response.status == 204 || response.status == 304) return response;
+
+    const bool compressible = is_compressible(response.content_type) && response.body->size() > gzip_min_bytes &&
+                              response.headers.count("Content-Encoding") == 0;
+    if (compressible) add_vary(response, "Accept-Encoding");
+    const bool gzip = compressible && accepts_gzip(accept_encoding.value_or(""));
+
+    if (response.status == 200) {
+      std::string& etag = response.headers["ETag"];
+      if (etag.empty()) etag = strong_etag(*response.body);
+      if (gzip) etag = gzip_etag(etag);
+      if (if_none_match && etag_matches(*if_none_match, etag)) {
+        response.status = 304;
+        response.body = std::make_shared<const std::string>();
+        response.content_type.clear();
+        return response;
+      }
+    }
+    if (gzip) {
+      response.body = std::make_shared<const std::string>(GzipStream().compress(*response.body));
+      response.headers["Content-Encoding"] = "gzip";
+    }
+    return response;
+  }
+
+  // ---- libmicrohttpd callbacks: C boundary, noexcept ----
+
+  static void* on_uri(void* /*cls*/, const char* uri, MHD_Connection* /*connection*/) noexcept {
+    try {
+      return new RequestContext{uri ? uri : "", false};
+    } catch (...) {
+      return nullptr;
+    }
+  }
+
+  static void on_completed(void* /*cls*/, MHD_Connection* /*connection*/, void** con_cls,
+                           MHD_RequestTerminationCode /*toe*/) noexcept {
+    std::unique_ptr<RequestContext> adopted(static_cast<RequestContext*>(*con_cls));
+    *con_cls = nullptr;
+  }
+
+  static void on_mhd_log(void* cls, const char* format, va_list arguments) noexcept {
+    try {
+      char line[512];
+      std::vsnprintf(line, sizeof line, format, arguments);
+      std::string_view text(line);
+      while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+      static_cast<const Impl*>(cls)->log(std::string("libmicrohttpd: ") + std::string(text));
+    } catch (...) {
+    }
+  }
+
+  static MHD_Result collect_value(void* cls, MHD_ValueKind kind, const char* key, std::size_t key_size,
+                                  const char* value, std::size_t value_size) noexcept {
+    try {
+      auto* request = static_cast<Request*>(cls);
+      std::string name(key ? key : "", key ? key_size : 0);
+      std::string text(value ? value : "", value ? value_size : 0);
+      if (kind == MHD_GET_ARGUMENT_KIND) {
+        request->params.emplace(std::move(name), std::move(text));
+      } else {
+        auto [slot, inserted] = request->headers.emplace(std::move(name), text);
+        if (!inserted) slot->second += ", " + text;  // repeated header lines form one list
+      }
+      return MHD_YES;
+    } catch (...) {
+      return MHD_NO;
+    }
+  }
+
+  static void release_body(void* holder) noexcept { delete static_cast<std::shared_ptr<const std::string>*>(holder); }
+
+  static MHD_Result on_request(void* cls, MHD_Connection* connection, const char* /*url*/, const char* method,
+                               const char* /*version*/, const char* /*upload_data*/, std::size_t* upload_data_size,
+                               void** con_cls) noexcept {
+    try {
+      auto* context = static_cast<RequestContext*>(*con_cls);
+      if (context == nullptr) return MHD_NO;
+      // Queueing on the first (headers-only) call makes 0.9.75 close the connection: wait for the second.
+      if (!context->headers_seen) {
+        context->headers_seen = true;
+        return MHD_YES;
+      }
+      if (*upload_data_size != 0) {  // a request body is never used: discard it
+        *upload_data_size = 0;
+        return MHD_YES;
+      }
+      const auto started = std::chrono::steady_clock::now();
+      const Impl& self = *static_cast<const Impl*>(cls);
+
+      Request request;
+      request.method = method ? method : "GET";
+      ParsedTarget target = split_target(context->raw_target);
+      request.path = std::move(target.path);
+      request.query = std::move(target.query);
+      MHD_get_connection_values_n(connection, MHD_GET_ARGUMENT_KIND, &collect_value, &request);
+      MHD_get_connection_values_n(connection, MHD_HEADER_KIND, &collect_value, &request);
+
+      Response response = self.handle(std::move(request));
+      const MHD_Result queued = self.queue(connection, response);
+      if (self.metrics != nullptr) {
+        const std::string label = self.labeler ? self.labeler(response) : default_route_label(response);
+        self.metrics->record_request(label, response.status, std::chrono::steady_clock::now() - started);
+      }
+      return queued;
+    } catch (...) {
+      return MHD_NO;  // out of memory or similar: drop the connection rather than crash
+    }
+  }
+
+  MHD_Result queue(MHD_Connection* connection, const Response& response) const {
+    ResponseHandle mhd_response;
+    if (response.body->empty()) {
+      mhd_response.reset(MHD_create_response_from_buffer(0, nullptr, MHD_RESPMEM_PERSISTENT));
+    } else {
+      // Zero copy: the response keeps its own reference to the (possibly cached) body.
+      auto holder = std::make_unique<std::shared_ptr<const std::string>>(response.body);
+      mhd_response.reset(MHD_create_response_from_buffer_with_free_callback_cls(
+          response.body->size(), const_cast<char*>(response.body->data()), &release_body, holder.get()));
+      if (mhd_response) holder.release();
+    }
+    if (!mhd_response) return MHD_NO;
+    if (!response.content_type.empty()) {
+      MHD_add_response_header(mhd_response.get(), MHD_HTTP_HEADER_CONTENT_TYPE, response.content_type.c_str());
+    }
+    for (const auto& [name, value] : response.headers) {
+      MHD_add_response_header(mhd_response.get(), name.c_str(), value.c_str());
+    }
+    return MHD_queue_response(connection, static_cast<unsigned int>(response.status), mhd_response.get());
+  }
+
+  /// The listening address as a socket address; only literals, so startup never waits on DNS.
+  sockaddr_storage listen_address(bool& is_ipv6) const {
+    if (options.port < 0 || options.port > 65535) {
+      throw std::runtime_error("serve: port " + std::to_string(options.port) + " is outside 0..65535");
+    }
+    sockaddr_storage address{};
+    std::string host = options.bind.empty() || options.bind == "localhost" ? "127.0.0.1" : options.bind;
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
+    if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+      v4->sin_family = AF_INET;
+      v4->sin_port = htons(static_cast<std::uint16_t>(options.port));
+      is_ipv6 = false;
+      return address;
+    }
+    address = {};
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
+    if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+      v6->sin6_family = AF_INET6;
+      v6->sin6_port = htons(static_cast<std::uint16_t>(options.port));
+      is_ipv6 = true;
+      return address;
+    }
+    throw std::runtime_error("serve: bind address '" + options.bind +
+                             "' is not an IPv4 or IPv6 literal; use e.g. 127.0.0.1, 0.0.0.0 or ::");
+  }
+};
+
+Server::Server(ServerOptions options, std::shared_ptr<const Router> router, Metrics* metrics, RouteLabeler labeler)
+    : impl_(std::make_unique<Impl>()) {
+  if (!router) throw std::invalid_argument("serve: the server needs a router");
+  impl_->options = std::move(options);
+  impl_->router = std::move(router);
+  impl_->metrics = metrics;
+  impl_->labeler = std::move(labeler);
+}
+
+Server::~Server() { stop(); }
+
+void Server::start() {
+  if (impl_->daemon) return;
+  bool is_ipv6 = false;
+  sockaddr_storage address = impl_->listen_address(is_ipv6);
+
+  unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+  if (is_ipv6) flags |= MHD_USE_IPv6;
+  const unsigned int threads = static_cast<unsigned int>(impl_->options.threads > 1 ? impl_->options.threads : 1);
+  const unsigned int connection_limit =
+      static_cast<unsigned int>(impl_->options.max_connections > 0 ? impl_->options.max_connections : 1);
+  const unsigned int timeout =
+      static_cast<unsigned int>(impl_->options.connection_timeout_s > 0 ? impl_->options.connection_timeout_s : 0);
+
+  errno = 0;
+  MHD_Daemon* daemon = MHD_start_daemon(flags, static_cast<std::uint16_t>(impl_->options.port), nullptr, nullptr,
+                                        &Impl::on_request, impl_.get(), MHD_OPTION_EXTERNAL_LOGGER, &Impl::on_mhd_log,
+                                        impl_.get(),  // first, or MHD logs a warning itself
+                                        MHD_OPTION_SOCK_ADDR, reinterpret_cast<sockaddr*>(&address),  //
+                                        MHD_OPTION_THREAD_POOL_SIZE, threads,                         //
+                                        MHD_OPTION_CONNECTION_LIMIT, connection_limit,                //
+                                        MHD_OPTION_CONNECTION_TIMEOUT, timeout,                       //
+                                        MHD_OPTION_URI_LOG_CALLBACK, &Impl::on_uri, nullptr,          //
+                                        MHD_OPTION_NOTIFY_COMPLETED, &Impl::on_completed, nullptr,    //
+                                        MHD_OPTION_END);
+  if (daemon == nullptr) {
+    const int error = errno;
+    throw std::runtime_error(
+        "serve: cannot listen on " + impl_->options.bind + ":" + std::to_string(impl_->options.port) + " (" +
+        (error != 0 ? std::strerror(error) : "address in use or not available") + "); choose another --port or --bind");
+  }
+  impl_->daemon.reset(daemon);
+  const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+  impl_->bound_port = info != nullptr && info->port != 0 ? info->port : impl_->options.port;
+}
+
+void Server::stop() {
+  if (impl_) impl_->daemon.reset();
+}
+
+int Server::port() const { return impl_->bound_port; }
+
+Response Server::handle(Request request) const { return impl_->handle(std::move(request)); }
+
+}  // namespace antt::http

@@ -1,0 +1,296 @@
+// A real libmicrohttpd server on an ephemeral port, driven over sockets.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "http/http.hpp"
+#include "http/metrics.hpp"
+#include "http_test_client.hpp"
+
+namespace antt::http {
+namespace {
+
+using antt::testing::gunzip;
+using antt::testing::HttpTestClient;
+
+std::string tile_bytes() {
+  std::string bytes(12288, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 131) % 251);
+  return bytes;
+}
+
+std::string big_json() {
+  nlohmann::json layers = nlohmann::json::array();
+  for (int i = 0; i < 100; ++i) layers.push_back({{"name", "layer" + std::to_string(i)}, {"title", "Layer"}});
+  return nlohmann::json{{"layers", layers}}.dump();
+}
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  HttpServerTest() : tile(std::make_shared<const std::string>(tile_bytes())) {
+    auto router = std::make_shared<Router>();
+    router->get("/hello", [](const Request&) { return Response::text(200, "hello"); });
+    router->get("/big.json", [](const Request&) { return Response::json(200, big_json()); });
+    router->get("/tile/{z}/{x}/{y}", [this](const Request&) {
+      Response response = Response::shared(200, tile, "image/png");
+      response.headers["ETag"] = "\"tile-v1\"";
+      response.headers["Cache-Control"] = "public, max-age=60";
+      return response;
+    });
+    router->get("/echo/{name}", [](const Request& request) {
+      return Response::text(200, request.path_params.at("name") + "|" + request.param("a").value_or("-") + "|" +
+                                     request.param("b").value_or("-") + "|" + request.query);
+    });
+    router->get("/boom", [](const Request&) -> Response { throw std::runtime_error("renderer exploded"); });
+
+    ServerOptions options;
+    options.port = 0;
+    options.threads = 2;
+    options.cors_allow = {"https://allowed.example"};
+    options.error_log = [this](std::string_view line) {
+      std::lock_guard lock(log_mutex);
+      log_lines.emplace_back(line);
+    };
+    server = std::make_unique<Server>(options, router, &metrics);
+    server->start();
+  }
+
+  std::shared_ptr<const std::string> tile;
+  Metrics metrics;
+  std::mutex log_mutex;
+  std::vector<std::string> log_lines;
+  std::unique_ptr<Server> server;
+};
+
+TEST_F(HttpServerTest, ListensOnAnEphemeralPort) { EXPECT_GT(server->port(), 0); }
+
+TEST_F(HttpServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
+  HttpTestClient client(server->port());
+  auto first = client.get("/hello");
+  auto second = client.get("/tile/1/2/3.png");
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(first.body, "hello");
+  EXPECT_NE(first.header("Connection"), "close");
+  EXPECT_EQ(second.status, 200);
+  EXPECT_EQ(second.body, *tile);
+  EXPECT_FALSE(client.closed_by_server());
+}
+
+TEST_F(HttpServerTest, EtagThenIfNoneMatchAnswers304) {
+  HttpTestClient client(server->port());
+  auto fresh = client.get("/hello");
+  const std::string etag = fresh.header("ETag");
+  ASSERT_EQ(etag, strong_etag("hello"));
+  EXPECT_EQ(fresh.header("Cache-Control"), "no-cache");
+
+  auto same = client.get("/hello", {{"If-None-Match", "\"other\", W/" + etag}});
+  EXPECT_EQ(same.status, 304);
+  EXPECT_EQ(same.header("ETag"), etag);
+  EXPECT_TRUE(same.body.empty());
+  EXPECT_EQ(client.get("/hello", {{"If-None-Match", "*"}}).status, 304);
+  EXPECT_EQ(client.get("/hello", {{"If-None-Match", "\"stale\""}}).status, 200);
+
+  // A handler's own ETag and Cache-Control are kept.
+  auto tile_reply = client.get("/tile/1/2/3.png");
+  EXPECT_EQ(tile_reply.header("ETag"), "\"tile-v1\"");
+  EXPECT_EQ(tile_reply.header("Cache-Control"), "public, max-age=60");
+  auto tile_again = client.get("/tile/1/2/3.png", {{"If-None-Match", "\"tile-v1\""}});
+  EXPECT_EQ(tile_again.status, 304);
+  EXPECT_EQ(tile_again.header("Cache-Control"), "public, max-age=60");
+}
+
+TEST_F(HttpServerTest, GzipsTextWhenAcceptedButNeverImages) {
+  HttpTestClient client(server->port());
+  auto zipped = client.get("/big.json", {{"Accept-Encoding", "br;q=1.0, gzip;q=0.8"}});
+  EXPECT_EQ(zipped.status, 200);
+  EXPECT_EQ(zipped.header("Content-Encoding"), "gzip");
+  EXPECT_NE(zipped.header("Vary").find("Accept-Encoding"), std::string::npos);
+  EXPECT_LT(zipped.body.size(), big_json().size());
+  EXPECT_EQ(gunzip(zipped.body), big_json());
+
+  auto plain = client.get("/big.json");
+  EXPECT_FALSE(plain.has("Content-Encoding"));
+  EXPECT_EQ(plain.body, big_json());
+  EXPECT_NE(plain.header("Vary").find("Accept-Encoding"), std::string::npos);
+  EXPECT_NE(plain.header("ETag"), zipped.header("ETag"));  // one strong ETag per encoding
+
+  EXPECT_FALSE(client.get("/big.json", {{"Accept-Encoding", "gzip;q=0"}}).has("Content-Encoding"));
+  EXPECT_FALSE(client.get("/hello", {{"Accept-Encoding", "gzip"}}).has("Content-Encoding"));  // too small
+  auto image = client.get("/tile/1/2/3.png", {{"Accept-Encoding", "gzip"}});
+  EXPECT_FALSE(image.has("Content-Encoding"));
+  EXPECT_EQ(image.body, *tile);
+}
+
+TEST_F(HttpServerTest, CorsEchoesOnlyAllowedOrigins) {
+  HttpTestClient client(server->port());
+  auto allowed = client.get("/hello", {{"Origin", "https://allowed.example"}});
+  EXPECT_EQ(allowed.header("Access-Control-Allow-Origin"), "https://allowed.example");
+  EXPECT_NE(allowed.header("Vary").find("Origin"), std::string::npos);
+
+  auto refused = client.get("/hello", {{"Origin", "https://evil.example"}});
+  EXPECT_EQ(refused.status, 200);
+  EXPECT_FALSE(refused.has("Access-Control-Allow-Origin"));
+
+  auto preflight = client.request("OPTIONS", "/tile/1/2/3.png",
+                                  {{"Origin", "https://allowed.example"},
+                                   {"Access-Control-Request-Method", "GET"},
+                                   {"Access-Control-Request-Headers", "if-none-match"}});
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_EQ(preflight.header("Access-Control-Allow-Origin"), "https://allowed.example");
+  EXPECT_EQ(preflight.header("Access-Control-Allow-Methods"), "GET, HEAD, OPTIONS");
+  EXPECT_EQ(preflight.header("Access-Control-Allow-Headers"), "if-none-match");
+  EXPECT_EQ(preflight.header("Access-Control-Max-Age"), "86400");
+
+  auto refused_preflight = client.request(
+      "OPTIONS", "/hello", {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "GET"}});
+  EXPECT_FALSE(refused_preflight.has("Access-Control-Allow-Origin"));
+  EXPECT_FALSE(refused_preflight.has("Access-Control-Allow-Methods"));
+}
+
+TEST_F(HttpServerTest, AnyOriginWhenStarIsConfigured) {
+  auto router = std::make_shared<Router>();
+  router->get("/hello", [](const Request&) { return Response::text(200, "hello"); });
+  ServerOptions options;
+  options.port = 0;
+  options.cors_allow = {"*"};
+  Server open_server(options, router);
+  open_server.start();
+  HttpTestClient client(open_server.port());
+  EXPECT_EQ(client.get("/hello", {{"Origin", "https://anyone.example"}}).header("Access-Control-Allow-Origin"), "*");
+}
+
+TEST_F(HttpServerTest, HeadHasTheGetHeadersAndNoBody) {
+  HttpTestClient client(server->port());
+  auto full = client.get("/tile/1/2/3.png");
+  auto head = client.request("HEAD", "/tile/1/2/3.png");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("Content-Length"), std::to_string(tile->size()));
+  EXPECT_EQ(head.header("Content-Type"), "image/png");
+  EXPECT_EQ(head.header("ETag"), full.header("ETag"));
+  // Had the server sent a body after HEAD, this reply would be parsed from those bytes and fail.
+  auto after = client.get("/hello");
+  EXPECT_EQ(after.status, 200);
+  EXPECT_EQ(after.body, "hello");
+}
+
+TEST_F(HttpServerTest, ThrowingHandlerAnswers500AndTheServerKeepsServing) {
+  HttpTestClient client(server->port());
+  auto failed = client.get("/boom");
+  EXPECT_EQ(failed.status, 500);
+  EXPECT_EQ(failed.header("Content-Type"), "application/json");
+  auto document = nlohmann::json::parse(failed.body);
+  EXPECT_EQ(document["status"], 500);
+  EXPECT_NE(document["error"].get<std::string>().find("/boom"), std::string::npos);
+  {
+    std::lock_guard lock(log_mutex);
+    ASSERT_EQ(log_lines.size(), 1u);
+    EXPECT_NE(log_lines[0].find("renderer exploded"), std::string::npos);
+  }
+  EXPECT_EQ(client.get("/hello").body, "hello");
+  EXPECT_EQ(HttpTestClient(server->port()).get("/hello").body, "hello");
+}
+
+TEST_F(HttpServerTest, DecodesPathAndQueryAndRefusesTraversal) {
+  HttpTestClient client(server->port());
+  auto echoed = client.get("/echo/a%20b?A=1&b=x%20y+z&b=second");
+  EXPECT_EQ(echoed.status, 200);
+  EXPECT_EQ(echoed.body, "a b|1|x y z|A=1&b=x%20y+z&b=second");
+  EXPECT_EQ(client.get("/hel%6Co").body, "hello");
+  EXPECT_EQ(client.get("/echo/%2e%2e").status, 400);
+  EXPECT_EQ(client.get("/echo/a%00b").status, 400);
+  EXPECT_EQ(client.get("/tile/../../etc/passwd").status, 400);
+  auto missing = client.get("/nothing/here");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(nlohmann::json::parse(missing.body)["status"], 404);
+}
+
+TEST_F(HttpServerTest, MethodsOtherThanGetAre405) {
+  HttpTestClient client(server->port());
+  auto deleted = client.request("DELETE", "/hello");
+  EXPECT_EQ(deleted.status, 405);
+  EXPECT_EQ(deleted.header("Allow"), "GET, HEAD, OPTIONS");
+}
+
+TEST_F(HttpServerTest, CountsRequestsByRouteAndStatusClass) {
+  HttpTestClient client(server->port());
+  client.get("/hello");
+  client.get("/tile/1/2/3.png");
+  client.get("/tile/1/2/4.png");
+  client.get("/nothing");
+  client.get("/boom");
+  EXPECT_EQ(metrics.requests("hello", 2), 1u);
+  EXPECT_EQ(metrics.requests("tile", 2), 2u);
+  EXPECT_EQ(metrics.requests("unmatched", 4), 1u);
+  EXPECT_EQ(metrics.requests("error", 5), 1u);
+}
+
+TEST_F(HttpServerTest, SixtyFourConnectionsTimesHundredRequests) {
+  constexpr int connections = 64;
+  constexpr int requests_each = 100;
+  std::atomic<int> correct{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < connections; ++c) {
+    clients.emplace_back([&, c] {
+      try {
+        HttpTestClient client(server->port());
+        for (int i = 0; i < requests_each; ++i) {
+          if ((i + c) % 2 == 0) {
+            auto reply = client.get("/tile/" + std::to_string(c) + "/" + std::to_string(i) + "/0.png");
+            if (reply.status == 200 && reply.body == *tile) ++correct;
+          } else {
+            auto reply = client.get("/echo/c" + std::to_string(c) + "?a=" + std::to_string(i));
+            if (reply.status == 200 &&
+                reply.body.rfind("c" + std::to_string(c) + "|" + std::to_string(i) + "|", 0) == 0)
+              ++correct;
+          }
+        }
+      } catch (const std::exception&) {
+        // counted as missing answers below
+      }
+    });
+  }
+  for (auto& thread : clients) thread.join();
+  EXPECT_EQ(correct.load(), connections * requests_each);
+}
+
+TEST_F(HttpServerTest, ServesOnIpv6Loopback) {
+  auto router = std::make_shared<Router>();
+  router->get("/hello", [](const Request&) { return Response::text(200, "hello v6"); });
+  ServerOptions options;
+  options.bind = "::1";
+  options.port = 0;
+  Server v6_server(options, router);
+  try {
+    v6_server.start();
+  } catch (const std::runtime_error& error) {
+    GTEST_SKIP() << "no IPv6 loopback here: " << error.what();
+  }
+  HttpTestClient client(v6_server.port(), "::1");
+  EXPECT_EQ(client.get("/hello").body, "hello v6");
+}
+
+TEST_F(HttpServerTest, StartFailsClearlyWhenThePortIsTaken) {
+  auto router = std::make_shared<Router>();
+  ServerOptions options;
+  options.port = server->port();
+  Server second(options, router);
+  EXPECT_THROW(second.start(), std::runtime_error);
+  options.bind = "not-an-address";
+  Server bad_bind(options, router);
+  EXPECT_THROW(bad_bind.start(), std::runtime_error);
+}
+
+TEST_F(HttpServerTest, HandleWrapsWithoutSockets) {
+  Request request;
+  request.path = "/big.json";
+  request.headers["Accept-Encoding"] = "gzip";
+  Response response = server->handle(request);
+  EXPECT_EQ(response.headers.at("Content-Encoding"), "gzip");
+  EXPECT_EQ(gunzip(*response.body), big_json());
+}
+
+}  // namespace
+}  // namespace antt::http
