@@ -1,0 +1,48 @@
+#pragma once
+// Read-only OGC API – Features – Part 1 (core + GeoJSON) under /ogc: one collection per unit
+// layer (districts, communes, villages, units), each item a unit version as it was on a date,
+// with that year's status. Handlers are pure functions of a Request and a context, so tests call
+// them directly; each translates its failures once into a JSON error response.
+//
+// Routes (register_ogc_features adds them):
+//   /ogc                                         landing page
+//   /ogc/conformance                             conformance classes
+//   /ogc/collections                             the four collections
+//   /ogc/collections/{collectionId}              one collection
+//   /ogc/collections/{collectionId}/items        GeoJSON FeatureCollection (year, datetime, bbox, limit, offset)
+//   /ogc/collections/{collectionId}/items/{featureId}   one Feature (id = unit code)
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "antt/store/store.hpp"
+#include "http/http.hpp"
+
+namespace antt::serve {
+
+struct OgcContext {
+  std::string base_url;  ///< e.g. "http://127.0.0.1:8080", no trailing slash
+  /// Opens the store read-only for one request (called on the request's thread).
+  std::function<std::unique_ptr<store::Store>()> open_store;
+  std::vector<int> years;  ///< years a client may ask for; empty: any
+  int default_year = 0;
+};
+
+inline constexpr int kOgcDefaultLimit = 100;
+inline constexpr int kOgcMaxLimit = 1000;  ///< larger limits are lowered to this, as Part 1 asks
+
+http::Response ogc_landing_page(const http::Request& request, const OgcContext& context);
+http::Response ogc_conformance(const http::Request& request, const OgcContext& context);
+http::Response ogc_collections(const http::Request& request, const OgcContext& context);
+/// Reads path_params["collectionId"]; 404 for an unknown collection.
+http::Response ogc_collection(const http::Request& request, const OgcContext& context);
+/// Reads path_params["collectionId"]; query year, datetime, bbox, limit, offset (400 when bad).
+http::Response ogc_items(const http::Request& request, const OgcContext& context);
+/// Reads path_params["collectionId"] and ["featureId"]; 404 when no such unit on the date.
+http::Response ogc_item(const http::Request& request, const OgcContext& context);
+
+/// Registers the six routes above on `router`, sharing `context`.
+void register_ogc_features(http::Router& router, std::shared_ptr<const OgcContext> context);
+
+}  // namespace antt::serve

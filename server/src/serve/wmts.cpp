@@ -1,0 +1,249 @@
+#include "serve/wmts.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+#include <string_view>
+
+#include "antt/layers/layers.hpp"
+
+namespace antt::serve {
+namespace {
+
+// OGC 07-057r7 Annex E.4: GoogleMapsCompatible scale at z0 (0.28 mm pixels).
+constexpr double kZoom0ScaleDenominator = 559082264.0287178;
+constexpr const char* kTopLeftCorner = "-20037508.3427892 20037508.3427892";
+
+std::string xml_escaped(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+/// Shortest round-trip text of a double, so the scale denominators stay exact.
+std::string number(double value) {
+  char buffer[32];
+  auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return error == std::errc{} ? std::string(buffer, end) : std::to_string(value);
+}
+
+void write_operation(std::ostringstream& out, const std::string& name, const std::string& kvp_href,
+                     const std::string& rest_href) {
+  out << "    <ows:Operation name=\"" << name << "\">\n"
+      << "      <ows:DCP><ows:HTTP>\n"
+      << "        <ows:Get xlink:href=\"" << xml_escaped(kvp_href) << "\">\n"
+      << "          <ows:Constraint name=\"GetEncoding\"><ows:AllowedValues><ows:Value>KVP</ows:Value>"
+         "</ows:AllowedValues></ows:Constraint>\n"
+      << "        </ows:Get>\n"
+      << "        <ows:Get xlink:href=\"" << xml_escaped(rest_href) << "\">\n"
+      << "          <ows:Constraint name=\"GetEncoding\"><ows:AllowedValues><ows:Value>RESTful</ows:Value>"
+         "</ows:AllowedValues></ows:Constraint>\n"
+      << "        </ows:Get>\n"
+      << "      </ows:HTTP></ows:DCP>\n"
+      << "    </ows:Operation>\n";
+}
+
+void write_layer(std::ostringstream& out, const layers::LayerDescriptor& layer, const WmtsContext& context,
+                 const LonLatBox& bounds) {
+  out << "    <Layer>\n"
+      << "      <ows:Title>" << xml_escaped(layer.title_vi) << "</ows:Title>\n"
+      << "      <ows:Abstract>" << xml_escaped(layer.abstract) << "</ows:Abstract>\n"
+      << "      <ows:WGS84BoundingBox>\n"
+      << "        <ows:LowerCorner>" << number(bounds.west) << ' ' << number(bounds.south) << "</ows:LowerCorner>\n"
+      << "        <ows:UpperCorner>" << number(bounds.east) << ' ' << number(bounds.north) << "</ows:UpperCorner>\n"
+      << "      </ows:WGS84BoundingBox>\n"
+      << "      <ows:Identifier>" << xml_escaped(layer.name) << "</ows:Identifier>\n"
+      << "      <Style isDefault=\"true\"><ows:Identifier>default</ows:Identifier></Style>\n"
+      << "      <Format>image/png</Format>\n";
+  // A store without statuses has no years; the default one still names the dimension's value.
+  const std::vector<int> years = context.years.empty() ? std::vector<int>{context.default_year} : context.years;
+  out << "      <Dimension>\n"
+      << "        <ows:Identifier>Time</ows:Identifier>\n"
+      << "        <Default>" << context.default_year << "</Default>\n";
+  for (int year : years) out << "        <Value>" << year << "</Value>\n";
+  out << "      </Dimension>\n";
+  out << "      <TileMatrixSetLink><TileMatrixSet>" << kWmtsTileMatrixSet << "</TileMatrixSet></TileMatrixSetLink>\n"
+      << "      <ResourceURL format=\"image/png\" resourceType=\"tile\" template=\""
+      << xml_escaped(context.base_url + "/wmts/" + layer.name + "/default/{Time}/" + kWmtsTileMatrixSet +
+                     "/{TileMatrix}/{TileRow}/{TileCol}.png")
+      << "\"/>\n"
+      << "    </Layer>\n";
+}
+
+void write_tile_matrix_set(std::ostringstream& out) {
+  out << "    <TileMatrixSet>\n"
+      << "      <ows:Identifier>" << kWmtsTileMatrixSet << "</ows:Identifier>\n"
+      << "      <ows:SupportedCRS>urn:ogc:def:crs:EPSG::3857</ows:SupportedCRS>\n"
+      << "      <WellKnownScaleSet>urn:ogc:def:wkss:OGC:1.0:GoogleMapsCompatible</WellKnownScaleSet>\n";
+  for (int zoom = 0; zoom <= kWmtsMaxZoom; ++zoom) {
+    const long long tiles = 1LL << zoom;
+    out << "      <TileMatrix>\n"
+        << "        <ows:Identifier>" << zoom << "</ows:Identifier>\n"
+        << "        <ScaleDenominator>" << number(kZoom0ScaleDenominator / static_cast<double>(tiles))
+        << "</ScaleDenominator>\n"
+        << "        <TopLeftCorner>" << kTopLeftCorner << "</TopLeftCorner>\n"
+        << "        <TileWidth>256</TileWidth>\n"
+        << "        <TileHeight>256</TileHeight>\n"
+        << "        <MatrixWidth>" << tiles << "</MatrixWidth>\n"
+        << "        <MatrixHeight>" << tiles << "</MatrixHeight>\n"
+        << "      </TileMatrix>\n";
+  }
+  out << "    </TileMatrixSet>\n";
+}
+
+std::string required(const http::Request& request, const char* name) {
+  auto value = request.param(name);
+  if (!value || value->empty())
+    throw WmtsError("MissingParameterValue", name, std::string("parameter ") + name + " is missing / thiếu tham số " + name);
+  return *value;
+}
+
+int integer(const std::string& text, const char* name) {
+  int value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size())
+    throw WmtsError("InvalidParameterValue", name,
+                    std::string(name) + " must be an integer, not '" + text + "' / " + name + " phải là số nguyên");
+  return value;
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+}  // namespace
+
+WmtsError::WmtsError(std::string code, std::string locator, const std::string& message)
+    : Error("WMTS: " + message), code_(std::move(code)), locator_(std::move(locator)) {}
+
+int WmtsError::http_status() const { return code_ == "OperationNotSupported" ? 501 : 400; }
+
+std::string wmts_capabilities(const WmtsContext& context) {
+  const LonLatBox bounds = to_lon_lat(context.extent);
+  std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      << "<Capabilities xmlns=\"http://www.opengis.net/wmts/1.0\" xmlns:ows=\"http://www.opengis.net/ows/1.1\""
+         " xmlns:xlink=\"http://www.w3.org/1999/xlink\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+         " xmlns:gml=\"http://www.opengis.net/gml\""
+         " xsi:schemaLocation=\"http://www.opengis.net/wmts/1.0"
+         " http://schemas.opengis.net/wmts/1.0/wmtsGetCapabilities_response.xsd\" version=\"1.0.0\">\n"
+      << "  <ows:ServiceIdentification>\n"
+      << "    <ows:Title>" << xml_escaped("Bản đồ phong trào \"An toàn về an ninh, trật tự\"") << "</ows:Title>\n"
+      << "    <ows:Abstract>"
+      << xml_escaped("Yearly status of villages, communes, agencies, enterprises and schools in the "
+                     "'An toàn về an ninh, trật tự' programme; TIME is the year.")
+      << "</ows:Abstract>\n"
+      << "    <ows:ServiceType>OGC WMTS</ows:ServiceType>\n"
+      << "    <ows:ServiceTypeVersion>1.0.0</ows:ServiceTypeVersion>\n"
+      << "    <ows:Fees>none</ows:Fees>\n"
+      << "    <ows:AccessConstraints>none</ows:AccessConstraints>\n"
+      << "  </ows:ServiceIdentification>\n"
+      << "  <ows:OperationsMetadata>\n";
+  const std::string kvp = context.base_url + "/wmts?";
+  write_operation(out, "GetCapabilities", kvp, context.base_url + "/wmts/1.0.0/WMTSCapabilities.xml");
+  write_operation(out, "GetTile", kvp, context.base_url + "/wmts/");
+  out << "  </ows:OperationsMetadata>\n"
+      << "  <Contents>\n";
+  for (const auto& layer : layers::registry()) write_layer(out, layer, context, bounds);
+  write_tile_matrix_set(out);
+  out << "  </Contents>\n"
+      << "  <ServiceMetadataURL xlink:href=\""
+      << xml_escaped(context.base_url + "/wmts/1.0.0/WMTSCapabilities.xml") << "\"/>\n"
+      << "</Capabilities>\n";
+  return out.str();
+}
+
+WmtsOperation wmts_kvp_operation(const http::Request& request) {
+  const auto service = required(request, "SERVICE");
+  if (!equals_ignoring_case(service, "WMTS"))
+    throw WmtsError("InvalidParameterValue", "SERVICE", "SERVICE must be WMTS, not '" + service + "'");
+  const auto operation = required(request, "REQUEST");
+  if (equals_ignoring_case(operation, "GetCapabilities")) return WmtsOperation::get_capabilities;
+  if (equals_ignoring_case(operation, "GetTile")) return WmtsOperation::get_tile;
+  throw WmtsError("OperationNotSupported", "REQUEST",
+                  "REQUEST '" + operation + "' is not supported; use GetCapabilities or GetTile");
+}
+
+WmtsTileRequest parse_wmts_kvp(const http::Request& request, const std::vector<int>& years) {
+  if (wmts_kvp_operation(request) != WmtsOperation::get_tile)
+    throw WmtsError("InvalidParameterValue", "REQUEST", "REQUEST must be GetTile here");
+  const auto version = required(request, "VERSION");
+  if (version != "1.0.0")
+    throw WmtsError("VersionNegotiationFailed", "VERSION", "VERSION must be 1.0.0, not '" + version + "'");
+
+  WmtsTileRequest tile;
+  tile.layer = required(request, "LAYER");
+  if (!layers::find_layer(tile.layer))
+    throw WmtsError("InvalidParameterValue", "LAYER", "no layer '" + tile.layer + "' / không có lớp này");
+  // STYLE is mandatory in KVP, but clients commonly send it empty for the default one.
+  tile.style = request.param("STYLE").value_or("");
+  if (tile.style.empty()) tile.style = "default";
+  if (tile.style != "default")
+    throw WmtsError("InvalidParameterValue", "STYLE", "STYLE must be 'default', not '" + tile.style + "'");
+  tile.format = required(request, "FORMAT");
+  if (tile.format != "image/png")
+    throw WmtsError("InvalidParameterValue", "FORMAT", "FORMAT must be image/png, not '" + tile.format + "'");
+  tile.tile_matrix_set = required(request, "TILEMATRIXSET");
+  if (tile.tile_matrix_set != kWmtsTileMatrixSet)
+    throw WmtsError("InvalidParameterValue", "TILEMATRIXSET",
+                    "TILEMATRIXSET must be GoogleMapsCompatible, not '" + tile.tile_matrix_set + "'");
+
+  // Some clients send the matrix as "GoogleMapsCompatible:12"; keep only the zoom.
+  std::string matrix = required(request, "TILEMATRIX");
+  if (auto colon = matrix.rfind(':'); colon != std::string::npos) matrix = matrix.substr(colon + 1);
+  tile.zoom = integer(matrix, "TILEMATRIX");
+  if (tile.zoom < 0 || tile.zoom > kWmtsMaxZoom)
+    throw WmtsError("InvalidParameterValue", "TILEMATRIX",
+                    "TILEMATRIX must be 0.." + std::to_string(kWmtsMaxZoom) + ", not " + matrix);
+  tile.row = integer(required(request, "TILEROW"), "TILEROW");
+  tile.col = integer(required(request, "TILECOL"), "TILECOL");
+  const long long tiles = 1LL << tile.zoom;
+  if (tile.row < 0 || tile.row >= tiles)
+    throw WmtsError("TileOutOfRange", "TILEROW", "TILEROW must be 0.." + std::to_string(tiles - 1));
+  if (tile.col < 0 || tile.col >= tiles)
+    throw WmtsError("TileOutOfRange", "TILECOL", "TILECOL must be 0.." + std::to_string(tiles - 1));
+
+  if (auto time = request.param("TIME"); time && !time->empty()) {
+    // A year, or an ISO date whose year is meant ("2015-12-31").
+    const std::string year_text = time->size() > 4 && (*time)[4] == '-' ? time->substr(0, 4) : *time;
+    tile.time = integer(year_text, "TIME");
+    if (!years.empty() && std::find(years.begin(), years.end(), *tile.time) == years.end())
+      throw WmtsError("InvalidParameterValue", "TIME",
+                      "no data for TIME " + *time + " / không có dữ liệu năm " + *time);
+  }
+  return tile;
+}
+
+std::string wmts_exception(const std::string& code, const std::string& locator, const std::string& text) {
+  std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      << "<ows:ExceptionReport xmlns:ows=\"http://www.opengis.net/ows/1.1\""
+         " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+         " xsi:schemaLocation=\"http://www.opengis.net/ows/1.1 http://schemas.opengis.net/ows/1.1.0/owsExceptionReport.xsd\""
+         " version=\"1.0.0\" xml:lang=\"en\">\n"
+      << "  <ows:Exception exceptionCode=\"" << xml_escaped(code) << "\"";
+  if (!locator.empty()) out << " locator=\"" << xml_escaped(locator) << "\"";
+  out << ">\n"
+      << "    <ows:ExceptionText>" << xml_escaped(text) << "</ows:ExceptionText>\n"
+      << "  </ows:Exception>\n"
+      << "</ows:ExceptionReport>\n";
+  return out.str();
+}
+
+}  // namespace antt::serve
