@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,7 @@ enum class ImageFormat { png, png8, jpeg };
 
 struct ImageRequest {
   std::vector<std::string> layers;  ///< registry names, drawn in registry order
-  Box bbox;                          ///< pixel edges, in `epsg`
+  Box bbox;                          ///< pixel edges, in `epsg`, x east and y north (lon,lat for 4326)
   int epsg = 3857;
   int width = 256;
   int height = 256;

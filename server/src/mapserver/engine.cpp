@@ -1,0 +1,500 @@
+#include "mapserver/engine.hpp"
+
+// proj.h before any MapServer header: mapproject.h picks the PROJ 6+ structures only when
+// PROJ_VERSION_MAJOR is already defined (MAPSERVER.md 0).
+#include <proj.h>
+
+// mapserver.h first: the other headers use its types without including it. layerObj has a
+// field named `requires`, a C++20 keyword: rename it for this translation unit (same layout).
+#define requires layer_requires
+#include <mapserver.h>
+
+#include <cgiutil.h>
+#include <mapio.h>
+#include <mapows.h>
+#undef requires
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "antt/core/error.hpp"
+#include "antt/layers/layers.hpp"
+#include "mapserver/mapfile.hpp"
+#include "mapserver/wms_guard.hpp"
+
+namespace antt::mapserver {
+namespace {
+
+// ---- Owners of MapServer handles -------------------------------------------------------------
+
+struct MapDeleter {
+  void operator()(mapObj* map) const { msFreeMap(map); }
+};
+using MapHandle = std::unique_ptr<mapObj, MapDeleter>;
+
+struct ImageDeleter {
+  void operator()(imageObj* image) const { msFreeImage(image); }
+};
+using ImageHandle = std::unique_ptr<imageObj, ImageDeleter>;
+
+struct MsFreeDeleter {
+  void operator()(void* memory) const { msFree(memory); }
+};
+using MsBytes = std::unique_ptr<unsigned char, MsFreeDeleter>;
+
+struct CgiRequestDeleter {
+  void operator()(cgiRequestObj* request) const { msFreeCgiObj(request); }
+};
+using CgiRequestHandle = std::unique_ptr<cgiRequestObj, CgiRequestDeleter>;
+
+struct HashTableDeleter {
+  void operator()(hashTableObj* table) const { msFreeHashTable(table); }
+};
+using HashTableHandle = std::unique_ptr<hashTableObj, HashTableDeleter>;
+
+/// MapServer's error chain is per thread and grows until reset: one request, one chain.
+class ErrorChainScope {
+ public:
+  ErrorChainScope() { msResetErrorList(); }
+  ~ErrorChainScope() { msResetErrorList(); }
+  ErrorChainScope(const ErrorChainScope&) = delete;
+  ErrorChainScope& operator=(const ErrorChainScope&) = delete;
+};
+
+/// Redirects this thread's msIO stdout into a memory buffer (msIO contexts are per thread).
+class StdoutCapture {
+ public:
+  StdoutCapture() { msIO_installStdoutToBuffer(); }
+  ~StdoutCapture() { msIO_resetHandlers(); }
+  StdoutCapture(const StdoutCapture&) = delete;
+  StdoutCapture& operator=(const StdoutCapture&) = delete;
+
+  /// Strips the MIME headers MapServer wrote (all of them, not only a leading Content-Type)
+  /// and returns the Content-Type; empty when nothing was written.
+  std::string strip_headers() {
+    if (buffer()->data_offset <= 0) return {};  // the strip function errors on an empty buffer
+    HashTableHandle headers(msIO_getAndStripStdoutBufferMimeHeaders());
+    if (!headers) return {};
+    const char* content_type = msLookupHashTable(headers.get(), "Content-Type");
+    return content_type ? content_type : "";
+  }
+
+  std::string body() {
+    const auto* data = buffer();
+    if (data->data_offset <= 0) return {};
+    return std::string(reinterpret_cast<const char*>(data->data), static_cast<std::size_t>(data->data_offset));
+  }
+
+ private:
+  static msIOBuffer* buffer() {
+    return static_cast<msIOBuffer*>(msIO_getHandler(reinterpret_cast<FILE*>(const_cast<char*>("stdout")))->cbData);
+  }
+};
+
+/// Gives a layer another name while it is written into a vector tile (the MVT layer takes
+/// layer->name): clients see "communes", not the level table "communes_g2".
+class LayerRename {
+ public:
+  LayerRename(layerObj* layer, const std::string& name) : layer_(layer), original_(layer->name) {
+    layer_->name = msStrdup(name.c_str());
+  }
+  ~LayerRename() {
+    msFree(layer_->name);
+    layer_->name = original_;
+  }
+  LayerRename(const LayerRename&) = delete;
+  LayerRename& operator=(const LayerRename&) = delete;
+
+ private:
+  layerObj* layer_;
+  char* original_;
+};
+
+// ---- MapServer errors ----------------------------------------------------------------------
+
+struct MapServerErrors {
+  std::string text;
+  bool any = false;
+  bool request_errors_only = true;  ///< every error is about the request (WMS/OWS), none about rendering
+};
+
+MapServerErrors collect_errors() {
+  MapServerErrors errors;
+  for (const errorObj* error = msGetErrorObj(); error && error->code != MS_NOERR; error = error->next) {
+    errors.any = true;
+    if (error->code != MS_WMSERR && error->code != MS_OWSERR && error->code != MS_NOTFOUND) {
+      errors.request_errors_only = false;
+    }
+    if (!errors.text.empty()) errors.text += "; ";
+    errors.text += std::string(error->routine) + ": " + msGetErrorCodeString(error->code) + " " + error->message;
+  }
+  return errors;
+}
+
+EngineResponse render_failure(const std::string& what, const std::string& detail) {
+  return EngineResponse{500, "text/plain; charset=UTF-8", "map engine: " + what + " failed: " + detail};
+}
+
+// ---- Map preparation ------------------------------------------------------------------------
+
+MapHandle load_map(const std::string& mapfile_text, const std::string& work_dir) {
+  std::vector<char> text(mapfile_text.begin(), mapfile_text.end());
+  text.push_back('\0');
+  std::string mappath = work_dir + "/";
+  MapHandle map(msLoadMapFromString(text.data(), mappath.data()));
+  if (!map) {
+    const auto errors = collect_errors();
+    msResetErrorList();
+    throw Error("map engine: the generated mapfile does not load (" + errors.text +
+                "); check the render file path and the fonts in the work directory");
+  }
+  return map;
+}
+
+MapHandle copy_map(const mapObj* pristine) {
+  MapHandle copy(msNewMapObj());
+  if (!copy || msCopyMap(copy.get(), pristine) != MS_SUCCESS) return nullptr;
+  return copy;
+}
+
+/// The filter of our render-file schema, from validated integers only.
+void apply_time_filter(mapObj* map, const TimeFilter& time) {
+  char expression[128];
+  std::snprintf(expression, sizeof expression, "([year] = %d AND [vfrom] <= %d AND [vto] > %d)", time.year, time.date,
+                time.date);
+  for (int i = 0; i < map->numlayers; ++i) {
+    if (msLoadExpressionString(&GET_LAYER(map, i)->filter, expression) != MS_SUCCESS) {
+      throw Error("map engine: the time filter does not parse: " + collect_errors().text);
+    }
+  }
+}
+
+/// STATUS ON for every level layer of the requested groups, OFF for the rest.
+void switch_layers(mapObj* map, const std::vector<std::string>& groups) {
+  for (int i = 0; i < map->numlayers; ++i) {
+    layerObj* layer = GET_LAYER(map, i);
+    const bool wanted = layer->group && std::find(groups.begin(), groups.end(), layer->group) != groups.end();
+    layer->status = wanted ? MS_ON : MS_OFF;
+  }
+}
+
+void select_format(mapObj* map, const char* name) {
+  outputFormatObj* format = msSelectOutputFormat(map, name);
+  if (!format) throw Error(std::string("map engine: output format ") + name + " missing from the mapfile");
+  msFree(map->imagetype);
+  map->imagetype = msStrdup(name);
+  msApplyOutputFormat(&map->outputformat, format, MS_NOOVERRIDE);
+}
+
+/// Size, resolution and extent. MapServer extents run between pixel centres, requests give
+/// pixel edges: shrink by half a pixel (as maptile.c does), so output matches WMS GetMap.
+void set_view(mapObj* map, const Box& box, int width, int height, double resolution) {
+  map->width = width;
+  map->height = height;
+  map->resolution = resolution;
+  map->defresolution = 72;
+  const double half_x = (box.maxx - box.minx) / width / 2;
+  const double half_y = (box.maxy - box.miny) / height / 2;
+  if (msMapSetExtent(map, box.minx + half_x, box.miny + half_y, box.maxx - half_x, box.maxy - half_y) != MS_SUCCESS) {
+    throw RequestError("map engine: the bounding box gives no usable extent");
+  }
+}
+
+const char* format_name(ImageFormat format) {
+  switch (format) {
+    case ImageFormat::png8: return "png8";
+    case ImageFormat::jpeg: return "jpeg";
+    case ImageFormat::png: break;
+  }
+  return "png";
+}
+
+const std::vector<int> kDirectRenderEpsg = {3857, 4326, 9211, 3405};
+
+/// One worker thread's maps. Used only by that thread; created and freed by it, except in
+/// ~MapEngine, after the workers have stopped.
+struct ThreadMaps {
+  int generation = 0;
+  MapHandle render;    ///< reused by render_image/render_mvt; its state is set again by every request
+  MapHandle pristine;  ///< never rendered: msCopyMap'd for each WMS request (msOWSDispatch mutates maps)
+  std::optional<TimeFilter> render_time;  ///< the filter the render map's layers carry now
+  int render_epsg = 3857;
+};
+
+void use_time(ThreadMaps& maps, const TimeFilter& time) {
+  if (maps.render_time && maps.render_time->year == time.year && maps.render_time->date == time.date) return;
+  maps.render_time.reset();
+  apply_time_filter(maps.render.get(), time);
+  maps.render_time = time;
+}
+
+void use_projection(ThreadMaps& maps, int epsg) {
+  if (maps.render_epsg == epsg) return;
+  mapObj* map = maps.render.get();
+  // init=epsg:N keeps x east, y north for geographic CRSs (msLoadProjectionStringEPSG would
+  // follow the EPSG axis order, lat,lon for 4326).
+  const auto definition = "init=epsg:" + std::to_string(epsg);
+  maps.render_epsg = 0;
+  if (msLoadProjectionString(&map->projection, definition.c_str()) != MS_SUCCESS) {
+    throw Error("map engine: PROJ does not know EPSG:" + std::to_string(epsg) + ": " + collect_errors().text);
+  }
+  // Layers cache their reprojector to the map's projection at the first draw and never check it
+  // again (mapdraw.c); a reused map must drop them when its projection changes.
+  for (int i = 0; i < map->numlayers; ++i) {
+    layerObj* layer = GET_LAYER(map, i);
+    msProjectDestroyReprojector(layer->reprojectorLayerToMap);
+    layer->reprojectorLayerToMap = nullptr;
+    msProjectDestroyReprojector(layer->reprojectorMapToLayer);
+    layer->reprojectorMapToLayer = nullptr;
+  }
+  const int units = GetMapserverUnitUsingProj(&map->projection);
+  if (units != -1) map->units = static_cast<MS_UNITS>(units);
+  maps.render_epsg = epsg;
+}
+
+bool is_valid_date(int date) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d", date / 10000, date / 100 % 100, date % 100);
+  return date >= 10000101 && date <= 99991231 && parse_time(text).has_value();
+}
+
+}  // namespace
+
+// ---- The engine -----------------------------------------------------------------------------
+
+// Per-thread maps live in a map keyed by thread id, owned by the engine, rather than in
+// thread_local storage: thread_local destructors run at thread exit in an order we do not
+// control relative to msCleanup(), while here ~MapEngine frees every map before msCleanup().
+// A finished thread's maps are reused by a later thread that gets the same id, or freed with
+// the engine; with the server's fixed pool the number stays bounded.
+struct MapEngine::Impl {
+  EngineConfig config;
+  MapfilePaths paths;
+
+  std::mutex mutex;  // guards the members below
+  std::string mapfile_text;
+  int generation = 1;
+  std::unordered_map<std::thread::id, std::unique_ptr<ThreadMaps>> maps;
+
+  WmsLimits limits() {
+    std::lock_guard lock(mutex);
+    WmsLimits result;
+    result.max_image_size = config.max_image_size;
+    result.years = config.years;
+    result.default_year = config.default_year;
+    for (const auto& layer : layers::registry()) result.layers.push_back(layer.name);
+    return result;
+  }
+
+  ThreadMaps& this_thread_maps() {
+    std::string text;
+    int wanted_generation = 0;
+    {
+      std::lock_guard lock(mutex);
+      const auto found = maps.find(std::this_thread::get_id());
+      if (found != maps.end() && found->second->generation == generation) return *found->second;
+      text = mapfile_text;
+      wanted_generation = generation;
+    }
+    // Parse outside our lock (msLoadMapFromString holds TLOCK_PARSER anyway).
+    auto fresh = std::make_unique<ThreadMaps>();
+    fresh->generation = wanted_generation;
+    fresh->render = load_map(text, paths.mapfile.substr(0, paths.mapfile.rfind('/')));
+    fresh->pristine = load_map(text, paths.mapfile.substr(0, paths.mapfile.rfind('/')));
+    std::unique_ptr<ThreadMaps> stale;  // freed on this thread, its only user, after unlocking
+    std::lock_guard lock(mutex);
+    auto& slot = maps[std::this_thread::get_id()];
+    stale = std::move(slot);
+    slot = std::move(fresh);
+    return *slot;
+  }
+
+  TimeFilter checked_time(const TimeFilter& requested) {
+    std::lock_guard lock(mutex);
+    if (requested.year == 0) return TimeFilter{config.default_year, config.default_year * 10000 + 1231};
+    if (!config.years.empty() &&
+        std::find(config.years.begin(), config.years.end(), requested.year) == config.years.end()) {
+      throw RequestError("map engine: year " + std::to_string(requested.year) + " is not in the map");
+    }
+    if (!is_valid_date(requested.date)) throw RequestError("map engine: the time filter date is not a real date");
+    return requested;
+  }
+
+  int max_image_size() {
+    std::lock_guard lock(mutex);
+    return config.max_image_size;
+  }
+};
+
+MapEngine::MapEngine(EngineConfig config) : impl_(std::make_unique<Impl>()) {
+  if (config.max_image_size < 1) throw Error("map engine: max_image_size must be positive");
+  impl_->config = std::move(config);
+  impl_->paths = mapfile_paths(impl_->config.work_dir);
+  if (msSetup() != MS_SUCCESS) throw Error("map engine: msSetup() failed: " + collect_errors().text);
+  impl_->mapfile_text = generate_mapfile(impl_->config, impl_->paths);
+  write_mapfile_files(impl_->config, impl_->paths, impl_->mapfile_text);
+  // Parse once now so a broken mapfile fails at startup, not on the first request.
+  load_map(impl_->mapfile_text, impl_->paths.mapfile.substr(0, impl_->paths.mapfile.rfind('/')));
+  msResetErrorList();
+}
+
+MapEngine::~MapEngine() {
+  impl_->maps.clear();
+  msResetErrorList();
+  msCleanup();  // process-wide (GDALDestroy, every thread's msIO context): last MapServer call
+}
+
+EngineResponse MapEngine::render_image(const ImageRequest& request) {
+  const int max_size = impl_->max_image_size();
+  if (request.width < 1 || request.height < 1 || request.width > max_size || request.height > max_size) {
+    throw RequestError("map engine: image size must be 1 to " + std::to_string(max_size) + " pixels a side");
+  }
+  const auto& box = request.bbox;
+  if (!std::isfinite(box.minx) || !std::isfinite(box.miny) || !std::isfinite(box.maxx) || !std::isfinite(box.maxy) ||
+      box.minx >= box.maxx || box.miny >= box.maxy) {
+    throw RequestError("map engine: the bounding box must be finite with min < max");
+  }
+  if (std::find(kDirectRenderEpsg.begin(), kDirectRenderEpsg.end(), request.epsg) == kDirectRenderEpsg.end()) {
+    throw RequestError("map engine: EPSG:" + std::to_string(request.epsg) + " is not offered (3857, 4326, 9211, 3405)");
+  }
+  if (request.layers.empty()) throw RequestError("map engine: no layer requested");
+  for (const auto& name : request.layers) {
+    if (!layers::find_layer(name)) throw RequestError("map engine: unknown layer '" + name + "'");
+  }
+  if (!std::isfinite(request.resolution) || request.resolution < 36 || request.resolution > 576) {
+    throw RequestError("map engine: resolution must be 36 to 576 dpi");
+  }
+  const auto time = impl_->checked_time(request.time);
+
+  const ErrorChainScope error_scope;
+  auto& maps = impl_->this_thread_maps();
+  mapObj* map = maps.render.get();
+  switch_layers(map, request.layers);
+  use_time(maps, time);
+  use_projection(maps, request.epsg);
+  select_format(map, format_name(request.format));
+  set_view(map, box, request.width, request.height, request.resolution);
+
+  const ImageHandle image(msDrawMap(map, MS_FALSE));
+  auto errors = collect_errors();
+  if (!image || errors.any) return render_failure("drawing", errors.any ? errors.text : "no image");
+  int size = 0;
+  const MsBytes bytes(msSaveImageBuffer(image.get(), &size, image->format));
+  errors = collect_errors();
+  if (!bytes || size <= 0 || errors.any) return render_failure("encoding", errors.any ? errors.text : "no bytes");
+  return EngineResponse{200, image->format->mimetype ? image->format->mimetype : "image/png",
+                        std::string(reinterpret_cast<const char*>(bytes.get()), static_cast<std::size_t>(size))};
+}
+
+EngineResponse MapEngine::render_mvt(const std::string& layer, int z, int x, int y, const TimeFilter& time_request) {
+  const auto* descriptor = layers::find_layer(layer);
+  if (!descriptor) throw RequestError("map engine: unknown layer '" + layer + "'");
+  static constexpr int kMaxZoom = 24;
+  if (z < 0 || z > kMaxZoom) throw RequestError("map engine: zoom must be 0 to 24");
+  const long tiles = 1L << z;
+  if (x < 0 || y < 0 || x >= tiles || y >= tiles) throw RequestError("map engine: tile column or row outside the zoom");
+  const auto time = impl_->checked_time(time_request);
+  const EngineResponse empty{204, "application/vnd.mapbox-vector-tile", ""};
+  if (z < descriptor->min_zoom || z > descriptor->max_zoom) return empty;
+
+  const ErrorChainScope error_scope;
+  auto& maps = impl_->this_thread_maps();
+  mapObj* map = maps.render.get();
+  const auto table = level_table(layer, level_of_zoom(z));
+  const int index = msGetLayerIndex(map, table.c_str());
+  if (index < 0) return empty;
+  for (int i = 0; i < map->numlayers; ++i) GET_LAYER(map, i)->status = i == index ? MS_ON : MS_OFF;
+  use_time(maps, time);
+  use_projection(maps, 3857);
+  select_format(map, "mvt");
+
+  static constexpr double kWorldHalf = 20037508.342789244;
+  const double tile_size = 2 * kWorldHalf / static_cast<double>(tiles);
+  const Box box{-kWorldHalf + x * tile_size, kWorldHalf - (y + 1) * tile_size, -kWorldHalf + (x + 1) * tile_size,
+                kWorldHalf - y * tile_size};
+  // 256 px at 72 dpi gives the tile's zoom its scale, so the level's scale range matches.
+  set_view(map, box, 256, 256, 72);
+
+  std::string body;
+  {
+    const LayerRename rename(GET_LAYER(map, index), layer);
+    StdoutCapture capture;
+    const int status = msMVTWriteTile(map, MS_FALSE);  // MS_FALSE: no HTTP headers in the buffer
+    body = capture.body();
+    const auto errors = collect_errors();
+    if (status != MS_SUCCESS || errors.any) return render_failure("vector tile", errors.any ? errors.text : "no tile");
+  }
+  if (body.empty()) return empty;
+  return EngineResponse{200, "application/vnd.mapbox-vector-tile", std::move(body)};
+}
+
+namespace {
+
+/// loadParams' environment: a GET with our rebuilt query; nothing from the process environment.
+char* wms_query_environment(const char* name, void* context) {
+  auto* query = static_cast<std::string*>(context);
+  if (std::strcmp(name, "REQUEST_METHOD") == 0) return const_cast<char*>("GET");
+  if (std::strcmp(name, "QUERY_STRING") == 0) return query->data();
+  return nullptr;
+}
+
+}  // namespace
+
+EngineResponse MapEngine::wms(const std::multimap<std::string, std::string>& params) {
+  auto checked = check_wms_request(params, impl_->limits());
+  if (auto* refusal = std::get_if<EngineResponse>(&checked)) return std::move(*refusal);
+  auto& request = std::get<CheckedWmsRequest>(checked);
+
+  try {
+    const ErrorChainScope error_scope;
+    auto& maps = impl_->this_thread_maps();
+    const MapHandle map = copy_map(maps.pristine.get());
+    if (!map) {
+      return service_exception(request.version, "", "map engine: copying the map failed: " + collect_errors().text, 500);
+    }
+    apply_time_filter(map.get(), request.time);
+
+    const CgiRequestHandle cgi(msAllocCgiObj());
+    cgi->NumParams = loadParams(cgi.get(), &wms_query_environment, nullptr, 0, &request.query_string);
+    if (cgi->NumParams <= 0) {
+      return service_exception(request.version, "", "map engine: the request could not be decoded", 400);
+    }
+
+    StdoutCapture capture;
+    const int status = msOWSDispatch(map.get(), cgi.get(), MS_TRUE);
+    const auto content_type = capture.strip_headers();
+    auto body = capture.body();
+    const auto errors = collect_errors();
+    if (status == MS_DONE || body.empty()) {
+      return service_exception(request.version, "", "map engine: MapServer gave no answer" +
+                                                        (errors.any ? " (" + errors.text + ")" : std::string()),
+                               500);
+    }
+    int http_status = 200;
+    if (status != MS_SUCCESS) http_status = errors.request_errors_only ? 400 : 500;
+    return EngineResponse{http_status, content_type.empty() ? "application/octet-stream" : content_type, std::move(body)};
+  } catch (const std::exception& error) {
+    return service_exception(request.version, "", error.what(), 500);
+  }
+}
+
+void MapEngine::data_changed(const std::vector<int>& years, int default_year) {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->config.years = years;
+    impl_->config.default_year = default_year;
+    impl_->mapfile_text = generate_mapfile(impl_->config, impl_->paths);
+    write_mapfile_files(impl_->config, impl_->paths, impl_->mapfile_text);
+    ++impl_->generation;  // every thread reloads its maps on its next request
+  }
+  // A rebuilt render file is a new file: pooled SQLite handles not in use are closed so the
+  // next open sees it. Connections a layer holds right now are left alone (TLOCK_POOL).
+  msConnPoolCloseUnreferenced();
+}
+
+}  // namespace antt::mapserver

@@ -1,0 +1,36 @@
+#pragma once
+// Mapfile text generated from the layer registry and the style definitions. Pure text: no
+// MapServer headers, no request input (only EngineConfig values written by the operator).
+#include <string>
+#include <vector>
+
+#include "mapserver/engine.hpp"
+
+namespace antt::mapserver {
+
+/// The files the generated mapfile points at, all absolute and under EngineConfig::work_dir.
+struct MapfilePaths {
+  std::string mapfile;          ///< "<work_dir>/anttmap.map"
+  std::string fontset;          ///< "<work_dir>/fonts.txt"
+  std::string info_header;      ///< GetFeatureInfo text/html header template
+  std::string info_footer;
+  std::string info_template_prefix;  ///< "<work_dir>/info_": + "<layer>.html", one row per feature
+};
+
+MapfilePaths mapfile_paths(const std::string& work_dir);
+
+/// Generalisation level drawn at web-mercator `zoom` (antt::mapdata::level_for_zoom).
+int level_of_zoom(int zoom);
+/// Render-file table of `layer` at `level` (antt::mapdata::table_name).
+std::string level_table(const std::string& layer, int level);
+
+/// MapServer's own scale denominator (72 dpi, as msCalculateScale computes it) at web-mercator zoom `zoom`.
+double mapserver_scale_for_zoom(double zoom);
+
+/// The MAP ... END text: output formats, WMS metadata, one LAYER per (registry layer, level).
+std::string generate_mapfile(const EngineConfig& config, const MapfilePaths& paths);
+
+/// Writes the mapfile, the fontset and the feature-info templates; throws antt::Error on I/O failure.
+void write_mapfile_files(const EngineConfig& config, const MapfilePaths& paths, const std::string& mapfile_text);
+
+}  // namespace antt::mapserver

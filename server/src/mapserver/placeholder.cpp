@@ -1,2 +1,0 @@
-// Replaced by the engine implementation.
-namespace antt::mapserver {}

@@ -1,0 +1,42 @@
+#pragma once
+// The WMS request guard: the only place request parameters are read. It accepts a small,
+// advertised subset of WMS 1.1.1/1.3.0, refuses what is dangerous (SLD fetches, MAP=, vendor
+// FILTER, unadvertised formats) and rebuilds the query string MapServer sees from validated
+// values only. No MapServer headers here, so it is unit-tested on its own.
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "mapserver/engine.hpp"
+
+namespace antt::mapserver {
+
+struct WmsLimits {
+  int max_image_size = 4096;
+  std::vector<int> years;           ///< TIME values accepted
+  int default_year = 0;             ///< TIME when the request has none
+  std::vector<std::string> layers;  ///< registry names (MapServer group names)
+};
+
+/// A request that passed the guard: what msOWSDispatch gets, and the time filter we apply.
+struct CheckedWmsRequest {
+  std::string query_string;  ///< URL-encoded, without TIME
+  std::string version;       ///< "1.1.1", "1.3.0", ... or empty (GetCapabilities without VERSION)
+  TimeFilter time;
+};
+
+/// Validates decoded WMS parameters (names case-insensitive). A refusal comes back as a ready
+/// OGC ServiceException response (status 400).
+std::variant<CheckedWmsRequest, EngineResponse> check_wms_request(
+    const std::multimap<std::string, std::string>& params, const WmsLimits& limits);
+
+/// An OGC ServiceException report in the format of `version` (1.3.0: text/xml; older:
+/// application/vnd.ogc.se_xml), with `message` XML-escaped.
+EngineResponse service_exception(const std::string& version, const std::string& code, const std::string& message,
+                                 int status);
+
+/// Parses "YYYY" or "YYYY-MM-DD" (a real calendar date); nullopt otherwise.
+std::optional<TimeFilter> parse_time(const std::string& text);
+
+}  // namespace antt::mapserver
