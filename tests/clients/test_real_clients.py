@@ -39,7 +39,7 @@ def test_owslib_parses_wmts_capabilities(server):
     wmts = WebMapTileService(server.url + "/wmts?SERVICE=WMTS&REQUEST=GetCapabilities")
     assert "communes" in wmts.contents
     assert "GoogleMapsCompatible" in wmts.tilematrixsets
-    tile = wmts.gettile(layer="communes", tilematrixset="GoogleMapsCompatible", tilematrix="9", row=224, column=405,
+    tile = wmts.gettile(layer="communes", tilematrixset="GoogleMapsCompatible", tilematrix="9", row=225, column=405,
                         format="image/png")
     assert tile.read()[:8] == b"\x89PNG\r\n\x1a\n"
 

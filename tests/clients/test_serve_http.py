@@ -24,12 +24,12 @@ def test_health_and_metrics(server):
 
 
 @pytest.mark.parametrize("path", [
-    "/tiles/communes/9/405/224.png", "/tiles/communes/9/405/224@2x.png", "/tiles/districts/8/202/112.png?year=2015",
-    "/tiles/villages/12/3242/1796.png", "/tiles/hotspots/9/405/224.png", "/tiles/clusters/9/405/224.png",
-    "/tiles/models/12/3242/1796.png", "/tiles/units/12/3242/1796.png",
+    "/tiles/communes/9/405/225.png", "/tiles/communes/9/405/225@2x.png", "/tiles/districts/8/202/112.png?year=2015",
+    "/tiles/villages/12/3246/1807.png", "/tiles/hotspots/9/405/225.png", "/tiles/clusters/9/405/225.png",
+    "/tiles/models/12/3246/1807.png", "/tiles/units/12/3246/1807.png",
     "/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=communes&STYLE=default&FORMAT=image/png"
-    "&TILEMATRIXSET=GoogleMapsCompatible&TILEMATRIX=9&TILEROW=224&TILECOL=405",
-    "/wmts/communes/default/2020/GoogleMapsCompatible/9/224/405.png",
+    "&TILEMATRIXSET=GoogleMapsCompatible&TILEMATRIX=9&TILEROW=225&TILECOL=405",
+    "/wmts/communes/default/2020/GoogleMapsCompatible/9/225/405.png",
 ])
 def test_image_endpoints(server, path):
     status, headers, body = server.get(path)
@@ -41,7 +41,7 @@ def test_image_endpoints(server, path):
 def test_vector_tile_is_generalised_at_low_zoom(server):
     status, headers, low = server.get("/tiles/communes/8/202/112.mvt")
     assert status == 200 and headers["Content-Type"] == "application/vnd.mapbox-vector-tile"
-    status, _, high = server.get("/tiles/communes/12/3242/1796.mvt")
+    status, _, high = server.get("/tiles/communes/12/3246/1807.mvt")
     assert status == 200 and len(low) > 0 and len(high) > 0
     # A z8 tile holds the whole province; generalised it stays small.
     assert len(low) < 200_000, len(low)
@@ -65,8 +65,8 @@ def test_etag_304_gzip_and_cors(server):
     assert headers.get("Access-Control-Allow-Origin") == "http://portal.example"
     status, headers, _ = server.get(path, {"Origin": "http://evil.example"})
     assert "Access-Control-Allow-Origin" not in headers
-    status, headers, _ = server.get("/tiles/communes/9/405/224.png")
-    status, _, body = server.get("/tiles/communes/9/405/224.png", {"If-None-Match": headers["ETag"]})
+    status, headers, _ = server.get("/tiles/communes/9/405/225.png")
+    status, _, body = server.get("/tiles/communes/9/405/225.png", {"If-None-Match": headers["ETag"]})
     assert status == 304 and body == b""
 
 
@@ -99,13 +99,13 @@ HOSTILE = [
      "&HEIGHT=256&FORMAT=image/png&FILTER=%3CFilter%3E", 400),
     ("/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetMap&LAYERS=communes&SRS=EPSG:4326&BBOX=104,20,106,22&WIDTH=256"
      "&HEIGHT=256&FORMAT=image/png&ma_xa=1%27%20OR%20%271%27=%271", 200),  # unknown vendor key: ignored
-    ("/tiles/nope/9/405/224.png", 404),
-    ("/tiles/communes/9/405/224.gif", 404),
+    ("/tiles/nope/9/405/225.png", 404),
+    ("/tiles/communes/9/405/225.gif", 404),
     ("/tiles/communes/99/1/1.png", 400),
     ("/tiles/communes/9/999/224.png", 400),
     ("/tiles/communes/9/-1/224.png", 400),
-    ("/tiles/communes/9/405/224.png?year=1850", 400),
-    ("/tiles/communes/9/405/224.png?year=20x5", 400),
+    ("/tiles/communes/9/405/225.png?year=1850", 400),
+    ("/tiles/communes/9/405/225.png?year=20x5", 400),
     ("/tiles/communes/../../../etc/passwd", 400),
     ("/ogc/collections/communes/items?bbox=1,2,3", 400),
     ("/ogc/collections/nope/items", 404),
@@ -191,7 +191,7 @@ def test_an_edit_made_with_plain_sql_shows_within_a_second(server, capsys):
 
 def test_many_concurrent_requests(server):
     paths = []
-    for z, x, y in [(8, 202, 112), (9, 405, 224), (10, 810, 449), (11, 1621, 898), (12, 3242, 1796)]:
+    for z, x, y in [(8, 202, 112), (9, 405, 225), (10, 811, 451), (11, 1623, 903), (12, 3246, 1807)]:
         for layer in ("communes", "districts", "villages"):
             for year in (2015, 2020):
                 paths.append(f"/tiles/{layer}/{z}/{x}/{y}.png?year={year}")
@@ -201,5 +201,7 @@ def test_many_concurrent_requests(server):
                  "&BBOX=20.3,104.8,21.1,105.9&WIDTH=400&HEIGHT=300&FORMAT=image/png")
     with concurrent.futures.ThreadPoolExecutor(16) as pool:
         results = list(pool.map(lambda p: (p, server.get(p)[0]), paths * 4))
-    assert all(status == 200 for _, status in results), [r for r in results if r[1] != 200][:5]
+    # An empty vector tile is 204 No Content (villages start at zoom 11).
+    assert all(status == 200 or (status == 204 and ".mvt" in path) for path, status in results), \
+        [r for r in results if r[1] != 200][:5]
     assert server.process.poll() is None

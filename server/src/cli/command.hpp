@@ -65,6 +65,8 @@ std::vector<Command> store_commands();    // init, backup, restore, audit
 std::vector<Command> data_commands();     // sample, import, export
 std::vector<Command> status_commands();   // status
 std::vector<Command> report_commands();   // stats, validate
+std::vector<Command> styles_commands();   // styles
+std::vector<Command> serve_commands();    // serve, seed
 
 /// Prints one JSON document on its own line (the --json output of every command).
 void print_json(std::ostream& out, const std::string& json_text);

@@ -1,0 +1,189 @@
+// serve / seed: the map server and its tile pre-renderer.
+#include <csignal>
+#include <cmath>
+#include <pthread.h>
+
+#include "antt/core/error.hpp"
+#include "antt/layers/layers.hpp"
+#include "command.hpp"
+#include "serve/app.hpp"
+#include "serve/config.hpp"
+
+namespace antt::cli {
+namespace {
+
+serve::ServeConfig config_from(const ParsedArgs& args) {
+  serve::ServeConfig config;
+  if (auto file = args.get("config")) config = serve::read_config_file(*file);
+  const std::pair<const char*, const char*> flags[] = {
+      {"port", "port"},           {"bind", "bind"},         {"threads", "threads"},
+      {"cache-dir", "cache_dir"}, {"cors", "cors_allow"},   {"public-url", "public_url"},
+      {"work-dir", "work_dir"},   {"max-image-size", "max_image_size"}};
+  for (const auto& [flag, key] : flags) {
+    if (auto value = args.get(flag)) serve::set_config_value(config, key, *value);
+  }
+  if (args.has("no-tile-cache")) config.tile_cache = false;
+  return config;
+}
+
+int run_serve(Context& context, const ParsedArgs& args) {
+  const auto config = config_from(args);
+  if (args.has("print-config")) {
+    context.out << serve::to_config_text(config);
+    return 0;
+  }
+  // Workers must not receive SIGINT/SIGTERM: block them here, before any thread starts, and wait.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  serve::ServeApp app(context.db_path, config, context.progress("render file / dữ liệu vẽ"));
+  app.start();
+  const auto years = app.years();
+  const std::string url = serve::effective_public_url(config);
+  if (context.json) {
+    print_json(context.out, nlohmann::json{{"url", url},
+                                           {"port", app.port()},
+                                           {"years", years},
+                                           {"default_year", app.default_year()}}
+                                .dump());
+  } else {
+    context.out << "anttmap serve: " << url << "/  (WMS " << url << "/wms, WMTS " << url
+                << "/wmts, tiles " << url << "/tiles/{layer}/{z}/{x}/{y}.png, health " << url << "/health)\n"
+                << "store " << context.db_path << ", years "
+                << (years.empty() ? std::string("-") : std::to_string(years.front()) + "-" + std::to_string(years.back()))
+                << "; Ctrl+C to stop / Ctrl+C để dừng\n";
+  }
+  context.out.flush();
+  int received = 0;
+  sigwait(&signals, &received);
+  context.err << "anttmap serve: stopping (signal " << received << ") / đang dừng\n";
+  app.stop();
+  return 0;
+}
+
+std::pair<int, int> parse_zoom_range(const std::string& text) {
+  const auto dash = text.find('-');
+  try {
+    const int low = std::stoi(text.substr(0, dash));
+    const int high = dash == std::string::npos ? low : std::stoi(text.substr(dash + 1));
+    if (low >= 0 && high <= 18 && low <= high) return {low, high};
+  } catch (const std::exception&) {
+  }
+  throw UsageError("--zoom takes N or N-M within 0-18 / --zoom có dạng N hoặc N-M (0-18)");
+}
+
+int run_seed(Context& context, const ParsedArgs& args) {
+  auto config = config_from(args);
+  if (config.cache_dir.empty()) throw UsageError("seed needs --cache-dir (or cache_dir in --config) / cần --cache-dir");
+  const auto [zoom_low, zoom_high] = parse_zoom_range(args.get("zoom").value_or("8-12"));
+  std::vector<std::string> layer_names;
+  if (auto list = args.get("layers")) {
+    std::stringstream stream(*list);
+    std::string name;
+    while (std::getline(stream, name, ',')) {
+      if (!layers::find_layer(name)) throw UsageError("unknown layer '" + name + "' / không có lớp này");
+      layer_names.push_back(name);
+    }
+  } else {
+    for (const auto& layer : layers::registry()) layer_names.push_back(layer.name);
+  }
+  const bool vector = args.has("mvt");
+  serve::ServeApp app(context.db_path, config);
+  std::vector<int> years;
+  if (args.has("all-years")) {
+    years = app.years();
+  } else if (auto year = args.get_int("year")) {
+    const auto available = app.years();
+    if (std::find(available.begin(), available.end(), *year) == available.end()) {
+      throw UsageError("no data for year " + std::to_string(*year) + " / không có dữ liệu năm này");
+    }
+    years = {*year};
+  } else {
+    years = {app.default_year()};
+  }
+  const auto extent = app.extent();
+  if (!extent) throw InputError("the store has no units to draw / CSDL chưa có đơn vị nào");
+  constexpr double kWorldHalf = 20037508.342789244;
+  struct Range {
+    int z, x0, x1, y0, y1;
+  };
+  std::vector<Range> ranges;
+  long long total = 0;
+  for (int z = zoom_low; z <= zoom_high; ++z) {
+    const double size = 2 * kWorldHalf / std::pow(2.0, z);
+    const int last = (1 << z) - 1;
+    Range range{z, std::clamp(static_cast<int>((extent->minx + kWorldHalf) / size), 0, last),
+                std::clamp(static_cast<int>((extent->maxx + kWorldHalf) / size), 0, last),
+                std::clamp(static_cast<int>((kWorldHalf - extent->maxy) / size), 0, last),
+                std::clamp(static_cast<int>((kWorldHalf - extent->miny) / size), 0, last)};
+    total += static_cast<long long>(range.x1 - range.x0 + 1) * (range.y1 - range.y0 + 1);
+    ranges.push_back(range);
+  }
+  total *= static_cast<long long>(years.size() * layer_names.size());
+  auto progress = context.progress("seed / dựng sẵn ô bản đồ");
+  long long done = 0, failed = 0;
+  for (int year : years) {
+    for (const auto& layer : layer_names) {
+      for (const auto& range : ranges) {
+        for (int x = range.x0; x <= range.x1; ++x) {
+          for (int y = range.y0; y <= range.y1; ++y) {
+            serve::TileAddress address{layer, range.z, x, y, vector ? "mvt" : "png", {year, year * 10000 + 1231}};
+            if (app.tile(address).status != 200) ++failed;
+            ++done;
+            if (progress && (done % 16 == 0 || done == total)) progress(static_cast<double>(done) / total);
+          }
+        }
+      }
+    }
+  }
+  if (context.json) {
+    print_json(context.out, nlohmann::json{{"tiles", done}, {"failed", failed}, {"cache_dir", config.cache_dir},
+                                           {"zoom", {zoom_low, zoom_high}}, {"years", years}, {"layers", layer_names}}
+                                .dump());
+  } else {
+    context.out << "seeded " << done << " tiles (" << failed << " failed) into " << config.cache_dir
+                << " / đã dựng " << done << " ô\n";
+  }
+  return failed == 0 ? 0 : 1;
+}
+
+const std::vector<OptionSpec> kServeOptions{
+    {"port", true, "TCP port (default 8080) / cổng"},
+    {"bind", true, "address to listen on (default 127.0.0.1; 0.0.0.0 serves the network) / địa chỉ"},
+    {"config", true, "configuration file (key = value lines) / tệp cấu hình"},
+    {"threads", true, "worker threads (default 4) / số luồng"},
+    {"cache-dir", true, "on-disk tile cache directory / thư mục bộ đệm ô"},
+    {"no-tile-cache", false, "render every tile (benchmarks) / không dùng bộ đệm"},
+    {"cors", true, "allowed browser origins, comma separated, or * / nguồn được phép (CORS)"},
+    {"public-url", true, "base URL written into capabilities / địa chỉ công khai"},
+    {"work-dir", true, "where the render file and mapfile live (default STORE.serve/) / thư mục làm việc"},
+    {"max-image-size", true, "largest WIDTH/HEIGHT (default 4096) / kích thước ảnh tối đa"},
+    {"print-config", false, "print the effective configuration and exit / in cấu hình"}};
+
+}  // namespace
+
+std::vector<Command> serve_commands() {
+  Command serve{"serve", "serve [--port N] [--bind ADDR] [--config FILE] [options]",
+                "map server: WMS, WMTS, XYZ and vector tiles, OGC API Features / máy chủ bản đồ", kServeOptions,
+                run_serve,
+                "Endpoints: /wms (WMS 1.1.1, 1.3.0), /wmts (1.0.0 KVP and REST), /tiles/{layer}/{z}/{x}/{y}.png|@2x.png|.mvt\n"
+                "?year=YYYY (default: latest year with a status), /tiles/{layer}.json (TileJSON), /ogc (OGC API\n"
+                "Features), /health, /metrics. Layers: districts communes villages units hotspots clusters models.\n"
+                "Changes to the store (CLI, QGIS, plain SQL) show within a second."};
+  auto seed_options = kServeOptions;
+  seed_options.push_back({"zoom", true, "zoom range N-M (default 8-12) / mức thu phóng"});
+  seed_options.push_back({"layers", true, "comma-separated layers (default all) / các lớp"});
+  seed_options.push_back({"year", true, "year to seed (default latest) / năm"});
+  seed_options.push_back({"all-years", false, "every year / mọi năm"});
+  seed_options.push_back({"mvt", false, "vector tiles instead of PNG / ô vector"});
+  Command seed{"seed", "seed --cache-dir DIR [--zoom N-M] [--layers L,...] [--year Y|--all-years] [--mvt]",
+               "pre-render tiles into the disk cache / dựng sẵn ô bản đồ", seed_options, run_seed,
+               "The server started with the same --cache-dir serves these tiles and drops exactly those a later\n"
+               "change touches."};
+  return {serve, seed};
+}
+
+}  // namespace antt::cli

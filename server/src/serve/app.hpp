@@ -1,0 +1,83 @@
+#pragma once
+// `anttmap serve` assembled: the render file (derived from the store), the map engine, the tile
+// cache, the metrics and the one router; a watcher thread applies the store's changes to the
+// render file and drops exactly the cached tiles they touched.
+#include <atomic>
+#include <functional>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "antt/mapdata/mapdata.hpp"
+#include "http/http.hpp"
+#include "http/metrics.hpp"
+#include "http/tile_cache.hpp"
+#include "mapserver/engine.hpp"
+#include "serve/config.hpp"
+
+namespace antt::serve {
+
+/// Where a tile request points: layer, zoom, column, row, variant and time.
+struct TileAddress {
+  std::string layer;
+  int z = 0, x = 0, y = 0;
+  std::string variant;  ///< "png", "png@2x", "mvt"
+  mapserver::TimeFilter time;
+};
+
+class ServeApp {
+ public:
+  /// Builds the render file from the store and the engine; `progress` reports the build.
+  ServeApp(std::string store_path, ServeConfig config, const std::function<void(double)>& progress = {});
+  ~ServeApp();
+  ServeApp(const ServeApp&) = delete;
+  ServeApp& operator=(const ServeApp&) = delete;
+
+  /// Starts the HTTP server and the watcher; returns at once. Throws if the port is taken.
+  void start();
+  void stop();
+  int port() const;
+
+  const http::Router& router() const { return *router_; }
+  /// Renders (or takes from the cache) one tile; throws mapserver::RequestError for bad addresses.
+  http::Response tile(const TileAddress& address);
+  /// Applies pending store changes now (the watcher does this every poll interval).
+  mapdata::RefreshResult refresh();
+
+  std::vector<int> years() const;
+  int default_year() const;
+  std::optional<mapdata::Box> extent() const;
+  const ServeConfig& config() const { return config_; }
+
+ private:
+  void watch();
+  std::shared_ptr<http::Router> make_router();
+
+  std::string store_path_;
+  ServeConfig config_;
+  std::unique_ptr<mapdata::RenderStore> render_store_;
+  std::unique_ptr<mapserver::MapEngine> engine_;
+  std::unique_ptr<http::TileCache> cache_;
+  http::Metrics metrics_;
+  std::shared_ptr<http::Router> router_;
+  std::unique_ptr<http::Server> server_;
+
+  mutable std::mutex state_mutex_;  ///< guards years_, default_year_, extent_, refresh
+  std::vector<int> years_;
+  int default_year_ = 0;
+  std::optional<mapdata::Box> extent_;
+  std::mutex refresh_mutex_;
+
+  std::mutex watch_mutex_;
+  std::condition_variable watch_wake_;
+  bool stopping_ = false;
+  std::thread watcher_;
+  std::atomic<std::int64_t> last_audit_id_{0};
+  std::atomic<double> last_refresh_ms_{0};
+};
+
+}  // namespace antt::serve
