@@ -80,8 +80,11 @@ def server(sample_store):
     yield running
     process.terminate()
     try:
-        process.wait(timeout=20)
+        returncode = process.wait(timeout=60)
     except subprocess.TimeoutExpired:
         process.kill()
         pytest.fail("anttmap serve did not stop on SIGTERM")
     log.close()
+    # A clean stop exits 0; under AddressSanitizer a leak or memory error makes it non-zero.
+    if returncode != 0:
+        pytest.fail(f"anttmap serve exited with {returncode} after SIGTERM:\n" + open(log.name).read()[-6000:])

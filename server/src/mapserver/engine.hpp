@@ -38,6 +38,8 @@ struct ImageRequest {
   ImageFormat format = ImageFormat::png;
   double resolution = 72;  ///< 144 for @2x tiles: symbols and labels scale with it
   TimeFilter time;
+  bool transparent = true;  ///< tiles: transparent; WMS GetMap: TRANSPARENT (default FALSE)
+  int background_rgb = 0xFFFFFF;  ///< WMS BGCOLOR, used when not transparent
 };
 
 /// Any HTTP answer the engine produces (images, MVT, OWS XML/JSON/HTML, exceptions).

@@ -1,5 +1,7 @@
 #include "mapserver/wms_guard.hpp"
 
+#include <array>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -159,6 +161,7 @@ class Checker {
       check_map_view();
       check_image_format("FORMAT");
       check_transparency();
+      wants_direct_map_ = true;
     } else if (request_name == "getfeatureinfo") {
       require_version();
       add("REQUEST", "GetFeatureInfo");
@@ -190,10 +193,35 @@ class Checker {
                     "Request " + *request + " is not enabled; use GetCapabilities, GetMap, GetFeatureInfo or GetLegendGraphic."};
     }
     check_time();
-    return CheckedWmsRequest{query_, version_, time_};
+    CheckedWmsRequest checked{query_, version_, time_, std::nullopt};
+    if (wants_direct_map_) checked.get_map = direct_map();
+    return checked;
   }
 
  private:
+  /// The validated GetMap as a direct render. Only WMS 1.3.0 with EPSG:4326 is lat,lon (EPSG's axis
+  /// order); CRS:84, 3857, 9211 and 3405 are x east, y north in every version.
+  ImageRequest direct_map() const {
+    ImageRequest image;
+    image.layers = map_layers_;
+    const bool lat_lon = version_ == "1.3.0" && map_crs_ == "EPSG:4326";
+    image.bbox = lat_lon ? Box{map_bbox_[1], map_bbox_[0], map_bbox_[3], map_bbox_[2]}
+                         : Box{map_bbox_[0], map_bbox_[1], map_bbox_[2], map_bbox_[3]};
+    image.epsg = map_crs_ == "EPSG:4326" || map_crs_ == "CRS:84" ? 4326
+                 : map_crs_ == "EPSG:9211"                       ? 9211
+                 : map_crs_ == "EPSG:3405"                       ? 3405
+                                                                 : 3857;
+    image.width = map_width_;
+    image.height = map_height_;
+    image.format = map_format_ == "image/jpeg"             ? ImageFormat::jpeg
+                   : map_format_ == "image/png; mode=8bit" ? ImageFormat::png8
+                                                           : ImageFormat::png;
+    image.transparent = map_transparent_;
+    image.background_rgb = map_background_;
+    image.time = time_;
+    return image;
+  }
+
   std::optional<std::string> get(const std::string& key) const {
     const auto found = values_.find(key);
     if (found == values_.end()) return std::nullopt;
@@ -240,6 +268,7 @@ class Checker {
     std::string joined;
     for (const auto& name : names) joined += (joined.empty() ? "" : ",") + name;
     add("LAYERS", joined);
+    map_layers_ = names;
 
     if (const auto styles = get("STYLES")) {
       for (const auto& style : split(*styles, ',')) {
@@ -260,6 +289,7 @@ class Checker {
                     "CRS " + *crs + " is not offered; use EPSG:3857, EPSG:4326, EPSG:9211 or EPSG:3405."};
     }
     add(crs_key, crs_code);
+    map_crs_ = crs_code;
 
     const auto bbox = get("BBOX");
     if (!bbox) throw Refusal{"MissingParameterValue", "Missing BBOX parameter."};
@@ -273,6 +303,7 @@ class Checker {
     if (parts.size() != 4 || numbers.size() != 4 || numbers[0] >= numbers[2] || numbers[1] >= numbers[3]) {
       throw Refusal{"InvalidParameterValue", "BBOX must be four finite numbers minx,miny,maxx,maxy with min < max."};
     }
+    std::copy(numbers.begin(), numbers.end(), map_bbox_.begin());
     add("BBOX", format_number(numbers[0]) + "," + format_number(numbers[1]) + "," + format_number(numbers[2]) + "," +
                     format_number(numbers[3]));
 
@@ -280,6 +311,8 @@ class Checker {
     const int height = check_size("HEIGHT");
     add("WIDTH", std::to_string(width));
     add("HEIGHT", std::to_string(height));
+    map_width_ = width;
+    map_height_ = height;
     return {width, height};
   }
 
@@ -287,6 +320,7 @@ class Checker {
     const auto format = get(key);
     if (!format) {
       add(key, "image/png");
+      map_format_ = "image/png";
       return;
     }
     const auto mime = normalised_mime(*format);
@@ -294,6 +328,7 @@ class Checker {
       throw Refusal{"InvalidFormat", "Format " + *format + " is not offered; use image/png, image/png; mode=8bit or image/jpeg."};
     }
     add(key, mime);
+    map_format_ = mime;
   }
 
   void check_transparency() {
@@ -301,12 +336,14 @@ class Checker {
       const auto value = upper(*transparent);
       if (value != "TRUE" && value != "FALSE") throw Refusal{"InvalidParameterValue", "TRANSPARENT must be TRUE or FALSE."};
       add("TRANSPARENT", value);
+      map_transparent_ = value == "TRUE";
     }
     if (const auto colour = get("BGCOLOR")) {
       const bool valid = colour->size() == 8 && (colour->rfind("0x", 0) == 0 || colour->rfind("0X", 0) == 0) &&
                          std::all_of(colour->begin() + 2, colour->end(), [](unsigned char c) { return std::isxdigit(c); });
       if (!valid) throw Refusal{"InvalidParameterValue", "BGCOLOR must look like 0xRRGGBB."};
       add("BGCOLOR", *colour);
+      map_background_ = static_cast<int>(std::stol(colour->substr(2), nullptr, 16));
     }
   }
 
@@ -372,6 +409,16 @@ class Checker {
   std::string version_;
   std::string query_;
   TimeFilter time_;
+  // GetMap, as validated (for the direct render).
+  bool wants_direct_map_ = false;
+  std::vector<std::string> map_layers_;
+  std::string map_crs_;
+  std::array<double, 4> map_bbox_{};
+  int map_width_ = 0;
+  int map_height_ = 0;
+  std::string map_format_ = "image/png";
+  bool map_transparent_ = false;  // WMS default: TRANSPARENT=FALSE
+  int map_background_ = 0xFFFFFF;
 };
 
 }  // namespace

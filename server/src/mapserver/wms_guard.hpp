@@ -4,6 +4,7 @@
 // FILTER, unadvertised formats) and rebuilds the query string MapServer sees from validated
 // values only. No MapServer headers here, so it is unit-tested on its own.
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -24,6 +25,9 @@ struct CheckedWmsRequest {
   std::string query_string;  ///< URL-encoded, without TIME
   std::string version;       ///< "1.1.1", "1.3.0", ... or empty (GetCapabilities without VERSION)
   TimeFilter time;
+  /// GetMap only: the same request as a direct render (axis order already x east, y north), so the
+  /// engine draws it on the thread's reused map instead of a fresh copy through msOWSDispatch.
+  std::optional<ImageRequest> get_map;
 };
 
 /// Validates decoded WMS parameters (names case-insensitive). A refusal comes back as a ready

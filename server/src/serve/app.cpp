@@ -1,6 +1,9 @@
 #include "serve/app.hpp"
 
 #include <chrono>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -62,6 +65,23 @@ http::Response wmts_error_response(const WmtsError& error) {
 
 }  // namespace
 
+WorkDirLock::WorkDirLock(const std::string& work_dir) {
+  const auto path = (std::filesystem::path(work_dir) / "lock").string();
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw UsageError("cannot open " + path + " / không mở được thư mục làm việc");
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd_);
+    fd_ = -1;
+    throw UsageError("work directory " + work_dir +
+                     " is in use by another anttmap serve or seed; give this one --work-dir DIR / thư mục làm việc "
+                     "đang được tiến trình khác dùng");
+  }
+}
+
+WorkDirLock::~WorkDirLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+}
+
 ServeApp::ServeApp(std::string store_path, ServeConfig config, const std::function<void(double)>& progress)
     : store_path_(std::move(store_path)), config_(std::move(config)) {
   if (!std::filesystem::exists(store_path_)) {
@@ -71,6 +91,7 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, const std::functi
   { auto store = store::open_spatialite_store(store_path_, false); }
   if (config_.work_dir.empty()) config_.work_dir = default_work_dir(store_path_);
   std::filesystem::create_directories(config_.work_dir);
+  work_dir_lock_ = std::make_unique<WorkDirLock>(config_.work_dir);
   const auto render_path = (std::filesystem::path(config_.work_dir) / "render.sqlite").string();
   render_store_ = std::make_unique<mapdata::RenderStore>(store_path_, render_path);
   render_store_->build_all(progress);

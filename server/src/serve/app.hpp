@@ -29,6 +29,19 @@ struct TileAddress {
   mapserver::TimeFilter time;
 };
 
+/// An exclusive lock on the work directory: two servers (or a server and `seed`) sharing one
+/// render file would rebuild it under each other.
+class WorkDirLock {
+ public:
+  explicit WorkDirLock(const std::string& work_dir);
+  ~WorkDirLock();
+  WorkDirLock(const WorkDirLock&) = delete;
+  WorkDirLock& operator=(const WorkDirLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 class ServeApp {
  public:
   /// Builds the render file from the store and the engine; `progress` reports the build.
@@ -59,6 +72,7 @@ class ServeApp {
 
   std::string store_path_;
   ServeConfig config_;
+  std::unique_ptr<WorkDirLock> work_dir_lock_;
   std::unique_ptr<mapdata::RenderStore> render_store_;
   std::unique_ptr<mapserver::MapEngine> engine_;
   std::unique_ptr<http::TileCache> cache_;

@@ -410,10 +410,18 @@ TEST(EngineWms, GetMapAxisOrderOf130MatchesThe111Image) {
 }
 
 TEST(EngineWms, GetMapMatchesTheDirectRender) {
+  // WMS default TRANSPARENT=FALSE: an opaque white background, else the same pixels as a tile.
   const auto wms = engine().wms(wms_get_map("1.3.0", "EPSG:3857", tile_bbox_text()));
   ASSERT_EQ(wms.status, 200) << wms.body;
-  const auto direct = engine().render_image(tile_request({"communes"}, 2015));
-  EXPECT_EQ(wms.body, direct.body);
+  auto opaque = tile_request({"communes"}, 2015);
+  opaque.transparent = false;
+  EXPECT_EQ(wms.body, engine().render_image(opaque).body);
+  EXPECT_EQ(decode(wms.body).opaque_pixels(), 256 * 256);
+
+  auto transparent_query = wms_get_map("1.3.0", "EPSG:3857", tile_bbox_text());
+  transparent_query.emplace("TRANSPARENT", "TRUE");
+  const auto transparent = engine().wms(transparent_query);
+  EXPECT_EQ(transparent.body, engine().render_image(tile_request({"communes"}, 2015)).body);
 }
 
 TEST(EngineWms, GetMapInVn2000NotBlank) {

@@ -1,0 +1,48 @@
+"""`anttmap serve --print-config`, configuration errors and `anttmap seed` (real binary, real renders)."""
+import json
+import os
+import subprocess
+
+from conftest import anttmap_binary
+
+
+def run(*args, check=False):
+    return subprocess.run([anttmap_binary(), *args], capture_output=True, text=True, check=check)
+
+
+def test_print_config_round_trips_through_config(tmp_path):
+    printed = run("--db", "none.sqlite", "serve", "--port", "9123", "--cors", "http://a.example,http://b.example",
+                  "--print-config", check=True).stdout
+    assert "port = 9123" in printed and "bind = 127.0.0.1" in printed
+    config = tmp_path / "serve.conf"
+    config.write_text(printed)
+    again = run("--db", "none.sqlite", "serve", "--config", str(config), "--print-config", check=True).stdout
+    assert again == printed
+
+
+def test_bad_configuration_is_refused_with_the_line(tmp_path):
+    config = tmp_path / "bad.conf"
+    config.write_text("port = 8080\nthreads = many\n")
+    result = run("--db", "none.sqlite", "serve", "--config", str(config))
+    assert result.returncode == 2
+    assert "bad.conf:2" in result.stderr and "threads" in result.stderr
+
+
+def test_serve_refuses_a_missing_store(tmp_path):
+    result = run("--db", str(tmp_path / "missing.sqlite"), "serve", "--port", "0")
+    assert result.returncode == 2 and "missing.sqlite" in result.stderr
+
+
+def test_seed_fills_the_disk_cache(sample_store, tmp_path):
+    cache = tmp_path / "tiles"
+    result = run("--db", str(sample_store), "--json", "--quiet", "seed", "--cache-dir", str(cache), "--zoom", "8-9",
+                 "--layers", "districts,communes", "--year", "2015", "--work-dir", str(tmp_path / "work"))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["tiles"] > 0 and summary["failed"] == 0
+    pngs = [os.path.join(d, f) for d, _, files in os.walk(cache) for f in files if f.endswith(".png")]
+    assert pngs and all(open(p, "rb").read(8) == b"\x89PNG\r\n\x1a\n" for p in pngs)
+    assert any("/public/communes/2015/9/" in p for p in pngs), pngs[:3]
+    result = run("--db", str(sample_store), "seed", "--cache-dir", str(cache), "--year", "1999",
+                 "--work-dir", str(tmp_path / "work"))
+    assert result.returncode == 2 and "1999" in result.stderr
