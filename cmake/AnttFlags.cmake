@@ -5,12 +5,13 @@ target_compile_options(antt_developer_flags INTERFACE
   $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic -Wno-missing-field-initializers>
   $<$<BOOL:${ANTT_WARNINGS_AS_ERRORS}>:-Werror>)
 
-# Sanitizer build types: cmake -DCMAKE_BUILD_TYPE=ASAN (or UBSAN).
-set(CMAKE_CXX_FLAGS_ASAN "-O1 -g -fsanitize=address -fno-omit-frame-pointer" CACHE STRING "")
-set(CMAKE_C_FLAGS_ASAN "-O1 -g -fsanitize=address -fno-omit-frame-pointer" CACHE STRING "")
-set(CMAKE_EXE_LINKER_FLAGS_ASAN "-fsanitize=address" CACHE STRING "")
-set(CMAKE_SHARED_LINKER_FLAGS_ASAN "-fsanitize=address" CACHE STRING "")
-set(CMAKE_CXX_FLAGS_UBSAN "-O1 -g -fsanitize=undefined -fno-omit-frame-pointer" CACHE STRING "")
-set(CMAKE_C_FLAGS_UBSAN "-O1 -g -fsanitize=undefined -fno-omit-frame-pointer" CACHE STRING "")
-set(CMAKE_EXE_LINKER_FLAGS_UBSAN "-fsanitize=undefined" CACHE STRING "")
-set(CMAKE_SHARED_LINKER_FLAGS_UBSAN "-fsanitize=undefined" CACHE STRING "")
+# Sanitizer build types: cmake -DCMAKE_BUILD_TYPE=ASAN (or UBSAN). Plain variables, not cache entries:
+# project() already created empty CMAKE_<LANG>_FLAGS_<CONFIG> cache entries, which a CACHE set() would not replace.
+set(CMAKE_CXX_FLAGS_ASAN "-O1 -g -fsanitize=address -fno-omit-frame-pointer")
+set(CMAKE_C_FLAGS_ASAN "-O1 -g -fsanitize=address -fno-omit-frame-pointer")
+set(CMAKE_EXE_LINKER_FLAGS_ASAN "-fsanitize=address")
+set(CMAKE_SHARED_LINKER_FLAGS_ASAN "-fsanitize=address")
+set(CMAKE_CXX_FLAGS_UBSAN "-O1 -g -fsanitize=undefined -fno-omit-frame-pointer")
+set(CMAKE_C_FLAGS_UBSAN "-O1 -g -fsanitize=undefined -fno-omit-frame-pointer")
+set(CMAKE_EXE_LINKER_FLAGS_UBSAN "-fsanitize=undefined")
+set(CMAKE_SHARED_LINKER_FLAGS_UBSAN "-fsanitize=undefined")

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test: installs the Debian packages, builds, then ctest (GoogleTest suites against a real
-# SpatiaLite store, real GDAL/PROJ/GEOS). Usage: scripts/test.sh [extra ctest arguments]
+# SpatiaLite store, real GDAL/PROJ/GEOS, the embedded libmapserver; real clients — QGIS, GDAL's WMS
+# driver, OWSLib — against a running `anttmap serve`), then the concurrency, HTTP and map-engine tests
+# again under AddressSanitizer/LeakSanitizer (scripts/test-asan.sh).
+# Usage: scripts/test.sh [extra ctest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
-cd build
-ctest --output-on-failure -j2 --timeout 900 "$@"
+(cd build && ctest --output-on-failure -j2 --timeout 900 "$@")
+echo "== the same concurrency, HTTP and engine tests under AddressSanitizer"
+bash scripts/test-asan.sh

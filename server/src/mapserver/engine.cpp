@@ -367,6 +367,10 @@ MapEngine::MapEngine(EngineConfig config) : impl_(std::make_unique<Impl>()) {
     CPLSetConfigOption("OGR_SQLITE_PRAGMA", "mmap_size=1073741824,cache_size=-16384,temp_store=MEMORY");
   }
   if (msSetup() != MS_SUCCESS) throw Error("map engine: msSetup() failed: " + collect_errors().text);
+  // MapServer registers GDAL lazily on the first thread that needs an output-format list and pushes
+  // an error handler onto that thread's stack, which msCleanup() (on this thread) cannot pop: a
+  // worker's handler leaked. Initialising here keeps push and pop on one thread.
+  msGDALInitialize();
   impl_->mapfile_text = generate_mapfile(impl_->config, impl_->paths);
   write_mapfile_files(impl_->config, impl_->paths, impl_->mapfile_text);
   // Parse once now so a broken mapfile fails at startup, not on the first request.
