@@ -171,7 +171,7 @@ wait_http() {  # url
 }
 start_anttmap() {  # port, extra serve flags...; sets anttmap_pid
   local p=$1; shift
-  "$tool" --db "$store" serve --bind 127.0.0.1 --port "$p" "$@" >"$work/anttmap-$p.log" 2>&1 &
+  "$tool" --db "$store" serve --bind 127.0.0.1 --port "$p" --work-dir "$work/serve-$p" "$@" >"$work/anttmap-$p.log" 2>&1 &
   pids+=($!)
   anttmap_pid=$!
   wait_http "http://127.0.0.1:$p/health" || { tail -20 "$work/anttmap-$p.log" >&2; exit 1; }

@@ -14,7 +14,7 @@ struct ServeConfig {
   std::string public_url;              ///< base URL written into capabilities; default http://bind:port
   std::vector<std::string> cors_allow; ///< allowed browser origins; "*" = any
   bool tile_cache = true;              ///< in-memory tile cache
-  int tile_cache_mb = 256;
+  int tile_cache_mb = 128;           ///< memory cap of the tile cache (the server stays under 300 MB)
   std::string cache_dir;               ///< on-disk tile cache (also filled by `anttmap seed`); empty = none
   std::string work_dir;                ///< render file and generated mapfile; default: next to the store
   int max_image_size = 4096;           ///< WIDTH/HEIGHT cap on every path
