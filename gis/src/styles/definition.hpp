@@ -8,6 +8,8 @@
 
 #include "antt/styles/styles.hpp"
 
+#include "antt/text/escape.hpp"
+
 namespace antt::styles::detail {
 
 enum class GeometryKind { polygon, point };
@@ -67,8 +69,7 @@ const HatchPattern& hatch_pattern(std::string_view name);
 /// Every symbol name a style may use (the shapes mapfile_symbols defines).
 const std::vector<std::string>& symbol_names();
 
-/// `text` with & < > " ' replaced by XML entities.
-std::string xml_escape(std::string_view text);
+using text::xml_escape;
 /// `text` as a double-quoted mapfile string ("..." with \" and \\ escaped).
 std::string mapfile_string(std::string_view text);
 /// A number without trailing zeros ("0.8", "45").

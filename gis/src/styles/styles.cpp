@@ -153,22 +153,6 @@ Rgb parse_colour(std::string_view hex) {
   return {component(1), component(3), component(5)};
 }
 
-std::string xml_escape(std::string_view text) {
-  std::string escaped;
-  escaped.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': escaped += "&amp;"; break;
-      case '<': escaped += "&lt;"; break;
-      case '>': escaped += "&gt;"; break;
-      case '"': escaped += "&quot;"; break;
-      case '\'': escaped += "&apos;"; break;
-      default: escaped += c;
-    }
-  }
-  return escaped;
-}
-
 std::string mapfile_string(std::string_view text) {
   std::string quoted = "\"";
   for (char c : text) {

@@ -16,6 +16,7 @@
 #include "antt/geo/ogr.hpp"
 #include "antt/layers/layers.hpp"
 #include "antt/stats/stats.hpp"
+#include "antt/text/escape.hpp"
 #include "antt/text/unicode.hpp"
 
 namespace antt::serve {
@@ -211,21 +212,6 @@ ItemsQuery parse_items_query(const http::Request& request, const OgcContext& con
   return query;
 }
 
-std::string url_encoded(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ',' || c == ':') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 // Store reading -------------------------------------------------------------------------------
 
 /// The province the server publishes: the "home_province" setting, else the only province with
@@ -364,7 +350,7 @@ Json feature_json(const UnitVersion& unit, int year,
   feature["geometry"] = geojson_of(unit.geometry_wkb);
   feature["properties"] = std::move(properties);
   feature["links"] = Json::array(
-      {{{"href", collection_url + "/items/" + url_encoded(unit.code) + "?year=" + std::to_string(year)},
+      {{{"href", collection_url + "/items/" + text::url_encode(unit.code) + "?year=" + std::to_string(year)},
         {"rel", "self"},
         {"type", kGeoJson}},
        {{"href", collection_url}, {"rel", "collection"}, {"type", kJson}}});
@@ -423,11 +409,11 @@ std::unique_ptr<store::Store> open_store(const OgcContext& context) {
 /// The query string of an items page, keeping the client's filters and moving the offset.
 std::string page_query(const ItemsQuery& query, long long offset) {
   std::string out = "?year=" + std::to_string(query.year);
-  if (!query.datetime_text.empty()) out += "&datetime=" + url_encoded(query.datetime_text);
+  if (!query.datetime_text.empty()) out += "&datetime=" + text::url_encode(query.datetime_text);
   if (query.bbox) {
     Json box = Json::array({query.bbox->west, query.bbox->south, query.bbox->east, query.bbox->north});
     std::string numbers = box.dump();
-    out += "&bbox=" + url_encoded(numbers.substr(1, numbers.size() - 2));
+    out += "&bbox=" + text::url_encode(numbers.substr(1, numbers.size() - 2));
   }
   out += "&limit=" + std::to_string(query.limit) + "&offset=" + std::to_string(offset);
   return out;

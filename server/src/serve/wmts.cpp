@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "antt/text/escape.hpp"
 #include "antt/layers/layers.hpp"
 
 namespace antt::serve {
@@ -16,22 +17,6 @@ namespace {
 // OGC 07-057r7 Annex E.4: GoogleMapsCompatible scale at z0 (0.28 mm pixels).
 constexpr double kZoom0ScaleDenominator = 559082264.0287178;
 constexpr const char* kTopLeftCorner = "-20037508.3427892 20037508.3427892";
-
-std::string xml_escaped(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 /// Shortest round-trip text of a double, so the scale denominators stay exact.
 std::string number(double value) {
@@ -44,11 +29,11 @@ void write_operation(std::ostringstream& out, const std::string& name, const std
                      const std::string& rest_href) {
   out << "    <ows:Operation name=\"" << name << "\">\n"
       << "      <ows:DCP><ows:HTTP>\n"
-      << "        <ows:Get xlink:href=\"" << xml_escaped(kvp_href) << "\">\n"
+      << "        <ows:Get xlink:href=\"" << text::xml_escape(kvp_href) << "\">\n"
       << "          <ows:Constraint name=\"GetEncoding\"><ows:AllowedValues><ows:Value>KVP</ows:Value>"
          "</ows:AllowedValues></ows:Constraint>\n"
       << "        </ows:Get>\n"
-      << "        <ows:Get xlink:href=\"" << xml_escaped(rest_href) << "\">\n"
+      << "        <ows:Get xlink:href=\"" << text::xml_escape(rest_href) << "\">\n"
       << "          <ows:Constraint name=\"GetEncoding\"><ows:AllowedValues><ows:Value>RESTful</ows:Value>"
          "</ows:AllowedValues></ows:Constraint>\n"
       << "        </ows:Get>\n"
@@ -59,13 +44,13 @@ void write_operation(std::ostringstream& out, const std::string& name, const std
 void write_layer(std::ostringstream& out, const layers::LayerDescriptor& layer, const WmtsContext& context,
                  const LonLatBox& bounds) {
   out << "    <Layer>\n"
-      << "      <ows:Title>" << xml_escaped(layer.title_vi) << "</ows:Title>\n"
-      << "      <ows:Abstract>" << xml_escaped(layer.abstract) << "</ows:Abstract>\n"
+      << "      <ows:Title>" << text::xml_escape(layer.title_vi) << "</ows:Title>\n"
+      << "      <ows:Abstract>" << text::xml_escape(layer.abstract) << "</ows:Abstract>\n"
       << "      <ows:WGS84BoundingBox>\n"
       << "        <ows:LowerCorner>" << number(bounds.west) << ' ' << number(bounds.south) << "</ows:LowerCorner>\n"
       << "        <ows:UpperCorner>" << number(bounds.east) << ' ' << number(bounds.north) << "</ows:UpperCorner>\n"
       << "      </ows:WGS84BoundingBox>\n"
-      << "      <ows:Identifier>" << xml_escaped(layer.name) << "</ows:Identifier>\n"
+      << "      <ows:Identifier>" << text::xml_escape(layer.name) << "</ows:Identifier>\n"
       << "      <Style isDefault=\"true\"><ows:Identifier>default</ows:Identifier></Style>\n"
       << "      <Format>image/png</Format>\n";
   // A store without statuses has no years; the default one still names the dimension's value.
@@ -77,7 +62,7 @@ void write_layer(std::ostringstream& out, const layers::LayerDescriptor& layer, 
   out << "      </Dimension>\n";
   out << "      <TileMatrixSetLink><TileMatrixSet>" << kWmtsTileMatrixSet << "</TileMatrixSet></TileMatrixSetLink>\n"
       << "      <ResourceURL format=\"image/png\" resourceType=\"tile\" template=\""
-      << xml_escaped(context.base_url + "/wmts/" + layer.name + "/default/{Time}/" + kWmtsTileMatrixSet +
+      << text::xml_escape(context.base_url + "/wmts/" + layer.name + "/default/{Time}/" + kWmtsTileMatrixSet +
                      "/{TileMatrix}/{TileRow}/{TileCol}.png")
       << "\"/>\n"
       << "    </Layer>\n";
@@ -144,9 +129,9 @@ std::string wmts_capabilities(const WmtsContext& context) {
          " xsi:schemaLocation=\"http://www.opengis.net/wmts/1.0"
          " http://schemas.opengis.net/wmts/1.0/wmtsGetCapabilities_response.xsd\" version=\"1.0.0\">\n"
       << "  <ows:ServiceIdentification>\n"
-      << "    <ows:Title>" << xml_escaped("Bản đồ phong trào \"An toàn về an ninh, trật tự\"") << "</ows:Title>\n"
+      << "    <ows:Title>" << text::xml_escape("Bản đồ phong trào \"An toàn về an ninh, trật tự\"") << "</ows:Title>\n"
       << "    <ows:Abstract>"
-      << xml_escaped("Yearly status of villages, communes, agencies, enterprises and schools in the "
+      << text::xml_escape("Yearly status of villages, communes, agencies, enterprises and schools in the "
                      "'An toàn về an ninh, trật tự' programme; TIME is the year.")
       << "</ows:Abstract>\n"
       << "    <ows:ServiceType>OGC WMTS</ows:ServiceType>\n"
@@ -164,7 +149,7 @@ std::string wmts_capabilities(const WmtsContext& context) {
   write_tile_matrix_set(out);
   out << "  </Contents>\n"
       << "  <ServiceMetadataURL xlink:href=\""
-      << xml_escaped(context.base_url + "/wmts/1.0.0/WMTSCapabilities.xml") << "\"/>\n"
+      << text::xml_escape(context.base_url + "/wmts/1.0.0/WMTSCapabilities.xml") << "\"/>\n"
       << "</Capabilities>\n";
   return out.str();
 }
@@ -237,10 +222,10 @@ std::string wmts_exception(const std::string& code, const std::string& locator, 
          " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
          " xsi:schemaLocation=\"http://www.opengis.net/ows/1.1 http://schemas.opengis.net/ows/1.1.0/owsExceptionReport.xsd\""
          " version=\"1.0.0\" xml:lang=\"en\">\n"
-      << "  <ows:Exception exceptionCode=\"" << xml_escaped(code) << "\"";
-  if (!locator.empty()) out << " locator=\"" << xml_escaped(locator) << "\"";
+      << "  <ows:Exception exceptionCode=\"" << text::xml_escape(code) << "\"";
+  if (!locator.empty()) out << " locator=\"" << text::xml_escape(locator) << "\"";
   out << ">\n"
-      << "    <ows:ExceptionText>" << xml_escaped(text) << "</ows:ExceptionText>\n"
+      << "    <ows:ExceptionText>" << text::xml_escape(text) << "</ows:ExceptionText>\n"
       << "  </ows:Exception>\n"
       << "</ows:ExceptionReport>\n";
   return out.str();
