@@ -14,6 +14,15 @@ PACKAGES=(
   libicu-dev nlohmann-json3-dev
   libgtest-dev googletest
   python3 time bc
+  # reports (issue 5): PDF/PNG via cairo + pango, Times-metric serif, pdftotext in the tests
+  libcairo2-dev libpango1.0-dev fonts-liberation2 poppler-utils
+  # browser tests of the web viewer and the QGIS screenshot
+  chromium chromium-driver xvfb xauth
 )
 $SUDO apt-get update -q
+# The web viewer is bundled with npm at build time. Debian's nodejs/npm (Node 18) is enough; a newer
+# Node already on the machine (e.g. NodeSource, which conflicts with Debian's npm package) is kept.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 $SUDO apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"
