@@ -33,6 +33,9 @@ struct Request {
   std::multimap<std::string, std::string> params;  ///< decoded query parameters, names as sent
   std::map<std::string, std::string, CaseInsensitiveLess> headers;
   std::map<std::string, std::string> path_params;  ///< filled by the router ("layer", "z", ...)
+  /// The request body (POST), as received; empty for GET. The server caps its size
+  /// (ServerOptions::max_body_bytes) before reading it.
+  std::string body;
 
   /// First parameter whose name matches case-insensitively.
   std::optional<std::string> param(std::string_view name) const;
@@ -68,6 +71,9 @@ std::string percent_decode(std::string_view text);
 
 using Handler = std::function<Response(const Request&)>;
 
+/// The media type of a Content-Type value, lower case, without parameters ("application/json").
+std::string media_type(std::string_view content_type);
+
 /// One router for every endpoint. Patterns are literal segments and {name} captures, e.g.
 /// "/tiles/{layer}/{z}/{x}/{y}"; a capture matches one non-empty segment. The last segment's
 /// file extension is kept in the capture ("{y}" matches "12.png"); handlers split it.
@@ -78,18 +84,30 @@ class Router {
   static constexpr std::size_t max_path_length = 2048;
 
   void get(std::string pattern, Handler handler);
+  /// A POST route. Its body must be JSON: Content-Type application/json or application/geo+json
+  /// (charset, when given, utf-8), else 415; an empty body is 400. The handler reads Request::body.
+  void post(std::string pattern, Handler handler);
   /// 400 JSON for paths with a ".." segment, a NUL byte or more than max_path_length bytes,
-  /// 405 for methods other than GET/HEAD/OPTIONS, 404 JSON for unknown paths. HEAD runs the GET
-  /// handler (the server drops the body); OPTIONS on a known path answers 204 with Allow.
+  /// 404 JSON for unknown paths, 405 (with Allow) for a method the path does not take. HEAD runs
+  /// the GET handler (the server drops the body); OPTIONS on a known path answers 204 with Allow.
   /// The returned Response::route names the matched pattern.
   Response dispatch(Request request) const;
+  /// The refusal of a request whose body has not been read yet (400 path, 404, 405, 415), or
+  /// nothing when the body should be read; dispatch applies the same checks. The server asks this
+  /// before it reads a body, so a refused upload is never read.
+  std::optional<Response> refuse_before_body(const Request& head) const;
+  /// "GET, HEAD, POST, OPTIONS": the methods `path` takes; empty when no route matches it.
+  std::string allowed_methods(std::string_view path) const;
 
  private:
   struct Route {
+    std::string method;  ///< "GET" or "POST"
     std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
   };
+  void add(std::string method, std::string pattern, Handler handler);
+  const Route* best_match(const std::vector<std::string>& segments, std::string_view method) const;
   std::vector<Route> routes_;
 };
 
@@ -105,6 +123,8 @@ struct ServerOptions {
   std::vector<std::string> cors_allow;  ///< allowed Origins; "*" allows any
   std::size_t max_connections = 1024;
   int connection_timeout_s = 30;
+  /// Largest request body read (POST); a bigger one is answered 413 without being read.
+  std::size_t max_body_bytes = std::size_t{16} << 20;
   /// Where handler failures and libmicrohttpd errors go, one line each; stderr when empty.
   std::function<void(std::string_view)> error_log;
 };
@@ -112,6 +132,10 @@ struct ServerOptions {
 /// Applied around the router for every request: HEAD, OPTIONS (CORS preflight), CORS headers,
 /// ETag / If-None-Match -> 304, gzip of text bodies when accepted, Cache-Control default, metrics.
 /// A handler that throws answers 500 JSON; the exception never reaches libmicrohttpd.
+/// Request bodies (POST) are read only after the router accepted the head (path, method,
+/// Content-Type); a POST without Content-Length or chunked encoding is 411, one whose
+/// Content-Length exceeds max_body_bytes is 413 at once, a chunked one is 413 when it passes
+/// the cap (what follows is discarded, never buffered).
 class Server {
  public:
   /// metrics may be null; it must outlive the server. labeler defaults to default_route_label.

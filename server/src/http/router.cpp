@@ -35,32 +35,62 @@ std::string path_problem(std::string_view path) {
   return {};
 }
 
+bool is_json_media_type(std::string_view type) { return type == "application/json" || type == "application/geo+json"; }
+
+/// Why a POST body of this Content-Type is refused (415), or empty.
+std::string content_type_problem(const std::optional<std::string>& content_type) {
+  const std::string accepted = "send Content-Type: application/json or application/geo+json";
+  if (!content_type || content_type->empty()) return "the request body has no Content-Type; " + accepted + " / thiếu Content-Type";
+  const std::string type = media_type(*content_type);
+  if (!is_json_media_type(type)) {
+    return "request bodies of type '" + type + "' are not accepted; " + accepted + " / kiểu dữ liệu không được hỗ trợ";
+  }
+  // Parameters: only charset matters, and JSON is UTF-8.
+  std::string_view parameters(*content_type);
+  while (parameters.find(';') != std::string_view::npos) {
+    parameters.remove_prefix(parameters.find(';') + 1);
+    std::string parameter = media_type(parameters);  // up to the next ';', lower case, no blanks
+    if (parameter.rfind("charset=", 0) != 0) continue;
+    std::string charset = parameter.substr(8);
+    if (charset.size() >= 2 && charset.front() == '"' && charset.back() == '"') charset = charset.substr(1, charset.size() - 2);
+    if (charset != "utf-8" && charset != "utf8") {
+      return "request bodies must be UTF-8, not charset " + charset +
+             "; send Content-Type: application/json; charset=utf-8 / dữ liệu phải mã hóa UTF-8";
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
-void Router::get(std::string pattern, Handler handler) {
+std::string media_type(std::string_view content_type) {
+  content_type = content_type.substr(0, content_type.find(';'));
+  std::string type;
+  for (char c : content_type) {
+    if (c == ' ' || c == '\t') continue;
+    type.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  return type;
+}
+
+void Router::add(std::string method, std::string pattern, Handler handler) {
   if (pattern.empty() || pattern.front() != '/') {
     throw std::invalid_argument("router: pattern '" + pattern + "' must start with '/'");
   }
   if (!handler) throw std::invalid_argument("router: pattern '" + pattern + "' has no handler");
-  Route route{pattern, split_segments(pattern), std::move(handler)};
-  routes_.push_back(std::move(route));
+  std::vector<std::string> segments = split_segments(pattern);
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
 }
 
-Response Router::dispatch(Request request) const {
-  const bool is_get = request.method == "GET" || request.method == "HEAD";
-  const bool is_options = request.method == "OPTIONS";
-  // Bad paths are refused first: a traversal attempt gets 400 whatever its method.
-  if (std::string problem = path_problem(request.path); !problem.empty()) return Response::json_error(400, problem);
-  if (!is_get && !is_options) {
-    Response refused = Response::json_error(405, "method " + request.method + " is not allowed; use GET");
-    refused.headers["Allow"] = "GET, HEAD, OPTIONS";
-    return refused;
-  }
+void Router::get(std::string pattern, Handler handler) { add("GET", std::move(pattern), std::move(handler)); }
 
-  const std::vector<std::string> segments = split_segments(request.path);
+void Router::post(std::string pattern, Handler handler) { add("POST", std::move(pattern), std::move(handler)); }
+
+const Router::Route* Router::best_match(const std::vector<std::string>& segments, std::string_view method) const {
   const Route* best = nullptr;
   std::vector<bool> best_literals;
   for (const Route& route : routes_) {
+    if (!method.empty() && route.method != method) continue;
     if (route.segments.size() != segments.size()) continue;
     std::vector<bool> literals(segments.size());
     bool matches = true;
@@ -74,13 +104,62 @@ Response Router::dispatch(Request request) const {
       best_literals = std::move(literals);
     }
   }
-  if (best == nullptr) return Response::json_error(404, "no resource at " + request.path);
+  return best;
+}
 
-  if (is_options) {
+std::string Router::allowed_methods(std::string_view path) const {
+  const std::vector<std::string> segments = split_segments(path);
+  const bool get = best_match(segments, "GET") != nullptr;
+  const bool post = best_match(segments, "POST") != nullptr;
+  if (!get && !post) return {};
+  return std::string(get ? "GET, HEAD, " : "") + (post ? "POST, " : "") + "OPTIONS";
+}
+
+std::optional<Response> Router::refuse_before_body(const Request& head) const {
+  // Bad paths are refused first: a traversal attempt gets 400 whatever its method.
+  if (std::string problem = path_problem(head.path); !problem.empty()) return Response::json_error(400, problem);
+  const std::vector<std::string> segments = split_segments(head.path);
+  const bool is_get = head.method == "GET" || head.method == "HEAD";
+  const bool is_post = head.method == "POST";
+  if (head.method == "OPTIONS") {
+    if (best_match(segments, {}) == nullptr) return Response::json_error(404, "no resource at " + head.path);
+    return std::nullopt;
+  }
+  const Route* route = is_get ? best_match(segments, "GET") : is_post ? best_match(segments, "POST") : nullptr;
+  if (route == nullptr) {
+    const std::string allowed = allowed_methods(head.path);
+    if (allowed.empty()) return Response::json_error(404, "no resource at " + head.path);
+    Response refused = Response::json_error(
+        405, "method " + head.method + " is not allowed here; use " + allowed + " / phương thức không được phép");
+    refused.headers["Allow"] = allowed;
+    refused.route = best_match(segments, {})->pattern;
+    return refused;
+  }
+  if (is_post) {
+    if (std::string problem = content_type_problem(head.header("Content-Type")); !problem.empty()) {
+      Response refused = Response::json_error(415, problem);
+      refused.route = route->pattern;
+      return refused;
+    }
+  }
+  return std::nullopt;
+}
+
+Response Router::dispatch(Request request) const {
+  if (std::optional<Response> refused = refuse_before_body(request)) return std::move(*refused);
+  const std::vector<std::string> segments = split_segments(request.path);
+  if (request.method == "OPTIONS") {
     Response allowed = Response::no_content();
-    allowed.headers["Allow"] = "GET, HEAD, OPTIONS";
-    allowed.route = best->pattern;
+    allowed.headers["Allow"] = allowed_methods(request.path);
+    allowed.route = best_match(segments, {})->pattern;
     return allowed;
+  }
+  const bool is_post = request.method == "POST";
+  const Route* best = best_match(segments, is_post ? "POST" : "GET");
+  if (is_post && request.body.empty()) {
+    Response refused = Response::json_error(400, "the request body is empty; send a JSON document / thiếu nội dung yêu cầu");
+    refused.route = best->pattern;
+    return refused;
   }
   for (std::size_t i = 0; i < segments.size(); ++i) {
     const std::string& segment = best->segments[i];

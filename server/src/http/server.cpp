@@ -142,7 +142,29 @@ void add_vary(Response& response, std::string_view field) {
 struct RequestContext {
   std::string raw_target;
   bool headers_seen = false;
+  bool reads_body = false;  ///< a POST the router accepted: its body is collected
+  bool too_large = false;   ///< the body passed max_body_bytes: the rest is discarded
+  bool answered = false;    ///< a refusal was queued before the body ended
+  std::string body;
+  std::uint64_t discarded = 0;  ///< bytes dropped after the cap
 };
+
+/// A whole non-negative decimal Content-Length, or nothing.
+std::optional<std::uint64_t> parse_length(const std::string& text) {
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return value;
+}
+
+std::string megabytes(std::size_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return text;
+}
 
 struct ParsedTarget {
   std::string path;
@@ -208,9 +230,10 @@ struct Server::Impl {
     Response response = Response::no_content();
     add_cors(request.header("Origin"), response);
     if (response.headers.count("Access-Control-Allow-Origin") != 0) {
-      response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS";
+      std::string methods = router->allowed_methods(request.path);
+      response.headers["Access-Control-Allow-Methods"] = methods.empty() ? "GET, HEAD, OPTIONS" : methods;
       response.headers["Access-Control-Allow-Headers"] =
-          request.header("Access-Control-Request-Headers").value_or("If-None-Match, Accept-Encoding");
+          request.header("Access-Control-Request-Headers").value_or("Content-Type, If-None-Match, Accept-Encoding");
       response.headers["Access-Control-Max-Age"] = "86400";
     }
     response.route = "preflight";
@@ -237,12 +260,56 @@ struct Server::Impl {
         request.method == "OPTIONS" && request.header("Origin") && request.header("Access-Control-Request-Method");
     if (is_preflight) return preflight(request);
 
+    if (request.body.size() > options.max_body_bytes) return decorate(body_too_large(), request);
     // The router takes the request by value: keep what the wrapping needs, then move it in.
     const std::optional<std::string> origin = request.header("Origin");
     const std::optional<std::string> accept_encoding = request.header("Accept-Encoding");
     const std::optional<std::string> if_none_match = request.header("If-None-Match");
     Response response = route(std::move(request));
+    return decorate(std::move(response), origin, accept_encoding, if_none_match);
+  }
 
+  Response decorate(Response response, const Request& head) const {
+    return decorate(std::move(response), head.header("Origin"), head.header("Accept-Encoding"),
+                    head.header("If-None-Match"));
+  }
+
+  Response body_too_large() const {
+    Response refused = Response::json_error(
+        413, "the request body is larger than " + megabytes(options.max_body_bytes) +
+                 " (max_body_mb); send a smaller document / nội dung yêu cầu quá lớn");
+    refused.headers["Connection"] = "close";
+    refused.route = "refused";
+    return refused;
+  }
+
+  /// The refusal of a POST before its body is read (router checks, 411, 413), or nothing.
+  std::optional<Response> refuse_upload(const Request& head) const {
+    if (std::optional<Response> refused = router->refuse_before_body(head)) return refused;
+    const std::optional<std::string> length = head.header("Content-Length");
+    const std::string encoding = head.header("Transfer-Encoding").value_or("");
+    if (!length && encoding.find("chunked") == std::string::npos) {
+      Response refused = Response::json_error(
+          411, "a POST needs Content-Length (or chunked transfer encoding) / yêu cầu POST cần Content-Length");
+      refused.route = "refused";
+      return refused;
+    }
+    if (length) {
+      const std::optional<std::uint64_t> bytes = parse_length(*length);
+      if (!bytes) {
+        Response refused = Response::json_error(400, "Content-Length must be a whole number of bytes / Content-Length không hợp lệ");
+        refused.route = "refused";
+        return refused;
+      }
+      if (*bytes > options.max_body_bytes) return body_too_large();
+    }
+    return std::nullopt;
+  }
+
+  /// The wrapping every answer gets: CORS, Cache-Control, ETag/304, gzip.
+  Response decorate(Response response, const std::optional<std::string>& origin,
+                    const std::optional<std::string>& accept_encoding,
+                    const std::optional<std::string>& if_none_match) const {
     add_cors(origin, response);
     if (response.headers.count("Cache-Control") == 0) response.headers["Cache-Control"] = "no-cache";
     if (response.status == 204 || response.status == 304) return response;
@@ -318,41 +385,78 @@ struct Server::Impl {
   static void release_body(void* holder) noexcept { delete static_cast<std::shared_ptr<const std::string>*>(holder); }
 
   static MHD_Result on_request(void* cls, MHD_Connection* connection, const char* /*url*/, const char* method,
-                               const char* /*version*/, const char* /*upload_data*/, std::size_t* upload_data_size,
+                               const char* /*version*/, const char* upload_data, std::size_t* upload_data_size,
                                void** con_cls) noexcept {
     try {
       auto* context = static_cast<RequestContext*>(*con_cls);
       if (context == nullptr) return MHD_NO;
-      // Queueing on the first (headers-only) call makes 0.9.75 close the connection: wait for the second.
+      const Impl& self = *static_cast<const Impl*>(cls);
+      const bool is_post = method != nullptr && std::strcmp(method, "POST") == 0;
+      // Queueing on the first (headers-only) call makes 0.9.75 close the connection: wait for the
+      // second. Only a refused upload is answered at once (its unread body must not be parsed as
+      // the next request, so that connection closes anyway).
       if (!context->headers_seen) {
         context->headers_seen = true;
+        if (!is_post) return MHD_YES;
+        const auto started = std::chrono::steady_clock::now();
+        Request head = self.read_request(connection, method, *context);
+        if (std::optional<Response> refused = self.refuse_upload(head)) {
+          context->answered = true;
+          refused->headers["Connection"] = "close";  // the unread body must not become the next request
+          return self.respond(connection, self.decorate(std::move(*refused), head), started);
+        }
+        context->reads_body = true;
         return MHD_YES;
       }
-      if (*upload_data_size != 0) {  // a request body is never used: discard it
+      if (*upload_data_size != 0) {
+        // GET bodies are never used: discarded. POST bodies are collected up to the cap.
+        if (context->reads_body && !context->too_large && !context->answered) {
+          if (context->body.size() + *upload_data_size > self.options.max_body_bytes) {
+            // A chunked body passed the cap: libmicrohttpd cannot answer mid-upload, so what was kept
+            // is freed, the rest is dropped as it arrives and 413 follows; an endless stream is cut off.
+            context->too_large = true;
+            std::string().swap(context->body);
+          } else {
+            context->body.append(upload_data, *upload_data_size);
+          }
+        }
+        if (context->too_large) {
+          context->discarded += *upload_data_size;
+          if (context->discarded / 8 > self.options.max_body_bytes) return MHD_NO;
+        }
         *upload_data_size = 0;
         return MHD_YES;
       }
+      if (context->answered) return MHD_YES;
       const auto started = std::chrono::steady_clock::now();
-      const Impl& self = *static_cast<const Impl*>(cls);
-
-      Request request;
-      request.method = method ? method : "GET";
-      ParsedTarget target = split_target(context->raw_target);
-      request.path = std::move(target.path);
-      request.query = std::move(target.query);
-      MHD_get_connection_values_n(connection, MHD_GET_ARGUMENT_KIND, &collect_value, &request);
-      MHD_get_connection_values_n(connection, MHD_HEADER_KIND, &collect_value, &request);
-
-      Response response = self.handle(std::move(request));
-      const MHD_Result queued = self.queue(connection, response);
-      if (self.metrics != nullptr) {
-        const std::string label = self.labeler ? self.labeler(response) : default_route_label(response);
-        self.metrics->record_request(label, response.status, std::chrono::steady_clock::now() - started);
-      }
-      return queued;
+      Request request = self.read_request(connection, method, *context);
+      if (context->too_large) return self.respond(connection, self.decorate(self.body_too_large(), request), started);
+      request.body = std::move(context->body);
+      return self.respond(connection, self.handle(std::move(request)), started);
     } catch (...) {
       return MHD_NO;  // out of memory or similar: drop the connection rather than crash
     }
+  }
+
+  Request read_request(MHD_Connection* connection, const char* method, const RequestContext& context) const {
+    Request request;
+    request.method = method ? method : "GET";
+    ParsedTarget target = split_target(context.raw_target);
+    request.path = std::move(target.path);
+    request.query = std::move(target.query);
+    MHD_get_connection_values_n(connection, MHD_GET_ARGUMENT_KIND, &collect_value, &request);
+    MHD_get_connection_values_n(connection, MHD_HEADER_KIND, &collect_value, &request);
+    return request;
+  }
+
+  MHD_Result respond(MHD_Connection* connection, const Response& response,
+                     std::chrono::steady_clock::time_point started) const {
+    const MHD_Result queued = queue(connection, response);
+    if (metrics != nullptr) {
+      const std::string label = labeler ? labeler(response) : default_route_label(response);
+      metrics->record_request(label, response.status, std::chrono::steady_clock::now() - started);
+    }
+    return queued;
   }
 
   MHD_Result queue(MHD_Connection* connection, const Response& response) const {

@@ -1,6 +1,7 @@
 #pragma once
 // A tiny blocking HTTP/1.1 client over POSIX sockets for the server tests: one connection,
-// many requests (keep-alive), Content-Length bodies only (all the server sends).
+// many requests (keep-alive), Content-Length bodies only (all the server sends); requests may
+// carry a body, or be sent raw (chunked, a head without its body).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -74,6 +75,30 @@ class HttpTestClient {
   HttpReply get(const std::string& target, const std::map<std::string, std::string>& headers = {}) {
     return request("GET", target, headers);
   }
+
+  /// A request with a body sent with Content-Length (unless `headers` frame it otherwise).
+  HttpReply request(const std::string& method, const std::string& target,
+                    const std::map<std::string, std::string>& headers, const std::string& body) {
+    std::string text = method + " " + target + " HTTP/1.1\r\nHost: test\r\n";
+    bool framed = false;
+    for (const auto& [name, value] : headers) {
+      text += name + ": " + value + "\r\n";
+      framed = framed || http::iequals(name, "Content-Length") || http::iequals(name, "Transfer-Encoding");
+    }
+    if (!framed) text += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    text += "\r\n" + body;
+    send_all(text);
+    return read_reply(method == "HEAD");
+  }
+
+  HttpReply post(const std::string& target, const std::string& body,
+                 const std::string& content_type = "application/json") {
+    return request("POST", target, {{"Content-Type", content_type}}, body);
+  }
+
+  /// Sends bytes as they are (a request head alone, chunks...); read the answer with read().
+  void send_raw(const std::string& bytes) { send_all(bytes); }
+  HttpReply read() { return read_reply(false); }
 
   /// True when the server closed the connection (read returns 0) within a short wait.
   bool closed_by_server() {

@@ -87,6 +87,84 @@ TEST_F(RouterTest, RejectsBadPatterns) {
   EXPECT_THROW(router.get("/x", Handler{}), std::invalid_argument);
 }
 
+class RouterPostTest : public ::testing::Test {
+ protected:
+  RouterPostTest() {
+    router.get("/things", [](const Request&) { return Response::text(200, "list"); });
+    router.post("/things", [](const Request& request) { return Response::text(201, "got " + request.body); });
+    router.post("/check/{id}", [](const Request& request) {
+      return Response::text(200, request.path_params.at("id") + ":" + request.body);
+    });
+  }
+
+  static Request post(std::string path, std::string body, std::string content_type = "application/json") {
+    Request request = get(std::move(path), "POST");
+    request.body = std::move(body);
+    if (!content_type.empty()) request.headers["Content-Type"] = std::move(content_type);
+    return request;
+  }
+
+  Router router;
+};
+
+TEST_F(RouterPostTest, PostRunsItsHandlerWithTheBodyAndCaptures) {
+  EXPECT_EQ(*router.dispatch(post("/things", "{\"a\":1}")).body, "got {\"a\":1}");
+  EXPECT_EQ(router.dispatch(post("/things", "{}")).status, 201);
+  EXPECT_EQ(*router.dispatch(get("/things")).body, "list");  // GET and POST share the path
+  Response captured = router.dispatch(post("/check/04831", "[]", "application/geo+json; charset=UTF-8"));
+  EXPECT_EQ(*captured.body, "04831:[]");
+  EXPECT_EQ(captured.route, "/check/{id}");
+}
+
+TEST_F(RouterPostTest, ContentTypeMustBeJsonInUtf8) {
+  for (const char* type : {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                           "application/json; charset=latin1", ""}) {
+    Response refused = router.dispatch(post("/things", "{}", type));
+    EXPECT_EQ(refused.status, 415) << type;
+    EXPECT_NE(body_json(refused).at("error").get<std::string>().find("application/json"), std::string::npos)
+        << type;
+  }
+  EXPECT_EQ(router.dispatch(post("/things", "{}", "Application/JSON ; charset=\"utf-8\"")).status, 201);
+}
+
+TEST_F(RouterPostTest, EmptyBodyIs400) {
+  Response refused = router.dispatch(post("/things", ""));
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(body_json(refused).at("error").get<std::string>().find("empty"), std::string::npos);
+}
+
+TEST_F(RouterPostTest, WrongMethodIs405WithTheMethodsOfThePath) {
+  Response get_only = router.dispatch(get("/check/1"));
+  EXPECT_EQ(get_only.status, 405);
+  EXPECT_EQ(get_only.headers.at("Allow"), "POST, OPTIONS");
+  Response put = router.dispatch(get("/things", "PUT"));
+  EXPECT_EQ(put.status, 405);
+  EXPECT_EQ(put.headers.at("Allow"), "GET, HEAD, POST, OPTIONS");
+  Response options = router.dispatch(get("/things", "OPTIONS"));
+  EXPECT_EQ(options.status, 204);
+  EXPECT_EQ(options.headers.at("Allow"), "GET, HEAD, POST, OPTIONS");
+  EXPECT_EQ(router.dispatch(post("/nowhere", "{}")).status, 404);
+  EXPECT_EQ(router.dispatch(get("/nowhere", "DELETE")).status, 404);
+}
+
+TEST_F(RouterPostTest, RefusalsBeforeTheBodyIsRead) {
+  Request head = post("/things", "");
+  EXPECT_FALSE(router.refuse_before_body(head).has_value());  // an acceptable head: read the body
+  EXPECT_EQ(router.refuse_before_body(post("/things", "", "text/csv"))->status, 415);
+  EXPECT_EQ(router.refuse_before_body(post("/nowhere", ""))->status, 404);
+  EXPECT_EQ(router.refuse_before_body(post("/x/../things", ""))->status, 400);
+  EXPECT_EQ(router.refuse_before_body(post("/check", ""))->status, 404);
+  EXPECT_EQ(router.allowed_methods("/check/7"), "POST, OPTIONS");
+  EXPECT_EQ(router.allowed_methods("/things"), "GET, HEAD, POST, OPTIONS");
+  EXPECT_EQ(router.allowed_methods("/nowhere"), "");
+}
+
+TEST(HttpMediaTypeTest, LowerCaseWithoutParameters) {
+  EXPECT_EQ(media_type("Application/GEO+json; charset=utf-8"), "application/geo+json");
+  EXPECT_EQ(media_type(" text/plain "), "text/plain");
+  EXPECT_EQ(media_type(""), "");
+}
+
 TEST(HttpRequestTest, ParamAndHeaderNamesAreCaseInsensitive) {
   Request request;
   request.params = {{"SERVICE", "WMS"}, {"request", "GetMap"}, {"Service", "second"}};

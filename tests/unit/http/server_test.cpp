@@ -28,6 +28,8 @@ std::string big_json() {
   return nlohmann::json{{"layers", layers}}.dump();
 }
 
+constexpr std::size_t kMaxBody = 64 * 1024;
+
 class HttpServerTest : public ::testing::Test {
  protected:
   HttpServerTest() : tile(std::make_shared<const std::string>(tile_bytes())) {
@@ -45,11 +47,15 @@ class HttpServerTest : public ::testing::Test {
                                      request.param("b").value_or("-") + "|" + request.query);
     });
     router->get("/boom", [](const Request&) -> Response { throw std::runtime_error("renderer exploded"); });
+    router->post("/echo-body", [](const Request& request) {
+      return Response::json(200, nlohmann::json{{"bytes", request.body.size()}, {"body", request.body}}.dump());
+    });
 
     ServerOptions options;
     options.port = 0;
     options.threads = 2;
     options.cors_allow = {"https://allowed.example"};
+    options.max_body_bytes = kMaxBody;
     options.error_log = [this](std::string_view line) {
       std::lock_guard lock(log_mutex);
       log_lines.emplace_back(line);
@@ -212,6 +218,117 @@ TEST_F(HttpServerTest, MethodsOtherThanGetAre405) {
   auto deleted = client.request("DELETE", "/hello");
   EXPECT_EQ(deleted.status, 405);
   EXPECT_EQ(deleted.header("Allow"), "GET, HEAD, OPTIONS");
+}
+
+TEST_F(HttpServerTest, PostBodyReachesTheHandlerAndTheConnectionStaysOpen) {
+  HttpTestClient client(server->port());
+  const std::string body = "{\"ten\":\"Hòa Bình\",\"pad\":\"" + std::string(40000, 'x') + "\"}";
+  auto posted = client.post("/echo-body", body);
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  EXPECT_EQ(nlohmann::json::parse(posted.body)["body"], body);
+  EXPECT_EQ(client.get("/hello").body, "hello");  // keep-alive after a body
+  EXPECT_EQ(client.post("/echo-body", "{}", "application/geo+json").status, 200);
+}
+
+TEST_F(HttpServerTest, ChunkedPostBodyIsCollected) {
+  HttpTestClient client(server->port());
+  client.send_raw(
+      "POST /echo-body HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n4\r\n{\"a\"\r\n3\r\n:1}\r\n0\r\n\r\n");
+  auto reply = client.read();
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(nlohmann::json::parse(reply.body)["body"], "{\"a\":1}");
+}
+
+TEST_F(HttpServerTest, ExpectContinueGetsContinueThenTheAnswer) {
+  HttpTestClient client(server->port());
+  client.send_raw(
+      "POST /echo-body HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+      "Expect: 100-continue\r\n\r\n");
+  EXPECT_EQ(client.read().status, 100);
+  client.send_raw("{}");
+  EXPECT_EQ(client.read().status, 200);
+}
+
+TEST_F(HttpServerTest, OversizedDeclaredBodyIs413BeforeItIsSent) {
+  HttpTestClient client(server->port());
+  // Only the head goes out: the answer must come without the server waiting for 10 MB.
+  client.send_raw("POST /echo-body HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                  "Content-Length: 10485760\r\nExpect: 100-continue\r\n\r\n");
+  auto refused = client.read();
+  EXPECT_EQ(refused.status, 413);
+  EXPECT_EQ(refused.header("Content-Type"), "application/json");
+  EXPECT_NE(nlohmann::json::parse(refused.body)["error"].get<std::string>().find("larger than"), std::string::npos);
+  EXPECT_TRUE(client.closed_by_server());
+  EXPECT_EQ(HttpTestClient(server->port()).get("/hello").body, "hello");
+  EXPECT_EQ(metrics.requests("refused", 4), 1u);
+}
+
+TEST_F(HttpServerTest, OversizedChunkedBodyIs413AndNotKept) {
+  HttpTestClient client(server->port());
+  client.send_raw("POST /echo-body HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                  "Transfer-Encoding: chunked\r\n\r\n");
+  char size[32];
+  std::snprintf(size, sizeof size, "%zx\r\n", kMaxBody);
+  for (int i = 0; i < 2; ++i) client.send_raw(size + std::string(kMaxBody, 'x') + "\r\n");
+  client.send_raw("0\r\n\r\n");
+  EXPECT_EQ(client.read().status, 413);
+}
+
+TEST_F(HttpServerTest, PostWithoutLengthIs411AndBadContentTypeIs415BeforeTheBody) {
+  {
+    HttpTestClient client(server->port());
+    client.send_raw("POST /echo-body HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n\r\n");
+    EXPECT_EQ(client.read().status, 411);
+  }
+  {
+    HttpTestClient client(server->port());
+    client.send_raw("POST /echo-body HTTP/1.1\r\nHost: test\r\nContent-Type: text/plain\r\nContent-Length: 50000\r\n\r\n");
+    auto refused = client.read();  // answered without the 50000 bytes
+    EXPECT_EQ(refused.status, 415);
+    EXPECT_TRUE(client.closed_by_server());  // the unread body is never parsed as a request
+  }
+  {
+    HttpTestClient client(server->port());
+    client.send_raw("POST /nowhere HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 50000\r\n\r\n");
+    EXPECT_EQ(client.read().status, 404);
+  }
+  HttpTestClient client(server->port());
+  EXPECT_EQ(client.post("/echo-body", "").status, 400);  // empty body: read (nothing), connection kept
+  auto get_post_only = client.get("/echo-body");
+  EXPECT_EQ(get_post_only.status, 405);
+  EXPECT_EQ(get_post_only.header("Allow"), "POST, OPTIONS");
+  auto post_get_only = client.post("/hello", "{}");  // refused before its body: the connection closes
+  EXPECT_EQ(post_get_only.status, 405);
+  EXPECT_EQ(post_get_only.header("Allow"), "GET, HEAD, OPTIONS");
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST_F(HttpServerTest, PreflightAllowsPostWhereThePathTakesIt) {
+  HttpTestClient client(server->port());
+  auto preflight = client.request("OPTIONS", "/echo-body",
+                                  {{"Origin", "https://allowed.example"},
+                                   {"Access-Control-Request-Method", "POST"},
+                                   {"Access-Control-Request-Headers", "content-type"}});
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_EQ(preflight.header("Access-Control-Allow-Origin"), "https://allowed.example");
+  EXPECT_EQ(preflight.header("Access-Control-Allow-Methods"), "POST, OPTIONS");
+  EXPECT_EQ(preflight.header("Access-Control-Allow-Headers"), "content-type");
+  auto posted = client.request("POST", "/echo-body",
+                               {{"Origin", "https://allowed.example"}, {"Content-Type", "application/json"}}, "{}");
+  EXPECT_EQ(posted.status, 200);
+  EXPECT_EQ(posted.header("Access-Control-Allow-Origin"), "https://allowed.example");
+}
+
+TEST_F(HttpServerTest, InProcessHandleAppliesTheBodyCap) {
+  Request request;
+  request.method = "POST";
+  request.path = "/echo-body";
+  request.headers["Content-Type"] = "application/json";
+  request.body = std::string(kMaxBody + 1, ' ');
+  EXPECT_EQ(server->handle(request).status, 413);
+  request.body = "{}";
+  EXPECT_EQ(server->handle(request).status, 200);
 }
 
 TEST_F(HttpServerTest, CountsRequestsByRouteAndStatusClass) {
