@@ -18,6 +18,8 @@ PACKAGES=(
   libcairo2-dev libpango1.0-dev fonts-liberation2 poppler-utils
   # browser tests of the web viewer and the QGIS screenshot
   chromium chromium-driver xvfb xauth
+  # QGIS plugin translations: lrelease (.ts -> .qm, packaging) and pylupdate5 (collecting strings)
+  qttools5-dev-tools pyqt5-dev-tools
 )
 $SUDO apt-get update -q
 # The web viewer is bundled with npm at build time. Debian's nodejs/npm (Node 18) is enough; a newer

@@ -16,6 +16,7 @@ namespace {
 const std::vector<OptionSpec> kGlobalOptions{
     {"db", true, "store file (default ./anttmap.sqlite) / tệp CSDL"},
     {"user", true, "name recorded in the audit log (default: login name) / người sửa"},
+    {"tool", true, "client recorded in the audit log, e.g. qgis (default: anttmap COMMAND) / công cụ"},
     {"json", false, "print results as JSON / in kết quả dạng JSON"},
     {"quiet", false, "no progress bars or chatter / không in tiến trình"},
     {"help", false, "show help / trợ giúp"},
@@ -193,6 +194,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (auto db = parsed.get("db")) context.db_path = *db;
     if (auto user = parsed.get("user")) context.actor.user = *user;
     context.actor.tool = "anttmap " + command->name;
+    if (auto tool = parsed.get("tool"); tool && !tool->empty()) context.actor.tool = *tool;
     context.json = parsed.has("json");
     context.quiet = parsed.has("quiet");
     return command->run(context, parsed);

@@ -1,0 +1,54 @@
+"""The plugin's settings (QGIS profile, group anttmap/): tool path, editor name, store, server."""
+import getpass
+
+from qgis.core import QgsSettings
+
+GROUP = "anttmap/"
+
+
+def _get(key, default=""):
+    return QgsSettings().value(GROUP + key, default) or default
+
+
+def _set(key, value):
+    QgsSettings().setValue(GROUP + key, value)
+
+
+def binary_setting():
+    return _get("binary")
+
+
+def set_binary_setting(path):
+    _set("binary", path)
+
+
+def login_name():
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (service accounts on Windows)
+        return "qgis"
+
+
+def editor_name():
+    """The name written into the audit log: the panel's value, else the OS login."""
+    return _get("editor") or login_name()
+
+
+def set_editor_name(name):
+    _set("editor", name.strip())
+
+
+def last_store():
+    return _get("store")
+
+
+def set_last_store(path):
+    _set("store", path)
+
+
+def server_url():
+    return _get("server")
+
+
+def set_server_url(url):
+    _set("server", url.strip())

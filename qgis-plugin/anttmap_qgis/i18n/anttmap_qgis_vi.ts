@@ -1,0 +1,677 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1">
+<context>
+    <name>@default</name>
+    <message>
+        <location filename="../core/backend.py" line="109"/>
+        <source>Cancelled</source>
+        <translation>Đã hủy</translation>
+    </message>
+    <message>
+        <location filename="../core/editing.py" line="43"/>
+        <source>The commit was refused: validation found {count} error(s).</source>
+        <translation>Không lưu: kiểm tra phát hiện {count} lỗi.</translation>
+    </message>
+    <message>
+        <location filename="../core/editing.py" line="136"/>
+        <source>A new unit has no code: give each unit its GSO code before saving.</source>
+        <translation>Đơn vị mới chưa có mã: nhập mã đơn vị hành chính (TCTK) trước khi lưu.</translation>
+    </message>
+    <message>
+        <location filename="../core/labels.py" line="10"/>
+        <source>Not registered</source>
+        <translation>Chưa đăng ký</translation>
+    </message>
+    <message>
+        <location filename="../core/labels.py" line="11"/>
+        <source>Registered</source>
+        <translation>Đã đăng ký</translation>
+    </message>
+    <message>
+        <location filename="../core/labels.py" line="12"/>
+        <source>Proposed for recognition</source>
+        <translation>Đề nghị công nhận</translation>
+    </message>
+    <message>
+        <location filename="../core/labels.py" line="13"/>
+        <source>Recognised safe for security and order</source>
+        <translation>Đạt chuẩn An toàn về ANTT</translation>
+    </message>
+    <message>
+        <location filename="../core/labels.py" line="14"/>
+        <source>Not recognised</source>
+        <translation>Không đạt</translation>
+    </message>
+    <message>
+        <location filename="../core/labels.py" line="15"/>
+        <source>Recognition revoked</source>
+        <translation>Bị thu hồi công nhận</translation>
+    </message>
+    <message>
+        <location filename="../core/labels.py" line="16"/>
+        <source>No data</source>
+        <translation>Chưa có dữ liệu</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="59"/>
+        <source>(not given)</source>
+        <translation>(chưa nhập)</translation>
+    </message>
+    <message>
+        <location filename="../core/labels.py" line="26"/>
+        <source>Advanced unit</source>
+        <translation>Tiên tiến</translation>
+    </message>
+    <message>
+        <location filename="../core/labels.py" line="27"/>
+        <source>Good</source>
+        <translation>Khá</translation>
+    </message>
+    <message>
+        <location filename="../core/labels.py" line="28"/>
+        <source>Average</source>
+        <translation>Trung bình</translation>
+    </message>
+    <message>
+        <location filename="../core/labels.py" line="29"/>
+        <source>Weak</source>
+        <translation>Yếu</translation>
+    </message>
+    <message>
+        <location filename="../core/labels.py" line="35"/>
+        <source>Province</source>
+        <translation>Tỉnh</translation>
+    </message>
+    <message>
+        <location filename="../core/labels.py" line="35"/>
+        <source>District</source>
+        <translation>Huyện</translation>
+    </message>
+    <message>
+        <location filename="../core/labels.py" line="35"/>
+        <source>Commune</source>
+        <translation>Xã, phường, thị trấn</translation>
+    </message>
+    <message>
+        <location filename="../core/labels.py" line="36"/>
+        <source>Residential area</source>
+        <translation>Khu dân cư</translation>
+    </message>
+    <message>
+        <location filename="../core/labels.py" line="36"/>
+        <source>Agency</source>
+        <translation>Cơ quan</translation>
+    </message>
+    <message>
+        <location filename="../core/labels.py" line="36"/>
+        <source>Enterprise</source>
+        <translation>Doanh nghiệp</translation>
+    </message>
+    <message>
+        <location filename="../core/labels.py" line="37"/>
+        <source>School</source>
+        <translation>Nhà trường</translation>
+    </message>
+    <message>
+        <location filename="../core/layers.py" line="37"/>
+        <source>Districts: share of units recognised</source>
+        <translation>Huyện, thành phố: tỷ lệ đơn vị đạt chuẩn ANTT</translation>
+    </message>
+    <message>
+        <location filename="../core/layers.py" line="38"/>
+        <source>Communes by ANTT status</source>
+        <translation>Xã, phường, thị trấn theo trạng thái ANTT</translation>
+    </message>
+    <message>
+        <location filename="../core/layers.py" line="39"/>
+        <source>Residential areas by ANTT status</source>
+        <translation>Khu dân cư theo trạng thái ANTT</translation>
+    </message>
+    <message>
+        <location filename="../core/layers.py" line="40"/>
+        <source>Agencies, enterprises and schools</source>
+        <translation>Cơ quan, doanh nghiệp, nhà trường</translation>
+    </message>
+    <message>
+        <location filename="../core/layers.py" line="41"/>
+        <source>Key hotspot communes</source>
+        <translation>Địa bàn trọng điểm phức tạp về ANTT</translation>
+    </message>
+    <message>
+        <location filename="../core/layers.py" line="42"/>
+        <source>Border-area security clusters</source>
+        <translation>Cụm an ninh trật tự giáp ranh</translation>
+    </message>
+    <message>
+        <location filename="../core/layers.py" line="43"/>
+        <source>Self-management models</source>
+        <translation>Mô hình tự quản</translation>
+    </message>
+    <message>
+        <location filename="../core/layers.py" line="298"/>
+        <source>Save or discard the edits of {layers} before changing the year.</source>
+        <translation>Lưu hoặc hủy các chỉnh sửa của {layers} trước khi đổi năm.</translation>
+    </message>
+    <message>
+        <location filename="../core/unit_edit.py" line="32"/>
+        <source>decision number</source>
+        <translation>số quyết định</translation>
+    </message>
+    <message>
+        <location filename="../core/unit_edit.py" line="32"/>
+        <source>decision date</source>
+        <translation>ngày quyết định</translation>
+    </message>
+    <message>
+        <location filename="../core/unit_edit.py" line="32"/>
+        <source>issuing authority</source>
+        <translation>cơ quan ban hành</translation>
+    </message>
+    <message>
+        <location filename="../core/unit_edit.py" line="35"/>
+        <source>A status of recognised or revoked needs the {what}.</source>
+        <translation>Trạng thái đạt chuẩn hoặc thu hồi cần có {what}.</translation>
+    </message>
+    <message>
+        <location filename="../core/unit_edit.py" line="37"/>
+        <source>A hotspot designation needs the date it takes effect.</source>
+        <translation>Xác định địa bàn trọng điểm cần có ngày hiệu lực.</translation>
+    </message>
+    <message>
+        <location filename="../core/unit_edit.py" line="50"/>
+        <source>No unit {code} is valid on 31 December {year}.</source>
+        <translation>Không có đơn vị mã {code} vào ngày 31/12/{year}.</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="34"/>
+        <source>anttmap panel</source>
+        <translation>Bảng anttmap</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="45"/>
+        <source>&amp;anttmap</source>
+        <translation>&amp;anttmap</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="34"/>
+        <source>DATABASE: give the anttmap store (a SpatiaLite file).</source>
+        <translation>DATABASE: chọn CSDL anttmap (tệp SpatiaLite).</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="44"/>
+        <source>ANTT store</source>
+        <translation>CSDL phong trào ANTT</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="53"/>
+        <source>anttmap store (SpatiaLite)</source>
+        <translation>CSDL anttmap (SpatiaLite)</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="56"/>
+        <source>Editor&apos;s name for the audit log</source>
+        <translation>Tên người sửa ghi vào nhật ký</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="71"/>
+        <source>Import units</source>
+        <translation>Nhập đơn vị</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="74"/>
+        <source>Imports units from any GDAL vector file (Shapefile, GeoPackage, GeoJSON, KML, MapInfo, CSV) into the store, all or nothing. VN-2000 files without a usable .prj: choose the source CRS. Old TCVN3 (ABC), VNI or CP1258 attribute text is recognised automatically or as chosen.</source>
+        <translation>Nhập đơn vị từ tệp bản đồ bất kỳ GDAL đọc được (Shapefile, GeoPackage, GeoJSON, KML, MapInfo, CSV) vào CSDL, nhập tất cả hoặc không nhập gì. Tệp VN-2000 không có .prj dùng được: chọn hệ tọa độ nguồn. Phông chữ cũ TCVN3 (ABC), VNI hoặc CP1258 được nhận biết tự động hoặc theo lựa chọn.</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="80"/>
+        <source>File to import</source>
+        <translation>Tệp cần nhập</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="233"/>
+        <source>Kind of unit</source>
+        <translation>Loại đơn vị</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="82"/>
+        <source>Source CRS (VN-2000 preset)</source>
+        <translation>Hệ tọa độ nguồn (VN-2000)</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="82"/>
+        <source>From the file</source>
+        <translation>Theo tệp</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="85"/>
+        <source>Source CRS (any other)</source>
+        <translation>Hệ tọa độ nguồn (khác)</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="86"/>
+        <source>Text encoding</source>
+        <translation>Bảng mã chữ</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="88"/>
+        <source>Valid from (YYYY-MM-DD)</source>
+        <translation>Hiệu lực từ (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="89"/>
+        <source>Layer of a multi-layer file</source>
+        <translation>Lớp (tệp nhiều lớp)</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="90"/>
+        <source>Code field</source>
+        <translation>Trường mã</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="91"/>
+        <source>Name field</source>
+        <translation>Trường tên</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="92"/>
+        <source>Parent code field</source>
+        <translation>Trường mã đơn vị cấp trên</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="93"/>
+        <source>Replace overlapping versions</source>
+        <translation>Thay thế phiên bản trùng thời gian</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="95"/>
+        <source>Units imported</source>
+        <translation>Số đơn vị đã nhập</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="104"/>
+        <source>Importing {file} as {kind}…</source>
+        <translation>Đang nhập {file} thành {kind}…</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="120"/>
+        <source>Imported {count} (encoding {encoding}).</source>
+        <translation>Đã nhập {count} (bảng mã {encoding}).</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="130"/>
+        <source>Validate the store</source>
+        <translation>Kiểm tra dữ liệu</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="133"/>
+        <source>Geometry, topology and status rules of the units of a year (0: today&apos;s units). The findings become a layer with severity, problem, units and message, drawn where each problem is.</source>
+        <translation>Kiểm tra hình học, quan hệ không gian và quy tắc trạng thái của các đơn vị trong năm (0: đơn vị hiện nay). Kết quả là một lớp có mức độ, lỗi, đơn vị và mô tả, vẽ tại vị trí của từng lỗi.</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="234"/>
+        <source>Year (0: today&apos;s units)</source>
+        <translation>Năm (0: đơn vị hiện nay)</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="140"/>
+        <source>Findings</source>
+        <translation>Kết quả kiểm tra</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="141"/>
+        <source>Errors</source>
+        <translation>Lỗi</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="142"/>
+        <source>Warnings</source>
+        <translation>Cảnh báo</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="164"/>
+        <source>{errors} error(s), {warnings} warning(s)</source>
+        <translation>{errors} lỗi, {warnings} cảnh báo</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="175"/>
+        <source>Statistics per district</source>
+        <translation>Thống kê theo huyện</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="178"/>
+        <source>Units valid on 31 December of the year per district and for the province: total, registered, proposed, recognised and the share recognised against the programme&apos;s targets (over 70 % from 2015, over 90 % from 2020). All kinds of unit are pooled.</source>
+        <translation>Đơn vị có hiệu lực ngày 31/12 của năm, theo huyện và toàn tỉnh: tổng số, đăng ký, đề nghị, đạt chuẩn và tỷ lệ đạt chuẩn so với chỉ tiêu (trên 70 % từ 2015, trên 90 % từ 2020). Gộp mọi loại đơn vị.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="62"/>
+        <source>Year</source>
+        <translation>Năm</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="186"/>
+        <source>Statistics</source>
+        <translation>Thống kê</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="225"/>
+        <source>Export units with their status</source>
+        <translation>Xuất đơn vị kèm trạng thái</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="228"/>
+        <source>Writes the units of a kind valid on 31 December of the year, with that year&apos;s status, to .gpkg, .geojson, .shp, .kml, .csv or .xlsx; choose a target CRS such as VN-2000 for deliveries.</source>
+        <translation>Ghi các đơn vị một loại có hiệu lực ngày 31/12 của năm, kèm trạng thái năm đó, ra .gpkg, .geojson, .shp, .kml, .csv hoặc .xlsx; chọn hệ tọa độ đích, ví dụ VN-2000 khi giao nộp.</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="236"/>
+        <source>Target CRS</source>
+        <translation>Hệ tọa độ đích</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="237"/>
+        <source>Output file</source>
+        <translation>Tệp kết quả</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="241"/>
+        <source>Features written</source>
+        <translation>Số đối tượng đã ghi</translation>
+    </message>
+    <message>
+        <location filename="../processing/algorithms.py" line="254"/>
+        <source>Wrote {file}</source>
+        <translation>Đã ghi {file}</translation>
+    </message>
+    <message>
+        <location filename="../processing/provider.py" line="15"/>
+        <source>anttmap (ANTT movement)</source>
+        <translation>anttmap (phong trào ANTT)</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="28"/>
+        <source>anttmap — ANTT movement</source>
+        <translation>anttmap — phong trào toàn dân bảo vệ ANTQ</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="49"/>
+        <source>Store</source>
+        <translation>CSDL</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="50"/>
+        <source>or server</source>
+        <translation>hoặc máy chủ</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="51"/>
+        <source>Tool</source>
+        <translation>Công cụ</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="52"/>
+        <source>Editor</source>
+        <translation>Người sửa</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="56"/>
+        <source>Load layers</source>
+        <translation>Nạp lớp bản đồ</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="59"/>
+        <source>Year: the units valid on 31 December and their status</source>
+        <translation>Năm: các đơn vị có hiệu lực ngày 31/12 và trạng thái của năm</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="67"/>
+        <source>Edit boundaries</source>
+        <translation>Sửa ranh giới</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="69"/>
+        <source>Check and save</source>
+        <translation>Kiểm tra và lưu</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="71"/>
+        <source>Save anyway…</source>
+        <translation>Vẫn lưu…</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="72"/>
+        <source>Save over validation errors, giving a reason that is recorded</source>
+        <translation>Lưu dù còn lỗi, kèm lý do được ghi lại</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="79"/>
+        <source>Unit form…</source>
+        <translation>Thông tin đơn vị…</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="81"/>
+        <source>Validate the year</source>
+        <translation>Kiểm tra năm</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="88"/>
+        <source>Severity</source>
+        <translation>Mức độ</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="88"/>
+        <source>Problem</source>
+        <translation>Lỗi</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="88"/>
+        <source>Units</source>
+        <translation>Đơn vị</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="88"/>
+        <source>Message</source>
+        <translation>Mô tả</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="118"/>
+        <source>Choose an anttmap store (a .sqlite file made by anttmap).</source>
+        <translation>Chọn CSDL anttmap (tệp .sqlite do anttmap tạo).</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="136"/>
+        <source>The store has no yearly status yet.</source>
+        <translation>CSDL chưa có trạng thái hằng năm.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="145"/>
+        <source>Loading layers…</source>
+        <translation>Đang nạp lớp…</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="154"/>
+        <source>{source}: {count} layers for {year}.</source>
+        <translation>{source}: {count} lớp của năm {year}.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="206"/>
+        <source>Changing the year…</source>
+        <translation>Đang đổi năm…</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="211"/>
+        <source>Units and statuses of {year}.</source>
+        <translation>Đơn vị và trạng thái năm {year}.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="225"/>
+        <source>Editing {layer}: topological editing and snapping are on; save with “Check and save”.</source>
+        <translation>Đang sửa {layer}: đã bật sửa theo quan hệ không gian và bắt điểm; lưu bằng “Kiểm tra và lưu”.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="239"/>
+        <source>No boundary edits to save.</source>
+        <translation>Không có chỉnh sửa ranh giới cần lưu.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="245"/>
+        <source>Not saved: validation found {count} error(s). Fix them, or use “Save anyway…” with a reason.</source>
+        <translation>Chưa lưu: kiểm tra phát hiện {count} lỗi. Sửa lỗi, hoặc dùng “Vẫn lưu…” kèm lý do.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="254"/>
+        <source>Save anyway</source>
+        <translation>Vẫn lưu</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="254"/>
+        <source>Why must these edits be saved despite the errors? (recorded)</source>
+        <translation>Vì sao phải lưu dù còn lỗi? (được ghi lại)</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="367"/>
+        <source>Saved by {editor}.</source>
+        <translation>Đã lưu, người sửa: {editor}.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="270"/>
+        <source>Validating…</source>
+        <translation>Đang kiểm tra…</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="273"/>
+        <source>{errors} error(s), {warnings} warning(s).</source>
+        <translation>{errors} lỗi, {warnings} cảnh báo.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="282"/>
+        <source>error</source>
+        <translation>lỗi</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="282"/>
+        <source>warning</source>
+        <translation>cảnh báo</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="358"/>
+        <source>Select one unit on the map first.</source>
+        <translation>Chọn một đơn vị trên bản đồ trước.</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="33"/>
+        <source>Unit {code} — {name}</source>
+        <translation>Đơn vị {code} — {name}</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="35"/>
+        <source>year {year}</source>
+        <translation>năm {year}</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="38"/>
+        <source>Status of the year</source>
+        <translation>Trạng thái của năm</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="49"/>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="50"/>
+        <source>Decision number</source>
+        <translation>Số quyết định</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="51"/>
+        <source>Decision date</source>
+        <translation>Ngày quyết định</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="52"/>
+        <source>Issuing authority</source>
+        <translation>Cơ quan ban hành</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="53"/>
+        <source>Note</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="56"/>
+        <source>Criteria (Circular 23/2012/TT-BCA)</source>
+        <translation>Tiêu chí (Thông tư 23/2012/TT-BCA)</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="59"/>
+        <source>Yes</source>
+        <translation>Có</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="59"/>
+        <source>No</source>
+        <translation>Không</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="67"/>
+        <source>Resolution and plan adopted</source>
+        <translation>Có nghị quyết, kế hoạch</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="68"/>
+        <source>Households that signed the pledge (%)</source>
+        <translation>Hộ gia đình ký cam kết (%)</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="69"/>
+        <source>Police unit rating</source>
+        <translation>Xếp loại Công an cơ sở</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="70"/>
+        <source>Villages recognised (%)</source>
+        <translation>Khu dân cư đạt chuẩn (%)</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="71"/>
+        <source>Effective self-management models</source>
+        <translation>Mô hình tự quản hiệu quả</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="76"/>
+        <source>Key hotspot area</source>
+        <translation>Địa bàn trọng điểm</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="78"/>
+        <source>Designated a key area with a complex security situation</source>
+        <translation>Được xác định là địa bàn trọng điểm phức tạp về ANTT</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="84"/>
+        <source>From (designation) or until (end)</source>
+        <translation>Từ ngày (xác định) hoặc đến ngày (kết thúc)</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="85"/>
+        <source>Decision</source>
+        <translation>Quyết định</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="88"/>
+        <source>Cluster membership in {year}</source>
+        <translation>Tham gia cụm năm {year}</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="138"/>
+        <source>required for recognised and revoked</source>
+        <translation>bắt buộc khi đạt chuẩn hoặc thu hồi</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="183"/>
+        <source>Not saved</source>
+        <translation>Chưa lưu</translation>
+    </message>
+</context>
+</TS>

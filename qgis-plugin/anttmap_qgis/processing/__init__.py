@@ -1,0 +1,1 @@
+"""Processing provider `anttmap`: import, validate, stats, export."""

@@ -1,0 +1,1 @@
+"""Widgets: the anttmap panel and the unit form."""

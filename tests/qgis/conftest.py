@@ -1,0 +1,131 @@
+"""Fixtures of the QGIS plugin tests: real QGIS (Debian python3-qgis, offscreen), a temporary QGIS profile,
+the plugin installed from the zip scripts/package-qgis-plugin.sh builds, and sample stores made by
+`anttmap sample`. Run with /usr/bin/python3 -m pytest tests/qgis (ctest: qgis_plugin)."""
+import atexit
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.append("/usr/share/qgis/python/plugins")  # Processing
+
+PROFILE = tempfile.mkdtemp(prefix="anttmap-qgis-profile-")
+atexit.register(shutil.rmtree, PROFILE, True)
+# Settings (QgsSettings) and caches go into the throw-away profile, never into the user's ~/.config.
+os.environ["XDG_CONFIG_HOME"] = os.path.join(PROFILE, "config")
+os.environ["XDG_CACHE_HOME"] = os.path.join(PROFILE, "cache")
+os.environ.setdefault("XDG_RUNTIME_DIR", PROFILE)
+
+from qgis.core import QgsApplication  # noqa: E402
+
+APP = QgsApplication([], True, PROFILE)
+APP.initQgis()
+
+
+def anttmap_binary():
+    configured = os.environ.get("ANTTMAP")
+    if configured:
+        return configured
+    for build in ("build-qgis", "build"):
+        path = os.path.join(ROOT, build, "server", "anttmap")
+        if os.path.exists(path):
+            return path
+    pytest.exit("no anttmap binary: build it or set ANTTMAP", 2)
+
+
+ANTTMAP = anttmap_binary()
+os.environ["ANTTMAP"] = ANTTMAP  # the plugin finds the tool through the environment, as an installed one
+
+
+@pytest.fixture(scope="session", autouse=True)
+def clean_profile():
+    yield
+    shutil.rmtree(PROFILE, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def plugin_zip():
+    """The zip a user installs with "Install from ZIP", built by the project's script."""
+    out = tempfile.mkdtemp(prefix="anttmap-qgis-zip-")
+    result = subprocess.run(["bash", os.path.join(ROOT, "scripts", "package-qgis-plugin.sh"), out],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    yield result.stdout.strip().splitlines()[-1]
+    shutil.rmtree(out, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def plugin(plugin_zip):
+    """The plugin package extracted into the profile's plugin folder, as QGIS' installer does."""
+    plugins = os.path.join(PROFILE, "python", "plugins")
+    os.makedirs(plugins, exist_ok=True)
+    with zipfile.ZipFile(plugin_zip) as archive:
+        archive.extractall(plugins)
+    sys.path.insert(0, plugins)
+    import anttmap_qgis
+
+    assert anttmap_qgis.__file__.startswith(plugins)
+    return anttmap_qgis
+
+
+@pytest.fixture(scope="session")
+def processing_ready(plugin):
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    from anttmap_qgis.plugin import AnttmapPlugin
+
+    instance = AnttmapPlugin(None)
+    instance.initProcessing()
+    yield instance
+    instance.unload()
+
+
+@pytest.fixture(scope="session")
+def sample_template():
+    folder = tempfile.mkdtemp(prefix="anttmap-qgis-sample-")
+    path = os.path.join(folder, "hoabinh.sqlite")
+    result = subprocess.run([ANTTMAP, "--db", path, "--quiet", "sample"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    yield path
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def store(sample_template, tmp_path):
+    """A fresh copy of the sample province for one test."""
+    path = str(tmp_path / "hoabinh.sqlite")
+    shutil.copyfile(sample_template, path)
+    return path
+
+
+@pytest.fixture
+def canvas():
+    from qgis.gui import QgsMapCanvas
+
+    widget = QgsMapCanvas()
+    widget.resize(800, 600)
+    yield widget
+    widget.deleteLater()
+
+
+@pytest.fixture
+def panel(plugin, canvas, store):
+    from qgis.core import QgsProject
+
+    from anttmap_qgis.ui.panel import AnttmapPanel
+
+    widget = AnttmapPanel(canvas, QgsProject.instance())
+    widget.editor.setText("Nguyễn Thị Hoa")
+    widget.connect_store(store, 2020)
+    yield widget
+    widget.disconnect_store()
+    QgsProject.instance().clear()
+    widget.deleteLater()

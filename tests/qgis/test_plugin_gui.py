@@ -1,0 +1,70 @@
+"""initGui/unload in a host window: Debian's python3-qgis has no QGIS desktop, so a QMainWindow with a real
+map canvas plays QGIS' main window (QgisInterface's calls the plugin makes are answered with real widgets)."""
+from qgis.core import QgsApplication, QgsProject
+from qgis.gui import QgisInterface, QgsLayerTreeMapCanvasBridge, QgsMapCanvas
+from qgis.PyQt.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
+
+
+class HostWindow(QgisInterface):
+    def __init__(self):
+        super().__init__()
+        self.window = QMainWindow()
+        self.canvas = QgsMapCanvas(self.window)
+        self.window.setCentralWidget(self.canvas)
+        # As in QGIS: the project's layer tree decides what the canvas draws.
+        self.bridge = QgsLayerTreeMapCanvasBridge(QgsProject.instance().layerTreeRoot(), self.canvas)
+        self.menu = QMenu("Plugins", self.window)
+        self.toolbar = QToolBar(self.window)
+        self.submenus = {}
+
+    def mainWindow(self):  # noqa: N802
+        return self.window
+
+    def mapCanvas(self):  # noqa: N802
+        return self.canvas
+
+    def addDockWidget(self, area, dock):  # noqa: N802
+        self.window.addDockWidget(area, dock)
+
+    def removeDockWidget(self, dock):  # noqa: N802
+        self.window.removeDockWidget(dock)
+
+    def addPluginToMenu(self, name, action):  # noqa: N802
+        self.submenus.setdefault(name, self.menu.addMenu(name)).addAction(action)
+
+    def removePluginMenu(self, name, action):  # noqa: N802
+        submenu = self.submenus[name]
+        submenu.removeAction(action)
+        if not submenu.actions():
+            self.menu.removeAction(submenu.menuAction())
+            del self.submenus[name]
+
+    def addToolBarIcon(self, action):  # noqa: N802
+        self.toolbar.addAction(action)
+        return action
+
+    def removeToolBarIcon(self, action):  # noqa: N802
+        self.toolbar.removeAction(action)
+
+
+def test_init_gui_adds_panel_menu_toolbar_provider_and_unload_removes_them(plugin, store):
+    from anttmap_qgis import classFactory
+
+    host = HostWindow()
+    instance = classFactory(host)
+    instance.initProcessing()  # QGIS calls this first for a plugin with a Processing provider
+    instance.initGui()
+    docks = host.window.findChildren(QDockWidget)
+    assert [dock.objectName() for dock in docks] == ["AnttmapPanel"]
+    assert len(host.toolbar.actions()) == 1 and host.submenus
+    assert [p.id() for p in QgsApplication.processingRegistry().providers()].count("anttmap") == 1
+    instance.panel.connect_store(store, 2020)
+    for _ in range(5):
+        QgsApplication.processEvents()
+    drawn = {layer.customProperty("anttmap/layer") for layer in host.canvas.layers()}
+    assert {"districts", "communes", "hotspots", "clusters"} <= drawn  # the group is on QGIS' canvas
+    instance.unload()
+    assert not host.toolbar.actions() and not host.submenus
+    assert QgsApplication.processingRegistry().providerById("anttmap") is None
+    assert not [layer for layer in QgsProject.instance().mapLayers().values()
+                if layer.customProperty("anttmap/layer") or layer.customProperty("anttmap/helper")]

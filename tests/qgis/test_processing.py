@@ -1,0 +1,92 @@
+"""The Processing provider `anttmap`, each algorithm end to end with processing.run on the sample store."""
+import json
+import os
+import subprocess
+
+from helpers import scalar
+
+
+def test_provider_lists_the_four_algorithms(processing_ready):
+    from qgis.core import QgsApplication
+
+    provider = QgsApplication.processingRegistry().providerById("anttmap")
+    assert provider is not None
+    assert sorted(a.id() for a in provider.algorithms()) == [
+        "anttmap:export", "anttmap:import", "anttmap:stats", "anttmap:validate"]
+    for algorithm in provider.algorithms():
+        assert algorithm.parameterDefinition("DATABASE") is not None, algorithm.id()
+
+
+def test_stats_writes_a_table_per_district(processing_ready, store):
+    import processing
+
+    result = processing.run("anttmap:stats", {"DATABASE": store, "YEAR": 2020, "OUTPUT": "memory:"})
+    table = result["OUTPUT"]
+    rows = {f["code"]: f for f in table.getFeatures()}
+    assert table.wkbType() == 100  # no geometry
+    districts = [f for f in rows.values() if f["level"] == "district"]
+    assert len(districts) == 10
+    assert rows["17"]["level"] == "province"
+    cli = json.loads(subprocess.run([os.environ["ANTTMAP"], "--db", store, "--json", "stats", "--year", "2020"],
+                                    capture_output=True, text=True, check=True).stdout)
+    first = cli["districts"][0]
+    assert rows[first["code"]]["recognised"] == first["pooled"]["recognised"]
+    assert abs(rows[first["code"]]["share"] - first["pooled"]["share_recognised"]) < 1e-9
+
+
+def test_validate_writes_findings_with_severity_problem_units(processing_ready, store):
+    import sqlite3
+
+    import processing
+
+    # Make one sure finding: a village moved far outside its commune.
+    with sqlite3.connect(store) as db:
+        db.enable_load_extension(True)
+        db.load_extension("mod_spatialite")
+        code = db.execute("SELECT code FROM unit WHERE kind = 'village' AND valid_to IS NULL LIMIT 1").fetchone()[0]
+        db.execute("UPDATE unit SET geom = ST_Translate(geom, 0.5, 0.5, 0) WHERE code = ? AND valid_to IS NULL",
+                   (code,))
+    result = processing.run("anttmap:validate", {"DATABASE": store, "YEAR": 2020, "OUTPUT": "memory:"})
+    layer = result["OUTPUT"]
+    assert {"severity", "problem", "units"} <= set(layer.fields().names())
+    findings = [f for f in layer.getFeatures() if code in (f["units"] or "").split(",")]
+    assert findings, [f.attributes() for f in layer.getFeatures()][:5]
+    assert any(f["severity"] == "error" for f in findings)
+    assert any(not f.geometry().isNull() for f in findings)
+    assert result["ERRORS"] >= 1
+
+
+def test_export_then_import_through_vn2000(processing_ready, store, tmp_path):
+    """Province, districts and communes out as VN-2000 shapefiles without .prj, back into a new store."""
+    import sqlite3
+
+    import processing
+
+    fresh = str(tmp_path / "fresh.sqlite")
+    subprocess.run([os.environ["ANTTMAP"], "--db", fresh, "init"], check=True, capture_output=True)
+    for kind, name in ((0, "province"), (1, "district"), (2, "commune")):
+        shapefile = str(tmp_path / ("%s_vn2000.shp" % name))
+        exported = processing.run("anttmap:export", {"DATABASE": store, "KIND": kind, "YEAR": 2020,
+                                                     "TARGET_CRS": "EPSG:9211", "OUTPUT": shapefile})
+        assert exported["FEATURES"] == scalar(
+            store, "SELECT count(*) FROM unit WHERE kind = ? AND valid_from <= '2020-12-31' AND "
+                   "COALESCE(valid_to, '9999-12-31') > '2020-12-31'", name)
+        # The .prj is dropped, as in many offices' files: the VN-2000 preset says what the numbers are.
+        os.unlink(shapefile[:-4] + ".prj")
+        imported = processing.run("anttmap:import", {
+            "DATABASE": fresh, "INPUT": shapefile, "KIND": kind, "VN2000": 4, "ENCODING": 0,
+            "VALID_FROM": "2020-01-01", "EDITOR": "Trần Văn Nam", "CODE_FIELD": "code", "NAME_FIELD": "name",
+            "PARENT_FIELD": "parent" if kind else ""})
+        assert imported["IMPORTED"] == exported["FEATURES"]
+
+    def extent(path):
+        with sqlite3.connect(path) as db:
+            db.enable_load_extension(True)
+            db.load_extension("mod_spatialite")
+            return db.execute("SELECT MbrMinX(geom), MbrMinY(geom) FROM unit WHERE code = '04792' "
+                              "AND valid_from <= '2020-12-31' AND COALESCE(valid_to, '9999-12-31') > '2020-12-31'"
+                              ).fetchone()
+    a, b = extent(store), extent(fresh)
+    assert abs(a[0] - b[0]) < 1e-5 and abs(a[1] - b[1]) < 1e-5  # back where it was, within a metre
+    user = scalar(fresh, "SELECT user FROM audit_log WHERE table_name = 'unit' ORDER BY id DESC LIMIT 1")
+    assert user == "Trần Văn Nam"
