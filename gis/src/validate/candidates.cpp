@@ -1,5 +1,8 @@
 // read_candidates: the QGIS plugin's edited, unsaved units as a GeoJSON FeatureCollection,
 // read with OGR and brought to EPSG:4326 when the file declares another CRS.
+#include <cpl_vsi.h>
+
+#include <cstdio>
 #include <optional>
 #include <set>
 
@@ -24,14 +27,18 @@ std::optional<geo::CoordinateTransformation> to_wgs84(OGRLayerH layer) {
   return geo::CoordinateTransformation::create(source, wgs84);
 }
 
-}  // namespace
-
-std::vector<Candidate> read_candidates(const std::string& path) {
+/// Reads the candidates of the dataset at `source` (a file or a /vsimem/ copy); messages name `path`.
+std::vector<Candidate> read_candidates_from(const std::string& source, const std::string& path) {
   geo::Dataset dataset;
   try {
-    dataset = geo::Dataset::open_vector(path);
+    dataset = geo::Dataset::open_vector(source);
   } catch (const InputError& error) {
-    throw InputError(std::string("candidates: ") + error.what() +
+    std::string reason = error.what();
+    if (source != path) {  // do not quote the in-memory file name
+      for (std::size_t at = reason.find(source); at != std::string::npos; at = reason.find(source, at + path.size()))
+        reason.replace(at, source.size(), path);
+    }
+    throw InputError("candidates: " + reason +
                      "; give a GeoJSON FeatureCollection with a \"code\" property / không đọc được tệp ứng viên");
   }
   if (GDALDatasetGetLayerCount(dataset.get()) < 1)
@@ -76,6 +83,39 @@ std::vector<Candidate> read_candidates(const std::string& path) {
     throw InputError("candidates " + path + ": " + errors.last_error());
   if (candidates.empty()) throw InputError("candidates " + path + ": no features / tệp không có đối tượng");
   return candidates;
+}
+
+/// A GDAL in-memory file over text that outlives it (no copy), unlinked on destruction.
+class MemoryFile {
+ public:
+  explicit MemoryFile(std::string_view text) {
+    // Unique among the files alive at once (requests run on several threads): this object's address.
+    char name[64];
+    std::snprintf(name, sizeof name, "/vsimem/antt-candidates-%p.geojson", static_cast<const void*>(this));
+    path_ = name;
+    // GDAL only reads it: the buffer is borrowed (bTakeOwnership FALSE), never written.
+    VSILFILE* file = VSIFileFromMemBuffer(path_.c_str(), reinterpret_cast<GByte*>(const_cast<char*>(text.data())),
+                                          static_cast<vsi_l_offset>(text.size()), FALSE);
+    if (file == nullptr) throw Error("candidates: GDAL could not open an in-memory file");
+    VSIFCloseL(file);
+  }
+  ~MemoryFile() { VSIUnlink(path_.c_str()); }
+  MemoryFile(const MemoryFile&) = delete;
+  MemoryFile& operator=(const MemoryFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+std::vector<Candidate> read_candidates(const std::string& path) { return read_candidates_from(path, path); }
+
+std::vector<Candidate> read_candidates_text(std::string_view geojson, const std::string& label) {
+  geo::register_gdal_drivers();
+  MemoryFile file(geojson);
+  return read_candidates_from(file.path(), label);
 }
 
 }  // namespace antt::validate

@@ -70,6 +70,8 @@ void set_config_value(ServeConfig& config, const std::string& key, const std::st
     config.max_image_size = parse_int_in(key, value, 256, 16384);
   } else if (key == "poll_interval_ms") {
     config.poll_interval_ms = parse_int_in(key, value, 10, 60000);
+  } else if (key == "max_body_mb") {
+    config.max_body_mb = parse_int_in(key, value, 1, 1024);
   } else {
     throw UsageError("unknown configuration key '" + key + "' / khóa cấu hình không hợp lệ");
   }
@@ -121,7 +123,8 @@ std::string to_config_text(const ServeConfig& config) {
       << "cache_dir = " << config.cache_dir << "\n"
       << "work_dir = " << config.work_dir << "\n"
       << "max_image_size = " << config.max_image_size << "\n"
-      << "poll_interval_ms = " << config.poll_interval_ms << "\n";
+      << "poll_interval_ms = " << config.poll_interval_ms << "\n"
+      << "max_body_mb = " << config.max_body_mb << "\n";
   return out.str();
 }
 

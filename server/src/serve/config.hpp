@@ -19,6 +19,7 @@ struct ServeConfig {
   std::string work_dir;                ///< render file and generated mapfile; default: next to the store
   int max_image_size = 4096;           ///< WIDTH/HEIGHT cap on every path
   int poll_interval_ms = 200;          ///< how often the store is checked for changes
+  int max_body_mb = 16;                ///< largest request body (POST /api/validate); bigger ones get 413
 };
 
 /// Reads a configuration file; throws UsageError naming the file, line and key on any mistake.

@@ -51,6 +51,9 @@ struct Candidate {
 /// unreadable file, a feature without code or geometry, or a code given twice; CrsError when
 /// the declared CRS cannot be transformed to EPSG:4326.
 std::vector<Candidate> read_candidates(const std::string& path);
+/// The same from GeoJSON text (e.g. an HTTP request body, which may use any JSON spacing);
+/// messages name the input `label` ("request body") instead of a file.
+std::vector<Candidate> read_candidates_text(std::string_view geojson, const std::string& label);
 
 struct Report {
   std::vector<Finding> findings;
