@@ -1,0 +1,176 @@
+// Interface text in Vietnamese (the default) and English. The chosen language is remembered in
+// localStorage; every element with data-i18n="key" (text) or data-i18n-attr="attr:key" follows it.
+const strings = {
+  vi: {
+    title: 'Bản đồ phong trào toàn dân bảo vệ an ninh Tổ quốc',
+    short_title: 'Bản đồ ANTT',
+    year: 'Năm',
+    search_placeholder: 'Tìm đơn vị (vd. hoa binh, da bac)…',
+    search_label: 'Tìm theo tên đơn vị',
+    search_none: 'Không tìm thấy đơn vị nào',
+    search_failed: 'Không tìm được',
+    layers: 'Lớp bản đồ',
+    legend: 'Chú giải',
+    unit: 'Đơn vị được chọn',
+    unit_hint: 'Nhấn vào bản đồ hoặc tìm theo tên để xem lịch sử công nhận của một đơn vị.',
+    progress: 'Tiến độ thực hiện chỉ tiêu',
+    progress_hint: 'Tỷ lệ đơn vị đạt chuẩn An toàn về ANTT theo năm, so với chỉ tiêu 70 % (2015) và 90 % (2020).',
+    province: 'Toàn tỉnh',
+    district: 'Huyện',
+    furthest: 'Các huyện còn xa chỉ tiêu nhất',
+    share: 'Tỷ lệ',
+    target: 'Chỉ tiêu',
+    gap: 'Còn thiếu',
+    units_count: 'Đạt / tổng',
+    status: 'Trạng thái',
+    decision: 'Quyết định',
+    date: 'Ngày',
+    authority: 'Cơ quan',
+    note: 'Ghi chú',
+    superseded: 'đã được thay thế bằng bản ghi mới hơn',
+    no_status: 'Chưa có bản ghi trạng thái nào.',
+    valid: 'Hiệu lực',
+    code: 'Mã',
+    parent: 'Thuộc',
+    kind: 'Loại',
+    nothing_here: 'Không có đơn vị nào tại điểm này.',
+    also_here: 'Cũng tại điểm này',
+    loading: 'Đang tải…',
+    print: 'In bản đồ',
+    panels: 'Bảng điều khiển',
+    language_button: 'EN',
+    language_name: 'English',
+    error: 'Lỗi',
+    api_missing: 'Máy chủ chưa có dữ liệu này (/api).',
+    zoom_in_for: 'hiện từ mức thu phóng',
+    all_met: 'Tất cả các huyện đã đạt chỉ tiêu.',
+    in_year: 'năm',
+    open_full: 'Mở bản đồ đầy đủ',
+    licences: 'Giấy phép phần mềm',
+    kinds: {
+      province: 'Tỉnh', district: 'Huyện', commune: 'Xã, phường, thị trấn', village: 'Khu dân cư',
+      agency: 'Cơ quan', enterprise: 'Doanh nghiệp', school: 'Nhà trường',
+    },
+  },
+  en: {
+    title: 'Map of the people’s movement to protect national security',
+    short_title: 'ANTT map',
+    year: 'Year',
+    search_placeholder: 'Find a unit (e.g. hoa binh, da bac)…',
+    search_label: 'Search by unit name',
+    search_none: 'No unit found',
+    search_failed: 'Search failed',
+    layers: 'Map layers',
+    legend: 'Legend',
+    unit: 'Selected unit',
+    unit_hint: 'Click the map or search by name to see a unit’s recognition history.',
+    progress: 'Progress towards the targets',
+    progress_hint: 'Share of units recognised “safe for security and order” per year, against the 70 % (2015) and 90 % (2020) targets.',
+    province: 'Province',
+    district: 'District',
+    furthest: 'Districts furthest from the target',
+    share: 'Share',
+    target: 'Target',
+    gap: 'Gap',
+    units_count: 'Recognised / total',
+    status: 'Status',
+    decision: 'Decision',
+    date: 'Date',
+    authority: 'Authority',
+    note: 'Note',
+    superseded: 'superseded by a newer record',
+    no_status: 'No status recorded yet.',
+    valid: 'Valid',
+    code: 'Code',
+    parent: 'Part of',
+    kind: 'Kind',
+    nothing_here: 'No unit at this point.',
+    also_here: 'Also here',
+    loading: 'Loading…',
+    print: 'Print the map',
+    panels: 'Panels',
+    language_button: 'VI',
+    language_name: 'Tiếng Việt',
+    error: 'Error',
+    api_missing: 'The server does not offer this yet (/api).',
+    zoom_in_for: 'shown from zoom',
+    all_met: 'Every district meets the target.',
+    in_year: 'in',
+    open_full: 'Open the full map',
+    licences: 'Software licences',
+    kinds: {
+      province: 'Province', district: 'District', commune: 'Commune', village: 'Residential area',
+      agency: 'Agency', enterprise: 'Enterprise', school: 'School',
+    },
+  },
+};
+
+const storageKey = 'anttmap.lang';
+const listeners = [];
+let current = 'vi';
+
+function stored() {
+  try {
+    return localStorage.getItem(storageKey);
+  } catch {
+    return null;  // storage disabled (private mode, sandboxed iframe)
+  }
+}
+
+/** Picks the language: an explicit choice (e.g. /embed?lang=en), else the remembered one, else Vietnamese. */
+export function initLanguage(explicit) {
+  const wanted = explicit ?? stored();
+  current = wanted === 'en' ? 'en' : 'vi';
+  applyToDocument();
+}
+
+export function lang() {
+  return current;
+}
+
+export function setLanguage(code, remember = true) {
+  current = code === 'en' ? 'en' : 'vi';
+  if (remember) {
+    try {
+      localStorage.setItem(storageKey, current);
+    } catch {
+      // not remembered; still switched
+    }
+  }
+  applyToDocument();
+  for (const listener of listeners) listener(current);
+}
+
+export function onLanguageChange(listener) {
+  listeners.push(listener);
+}
+
+/** The text of `key` ("kinds.commune" for nested keys) in the current language. */
+export function t(key) {
+  const lookup = (table) => key.split('.').reduce((node, part) => (node == null ? undefined : node[part]), table);
+  return lookup(strings[current]) ?? lookup(strings.vi) ?? key;
+}
+
+/** The `_vi` or `_en` field of an object from the server (title_vi/title_en, label_vi/label_en). */
+export function pick(object, field) {
+  if (!object) return '';
+  return object[`${field}_${current}`] ?? object[`${field}_vi`] ?? object[field] ?? '';
+}
+
+function applyToDocument() {
+  document.documentElement.lang = current;
+  if (document.body?.classList.contains('viewer')) document.title = `${t('short_title')} – anttmap`;
+  for (const element of document.querySelectorAll('[data-i18n]')) element.textContent = t(element.dataset.i18n);
+  for (const element of document.querySelectorAll('[data-i18n-attr]')) {
+    for (const pair of element.dataset.i18nAttr.split(';')) {
+      const [attr, key] = pair.split(':');
+      element.setAttribute(attr, t(key));
+    }
+  }
+}
+
+/** Numbers and percentages the way each language writes them (55,3 % / 55.3 %). */
+export function percent(value) {
+  if (value == null || Number.isNaN(value)) return '–';
+  return `${value.toLocaleString(current === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 1 })} %`;
+}

@@ -1,0 +1,72 @@
+// The selected unit: name, kind, parent, validity and its status history with decision numbers
+// (/api/units/{code}; newest year first, superseded corrections kept and struck through).
+import { getJSON } from './api.js';
+import { entrySwatch, findEntry } from './legend.js';
+import { lang, pick, t } from './i18n.js';
+
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text != null) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+/** 2020-12-28 -> 28/12/2020 in Vietnamese; ISO dates stay as they are in English. */
+function formatDate(iso) {
+  if (!iso) return '';
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return match && lang() === 'vi' ? `${match[3]}/${match[2]}/${match[1]}` : iso;
+}
+
+export async function loadUnit(code) {
+  return getJSON(`api/units/${encodeURIComponent(code)}`);
+}
+
+/** Renders `unit` (the /api/units document) into `container`; `styles` colour the statuses. */
+export function renderUnit(container, unit, styles) {
+  container.replaceChildren();
+  container.dataset.code = unit.code;
+  const title = element('h3', unit.name, 'unit-name');
+  const facts = element('dl', null, 'unit-facts');
+  const fact = (label, value) => {
+    if (value == null || value === '') return;
+    facts.append(element('dt', label), element('dd', value));
+  };
+  fact(t('code'), unit.code);
+  fact(t('kind'), t(`kinds.${unit.kind}`) === `kinds.${unit.kind}` ? unit.kind : t(`kinds.${unit.kind}`));
+  if (unit.parent_name || unit.parent_code) fact(t('parent'), unit.parent_name || unit.parent_code);
+  if (unit.valid_from) fact(t('valid'), `${unit.valid_from} → ${unit.valid_to || '…'}`);
+  container.append(title, facts);
+
+  const statuses = unit.statuses ?? [];
+  if (!statuses.length) {
+    container.append(element('p', t('no_status'), 'hint'));
+    return;
+  }
+  const table = element('table', null, 'history');
+  const head = element('thead');
+  const headRow = element('tr');
+  for (const label of [t('year'), t('status'), t('decision'), t('date'), t('authority')]) headRow.append(element('th', label));
+  head.append(headRow);
+  const body = element('tbody');
+  for (const status of statuses) {
+    const row = element('tr', null, status.superseded ? 'superseded' : '');
+    row.dataset.year = status.year;
+    if (status.superseded) row.title = t('superseded');
+    const statusCell = element('td');
+    const [style, entry] = findEntry(styles, 'unit_status', status.status);
+    if (style && entry) statusCell.append(entrySwatch(style, entry));
+    statusCell.append(element('span', pick(status, 'label') || status.status));
+    if (status.note) statusCell.title = status.note;
+    row.append(element('td', String(status.year)), statusCell, element('td', status.decision || '–', 'decision'),
+      element('td', formatDate(status.date)), element('td', status.authority || ''));
+    body.append(row);
+  }
+  table.append(head, body);
+  container.append(table);
+}
+
+export function renderMessage(container, text, className = 'hint') {
+  container.replaceChildren(element('p', text, className));
+  delete container.dataset.code;
+}
