@@ -1,14 +1,18 @@
 """`anttmap serve` over real sockets: endpoints, hostile requests, freshness after plain SQL, concurrency."""
 import concurrent.futures
 import gzip
+import http.client
 import json
 import sqlite3
+import subprocess
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 
 import pytest
 
-from conftest import http_get
+from conftest import anttmap_binary, http_get
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -205,3 +209,179 @@ def test_many_concurrent_requests(server):
     assert all(status == 200 or (status == 204 and ".mvt" in path) for path, status in results), \
         [r for r in results if r[1] != 200][:5]
     assert server.process.poll() is None
+
+
+def test_report_pdf_over_a_real_socket(server, tmp_path):
+    """GET /report?year=2020&format=pdf: the province report as a real PDF (docs/reports.md)."""
+    import subprocess
+    status, headers, body = server.get("/report?year=2020&format=pdf")
+    assert status == 200, body[:300]
+    assert headers["Content-Type"] == "application/pdf"
+    assert body.startswith(b"%PDF-")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(body)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in info
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "BÁO CÁO" in text and "năm 2020" in text
+    # The server keeps serving tiles after a report.
+    status, _, _ = server.get("/tiles/communes/9/405/225.png")
+    assert status == 200
+
+
+@pytest.mark.parametrize("query,reason", [
+    ("year=1999&format=pdf", "1999"),
+    ("year=20x0", "YYYY"),
+    ("year=2020&paper=A5", "A4 or A3"),
+    ("year=2020&format=docx", "pdf, png or html"),
+    ("year=2020&district=99999", "99999"),
+    ("year=2020&period=q5", "q1, q2, q3, q4 or h1"),
+])
+def test_report_refuses_bad_parameters_with_400(server, query, reason):
+    status, headers, body = server.get("/report?" + query)
+    assert status == 400, body[:300]
+    assert headers["Content-Type"].startswith("application/json")
+    assert reason in json.loads(body)["error"]
+
+
+# ---- JSON API (/api/..., docs/api.md) over real sockets ------------------------------------------
+
+def http_post(server, path, body, content_type="application/geo+json", headers=None):
+    """(status, headers, body) of a POST, without raising on 4xx/5xx."""
+    request = urllib.request.Request(server.url + path, data=body, method="POST",
+                                     headers={"Content-Type": content_type, **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_api_years_match_the_map_and_search_ignores_diacritics(server):
+    status, headers, body = server.get("/api/years")
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    years = json.loads(body)
+    health = json.loads(server.get("/health")[2])
+    assert years["years"] == health["years"] and years["default"] == health["default_year"]
+    assert 104 < years["extent"][0] < years["extent"][2] < 107
+
+    status, _, body = server.get("/api/search?q=da%20bac")
+    assert status == 200
+    first = json.loads(body)["results"][0]
+    assert (first["code"], first["name"], first["parent_name"]) == ("150", "Huyện Đà Bắc", "Tỉnh Hòa Bình")
+    west, south, east, north = first["bbox"]
+    assert 104 < west < first["center"][0] < east < 107 and 20 < south < first["center"][1] < north < 22
+    for query in ("hoa%20binh", urllib.parse.quote("Hoà Bình"), urllib.parse.quote("HÒA BÌNH")):
+        names = [r["name"] for r in json.loads(server.get("/api/search?q=" + query)[2])["results"]]
+        assert names[:2] == ["Tỉnh Hòa Bình", "Thành phố Hòa Bình"], (query, names[:3])
+
+
+@pytest.mark.parametrize("path,expected", [
+    ("/api/search", 400), ("/api/search?q=%20", 400), ("/api/search?q=xom&limit=1000", 400),
+    ("/api/stats?year=1850", 400), ("/api/stats?year=abcd", 400), ("/api/units/NOPE-404", 404),
+    ("/api/legend?layer=roads", 404), ("/api/validate", 405), ("/api/nothing", 404),
+])
+def test_api_refusals_carry_a_reason(server, path, expected):
+    status, headers, body = server.get(path)
+    assert status == expected, (path, body[:300])
+    assert headers["Content-Type"].startswith("application/json") and json.loads(body)["error"]
+
+
+def moved_commune(server, year=2020, dlon=0.01):
+    """A commune of `year` moved east: it now overlaps a neighbour. (code, FeatureCollection bytes)"""
+    status, _, body = server.get(f"/ogc/collections/communes/items?year={year}&limit=1")
+    feature = json.loads(body)["features"][0]
+
+    def shift(coordinates):
+        if isinstance(coordinates[0], (int, float)):
+            return [coordinates[0] + dlon, *coordinates[1:]]
+        return [shift(c) for c in coordinates]
+
+    code = feature["properties"]["code"]
+    geometry = {"type": feature["geometry"]["type"], "coordinates": shift(feature["geometry"]["coordinates"])}
+    collection = {"type": "FeatureCollection",
+                  "features": [{"type": "Feature", "properties": {"code": code}, "geometry": geometry}]}
+    return code, json.dumps(collection).encode()
+
+
+def test_api_validate_reports_the_overlap_like_the_cli_and_writes_nothing(server, tmp_path):
+    code, candidate = moved_commune(server)
+    with sqlite3.connect(str(server.store)) as connection:
+        audit_before = connection.execute("SELECT max(id) FROM audit_log").fetchone()[0]
+    status, headers, body = http_post(server, "/api/validate?year=2020", candidate)
+    assert status == 200, body[:500]
+    report = json.loads(body)
+    assert report["errors"] > 0
+    assert any(f["problem"] == "overlap" and f["severity"] == "error" and code in f["units"]
+               for f in report["findings"]), report["findings"][:3]
+    path = tmp_path / "candidate.geojson"
+    path.write_bytes(candidate)
+    cli = subprocess.run([anttmap_binary(), "--db", str(server.store), "--json", "validate", "--year", "2020",
+                          "--candidate", str(path)], capture_output=True, text=True)
+    assert cli.returncode == 6, cli.stderr
+    assert json.loads(cli.stdout) == report
+    with sqlite3.connect(str(server.store)) as connection:
+        assert connection.execute("SELECT max(id) FROM audit_log").fetchone()[0] == audit_before
+
+
+def test_api_validate_refuses_bad_json_wrong_type_and_oversized_bodies(server):
+    status, _, body = http_post(server, "/api/validate", b'{"type": "FeatureCollection", "features": [')
+    assert status == 400 and "JSON" in json.loads(body)["error"]
+    status, _, body = http_post(server, "/api/validate", b"code=04831", "application/x-www-form-urlencoded")
+    assert status == 415 and "application/json" in json.loads(body)["error"]
+    # 17 MB declared, nothing sent: the 413 comes before the server waits for the body.
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    connection.putrequest("POST", "/api/validate")
+    connection.putheader("Content-Type", "application/json")
+    connection.putheader("Content-Length", str(17 * 1024 * 1024))
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == 413
+    assert "16 MB" in json.loads(response.read())["error"]
+    connection.close()
+    assert server.get("/health")[0] == 200
+
+
+def test_api_validate_preflight_allows_post_for_allowed_origins(server):
+    request = urllib.request.Request(server.url + "/api/validate", method="OPTIONS", headers={
+        "Origin": "http://portal.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 204
+        assert response.headers["Access-Control-Allow-Origin"] == "http://portal.example"
+        assert "POST" in response.headers["Access-Control-Allow-Methods"]
+        assert response.headers["Access-Control-Allow-Headers"] == "content-type"
+
+
+def test_api_progress_follows_a_plain_sql_edit_at_once(server):
+    def province_2020():
+        progress = json.loads(server.get("/api/progress")[2])
+        return next(p for p in progress["province"]["series"] if p["year"] == 2020)
+
+    before = province_2020()
+    status, _, body = server.get("/ogc/collections/communes/items?year=2020&limit=1000")
+    recognised = [f["properties"]["code"] for f in json.loads(body)["features"]
+                  if f["properties"].get("status") == "recognised"]
+    assert recognised
+    with sqlite3.connect(str(server.store)) as connection:  # a foreign client: plain SQL, no anttmap
+        connection.execute(
+            "INSERT INTO unit_status (unit_code, year, status, decision_number, decision_date, authority) "
+            "VALUES (?, 2020, 'revoked', '77/QĐ-UBND', '2020-12-30', 'UBND tỉnh')", (recognised[-1],))
+    after = province_2020()  # no waiting: the answer is never older than the store
+    assert after["recognised"] == before["recognised"] - 1
+    stats = json.loads(server.get("/api/stats?year=2020")[2])
+    assert stats["province"]["pooled"]["recognised"] == after["recognised"]
+    assert stats["province"]["pooled"]["share_recognised"] == after["share"]
+
+
+def test_concurrent_reports_never_hold_up_tiles(server):
+    """One report renders at a time (others: 503 + Retry-After); tiles are served meanwhile."""
+    paths = ["/report?year=2020&format=png"] * 3 + ["/tiles/communes/9/405/225.png?year=2019"] * 12
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda p: (p, server.get(p)), paths))
+    reports = [r for p, r in results if p.startswith("/report")]
+    assert any(status == 200 for status, _, _ in reports)
+    for status, headers, body in reports:
+        assert status == 200 or (status == 503 and headers.get("Retry-After") == "5"), (status, body[:200])
+    assert all(r[0] == 200 for p, r in results if p.startswith("/tiles"))

@@ -64,7 +64,8 @@ std::vector<Command> all_commands();
 std::vector<Command> store_commands();    // init, backup, restore, audit
 std::vector<Command> data_commands();     // sample, import, export
 std::vector<Command> status_commands();   // status
-std::vector<Command> report_commands();   // stats, validate
+std::vector<Command> analysis_commands(); // stats, validate
+std::vector<Command> report_commands();   // report
 std::vector<Command> styles_commands();   // styles
 std::vector<Command> serve_commands();    // serve, seed
 

@@ -1,89 +1,276 @@
-// stats, validate.
+// report: the printable quarterly / half-year / yearly report (docs/reports.md).
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <iostream>
+
+#include <chrono>
+#include <filesystem>
 #include <fstream>
 
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
-#include "antt/stats/stats.hpp"
-#include "antt/validate/validator.hpp"
+#include "antt/mapdata/mapdata.hpp"
 #include "command.hpp"
+#include "mapserver/engine.hpp"
+#include "report/report.hpp"
 
 namespace antt::cli {
 namespace {
 
-int latest_status_year(const store::Store& store) {
-  auto years = store.years_with_status();
-  if (years.empty()) throw InputError("the store has no yearly status yet; give --year / chưa có dữ liệu trạng thái");
-  return years.back();
+namespace fs = std::filesystem;
+
+constexpr int kMaxImageSize = 4096;
+
+/// A private directory for the report's render file and mapfile, removed with its contents.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    auto pattern = (fs::temp_directory_path() / "anttmap-report-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw Error("report: cannot create a temporary directory in " +
+                                                fs::temp_directory_path().string() + " (set TMPDIR)");
+    path_ = pattern;
+  }
+  ~ScratchDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+/// Writes `bytes` next to `target` under a temporary name and renames it into place, so a
+/// failed run never leaves a half-written report.
+void write_atomically(const std::string& target, const std::string& bytes) {
+  const fs::path path(target);
+  const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  if (!fs::is_directory(dir)) throw InputError("report: no such directory: " + dir.string() + " / thư mục không tồn tại");
+  std::string temp = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
+  const int fd = ::mkstemp(temp.data());
+  if (fd < 0) throw InputError("report: cannot write in " + dir.string() + " / không ghi được tệp");
+  ::close(fd);
+  bool renamed = false;
+  try {
+    {
+      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+      out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+      out.close();
+      if (!out) throw InputError("report: cannot write " + target + " (disk full?) / không ghi được tệp");
+    }
+    fs::permissions(temp, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+    fs::rename(temp, path);
+    renamed = true;
+  } catch (...) {
+    std::error_code ignored;
+    if (!renamed) fs::remove(temp, ignored);
+    throw;
+  }
 }
 
-int run_stats(Context& context, const ParsedArgs& args) {
-  auto store = context.open_store();
-  int year = args.get_int("year").value_or(0);
-  if (!args.has("year")) year = latest_status_year(*store);
-  auto stats = stats::compute_stats(*store, year, args.get("province"));
-  if (auto xlsx = args.get("xlsx")) stats::write_xlsx(stats, *xlsx);
-  if (context.json)
-    print_json(context.out, stats::to_json(stats).dump());
-  else
-    context.out << stats::to_text(stats);
-  return 0;
+/// The failure of the child, rethrown in the parent as the same class (same exit code).
+[[noreturn]] void rethrow(int exit_code, const std::string& message) {
+  switch (static_cast<ExitCode>(exit_code)) {
+    case ExitCode::usage: throw UsageError(message);
+    case ExitCode::store: throw StoreError(message);
+    case ExitCode::input: throw InputError(message);
+    case ExitCode::crs: throw CrsError(message);
+    default: throw Error(message);
+  }
 }
 
-int run_validate(Context& context, const ParsedArgs& args) {
-  auto store = context.open_store();
-  validate::ValidateOptions options;
-  options.year = args.get_int("year");
-  if (auto date = args.get("date")) options.date = require_iso_date(*date, "--date");
-  if (auto tolerance = args.get("sliver-tolerance")) {
+/// Builds a private render file and draws the map. `serve` keeps its own render file under a
+/// lock, so the report never reads it.
+report::MapImage draw_map(const Context& context, const report::ReportData& data) {
+  const ScratchDir scratch;
+  const auto render_path = (scratch.path() / "render.sqlite").string();
+  mapdata::RenderStore render_store(context.db_path, render_path);
+  render_store.build_all(context.progress("render file / dữ liệu bản đồ"));
+  mapserver::EngineConfig config;
+  config.render_path = render_path;
+  config.work_dir = scratch.path().string();
+  config.online_resource = "http://localhost/wms";
+  config.max_image_size = kMaxImageSize;
+  config.years = render_store.years();
+  config.default_year = render_store.latest_status_year().value_or(data.request.year);
+  mapserver::MapEngine engine(config);
+  return report::render_map(engine, data, kMaxImageSize);
+}
+
+void write_all(int fd, const std::string& bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+/// The map engine is one per process: its msCleanup() ends GDAL for the whole process. The CLI is
+/// also a library run in-process (tests, tools), so the render file and the map are made in a
+/// child process that hands the PNG back through a pipe and leaves with _exit(), never unwinding
+/// into the caller. A crash while drawing becomes an error here, not a crash of the caller.
+report::MapImage render_map_in_child(const Context& context, const report::ReportData& data) {
+  int fds[2];
+  if (::pipe(fds) != 0) throw Error("report: cannot create a pipe");
+  std::cout.flush();
+  std::cerr.flush();
+  const pid_t child = ::fork();
+  if (child < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw Error("report: cannot start the map process (fork failed)");
+  }
+  if (child == 0) {
+    ::close(fds[0]);
+    std::string answer;
     try {
-      options.sliver_tolerance_m2 = std::stod(*tolerance);
-    } catch (const std::exception&) {
-      throw UsageError("--sliver-tolerance takes square metres, e.g. 1.0");
+      const auto map = draw_map(context, data);
+      answer = "OK\n" +
+               nlohmann::json{{"dpi", map.dpi},           {"scale", map.scale_denominator}, {"width_px", map.width_px},
+                              {"height_px", map.height_px}, {"width_mm", map.width_mm},      {"height_mm", map.height_mm},
+                              {"crs", map.crs_note}}
+                   .dump() +
+               "\n" + map.png;
+    } catch (const Error& error) {
+      answer = "ERR\n" + nlohmann::json{{"exit", static_cast<int>(error.exit_code())}, {"message", error.what()}}.dump();
+    } catch (const std::exception& error) {
+      answer = "ERR\n" + nlohmann::json{{"exit", 1}, {"message", error.what()}}.dump();
+    } catch (...) {
+      answer = "ERR\n{\"exit\":1,\"message\":\"report: unknown failure while drawing the map\"}";
     }
+    write_all(fds[1], answer);
+    ::_exit(0);
   }
-  std::vector<validate::Candidate> candidates;
-  if (auto candidate = args.get("candidate")) candidates = validate::read_candidates(*candidate);
-  auto report = validate::validate_store(*store, options, candidates, context.progress("validate"));
+  ::close(fds[1]);
+  std::string answer;
+  char buffer[65536];
+  for (;;) {
+    const auto n = ::read(fds[0], buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    answer.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (answer.rfind("ERR\n", 0) == 0) {
+    const auto failure = nlohmann::json::parse(answer.substr(4), nullptr, false);
+    if (failure.is_discarded()) throw Error("report: the map process failed");
+    rethrow(failure.value("exit", 1), failure.value("message", std::string("report: the map process failed")));
+  }
+  const auto header_end = answer.find('\n', 3);
+  if (answer.rfind("OK\n", 0) != 0 || header_end == std::string::npos) {
+    throw Error(std::string("report: the map process ") +
+                (WIFSIGNALED(status) ? "crashed (signal " + std::to_string(WTERMSIG(status)) + ")" : "gave no map"));
+  }
+  const auto header = nlohmann::json::parse(answer.substr(3, header_end - 3));
+  report::MapImage map;
+  map.dpi = header.at("dpi");
+  map.scale_denominator = header.at("scale");
+  map.width_px = header.at("width_px");
+  map.height_px = header.at("height_px");
+  map.width_mm = header.at("width_mm");
+  map.height_mm = header.at("height_mm");
+  map.crs_note = header.at("crs");
+  map.png = answer.substr(header_end + 1);
+  return map;
+}
+
+std::optional<std::string> output_path(const ParsedArgs& args) {
+  if (auto output = args.get("output")) return output;
+  const auto& positional = args.positional;
+  if (positional.size() == 2 && positional[0] == "-o") return positional[1];
+  if (!positional.empty())
+    throw UsageError("unexpected argument '" + positional[0] + "'; give the output as -o FILE / thiếu tệp kết quả");
+  return std::nullopt;
+}
+
+report::Format format_of(const ParsedArgs& args, const std::string& output) {
+  if (auto format = args.get("format")) return report::parse_format(*format);
+  const auto extension = fs::path(output).extension().string();
+  if (extension == ".png") return report::Format::png;
+  if (extension == ".html" || extension == ".htm") return report::Format::html;
+  return report::Format::pdf;
+}
+
+int run_report(Context& context, const ParsedArgs& args) {
+  if (!args.has("year")) throw UsageError("report needs --year Y / cần --year");
+  const auto output = output_path(args);
+  if (!output || output->empty()) throw UsageError("report needs -o FILE (or --output FILE) / cần -o TỆP");
+  report::ReportRequest request;
+  request.year = *args.get_int("year");
+  request.district = args.get("district");
+  request.paper = report::parse_paper(args.get("paper").value_or("A4"));
+  request.format = format_of(args, *output);
+  request.period = report::parse_period(args.get("period").value_or("year"));
+  if (auto date = args.get("date")) request.today = require_iso_date(*date, "--date");
+
+  const auto target_dir = fs::path(*output).parent_path().empty() ? fs::path(".") : fs::path(*output).parent_path();
+  if (!fs::is_directory(target_dir) || ::access(target_dir.c_str(), W_OK) != 0)
+    throw InputError("report: no such directory or not writable: " + target_dir.string() +
+                     " / thư mục không tồn tại hoặc không ghi được");
+  const auto started = std::chrono::steady_clock::now();
+  report::ReportData data;
+  {
+    auto store = context.open_store();
+    data = report::collect_report(*store, request);  // bad year / district fail here, before any work
+  }
+  const auto map = render_map_in_child(context, data);
+  const auto document = report::write_document(data, map);
+  write_atomically(*output, document);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
   if (context.json) {
-    print_json(context.out, validate::to_json(report).dump());
-  } else {
-    for (const auto& finding : report.findings) {
-      context.out << (finding.severity == validate::Severity::error ? "ERROR   " : "WARNING ") << finding.problem
-                  << ": " << finding.message << "\n";
-      if (!finding.where_wkt.empty() && !args.has("no-wkt")) {
-        std::string where = finding.where_wkt.size() > 200 ? finding.where_wkt.substr(0, 200) + "…" : finding.where_wkt;
-        context.out << "        at " << where << "\n";
-      }
-    }
-    context.out << report.errors() << " error(s), " << report.warnings() << " warning(s) on " << report.date
-                << " / " << report.errors() << " lỗi, " << report.warnings() << " cảnh báo\n";
+    print_json(context.out, nlohmann::json{{"output", *output},
+                                           {"format", report::to_string(request.format)},
+                                           {"paper", report::to_string(request.paper)},
+                                           {"year", request.year},
+                                           {"area", data.area_title},
+                                           {"in_year", data.in_year},
+                                           {"bytes", document.size()},
+                                           {"scale", map.scale_denominator},
+                                           {"map_pixels", {map.width_px, map.height_px}},
+                                           {"seconds", seconds}}
+                                .dump());
+  } else if (!context.quiet) {
+    context.out << "wrote " << *output << " (" << report::to_string(request.format) << ", "
+                << report::to_string(request.paper) << ", " << data.area_title << " " << request.year << ", map 1:"
+                << report::vn_thousands(static_cast<long long>(map.scale_denominator)) << ", " << document.size() / 1024
+                << " KB) / đã ghi báo cáo\n";
   }
-  return report.errors() > 0 ? static_cast<int>(ExitCode::validation_errors) : 0;
+  return 0;
 }
 
 }  // namespace
 
 std::vector<Command> report_commands() {
   return {
-      {"stats", "stats --year Y [--json] [--xlsx FILE] [--province CODE]",
-       "Yearly statistics against the programme's targets / thống kê theo chỉ tiêu",
-       {{"year", true, "year (default: the latest year with a status)"},
-        {"xlsx", true, "also write the tables to an .xlsx workbook"},
-        {"province", true, "province code (default: the store's home province)"}},
-       run_stats,
-       "Counts units valid on 31 December of the year, per district and for the province: total, registered,\n"
-       "proposed, recognised and the share recognised against the targets (over 70 % from 2015, over 90 % from\n"
-       "2020), plus the self-management model, 19/8 festival and core force indicators. A provincial unit with no\n"
-       "district counts at province level only."},
-      {"validate", "validate [--year Y | --date D] [--candidate FILE] [--json]",
-       "Check geometry, topology and status rules / kiểm tra dữ liệu",
-       {{"year", true, "check the units of 31 December of Y (default: today's units)"},
-        {"date", true, "check the units valid on this date"},
-        {"candidate", true, "GeoJSON of edited, unsaved unit geometries (property code) to check against the store"},
-        {"sliver-tolerance", true, "overlaps and gaps up to this many m² are warnings (default 1)"},
-        {"no-wkt", false, "do not print the WKT of each finding"}},
-       run_validate,
-       "Exit code 0 when there is no error, 6 when errors were found (warnings alone give 0)."},
+      {"report", "report --year Y [--district CODE] [--paper A4|A3] [--format pdf|png|html] [--period P] -o FILE",
+       "Printable report: map, table of units, targets / báo cáo in",
+       {{"year", true, "the year reported (must have statuses)"},
+        {"district", true, "a district's GSO code: that district's communes and villages (default: the province)"},
+        {"paper", true, "A4 (default) or A3, portrait"},
+        {"format", true, "pdf (default; or from the -o extension), png (page 1, 150 dpi) or html"},
+        {"output", true, "the file to write (same as -o FILE)"},
+        {"period", true, "year (default), q1, q2, q3, q4 or h1 (6 tháng đầu năm): the period the title names"},
+        {"date", true, "the date the report carries, YYYY-MM-DD (default today); the current year is in-year"}},
+       run_report,
+       "Page 1: the administrative header (Nghị định 30/2020/NĐ-CP), the title with the year, the map (the\n"
+       "server's styles, VN-2000 / TM-3 106-00, true scale bar, north arrow, legend, source line) and the\n"
+       "result against the year's target (over 70 % from 2015, over 90 % from 2020). Then the summary table\n"
+       "(total, registered, proposed, recognised, share) and every unit with its status and decision, over as\n"
+       "many pages as needed, and the signature block. A report for the current year counts units so far.\n"
+       "The output is written to a temporary file and renamed: a failed run leaves no file.\n"
+       "Exit codes: 2 bad option (paper, format, missing -o), 3 store, 4 year without status or unknown\n"
+       "district. See docs/reports.md."},
   };
 }
 

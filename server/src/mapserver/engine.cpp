@@ -282,6 +282,35 @@ void use_projection(ThreadMaps& maps, int epsg) {
   maps.render_epsg = epsg;
 }
 
+/// Takes the fill colour off every style of the named groups' classes for one draw (outlines and
+/// labels stay) and puts it back when it goes: the thread's render map is reused by the next request.
+class FillSuppression {
+ public:
+  FillSuppression(mapObj* map, const std::vector<std::string>& groups) {
+    if (groups.empty()) return;
+    for (int i = 0; i < map->numlayers; ++i) {
+      layerObj* layer = GET_LAYER(map, i);
+      if (!layer->group || std::find(groups.begin(), groups.end(), layer->group) == groups.end()) continue;
+      for (int c = 0; c < layer->numclasses; ++c) {
+        classObj* klass = layer->_class[c];
+        for (int s = 0; s < klass->numstyles; ++s) {
+          styleObj* style = klass->styles[s];
+          saved_.push_back({style, style->color});
+          MS_INIT_COLOR(style->color, -1, -1, -1, 255);
+        }
+      }
+    }
+  }
+  ~FillSuppression() {
+    for (auto& [style, color] : saved_) style->color = color;
+  }
+  FillSuppression(const FillSuppression&) = delete;
+  FillSuppression& operator=(const FillSuppression&) = delete;
+
+ private:
+  std::vector<std::pair<styleObj*, colorObj>> saved_;
+};
+
 bool is_valid_date(int date) {
   char text[16];
   std::snprintf(text, sizeof text, "%04d-%02d-%02d", date / 10000, date / 100 % 100, date % 100);
@@ -420,6 +449,7 @@ EngineResponse MapEngine::render_image(const ImageRequest& request) {
                 request.background_rgb & 0xFF, 255);
   set_view(map, box, request.width, request.height, request.resolution);
 
+  const FillSuppression outlines_only(map, request.outline_layers);
   const ImageHandle image(msDrawMap(map, MS_FALSE));
   auto errors = collect_errors();
   if (!image || errors.any) return render_failure("drawing", errors.any ? errors.text : "no image");

@@ -40,6 +40,9 @@ struct ImageRequest {
   TimeFilter time;
   bool transparent = true;  ///< tiles: transparent; WMS GetMap: TRANSPARENT (default FALSE)
   int background_rgb = 0xFFFFFF;  ///< WMS BGCOLOR, used when not transparent
+  /// Layers of `layers` drawn without fill: outlines and labels only (printed maps: commune
+  /// boundaries over the district grades). Empty for every web path.
+  std::vector<std::string> outline_layers;
 };
 
 /// Any HTTP answer the engine produces (images, MVT, OWS XML/JSON/HTML, exceptions).

@@ -11,9 +11,12 @@
 #include "antt/core/error.hpp"
 #include "antt/layers/layers.hpp"
 #include "antt/store/store.hpp"
+#include "serve/api.hpp"
 #include "serve/ogc_features.hpp"
+#include "serve/report_route.hpp"
 #include "serve/tilejson.hpp"
 #include "serve/wmts.hpp"
+#include "serve/web.hpp"
 #include <variant>
 #include <algorithm>
 
@@ -123,6 +126,7 @@ void ServeApp::start() {
   options.port = config_.port;
   options.threads = config_.threads;
   options.cors_allow = config_.cors_allow;
+  options.max_body_bytes = static_cast<std::size_t>(config_.max_body_mb) << 20;
   server_ = std::make_unique<http::Server>(options, router_, &metrics_);
   server_->start();
   {
@@ -441,6 +445,9 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
   router->get("/ogc/collections/{collectionId}", ogc(&ogc_collection));
   router->get("/ogc/collections/{collectionId}/items", ogc(&ogc_items));
   router->get("/ogc/collections/{collectionId}/items/{featureId}", ogc(&ogc_item));
+  register_api(*router, {store_path_, [this] { return extent(); }});
+  add_report_route(*router, {store_path_, engine_.get(), config_.max_image_size, {}});
+  register_web_routes(*router, {[this] { return years(); }});
   return router;
 }
 

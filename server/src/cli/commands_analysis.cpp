@@ -1,0 +1,90 @@
+// stats, validate: analysis of the store (moved here from commands_report.cpp).
+#include <fstream>
+
+#include "antt/core/date.hpp"
+#include "antt/core/error.hpp"
+#include "antt/stats/stats.hpp"
+#include "antt/validate/validator.hpp"
+#include "command.hpp"
+
+namespace antt::cli {
+namespace {
+
+int latest_status_year(const store::Store& store) {
+  auto years = store.years_with_status();
+  if (years.empty()) throw InputError("the store has no yearly status yet; give --year / chưa có dữ liệu trạng thái");
+  return years.back();
+}
+
+int run_stats(Context& context, const ParsedArgs& args) {
+  auto store = context.open_store();
+  int year = args.get_int("year").value_or(0);
+  if (!args.has("year")) year = latest_status_year(*store);
+  auto stats = stats::compute_stats(*store, year, args.get("province"));
+  if (auto xlsx = args.get("xlsx")) stats::write_xlsx(stats, *xlsx);
+  if (context.json)
+    print_json(context.out, stats::to_json(stats).dump());
+  else
+    context.out << stats::to_text(stats);
+  return 0;
+}
+
+int run_validate(Context& context, const ParsedArgs& args) {
+  auto store = context.open_store();
+  validate::ValidateOptions options;
+  options.year = args.get_int("year");
+  if (auto date = args.get("date")) options.date = require_iso_date(*date, "--date");
+  if (auto tolerance = args.get("sliver-tolerance")) {
+    try {
+      options.sliver_tolerance_m2 = std::stod(*tolerance);
+    } catch (const std::exception&) {
+      throw UsageError("--sliver-tolerance takes square metres, e.g. 1.0");
+    }
+  }
+  std::vector<validate::Candidate> candidates;
+  if (auto candidate = args.get("candidate")) candidates = validate::read_candidates(*candidate);
+  auto report = validate::validate_store(*store, options, candidates, context.progress("validate"));
+  if (context.json) {
+    print_json(context.out, validate::to_json(report).dump());
+  } else {
+    for (const auto& finding : report.findings) {
+      context.out << (finding.severity == validate::Severity::error ? "ERROR   " : "WARNING ") << finding.problem
+                  << ": " << finding.message << "\n";
+      if (!finding.where_wkt.empty() && !args.has("no-wkt")) {
+        std::string where = finding.where_wkt.size() > 200 ? finding.where_wkt.substr(0, 200) + "…" : finding.where_wkt;
+        context.out << "        at " << where << "\n";
+      }
+    }
+    context.out << report.errors() << " error(s), " << report.warnings() << " warning(s) on " << report.date
+                << " / " << report.errors() << " lỗi, " << report.warnings() << " cảnh báo\n";
+  }
+  return report.errors() > 0 ? static_cast<int>(ExitCode::validation_errors) : 0;
+}
+
+}  // namespace
+
+std::vector<Command> analysis_commands() {
+  return {
+      {"stats", "stats --year Y [--json] [--xlsx FILE] [--province CODE]",
+       "Yearly statistics against the programme's targets / thống kê theo chỉ tiêu",
+       {{"year", true, "year (default: the latest year with a status)"},
+        {"xlsx", true, "also write the tables to an .xlsx workbook"},
+        {"province", true, "province code (default: the store's home province)"}},
+       run_stats,
+       "Counts units valid on 31 December of the year, per district and for the province: total, registered,\n"
+       "proposed, recognised and the share recognised against the targets (over 70 % from 2015, over 90 % from\n"
+       "2020), plus the self-management model, 19/8 festival and core force indicators. A provincial unit with no\n"
+       "district counts at province level only."},
+      {"validate", "validate [--year Y | --date D] [--candidate FILE] [--json]",
+       "Check geometry, topology and status rules / kiểm tra dữ liệu",
+       {{"year", true, "check the units of 31 December of Y (default: today's units)"},
+        {"date", true, "check the units valid on this date"},
+        {"candidate", true, "GeoJSON of edited, unsaved unit geometries (property code) to check against the store"},
+        {"sliver-tolerance", true, "overlaps and gaps up to this many m² are warnings (default 1)"},
+        {"no-wkt", false, "do not print the WKT of each finding"}},
+       run_validate,
+       "Exit code 0 when there is no error, 6 when errors were found (warnings alone give 0)."},
+  };
+}
+
+}  // namespace antt::cli

@@ -1,0 +1,130 @@
+#pragma once
+// Printable reports of the movement (quarterly, half-year and yearly): a map page for the province
+// or one district under the administrative header of Nghị định 30/2020/NĐ-CP, then the table of
+// units over as many pages as it needs, the summary against the 70 %/90 % targets and a signature
+// block. One data model (ReportData, read from the store), one map render (the map engine, in
+// VN-2000 / TM-3 106-00 so the scale bar is true on paper) and three writers: PDF (cairo + pango),
+// PNG (page 1 at 150 dpi) and a standalone printable HTML page.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "antt/stats/stats.hpp"
+#include "antt/store/store.hpp"
+
+namespace antt::mapserver {
+class MapEngine;
+}
+
+namespace antt::report {
+
+enum class Paper { a4, a3 };
+enum class Format { pdf, png, html };
+/// The reporting period the title names; the figures are always the year's state on the report's date.
+enum class Period { year, q1, q2, q3, q4, h1 };
+
+/// "A4"/"A3" (any case); throws UsageError naming the choices.
+Paper parse_paper(std::string_view text);
+/// "pdf", "png", "html" (any case); throws UsageError naming the choices.
+Format parse_format(std::string_view text);
+/// "year", "q1".."q4", "h1" (any case); throws UsageError naming the choices.
+Period parse_period(std::string_view text);
+/// "năm 2020", "quý II năm 2026", "6 tháng đầu năm 2026".
+std::string period_phrase(Period period, int year);
+std::string_view to_string(Paper paper);
+std::string_view to_string(Format format);
+std::string_view content_type(Format format);
+
+/// Paper size in millimetres, portrait.
+struct PaperSize {
+  double width_mm = 210, height_mm = 297;
+};
+PaperSize paper_size(Paper paper);
+
+struct ReportRequest {
+  int year = 0;
+  std::optional<std::string> district;  ///< GSO code of a district valid on 31 December of `year`
+  Paper paper = Paper::a4;
+  Format format = Format::pdf;
+  Period period = Period::year;
+  std::string today;  ///< ISO date the report is dated and "in-year" is judged by; empty = today
+};
+
+/// One line of the summary table: counts of an area or a kind against the year's target.
+struct SummaryRow {
+  std::string label;
+  stats::Counts counts;
+  std::optional<bool> meets;  ///< against the year's target; nothing when no target or no unit
+  bool total = false;         ///< the province/district total line (bold)
+};
+
+/// One line of the unit table; a `section` row is a group heading spanning the table.
+struct UnitRow {
+  bool section = false;
+  std::string code;
+  std::string name;
+  std::string parent;          ///< district (province report) or commune (district report)
+  std::string villages;        ///< communes: "recognised/total" villages; empty otherwise
+  std::string status_key;      ///< StatusValue spelling or "no_data"
+  std::string status_label;    ///< Vietnamese
+  std::string decision_number;
+  std::string decision_date;   ///< dd/mm/yyyy or empty
+};
+
+/// Outer rings (and holes) of the area in EPSG:4326, for the mask around a district on the map.
+using Ring = std::vector<std::pair<double, double>>;
+
+struct ReportData {
+  ReportRequest request;
+  std::string province_name;  ///< "Hòa Bình"
+  std::string area_title;     ///< "tỉnh Hòa Bình" / "huyện Đà Bắc"
+  std::string area_code;
+  bool in_year = false;       ///< the report's year is the current year: counts so far
+  std::string as_of;          ///< dd/mm/yyyy of the state shown (today for in-year, 31/12/Y otherwise)
+  std::string dated;          ///< dd/mm/yyyy the report is dated
+  std::string title;          ///< "Kết quả xây dựng … quý II năm 2026 (tính đến ngày …) — tỉnh Hòa Bình"
+  std::optional<double> target;  ///< the year's recognised-share target, percent (strictly over)
+  std::vector<SummaryRow> summary;
+  std::vector<UnitRow> units;
+  std::string summary_line;   ///< the sentence against the target
+  std::vector<Ring> area_rings;  ///< the area's polygon rings (the province: its districts'), EPSG:4326 lon/lat
+};
+
+/// Reads everything the report shows. Throws InputError for a year without any status or an
+/// unknown district (the message lists the valid codes).
+ReportData collect_report(const store::Store& store, const ReportRequest& request);
+
+/// The rendered map of a report page.
+struct MapImage {
+  std::string png;
+  int width_px = 0, height_px = 0;
+  double dpi = 0;
+  double scale_denominator = 0;  ///< true scale on paper, rounded up to a whole 1:N
+  double width_mm = 0, height_mm = 0;
+  std::string crs_note;  ///< "VN-2000 / TM-3 106-00 (EPSG:9211)"
+};
+
+/// Map frame size on the page (millimetres) for a paper.
+struct MapFrame {
+  double width_mm = 0, height_mm = 0;
+};
+MapFrame map_frame(Paper paper);
+
+/// Renders the report's map with the engine at print resolution (200 dpi, lowered to respect
+/// `max_image_size`) in EPSG:9211. Throws Error when the engine cannot draw.
+MapImage render_map(mapserver::MapEngine& engine, const ReportData& data, int max_image_size);
+
+/// The finished document in the request's format (PDF bytes, PNG bytes or HTML text).
+std::string write_document(const ReportData& data, const MapImage& map);
+/// The standalone printable HTML page (report_html.cpp); write_document's html format.
+std::string write_html(const ReportData& data, const MapImage& map);
+
+/// ISO "2020-12-28" -> "28/12/2020"; other text unchanged.
+std::string vn_date(std::string_view iso);
+/// 590000 -> "590.000" (Vietnamese thousands separator).
+std::string vn_thousands(long long value);
+/// "Tỷ lệ" with one decimal and a comma: 91.25 -> "91,3".
+std::string vn_percent(double value);
+
+}  // namespace antt::report

@@ -1,0 +1,354 @@
+// What a report shows, read from the store: summary counts (antt/stats), the unit table and the
+// area's outline. No drawing here.
+#include <ogr_api.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "antt/core/date.hpp"
+#include "antt/core/error.hpp"
+#include "antt/geo/ogr.hpp"
+#include "report/report.hpp"
+
+namespace antt::report {
+namespace {
+
+using store::StatusValue;
+using store::UnitKind;
+using store::UnitVersion;
+
+std::string lower_case(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+/// "Huyện Đà Bắc" -> "huyện Đà Bắc": lowers the first letter of the unit type word for running text.
+std::string in_sentence(const std::string& name) {
+  static const std::vector<std::pair<std::string, std::string>> kTypeWords{
+      {"Tỉnh ", "tỉnh "}, {"Huyện ", "huyện "}, {"Thành phố ", "thành phố "}, {"Thị xã ", "thị xã "},
+      {"Quận ", "quận "}, {"Xã ", "xã "}, {"Phường ", "phường "}, {"Thị trấn ", "thị trấn "}};
+  for (const auto& [upper, lower] : kTypeWords)
+    if (name.rfind(upper, 0) == 0) return lower + name.substr(upper.size());
+  return name;
+}
+
+/// "Tỉnh Hòa Bình" -> "Hòa Bình".
+std::string without_type_word(const std::string& name) {
+  for (const char* word : {"Tỉnh ", "Thành phố ", "tỉnh ", "thành phố "})
+    if (name.rfind(word, 0) == 0) return name.substr(std::string(word).size());
+  return name;
+}
+
+void collect_rings(const std::string& wkb, std::vector<Ring>& rings) {
+  if (wkb.empty()) return;
+  auto geometry = geo::OgrGeometry::from_wkb(wkb);
+  auto add_polygon = [&rings](OGRGeometryH polygon) {
+    for (int r = 0; r < OGR_G_GetGeometryCount(polygon); ++r) {
+      OGRGeometryH ring = OGR_G_GetGeometryRef(polygon, r);
+      Ring points;
+      for (int i = 0; i < OGR_G_GetPointCount(ring); ++i) points.emplace_back(OGR_G_GetX(ring, i), OGR_G_GetY(ring, i));
+      if (points.size() >= 3) rings.push_back(std::move(points));
+    }
+  };
+  const auto type = geometry.flat_type();
+  if (type == wkbPolygon) {
+    add_polygon(geometry.get());
+  } else if (type == wkbMultiPolygon) {
+    for (int i = 0; i < OGR_G_GetGeometryCount(geometry.get()); ++i) add_polygon(OGR_G_GetGeometryRef(geometry.get(), i));
+  }
+}
+
+std::string status_key(const store::StatusRecord* record) {
+  return record ? std::string(store::to_string(record->status)) : "no_data";
+}
+
+std::string status_label(const store::StatusRecord* record) {
+  return record ? std::string(store::vietnamese_label(record->status)) : "Chưa có dữ liệu";
+}
+
+UnitRow unit_row(const UnitVersion& unit, const std::map<std::string, store::StatusRecord>& statuses) {
+  const auto found = statuses.find(unit.code);
+  const store::StatusRecord* record = found == statuses.end() ? nullptr : &found->second;
+  UnitRow row;
+  row.code = unit.code;
+  row.name = unit.name;
+  row.status_key = status_key(record);
+  row.status_label = status_label(record);
+  if (record) {
+    row.decision_number = record->decision_number;
+    row.decision_date = vn_date(record->decision_date);
+  }
+  return row;
+}
+
+UnitRow section(std::string title) {
+  UnitRow row;
+  row.section = true;
+  row.name = std::move(title);
+  return row;
+}
+
+bool by_name(const UnitVersion& a, const UnitVersion& b) { return a.name < b.name || (a.name == b.name && a.code < b.code); }
+
+std::string kind_heading(UnitKind kind) {
+  switch (kind) {
+    case UnitKind::agency: return "Cơ quan";
+    case UnitKind::enterprise: return "Doanh nghiệp";
+    case UnitKind::school: return "Nhà trường";
+    case UnitKind::village: return "Khu dân cư";
+    case UnitKind::commune: return "Xã, phường, thị trấn";
+    default: return std::string(store::to_string(kind));
+  }
+}
+
+std::string share_text(const stats::Counts& counts) {
+  return std::to_string(counts.recognised) + "/" + std::to_string(counts.total) + " đơn vị đạt chuẩn An toàn về ANTT (" +
+         vn_percent(counts.share_recognised()) + " %)";
+}
+
+}  // namespace
+
+ReportData collect_report(const store::Store& store, const ReportRequest& request) {
+  ReportData data;
+  data.request = request;
+  if (data.request.today.empty()) data.request.today = today();
+  const int year = request.year;
+  const auto years = store.years_with_status();
+  if (std::find(years.begin(), years.end(), year) == years.end()) {
+    std::string available = years.empty() ? std::string("none / chưa có")
+                                          : std::to_string(years.front()) + "-" + std::to_string(years.back());
+    throw InputError("no status recorded for year " + std::to_string(year) + " (years with a status: " + available +
+                     "); record statuses first (`anttmap status set|import`) / năm " + std::to_string(year) +
+                     " chưa có dữ liệu trạng thái");
+  }
+  const std::string year_end_date = year_end(year);
+  data.in_year = year_of(data.request.today) == year;
+  data.as_of = vn_date(data.in_year ? data.request.today : year_end_date);
+  data.dated = vn_date(data.request.today);
+
+  const auto stats = stats::compute_stats(store, year);
+  data.target = stats.province.target;
+  data.province_name = without_type_word(stats.province.name);
+  const auto statuses = store.statuses_of_year(year);
+
+  store::UnitQuery query;
+  query.at_date = year_end_date;
+  query.with_geometry = false;
+  query.kinds = {UnitKind::district, UnitKind::commune, UnitKind::village, UnitKind::agency, UnitKind::enterprise,
+                 UnitKind::school};
+  auto units = store.units(query);
+  std::sort(units.begin(), units.end(), by_name);
+  std::map<std::string, const UnitVersion*> by_code;
+  for (const auto& unit : units) by_code[unit.code] = &unit;
+
+  // Villages recognised / total per commune.
+  std::map<std::string, std::pair<int, int>> villages_of;
+  for (const auto& unit : units) {
+    if (unit.kind != UnitKind::village) continue;
+    auto& tally = villages_of[unit.parent_code];
+    ++tally.second;
+    if (auto found = statuses.find(unit.code); found != statuses.end() && found->second.status == StatusValue::recognised)
+      ++tally.first;
+  }
+  auto commune_row = [&](const UnitVersion& commune) {
+    auto row = unit_row(commune, statuses);
+    if (auto found = villages_of.find(commune.code); found != villages_of.end())
+      row.villages = std::to_string(found->second.first) + "/" + std::to_string(found->second.second);
+    return row;
+  };
+
+  if (!request.district) {
+    data.area_title = "tỉnh " + data.province_name;
+    data.area_code = stats.province.code;
+    for (const auto& district : stats.districts) {
+      data.summary.push_back({district.name, district.pooled, district.meets_target(), false});
+    }
+    data.summary.push_back({"Toàn tỉnh", stats.province.pooled, stats.province.meets_target(), true});
+    int section_number = 0;
+    for (const auto& district : stats.districts) {
+      bool first = true;
+      for (const auto& unit : units) {
+        if (unit.kind != UnitKind::commune || unit.parent_code != district.code) continue;
+        if (first) data.units.push_back(section(std::to_string(++section_number) + ". " + district.name));
+        first = false;
+        data.units.push_back(commune_row(unit));
+      }
+    }
+    for (const auto& unit : units) {
+      if (unit.kind != UnitKind::district) continue;
+      if (auto full = store.unit_at(unit.code, year_end_date, true)) collect_rings(full->geometry_wkb, data.area_rings);
+    }
+    data.summary_line = "Năm " + std::to_string(year) + (data.in_year ? " (tính đến ngày " + data.as_of + ")" : "") +
+                        ", toàn tỉnh có " + share_text(stats.province.pooled);
+  } else {
+    const auto district = store.unit_at(*request.district, year_end_date, true);
+    if (!district || district->kind != UnitKind::district) {
+      std::string valid;
+      for (const auto& unit : units)
+        if (unit.kind == UnitKind::district) valid += (valid.empty() ? "" : ", ") + unit.code + " " + unit.name;
+      throw InputError("unknown district '" + *request.district + "' in " + std::to_string(year) + " (districts: " +
+                       valid + ") / không có huyện này");
+    }
+    const auto area = std::find_if(stats.districts.begin(), stats.districts.end(),
+                                   [&](const stats::AreaStats& a) { return a.code == district->code; });
+    if (area == stats.districts.end()) throw InputError("district " + district->code + " has no statistics in " + std::to_string(year));
+    data.area_title = in_sentence(district->name);
+    data.area_code = district->code;
+    collect_rings(district->geometry_wkb, data.area_rings);
+    for (const auto kind : {UnitKind::village, UnitKind::commune, UnitKind::agency, UnitKind::enterprise, UnitKind::school}) {
+      const auto found = area->by_kind.find(std::string(store::to_string(kind)));
+      if (found == area->by_kind.end() || found->second.total == 0) continue;
+      std::optional<bool> meets;
+      if (area->target) meets = found->second.share_recognised() > *area->target;
+      data.summary.push_back({kind_heading(kind), found->second, meets, false});
+    }
+    data.summary.push_back({"Cộng", area->pooled, area->meets_target(), true});
+
+    std::vector<const UnitVersion*> communes;
+    std::set<std::string> commune_codes;
+    for (const auto& unit : units)
+      if (unit.kind == UnitKind::commune && unit.parent_code == district->code) {
+        communes.push_back(&unit);
+        commune_codes.insert(unit.code);
+      }
+    data.units.push_back(section("I. Xã, phường, thị trấn"));
+    for (const auto* commune : communes) data.units.push_back(commune_row(*commune));
+    data.units.push_back(section("II. Khu dân cư (thôn, xóm, bản, tổ dân phố)"));
+    for (const auto* commune : communes) {
+      bool first = true;
+      for (const auto& unit : units) {
+        if (unit.kind != UnitKind::village || unit.parent_code != commune->code) continue;
+        if (first) data.units.push_back(section(commune->name));
+        first = false;
+        data.units.push_back(unit_row(unit, statuses));
+      }
+    }
+    bool first = true;
+    for (const auto& unit : units) {
+      if (unit.kind != UnitKind::agency && unit.kind != UnitKind::enterprise && unit.kind != UnitKind::school) continue;
+      const bool inside = unit.parent_code == district->code || commune_codes.count(unit.parent_code);
+      if (!inside) continue;
+      if (first) data.units.push_back(section("III. Cơ quan, doanh nghiệp, nhà trường"));
+      first = false;
+      auto row = unit_row(unit, statuses);
+      row.parent = kind_heading(unit.kind);
+      if (auto parent = by_code.find(unit.parent_code); parent != by_code.end()) row.parent += ", " + parent->second->name;
+      data.units.push_back(std::move(row));
+    }
+    data.summary_line = "Năm " + std::to_string(year) + (data.in_year ? " (tính đến ngày " + data.as_of + ")" : "") +
+                        ", " + data.area_title + " có " + share_text(area->pooled);
+  }
+  const auto& total = data.summary.back();
+  if (data.in_year) {
+    data.summary_line += "; " + std::to_string(total.counts.registered) + " đơn vị đã đăng ký, " +
+                         std::to_string(total.counts.proposed) + " đơn vị đã đề nghị công nhận";
+  }
+  if (data.target) {
+    char target[32];
+    std::snprintf(target, sizeof target, "%.0f", *data.target);
+    data.summary_line += "; chỉ tiêu năm " + std::to_string(year) + ": trên " + target + " % — " +
+                         (total.meets.value_or(false) ? "ĐẠT" : (data.in_year ? "chưa đạt (đang thực hiện)" : "KHÔNG ĐẠT"));
+  } else {
+    data.summary_line += "; năm " + std::to_string(year) + " chưa có chỉ tiêu về tỷ lệ (chỉ tiêu: trên 70 % từ 2015, trên 90 % từ 2020)";
+  }
+  data.summary_line += ".";
+  data.title = "Kết quả xây dựng khu dân cư, xã, phường, thị trấn, cơ quan, doanh nghiệp, nhà trường đạt tiêu chuẩn "
+               "“An toàn về an ninh, trật tự” " +
+               period_phrase(request.period, year) + (data.in_year ? " (tính đến ngày " + data.as_of + ")" : "") +
+               " — " + data.area_title;
+  return data;
+}
+
+std::string vn_date(std::string_view iso) {
+  if (iso.size() >= 10 && iso[4] == '-' && iso[7] == '-')
+    return std::string(iso.substr(8, 2)) + "/" + std::string(iso.substr(5, 2)) + "/" + std::string(iso.substr(0, 4));
+  return std::string(iso);
+}
+
+std::string vn_thousands(long long value) {
+  std::string digits = std::to_string(value < 0 ? -value : value);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += '.';
+    out += digits[i];
+  }
+  return (value < 0 ? "-" : "") + out;
+}
+
+std::string vn_percent(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", std::round(value * 10) / 10);
+  std::string out = text;
+  if (auto dot = out.find('.'); dot != std::string::npos) out[dot] = ',';
+  return out;
+}
+
+Paper parse_paper(std::string_view text) {
+  const auto lower = lower_case(text);
+  if (lower == "a4") return Paper::a4;
+  if (lower == "a3") return Paper::a3;
+  throw UsageError("paper must be A4 or A3, not '" + std::string(text) + "' / khổ giấy phải là A4 hoặc A3");
+}
+
+Format parse_format(std::string_view text) {
+  const auto lower = lower_case(text);
+  if (lower == "pdf") return Format::pdf;
+  if (lower == "png") return Format::png;
+  if (lower == "html") return Format::html;
+  throw UsageError("format must be pdf, png or html, not '" + std::string(text) +
+                   "' / định dạng phải là pdf, png hoặc html");
+}
+
+Period parse_period(std::string_view text) {
+  const auto lower = lower_case(text);
+  if (lower == "year" || lower == "nam") return Period::year;
+  if (lower == "q1") return Period::q1;
+  if (lower == "q2") return Period::q2;
+  if (lower == "q3") return Period::q3;
+  if (lower == "q4") return Period::q4;
+  if (lower == "h1") return Period::h1;
+  throw UsageError("period must be year, q1, q2, q3, q4 or h1, not '" + std::string(text) +
+                   "' / kỳ báo cáo phải là year, q1, q2, q3, q4 hoặc h1");
+}
+
+std::string period_phrase(Period period, int year) {
+  const std::string of_year = "năm " + std::to_string(year);
+  switch (period) {
+    case Period::q1: return "quý I " + of_year;
+    case Period::q2: return "quý II " + of_year;
+    case Period::q3: return "quý III " + of_year;
+    case Period::q4: return "quý IV " + of_year;
+    case Period::h1: return "6 tháng đầu " + of_year;
+    case Period::year: break;
+  }
+  return of_year;
+}
+
+std::string_view to_string(Paper paper) { return paper == Paper::a3 ? "A3" : "A4"; }
+
+std::string_view to_string(Format format) {
+  switch (format) {
+    case Format::png: return "png";
+    case Format::html: return "html";
+    case Format::pdf: break;
+  }
+  return "pdf";
+}
+
+std::string_view content_type(Format format) {
+  switch (format) {
+    case Format::png: return "image/png";
+    case Format::html: return "text/html; charset=utf-8";
+    case Format::pdf: break;
+  }
+  return "application/pdf";
+}
+
+PaperSize paper_size(Paper paper) { return paper == Paper::a3 ? PaperSize{297, 420} : PaperSize{210, 297}; }
+
+}  // namespace antt::report

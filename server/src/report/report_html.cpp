@@ -1,0 +1,170 @@
+// The standalone printable HTML report: inline CSS with @page size and the NĐ 30/2020 margins,
+// the map as a data: URI PNG sized in millimetres (so the scale bar, inline SVG, stays true when
+// printed at 100 %), tables whose header repeats on every printed page. No external reference.
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "antt/styles/styles.hpp"
+#include "antt/text/escape.hpp"
+#include "report/report.hpp"
+
+namespace antt::report {
+namespace {
+
+std::string html(const std::string& text) { return text::xml_escape(text); }
+
+std::string base64(const std::string& bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                       static_cast<unsigned char>(bytes[i + 2]);
+    out += kAlphabet[(v >> 18) & 63], out += kAlphabet[(v >> 12) & 63], out += kAlphabet[(v >> 6) & 63],
+        out += kAlphabet[v & 63];
+  }
+  if (i + 1 == bytes.size()) {
+    const unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
+    out += kAlphabet[(v >> 18) & 63], out += kAlphabet[(v >> 12) & 63], out += "==";
+  } else if (i + 2 == bytes.size()) {
+    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
+    out += kAlphabet[(v >> 18) & 63], out += kAlphabet[(v >> 12) & 63], out += kAlphabet[(v >> 6) & 63], out += '=';
+  }
+  return out;
+}
+
+std::string mm(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2fmm", value);
+  return text;
+}
+
+/// Scale bar as inline SVG, in millimetres on paper.
+std::string scale_bar_svg(const MapImage& map) {
+  const double metres_per_mm = map.scale_denominator / 1000;
+  const double target_m = map.width_mm * 0.25 * metres_per_mm;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(target_m)));
+  double length_m = magnitude;
+  for (double step : {1.0, 2.0, 2.5, 5.0, 10.0})
+    if (step * magnitude <= target_m) length_m = step * magnitude;
+  const double length_mm = length_m / metres_per_mm;
+  char km[32];
+  std::snprintf(km, sizeof km, "%g", length_m / 1000);
+  std::ostringstream out;
+  out << "<svg class=\"scalebar\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << mm(length_mm + 16) << "\" height=\"11mm\" viewBox=\"0 0 "
+      << length_mm + 16 << " 11\"><rect width=\"" << length_mm + 16 << "\" height=\"11\" fill=\"#fff\" fill-opacity=\"0.85\"/>";
+  for (int i = 0; i < 4; ++i)
+    out << "<rect x=\"" << 3 + i * length_mm / 4 << "\" y=\"4.6\" width=\"" << length_mm / 4
+        << "\" height=\"1.6\" stroke=\"#000\" stroke-width=\"0.15\" fill=\"" << (i % 2 ? "#fff" : "#000") << "\"/>";
+  out << "<text x=\"3\" y=\"3.8\" font-size=\"2.6\" text-anchor=\"middle\">0</text>"
+      << "<text x=\"" << 3 + length_mm << "\" y=\"3.8\" font-size=\"2.6\" text-anchor=\"middle\">" << km << " km</text>"
+      << "<text x=\"3\" y=\"9.6\" font-size=\"2.6\">Tỷ lệ 1:" << vn_thousands(std::llround(map.scale_denominator))
+      << "</text></svg>";
+  return out.str();
+}
+
+const char* kNorthArrow =
+    "<svg class=\"north\" xmlns=\"http://www.w3.org/2000/svg\" width=\"10mm\" height=\"14mm\" viewBox=\"0 0 10 14\">"
+    "<rect width=\"10\" height=\"14\" fill=\"#fff\" fill-opacity=\"0.85\"/>"
+    "<text x=\"5\" y=\"4.4\" font-size=\"4\" font-weight=\"bold\" text-anchor=\"middle\">B</text>"
+    "<path d=\"M5 5.2 L2.2 12.5 L5 10.3 Z\" fill=\"#000\"/><path d=\"M5 5.2 L7.8 12.5 L5 10.3 Z\" fill=\"#fff\" "
+    "stroke=\"#000\" stroke-width=\"0.3\"/></svg>";
+
+}  // namespace
+
+std::string write_html(const ReportData& data, const MapImage& map) {
+  const auto paper = paper_size(data.request.paper);
+  const bool province = !data.request.district;
+  const std::string year = std::to_string(data.request.year);
+  std::ostringstream out;
+  out << "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">\n<title>Báo cáo " << html(data.title) << "</title>\n<style>\n"
+      << "@page { size: " << to_string(data.request.paper) << " portrait; margin: 20mm 15mm 20mm 30mm; }\n"
+      << "body { font-family: 'Times New Roman', 'Liberation Serif', serif; font-size: 13pt; margin: 0 auto; width: "
+      << mm(paper.width_mm - 45) << "; color: #000; }\n"
+      << ".header { display: flex; justify-content: space-between; text-align: center; }\n"
+      << ".header .left, .header .right { white-space: nowrap; } .header .left { font-size: 12pt; } .header .right { font-size: 12pt; }\n"
+      << ".motto { font-weight: bold; font-size: 13pt; display: inline-block; border-bottom: 0.6pt solid #000; }\n"
+      << ".rule { width: 35%; margin: 2pt auto; border-top: 0.6pt solid #000; }\n"
+      << "h1 { font-size: 14pt; text-align: center; margin: 10pt 0 0; } h2 { font-size: 13pt; text-align: center; margin: 2pt 0 8pt; }\n"
+      << "h3 { font-size: 13pt; margin: 12pt 0 4pt; }\n"
+      << ".map { position: relative; width: " << mm(map.width_mm) << "; height: " << mm(map.height_mm)
+      << "; border: 0.8pt solid #000; margin: 0 auto; }\n"
+      << ".map img { width: " << mm(map.width_mm) << "; height: " << mm(map.height_mm) << "; display: block; }\n"
+      << ".map .north { position: absolute; right: 4mm; top: 4mm; } .map .scalebar { position: absolute; left: 4mm; bottom: 4mm; }\n"
+      << ".below { display: flex; gap: 8pt; font-size: 9pt; margin-top: 4pt; } .below .legend { width: 55%; } .below .notes { width: 45%; }\n"
+      << ".swatch { display: inline-block; width: 8mm; height: 3.6mm; border: 0.6pt solid; vertical-align: middle; margin-right: 4pt; }\n"
+      << "table.data { width: 100%; border-collapse: collapse; font-size: 10pt; page-break-inside: auto; }\n"
+      << "table.data th, table.data td { border: 0.5pt solid #000; padding: 2.5pt; vertical-align: top; }\n"
+      << "table.data thead { display: table-header-group; } table.data th { background: #e0e0e0; }\n"
+      << "table.data tr { page-break-inside: avoid; } tr.section td { background: #f2f2f2; font-weight: bold; } tr.total td { font-weight: bold; }\n"
+      << "td.num { text-align: right; } td.c { text-align: center; }\n"
+      << ".mappage { page-break-after: always; } .mappage p.result { font-size: 11pt; }\n"
+      << ".sign { display: flex; margin-top: 14pt; page-break-inside: avoid; } .sign .left { width: 45%; font-size: 11pt; }\n"
+      << ".sign .right { width: 55%; text-align: center; } .sign .space { height: 28mm; }\n"
+      << "</style></head><body>\n<div class=\"mappage\">\n";
+
+  const auto& d = data.dated;
+  out << "<div class=\"header\"><div class=\"left\"><div style=\"text-transform: uppercase\">UBND tỉnh "
+      << html(data.province_name) << "</div><div><b>BAN CHỈ ĐẠO PHONG TRÀO<br>TOÀN DÂN BẢO VỆ<br>AN NINH TỔ QUỐC</b></div>"
+      << "<div class=\"rule\"></div><div style=\"font-size:13pt\">Số:&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;/BC-BCĐ</div></div>\n"
+      << "<div class=\"right\"><div><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b></div><div class=\"motto\">Độc lập - Tự do - Hạnh phúc</div>"
+      << "<div style=\"font-size:13pt; margin-top:8pt\"><i>" << html(data.province_name) << ", ngày " << d.substr(0, 2)
+      << " tháng " << d.substr(3, 2) << " năm " << d.substr(6) << "</i></div></div></div>\n";
+
+  out << "<h1>BÁO CÁO</h1><h2>" << html(data.title) << "</h2>\n";
+  out << "<div class=\"map\"><img alt=\"Bản đồ " << html(data.area_title) << " năm " << year
+      << "\" src=\"data:image/png;base64," << base64(map.png) << "\">" << kNorthArrow << scale_bar_svg(map) << "</div>\n";
+
+  const auto& style = styles::style(province ? "district_share" : "unit_status");
+  out << "<div class=\"below\"><div class=\"legend\"><b>Chú giải:</b> " << html(style.title_vi) << "<br>";
+  for (const auto& entry : style.entries) {
+    out << "<span class=\"swatch\" style=\"background:" << html(entry.fill.empty() ? "#ffffff" : entry.fill)
+        << "; border-color:" << html(entry.stroke) << "\"></span>" << html(entry.label_vi) << "<br>";
+  }
+  out << "</div><div class=\"notes\"><b>Ghi chú</b><br>Hệ tọa độ: " << html(map.crs_note)
+      << "; mũi tên chỉ hướng Bắc lưới (lệch Bắc thực dưới 0,5°).<br>Tỷ lệ 1:"
+      << vn_thousands(std::llround(map.scale_denominator)) << " khi in khổ " << to_string(data.request.paper)
+      << " đúng kích thước (100 %).<br>Số liệu: trạng thái năm " << year << ", đơn vị hành chính tại ngày " << data.as_of
+      << ".<br>Nguồn: Cơ sở dữ liệu phong trào toàn dân bảo vệ ANTQ (anttmap), lập ngày " << data.dated
+      << ".</div></div>\n<p class=\"result\"><b>" << html(data.summary_line) << "</b></p>\n</div>\n";
+
+  out << "<h3>I. TỔNG HỢP KẾT QUẢ" << (data.in_year ? " (TÍNH ĐẾN NGÀY " + data.as_of + ")" : "") << "</h3>\n"
+      << "<table class=\"data\"><thead><tr><th>STT</th><th>Đơn vị</th><th>Tổng số đơn vị</th><th>Đã đăng ký</th>"
+         "<th>Đề nghị công nhận</th><th>Đạt chuẩn</th><th>Tỷ lệ đạt (%)</th><th>So với chỉ tiêu</th></tr></thead><tbody>\n";
+  int number = 0;
+  for (const auto& line : data.summary) {
+    const auto& c = line.counts;
+    const std::string verdict = !line.meets ? "—" : (*line.meets ? "Đạt" : (data.in_year ? "Chưa đạt" : "Không đạt"));
+    out << "<tr" << (line.total ? " class=\"total\"" : "") << "><td class=\"c\">"
+        << (line.total ? std::string() : std::to_string(++number)) << "</td><td>" << html(line.label) << "</td><td class=\"num\">"
+        << vn_thousands(c.total) << "</td><td class=\"num\">" << vn_thousands(c.registered) << "</td><td class=\"num\">"
+        << vn_thousands(c.proposed) << "</td><td class=\"num\">" << vn_thousands(c.recognised) << "</td><td class=\"num\">"
+        << vn_percent(c.share_recognised()) << "</td><td class=\"c\">" << verdict << "</td></tr>\n";
+  }
+  out << "</tbody></table>\n<p><b>Đánh giá:</b> " << html(data.summary_line) << "</p>\n";
+
+  out << "<h3>II. DANH SÁCH ĐƠN VỊ VÀ TRẠNG THÁI NĂM " << year << "</h3>\n<table class=\"data\"><thead><tr><th>STT</th>"
+      << "<th>Mã</th><th>Tên đơn vị</th><th>" << (province ? "KDC đạt / tổng số" : "KDC đạt / tổng số; loại")
+      << "</th><th>Trạng thái năm " << year << "</th><th>Số quyết định</th><th>Ngày quyết định</th></tr></thead><tbody>\n";
+  number = 0;
+  for (const auto& unit : data.units) {
+    if (unit.section) {
+      out << "<tr class=\"section\"><td colspan=\"7\">" << html(unit.name) << "</td></tr>\n";
+      continue;
+    }
+    out << "<tr><td class=\"c\">" << ++number << "</td><td>" << html(unit.code) << "</td><td>" << html(unit.name)
+        << "</td><td class=\"c\">" << html(unit.villages.empty() ? unit.parent : unit.villages) << "</td><td>"
+        << html(unit.status_label) << "</td><td>" << html(unit.decision_number) << "</td><td class=\"c\">"
+        << html(unit.decision_date) << "</td></tr>\n";
+  }
+  out << "</tbody></table>\n";
+  out << "<div class=\"sign\"><div class=\"left\"><b><i>Nơi nhận:</i></b><br>- Ban Chỉ đạo tỉnh;<br>- Công an tỉnh;<br>"
+         "- UBND các huyện, thành phố;<br>- Lưu: VT.</div><div class=\"right\"><b>TM. BAN CHỈ ĐẠO<br>TRƯỞNG BAN</b><br>"
+         "<i>(Ký, ghi rõ họ tên, đóng dấu)</i><div class=\"space\"></div>…………………………………</div></div>\n";
+  out << "</body></html>\n";
+  return out.str();
+}
+
+}  // namespace antt::report

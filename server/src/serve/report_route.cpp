@@ -1,0 +1,91 @@
+#include "serve/report_route.hpp"
+
+#include <cctype>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "antt/core/error.hpp"
+#include "antt/store/store.hpp"
+#include "mapserver/engine.hpp"
+#include "report/report.hpp"
+
+namespace antt::serve {
+namespace {
+
+/// A whole 4-digit year, or nullopt.
+std::optional<int> parse_year(const std::string& text) {
+  if (text.size() != 4) return std::nullopt;
+  int value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+/// Letters, digits and '-' only: the file name offered to the browser.
+std::string file_name(const report::ReportData& data) {
+  std::string name = "bao-cao-antt-" + std::to_string(data.request.year) + "-" +
+                     (data.request.district ? "huyen-" + data.area_code : std::string("tinh"));
+  for (auto& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') c = '-';
+  return name + "." + std::string(report::to_string(data.request.format));
+}
+
+http::Response report_response(const http::Request& request, const ReportRouteContext& context) {
+  const auto year_text = request.param("year");
+  if (!year_text) return http::Response::json_error(400, "year is required, e.g. /report?year=2020 / cần tham số year");
+  const auto year = parse_year(*year_text);
+  if (!year) return http::Response::json_error(400, "year must be YYYY, not '" + *year_text + "' / năm phải có dạng YYYY");
+  report::ReportRequest wanted;
+  wanted.year = *year;
+  wanted.today = context.today;
+  if (auto district = request.param("district"); district && !district->empty()) wanted.district = *district;
+  wanted.paper = report::parse_paper(request.param("paper").value_or("A4"));
+  wanted.format = report::parse_format(request.param("format").value_or("pdf"));
+  wanted.period = report::parse_period(request.param("period").value_or("year"));
+
+  report::ReportData data;
+  {
+    auto store = store::open_spatialite_store(context.store_path, false);
+    data = report::collect_report(*store, wanted);
+  }
+  const auto map = report::render_map(*context.engine, data, context.max_image_size);
+  auto document = report::write_document(data, map);
+  auto response = http::Response::text(200, std::move(document), std::string(report::content_type(wanted.format)));
+  response.headers["Content-Disposition"] = "inline; filename=\"" + file_name(data) + "\"";
+  response.headers["Cache-Control"] = "no-store";
+  return response;
+}
+
+}  // namespace
+
+void add_report_route(http::Router& router, ReportRouteContext context) {
+  auto busy = std::make_shared<std::mutex>();
+  router.get("/report", [context = std::move(context), busy](const http::Request& request) {
+    std::unique_lock lock(*busy, std::try_to_lock);
+    if (!lock.owns_lock()) {
+      auto response = http::Response::json_error(
+          503, "another report is being drawn; retry in a few seconds / đang lập báo cáo khác, thử lại sau");
+      response.headers["Retry-After"] = "5";
+      return response;
+    }
+    try {
+      return report_response(request, context);
+    } catch (const UsageError& error) {
+      return http::Response::json_error(400, error.what());
+    } catch (const InputError& error) {
+      return http::Response::json_error(400, error.what());
+    } catch (const mapserver::RequestError& error) {
+      return http::Response::json_error(400, error.what());
+    } catch (const StoreError& error) {
+      return http::Response::json_error(503, std::string("the store cannot be read / không đọc được kho dữ liệu: ") +
+                                                 error.what());
+    } catch (const std::exception& error) {
+      return http::Response::json_error(500, std::string("report failed / lỗi lập báo cáo: ") + error.what());
+    }
+  });
+}
+
+}  // namespace antt::serve

@@ -1,0 +1,239 @@
+// `anttmap report` in-process on a fresh sample store: real render file, real map engine, real
+// cairo/pango output, checked with poppler-utils (pdfinfo, pdftotext, pdfimages) as a user would.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <regex>
+
+#include <gdal.h>
+#include <nlohmann/json.hpp>
+
+#include "antt/store/store.hpp"
+#include "test_support.hpp"
+
+namespace antt::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Output of a shell command (poppler-utils); the test fails if it cannot run.
+std::string command_output(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen((command + " 2>&1").c_str(), "r"), &::pclose);
+  if (!pipe) return "popen failed";
+  std::string out;
+  char buffer[4096];
+  while (auto n = std::fread(buffer, 1, sizeof buffer, pipe.get())) out.append(buffer, n);
+  return out;
+}
+
+int pdf_pages(const std::string& pdf) {
+  std::smatch match;
+  const auto info = command_output("pdfinfo '" + pdf + "'");
+  if (!std::regex_search(info, match, std::regex(R"(Pages:\s+(\d+))"))) return -1;
+  return std::stoi(match[1]);
+}
+
+/// Width and height of a PNG from its IHDR chunk.
+std::pair<int, int> png_size(const std::string& bytes) {
+  if (bytes.size() < 24 || bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0) return {0, 0};
+  auto be32 = [&](std::size_t at) {
+    return (static_cast<unsigned char>(bytes[at]) << 24) | (static_cast<unsigned char>(bytes[at + 1]) << 16) |
+           (static_cast<unsigned char>(bytes[at + 2]) << 8) | static_cast<unsigned char>(bytes[at + 3]);
+  };
+  return {static_cast<int>(be32(16)), static_cast<int>(be32(20))};
+}
+
+class ReportTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    db_ = dir_->file("report.sqlite");
+    ASSERT_EQ(run_anttmap({"--db", db_, "--quiet", "sample"}).exit_code, 0);
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+
+  CliResult report(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db_, "--quiet", "report"});
+    return run_anttmap(args);
+  }
+  std::string out(const std::string& name) const { return dir_->file(name); }
+
+  static TempDir* dir_;
+  static std::string db_;
+};
+
+TempDir* ReportTest::dir_ = nullptr;
+std::string ReportTest::db_;
+
+TEST_F(ReportTest, ProvincePdfOnA4HasTheHeaderMapTableAndPages) {
+  const auto pdf = out("tinh-2020.pdf");
+  const auto result = report({"--year", "2020", "--date", "2021-01-15", "-o", pdf});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+
+  const auto info = command_output("pdfinfo '" + pdf + "'");
+  EXPECT_TRUE(std::regex_search(info, std::regex(R"(Page size:\s+595\.276 x 841\.89 pts \(A4\))"))) << info;
+  EXPECT_GT(pdf_pages(pdf), 2) << "151 communes cannot fit one table page";
+
+  // The map: 165 x 138 mm at 200 dpi, embedded as one image.
+  const auto images = command_output("pdfimages -list '" + pdf + "'");
+  EXPECT_TRUE(std::regex_search(images, std::regex(R"(\n\s*1\s+0\s+image\s+1299\s+1087\s)"))) << images;
+
+  const auto text = command_output("pdftotext -layout '" + pdf + "' -");
+  for (const char* expected : {"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO",
+                               "năm 2020", "tỉnh Hòa Bình", "Phường Tân Hòa", "Hòa Bình, ngày 15 tháng 01 năm 2021",
+                               "TM. BAN CHỈ ĐẠO", "Trang 2/", "Tỷ lệ 1:", "EPSG:9211", "trên 90 %", "Chú giải"}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected;
+  }
+  // A decision of 2020 as recorded in the store, with its date as dd/mm/yyyy.
+  auto store = store::open_spatialite_store(db_, false);
+  std::string decision, date;
+  for (const auto& [code, record] : store->statuses_of_year(2020)) {
+    if (record.status == store::StatusValue::recognised && code.size() == 5) {
+      decision = record.decision_number;
+      date = record.decision_date.substr(8, 2) + "/" + record.decision_date.substr(5, 2) + "/" +
+             record.decision_date.substr(0, 4);
+      break;
+    }
+  }
+  ASSERT_FALSE(decision.empty());
+  EXPECT_NE(text.find(decision), std::string::npos) << decision;
+  EXPECT_NE(text.find(date), std::string::npos) << date;
+  // The table header repeats on every table page.
+  std::size_t headers = 0;
+  for (auto at = text.find("Số quyết định"); at != std::string::npos; at = text.find("Số quyết định", at + 1)) ++headers;
+  EXPECT_GE(headers, static_cast<std::size_t>(pdf_pages(pdf) - 2));
+}
+
+TEST_F(ReportTest, A3PaperAndJsonSummary) {
+  const auto pdf = out("tinh-2015-a3.pdf");
+  const auto result = report({"--year", "2015", "--paper", "a3", "--json", "-o", pdf});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json["paper"], "A3");
+  EXPECT_EQ(json["map_pixels"][0], 1984);
+  EXPECT_NE(command_output("pdfinfo '" + pdf + "'").find("841.89 x 1190.55 pts (A3)"), std::string::npos);
+  const auto text = command_output("pdftotext '" + pdf + "' -");
+  EXPECT_NE(text.find("năm 2015"), std::string::npos);
+  EXPECT_NE(text.find("trên 70 %"), std::string::npos);
+}
+
+TEST_F(ReportTest, DistrictReportListsItsCommunesAndVillagesOnly) {
+  const auto pdf = out("da-bac-2020.pdf");
+  const auto result = report({"--year", "2020", "--district", "150", "-o", pdf});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto text = command_output("pdftotext -layout '" + pdf + "' -");
+  EXPECT_NE(text.find("huyện Đà Bắc"), std::string::npos);
+  EXPECT_NE(text.find("Xã Giáp Đắt"), std::string::npos);
+  EXPECT_NE(text.find("Khu dân cư"), std::string::npos);
+  EXPECT_EQ(text.find("Phường Tân Hòa"), std::string::npos) << "a commune of another district";
+}
+
+TEST_F(ReportTest, PngIsTheMapPageAt150Dpi) {
+  const auto png = out("tinh-2020.png");
+  const auto result = report({"--year", "2020", "--format", "png", "-o", png});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto size = png_size(read_file(png));
+  EXPECT_EQ(size.first, 1240);
+  EXPECT_EQ(size.second, 1754);
+}
+
+/// How many pixels of the PNG at `path` have exactly the colour `rgb` (read with GDAL's PNG driver).
+long pixels_of_colour(const std::string& path, int rgb) {
+  GDALAllRegister();
+  std::unique_ptr<void, void (*)(GDALDatasetH)> dataset(GDALOpen(path.c_str(), GA_ReadOnly), [](GDALDatasetH d) {
+    if (d) GDALClose(d);
+  });
+  if (!dataset || GDALGetRasterCount(dataset.get()) < 3) return -1;
+  const int width = GDALGetRasterXSize(dataset.get()), height = GDALGetRasterYSize(dataset.get());
+  std::vector<unsigned char> bands[3];
+  for (int b = 0; b < 3; ++b) {
+    bands[b].resize(static_cast<std::size_t>(width) * height);
+    if (GDALRasterIO(GDALGetRasterBand(dataset.get(), b + 1), GF_Read, 0, 0, width, height, bands[b].data(), width,
+                     height, GDT_Byte, 0, 0) != CE_None)
+      return -1;
+  }
+  long count = 0;
+  for (std::size_t i = 0; i < bands[0].size(); ++i)
+    if (bands[0][i] == ((rgb >> 16) & 0xFF) && bands[1][i] == ((rgb >> 8) & 0xFF) && bands[2][i] == (rgb & 0xFF)) ++count;
+  return count;
+}
+
+TEST_F(ReportTest, MapUsesTheWebMapColoursOfTheDistrictGrades) {
+  const auto png = out("colours-2020.png");
+  ASSERT_EQ(report({"--year", "2020", "--format", "png", "-o", png}).exit_code, 0);
+  // 2020 sample: most districts over 90 % (#08519c), Đà Bắc at 68.6 % (#fdd0a2), some between (#6baed6).
+  EXPECT_GT(pixels_of_colour(png, 0x08519c), 20000);
+  EXPECT_GT(pixels_of_colour(png, 0xfdd0a2), 5000);
+  EXPECT_GT(pixels_of_colour(png, 0x6baed6), 5000);
+}
+
+TEST_F(ReportTest, HtmlIsStandaloneAndPrintable) {
+  const auto html_path = out("tinh-2020.html");
+  const auto result = report({"--year", "2020", "-o", html_path});  // format from the extension
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto html = read_file(html_path);
+  EXPECT_NE(html.find("@page { size: A4"), std::string::npos);
+  EXPECT_NE(html.find("src=\"data:image/png;base64,iVBORw0KGgo"), std::string::npos);
+  EXPECT_NE(html.find("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), std::string::npos);
+  EXPECT_NE(html.find("Phường Tân Hòa"), std::string::npos);
+  EXPECT_NE(html.find("<thead>"), std::string::npos);
+  // No external reference: nothing loaded from elsewhere.
+  EXPECT_EQ(html.find("src=\"http"), std::string::npos);
+  EXPECT_EQ(html.find("href="), std::string::npos);
+  EXPECT_EQ(html.find("url("), std::string::npos);
+}
+
+TEST_F(ReportTest, InYearReportCountsSoFar) {
+  const auto pdf = out("2020-so-far.pdf");
+  const auto result = report({"--year", "2020", "--date", "2020-06-30", "--period", "h1", "-o", pdf});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto text = command_output("pdftotext '" + pdf + "' -");
+  EXPECT_NE(text.find("6 tháng đầu năm 2020 (tính đến"), std::string::npos);
+  EXPECT_NE(text.find("tính đến ngày 30/06/2020"), std::string::npos);
+  EXPECT_NE(text.find("Chưa đạt"), std::string::npos) << "in-year: not yet, rather than failed";
+  EXPECT_NE(text.find("đã đăng ký"), std::string::npos);
+  EXPECT_NE(text.find("Đề nghị"), std::string::npos);
+}
+
+TEST_F(ReportTest, BadInputsFailClearlyAndWriteNothing) {
+  struct Case {
+    std::vector<std::string> args;
+    int exit_code;
+    const char* says;
+  };
+  const auto target = out("never.pdf");
+  const std::vector<Case> cases{
+      {{"--year", "2020", "--district", "999", "-o", target}, 4, "unknown district '999'"},
+      {{"--year", "1999", "-o", target}, 4, "no status recorded for year 1999"},
+      {{"--year", "2020", "--paper", "A5", "-o", target}, 2, "A4 or A3"},
+      {{"--year", "2020", "--format", "docx", "-o", target}, 2, "pdf, png or html"},
+      {{"--year", "2020", "--period", "q5", "-o", target}, 2, "q1, q2, q3, q4 or h1"},
+      {{"--year", "twenty", "-o", target}, 2, "--year"},
+      {{"--year", "2020"}, 2, "-o FILE"},
+      {{"-o", target}, 2, "--year"},
+      {{"--year", "2020", "-o", out("no/such/dir/x.pdf")}, 4, "no such directory"},
+  };
+  for (const auto& c : cases) {
+    const auto result = report(c.args);
+    EXPECT_EQ(result.exit_code, c.exit_code) << c.says << ": " << result.err;
+    EXPECT_NE(result.err.find(c.says), std::string::npos) << result.err;
+    EXPECT_FALSE(fs::exists(target)) << c.says;
+  }
+  // Nothing half-written left in the directory either.
+  for (const auto& entry : fs::directory_iterator(dir_->path()))
+    EXPECT_EQ(entry.path().filename().string().find(".never.pdf"), std::string::npos) << entry.path();
+}
+
+TEST_F(ReportTest, HelpDocumentsTheOptions) {
+  const auto help = run_anttmap({"report", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* word : {"--year", "--district", "--paper", "--format", "-o FILE", "A3", "html"})
+    EXPECT_NE(help.out.find(word), std::string::npos) << word;
+}
+
+}  // namespace
+}  // namespace antt::testing
