@@ -13,7 +13,7 @@ PACKAGES=(
   python3-pytest python3-gdal python3-owslib python3-qgis qgis-providers
   libicu-dev nlohmann-json3-dev
   libgtest-dev googletest
-  python3 time bc
+  python3 time bc curl
   # reports (issue 5): PDF/PNG via cairo + pango, Times-metric serif, pdftotext in the tests
   libcairo2-dev libpango1.0-dev fonts-liberation2 poppler-utils
   # browser tests of the web viewer and the QGIS screenshot

@@ -20,6 +20,23 @@ $tool --db "$db" export out/hoabinh-2020.gpkg --kind commune --year 2020
 $tool --db "$db" export out/hoabinh-villages-2020.gpkg --kind village --year 2020
 echo "Map-ready GeoPackages in out/; open them in QGIS, or run '$tool --db $db --help'."
 if [ "${SERVE:-yes}" != "no" ]; then
-  # WMS http://127.0.0.1:8080/wms, WMTS /wmts, tiles /tiles/{layer}/{z}/{x}/{y}.png, OGC API /ogc, /health
-  exec $tool --db "$db" serve --port "${PORT:-8080}"
+  port=${PORT:-8080}
+  url="http://127.0.0.1:$port/"
+  $tool --db "$db" serve --port "$port" &
+  server=$!
+  trap 'kill -TERM $server 2>/dev/null; wait $server; exit 0' INT TERM
+  for _ in $(seq 1 300); do  # the render file is built at start (a few seconds)
+    if curl -fsS -o /dev/null "${url}health" 2>/dev/null; then break; fi
+    kill -0 $server 2>/dev/null || exit 1
+    sleep 0.2
+  done
+  echo
+  echo "Bản đồ / web viewer: $url   (WMS ${url}wms, WMTS ${url}wmts, báo cáo ${url}report?year=2020&format=pdf)"
+  echo "Ctrl+C dừng máy chủ / stops the server."
+  if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${OPEN:-yes}" != "no" ]; then
+    for opener in xdg-open sensible-browser chromium; do
+      if command -v $opener >/dev/null 2>&1; then $opener "$url" >/dev/null 2>&1 & break; fi
+    done
+  fi
+  wait $server
 fi
