@@ -157,6 +157,25 @@ def a_commune_and_its_tile(server, year):
     return feature, (z, x, y), (lon, lat)
 
 
+def test_feature_info_in_geojson_over_several_layers(server):
+    """QGIS and the viewer ask several QUERY_LAYERS at once; MapServer's GeoJSON writer takes one."""
+    feature, _, (lon, lat) = a_commune_and_its_tile(server, 2020)
+    bbox = f"{lon - 0.01},{lat - 0.01},{lon + 0.01},{lat + 0.01}"
+    query = (f"/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetFeatureInfo&LAYERS=districts,communes,villages"
+             f"&QUERY_LAYERS=districts,communes,villages&STYLES=&SRS=EPSG:4326&BBOX={bbox}&WIDTH=101&HEIGHT=101"
+             f"&X=50&Y=50&INFO_FORMAT=application/json&FEATURE_COUNT=5&TIME=2020")
+    status, headers, body = server.get(query)
+    assert status == 200, body[:300]
+    assert headers["Content-Type"].startswith("application/json")
+    features = json.loads(body)["features"]
+    layers = {f["properties"]["layer"] for f in features}
+    assert {"districts", "communes"} <= layers, layers
+    codes = {f["properties"]["code"] for f in features if f["properties"]["layer"] == "communes"}
+    assert feature["properties"]["code"] in codes
+    one = json.loads(server.get(query.replace("QUERY_LAYERS=districts,communes,villages", "QUERY_LAYERS=communes"))[2])
+    assert {f["properties"]["code"] for f in one["features"]} == codes
+
+
 def test_an_edit_made_with_plain_sql_shows_within_a_second(server, capsys):
     year = 2020
     feature, (z, x, y), (lon, lat) = a_commune_and_its_tile(server, year)

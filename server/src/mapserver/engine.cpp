@@ -24,6 +24,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include <nlohmann/json.hpp>
+
 #include "antt/core/error.hpp"
 #include "antt/layers/layers.hpp"
 #include "mapserver/mapfile.hpp"
@@ -534,6 +536,11 @@ EngineResponse MapEngine::wms(const std::multimap<std::string, std::string>& par
     }
   }
 
+  if (!request.json_info_queries.empty()) return merged_json_feature_info(request);
+  return dispatch_ows(request, request.query_string);
+}
+
+EngineResponse MapEngine::dispatch_ows(const CheckedWmsRequest& request, std::string query_string) {
   try {
     const ErrorChainScope error_scope;
     auto& maps = impl_->this_thread_maps();
@@ -544,7 +551,7 @@ EngineResponse MapEngine::wms(const std::multimap<std::string, std::string>& par
     apply_time_filter(map.get(), request.time);
 
     const CgiRequestHandle cgi(msAllocCgiObj());
-    cgi->NumParams = loadParams(cgi.get(), &wms_query_environment, nullptr, 0, &request.query_string);
+    cgi->NumParams = loadParams(cgi.get(), &wms_query_environment, nullptr, 0, &query_string);
     if (cgi->NumParams <= 0) {
       return service_exception(request.version, "", "map engine: the request could not be decoded", 400);
     }
@@ -565,6 +572,26 @@ EngineResponse MapEngine::wms(const std::multimap<std::string, std::string>& par
   } catch (const std::exception& error) {
     return service_exception(request.version, "", error.what(), 500);
   }
+}
+
+EngineResponse MapEngine::merged_json_feature_info(const CheckedWmsRequest& request) {
+  auto merged = nlohmann::json{{"type", "FeatureCollection"}, {"features", nlohmann::json::array()}};
+  for (const auto& query : request.json_info_queries) {
+    auto answer = dispatch_ows(request, query);
+    if (answer.status != 200) return answer;
+    const auto collection = nlohmann::json::parse(answer.body, nullptr, /*allow_exceptions=*/false);
+    if (!collection.is_object() || !collection.contains("features") || !collection["features"].is_array()) {
+      return service_exception(request.version, "", "map engine: a layer's GeoJSON answer could not be read", 500);
+    }
+    // Sub-layers are named "<layer>_g<band>": the published layer name goes on each feature.
+    auto layer = collection.value("name", std::string());
+    if (const auto band = layer.rfind("_g"); band != std::string::npos) layer.erase(band);
+    for (auto feature : collection["features"]) {
+      if (!layer.empty() && feature["properties"].is_object()) feature["properties"]["layer"] = layer;
+      merged["features"].push_back(std::move(feature));
+    }
+  }
+  return EngineResponse{200, "application/json; charset=utf-8", merged.dump()};
 }
 
 void MapEngine::data_changed(const std::vector<int>& years, int default_year) {

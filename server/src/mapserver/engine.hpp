@@ -67,6 +67,8 @@ class RequestError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+struct CheckedWmsRequest;
+
 class MapEngine {
  public:
   /// Calls msSetup(), writes and test-loads the mapfile. One engine per process.
@@ -89,6 +91,10 @@ class MapEngine {
   void data_changed(const std::vector<int>& years, int default_year);
 
  private:
+  /// A validated WMS request through msOWSDispatch on a fresh copy of the thread's map.
+  EngineResponse dispatch_ows(const CheckedWmsRequest& request, std::string query_string);
+  EngineResponse merged_json_feature_info(const CheckedWmsRequest& request);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

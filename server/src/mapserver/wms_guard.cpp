@@ -160,8 +160,16 @@ class Checker {
                     "Request " + *request + " is not enabled; use GetCapabilities, GetMap, GetFeatureInfo or GetLegendGraphic."};
     }
     check_time();
-    CheckedWmsRequest checked{query_, version_, time_, std::nullopt};
+    CheckedWmsRequest checked{query_, version_, time_, std::nullopt, {}};
     if (wants_direct_map_) checked.get_map = direct_map();
+    if (info_format_ == "application/json" && query_layers_.size() > 1) {
+      const auto all_layers = "QUERY_LAYERS=" + url_encode(joined_query_layers_);
+      const auto at = query_.find(all_layers);
+      for (const auto& name : query_layers_) {
+        checked.json_info_queries.push_back(query_.substr(0, at) + "QUERY_LAYERS=" + url_encode(name) +
+                                            query_.substr(at + all_layers.size()));
+      }
+    }
     return checked;
   }
 
@@ -326,6 +334,7 @@ class Checker {
                                          " is not offered; use text/html, application/json, application/vnd.ogc.gml or text/plain."};
     }
     add("INFO_FORMAT", mime);
+    info_format_ = mime;
   }
 
   void check_query_layers() {
@@ -333,6 +342,8 @@ class Checker {
     std::string joined;
     for (const auto& name : names) joined += (joined.empty() ? "" : ",") + name;
     add("QUERY_LAYERS", joined);
+    query_layers_ = names;
+    joined_query_layers_ = joined;
   }
 
   void check_pixel(const std::string& key, int size) {
@@ -375,6 +386,9 @@ class Checker {
   std::map<std::string, std::string> values_;
   std::string version_;
   std::string query_;
+  std::string info_format_;
+  std::vector<std::string> query_layers_;
+  std::string joined_query_layers_;
   TimeFilter time_;
   // GetMap, as validated (for the direct render).
   bool wants_direct_map_ = false;

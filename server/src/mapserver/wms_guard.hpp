@@ -28,6 +28,9 @@ struct CheckedWmsRequest {
   /// GetMap only: the same request as a direct render (axis order already x east, y north), so the
   /// engine draws it on the thread's reused map instead of a fresh copy through msOWSDispatch.
   std::optional<ImageRequest> get_map;
+  /// GetFeatureInfo in GeoJSON over several layers: one query string per layer, answers merged by
+  /// the engine (MapServer's OGR GeoJSON writer takes one layer per answer and fails on the second).
+  std::vector<std::string> json_info_queries;
 };
 
 /// Validates decoded WMS parameters (names case-insensitive). A refusal comes back as a ready

@@ -109,6 +109,20 @@ TEST(WmsGuard, ClampsFeatureCountAndChecksThePixel) {
   EXPECT_EQ(refused(check_wms_request(info, limits())).status, 400);
 }
 
+TEST(WmsGuard, SplitsGeoJsonFeatureInfoOverSeveralLayersIntoOneQueryPerLayer) {
+  auto info = get_map({{"REQUEST", "GetFeatureInfo"}, {"QUERY_LAYERS", "communes,villages"},
+                       {"INFO_FORMAT", "application/json"}, {"I", "10"}, {"J", "20"}});
+  const auto request = accepted(check_wms_request(info, limits()));
+  ASSERT_EQ(request.json_info_queries.size(), 2u);
+  EXPECT_NE(request.json_info_queries[0].find("QUERY_LAYERS=communes&"), std::string::npos);
+  EXPECT_NE(request.json_info_queries[1].find("QUERY_LAYERS=villages&"), std::string::npos);
+  EXPECT_EQ(request.json_info_queries[1].find("QUERY_LAYERS=communes"), std::string::npos);
+
+  info.erase("INFO_FORMAT");
+  info.emplace("INFO_FORMAT", "text/html");  // MapServer's HTML template takes every layer in one answer
+  EXPECT_TRUE(accepted(check_wms_request(info, limits())).json_info_queries.empty());
+}
+
 TEST(WmsGuard, ParsesYearsAndRealDates) {
   EXPECT_EQ(parse_time("2016")->date, 20161231);
   EXPECT_EQ(parse_time("2016-02-29")->date, 20160229);
