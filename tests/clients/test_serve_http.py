@@ -404,3 +404,68 @@ def test_concurrent_reports_never_hold_up_tiles(server):
     for status, headers, body in reports:
         assert status == 200 or (status == 503 and headers.get("Retry-After") == "5"), (status, body[:200])
     assert all(r[0] == 200 for p, r in results if p.startswith("/tiles"))
+
+
+def test_api_validate_survives_huge_coordinates_and_refuses_metres_without_crs(server):
+    """1e300 coordinates smashed GEOS 3.11's WKT buffer and killed the server; metres without a
+    "crs" were silently read as degrees. Both are 400 now, and the server keeps serving."""
+    def polygon(ring, **extra):
+        return json.dumps({"type": "FeatureCollection", **extra, "features": [{
+            "type": "Feature", "properties": {"code": "04831"},
+            "geometry": {"type": "Polygon", "coordinates": [ring]}}]}).encode()
+
+    huge = polygon([[1e300, 1e300], [-1e300, 1e300], [-1e300, -1e300], [1e300, 1e300]])
+    metres = polygon([[400000, 2300000], [410000, 2300000], [410000, 2310000], [400000, 2300000]])
+    for body in (huge, metres):
+        status, _, answer = http_post(server, "/api/validate?year=2020", body)
+        assert status == 400, answer[:300]
+        assert "crs" in json.loads(answer)["error"]
+        assert server.process.poll() is None and server.get("/health")[0] == 200
+    named = polygon([[400000, 2300000], [410000, 2300000], [410000, 2310000], [400000, 2300000]],
+                    crs={"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::9211"}})
+    status, _, answer = http_post(server, "/api/validate?year=2020", named)
+    assert status == 200, answer[:300]
+
+
+@pytest.mark.parametrize("path,reason", [
+    ("/report?year=2020&district=%00", "district"),
+    ("/report?year=2020&period=q1%00", "period"),
+    ("/api/search?q=a%00", "control"),
+    ("/api/units/04831%0A", "control"),
+])
+def test_nul_and_control_bytes_are_refused_with_the_whole_reason(server, path, reason):
+    """A NUL in a /report parameter cut the exception's reason short ("unknown district '")."""
+    status, headers, body = server.get(path)
+    assert status == 400, body[:300]
+    error = json.loads(body)["error"]
+    assert reason in error and " / " in error, error  # English / Vietnamese, not cut at the NUL
+
+
+def test_api_validate_checks_the_whole_store_one_at_a_time(server):
+    """An empty FeatureCollection costs seconds of a worker for 42 bytes: eight at once held every
+    worker (health took 5 s). One runs at a time now; the others get 503 + Retry-After."""
+    empty = b'{"type":"FeatureCollection","features":[]}'
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda _: http_post(server, "/api/validate?year=2020", empty), range(6)))
+    assert any(status == 200 for status, _, _ in results)
+    assert any(status == 503 for status, _, _ in results)
+    for status, headers, body in results:
+        assert status == 200 or (status == 503 and headers.get("Retry-After") == "5"), (status, body[:200])
+    assert server.get("/health")[0] == 200
+
+
+@pytest.mark.parametrize("query,reason", [
+    ("layers=%3Cscript%3Ealert(1)%3C/script%3E", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ("%3Cimg%20src=x%20onerror=alert(1)%3E", "&lt;img src"),
+    ("layers=%22%27%3E%3Csvg/onload=alert(1)%3E", "&quot;&apos;&gt;&lt;svg/onload=alert(1)&gt;"),
+    ("layers=%FF%FE", "UTF-8"),  # was reflected as raw bytes into a UTF-8 page
+    ("bbox=NaN,0,1,1", "four numbers"),
+    ("bbox=-1e308,0,1e308,1", "outside"),
+])
+def test_embed_refusals_are_escaped_utf8_under_the_page_policy(server, query, reason):
+    status, headers, body = server.get("/embed?" + query)
+    assert status == 400
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    page = body.decode("utf-8")  # strict: no invalid bytes reach the page
+    assert reason in page and "<script" not in page and "<svg" not in page and "<img" not in page

@@ -1,5 +1,6 @@
 #include "antt/geo/geos.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -69,10 +70,31 @@ Geometry Geometry::from_wkb(const GeosContext& context, std::string_view wkb) {
   return Geometry(context, geometry);
 }
 
+namespace {
+
+/// GEOS 3.11's trimmed WKT writes each number into a 28-byte stack buffer without a bound check
+/// (Debian 12 ships 3.11.1): sign + integer digits + '.' + `precision` decimals + NUL must fit, or the
+/// process dies of a smashed stack. True when every coordinate of `geometry` fits.
+bool fits_trimmed_wkt(GEOSContextHandle_t context, const GEOSGeometry* geometry, int precision) {
+  double bounds[4];
+  if (GEOSGeom_getXMin_r(context, geometry, &bounds[0]) == 0 || GEOSGeom_getYMin_r(context, geometry, &bounds[1]) == 0 ||
+      GEOSGeom_getXMax_r(context, geometry, &bounds[2]) == 0 || GEOSGeom_getYMax_r(context, geometry, &bounds[3]) == 0) {
+    return true;  // empty: no numbers are written
+  }
+  if (precision > 24) return false;
+  const double limit = std::pow(10.0, 24 - std::max(precision, 0));
+  for (double value : bounds)
+    if (!(std::fabs(value) < limit)) return false;
+  return true;
+}
+
+}  // namespace
+
 std::string Geometry::wkt(int precision) const {
   GEOSWKTWriter* writer = GEOSWKTWriter_create_r(context_->get());
   GEOSWKTWriter_setRoundingPrecision_r(context_->get(), writer, precision);
-  GEOSWKTWriter_setTrim_r(context_->get(), writer, 1);
+  // Untrimmed numbers go through a std::ostream instead of the fixed buffer: longer text, no overflow.
+  GEOSWKTWriter_setTrim_r(context_->get(), writer, fits_trimmed_wkt(context_->get(), geometry_, precision) ? 1 : 0);
   GEOSWKTWriter_setOutputDimension_r(context_->get(), writer, 2);
   char* text = GEOSWKTWriter_write_r(context_->get(), writer, geometry_);
   GEOSWKTWriter_destroy_r(context_->get(), writer);

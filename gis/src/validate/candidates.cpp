@@ -74,6 +74,14 @@ std::vector<Candidate> read_candidates_from(const std::string& source, const std
       throw InputError(where(path, fid) + ": unit " + candidate.code + " has no geometry / đơn vị không có hình");
     OGR_G_FlattenTo2D(geometry.get());
     if (transform) transform->transform(geometry, "unit " + candidate.code + " in " + path);
+    // Metres read as degrees (a projected file without its "crs") would be validated as nonsense.
+    OGREnvelope box;
+    OGR_G_GetEnvelope(geometry.get(), &box);
+    if (!(box.MinX >= -180 && box.MaxX <= 180 && box.MinY >= -90 && box.MaxY <= 90))  // NaN fails too
+      throw InputError(where(path, fid) + ": unit " + candidate.code +
+                       " has coordinates outside longitude -180..180 / latitude -90..90; coordinates in metres need "
+                       "a named \"crs\", e.g. urn:ogc:def:crs:EPSG::9211 / tọa độ nằm ngoài phạm vi kinh độ, vĩ độ "
+                       "(tọa độ mét cần khai báo crs)");
     // Areas are stored as MultiPolygon.
     if (geometry.flat_type() == wkbPolygon) geometry = geo::OgrGeometry(OGR_G_ForceToMultiPolygon(geometry.release()));
     candidate.geometry_wkb = geometry.iso_wkb();

@@ -171,7 +171,9 @@ std::vector<Command> serve_commands() {
                 run_serve,
                 "Endpoints: /wms (WMS 1.1.1, 1.3.0), /wmts (1.0.0 KVP and REST), /tiles/{layer}/{z}/{x}/{y}.png|@2x.png|.mvt\n"
                 "?year=YYYY (default: latest year with a status), /tiles/{layer}.json (TileJSON), /ogc (OGC API\n"
-                "Features), /health, /metrics. Layers: districts communes villages units hotspots clusters models.\n"
+                "Features), / and /embed (web viewer), /api/... (JSON API, POST /api/validate), /report?year=Y\n"
+                "(printable report), /health, /metrics. Layers: districts communes villages units hotspots clusters\n"
+                "models.\n"
                 "Changes to the store (CLI, QGIS, plain SQL) show within a second."};
   auto seed_options = kServeOptions;
   seed_options.push_back({"zoom", true, "zoom range N-M (default 8-12) / mức thu phóng"});

@@ -365,6 +365,8 @@ std::string checked_text(const std::string& text, std::size_t max_bytes, const s
   if (text.size() > max_bytes)
     throw ApiError(400, what + " is longer than " + std::to_string(max_bytes) + " bytes / " + what + " quá dài");
   if (!text::is_valid_utf8(text)) throw ApiError(400, what + " is not valid UTF-8 / " + what + " không phải UTF-8");
+  if (std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+    throw ApiError(400, what + " contains a control character / " + what + " chứa ký tự điều khiển");
   return text::to_nfc(text);
 }
 
@@ -643,6 +645,16 @@ class Api {
       if (!options.date) throw ApiError(400, "date must be a calendar date YYYY-MM-DD / ngày phải có dạng YYYY-MM-DD");
     }
     const std::vector<validate::Candidate> candidates = read_candidates(request.body);
+    // A check of the whole store takes seconds of a worker thread for a 42-byte request: one at a
+    // time, as /report, so a client repeating it cannot hold every worker (tiles, WMS) at once.
+    std::unique_lock whole_store(whole_store_busy_, std::defer_lock);
+    if (candidates.empty() && !whole_store.try_lock()) {
+      http::Response busy = http::Response::json_error(
+          503, "another check of the whole store is running; retry in a few seconds / đang kiểm tra toàn bộ CSDL, "
+               "thử lại sau");
+      busy.headers["Retry-After"] = "5";
+      return busy;
+    }
     auto lease = pool_.acquire();
     const validate::Report report = validate::validate_store(*lease, options, candidates);
     return json_answer(validate::to_json(report));
@@ -799,6 +811,7 @@ class Api {
   StorePool pool_;
   DataVersion version_;
   std::mutex mutex_;  ///< guards snapshot_
+  std::mutex whole_store_busy_;  ///< held while a POST without features checks the whole store
   std::shared_ptr<Snapshot> snapshot_;
 };
 

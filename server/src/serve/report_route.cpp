@@ -1,5 +1,6 @@
 #include "serve/report_route.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <memory>
 #include <mutex>
@@ -7,6 +8,7 @@
 
 #include "antt/core/error.hpp"
 #include "antt/store/store.hpp"
+#include "antt/text/unicode.hpp"
 #include "mapserver/engine.hpp"
 #include "report/report.hpp"
 
@@ -33,7 +35,19 @@ std::string file_name(const report::ReportData& data) {
   return name + "." + std::string(report::to_string(data.request.format));
 }
 
+/// The name of a parameter that is not printable UTF-8 (a NUL would cut the reason short), or nothing.
+std::optional<std::string> unprintable_param(const http::Request& request) {
+  for (const auto& [name, value] : request.params) {
+    const bool control = std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+    if (control || !text::is_valid_utf8(value)) return name;
+  }
+  return std::nullopt;
+}
+
 http::Response report_response(const http::Request& request, const ReportRouteContext& context) {
+  if (const auto name = unprintable_param(request))
+    return http::Response::json_error(400, "parameter '" + *name + "' is not printable UTF-8 text / tham số '" + *name +
+                                               "' không phải văn bản UTF-8 hợp lệ");
   const auto year_text = request.param("year");
   if (!year_text) return http::Response::json_error(400, "year is required, e.g. /report?year=2020 / cần tham số year");
   const auto year = parse_year(*year_text);

@@ -11,6 +11,7 @@
 #include "antt/layers/layers.hpp"
 #include "antt/styles/styles.hpp"
 #include "antt/text/escape.hpp"
+#include "antt/text/unicode.hpp"
 
 namespace antt::serve {
 namespace {
@@ -198,6 +199,10 @@ std::variant<EmbedParams, std::string> parse_embed_params(const http::Request& r
   static const std::set<std::string, std::less<>> known = {"layers", "year", "bbox", "lang", "legend"};
   std::set<std::string, std::less<>> seen;
   for (const auto& [name, value] : request.params) {
+    // The reason quotes names and layers: only valid UTF-8 is reflected into the page.
+    if (!text::is_valid_utf8(name) || !text::is_valid_utf8(value)) {
+      return std::string("parameters must be UTF-8 text / tham số phải là văn bản UTF-8");
+    }
     if (known.count(name) == 0) {
       return "unknown parameter '" + name +
              "' (known: layers, year, bbox, lang, legend) / tham số không hợp lệ (dùng layers, year, bbox, lang, "

@@ -330,7 +330,7 @@ TEST_F(ApiTest, SearchLimitsAndRefusesBadQueries) {
     EXPECT_EQ(refused.status, 400) << limit;
     EXPECT_NE(error_of(refused).find("limit"), std::string::npos);
   }
-  for (const std::string& query : std::vector<std::string>{"", "   ", std::string(300, 'a'), "h\xff\xfe"}) {
+  for (const std::string& query : std::vector<std::string>{"", "   ", std::string(300, 'a'), "h\xff\xfe", std::string("a\0", 2), "a\x1b"}) {
     const http::Response refused = dispatch(get("/api/search", {{"q", query}}));
     EXPECT_EQ(refused.status, 400) << query;
     EXPECT_NE(error_of(refused).find("q "), std::string::npos) << error_of(refused);
@@ -397,6 +397,7 @@ TEST_F(ApiTest, UnknownUnitsAre404AndBadCodes400) {
   EXPECT_EQ(dispatch(get("/api/units/" + std::string(100, '1'))).status, 400);
   EXPECT_EQ(dispatch(get("/api/units/%ff")).status, 404);
   EXPECT_EQ(dispatch(get(std::string("/api/units/\xff\xfe"))).status, 400);
+  EXPECT_EQ(dispatch(get("/api/units/04831\n")).status, 400);  // a control character, not an unknown code
   EXPECT_EQ(dispatch(get("/api/units")).status, 404);
   EXPECT_EQ(dispatch(get("/api/nothing")).status, 404);
 }
@@ -508,6 +509,32 @@ TEST_F(ApiTest, ValidateRefusesBadInputWithAReason) {
   const http::Response get_validate = dispatch(get("/api/validate"));
   EXPECT_EQ(get_validate.status, 405);
   EXPECT_EQ(get_validate.headers.at("Allow"), "POST, OPTIONS");
+}
+
+TEST_F(ApiTest, ValidateRefusesCoordinatesThatAreNotDegreesAndSurvivesHugeOnes) {
+  // GEOS 3.11 wrote the finding's WKT of a 1e300 polygon into a 28-byte stack buffer: the server
+  // died of a smashed stack. Such coordinates, and metres sent without a "crs", are refused.
+  const auto polygon = [](const std::string& ring, const std::string& crs = "") {
+    return R"({"type":"FeatureCollection",)" + crs + R"("features":[{"type":"Feature","properties":{"code":"04831"},
+        "geometry":{"type":"Polygon","coordinates":[)" + ring + "]}}]}";
+  };
+  const std::vector<std::string> refused = {
+      polygon("[[1e300,1e300],[-1e300,1e300],[-1e300,-1e300],[1e300,1e300]]"),
+      polygon("[[400000,2300000],[410000,2300000],[410000,2310000],[400000,2300000]]"),  // VN-2000 metres, no crs
+      polygon("[[105,95],[106,95],[106,96],[105,95]]"),
+  };
+  for (const std::string& candidate : refused) {
+    const http::Response answered = dispatch(post("/api/validate", candidate, {{"year", "2020"}}));
+    EXPECT_EQ(answered.status, 400) << candidate.substr(0, 120) << " -> " << answered.body->substr(0, 300);
+    if (answered.status == 400) EXPECT_NE(error_of(answered).find("crs"), std::string::npos) << *answered.body;
+  }
+  // The same metres with their named crs are read and validated.
+  const http::Response named = dispatch(post(
+      "/api/validate",
+      polygon("[[400000,2300000],[410000,2300000],[410000,2310000],[400000,2300000]]",
+              R"("crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::9211"}},)"),
+      {{"year", "2020"}}));
+  EXPECT_EQ(named.status, 200) << *named.body;
 }
 
 TEST_F(ApiTest, OverRealSocketsConcurrently) {
