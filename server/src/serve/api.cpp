@@ -26,6 +26,7 @@
 #include "antt/styles/styles.hpp"
 #include "antt/text/unicode.hpp"
 #include "antt/validate/validator.hpp"
+#include "serve/json_errors.hpp"
 #include "serve/web_mercator.hpp"
 
 namespace antt::serve {
@@ -38,36 +39,6 @@ constexpr int kDefaultLimit = 20, kMaxLimit = 100;
 constexpr std::size_t kMaxQueryBytes = 256;
 constexpr std::size_t kMaxCodeBytes = 64;
 constexpr int kMaxJsonDepth = 32;  // GeoJSON needs 8; deeper input is refused before any parser recurses
-
-/// A refusal with its HTTP status, thrown inside a handler and answered once by `answer`.
-class ApiError : public std::runtime_error {
- public:
-  ApiError(int status, const std::string& reason) : std::runtime_error(reason), status_(status) {}
-  int status() const { return status_; }
-
- private:
-  int status_;
-};
-
-/// The one translation of errors into answers for every /api/ handler: refusals and bad input
-/// are 4xx with the reason, an unavailable store 503; anything else reaches the server (500).
-template <typename Body>
-http::Response answer(Body body) {
-  try {
-    return body();
-  } catch (const ApiError& error) {
-    return http::Response::json_error(error.status(), error.what());
-  } catch (const UsageError& error) {
-    return http::Response::json_error(400, error.what());
-  } catch (const InputError& error) {
-    return http::Response::json_error(400, error.what());
-  } catch (const CrsError& error) {
-    return http::Response::json_error(400, error.what());
-  } catch (const StoreError& error) {
-    return http::Response::json_error(503, std::string("the store cannot be read now: ") + error.what() +
-                                               " / không đọc được CSDL");
-  }
-}
 
 http::Response json_answer(const json& document) {
   // Store text is NFC UTF-8; replace rather than throw should anything slip through.
@@ -363,10 +334,10 @@ std::string range_text(const std::vector<int>& years) {
 /// Checks what an untrusted text parameter may be before it is used anywhere.
 std::string checked_text(const std::string& text, std::size_t max_bytes, const std::string& what) {
   if (text.size() > max_bytes)
-    throw ApiError(400, what + " is longer than " + std::to_string(max_bytes) + " bytes / " + what + " quá dài");
-  if (!text::is_valid_utf8(text)) throw ApiError(400, what + " is not valid UTF-8 / " + what + " không phải UTF-8");
+    throw ClientError(400, what + " is longer than " + std::to_string(max_bytes) + " bytes / " + what + " quá dài");
+  if (!text::is_valid_utf8(text)) throw ClientError(400, what + " is not valid UTF-8 / " + what + " không phải UTF-8");
   if (std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
-    throw ApiError(400, what + " contains a control character / " + what + " chứa ký tự điều khiển");
+    throw ClientError(400, what + " contains a control character / " + what + " chứa ký tự điều khiển");
   return text::to_nfc(text);
 }
 
@@ -383,7 +354,7 @@ void check_json_depth(std::string_view body) {
       in_string = true;
     } else if (c == '[' || c == '{') {
       if (++depth > kMaxJsonDepth)
-        throw ApiError(400, "the request body nests JSON deeper than " + std::to_string(kMaxJsonDepth) +
+        throw ClientError(400, "the request body nests JSON deeper than " + std::to_string(kMaxJsonDepth) +
                                 " levels / JSON lồng quá sâu");
     } else if (c == ']' || c == '}') {
       --depth;
@@ -500,7 +471,7 @@ class Api {
     const std::string query = checked_text(request.param("q").value_or(""), kMaxQueryBytes, "q");
     const std::string folded = fold(query);
     if (folded.empty())
-      throw ApiError(400, "q is required: the name (or part of it) to look for, e.g. ?q=da%20bac / cần tên cần tìm");
+      throw ClientError(400, "q is required: the name (or part of it) to look for, e.g. ?q=da%20bac / cần tên cần tìm");
     const int limit = limit_param(request);
     const int year = year_param(request, *snap);
     const std::string date = year_end(year);
@@ -543,7 +514,7 @@ class Api {
     const std::string code = checked_text(request.path_params.at("code"), kMaxCodeBytes, "code");
     auto index = unit_index(*snap);
     const auto versions = index->versions(code);
-    if (versions.empty()) throw ApiError(404, "no unit with code " + code + " / không có đơn vị mã " + code);
+    if (versions.empty()) throw ClientError(404, "no unit with code " + code + " / không có đơn vị mã " + code);
 
     const IndexedUnit* chosen = versions.back();
     std::optional<std::string> date;
@@ -552,7 +523,7 @@ class Api {
       date = year_end(year);
       chosen = index->at(code, *date);
       if (!chosen)
-        throw ApiError(404, "unit " + code + " did not exist on 31 December " + std::to_string(year) +
+        throw ClientError(404, "unit " + code + " did not exist on 31 December " + std::to_string(year) +
                                 " / đơn vị không tồn tại vào năm này");
     }
     const IndexedUnit* parent = index->parent_of(*chosen, date);
@@ -621,28 +592,28 @@ class Api {
     if (!layer) {
       std::string known;
       for (const auto& descriptor : layers::registry()) known += (known.empty() ? "" : ", ") + descriptor.name;
-      throw ApiError(404, "unknown layer '" + *name + "'; known layers: " + known + " / lớp không tồn tại");
+      throw ClientError(404, "unknown layer '" + *name + "'; known layers: " + known + " / lớp không tồn tại");
     }
     for (const auto& style : legend)
       if (style.at("id") == layer->style) return http::Response::json(200, style.dump(2) + "\n");
-    throw ApiError(404, "layer '" + layer->name + "' has no legend / lớp không có chú giải");
+    throw ClientError(404, "layer '" + layer->name + "' has no legend / lớp không có chú giải");
   }
 
   http::Response validate(const http::Request& request) {
     validate::ValidateOptions options;
     const auto year_text = request.param("year");
     const auto date_text = request.param("date");
-    if (year_text && date_text) throw ApiError(400, "give year or date, not both / chỉ dùng year hoặc date");
+    if (year_text && date_text) throw ClientError(400, "give year or date, not both / chỉ dùng year hoặc date");
     if (year_text) {
       const auto year = parse_year(*year_text);
       if (!year || *year < kMinYear || *year > kMaxYear)
-        throw ApiError(400, "year must be YYYY from " + std::to_string(kMinYear) + " to " + std::to_string(kMaxYear) +
+        throw ClientError(400, "year must be YYYY from " + std::to_string(kMinYear) + " to " + std::to_string(kMaxYear) +
                                 " / năm phải từ " + std::to_string(kMinYear) + " đến " + std::to_string(kMaxYear));
       options.year = *year;
     }
     if (date_text) {
       options.date = parse_iso_date(*date_text);
-      if (!options.date) throw ApiError(400, "date must be a calendar date YYYY-MM-DD / ngày phải có dạng YYYY-MM-DD");
+      if (!options.date) throw ClientError(400, "date must be a calendar date YYYY-MM-DD / ngày phải có dạng YYYY-MM-DD");
     }
     const std::vector<validate::Candidate> candidates = read_candidates(request.body);
     // A check of the whole store takes seconds of a worker thread for a 42-byte request: one at a
@@ -698,9 +669,9 @@ class Api {
     const std::optional<std::string> text = request.param("year");
     if (!text || text->empty()) return default_year(snap);
     const std::optional<int> year = parse_year(*text);
-    if (!year) throw ApiError(400, "year must be YYYY / năm phải có dạng YYYY");
+    if (!year) throw ClientError(400, "year must be YYYY / năm phải có dạng YYYY");
     if (std::find(snap.years.begin(), snap.years.end(), *year) == snap.years.end())
-      throw ApiError(400, "no data for year " + std::to_string(*year) + " (available " + range_text(snap.years) +
+      throw ClientError(400, "no data for year " + std::to_string(*year) + " (available " + range_text(snap.years) +
                               ") / không có dữ liệu năm này");
     return *year;
   }
@@ -712,7 +683,7 @@ class Api {
                         std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
     const int limit = digits ? std::stoi(*text) : 0;
     if (limit < 1 || limit > kMaxLimit)
-      throw ApiError(400, "limit must be an integer from 1 to " + std::to_string(kMaxLimit) +
+      throw ClientError(400, "limit must be an integer from 1 to " + std::to_string(kMaxLimit) +
                               " / limit phải là số nguyên từ 1 đến " + std::to_string(kMaxLimit));
     return limit;
   }
@@ -786,22 +757,22 @@ class Api {
   /// The candidates of a POST body: checked as JSON first (clear 400s), then read by OGR like a file.
   /// An empty FeatureCollection has none.
   static std::vector<validate::Candidate> read_candidates(const std::string& body) {
-    if (!text::is_valid_utf8(body)) throw ApiError(400, "the request body is not valid UTF-8 / nội dung không phải UTF-8");
+    if (!text::is_valid_utf8(body)) throw ClientError(400, "the request body is not valid UTF-8 / nội dung không phải UTF-8");
     check_json_depth(body);
     GeoJsonOutline outline;
     OutlineReader reader(outline);
     if (!json::sax_parse(body, &reader))
-      throw ApiError(400, "the request body is not valid JSON (" + reader.error() + ") / nội dung không phải JSON hợp lệ");
+      throw ClientError(400, "the request body is not valid JSON (" + reader.error() + ") / nội dung không phải JSON hợp lệ");
     if (!outline.is_object || outline.type != "FeatureCollection")
-      throw ApiError(400,
+      throw ClientError(400,
                      "the request body must be a GeoJSON FeatureCollection of edited units, each with a \"code\" "
                      "property / nội dung phải là GeoJSON FeatureCollection");
     // A named CRS only: GDAL would fetch a "link" CRS from the network.
     if (outline.has_crs && outline.crs_type != "name")
-      throw ApiError(400, "the body's \"crs\" must be {\"type\": \"name\", ...}, e.g. urn:ogc:def:crs:EPSG::9211 / "
+      throw ClientError(400, "the body's \"crs\" must be {\"type\": \"name\", ...}, e.g. urn:ogc:def:crs:EPSG::9211 / "
                           "crs phải có dạng name");
     if (!outline.features_is_array)
-      throw ApiError(400, "the FeatureCollection has no \"features\" array / thiếu mảng features");
+      throw ClientError(400, "the FeatureCollection has no \"features\" array / thiếu mảng features");
     // No features: no candidates, the whole store is checked (`anttmap validate` without --candidate).
     if (outline.feature_count == 0) return {};
     return validate::read_candidates_text(body, "request body");
@@ -821,7 +792,7 @@ void register_api(http::Router& router, ApiContext context) {
   auto api = std::make_shared<Api>(std::move(context));
   auto on = [api](http::Response (Api::*handler)(const http::Request&)) {
     return [api, handler](const http::Request& request) {
-      return answer([&] { return ((*api).*handler)(request); });
+      return answer_json([&] { return ((*api).*handler)(request); });
     };
   };
   router.get("/api/years", on(&Api::years));

@@ -18,6 +18,7 @@
 #include "antt/stats/stats.hpp"
 #include "antt/text/escape.hpp"
 #include "antt/text/unicode.hpp"
+#include "serve/json_errors.hpp"
 
 namespace antt::serve {
 namespace {
@@ -29,16 +30,6 @@ using store::UnitVersion;
 constexpr const char* kCrs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 constexpr const char* kGeoJson = "application/geo+json";
 constexpr const char* kJson = "application/json";
-
-/// A request the client can fix: becomes `status` with {"error": reason}.
-class OgcRequestError : public Error {
- public:
-  OgcRequestError(int status, const std::string& reason) : Error(reason), status_(status) {}
-  int status() const { return status_; }
-
- private:
-  int status_;
-};
 
 /// A collection: the unit kinds of one layer of the registry.
 struct Collection {
@@ -65,28 +56,10 @@ const Collection& collection_of(const http::Request& request) {
   const std::string name = id == request.path_params.end() ? "" : id->second;
   for (const auto& collection : collections())
     if (collection.id == name) return collection;
-  throw OgcRequestError(404, "no collection '" + name + "'; see /ogc/collections / không có tập dữ liệu này");
+  throw ClientError(404, "no collection '" + name + "'; see /ogc/collections / không có tập dữ liệu này");
 }
 
 std::string dump(const Json& json) { return json.dump(-1, ' ', false, Json::error_handler_t::replace); }
-
-/// Runs a handler body and translates its failures into JSON errors, once, here.
-http::Response answer(const std::function<http::Response()>& body) {
-  try {
-    return body();
-  } catch (const OgcRequestError& error) {
-    return http::Response::json_error(error.status(), error.what());
-  } catch (const InputError& error) {
-    return http::Response::json_error(400, error.what());
-  } catch (const UsageError& error) {
-    return http::Response::json_error(400, error.what());
-  } catch (const StoreError& error) {
-    return http::Response::json_error(503, std::string("the store cannot be read / không đọc được kho dữ liệu: ") +
-                                               error.what());
-  } catch (const std::exception& error) {
-    return http::Response::json_error(500, error.what());
-  }
-}
 
 // Query parameters --------------------------------------------------------------------------
 
@@ -125,15 +98,15 @@ void reject_unknown_parameters(const http::Request& request, const std::set<std:
     std::string lower = name;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
     if (!known.contains(lower))
-      throw OgcRequestError(400, "unknown query parameter '" + name + "' / tham số không hợp lệ");
+      throw ClientError(400, "unknown query parameter '" + name + "' / tham số không hợp lệ");
   }
   if (auto format = request.param("f"); format && *format != "json" && *format != "geojson")
-    throw OgcRequestError(400, "f must be json, not '" + *format + "' / chỉ hỗ trợ f=json");
+    throw ClientError(400, "f must be json, not '" + *format + "' / chỉ hỗ trợ f=json");
 }
 
 void require_known_year(int year, const OgcContext& context) {
   if (!context.years.empty() && std::find(context.years.begin(), context.years.end(), year) == context.years.end())
-    throw OgcRequestError(400, "no data for year " + std::to_string(year) + "; years " +
+    throw ClientError(400, "no data for year " + std::to_string(year) + "; years " +
                                    std::to_string(context.years.front()) + "-" +
                                    std::to_string(context.years.back()) + " / không có dữ liệu năm này");
 }
@@ -146,7 +119,7 @@ ItemsQuery parse_items_query(const http::Request& request, const OgcContext& con
   if (auto year = request.param("year")) {
     auto value = parse_integer(*year);
     if (!value || *value < 1 || *value > 9999)
-      throw OgcRequestError(400, "year must be a year such as 2015, not '" + *year + "' / năm không hợp lệ");
+      throw ClientError(400, "year must be a year such as 2015, not '" + *year + "' / năm không hợp lệ");
     query.year = static_cast<int>(*value);
     query.year_given = true;
   }
@@ -154,7 +127,7 @@ ItemsQuery parse_items_query(const http::Request& request, const OgcContext& con
   if (auto datetime = request.param("datetime")) {
     query.datetime_text = *datetime;
     if (datetime->find('/') != std::string::npos)
-      throw OgcRequestError(400, "datetime must be one date (intervals are not supported), e.g. 2015-06-30 / "
+      throw ClientError(400, "datetime must be one date (intervals are not supported), e.g. 2015-06-30 / "
                                  "chỉ hỗ trợ một ngày");
     // RFC 3339: a date, or a date-time whose day is meant; a bare year means its 31 December.
     std::optional<std::string> date;
@@ -164,7 +137,7 @@ ItemsQuery parse_items_query(const http::Request& request, const OgcContext& con
       date = parse_iso_date(datetime->substr(0, 10));
     }
     if (!date)
-      throw OgcRequestError(400, "datetime must be an RFC 3339 date such as 2015-12-31, not '" + *datetime +
+      throw ClientError(400, "datetime must be an RFC 3339 date such as 2015-12-31, not '" + *datetime +
                                      "' / ngày không hợp lệ");
     query.date = *date;
     if (!query.year_given) query.year = year_of(*date);
@@ -185,28 +158,28 @@ ItemsQuery parse_items_query(const http::Request& request, const OgcContext& con
       start = comma + 1;
     }
     if (!ok || (numbers.size() != 4 && numbers.size() != 6))
-      throw OgcRequestError(400, "bbox must be four numbers west,south,east,north in degrees, not '" + *bbox +
+      throw ClientError(400, "bbox must be four numbers west,south,east,north in degrees, not '" + *bbox +
                                      "' / bbox phải gồm 4 số");
     // With heights the order is west,south,low,east,north,high.
     const bool with_heights = numbers.size() == 6;
     LonLat box{numbers[0], numbers[1], numbers[with_heights ? 3 : 2], numbers[with_heights ? 4 : 3]};
     if (box.west < -180 || box.east > 180 || box.south < -90 || box.north > 90 || box.south > box.north ||
         box.west > box.east)
-      throw OgcRequestError(400, "bbox must lie within -180,-90,180,90 with west <= east and south <= north, not '" +
+      throw ClientError(400, "bbox must lie within -180,-90,180,90 with west <= east and south <= north, not '" +
                                      *bbox + "' / bbox ngoài phạm vi");
     query.bbox = box;
   }
   if (auto limit = request.param("limit")) {
     auto value = parse_integer(*limit);
     if (!value || *value < 1)
-      throw OgcRequestError(400, "limit must be a whole number from 1 to " + std::to_string(kOgcMaxLimit) +
+      throw ClientError(400, "limit must be a whole number from 1 to " + std::to_string(kOgcMaxLimit) +
                                      ", not '" + *limit + "' / limit không hợp lệ");
     query.limit = static_cast<int>(std::min<long long>(*value, kOgcMaxLimit));
   }
   if (auto offset = request.param("offset")) {
     auto value = parse_integer(*offset);
     if (!value || *value < 0)
-      throw OgcRequestError(400, "offset must be a whole number >= 0, not '" + *offset + "' / offset không hợp lệ");
+      throw ClientError(400, "offset must be a whole number >= 0, not '" + *offset + "' / offset không hợp lệ");
     query.offset = *value;
   }
   return query;
@@ -422,7 +395,7 @@ std::string page_query(const ItemsQuery& query, long long offset) {
 }  // namespace
 
 http::Response ogc_landing_page(const http::Request& request, const OgcContext& context) {
-  return answer([&] {
+  return answer_json([&] {
     reject_unknown_parameters(request, {"f"});
     const std::string root = context.base_url + "/ogc";
     Json json;
@@ -439,7 +412,7 @@ http::Response ogc_landing_page(const http::Request& request, const OgcContext& 
 }
 
 http::Response ogc_conformance(const http::Request& request, const OgcContext&) {
-  return answer([&] {
+  return answer_json([&] {
     reject_unknown_parameters(request, {"f"});
     Json json;
     json["conformsTo"] = Json::array({"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -449,7 +422,7 @@ http::Response ogc_conformance(const http::Request& request, const OgcContext&) 
 }
 
 http::Response ogc_collections(const http::Request& request, const OgcContext& context) {
-  return answer([&] {
+  return answer_json([&] {
     reject_unknown_parameters(request, {"f"});
     auto store = open_store(context);
     Json json;
@@ -462,7 +435,7 @@ http::Response ogc_collections(const http::Request& request, const OgcContext& c
 }
 
 http::Response ogc_collection(const http::Request& request, const OgcContext& context) {
-  return answer([&] {
+  return answer_json([&] {
     const auto& collection = collection_of(request);
     reject_unknown_parameters(request, {"f"});
     auto store = open_store(context);
@@ -471,7 +444,7 @@ http::Response ogc_collection(const http::Request& request, const OgcContext& co
 }
 
 http::Response ogc_items(const http::Request& request, const OgcContext& context) {
-  return answer([&] {
+  return answer_json([&] {
     const auto& collection = collection_of(request);
     const auto query = parse_items_query(request, context, true);
     auto store = open_store(context);
@@ -518,7 +491,7 @@ http::Response ogc_items(const http::Request& request, const OgcContext& context
 }
 
 http::Response ogc_item(const http::Request& request, const OgcContext& context) {
-  return answer([&] {
+  return answer_json([&] {
     const auto& collection = collection_of(request);
     const auto query = parse_items_query(request, context, false);
     auto id = request.path_params.find("featureId");
@@ -527,7 +500,7 @@ http::Response ogc_item(const http::Request& request, const OgcContext& context)
     auto units = store->units({query.date, collection.kinds, code, true});
     const auto published = published_codes(*store, query.date);
     if (units.empty() || (published && !published->contains(code)))
-      throw OgcRequestError(404, "no feature '" + code + "' in " + collection.id + " on " + query.date +
+      throw ClientError(404, "no feature '" + code + "' in " + collection.id + " on " + query.date +
                                      " / không có đơn vị này vào ngày " + query.date);
     std::optional<DistrictFigures> districts;
     if (collection.id == "districts") districts = district_figures(*store, query.year);

@@ -11,6 +11,7 @@
 #include "antt/text/unicode.hpp"
 #include "mapserver/engine.hpp"
 #include "report/report.hpp"
+#include "serve/json_errors.hpp"
 
 namespace antt::serve {
 namespace {
@@ -85,20 +86,7 @@ void add_report_route(http::Router& router, ReportRouteContext context) {
       response.headers["Retry-After"] = "5";
       return response;
     }
-    try {
-      return report_response(request, context);
-    } catch (const UsageError& error) {
-      return http::Response::json_error(400, error.what());
-    } catch (const InputError& error) {
-      return http::Response::json_error(400, error.what());
-    } catch (const mapserver::RequestError& error) {
-      return http::Response::json_error(400, error.what());
-    } catch (const StoreError& error) {
-      return http::Response::json_error(503, std::string("the store cannot be read / không đọc được kho dữ liệu: ") +
-                                                 error.what());
-    } catch (const std::exception& error) {
-      return http::Response::json_error(500, std::string("report failed / lỗi lập báo cáo: ") + error.what());
-    }
+    return answer_json([&] { return report_response(request, context); }, "report failed / lỗi lập báo cáo");
   });
 }
 

@@ -526,7 +526,9 @@ TEST_F(ApiTest, ValidateRefusesCoordinatesThatAreNotDegreesAndSurvivesHugeOnes) 
   for (const std::string& candidate : refused) {
     const http::Response answered = dispatch(post("/api/validate", candidate, {{"year", "2020"}}));
     EXPECT_EQ(answered.status, 400) << candidate.substr(0, 120) << " -> " << answered.body->substr(0, 300);
-    if (answered.status == 400) EXPECT_NE(error_of(answered).find("crs"), std::string::npos) << *answered.body;
+    if (answered.status == 400) {
+      EXPECT_NE(error_of(answered).find("crs"), std::string::npos) << *answered.body;
+    }
   }
   // The same metres with their named crs are read and validated.
   const http::Response named = dispatch(post(
