@@ -24,6 +24,7 @@ per_zoom=${BENCH_PER_ZOOM:-40}
 mem_requests=${BENCH_MEM_REQUESTS:-100000}
 port=${BENCH_PORT:-18080}
 doc=${BENCH_DOC:-docs/benchmarks-server.md}
+if [ "$doc" != "-" ]; then doc=$(realpath -m "$doc"); fi  # a relative path is inside the repository
 year=2020
 layers=districts,communes,villages,units,hotspots,clusters,models
 cores=$(nproc)
@@ -318,7 +319,7 @@ echo "$header"
 echo
 echo "$table"
 if [ "$doc" != "-" ]; then
-  cat >"$repo/$doc" <<EOF
+  cat >"$doc" <<EOF
 # Map-server benchmark
 
 Produced by \`scripts/bench-server.sh\` (run on demand: \`scripts/bench-server.sh [BUILD_DIR]\`; it rewrites this
