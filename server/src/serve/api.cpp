@@ -27,6 +27,7 @@
 #include "antt/text/unicode.hpp"
 #include "antt/validate/validator.hpp"
 #include "serve/json_errors.hpp"
+#include "serve/query_params.hpp"
 #include "serve/web_mercator.hpp"
 
 namespace antt::serve {
@@ -320,12 +321,6 @@ struct Snapshot {
   std::shared_ptr<const UnitIndex> index;
   std::shared_ptr<const std::string> progress;
 };
-
-std::optional<int> parse_year(const std::string& text) {
-  if (text.size() != 4 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return std::nullopt;
-  return std::stoi(text);
-}
 
 std::string range_text(const std::vector<int>& years) {
   return years.empty() ? std::string("none") : std::to_string(years.front()) + "-" + std::to_string(years.back());

@@ -12,20 +12,10 @@
 #include "mapserver/engine.hpp"
 #include "report/report.hpp"
 #include "serve/json_errors.hpp"
+#include "serve/query_params.hpp"
 
 namespace antt::serve {
 namespace {
-
-/// A whole 4-digit year, or nullopt.
-std::optional<int> parse_year(const std::string& text) {
-  if (text.size() != 4) return std::nullopt;
-  int value = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  return value;
-}
 
 /// Letters, digits and '-' only: the file name offered to the browser.
 std::string file_name(const report::ReportData& data) {

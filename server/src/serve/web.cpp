@@ -1,4 +1,5 @@
 #include "serve/web.hpp"
+#include "serve/query_params.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -227,11 +228,9 @@ std::variant<EmbedParams, std::string> parse_embed_params(const http::Request& r
     }
   }
   if (auto text = request.param("year")) {
-    int year = 0;
-    const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), year);
-    if (text->size() != 4 || error != std::errc{} || end != text->data() + text->size()) {
-      return std::string("year must be YYYY, e.g. year=2020 / năm phải có dạng YYYY");
-    }
+    const auto parsed = parse_year(*text);
+    if (!parsed) return std::string("year must be YYYY, e.g. year=2020 / năm phải có dạng YYYY");
+    const int year = *parsed;
     if (std::find(years.begin(), years.end(), year) == years.end()) {
       return "no data for year " + *text + " (available " +
              (years.empty() ? std::string("none")
