@@ -9,7 +9,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libgdal-dev gdal-bin libproj-dev proj-bin libgeos-dev
   libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite
-  libmapserver-dev libmicrohttpd-dev zlib1g-dev libxml2-dev fonts-dejavu-core
+  libmapserver-dev libmicrohttpd-dev zlib1g-dev libdeflate-dev libxml2-dev fonts-dejavu-core
   python3-pytest python3-gdal python3-owslib python3-qgis qgis-providers
   libicu-dev nlohmann-json3-dev
   libgtest-dev googletest

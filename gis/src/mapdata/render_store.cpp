@@ -11,6 +11,7 @@
 #include "antt/core/error.hpp"
 #include "antt/layers/layers.hpp"
 #include "antt/mapdata/mapdata.hpp"
+#include "antt/mapdata/shapefiles.hpp"
 #include "antt/stats/stats.hpp"
 #include "antt/store/sqlite.hpp"
 #include "antt/store/store.hpp"
@@ -156,13 +157,15 @@ struct Rewrite {
 }  // namespace
 
 struct RenderStore::Impl {
-  Impl(std::string store_path_in, std::string render_path_in)
+  Impl(std::string store_path_in, std::string render_path_in, const std::string& shapefile_dir)
       : store_path(std::move(store_path_in)),
         render_path(std::move(render_path_in)),
         store(store::open_spatialite_store(store_path, false)),
         watch(store::Database::open(store_path, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX)),
         layer_list(layers::registry()),
-        file(RenderFile::create(render_path, layer_list)) {}
+        file(RenderFile::create(render_path, layer_list)) {
+    if (!shapefile_dir.empty()) shapefiles = std::make_unique<RenderShapefiles>(render_path, shapefile_dir);
+  }
 
   std::string store_path;
   std::string render_path;
@@ -170,6 +173,7 @@ struct RenderStore::Impl {
   store::Database watch;  ///< read-only: change detection and the few tables the Store API lists by date only
   std::vector<layers::LayerDescriptor> layer_list;
   RenderFile file;
+  std::unique_ptr<RenderShapefiles> shapefiles;  ///< drawing copies of the render file, when kept
   Generaliser generaliser;
   Catalogue catalogue;
 
@@ -460,6 +464,17 @@ struct RenderStore::Impl {
     }
   }
 
+  /// Rewrites the drawing shapefiles of the changed (layer, year)s. Called last, once the render
+  /// file and the state above are settled: if it throws, RenderShapefiles keeps the targets and
+  /// the next refresh() writes them.
+  void write_shapefiles(const std::vector<Rewrite>& rewrites) {
+    if (!shapefiles) return;
+    std::vector<LayerYear> changed;
+    for (const auto& rewrite : rewrites)
+      if (rewrite.changed) changed.push_back(rewrite.target);
+    shapefiles->update(changed);
+  }
+
   void publish(std::vector<int> years, std::optional<int> latest) {
     bool empty = true;
     Box box;
@@ -601,8 +616,8 @@ struct RenderStore::Impl {
   }
 };
 
-RenderStore::RenderStore(std::string store_path, std::string render_path)
-    : impl_(std::make_unique<Impl>(std::move(store_path), std::move(render_path))) {}
+RenderStore::RenderStore(std::string store_path, std::string render_path, std::string shapefile_dir)
+    : impl_(std::make_unique<Impl>(std::move(store_path), std::move(render_path), shapefile_dir)) {}
 
 RenderStore::~RenderStore() = default;
 
@@ -645,6 +660,7 @@ void RenderStore::build_all(const std::function<void(double)>& progress) {
   impl.execute(rewrites);
   impl.last_audit_id = newest;
   impl.publish(years, latest);
+  impl.write_shapefiles(rewrites);
   report(1.0);
 }
 
@@ -652,6 +668,15 @@ RefreshResult RenderStore::refresh() {
   Impl& impl = *impl_;
   RefreshResult result;
   result.last_audit_id = impl.last_audit_id;
+  if (impl.shapefiles && impl.shapefiles->has_pending()) {
+    // An earlier refresh wrote the render file but not its shapefiles: write them now, and have
+    // every tile of those (layer, year) dropped, as it may have been drawn from the old files.
+    const auto retried = impl.shapefiles->pending();
+    impl.shapefiles->update({});
+    constexpr double kWorld = 20037508.342789244;
+    for (const auto& [layer, year] : retried) result.dirty.push_back({layer, year, Box{-kWorld, -kWorld, kWorld, kWorld}});
+    result.changed = true;
+  }
   std::int64_t version = impl.read_data_version();
   if (version == impl.data_version) return result;
   std::int64_t newest = impl.read_newest_audit_id();
@@ -693,9 +718,10 @@ RefreshResult RenderStore::refresh() {
   impl.last_audit_id = std::max(newest, entries.back().id);
   impl.publish(years, latest);
 
+  impl.write_shapefiles(rewrites);
   for (const auto& rewrite : rewrites)
     if (rewrite.changed) result.dirty.push_back({rewrite.target.first, rewrite.target.second, rewrite.dirty});
-  result.changed = !result.dirty.empty() || years != old_years;
+  result.changed = result.changed || !result.dirty.empty() || years != old_years;
   result.last_audit_id = impl.last_audit_id;
   return result;
 }
@@ -705,6 +731,10 @@ std::vector<int> RenderStore::years() const { return impl_->current_years(); }
 std::optional<int> RenderStore::latest_status_year() const {
   std::lock_guard lock(impl_->published_mutex);
   return impl_->published_latest;
+}
+
+std::shared_ptr<const ShapefileSet> RenderStore::shapefiles() const {
+  return impl_->shapefiles ? impl_->shapefiles->current() : nullptr;
 }
 
 std::optional<Box> RenderStore::extent() const {

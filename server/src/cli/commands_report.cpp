@@ -89,7 +89,7 @@ void write_atomically(const std::string& target, const std::string& bytes) {
 report::MapImage draw_map(const Context& context, const report::ReportData& data) {
   const ScratchDir scratch;
   const auto render_path = (scratch.path() / "render.sqlite").string();
-  mapdata::RenderStore render_store(context.db_path, render_path);
+  mapdata::RenderStore render_store(context.db_path, render_path, (scratch.path() / "shapefiles").string());
   render_store.build_all(context.progress("render file / dữ liệu bản đồ"));
   mapserver::EngineConfig config;
   config.render_path = render_path;
@@ -98,6 +98,7 @@ report::MapImage draw_map(const Context& context, const report::ReportData& data
   config.max_image_size = kMaxImageSize;
   config.years = render_store.years();
   config.default_year = render_store.latest_status_year().value_or(data.request.year);
+  config.shapefiles = [&render_store] { return render_store.shapefiles(); };
   mapserver::MapEngine engine(config);
   return report::render_map(engine, data, kMaxImageSize);
 }

@@ -28,7 +28,9 @@
 
 #include "antt/core/error.hpp"
 #include "antt/layers/layers.hpp"
+#include "antt/mapdata/shapefiles.hpp"
 #include "mapserver/mapfile.hpp"
+#include "mapserver/png_writer.hpp"
 #include "mapserver/wms_guard.hpp"
 
 namespace antt::mapserver {
@@ -166,11 +168,16 @@ MapHandle copy_map(const mapObj* pristine) {
   return copy;
 }
 
-/// The filter of our render-file schema, from validated integers only.
-void apply_time_filter(mapObj* map, const TimeFilter& time) {
+/// The filter of our render-file schema, from validated integers only. Drawing shapefiles hold
+/// one year each, so they need no [year] term.
+void apply_time_filter(mapObj* map, const TimeFilter& time, LayerSource source = LayerSource::render_file) {
   char expression[128];
-  std::snprintf(expression, sizeof expression, "([year] = %d AND [vfrom] <= %d AND [vto] > %d)", time.year, time.date,
-                time.date);
+  if (source == LayerSource::shapefiles) {
+    std::snprintf(expression, sizeof expression, "([vfrom] <= %d AND [vto] > %d)", time.date, time.date);
+  } else {
+    std::snprintf(expression, sizeof expression, "([year] = %d AND [vfrom] <= %d AND [vto] > %d)", time.year,
+                  time.date, time.date);
+  }
   for (int i = 0; i < map->numlayers; ++i) {
     if (msLoadExpressionString(&GET_LAYER(map, i)->filter, expression) != MS_SUCCESS) {
       throw Error("map engine: the time filter does not parse: " + collect_errors().text);
@@ -220,24 +227,64 @@ const char* format_name(ImageFormat format) {
 
 const std::vector<int> kDirectRenderEpsg = {3857, 4326, 9211, 3405};
 
+/// A map one thread reuses request after request; every request sets its state again.
+struct ReusedMap {
+  MapHandle map;
+  LayerSource source = LayerSource::render_file;
+  std::vector<std::pair<std::string, int>> layer_keys;  ///< by layer index: registry layer, level
+  std::optional<TimeFilter> time;  ///< the filter the layers carry now
+  int epsg = 3857;
+  bool layer_projections = true;  ///< the layers declare EPSG:3857 (needed only off 3857)
+};
+
+ReusedMap reused_map(MapHandle map, LayerSource source) {
+  ReusedMap reused;
+  reused.source = source;
+  for (int i = 0; i < map->numlayers; ++i) {
+    // Layers are named "<layer>_g<level>" by the mapfile generator.
+    const std::string name = GET_LAYER(map, i)->name;
+    const auto band = name.rfind("_g");
+    reused.layer_keys.emplace_back(name.substr(0, band), band == std::string::npos ? 0 : std::atoi(name.c_str() + band + 2));
+  }
+  reused.map = std::move(map);
+  return reused;
+}
+
 /// One worker thread's maps. Used only by that thread; created and freed by it, except in
 /// ~MapEngine, after the workers have stopped.
 struct ThreadMaps {
   int generation = 0;
-  MapHandle render;    ///< reused by render_image/render_mvt; its state is set again by every request
+  ReusedMap draw;      ///< render_image: the drawing shapefiles
+  ReusedMap vector;    ///< render_mvt: the render file, which has every attribute
   MapHandle pristine;  ///< never rendered: msCopyMap'd for each WMS request (msOWSDispatch mutates maps)
-  std::optional<TimeFilter> render_time;  ///< the filter the render map's layers carry now
-  int render_epsg = 3857;
-  bool layer_projections = true;  ///< the render map's layers declare EPSG:3857 (needed only off 3857)
 };
+
+/// Points the switched-on layers of a shapefile map at the files of `year`; a layer with no file
+/// (no rows at that level in that year) is switched off.
+void use_shapefiles(ReusedMap& reused, const mapdata::ShapefileSet& files, int year) {
+  mapObj* map = reused.map.get();
+  for (int i = 0; i < map->numlayers; ++i) {
+    layerObj* layer = GET_LAYER(map, i);
+    if (layer->status == MS_OFF) continue;
+    const auto& [name, level] = reused.layer_keys[static_cast<std::size_t>(i)];
+    const std::string* path = files.path(name, level, year);
+    if (!path) {
+      layer->status = MS_OFF;
+      continue;
+    }
+    if (layer->data && *path == layer->data) continue;
+    msFree(layer->data);
+    layer->data = msStrdup(path->c_str());
+  }
+}
 
 /// MapServer 8.0 reprojects the search rectangle whenever map and layer both declare a projection,
 /// even the same one, and builds a PROJ object for it on every draw (proj.db lookups: about 8 file
 /// opens per 7-layer request). The render file is EPSG:3857, so in a 3857 map the layers declare
 /// none; off 3857 they get it back (keeping their PROJ context).
-void set_layer_projections(ThreadMaps& maps, bool declared) {
+void set_layer_projections(ReusedMap& maps, bool declared) {
   if (maps.layer_projections == declared) return;
-  mapObj* map = maps.render.get();
+  mapObj* map = maps.map.get();
   for (int i = 0; i < map->numlayers; ++i) {
     layerObj* layer = GET_LAYER(map, i);
     if (declared) {
@@ -252,21 +299,21 @@ void set_layer_projections(ThreadMaps& maps, bool declared) {
   maps.layer_projections = declared;
 }
 
-void use_time(ThreadMaps& maps, const TimeFilter& time) {
-  if (maps.render_time && maps.render_time->year == time.year && maps.render_time->date == time.date) return;
-  maps.render_time.reset();
-  apply_time_filter(maps.render.get(), time);
-  maps.render_time = time;
+void use_time(ReusedMap& maps, const TimeFilter& time) {
+  if (maps.time && maps.time->year == time.year && maps.time->date == time.date) return;
+  maps.time.reset();
+  apply_time_filter(maps.map.get(), time, maps.source);
+  maps.time = time;
 }
 
-void use_projection(ThreadMaps& maps, int epsg) {
+void use_projection(ReusedMap& maps, int epsg) {
   set_layer_projections(maps, epsg != 3857);
-  if (maps.render_epsg == epsg) return;
-  mapObj* map = maps.render.get();
+  if (maps.epsg == epsg) return;
+  mapObj* map = maps.map.get();
   // init=epsg:N keeps x east, y north for geographic CRSs (msLoadProjectionStringEPSG would
   // follow the EPSG axis order, lat,lon for 4326).
   const auto definition = "init=epsg:" + std::to_string(epsg);
-  maps.render_epsg = 0;
+  maps.epsg = 0;
   if (msLoadProjectionString(&map->projection, definition.c_str()) != MS_SUCCESS) {
     throw Error("map engine: PROJ does not know EPSG:" + std::to_string(epsg) + ": " + collect_errors().text);
   }
@@ -281,7 +328,7 @@ void use_projection(ThreadMaps& maps, int epsg) {
   }
   const int units = GetMapserverUnitUsingProj(&map->projection);
   if (units != -1) map->units = static_cast<MS_UNITS>(units);
-  maps.render_epsg = epsg;
+  maps.epsg = epsg;
 }
 
 /// Takes the fill colour off every style of the named groups' classes for one draw (outlines and
@@ -313,6 +360,28 @@ class FillSuppression {
   std::vector<std::pair<styleObj*, colorObj>> saved_;
 };
 
+/// Our PNG writer over the image MapServer drew (png_writer.hpp); nullopt when the renderer
+/// keeps no RGBA byte buffer, and MapServer's writer is used instead.
+std::optional<std::string> own_png(imageObj* image) {
+  if (!MS_RENDERER_PLUGIN(image->format) || !MS_IMAGE_RENDERER(image)->getRasterBufferHandle) return std::nullopt;
+  rasterBufferObj buffer{};
+  if (MS_IMAGE_RENDERER(image)->getRasterBufferHandle(image, &buffer) != MS_SUCCESS ||
+      buffer.type != MS_BUFFER_BYTE_RGBA) {
+    msResetErrorList();
+    return std::nullopt;
+  }
+  PremultipliedImage pixels;
+  pixels.width = static_cast<int>(buffer.width);
+  pixels.height = static_cast<int>(buffer.height);
+  pixels.r = buffer.data.rgba.r;
+  pixels.g = buffer.data.rgba.g;
+  pixels.b = buffer.data.rgba.b;
+  pixels.a = buffer.data.rgba.a;
+  pixels.pixel_step = static_cast<int>(buffer.data.rgba.pixel_step);
+  pixels.row_step = static_cast<int>(buffer.data.rgba.row_step);
+  return encode_png(pixels);
+}
+
 bool is_valid_date(int date) {
   char text[16];
   std::snprintf(text, sizeof text, "%04d-%02d-%02d", date / 10000, date / 100 % 100, date % 100);
@@ -333,7 +402,8 @@ struct MapEngine::Impl {
   MapfilePaths paths;
 
   std::mutex mutex;  // guards the members below
-  std::string mapfile_text;
+  std::string mapfile_text;       ///< layers over the render file
+  std::string draw_mapfile_text;  ///< layers over the drawing shapefiles
   int generation = 1;
   std::unordered_map<std::thread::id, std::unique_ptr<ThreadMaps>> maps;
 
@@ -348,20 +418,23 @@ struct MapEngine::Impl {
   }
 
   ThreadMaps& this_thread_maps() {
-    std::string text;
+    std::string text, draw_text;
     int wanted_generation = 0;
     {
       std::lock_guard lock(mutex);
       const auto found = maps.find(std::this_thread::get_id());
       if (found != maps.end() && found->second->generation == generation) return *found->second;
       text = mapfile_text;
+      draw_text = draw_mapfile_text;
       wanted_generation = generation;
     }
     // Parse outside our lock (msLoadMapFromString holds TLOCK_PARSER anyway).
+    const auto dir = paths.mapfile.substr(0, paths.mapfile.rfind('/'));
     auto fresh = std::make_unique<ThreadMaps>();
     fresh->generation = wanted_generation;
-    fresh->render = load_map(text, paths.mapfile.substr(0, paths.mapfile.rfind('/')));
-    fresh->pristine = load_map(text, paths.mapfile.substr(0, paths.mapfile.rfind('/')));
+    fresh->vector = reused_map(load_map(text, dir), LayerSource::render_file);
+    fresh->draw = reused_map(load_map(draw_text, dir), LayerSource::shapefiles);
+    fresh->pristine = load_map(text, dir);
     std::unique_ptr<ThreadMaps> stale;  // freed on this thread, its only user, after unlocking
     std::lock_guard lock(mutex);
     auto& slot = maps[std::this_thread::get_id()];
@@ -389,6 +462,7 @@ struct MapEngine::Impl {
 
 MapEngine::MapEngine(EngineConfig config) : impl_(std::make_unique<Impl>()) {
   if (config.max_image_size < 1) throw Error("map engine: max_image_size must be positive");
+  if (!config.shapefiles) throw Error("map engine: no drawing shapefiles (EngineConfig::shapefiles)");
   impl_->config = std::move(config);
   impl_->paths = mapfile_paths(impl_->config.work_dir);
   // The render file is read through OGR's SQLite driver by every worker: a bigger page cache per
@@ -404,9 +478,11 @@ MapEngine::MapEngine(EngineConfig config) : impl_(std::make_unique<Impl>()) {
   // worker's handler leaked. Initialising here keeps push and pop on one thread.
   msGDALInitialize();
   impl_->mapfile_text = generate_mapfile(impl_->config, impl_->paths);
+  impl_->draw_mapfile_text = generate_mapfile(impl_->config, impl_->paths, LayerSource::shapefiles);
   write_mapfile_files(impl_->config, impl_->paths, impl_->mapfile_text);
   // Parse once now so a broken mapfile fails at startup, not on the first request.
   load_map(impl_->mapfile_text, impl_->paths.mapfile.substr(0, impl_->paths.mapfile.rfind('/')));
+  load_map(impl_->draw_mapfile_text, impl_->paths.mapfile.substr(0, impl_->paths.mapfile.rfind('/')));
   msResetErrorList();
 }
 
@@ -439,11 +515,15 @@ EngineResponse MapEngine::render_image(const ImageRequest& request) {
   const auto time = impl_->checked_time(request.time);
 
   const ErrorChainScope error_scope;
-  auto& maps = impl_->this_thread_maps();
-  mapObj* map = maps.render.get();
+  auto& draw = impl_->this_thread_maps().draw;
+  mapObj* map = draw.map.get();
   switch_layers(map, request.layers);
-  use_time(maps, time);
-  use_projection(maps, request.epsg);
+  // Held until the image is drawn: the set keeps its files on disk while it lives.
+  const auto files = impl_->config.shapefiles();
+  if (!files) return render_failure("drawing", "the drawing shapefiles are not ready");
+  use_shapefiles(draw, *files, time.year);
+  use_time(draw, time);
+  use_projection(draw, request.epsg);
   select_format(map, format_name(request.format));
   // The reused map's format object is this thread's own: set both every request.
   map->outputformat->transparent = request.transparent ? MS_TRUE : MS_FALSE;
@@ -455,6 +535,9 @@ EngineResponse MapEngine::render_image(const ImageRequest& request) {
   const ImageHandle image(msDrawMap(map, MS_FALSE));
   auto errors = collect_errors();
   if (!image || errors.any) return render_failure("drawing", errors.any ? errors.text : "no image");
+  if (request.format == ImageFormat::png) {
+    if (auto png = own_png(image.get())) return EngineResponse{200, "image/png", std::move(*png)};
+  }
   int size = 0;
   const MsBytes bytes(msSaveImageBuffer(image.get(), &size, image->format));
   errors = collect_errors();
@@ -475,8 +558,8 @@ EngineResponse MapEngine::render_mvt(const std::string& layer, int z, int x, int
   if (z < descriptor->min_zoom || z > descriptor->max_zoom) return empty;
 
   const ErrorChainScope error_scope;
-  auto& maps = impl_->this_thread_maps();
-  mapObj* map = maps.render.get();
+  auto& maps = impl_->this_thread_maps().vector;
+  mapObj* map = maps.map.get();
   const auto table = level_table(layer, level_of_zoom(z));
   const int index = msGetLayerIndex(map, table.c_str());
   if (index < 0) return empty;
@@ -600,6 +683,7 @@ void MapEngine::data_changed(const std::vector<int>& years, int default_year) {
     impl_->config.years = years;
     impl_->config.default_year = default_year;
     impl_->mapfile_text = generate_mapfile(impl_->config, impl_->paths);
+    impl_->draw_mapfile_text = generate_mapfile(impl_->config, impl_->paths, LayerSource::shapefiles);
     write_mapfile_files(impl_->config, impl_->paths, impl_->mapfile_text);
     ++impl_->generation;  // every thread reloads its maps on its next request
   }

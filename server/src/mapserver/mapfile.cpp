@@ -61,7 +61,7 @@ std::string years_list(const std::vector<int>& years) {
   return join(parts, ",");
 }
 
-void write_layer(std::ostringstream& out, const EngineConfig& config, const MapfilePaths& paths,
+void write_layer(std::ostringstream& out, const EngineConfig& config, const MapfilePaths& paths, LayerSource source,
                  const layers::LayerDescriptor& layer, int level, bool first_of_group) {
   const auto [band_min, band_max] = zoom_band_of_level(level);
   const int min_zoom = std::max(band_min, layer.min_zoom);
@@ -77,13 +77,15 @@ void write_layer(std::ostringstream& out, const EngineConfig& config, const Mapf
                          : layer.geometry == layers::GeometryType::line ? "LINE"
                                                                         : "POLYGON")
       << "\n"
-      << "    STATUS OFF\n"
-      << "    CONNECTIONTYPE OGR\n"
-      << "    CONNECTION " << quoted(config.render_path) << "\n"
-      << "    DATA " << quoted(table) << "\n"
-      // Keep the SQLite handle open between draws: reopening costs ~5 ms per layer (MAPSERVER.md 3).
-      << "    PROCESSING \"CLOSE_CONNECTION=DEFER\"\n"
-      << "    PROJECTION \"init=epsg:3857\" END\n"
+      << "    STATUS OFF\n";
+  if (source == LayerSource::render_file) {
+    out << "    CONNECTIONTYPE OGR\n"
+        << "    CONNECTION " << quoted(config.render_path) << "\n"
+        << "    DATA " << quoted(table) << "\n"
+        // Keep the SQLite handle open between draws: reopening costs ~5 ms per layer (MAPSERVER.md 3).
+        << "    PROCESSING \"CLOSE_CONNECTION=DEFER\"\n";
+  }  // shapefiles: the engine sets DATA to the year's file before each draw
+  out << "    PROJECTION \"init=epsg:3857\" END\n"
       << "    TEMPLATE " << quoted(paths.info_template_prefix + layer.name + ".html") << "\n";
   // Half a zoom level of margin on each side: a tile of zoom z is drawn by exactly one level.
   if (min_zoom > 0) out << "    MAXSCALEDENOM " << number(mapserver_scale_for_zoom(min_zoom - 0.5)) << "\n";
@@ -148,7 +150,7 @@ double mapserver_scale_for_zoom(double zoom) {
   return layers::scale_denominator_for_zoom(zoom) * kOgcPixel / kMetresPerInch * 72.0;
 }
 
-std::string generate_mapfile(const EngineConfig& config, const MapfilePaths& paths) {
+std::string generate_mapfile(const EngineConfig& config, const MapfilePaths& paths, LayerSource source) {
   std::ostringstream out;
   out << "MAP\n"
       << "  NAME \"anttmap\"\n"
@@ -193,7 +195,7 @@ std::string generate_mapfile(const EngineConfig& config, const MapfilePaths& pat
     bool first_of_group = true;
     for (int level = 0; level < kLevels; ++level) {
       const auto before = out.tellp();
-      write_layer(out, config, paths, layer, level, first_of_group);
+      write_layer(out, config, paths, source, layer, level, first_of_group);
       if (out.tellp() != before) first_of_group = false;
     }
   }

@@ -27,8 +27,15 @@ std::string level_table(const std::string& layer, int level);
 /// MapServer's own scale denominator (72 dpi, as msCalculateScale computes it) at web-mercator zoom `zoom`.
 double mapserver_scale_for_zoom(double zoom);
 
+/// Where the layers read their features.
+enum class LayerSource {
+  render_file,  ///< OGR over the SQLite render file: every attribute (queries, vector tiles, WMS)
+  shapefiles,   ///< native shapefiles, DATA set per draw by the engine (antt/mapdata/shapefiles.hpp)
+};
+
 /// The MAP ... END text: output formats, WMS metadata, one LAYER per (registry layer, level).
-std::string generate_mapfile(const EngineConfig& config, const MapfilePaths& paths);
+std::string generate_mapfile(const EngineConfig& config, const MapfilePaths& paths,
+                             LayerSource source = LayerSource::render_file);
 
 /// Writes the mapfile, the fontset and the feature-info templates; throws antt::Error on I/O failure.
 void write_mapfile_files(const EngineConfig& config, const MapfilePaths& paths, const std::string& mapfile_text);

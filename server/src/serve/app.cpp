@@ -96,7 +96,8 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, const std::functi
   std::filesystem::create_directories(config_.work_dir);
   work_dir_lock_ = std::make_unique<WorkDirLock>(config_.work_dir);
   const auto render_path = (std::filesystem::path(config_.work_dir) / "render.sqlite").string();
-  render_store_ = std::make_unique<mapdata::RenderStore>(store_path_, render_path);
+  const auto shapefile_dir = (std::filesystem::path(config_.work_dir) / "shapefiles").string();
+  render_store_ = std::make_unique<mapdata::RenderStore>(store_path_, render_path, shapefile_dir);
   render_store_->build_all(progress);
   years_ = render_store_->years();
   default_year_ = render_store_->latest_status_year().value_or(years_.empty() ? 0 : years_.back());
@@ -109,6 +110,7 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, const std::functi
   engine_config.max_image_size = config_.max_image_size;
   engine_config.years = years_;
   engine_config.default_year = default_year_;
+  engine_config.shapefiles = [store = render_store_.get()] { return store->shapefiles(); };
   engine_ = std::make_unique<mapserver::MapEngine>(engine_config);
 
   http::TileCacheOptions cache_options;

@@ -1,5 +1,7 @@
 #include "antt/mapdata/mapdata.hpp"
 
+#include <gdal.h>
+#include <ogr_api.h>
 #include <sqlite3.h>
 
 #include <chrono>
@@ -10,6 +12,8 @@
 #include <set>
 
 #include "antt/core/date.hpp"
+#include "antt/core/error.hpp"
+#include "antt/mapdata/shapefiles.hpp"
 #include "antt/stats/stats.hpp"
 #include "antt/store/sqlite.hpp"
 #include "antt/store/store.hpp"
@@ -102,13 +106,51 @@ RenderStore* RenderStoreTest::shared_ = nullptr;
 struct EditableCopy {
   testing::TempDir dir;
   std::string store_path = dir.file("store.sqlite");
+  std::string shapefile_dir = dir.file("shapefiles");
   std::unique_ptr<RenderStore> render;
-  explicit EditableCopy(const std::string& sample) {
+  explicit EditableCopy(const std::string& sample, bool with_shapefiles = false) {
     std::filesystem::copy_file(sample, store_path);
-    render = std::make_unique<RenderStore>(store_path, dir.file("render.sqlite"));
+    render = std::make_unique<RenderStore>(store_path, dir.file("render.sqlite"),
+                                           with_shapefiles ? shapefile_dir : std::string());
     render->build_all();
   }
 };
+
+/// (name, class) of every feature of a drawing shapefile, and its field names.
+struct ShapefileContent {
+  std::multiset<std::pair<std::string, std::string>> rows;
+  std::vector<std::string> fields;
+};
+
+ShapefileContent read_shapefile(const std::string& path) {
+  ShapefileContent content;
+  GDALAllRegister();
+  GDALDatasetH dataset = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+  EXPECT_NE(dataset, nullptr) << path;
+  if (!dataset) return content;
+  OGRLayerH layer = GDALDatasetGetLayer(dataset, 0);
+  OGRFeatureDefnH definition = OGR_L_GetLayerDefn(layer);
+  for (int i = 0; i < OGR_FD_GetFieldCount(definition); ++i)
+    content.fields.push_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(definition, i)));
+  const int name = OGR_FD_GetFieldIndex(definition, "name");
+  const int klass = OGR_FD_GetFieldIndex(definition, "class");
+  while (OGRFeatureH feature = OGR_L_GetNextFeature(layer)) {
+    content.rows.insert({OGR_F_GetFieldAsString(feature, name), OGR_F_GetFieldAsString(feature, klass)});
+    OGR_F_Destroy(feature);
+  }
+  GDALClose(dataset);
+  return content;
+}
+
+/// (name, class) of the render file's rows of `table` in `year` (every version of the year).
+std::multiset<std::pair<std::string, std::string>> render_rows(const RenderQuery& render, const std::string& table,
+                                                               int year) {
+  auto statement = render.db().prepare("SELECT name, class FROM " + table + " WHERE year = ?");
+  statement.bind(1, year);
+  std::multiset<std::pair<std::string, std::string>> out;
+  while (statement.step()) out.insert({statement.text(0), statement.text(1)});
+  return out;
+}
 
 bool dirty_for(const RefreshResult& result, const std::string& layer, int year) {
   for (const auto& area : result.dirty)
@@ -294,6 +336,97 @@ TEST_F(RenderStoreTest, PlainSqlEditFromAnotherClientIsPickedUp) {
   EXPECT_TRUE(dirty_for(result, "villages", 2016));
   for (const auto& area : result.dirty) EXPECT_EQ(area.year, 2016) << area.layer;
   EXPECT_EQ(render.classes("villages_g3", 2016, 20161231).at(code), "not_recognised");
+}
+
+TEST_F(RenderStoreTest, DrawingShapefilesHoldEachYearOfEachLevelWithTheDrawingFields) {
+  EditableCopy copy(sample_, true);
+  RenderQuery render(copy.render->path());
+  const auto files = copy.render->shapefiles();
+  ASSERT_NE(files, nullptr);
+  EXPECT_EQ(RenderStore(sample_, dir_->file("render-plain.sqlite")).shapefiles(), nullptr);
+  for (const int year : copy.render->years()) {
+    for (const auto* layer : {"communes", "villages", "districts"}) {
+      for (int level = 0; level < kLevels; ++level) {
+        const auto table = table_name(layer, level);
+        const auto expected = render_rows(render, table, year);
+        const std::string* path = files->path(layer, level, year);
+        if (expected.empty()) {
+          EXPECT_EQ(path, nullptr) << table << " " << year;
+          continue;
+        }
+        ASSERT_NE(path, nullptr) << table << " " << year;
+        EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(*path).replace_extension(".qix"))) << *path;
+        const auto content = read_shapefile(*path);
+        EXPECT_EQ(content.fields, kDrawingFields) << *path;
+        EXPECT_EQ(content.rows, expected) << table << " " << year;  // names byte for byte (UTF-8 NFC)
+      }
+    }
+  }
+  // A name with tone marks survives as UTF-8 (the shapefile default would be Latin-1).
+  bool toned = false;
+  for (const auto& [name, klass] : read_shapefile(*files->path("communes", 3, 2020)).rows)
+    toned = toned || name.find("\xe1\xbb") != std::string::npos;  // U+1Exx: ạ ả ấ ầ ẩ ẫ ậ … ỹ
+  EXPECT_TRUE(toned);
+}
+
+TEST_F(RenderStoreTest, DrawingShapefilesFollowAChangeInNewFilesAndDropTheOldOnes) {
+  EditableCopy copy(sample_, true);
+  RenderQuery render(copy.render->path());
+  auto old_set = copy.render->shapefiles();
+  const std::string old_2015 = *old_set->path("communes", 2, 2015);
+  const std::string old_2016 = *old_set->path("communes", 2, 2016);
+  const auto communes = render.classes("communes_g3", 2015, 20151231);
+  std::string code;
+  for (const auto& [candidate, klass] : communes)
+    if (klass != "proposed") code = candidate;
+  ASSERT_FALSE(code.empty());
+  auto set = testing::run_anttmap({"--db", copy.store_path, "status", "set", code, "--year", "2015", "--status", "proposed"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  auto start = Clock::now();
+  auto result = copy.render->refresh();
+  std::cout << "[ timing   ] refresh with drawing shapefiles after one status change: "
+            << seconds_since(start) * 1000 << " ms\n";
+  EXPECT_LT(seconds_since(start), 1.0);
+  ASSERT_TRUE(result.changed);
+
+  const auto new_set = copy.render->shapefiles();
+  ASSERT_NE(new_set, old_set);
+  const std::string new_2015 = *new_set->path("communes", 2, 2015);
+  EXPECT_NE(new_2015, old_2015);                             // written anew, never in place
+  EXPECT_EQ(*new_set->path("communes", 2, 2016), old_2016);  // other years untouched
+  EXPECT_EQ(read_shapefile(new_2015).rows, render_rows(render, "communes_g2", 2015));
+  EXPECT_NE(read_shapefile(new_2015).rows, read_shapefile(old_2015).rows);
+  // A request still holding the old set still has its files; they go with the last holder.
+  EXPECT_TRUE(std::filesystem::exists(old_2015));
+  old_set.reset();
+  EXPECT_FALSE(std::filesystem::exists(old_2015));
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(old_2015).replace_extension(".dbf")));
+  EXPECT_TRUE(std::filesystem::exists(old_2016));
+}
+
+TEST_F(RenderStoreTest, DrawingShapefilesThatCouldNotBeWrittenAreWrittenByTheNextRefresh) {
+  EditableCopy copy(sample_, true);
+  RenderQuery render(copy.render->path());
+  const auto villages = render.classes("villages_g3", 2017, 20171231);
+  ASSERT_FALSE(villages.empty());
+  const std::string code = villages.begin()->first;
+  const std::string status = villages.begin()->second == "recognised" ? "not_recognised" : "recognised";
+  auto set = testing::run_anttmap({"--db", copy.store_path, "status", "set", code, "--year", "2017", "--status", status,
+                                   "--decision", "9/QĐ-UBND", "--date", "2017-12-20", "--authority", "UBND huyện"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  // The directory vanished (a full or unmounted disk): GDAL cannot create the new files.
+  auto parked = copy.shapefile_dir + ".parked";
+  std::filesystem::rename(copy.shapefile_dir, parked);
+  EXPECT_THROW(copy.render->refresh(), Error);
+  EXPECT_EQ(render.classes("villages_g3", 2017, 20171231).at(code), status);  // the render file moved on
+  std::filesystem::rename(parked, copy.shapefile_dir);
+
+  const auto retried = copy.render->refresh();
+  EXPECT_TRUE(retried.changed);
+  EXPECT_TRUE(dirty_for(retried, "villages", 2017));
+  EXPECT_EQ(read_shapefile(*copy.render->shapefiles()->path("villages", 3, 2017)).rows,
+            render_rows(render, "villages_g3", 2017));
+  EXPECT_FALSE(copy.render->refresh().changed);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "antt/layers/layers.hpp"
+#include "antt/mapdata/shapefiles.hpp"
 #include "test_support.hpp"
 
 namespace antt::mapserver {
@@ -122,6 +123,7 @@ void write_render_file(const std::string& path) {
 /// process, so the engine is destroyed once, after every test has run.
 struct SharedEngine {
   antt::testing::TempDir dir;
+  std::unique_ptr<mapdata::RenderShapefiles> shapefiles;
   std::unique_ptr<MapEngine> engine;
 };
 
@@ -136,6 +138,11 @@ MapEngine& engine() {
     slot = std::make_unique<SharedEngine>();
     const auto render_path = slot->dir.file("render.sqlite");
     write_render_file(render_path);
+    slot->shapefiles = std::make_unique<mapdata::RenderShapefiles>(render_path, slot->dir.file("shapefiles"));
+    std::vector<std::pair<std::string, int>> targets;
+    for (const auto& layer : layers::registry())
+      for (int year : {2015, 2016}) targets.emplace_back(layer.name, year);
+    slot->shapefiles->update(targets);
     EngineConfig config;
     config.render_path = render_path;
     config.work_dir = slot->dir.file("work");
@@ -143,6 +150,7 @@ MapEngine& engine() {
     config.max_image_size = 2048;
     config.years = {2015, 2016};
     config.default_year = 2016;
+    config.shapefiles = [files = slot->shapefiles.get()] { return files->current(); };
     slot->engine = std::make_unique<MapEngine>(config);
   }
   return *slot->engine;

@@ -61,10 +61,13 @@ struct RefreshResult {
   bool changed = false;
 };
 
+class ShapefileSet;
+
 class RenderStore {
  public:
   /// Opens the store at `store_path` read-only and (re)creates the render file at `render_path`.
-  RenderStore(std::string store_path, std::string render_path);
+  /// With a `shapefile_dir`, it also keeps the drawing shapefiles there (antt/mapdata/shapefiles.hpp).
+  RenderStore(std::string store_path, std::string render_path, std::string shapefile_dir = {});
   ~RenderStore();
   RenderStore(const RenderStore&) = delete;
   RenderStore& operator=(const RenderStore&) = delete;
@@ -82,6 +85,8 @@ class RenderStore {
   std::optional<int> latest_status_year() const;
   /// Extent of the province (all layers, all years) in EPSG:3857; nullopt when empty.
   std::optional<Box> extent() const;
+  /// The drawing shapefiles as of the last build/refresh; nullptr without a shapefile_dir. Any thread.
+  std::shared_ptr<const ShapefileSet> shapefiles() const;
 
  private:
   struct Impl;

@@ -1,0 +1,82 @@
+#pragma once
+// Drawing copies of the render file: one ESRI shapefile (with its .qix quadtree) per (layer,
+// level, year), holding the rows of that year ordered by fid, with only the attributes that
+// drawing reads (kDrawingFields). MapServer reads shapefiles natively: no OGR layer open, no SQL
+// prepared per draw and no process-wide OGR lock, which took about 40 % of a 7-layer GetMap
+// through the SQLite render file (docs/benchmarks-server.md). Queries, vector tiles and the OGC
+// API keep reading the render file, which has every attribute.
+//
+// Files are never changed in place: an update writes new files under new names and publishes a
+// new ShapefileSet; a set still held by a request keeps its files until the last holder lets go.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace antt::mapdata {
+
+/// The render-file columns copied into drawing shapefiles: the time filter (vfrom, vto), the
+/// style class expressions (class, kind, effective) and the label text (name). DBF field names
+/// are at most 10 characters; these fit.
+inline const std::vector<std::string> kDrawingFields = {"vfrom", "vto", "class", "name", "kind", "effective"};
+
+/// One shapefile on disk (.shp with its .shx, .dbf, .cpg and .qix); deleted with its owner.
+class ShapefileOnDisk {
+ public:
+  explicit ShapefileOnDisk(std::string shp_path) : shp_path_(std::move(shp_path)) {}
+  ~ShapefileOnDisk();
+  ShapefileOnDisk(const ShapefileOnDisk&) = delete;
+  ShapefileOnDisk& operator=(const ShapefileOnDisk&) = delete;
+  const std::string& path() const { return shp_path_; }
+
+ private:
+  std::string shp_path_;
+};
+
+/// An immutable view: which shapefile draws (layer, level, year). Absent = no rows.
+class ShapefileSet {
+ public:
+  using Key = std::tuple<std::string, int, int>;  ///< layer, level, year
+
+  /// The .shp path, or nullptr when that layer has no rows at that level in that year.
+  const std::string* path(const std::string& layer, int level, int year) const;
+  std::size_t size() const { return files_.size(); }
+
+ private:
+  friend class RenderShapefiles;
+  std::map<Key, std::shared_ptr<const ShapefileOnDisk>> files_;
+};
+
+/// Keeps the drawing shapefiles of one render file. update() is called by one thread (the
+/// render store's writer); current() from any thread.
+class RenderShapefiles {
+ public:
+  /// `directory` is emptied and recreated: it belongs to this object.
+  RenderShapefiles(std::string render_path, std::string directory);
+  ~RenderShapefiles();
+  RenderShapefiles(const RenderShapefiles&) = delete;
+  RenderShapefiles& operator=(const RenderShapefiles&) = delete;
+
+  /// Rewrites every level of each (layer, year) from the render file and publishes the new set
+  /// in one step. If writing fails, the previous set stays published and the targets are kept for
+  /// the next call, which retries them (throws Error).
+  void update(const std::vector<std::pair<std::string, int>>& targets);
+  /// True when an earlier update failed and its targets wait for the next one.
+  bool has_pending() const { return !pending_.empty(); }
+  std::vector<std::pair<std::string, int>> pending() const { return {pending_.begin(), pending_.end()}; }
+  std::shared_ptr<const ShapefileSet> current() const;
+
+ private:
+  std::string render_path_;
+  std::string directory_;
+  long serial_ = 0;
+  std::set<std::pair<std::string, int>> pending_;
+  mutable std::mutex mutex_;  ///< guards current_
+  std::shared_ptr<const ShapefileSet> current_;
+};
+
+}  // namespace antt::mapdata

@@ -1,0 +1,177 @@
+#include "antt/mapdata/shapefiles.hpp"
+
+#include <filesystem>
+
+#include "antt/core/error.hpp"
+#include "antt/geo/ogr.hpp"
+#include "antt/layers/layers.hpp"
+#include "antt/mapdata/mapdata.hpp"
+
+namespace antt::mapdata {
+namespace {
+
+// DBF character fields hold at most 254 bytes.
+constexpr int kMaxTextBytes = 254;
+
+/// Cuts `text` to at most kMaxTextBytes without splitting a UTF-8 sequence.
+std::string dbf_text(const char* text) {
+  std::string value = text ? text : "";
+  if (value.size() <= kMaxTextBytes) return value;
+  std::size_t end = kMaxTextBytes;
+  while (end > 0 && (static_cast<unsigned char>(value[end]) & 0xC0) == 0x80) --end;
+  value.resize(end);
+  return value;
+}
+
+/// Closes an OGR SQL result set when it goes.
+class ResultLayer {
+ public:
+  ResultLayer(GDALDatasetH dataset, OGRLayerH layer) : dataset_(dataset), layer_(layer) {}
+  ~ResultLayer() {
+    if (layer_) GDALDatasetReleaseResultSet(dataset_, layer_);
+  }
+  ResultLayer(const ResultLayer&) = delete;
+  ResultLayer& operator=(const ResultLayer&) = delete;
+  OGRLayerH get() const { return layer_; }
+
+ private:
+  GDALDatasetH dataset_;
+  OGRLayerH layer_;
+};
+
+void add_field(OGRLayerH layer, const char* name, OGRFieldType type, int width) {
+  OGRFieldDefnH field = OGR_Fld_Create(name, type);
+  OGR_Fld_SetWidth(field, width);
+  const OGRErr result = OGR_L_CreateField(layer, field, TRUE);
+  OGR_Fld_Destroy(field);
+  if (result != OGRERR_NONE) throw Error(std::string("render shapefiles: cannot create the field ") + name);
+}
+
+/// Writes the rows of `table` in `year` into a new shapefile at `shp_path`; false when there are none.
+bool write_shapefile(GDALDatasetH render, const std::string& table, int year, bool points,
+                     const std::string& shp_path) {
+  if (!GDALDatasetGetLayerByName(render, table.c_str())) return false;
+  // Table names come from the layer registry and the year is an integer: nothing from requests.
+  std::string columns = "geometry";
+  for (const auto& field : kDrawingFields) columns += ", " + field;
+  const std::string sql = "SELECT " + columns + " FROM \"" + table +
+                          "\" WHERE year = " + std::to_string(year) + " ORDER BY fid";
+  geo::GdalErrorScope errors;
+  const ResultLayer rows(render, GDALDatasetExecuteSQL(render, sql.c_str(), nullptr, "SQLITE"));
+  if (!rows.get()) throw Error("render shapefiles: cannot read " + table + ": " + errors.last_error());
+  OGR_L_ResetReading(rows.get());
+  geo::Feature first(OGR_L_GetNextFeature(rows.get()));
+  if (!first) return false;
+
+  auto output = geo::Dataset::create_vector("ESRI Shapefile", shp_path);
+  // ENCODING=UTF-8: strings are written as they are (the default would recode them to Latin-1)
+  // and a .cpg says so. SPATIAL_INDEX=YES writes the .qix quadtree MapServer searches.
+  geo::OptionList options({"ENCODING=UTF-8", "SPATIAL_INDEX=YES"});
+  OGRLayerH layer = GDALDatasetCreateLayer(output.get(), std::filesystem::path(shp_path).stem().c_str(), nullptr,
+                                           points ? wkbPoint : wkbPolygon, options.get());
+  if (!layer) throw Error("render shapefiles: cannot create " + shp_path + ": " + errors.last_error());
+  for (const auto& field : kDrawingFields) {
+    // yyyymmdd dates and the 0/1 flag are integers; names get the whole DBF width, keys 40 bytes.
+    if (field == "vfrom" || field == "vto") add_field(layer, field.c_str(), OFTInteger, 8);
+    else if (field == "effective") add_field(layer, field.c_str(), OFTInteger, 1);
+    else add_field(layer, field.c_str(), OFTString, field == "name" ? kMaxTextBytes : 40);
+  }
+  OGRFeatureDefnH definition = OGR_L_GetLayerDefn(layer);
+
+  // Source fields by name (the geometry column is not a field of the result), in kDrawingFields order.
+  std::vector<int> source;
+  for (const auto& field : kDrawingFields) {
+    source.push_back(OGR_F_GetFieldIndex(first.get(), field.c_str()));
+    if (source.back() < 0) throw Error("render shapefiles: " + table + " has no column " + field);
+  }
+  for (geo::Feature row = std::move(first); row; row = geo::Feature(OGR_L_GetNextFeature(rows.get()))) {
+    OGRGeometryH geometry = OGR_F_GetGeometryRef(row.get());
+    if (!geometry) continue;
+    auto feature = geo::Feature::create(definition);
+    for (int field = 0; field < static_cast<int>(source.size()); ++field) {
+      const int from = source[static_cast<std::size_t>(field)];
+      if (!OGR_F_IsFieldSetAndNotNull(row.get(), from)) continue;
+      if (OGR_Fld_GetType(OGR_FD_GetFieldDefn(definition, field)) == OFTInteger)
+        OGR_F_SetFieldInteger(feature.get(), field, OGR_F_GetFieldAsInteger(row.get(), from));
+      else
+        OGR_F_SetFieldString(feature.get(), field, dbf_text(OGR_F_GetFieldAsString(row.get(), from)).c_str());
+    }
+    OGR_F_SetGeometry(feature.get(), geometry);
+    if (OGR_L_CreateFeature(layer, feature.get()) != OGRERR_NONE)
+      throw Error("render shapefiles: cannot write to " + shp_path + ": " + errors.last_error());
+  }
+  output.close();  // writes the .qix
+  return true;
+}
+
+}  // namespace
+
+ShapefileOnDisk::~ShapefileOnDisk() {
+  std::error_code ignored;
+  for (const char* extension : {".shp", ".shx", ".dbf", ".cpg", ".qix", ".prj"})
+    std::filesystem::remove(std::filesystem::path(shp_path_).replace_extension(extension), ignored);
+}
+
+const std::string* ShapefileSet::path(const std::string& layer, int level, int year) const {
+  const auto found = files_.find(Key{layer, level, year});
+  return found == files_.end() ? nullptr : &found->second->path();
+}
+
+RenderShapefiles::RenderShapefiles(std::string render_path, std::string directory)
+    : render_path_(std::move(render_path)),
+      directory_(std::move(directory)),
+      current_(std::make_shared<const ShapefileSet>()) {
+  std::error_code error;
+  std::filesystem::remove_all(directory_, error);
+  std::filesystem::create_directories(directory_, error);
+  if (error || !std::filesystem::is_directory(directory_))
+    throw Error("render shapefiles: cannot create the directory " + directory_ + " (" + error.message() + ")");
+}
+
+RenderShapefiles::~RenderShapefiles() {
+  {
+    std::lock_guard lock(mutex_);
+    current_.reset();
+  }
+  std::error_code ignored;
+  std::filesystem::remove(directory_, ignored);  // only when no set is held any more (then it is empty)
+}
+
+void RenderShapefiles::update(const std::vector<std::pair<std::string, int>>& targets) {
+  pending_.insert(targets.begin(), targets.end());
+  if (pending_.empty()) return;
+  auto next = std::make_shared<ShapefileSet>(*current());
+  {
+    auto render = geo::Dataset::open_vector(render_path_);
+    for (const auto& [layer_name, year] : pending_) {
+      const auto* layer = layers::find_layer(layer_name);
+      const bool points = layer && layer->geometry == layers::GeometryType::point;
+      for (int level = 0; level < kLevels; ++level) {
+        const std::string table = table_name(layer_name, level);
+        const auto path = (std::filesystem::path(directory_) /
+                           (table + "_" + std::to_string(year) + "_" + std::to_string(++serial_) + ".shp"))
+                              .string();
+        const ShapefileSet::Key key{layer_name, level, year};
+        auto file = std::make_shared<const ShapefileOnDisk>(path);  // removes partial files if writing throws
+        if (write_shapefile(render.get(), table, year, points, path))
+          next->files_[key] = std::move(file);
+        else
+          next->files_.erase(key);
+      }
+    }
+  }
+  std::shared_ptr<const ShapefileSet> published = std::move(next);
+  {
+    std::lock_guard lock(mutex_);
+    current_.swap(published);
+  }
+  pending_.clear();
+  // `published` now holds the previous set: its replaced files go when the last request lets go.
+}
+
+std::shared_ptr<const ShapefileSet> RenderShapefiles::current() const {
+  std::lock_guard lock(mutex_);
+  return current_;
+}
+
+}  // namespace antt::mapdata
