@@ -240,6 +240,18 @@ if [ "$have_serve" = 1 ]; then
   bench wms-anttmap-t4-c8 warm "$plain4_port" /wms "$req/wms.txt" 8 "$wms_count"
   bench tiles-anttmap-t2-c8 warm "$plain2_port" "" "$req/tiles-all.txt" 8 "$tiles_count"
 fi
+mean_bytes() {  # url prefix: mean size of the answers to the WMS list, in KB
+  python3 - "$1" "$req/wms.txt" <<'EOF'
+import sys, urllib.request
+prefix, path = sys.argv[1], sys.argv[2]
+sizes = [len(urllib.request.urlopen(prefix + line.strip()).read()) for line in open(path) if line.strip()]
+print(f"{sum(sizes) / len(sizes) / 1024:.1f}")
+EOF
+}
+echo "uncached_WMS_mean_response_size,_mapserv $(mean_bytes "http://127.0.0.1:$nginx_port/mapserv") KB" >>"$memory"
+if [ "$have_serve" = 1 ]; then
+  echo "uncached_WMS_mean_response_size,_anttmap_serve $(mean_bytes "http://127.0.0.1:$plain2_port/wms") KB" >>"$memory"
+fi
 step "uncached: $rounds rounds of wrk -t2 -c8 -d$duration, servers alternating"
 for r in $(seq 1 "$rounds"); do
   bench wms-mapserv-c8 "$r" "$nginx_port" /mapserv "$req/wms.txt" 8
@@ -334,8 +346,12 @@ file). Both systems are measured in the same run, on the same machine, with the 
   unix socket), behind nginx (2 workers). The mapfile (\`scripts/bench/mapserv.map.in\`) has the same seven layers,
   scale ranges and label zooms as anttmap's layer descriptors, status-coloured CLASSes from
   \`styles/anttmap-styles.json\` (districts are classed by their exported status: the export has no recognised
-  share), DejaVu Sans labels, map in EPSG:3857, layers in EPSG:4326, \`CLOSE_CONNECTION=DEFER\`, AGG PNG RGBA.
-  mapserv re-parses the mapfile on every request; that is how it runs.
+  share), DejaVu Sans labels, map in EPSG:3857, layers in EPSG:4326, \`CLOSE_CONNECTION=DEFER\`, AGG PNG RGBA
+  with zlib level 1 (\`COMPRESSION=1\`, its fastest). mapserv re-parses the mapfile on every request; that is how it
+  runs.
+- **anttmap.** Draws with the same libmapserver from its drawing shapefiles (per layer, zoom band and year,
+  EPSG:3857, generalised; docs/serve.md "Data path") and encodes PNG with libdeflate level 3. The mean answer size
+  of both servers over the WMS list is in the last table.
 - **Uncached requests.** $per_zoom tiles per zoom for zooms 8–14, picked evenly among the tiles that intersect the
   province (repeated at low zooms, where fewer tiles exist). Each is one WMS 1.1.1 GetMap 256×256 EPSG:3857 PNG with
   all seven layers and \`TIME=$year\`, the same query string sent to mapserv's \`/mapserv\` and to anttmap's \`/wms\`
