@@ -1,6 +1,8 @@
 #include "antt/mapdata/shapefiles.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "antt/core/error.hpp"
 #include "antt/geo/ogr.hpp"
@@ -22,6 +24,27 @@ std::string dbf_text(const char* text) {
   value.resize(end);
   return value;
 }
+
+void remove_shapefile(const std::string& shp_path) {
+  std::error_code ignored;
+  for (const char* extension : {".shp", ".shx", ".dbf", ".cpg", ".qix", ".prj"})
+    std::filesystem::remove(std::filesystem::path(shp_path).replace_extension(extension), ignored);
+}
+
+/// Removes a shapefile being written unless it is kept: nothing half-written stays behind a throw.
+class PartialShapefile {
+ public:
+  explicit PartialShapefile(std::string shp_path) : shp_path_(std::move(shp_path)) {}
+  ~PartialShapefile() {
+    if (!shp_path_.empty()) remove_shapefile(shp_path_);
+  }
+  PartialShapefile(const PartialShapefile&) = delete;
+  PartialShapefile& operator=(const PartialShapefile&) = delete;
+  void keep() { shp_path_.clear(); }
+
+ private:
+  std::string shp_path_;
+};
 
 /// Closes an OGR SQL result set when it goes.
 class ResultLayer {
@@ -47,10 +70,11 @@ void add_field(OGRLayerH layer, const char* name, OGRFieldType type, int width) 
   if (result != OGRERR_NONE) throw Error(std::string("render shapefiles: cannot create the field ") + name);
 }
 
-/// Writes the rows of `table` in `year` into a new shapefile at `shp_path`; false when there are none.
-bool write_shapefile(GDALDatasetH render, const std::string& table, int year, bool points,
-                     const std::string& shp_path) {
-  if (!GDALDatasetGetLayerByName(render, table.c_str())) return false;
+/// Writes the rows of `table` in `year` into a new shapefile at `shp_path` and returns the
+/// envelopes of its features; nullopt when there are no rows.
+std::optional<std::vector<ShapefileOnDisk::Envelope>> write_shapefile(GDALDatasetH render, const std::string& table,
+                                                                     int year, bool points, const std::string& shp_path) {
+  if (!GDALDatasetGetLayerByName(render, table.c_str())) return std::nullopt;
   // Table names come from the layer registry and the year is an integer: nothing from requests.
   std::string columns = "geometry";
   for (const auto& field : kDrawingFields) columns += ", " + field;
@@ -61,7 +85,7 @@ bool write_shapefile(GDALDatasetH render, const std::string& table, int year, bo
   if (!rows.get()) throw Error("render shapefiles: cannot read " + table + ": " + errors.last_error());
   OGR_L_ResetReading(rows.get());
   geo::Feature first(OGR_L_GetNextFeature(rows.get()));
-  if (!first) return false;
+  if (!first) return std::nullopt;
 
   auto output = geo::Dataset::create_vector("ESRI Shapefile", shp_path);
   // ENCODING=UTF-8: strings are written as they are (the default would recode them to Latin-1)
@@ -84,9 +108,13 @@ bool write_shapefile(GDALDatasetH render, const std::string& table, int year, bo
     source.push_back(OGR_F_GetFieldIndex(first.get(), field.c_str()));
     if (source.back() < 0) throw Error("render shapefiles: " + table + " has no column " + field);
   }
+  std::vector<ShapefileOnDisk::Envelope> envelopes;
   for (geo::Feature row = std::move(first); row; row = geo::Feature(OGR_L_GetNextFeature(rows.get()))) {
     OGRGeometryH geometry = OGR_F_GetGeometryRef(row.get());
     if (!geometry) continue;
+    OGREnvelope envelope;
+    OGR_G_GetEnvelope(geometry, &envelope);
+    envelopes.push_back({envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY});
     auto feature = geo::Feature::create(definition);
     for (int field = 0; field < static_cast<int>(source.size()); ++field) {
       const int from = source[static_cast<std::size_t>(field)];
@@ -101,20 +129,28 @@ bool write_shapefile(GDALDatasetH render, const std::string& table, int year, bo
       throw Error("render shapefiles: cannot write to " + shp_path + ": " + errors.last_error());
   }
   output.close();  // writes the .qix
-  return true;
+  return envelopes;
 }
 
 }  // namespace
 
-ShapefileOnDisk::~ShapefileOnDisk() {
-  std::error_code ignored;
-  for (const char* extension : {".shp", ".shx", ".dbf", ".cpg", ".qix", ".prj"})
-    std::filesystem::remove(std::filesystem::path(shp_path_).replace_extension(extension), ignored);
+bool ShapefileOnDisk::any_feature_in(const Envelope& area) const {
+  return std::any_of(envelopes_.begin(), envelopes_.end(), [&](const Envelope& feature) {
+    return feature.minx <= area.maxx && feature.maxx >= area.minx && feature.miny <= area.maxy &&
+           feature.maxy >= area.miny;
+  });
+}
+
+ShapefileOnDisk::~ShapefileOnDisk() { remove_shapefile(shp_path_); }
+
+const ShapefileOnDisk* ShapefileSet::find(const std::string& layer, int level, int year) const {
+  const auto found = files_.find(Key{layer, level, year});
+  return found == files_.end() ? nullptr : found->second.get();
 }
 
 const std::string* ShapefileSet::path(const std::string& layer, int level, int year) const {
-  const auto found = files_.find(Key{layer, level, year});
-  return found == files_.end() ? nullptr : &found->second->path();
+  const auto* file = find(layer, level, year);
+  return file ? &file->path() : nullptr;
 }
 
 RenderShapefiles::RenderShapefiles(std::string render_path, std::string directory)
@@ -152,11 +188,13 @@ void RenderShapefiles::update(const std::vector<std::pair<std::string, int>>& ta
                            (table + "_" + std::to_string(year) + "_" + std::to_string(++serial_) + ".shp"))
                               .string();
         const ShapefileSet::Key key{layer_name, level, year};
-        auto file = std::make_shared<const ShapefileOnDisk>(path);  // removes partial files if writing throws
-        if (write_shapefile(render.get(), table, year, points, path))
-          next->files_[key] = std::move(file);
-        else
+        PartialShapefile partial(path);
+        if (auto envelopes = write_shapefile(render.get(), table, year, points, path)) {
+          next->files_[key] = std::make_shared<const ShapefileOnDisk>(path, std::move(*envelopes));
+          partial.keep();  // from here the set owns the files
+        } else {
           next->files_.erase(key);
+        }
       }
     }
   }

@@ -259,23 +259,39 @@ struct ThreadMaps {
   MapHandle pristine;  ///< never rendered: msCopyMap'd for each WMS request (msOWSDispatch mutates maps)
 };
 
-/// Points the switched-on layers of a shapefile map at the files of `year`; a layer with no file
-/// (no rows at that level in that year) is switched off.
-void use_shapefiles(ReusedMap& reused, const mapdata::ShapefileSet& files, int year) {
+/// Points the switched-on layers of a shapefile map at the files of `year`. A layer is switched
+/// off when it has no file (no rows at that level in that year) or, for a view in EPSG:3857 (the
+/// files' CRS), when no feature comes within kSkipMarginPixels of it: MapServer would open four
+/// files and search the quadtree to draw nothing.
+void use_shapefiles(ReusedMap& reused, const mapdata::ShapefileSet& files, int year,
+                    const std::optional<mapdata::ShapefileOnDisk::Envelope>& mercator_view) {
   mapObj* map = reused.map.get();
   for (int i = 0; i < map->numlayers; ++i) {
     layerObj* layer = GET_LAYER(map, i);
     if (layer->status == MS_OFF) continue;
     const auto& [name, level] = reused.layer_keys[static_cast<std::size_t>(i)];
-    const std::string* path = files.path(name, level, year);
-    if (!path) {
+    const auto* file = files.find(name, level, year);
+    if (!file || (mercator_view && !file->any_feature_in(*mercator_view))) {
       layer->status = MS_OFF;
       continue;
     }
-    if (layer->data && *path == layer->data) continue;
+    if (layer->data && file->path() == layer->data) continue;
     msFree(layer->data);
-    layer->data = msStrdup(path->c_str());
+    layer->data = msStrdup(file->path().c_str());
   }
+}
+
+// Symbols, outlines and labels reach at most this far beyond their feature's envelope (symbols are
+// at most 24 px at 2x; labels are placed inside the view); a generous bound keeps skipping exact.
+constexpr double kSkipMarginPixels = 64;
+
+std::optional<mapdata::ShapefileOnDisk::Envelope> skip_test_area(const ImageRequest& request) {
+  if (request.epsg != 3857) return std::nullopt;
+  const auto& box = request.bbox;
+  const double pixel = std::max((box.maxx - box.minx) / request.width, (box.maxy - box.miny) / request.height);
+  const double margin = kSkipMarginPixels * pixel * std::max(1.0, request.resolution / 72.0);
+  return mapdata::ShapefileOnDisk::Envelope{box.minx - margin, box.miny - margin, box.maxx + margin,
+                                           box.maxy + margin};
 }
 
 /// MapServer 8.0 reprojects the search rectangle whenever map and layer both declare a projection,
@@ -521,7 +537,7 @@ EngineResponse MapEngine::render_image(const ImageRequest& request) {
   // Held until the image is drawn: the set keeps its files on disk while it lives.
   const auto files = impl_->config.shapefiles();
   if (!files) return render_failure("drawing", "the drawing shapefiles are not ready");
-  use_shapefiles(draw, *files, time.year);
+  use_shapefiles(draw, *files, time.year, skip_test_area(request));
   use_time(draw, time);
   use_projection(draw, request.epsg);
   select_format(map, format_name(request.format));

@@ -362,6 +362,15 @@ TEST_F(RenderStoreTest, DrawingShapefilesHoldEachYearOfEachLevelWithTheDrawingFi
       }
     }
   }
+  // Feature envelopes let the engine skip a layer with nothing near the view.
+  const auto* communes = files->find("communes", 3, 2020);
+  ASSERT_NE(communes, nullptr);
+  const auto extent = copy.render->extent().value();
+  EXPECT_TRUE(communes->any_feature_in({extent.minx, extent.miny, extent.maxx, extent.maxy}));
+  EXPECT_FALSE(communes->any_feature_in({0, 0, 1000, 1000}));  // the Gulf of Guinea
+  const double middle_x = (extent.minx + extent.maxx) / 2, middle_y = (extent.miny + extent.maxy) / 2;
+  EXPECT_TRUE(communes->any_feature_in({middle_x, middle_y, middle_x + 1, middle_y + 1}));
+  EXPECT_FALSE(communes->any_feature_in({extent.maxx + 10, middle_y, extent.maxx + 20, middle_y + 10}));
   // A name with tone marks survives as UTF-8 (the shapefile default would be Latin-1).
   bool toned = false;
   for (const auto& [name, klass] : read_shapefile(*files->path("communes", 3, 2020)).rows)

@@ -27,14 +27,23 @@ inline const std::vector<std::string> kDrawingFields = {"vfrom", "vto", "class",
 /// One shapefile on disk (.shp with its .shx, .dbf, .cpg and .qix); deleted with its owner.
 class ShapefileOnDisk {
  public:
-  explicit ShapefileOnDisk(std::string shp_path) : shp_path_(std::move(shp_path)) {}
+  struct Envelope {
+    double minx, miny, maxx, maxy;  ///< EPSG:3857
+  };
+
+  ShapefileOnDisk(std::string shp_path, std::vector<Envelope> envelopes)
+      : shp_path_(std::move(shp_path)), envelopes_(std::move(envelopes)) {}
   ~ShapefileOnDisk();
   ShapefileOnDisk(const ShapefileOnDisk&) = delete;
   ShapefileOnDisk& operator=(const ShapefileOnDisk&) = delete;
   const std::string& path() const { return shp_path_; }
+  /// True when a feature's envelope meets `area`: a draw of an area no feature meets draws
+  /// nothing, and the engine skips the layer without opening its files.
+  bool any_feature_in(const Envelope& area) const;
 
  private:
   std::string shp_path_;
+  std::vector<Envelope> envelopes_;
 };
 
 /// An immutable view: which shapefile draws (layer, level, year). Absent = no rows.
@@ -42,7 +51,9 @@ class ShapefileSet {
  public:
   using Key = std::tuple<std::string, int, int>;  ///< layer, level, year
 
-  /// The .shp path, or nullptr when that layer has no rows at that level in that year.
+  /// The file of (layer, level, year), or nullptr when that layer has no rows there.
+  const ShapefileOnDisk* find(const std::string& layer, int level, int year) const;
+  /// Its .shp path, or nullptr.
   const std::string* path(const std::string& layer, int level, int year) const;
   std::size_t size() const { return files_.size(); }
 
