@@ -107,10 +107,11 @@ void write_point_style(std::ostream& out, const StyleDefinition& style, const Le
   out << "    END\n";
 }
 
+/// `expression`: a logical expression in parentheses, or a quoted string compared with CLASSITEM.
 void open_class(std::ostream& out, const LegendEntry& entry, std::string_view title, const std::string& expression) {
   out << "  CLASS\n    NAME " << mapfile_string(entry.label_vi) << "\n";
   if (!title.empty()) out << "    TITLE " << mapfile_string(title) << "\n";
-  out << "    EXPRESSION (" << expression << ")\n";
+  out << "    EXPRESSION " << expression << "\n";
 }
 
 bool is_identifier(std::string_view text) {
@@ -158,14 +159,18 @@ std::string mapfile_classes(std::string_view id, const MapfileOptions& options) 
   for (const auto& rule : style.classes) {
     const LegendEntry& entry = rule.entry;
     const std::string is_class = equals("class", entry.key);
+    // With CLASSITEM "class", a plain string EXPRESSION is compared directly; a logical one goes
+    // through MapServer's expression parser for every feature and class.
+    const std::string only_class = options.class_item ? mapfile_string(entry.key) : "(" + is_class + ")";
     if (style.geometry == GeometryKind::polygon) {
-      open_class(out, entry, "", is_class);
+      open_class(out, entry, "", only_class);
       write_polygon_styles(out, style, entry);
       write_label(out, style, options);
       out << "  END\n";
     } else if (style.varies_by_kind()) {
       for (const auto& [kind, symbol] : style.symbol_by_kind) {
-        open_class(out, entry, entry.label_vi + " — " + kind.label_vi, is_class + " AND " + equals("kind", kind.key));
+        open_class(out, entry, entry.label_vi + " — " + kind.label_vi,
+                   "(" + is_class + " AND " + equals("kind", kind.key) + ")");
         write_point_style(out, style, entry, symbol, false);
         write_label(out, style, options);
         out << "  END\n";
@@ -175,13 +180,13 @@ std::string mapfile_classes(std::string_view id, const MapfileOptions& options) 
         const bool hollow = variant.key == "hollow";
         // Anything but 1 (0 or NULL) counts as not effective.
         const std::string effective = hollow ? "(\"[effective]\" != \"1\")" : equals("effective", "1");
-        open_class(out, entry, entry.label_vi + " (" + variant.label_vi + ")", is_class + " AND " + effective);
+        open_class(out, entry, entry.label_vi + " (" + variant.label_vi + ")", "(" + is_class + " AND " + effective + ")");
         write_point_style(out, style, entry, rule.symbol, hollow);
         write_label(out, style, options);
         out << "  END\n";
       }
     } else {
-      open_class(out, entry, "", is_class);
+      open_class(out, entry, "", only_class);
       write_point_style(out, style, entry, rule.symbol, false);
       write_label(out, style, options);
       out << "  END\n";

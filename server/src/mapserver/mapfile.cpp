@@ -92,6 +92,7 @@ void write_layer(std::ostringstream& out, const EngineConfig& config, const Mapf
   if (max_zoom < 22) out << "    MINSCALEDENOM " << number(mapserver_scale_for_zoom(max_zoom + 0.5)) << "\n";
   if (layer.geometry != layers::GeometryType::polygon) out << "    TOLERANCE 6\n    TOLERANCEUNITS PIXELS\n";
   if (!layer.label_field.empty()) out << "    LABELITEM " << quoted(layer.label_field) << "\n";
+  out << "    CLASSITEM \"class\"\n";  // with MapfileOptions::class_item below
   out << "    METADATA\n"
       << "      \"wms_title\" " << quoted(layer.title_vi + " (" + table + ")") << "\n"
       << "      \"wms_include_items\" " << quoted(items) << "\n"
@@ -110,6 +111,7 @@ void write_layer(std::ostringstream& out, const EngineConfig& config, const Mapf
   out << "    END\n";
 
   styles::MapfileOptions options;
+  options.class_item = true;
   if (!layer.label_field.empty()) {
     options.label_item = layer.label_field;
     if (layer.label_min_zoom > 0) options.label_max_scale = mapserver_scale_for_zoom(layer.label_min_zoom - 0.5);

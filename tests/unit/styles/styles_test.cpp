@@ -108,6 +108,22 @@ TEST(StylesMapfile, ClassesTestTheClassColumnAndCarryTheLegendName) {
   EXPECT_THROW(styles::mapfile_classes("unit_status", {"na\"me", 0, "sans"}), UsageError);
 }
 
+TEST(StylesMapfile, WithClassItemClassOnlyTestsArePlainStrings) {
+  // The engine's layers declare CLASSITEM "class": MapServer then compares a string EXPRESSION
+  // directly instead of parsing a logical expression for every feature and class.
+  styles::MapfileOptions options;
+  options.class_item = true;
+  const auto text = styles::mapfile_classes("unit_status", options);
+  EXPECT_NE(text.find("EXPRESSION \"recognised\"\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("[class]"), std::string::npos) << text;
+  // Classes that also test kind or effective keep a logical expression (CLASSITEM does not apply to those).
+  const auto points = styles::mapfile_classes("unit_status_point", options);
+  EXPECT_NE(points.find("EXPRESSION ((\"[class]\" = \"recognised\") AND (\"[kind]\" = \"school\"))"), std::string::npos)
+      << points;
+  const auto models = styles::mapfile_classes("model", options);
+  EXPECT_NE(models.find("(\"[effective]\" != \"1\")"), std::string::npos);
+}
+
 TEST(StylesQml, CategorisedOnClassWithVietnameseLabels) {
   const auto text = styles::qml("unit_status", "name");
   EXPECT_NE(text.find("type=\"categorizedSymbol\" attr=\"class\""), std::string::npos);

@@ -42,6 +42,9 @@ struct MapfileOptions {
   std::string label_item;      ///< empty: no LABEL; else the column drawn as label (e.g. "name")
   double label_max_scale = 0;  ///< labels only at scale denominators below this (0 = always)
   std::string font = "sans";   ///< FONTSET alias (the engine's fontset maps it to DejaVu Sans)
+  /// The layer declares CLASSITEM "class": classes testing the class alone get a plain string
+  /// EXPRESSION, which MapServer compares without its expression parser.
+  bool class_item = false;
 };
 
 /// MapServer CLASS ... END blocks (and any SYMBOL definitions they need, see mapfile_symbols)
