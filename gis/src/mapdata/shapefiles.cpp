@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 
 #include "antt/core/error.hpp"
@@ -11,6 +12,9 @@
 
 namespace antt::mapdata {
 namespace {
+
+// Marks a directory of drawing shapefiles as ours, so a later run may empty it.
+constexpr const char* kMarkerName = "ANTTMAP-DRAWING-SHAPEFILES.txt";
 
 // DBF character fields hold at most 254 bytes.
 constexpr int kMaxTextBytes = 254;
@@ -157,11 +161,18 @@ RenderShapefiles::RenderShapefiles(std::string render_path, std::string director
     : render_path_(std::move(render_path)),
       directory_(std::move(directory)),
       current_(std::make_shared<const ShapefileSet>()) {
+  namespace fs = std::filesystem;
+  const fs::path marker = fs::path(directory_) / kMarkerName;
   std::error_code error;
-  std::filesystem::remove_all(directory_, error);
-  std::filesystem::create_directories(directory_, error);
-  if (error || !std::filesystem::is_directory(directory_))
+  // Files left by an earlier run go; a directory someone else filled is never emptied.
+  if (fs::exists(directory_, error) && !fs::is_empty(directory_, error) && !fs::exists(marker, error))
+    throw Error("render shapefiles: " + directory_ + " exists and was not made by anttmap; move it away or choose " +
+                "another work_dir / thư mục đã tồn tại, không phải do anttmap tạo");
+  fs::remove_all(directory_, error);
+  fs::create_directories(directory_, error);
+  if (error || !fs::is_directory(directory_))
     throw Error("render shapefiles: cannot create the directory " + directory_ + " (" + error.message() + ")");
+  std::ofstream(marker) << "Drawing shapefiles of anttmap serve: rewritten at every start; do not edit.\n";
 }
 
 RenderShapefiles::~RenderShapefiles() {
@@ -169,8 +180,14 @@ RenderShapefiles::~RenderShapefiles() {
     std::lock_guard lock(mutex_);
     current_.reset();
   }
-  std::error_code ignored;
-  std::filesystem::remove(directory_, ignored);  // only when no set is held any more (then it is empty)
+  // Gone with us unless a set is still held somewhere (its files keep the directory and its marker).
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::directory_iterator entries(directory_, error);
+  const bool only_marker = !error && std::all_of(fs::begin(entries), fs::end(entries), [](const fs::directory_entry& entry) {
+    return entry.path().filename() == kMarkerName;
+  });
+  if (only_marker) fs::remove_all(directory_, error);
 }
 
 void RenderShapefiles::update(const std::vector<std::pair<std::string, int>>& targets) {

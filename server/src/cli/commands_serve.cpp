@@ -159,7 +159,7 @@ const std::vector<OptionSpec> kServeOptions{
     {"no-tile-cache", false, "render every tile (benchmarks) / không dùng bộ đệm"},
     {"cors", true, "allowed browser origins, comma separated, or * / nguồn được phép (CORS)"},
     {"public-url", true, "base URL written into capabilities / địa chỉ công khai"},
-    {"work-dir", true, "where the render file and mapfile live (default STORE.serve/) / thư mục làm việc"},
+    {"work-dir", true, "where the render file, drawing shapefiles and mapfile live (default STORE.serve/) / thư mục làm việc"},
     {"max-image-size", true, "largest WIDTH/HEIGHT (default 4096) / kích thước ảnh tối đa"},
     {"print-config", false, "print the effective configuration and exit / in cấu hình"}};
 

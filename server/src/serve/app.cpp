@@ -96,7 +96,7 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, const std::functi
   std::filesystem::create_directories(config_.work_dir);
   work_dir_lock_ = std::make_unique<WorkDirLock>(config_.work_dir);
   const auto render_path = (std::filesystem::path(config_.work_dir) / "render.sqlite").string();
-  const auto shapefile_dir = (std::filesystem::path(config_.work_dir) / "shapefiles").string();
+  const auto shapefile_dir = (std::filesystem::path(config_.work_dir) / "drawing-shapefiles").string();
   render_store_ = std::make_unique<mapdata::RenderStore>(store_path_, render_path, shapefile_dir);
   render_store_->build_all(progress);
   years_ = render_store_->years();

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
@@ -376,6 +377,23 @@ TEST_F(RenderStoreTest, DrawingShapefilesHoldEachYearOfEachLevelWithTheDrawingFi
   for (const auto& [name, klass] : read_shapefile(*files->path("communes", 3, 2020)).rows)
     toned = toned || name.find("\xe1\xbb") != std::string::npos;  // U+1Exx: ạ ả ấ ầ ẩ ẫ ậ … ỹ
   EXPECT_TRUE(toned);
+}
+
+TEST(RenderShapefiles, NeverEmptiesADirectoryItDidNotMake) {
+  testing::TempDir dir;
+  const auto mine = dir.file("drawing");
+  std::filesystem::create_directories(mine);
+  { std::ofstream(mine + "/roads.shp") << "somebody's data"; }
+  EXPECT_THROW(RenderShapefiles(dir.file("render.sqlite"), mine), Error);
+  EXPECT_TRUE(std::filesystem::exists(mine + "/roads.shp"));
+  std::filesystem::remove(mine + "/roads.shp");
+  {
+    RenderShapefiles ours(dir.file("render.sqlite"), mine);  // empty: taken, and marked as ours
+    EXPECT_EQ(ours.current()->size(), 0u);
+  }
+  { std::ofstream(mine + "/stale.shp") << "left by a run that crashed"; }
+  RenderShapefiles again(dir.file("render.sqlite"), mine);  // marked: emptied
+  EXPECT_FALSE(std::filesystem::exists(mine + "/stale.shp"));
 }
 
 TEST_F(RenderStoreTest, DrawingShapefilesFollowAChangeInNewFilesAndDropTheOldOnes) {
