@@ -154,7 +154,7 @@ const std::vector<OptionSpec> kServeOptions{
     {"port", true, "TCP port (default 8080) / cổng"},
     {"bind", true, "address to listen on (default 127.0.0.1; 0.0.0.0 serves the network) / địa chỉ"},
     {"config", true, "configuration file (key = value lines) / tệp cấu hình"},
-    {"threads", true, "worker threads (default 4) / số luồng"},
+    {"threads", true, "HTTP threads and as many render workers (default 4; the number of cores is best) / số luồng"},
     {"cache-dir", true, "on-disk tile cache directory / thư mục bộ đệm ô"},
     {"no-tile-cache", false, "render every tile (benchmarks) / không dùng bộ đệm"},
     {"cors", true, "allowed browser origins, comma separated, or * / nguồn được phép (CORS)"},

@@ -71,6 +71,20 @@ Response Response::shared(int status, std::shared_ptr<const std::string> body, s
 
 Response Response::no_content() { return text(204, {}, {}); }
 
+Response Response::deferred(std::function<Response()> work) {
+  Response response;
+  response.work = std::move(work);
+  return response;
+}
+
+Response resolved(Response response) {
+  if (!response.work) return response;
+  const auto work = std::move(response.work);
+  Response answer = work();
+  if (answer.route.empty()) answer.route = std::move(response.route);
+  return resolved(std::move(answer));
+}
+
 std::string strong_etag(std::string_view body) {
   // FNV-1a over 8-byte words instead of bytes: ~8x faster on tiles, still a good spread for ETags.
   constexpr std::uint64_t offset_basis = 0xcbf29ce484222325ULL;

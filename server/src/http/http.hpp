@@ -51,6 +51,8 @@ struct Response {
   /// The router pattern that answered ("/tiles/{layer}/{z}/{x}/{y}"), empty when none matched.
   /// Set by Router::dispatch; the server turns it into a metrics label.
   std::string route;
+  /// Set by Response::deferred: the answer still has to be computed by this function.
+  std::function<Response()> work;
 
   static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
   /// {"error": reason, "status": status} with Content-Type application/json.
@@ -60,7 +62,14 @@ struct Response {
   static Response shared(int status, std::shared_ptr<const std::string> body, std::string content_type);
   /// 204 No Content, e.g. for an empty tile.
   static Response no_content();
+  /// An answer `work` computes later: the server runs it on its worker pool, so the connection's
+  /// I/O thread goes on with its other connections meanwhile and every core takes the next render,
+  /// whichever connection it came from. For CPU-heavy answers (rendering, validation).
+  static Response deferred(std::function<Response()> work);
 };
+
+/// `response`, or what its deferred work computes (run here, on the calling thread).
+Response resolved(Response response);
 
 /// Strong ETag (quoted) from a fast 64-bit hash of the bytes; stable across runs and builds, so
 /// tiles read back from the disk cache keep the ETag they were first served with.
@@ -92,6 +101,9 @@ class Router {
   /// the GET handler (the server drops the body); OPTIONS on a known path answers 204 with Allow.
   /// The returned Response::route names the matched pattern.
   Response dispatch(Request request) const;
+  /// As dispatch, but a deferred answer comes back unresolved (Response::work set): the server
+  /// runs it on its worker pool. dispatch() runs it inline.
+  Response dispatch_deferred(Request request) const;
   /// The refusal of a request whose body has not been read yet (400 path, 404, 405, 415), or
   /// nothing when the body should be read; dispatch applies the same checks. The server asks this
   /// before it reads a body, so a refused upload is never read.
@@ -119,7 +131,7 @@ std::string default_route_label(const Response& response);
 struct ServerOptions {
   std::string bind = "127.0.0.1";       ///< IPv4 or IPv6 literal ("::" for all IPv6), or "localhost"
   int port = 8080;                      ///< 0 picks a free port; Server::port() tells which
-  int threads = 4;                      ///< libmicrohttpd pool threads; each renders synchronously
+  int threads = 4;                      ///< libmicrohttpd I/O threads, and as many workers for deferred answers
   std::vector<std::string> cors_allow;  ///< allowed Origins; "*" allows any
   std::size_t max_connections = 1024;
   int connection_timeout_s = 30;

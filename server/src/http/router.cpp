@@ -145,7 +145,9 @@ std::optional<Response> Router::refuse_before_body(const Request& head) const {
   return std::nullopt;
 }
 
-Response Router::dispatch(Request request) const {
+Response Router::dispatch(Request request) const { return resolved(dispatch_deferred(std::move(request))); }
+
+Response Router::dispatch_deferred(Request request) const {
   if (std::optional<Response> refused = refuse_before_body(request)) return std::move(*refused);
   const std::vector<std::string> segments = split_segments(request.path);
   if (request.method == "OPTIONS") {

@@ -7,8 +7,14 @@
 #include <sys/socket.h>
 #include <zlib.h>
 
+#include <pthread.h>
+
 #include <cctype>
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -139,7 +145,16 @@ void add_vary(Response& response, std::string_view field) {
 
 /// Per-request state handed to libmicrohttpd as con_cls: born in the URI-log callback (which sees
 /// the raw request target, so we decode the path ourselves and can refuse %00), freed on completion.
+/// A deferred answer on its way: the worker stores it, then resumes the connection, whose thread
+/// sends it.
+struct DeferredAnswer {
+  std::mutex mutex;
+  std::optional<Response> answer;
+  std::chrono::steady_clock::time_point started;
+};
+
 struct RequestContext {
+  std::shared_ptr<DeferredAnswer> deferred;  ///< set while the answer is computed by a worker
   std::string raw_target;
   bool headers_seen = false;
   bool reads_body = false;  ///< a POST the router accepted: its body is collected
@@ -185,6 +200,64 @@ ParsedTarget split_target(std::string_view target) {
   return parsed;
 }
 
+/// Runs deferred answers on a fixed set of threads, first come first served: a render goes to
+/// whichever thread is free, not to the I/O thread that happened to accept its connection.
+class WorkerPool {
+ public:
+  explicit WorkerPool(int threads) {
+    for (int i = 0; i < threads; ++i) {
+      workers_.emplace_back([this] { run(); });
+      pthread_setname_np(workers_.back().native_handle(), "anttmap-worker");
+    }
+  }
+  ~WorkerPool() { stop(); }
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  /// Queues `job`; false once stop() began (the caller then runs it itself).
+  bool submit(std::function<void()>& job) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return false;
+      jobs_.push_back(std::move(job));
+    }
+    wake_.notify_one();
+    return true;
+  }
+
+  /// Takes no more jobs, finishes the queued ones and joins the threads.
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (auto& worker : workers_)
+      if (worker.joinable()) worker.join();
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+        if (jobs_.empty()) return;  // stopping, and nothing left
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      job();  // never throws: the server's jobs catch everything
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> jobs_;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
 }  // namespace
 
 struct Server::Impl {
@@ -192,6 +265,7 @@ struct Server::Impl {
   std::shared_ptr<const Router> router;
   Metrics* metrics = nullptr;
   RouteLabeler labeler;
+  std::unique_ptr<WorkerPool> workers;  ///< runs deferred answers; stopped before the daemon
   DaemonHandle daemon;
   int bound_port = 0;
 
@@ -240,10 +314,11 @@ struct Server::Impl {
     return response;
   }
 
-  Response route(Request request) const {
-    const std::string what = request.method + " " + request.path;
+  /// Runs a handler (or a deferred answer's work); a failure becomes a logged 500.
+  template <typename Answer>
+  Response guarded(const std::string& what, Answer&& answer) const {
     try {
-      return router->dispatch(std::move(request));
+      return answer();
     } catch (const std::exception& failure) {
       log("handler for " + what + " failed: " + failure.what());
     } catch (...) {
@@ -255,18 +330,77 @@ struct Server::Impl {
     return failed;
   }
 
+  /// The wrapped answer, computed here (in-process callers and tests).
   Response handle(Request request) const {
+    Pending pending = begin(std::move(request));
+    if (!pending.response.work) return std::move(pending.response);
+    return finish(std::move(pending));
+  }
+
+  /// An answer whose work may still have to run, with what its wrapping needs.
+  struct Pending {
+    Response response;  ///< final (decorated) unless `response.work` is set
+    std::string what;   ///< "GET /path", for logs
+    std::optional<std::string> origin, accept_encoding, if_none_match;
+  };
+
+  Pending begin(Request request) const {
+    Pending pending;
+    pending.what = request.method + " " + request.path;
     const bool is_preflight =
         request.method == "OPTIONS" && request.header("Origin") && request.header("Access-Control-Request-Method");
-    if (is_preflight) return preflight(request);
-
-    if (request.body.size() > options.max_body_bytes) return decorate(body_too_large(), request);
+    if (is_preflight) {
+      pending.response = preflight(request);
+      return pending;
+    }
+    if (request.body.size() > options.max_body_bytes) {
+      pending.response = decorate(body_too_large(), request);
+      return pending;
+    }
     // The router takes the request by value: keep what the wrapping needs, then move it in.
-    const std::optional<std::string> origin = request.header("Origin");
-    const std::optional<std::string> accept_encoding = request.header("Accept-Encoding");
-    const std::optional<std::string> if_none_match = request.header("If-None-Match");
-    Response response = route(std::move(request));
-    return decorate(std::move(response), origin, accept_encoding, if_none_match);
+    pending.origin = request.header("Origin");
+    pending.accept_encoding = request.header("Accept-Encoding");
+    pending.if_none_match = request.header("If-None-Match");
+    Response response = guarded(pending.what, [&] { return router->dispatch_deferred(std::move(request)); });
+    if (response.work) {
+      pending.response = std::move(response);
+      return pending;
+    }
+    pending.response = decorate(std::move(response), pending.origin, pending.accept_encoding, pending.if_none_match);
+    return pending;
+  }
+
+  /// Runs the deferred work of `pending` and wraps its answer.
+  Response finish(Pending pending) const {
+    const std::string route = pending.response.route;
+    Response response = guarded(pending.what, [&] { return resolved(std::move(pending.response)); });
+    if (response.route.empty()) response.route = route;
+    return decorate(std::move(response), pending.origin, pending.accept_encoding, pending.if_none_match);
+  }
+
+  /// Hands `pending` to a worker and suspends the connection until the answer is there; the
+  /// connection's thread then sends it (on_request runs again after MHD_resume_connection).
+  MHD_Result defer(MHD_Connection* connection, RequestContext& context, Pending pending,
+                   std::chrono::steady_clock::time_point started) const {
+    auto slot = std::make_shared<DeferredAnswer>();
+    slot->started = started;
+    context.deferred = slot;
+    MHD_suspend_connection(connection);
+    std::function<void()> job = [this, connection, slot, pending = std::move(pending)]() mutable noexcept {
+      std::optional<Response> answer;
+      try {
+        answer = finish(std::move(pending));
+      } catch (...) {  // out of memory while wrapping: an empty 500
+        answer.reset();
+      }
+      {
+        std::lock_guard lock(slot->mutex);
+        slot->answer = answer ? std::move(answer) : std::optional<Response>(Response::text(500, "internal error"));
+      }
+      MHD_resume_connection(connection);  // last: the connection may be gone right after
+    };
+    if (!workers || !workers->submit(job)) job();  // stopping: answered on this thread
+    return MHD_YES;
   }
 
   Response decorate(Response response, const Request& head) const {
@@ -341,7 +475,9 @@ struct Server::Impl {
 
   static void* on_uri(void* /*cls*/, const char* uri, MHD_Connection* /*connection*/) noexcept {
     try {
-      return new RequestContext{uri ? uri : "", false};
+      auto* context = new RequestContext;
+      context->raw_target = uri ? uri : "";
+      return context;
     } catch (...) {
       return nullptr;
     }
@@ -428,11 +564,23 @@ struct Server::Impl {
         return MHD_YES;
       }
       if (context->answered) return MHD_YES;
+      if (context->deferred) {  // resumed: a worker left the answer
+        std::optional<Response> answer;
+        {
+          std::lock_guard lock(context->deferred->mutex);
+          answer = std::move(context->deferred->answer);
+        }
+        if (!answer) return MHD_YES;
+        context->answered = true;
+        return self.respond(connection, *answer, context->deferred->started);
+      }
       const auto started = std::chrono::steady_clock::now();
       Request request = self.read_request(connection, method, *context);
       if (context->too_large) return self.respond(connection, self.decorate(self.body_too_large(), request), started);
       request.body = std::move(context->body);
-      return self.respond(connection, self.handle(std::move(request)), started);
+      Pending pending = self.begin(std::move(request));
+      if (pending.response.work) return self.defer(connection, *context, std::move(pending), started);
+      return self.respond(connection, pending.response, started);
     } catch (...) {
       return MHD_NO;  // out of memory or similar: drop the connection rather than crash
     }
@@ -524,7 +672,7 @@ void Server::start() {
   bool is_ipv6 = false;
   sockaddr_storage address = impl_->listen_address(is_ipv6);
 
-  unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+  unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
   if (is_ipv6) flags |= MHD_USE_IPv6;
   const unsigned int threads = static_cast<unsigned int>(impl_->options.threads > 1 ? impl_->options.threads : 1);
   const unsigned int connection_limit =
@@ -532,6 +680,7 @@ void Server::start() {
   const unsigned int timeout =
       static_cast<unsigned int>(impl_->options.connection_timeout_s > 0 ? impl_->options.connection_timeout_s : 0);
 
+  impl_->workers = std::make_unique<WorkerPool>(static_cast<int>(threads));
   errno = 0;
   MHD_Daemon* daemon = MHD_start_daemon(flags, static_cast<std::uint16_t>(impl_->options.port), nullptr, nullptr,
                                         &Impl::on_request, impl_.get(), MHD_OPTION_EXTERNAL_LOGGER, &Impl::on_mhd_log,
@@ -545,6 +694,7 @@ void Server::start() {
                                         MHD_OPTION_END);
   if (daemon == nullptr) {
     const int error = errno;
+    impl_->workers.reset();
     throw std::runtime_error(
         "serve: cannot listen on " + impl_->options.bind + ":" + std::to_string(impl_->options.port) + " (" +
         (error != 0 ? std::strerror(error) : "address in use or not available") + "); choose another --port or --bind");
@@ -555,7 +705,12 @@ void Server::start() {
 }
 
 void Server::stop() {
-  if (impl_) impl_->daemon.reset();
+  if (!impl_) return;
+  // Workers first: each finishes its answer and resumes its connection, so the daemon stops with
+  // no connection suspended. Deferred answers asked for meanwhile are computed on the I/O threads.
+  if (impl_->workers) impl_->workers->stop();
+  impl_->daemon.reset();
+  impl_->workers.reset();
 }
 
 int Server::port() const { return impl_->bound_port; }

@@ -790,13 +790,21 @@ void register_api(http::Router& router, ApiContext context) {
       return answer_json([&] { return ((*api).*handler)(request); });
     };
   };
+  // Answers that may take a worker for a second (statistics after a change, validation) are
+  // computed by the server's workers, not on the connection's I/O thread.
+  auto deferred = [api](http::Response (Api::*handler)(const http::Request&)) {
+    return [api, handler](const http::Request& request) {
+      return http::Response::deferred(
+          [api, handler, request] { return answer_json([&] { return ((*api).*handler)(request); }); });
+    };
+  };
   router.get("/api/years", on(&Api::years));
-  router.get("/api/stats", on(&Api::stats));
-  router.get("/api/progress", on(&Api::progress));
+  router.get("/api/stats", deferred(&Api::stats));
+  router.get("/api/progress", deferred(&Api::progress));
   router.get("/api/search", on(&Api::search));
   router.get("/api/units/{code}", on(&Api::unit));
   router.get("/api/legend", on(&Api::legend));
-  router.post("/api/validate", on(&Api::validate));
+  router.post("/api/validate", deferred(&Api::validate));
 }
 
 }  // namespace antt::serve

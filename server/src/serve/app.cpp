@@ -207,8 +207,9 @@ void ServeApp::watch() {
   }
 }
 
-http::Response ServeApp::tile(const TileAddress& address) {
-  const bool vector = address.variant == "mvt";
+http::Response ServeApp::tile(const TileAddress& address) { return http::resolved(answer_tile(address)); }
+
+http::Response ServeApp::answer_tile(const TileAddress& address) {
   const http::TileKey key{kTileScope, address.layer, address.time.year,
                           address.time.date == address.time.year * 10000 + 1231 ? 0 : address.time.date,
                           address.z, address.x, address.y, address.variant};
@@ -224,6 +225,12 @@ http::Response ServeApp::tile(const TileAddress& address) {
     }
     metrics_.record_tile_cache(false);
   }
+  // A hit is answered on the I/O thread; a render goes to the server's workers.
+  return http::Response::deferred([this, address, key] { return render_tile(address, key); });
+}
+
+http::Response ServeApp::render_tile(const TileAddress& address, const http::TileKey& key) {
+  const bool vector = address.variant == "mvt";
   const auto generation = cache_->generation();
   const auto render_started = std::chrono::steady_clock::now();
   mapserver::EngineResponse rendered;
@@ -327,7 +334,7 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
     auto time = time_of(request);
     if (auto* reason = std::get_if<std::string>(&time)) return request_error(*reason);
     address.time = std::get<mapserver::TimeFilter>(time);
-    return tile(address);
+    return answer_tile(address);
   };
 
   router->get("/health", [this](const http::Request&) {
@@ -344,10 +351,12 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
     return http::Response::text(200, metrics_.prometheus_text(), "text/plain; version=0.0.4; charset=utf-8");
   });
   router->get("/wms", [this](const http::Request& request) {
-    const auto answer = engine_->wms(request.params);
-    http::Response response = http::Response::text(answer.status, answer.body, answer.content_type);
-    response.headers["Cache-Control"] = "no-cache";
-    return response;
+    return http::Response::deferred([this, params = request.params] {
+      const auto answer = engine_->wms(params);
+      http::Response response = http::Response::text(answer.status, answer.body, answer.content_type);
+      response.headers["Cache-Control"] = "no-cache";
+      return response;
+    });
   });
   router->get("/tiles/{layer}/{z}/{x}/{y}", [tile_handler](const http::Request& request) {
     return tile_handler(request, request.path_params.at("layer"), request.path_params.at("z"),
@@ -385,7 +394,7 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
     address.z = wmts.zoom, address.x = wmts.col, address.y = wmts.row;
     address.variant = "png";
     address.time = wmts.time ? mapserver::TimeFilter{*wmts.time, *wmts.time * 10000 + 1231} : fallback;
-    return tile(address);
+    return answer_tile(address);
   };
   router->get("/wmts", [this, wmts_context, wmts_tile](const http::Request& request) {
     try {

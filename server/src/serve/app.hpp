@@ -69,6 +69,9 @@ class ServeApp {
  private:
   void watch();
   std::shared_ptr<http::Router> make_router();
+  /// The cached tile, or a deferred render (Response::deferred) for the server's workers.
+  http::Response answer_tile(const TileAddress& address);
+  http::Response render_tile(const TileAddress& address, const http::TileKey& key);
 
   std::string store_path_;
   ServeConfig config_;

@@ -69,14 +69,17 @@ http::Response report_response(const http::Request& request, const ReportRouteCo
 void add_report_route(http::Router& router, ReportRouteContext context) {
   auto busy = std::make_shared<std::mutex>();
   router.get("/report", [context = std::move(context), busy](const http::Request& request) {
-    std::unique_lock lock(*busy, std::try_to_lock);
-    if (!lock.owns_lock()) {
-      auto response = http::Response::json_error(
-          503, "another report is being drawn; retry in a few seconds / đang lập báo cáo khác, thử lại sau");
-      response.headers["Retry-After"] = "5";
-      return response;
-    }
-    return answer_json([&] { return report_response(request, context); }, "report failed / lỗi lập báo cáo");
+    // Drawn by one of the server's workers: the connection's I/O thread keeps serving tiles.
+    return http::Response::deferred([context, busy, request] {
+      std::unique_lock lock(*busy, std::try_to_lock);
+      if (!lock.owns_lock()) {
+        auto response = http::Response::json_error(
+            503, "another report is being drawn; retry in a few seconds / đang lập báo cáo khác, thử lại sau");
+        response.headers["Retry-After"] = "5";
+        return response;
+      }
+      return answer_json([&] { return report_response(request, context); }, "report failed / lỗi lập báo cáo");
+    });
   });
 }
 
