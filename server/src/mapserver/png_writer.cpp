@@ -59,12 +59,22 @@ void put_chunk(std::string& out, const char (&type)[5], const unsigned char* dat
   put_u32(out, static_cast<std::uint32_t>(crc));
 }
 
+/// True when every pixel's alpha is 255: the image is written as RGB, a quarter less to compress.
+bool fully_opaque(const PremultipliedImage& image) {
+  for (int y = 0; y < image.height; ++y) {
+    const unsigned char* a = image.a + static_cast<std::ptrdiff_t>(y) * image.row_step;
+    for (int x = 0; x < image.width; ++x)
+      if (a[static_cast<std::ptrdiff_t>(x) * image.pixel_step] != 255) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string encode_png(const PremultipliedImage& image) {
   if (image.width < 1 || image.height < 1 || !image.r || !image.g || !image.b)
     throw Error("png writer: the image is empty");
-  const bool alpha = image.a != nullptr;
+  const bool alpha = image.a != nullptr && !fully_opaque(image);
   const int channels = alpha ? 4 : 3;
   const std::size_t row_bytes = 1 + static_cast<std::size_t>(image.width) * channels;  // filter byte + pixels
   std::vector<unsigned char> raw(row_bytes * static_cast<std::size_t>(image.height));

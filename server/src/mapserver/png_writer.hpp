@@ -21,8 +21,9 @@ struct PremultipliedImage {
   int row_step = 0;    ///< bytes from one row to the next
 };
 
-/// The PNG file: colour type RGBA (RGB when `a` is null), straight alpha, each channel value
-/// c / (alpha / 255) truncated as MapServer's saveAsPNG computes it, fully transparent pixels 0.
+/// The PNG file: colour type RGBA with straight alpha, each channel value c / (alpha / 255)
+/// truncated as MapServer's saveAsPNG computes it, fully transparent pixels 0; colour type RGB
+/// when `a` is null or every alpha is 255 (the same pixels, a quarter less data to compress).
 /// Throws antt::Error when the image is empty or compression fails.
 std::string encode_png(const PremultipliedImage& image);
 

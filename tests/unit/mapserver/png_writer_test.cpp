@@ -107,16 +107,25 @@ TEST(PngWriter, OpaqueColoursAndStridesArePreserved) {
     for (int x = 0; x < width; ++x) buffer.set(x, y, (x * 7) % 256, (y * 31) % 256, (x + y) % 256, 255);
   auto view = buffer.view();
   view.width = width;
-  const auto decoded = decode(encode_png(view));
+  const auto png = encode_png(view);
+  EXPECT_EQ(static_cast<unsigned char>(png[25]), 2) << "fully opaque: colour type 2, RGB";
+  const auto decoded = decode(png);
   ASSERT_EQ(decoded.width, width);
   ASSERT_EQ(decoded.height, height);
+  ASSERT_EQ(decoded.bands, 3);
   for (int y = 0; y < height; ++y)
     for (int x = 0; x < width; ++x) {
       ASSERT_EQ(decoded.at(0, x, y), (x * 7) % 256);
       ASSERT_EQ(decoded.at(1, x, y), (y * 31) % 256);
       ASSERT_EQ(decoded.at(2, x, y), (x + y) % 256);
-      ASSERT_EQ(decoded.at(3, x, y), 255);
     }
+  // One pixel short of opaque (outside the 300 px window, in the padding, must not count; inside, it does).
+  buffer.set(310, 3, 1, 2, 3, 128);
+  EXPECT_EQ(static_cast<unsigned char>(encode_png(view)[25]), 2);
+  buffer.set(299, 6, 1, 2, 3, 128);
+  const auto translucent = encode_png(view);
+  EXPECT_EQ(static_cast<unsigned char>(translucent[25]), 6) << "colour type 6, RGBA";
+  EXPECT_EQ(decode(translucent).at(3, 299, 6), 128);
 }
 
 TEST(PngWriter, ImagesWithoutAlphaAreWrittenAsRgb) {
