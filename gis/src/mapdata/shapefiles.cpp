@@ -74,10 +74,16 @@ void add_field(OGRLayerH layer, const char* name, OGRFieldType type, int width) 
   if (result != OGRERR_NONE) throw Error(std::string("render shapefiles: cannot create the field ") + name);
 }
 
-/// Writes the rows of `table` in `year` into a new shapefile at `shp_path` and returns the
-/// envelopes of its features; nullopt when there are no rows.
-std::optional<std::vector<ShapefileOnDisk::Envelope>> write_shapefile(GDALDatasetH render, const std::string& table,
-                                                                     int year, bool points, const std::string& shp_path) {
+/// What a written shapefile holds, for the engine's shortcuts.
+struct Written {
+  std::vector<ShapefileOnDisk::Envelope> envelopes;
+  int valid_from_max = 0;
+  int valid_to_min = 99991231;
+};
+
+/// Writes the rows of `table` in `year` into a new shapefile at `shp_path`; nullopt when there are none.
+std::optional<Written> write_shapefile(GDALDatasetH render, const std::string& table, int year, bool points,
+                                       const std::string& shp_path) {
   if (!GDALDatasetGetLayerByName(render, table.c_str())) return std::nullopt;
   // Table names come from the layer registry and the year is an integer: nothing from requests.
   std::string columns = "geometry";
@@ -112,13 +118,16 @@ std::optional<std::vector<ShapefileOnDisk::Envelope>> write_shapefile(GDALDatase
     source.push_back(OGR_F_GetFieldIndex(first.get(), field.c_str()));
     if (source.back() < 0) throw Error("render shapefiles: " + table + " has no column " + field);
   }
-  std::vector<ShapefileOnDisk::Envelope> envelopes;
+  Written written;
+  const int vfrom = source[0], vto = source[1];  // kDrawingFields starts with vfrom, vto
   for (geo::Feature row = std::move(first); row; row = geo::Feature(OGR_L_GetNextFeature(rows.get()))) {
     OGRGeometryH geometry = OGR_F_GetGeometryRef(row.get());
     if (!geometry) continue;
     OGREnvelope envelope;
     OGR_G_GetEnvelope(geometry, &envelope);
-    envelopes.push_back({envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY});
+    written.envelopes.push_back({envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY});
+    written.valid_from_max = std::max(written.valid_from_max, OGR_F_GetFieldAsInteger(row.get(), vfrom));
+    written.valid_to_min = std::min(written.valid_to_min, OGR_F_GetFieldAsInteger(row.get(), vto));
     auto feature = geo::Feature::create(definition);
     for (int field = 0; field < static_cast<int>(source.size()); ++field) {
       const int from = source[static_cast<std::size_t>(field)];
@@ -133,7 +142,7 @@ std::optional<std::vector<ShapefileOnDisk::Envelope>> write_shapefile(GDALDatase
       throw Error("render shapefiles: cannot write to " + shp_path + ": " + errors.last_error());
   }
   output.close();  // writes the .qix
-  return envelopes;
+  return written;
 }
 
 }  // namespace
@@ -206,8 +215,9 @@ void RenderShapefiles::update(const std::vector<std::pair<std::string, int>>& ta
                               .string();
         const ShapefileSet::Key key{layer_name, level, year};
         PartialShapefile partial(path);
-        if (auto envelopes = write_shapefile(render.get(), table, year, points, path)) {
-          next->files_[key] = std::make_shared<const ShapefileOnDisk>(path, std::move(*envelopes));
+        if (auto written = write_shapefile(render.get(), table, year, points, path)) {
+          next->files_[key] = std::make_shared<const ShapefileOnDisk>(path, std::move(written->envelopes),
+                                                                      written->valid_from_max, written->valid_to_min);
           partial.keep();  // from here the set owns the files
         } else {
           next->files_.erase(key);

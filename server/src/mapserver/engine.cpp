@@ -168,16 +168,11 @@ MapHandle copy_map(const mapObj* pristine) {
   return copy;
 }
 
-/// The filter of our render-file schema, from validated integers only. Drawing shapefiles hold
-/// one year each, so they need no [year] term.
-void apply_time_filter(mapObj* map, const TimeFilter& time, LayerSource source = LayerSource::render_file) {
+/// The filter of our render-file schema, from validated integers only.
+void apply_time_filter(mapObj* map, const TimeFilter& time) {
   char expression[128];
-  if (source == LayerSource::shapefiles) {
-    std::snprintf(expression, sizeof expression, "([vfrom] <= %d AND [vto] > %d)", time.date, time.date);
-  } else {
-    std::snprintf(expression, sizeof expression, "([year] = %d AND [vfrom] <= %d AND [vto] > %d)", time.year,
-                  time.date, time.date);
-  }
+  std::snprintf(expression, sizeof expression, "([year] = %d AND [vfrom] <= %d AND [vto] > %d)", time.year, time.date,
+                time.date);
   for (int i = 0; i < map->numlayers; ++i) {
     if (msLoadExpressionString(&GET_LAYER(map, i)->filter, expression) != MS_SUCCESS) {
       throw Error("map engine: the time filter does not parse: " + collect_errors().text);
@@ -230,22 +225,22 @@ const std::vector<int> kDirectRenderEpsg = {3857, 4326, 9211, 3405};
 /// A map one thread reuses request after request; every request sets its state again.
 struct ReusedMap {
   MapHandle map;
-  LayerSource source = LayerSource::render_file;
   std::vector<std::pair<std::string, int>> layer_keys;  ///< by layer index: registry layer, level
-  std::optional<TimeFilter> time;  ///< the filter the layers carry now
+  std::vector<int> layer_filter_dates;  ///< shapefile maps, by layer index: the date its FILTER tests, 0 = none
+  std::optional<TimeFilter> time;  ///< render-file maps: the filter the layers carry now
   int epsg = 3857;
   bool layer_projections = true;  ///< the layers declare EPSG:3857 (needed only off 3857)
 };
 
-ReusedMap reused_map(MapHandle map, LayerSource source) {
+ReusedMap reused_map(MapHandle map) {
   ReusedMap reused;
-  reused.source = source;
   for (int i = 0; i < map->numlayers; ++i) {
     // Layers are named "<layer>_g<level>" by the mapfile generator.
     const std::string name = GET_LAYER(map, i)->name;
     const auto band = name.rfind("_g");
     reused.layer_keys.emplace_back(name.substr(0, band), band == std::string::npos ? 0 : std::atoi(name.c_str() + band + 2));
   }
+  reused.layer_filter_dates.assign(static_cast<std::size_t>(map->numlayers), 0);
   reused.map = std::move(map);
   return reused;
 }
@@ -259,21 +254,43 @@ struct ThreadMaps {
   MapHandle pristine;  ///< never rendered: msCopyMap'd for each WMS request (msOWSDispatch mutates maps)
 };
 
-/// Points the switched-on layers of a shapefile map at the files of `year`. A layer is switched
-/// off when it has no file (no rows at that level in that year) or, for a view in EPSG:3857 (the
-/// files' CRS), when no feature comes within kSkipMarginPixels of it: MapServer would open four
-/// files and search the quadtree to draw nothing.
-void use_shapefiles(ReusedMap& reused, const mapdata::ShapefileSet& files, int year,
+/// A shapefile layer's FILTER: the units valid on `date`, or none (date 0) when every row of its
+/// file is valid then. MapServer evaluates a FILTER through its expression parser for every shape.
+void set_date_filter(layerObj* layer, int date) {
+  if (date == 0) {
+    msFreeExpression(&layer->filter);
+    msInitExpression(&layer->filter);
+    return;
+  }
+  char expression[96];
+  std::snprintf(expression, sizeof expression, "([vfrom] <= %d AND [vto] > %d)", date, date);
+  if (msLoadExpressionString(&layer->filter, expression) != MS_SUCCESS) {
+    throw Error("map engine: the time filter does not parse: " + collect_errors().text);
+  }
+}
+
+/// Points the switched-on layers of a shapefile map at the files of `time.year`, each with the
+/// time filter it needs. A layer is switched off when it has no file (no rows at that level in
+/// that year) or, for a view in EPSG:3857 (the files' CRS), when no feature comes within
+/// kSkipMarginPixels of it: MapServer would open four files and search the quadtree to draw nothing.
+void use_shapefiles(ReusedMap& reused, const mapdata::ShapefileSet& files, const TimeFilter& time,
                     const std::optional<mapdata::ShapefileOnDisk::Envelope>& mercator_view) {
   mapObj* map = reused.map.get();
   for (int i = 0; i < map->numlayers; ++i) {
     layerObj* layer = GET_LAYER(map, i);
     if (layer->status == MS_OFF) continue;
-    const auto& [name, level] = reused.layer_keys[static_cast<std::size_t>(i)];
-    const auto* file = files.find(name, level, year);
+    const auto index = static_cast<std::size_t>(i);
+    const auto& [name, level] = reused.layer_keys[index];
+    const auto* file = files.find(name, level, time.year);
     if (!file || (mercator_view && !file->any_feature_in(*mercator_view))) {
       layer->status = MS_OFF;
       continue;
+    }
+    const int filter_date = file->all_valid_on(time.date) ? 0 : time.date;
+    if (reused.layer_filter_dates[index] != filter_date) {
+      reused.layer_filter_dates[index] = -1;  // unknown until set
+      set_date_filter(layer, filter_date);
+      reused.layer_filter_dates[index] = filter_date;
     }
     if (layer->data && file->path() == layer->data) continue;
     msFree(layer->data);
@@ -318,7 +335,7 @@ void set_layer_projections(ReusedMap& maps, bool declared) {
 void use_time(ReusedMap& maps, const TimeFilter& time) {
   if (maps.time && maps.time->year == time.year && maps.time->date == time.date) return;
   maps.time.reset();
-  apply_time_filter(maps.map.get(), time, maps.source);
+  apply_time_filter(maps.map.get(), time);
   maps.time = time;
 }
 
@@ -448,8 +465,8 @@ struct MapEngine::Impl {
     const auto dir = paths.mapfile.substr(0, paths.mapfile.rfind('/'));
     auto fresh = std::make_unique<ThreadMaps>();
     fresh->generation = wanted_generation;
-    fresh->vector = reused_map(load_map(text, dir), LayerSource::render_file);
-    fresh->draw = reused_map(load_map(draw_text, dir), LayerSource::shapefiles);
+    fresh->vector = reused_map(load_map(text, dir));
+    fresh->draw = reused_map(load_map(draw_text, dir));
     fresh->pristine = load_map(text, dir);
     std::unique_ptr<ThreadMaps> stale;  // freed on this thread, its only user, after unlocking
     std::lock_guard lock(mutex);
@@ -537,8 +554,7 @@ EngineResponse MapEngine::render_image(const ImageRequest& request) {
   // Held until the image is drawn: the set keeps its files on disk while it lives.
   const auto files = impl_->config.shapefiles();
   if (!files) return render_failure("drawing", "the drawing shapefiles are not ready");
-  use_shapefiles(draw, *files, time.year, skip_test_area(request));
-  use_time(draw, time);
+  use_shapefiles(draw, *files, time, skip_test_area(request));
   use_projection(draw, request.epsg);
   select_format(map, format_name(request.format));
   // The reused map's format object is this thread's own: set both every request.

@@ -53,7 +53,7 @@ struct Row {
 };
 
 // Communes: A recognised in 2015, not recognised in 2016; B recognised both years; C not
-// recognised both years; D exists only from 2016-07-01.
+// recognised both years; D exists only from 2016-07-01; E (in the middle) was dissolved on 2015-06-01.
 const std::vector<Row>& fixture_rows() {
   static const std::vector<Row> rows = {
       {"communes", 2015, 20000101, 99991231, "A", "recognised", square_wkt(0.10, 0.10, 0.40, 0.40)},
@@ -63,6 +63,7 @@ const std::vector<Row>& fixture_rows() {
       {"communes", 2015, 20000101, 99991231, "C", "not_recognised", square_wkt(0.10, 0.60, 0.40, 0.90)},
       {"communes", 2016, 20000101, 99991231, "C", "not_recognised", square_wkt(0.10, 0.60, 0.40, 0.90)},
       {"communes", 2016, 20160701, 99991231, "D", "recognised", square_wkt(0.60, 0.60, 0.90, 0.90)},
+      {"communes", 2015, 20000101, 20150601, "E", "recognised", square_wkt(0.45, 0.45, 0.55, 0.55)},
   };
   return rows;
 }
@@ -276,6 +277,15 @@ TEST(EngineRender, YearAndDateFilterSwitchColours) {
   EXPECT_GT(year2016.around(kDx, kDy)[3], 200) << "D exists at the end of 2016";
   const auto march2016 = decode(engine().render_image(tile_request({"communes"}, 2016, 20160301)).body);
   EXPECT_EQ(march2016.around(kDx, kDy)[3], 0) << "D starts on 2016-07-01";
+  // A year whose file has a row ended within it: the year-end draw filters it out, an earlier date keeps it.
+  EXPECT_EQ(year2015.around(128, 128)[3], 0) << "E was dissolved on 2015-06-01";
+  const auto march2015 = decode(engine().render_image(tile_request({"communes"}, 2015, 20150301)).body);
+  EXPECT_GT(march2015.around(128, 128)[3], 200) << "E exists on 2015-03-01";
+  EXPECT_LT(colour_distance(march2015.around(128, 128), year2015.around(kBx, kBy)), 30) << "E is recognised";
+  // And back: the same thread's map must not keep the filter of the previous request.
+  const auto again2016 = decode(engine().render_image(tile_request({"communes"}, 2016)).body);
+  EXPECT_GT(again2016.around(kDx, kDy)[3], 200);
+  EXPECT_EQ(decode(engine().render_image(tile_request({"communes"}, 2015)).body).around(128, 128)[3], 0);
 }
 
 TEST(EngineRender, RetinaTileHasTwiceThePixels) {

@@ -31,8 +31,13 @@ class ShapefileOnDisk {
     double minx, miny, maxx, maxy;  ///< EPSG:3857
   };
 
-  ShapefileOnDisk(std::string shp_path, std::vector<Envelope> envelopes)
-      : shp_path_(std::move(shp_path)), envelopes_(std::move(envelopes)) {}
+  /// `valid_from_max`, `valid_to_min`: the latest vfrom and the earliest vto of its rows (yyyymmdd).
+  ShapefileOnDisk(std::string shp_path, std::vector<Envelope> envelopes, int valid_from_max = 0,
+                  int valid_to_min = 99991231)
+      : shp_path_(std::move(shp_path)),
+        envelopes_(std::move(envelopes)),
+        valid_from_max_(valid_from_max),
+        valid_to_min_(valid_to_min) {}
   ~ShapefileOnDisk();
   ShapefileOnDisk(const ShapefileOnDisk&) = delete;
   ShapefileOnDisk& operator=(const ShapefileOnDisk&) = delete;
@@ -40,10 +45,15 @@ class ShapefileOnDisk {
   /// True when a feature's envelope meets `area`: a draw of an area no feature meets draws
   /// nothing, and the engine skips the layer without opening its files.
   bool any_feature_in(const Envelope& area) const;
+  /// True when every row is valid on `date` (vfrom <= date < vto): a draw of that date needs no
+  /// time filter (usual for the year-end date; not in a year of mergers).
+  bool all_valid_on(int date) const { return valid_from_max_ <= date && date < valid_to_min_; }
 
  private:
   std::string shp_path_;
   std::vector<Envelope> envelopes_;
+  int valid_from_max_ = 0;
+  int valid_to_min_ = 99991231;
 };
 
 /// An immutable view: which shapefile draws (layer, level, year). Absent = no rows.
