@@ -78,7 +78,7 @@ void add_field(OGRLayerH layer, const char* name, OGRFieldType type, int width) 
 struct Written {
   std::vector<ShapefileOnDisk::Envelope> envelopes;
   int valid_from_max = 0;
-  int valid_to_min = 99991231;
+  int valid_to_min = kOpenEnd;
 };
 
 /// Writes the rows of `table` in `year` into a new shapefile at `shp_path`; nullopt when there are none.

@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "antt/mapdata/mapdata.hpp"
+
 namespace antt::mapdata {
 
 /// The render-file columns copied into drawing shapefiles: the time filter (vfrom, vto), the
@@ -32,8 +34,7 @@ class ShapefileOnDisk {
   };
 
   /// `valid_from_max`, `valid_to_min`: the latest vfrom and the earliest vto of its rows (yyyymmdd).
-  ShapefileOnDisk(std::string shp_path, std::vector<Envelope> envelopes, int valid_from_max = 0,
-                  int valid_to_min = 99991231)
+  ShapefileOnDisk(std::string shp_path, std::vector<Envelope> envelopes, int valid_from_max, int valid_to_min)
       : shp_path_(std::move(shp_path)),
         envelopes_(std::move(envelopes)),
         valid_from_max_(valid_from_max),
@@ -52,8 +53,8 @@ class ShapefileOnDisk {
  private:
   std::string shp_path_;
   std::vector<Envelope> envelopes_;
-  int valid_from_max_ = 0;
-  int valid_to_min_ = 99991231;
+  int valid_from_max_;
+  int valid_to_min_;
 };
 
 /// An immutable view: which shapefile draws (layer, level, year). Absent = no rows.
