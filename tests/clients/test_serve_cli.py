@@ -46,3 +46,14 @@ def test_seed_fills_the_disk_cache(sample_store, tmp_path):
     result = run("--db", str(sample_store), "seed", "--cache-dir", str(cache), "--year", "1999",
                  "--work-dir", str(tmp_path / "work"))
     assert result.returncode == 2 and "1999" in result.stderr
+
+
+def test_seed_with_relative_paths_draws(sample_store, tmp_path):
+    # MapServer resolves relative data paths against the mapfile's folder: relative --db/--work-dir must still draw.
+    os.symlink(sample_store, tmp_path / "store.sqlite")
+    result = subprocess.run([anttmap_binary(), "--db", "store.sqlite", "--json", "--quiet", "seed", "--cache-dir",
+                             "tiles", "--zoom", "9", "--layers", "communes", "--year", "2015", "--work-dir", "work"],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["tiles"] > 0 and summary["failed"] == 0, summary

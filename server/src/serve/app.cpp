@@ -93,6 +93,8 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, const std::functi
   // Opening the store first checks that it is ours and migrated; the render file reads it.
   { auto store = store::open_spatialite_store(store_path_, false); }
   if (config_.work_dir.empty()) config_.work_dir = default_work_dir(store_path_);
+  // MapServer resolves a relative DATA path against the mapfile's directory, which is inside the work directory.
+  config_.work_dir = std::filesystem::absolute(config_.work_dir).string();
   std::filesystem::create_directories(config_.work_dir);
   work_dir_lock_ = std::make_unique<WorkDirLock>(config_.work_dir);
   const auto render_path = (std::filesystem::path(config_.work_dir) / "render.sqlite").string();
