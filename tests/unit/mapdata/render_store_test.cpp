@@ -168,9 +168,9 @@ TEST(MapDataLevels, ZoomBandsAndTolerances) {
   EXPECT_EQ(level_for_zoom(15), 3);
   EXPECT_EQ(level_for_zoom(22), 3);
   EXPECT_EQ(zoom_range_of_level(1), (std::pair<int, int>{9, 11}));
-  EXPECT_NEAR(tolerance_of_level(0), 305.7, 0.1);
-  EXPECT_NEAR(tolerance_of_level(1), 38.2, 0.1);
-  EXPECT_NEAR(tolerance_of_level(2), 4.78, 0.01);
+  EXPECT_NEAR(tolerance_of_level(0), 489.2, 0.1);  // 0.8 of a z8 pixel (611.5 m)
+  EXPECT_NEAR(tolerance_of_level(1), 61.2, 0.1);
+  EXPECT_NEAR(tolerance_of_level(2), 7.64, 0.01);
   EXPECT_EQ(tolerance_of_level(3), 0.0);
   EXPECT_EQ(table_name("communes", 2), "communes_g2");
 }

@@ -39,7 +39,7 @@ inline constexpr int kOpenEnd = 99991231;
 int level_for_zoom(int zoom);
 /// Zoom range [min, max] a level serves.
 std::pair<int, int> zoom_range_of_level(int level);
-/// Simplification tolerance of a level in metres (EPSG:3857): half a pixel at the band's highest zoom; 0 for g3.
+/// Simplification tolerance of a level in metres (EPSG:3857): 0.8 pixel at the band's highest zoom; 0 for g3.
 double tolerance_of_level(int level);
 /// "communes_g2".
 std::string table_name(const std::string& layer, int level);
