@@ -59,6 +59,29 @@ void put_chunk(std::string& out, const char (&type)[5], const unsigned char* dat
   put_u32(out, static_cast<std::uint32_t>(crc));
 }
 
+/// Uninitialised working memory for one encoding. Tile-sized needs reuse the calling thread's
+/// block (no allocation, no zero-filling of memory about to be overwritten); larger images get their
+/// own, freed afterwards, so a rare 4096 px GetMap does not stay resident in every worker.
+class ScratchBytes {
+ public:
+  ScratchBytes(std::vector<std::unique_ptr<unsigned char[]>>& kept, std::size_t slot, std::size_t size) {
+    constexpr std::size_t kKeptBytes = std::size_t{1} << 20;
+    if (size > kKeptBytes) {
+      own_ = std::make_unique_for_overwrite<unsigned char[]>(size);
+      data_ = own_.get();
+      return;
+    }
+    if (kept.size() <= slot) kept.resize(slot + 1);
+    if (!kept[slot]) kept[slot] = std::make_unique_for_overwrite<unsigned char[]>(kKeptBytes);
+    data_ = kept[slot].get();
+  }
+  unsigned char* data() const { return data_; }
+
+ private:
+  std::unique_ptr<unsigned char[]> own_;
+  unsigned char* data_ = nullptr;
+};
+
 /// True when every pixel's alpha is 255: the image is written as RGB, a quarter less to compress.
 bool fully_opaque(const PremultipliedImage& image) {
   for (int y = 0; y < image.height; ++y) {
@@ -77,7 +100,9 @@ std::string encode_png(const PremultipliedImage& image) {
   const bool alpha = image.a != nullptr && !fully_opaque(image);
   const int channels = alpha ? 4 : 3;
   const std::size_t row_bytes = 1 + static_cast<std::size_t>(image.width) * channels;  // filter byte + pixels
-  std::vector<unsigned char> raw(row_bytes * static_cast<std::size_t>(image.height));
+  thread_local std::vector<std::unique_ptr<unsigned char[]>> kept_scratch;
+  const std::size_t raw_size = row_bytes * static_cast<std::size_t>(image.height);
+  const ScratchBytes raw(kept_scratch, 0, raw_size);
   const auto& straight = unpremultiply();
   for (int y = 0; y < image.height; ++y) {
     unsigned char* out = raw.data() + row_bytes * static_cast<std::size_t>(y);
@@ -108,9 +133,10 @@ std::string encode_png(const PremultipliedImage& image) {
   // A compressor holds about 1 MB of tables: one per thread, reused.
   thread_local Compressor compressor(libdeflate_alloc_compressor(kCompressionLevel));
   if (!compressor) throw Error("png writer: libdeflate could not allocate a compressor");
-  std::vector<unsigned char> compressed(libdeflate_zlib_compress_bound(compressor.get(), raw.size()));
+  const std::size_t bound = libdeflate_zlib_compress_bound(compressor.get(), raw_size);
+  const ScratchBytes compressed(kept_scratch, 1, bound);
   const std::size_t compressed_size =
-      libdeflate_zlib_compress(compressor.get(), raw.data(), raw.size(), compressed.data(), compressed.size());
+      libdeflate_zlib_compress(compressor.get(), raw.data(), raw_size, compressed.data(), bound);
   if (compressed_size == 0) throw Error("png writer: compression failed");
 
   std::string png("\x89PNG\r\n\x1a\n", 8);

@@ -146,6 +146,33 @@ TEST(PngWriter, FlatTilesCompress) {
   EXPECT_LT(encode_png(buffer.view()).size(), 2000u);  // 256 KB of pixels
 }
 
+TEST(PngWriter, LargeAndSmallImagesInTurnOnOneThread) {
+  // A tile reuses the thread's working memory; an image over 1 MB gets its own. Neither may
+  // leave bytes that show up in the next image (the working memory is never zero-filled).
+  auto gradient = [](int width, int height, int seed) {
+    Bgra buffer(width, height);
+    for (int y = 0; y < height; ++y)
+      for (int x = 0; x < width; ++x) {
+        const int alpha = x % 2 ? 255 : 128;  // premultiplied values never exceed alpha
+        buffer.set(x, y, (x + seed) % 256 * alpha / 255, (y * 3) % 256 * alpha / 255, seed * alpha / 255, alpha);
+      }
+    return buffer;
+  };
+  for (const auto& [width, height, seed] : {std::tuple{256, 256, 1}, {900, 700, 2}, {256, 256, 3}, {64, 32, 4}}) {
+    auto buffer = gradient(width, height, seed);
+    const auto decoded = decode(encode_png(buffer.view()));
+    ASSERT_EQ(decoded.width, width);
+    ASSERT_EQ(decoded.height, height);
+    ASSERT_EQ(decoded.bands, 4);
+    for (int y = 0; y < height; y += 7)
+      for (int x = 0; x < width; x += 5) {
+        const int alpha = x % 2 ? 255 : 128;
+        ASSERT_EQ(decoded.at(0, x, y), mapserver_straight((x + seed) % 256 * alpha / 255, alpha)) << width;
+        ASSERT_EQ(decoded.at(3, x, y), alpha) << width;
+      }
+  }
+}
+
 TEST(PngWriter, RefusesAnEmptyImage) {
   PremultipliedImage empty;
   EXPECT_THROW(encode_png(empty), Error);
