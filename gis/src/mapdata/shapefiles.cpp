@@ -4,11 +4,13 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <unordered_map>
 
 #include "antt/core/error.hpp"
 #include "antt/geo/ogr.hpp"
 #include "antt/layers/layers.hpp"
 #include "antt/mapdata/mapdata.hpp"
+#include "antt/styles/styles.hpp"
 
 namespace antt::mapdata {
 namespace {
@@ -74,6 +76,107 @@ void add_field(OGRLayerH layer, const char* name, OGRFieldType type, int width) 
   if (result != OGRERR_NONE) throw Error(std::string("render shapefiles: cannot create the field ") + name);
 }
 
+using Point = std::pair<double, double>;
+using Ring = std::vector<Point>;
+
+/// The rings of one written polygon row and its style class, for its boundaries.
+struct RowOutline {
+  std::string class_key;
+  std::vector<Ring> rings;  ///< closed: the last point repeats the first
+};
+
+void collect_rings(OGRGeometryH geometry, std::vector<Ring>& rings) {
+  const int parts = OGR_G_GetGeometryCount(geometry);
+  if (parts > 0) {
+    for (int part = 0; part < parts; ++part) collect_rings(OGR_G_GetGeometryRef(geometry, part), rings);
+    return;
+  }
+  Ring ring(static_cast<std::size_t>(OGR_G_GetPointCount(geometry)));
+  for (std::size_t i = 0; i < ring.size(); ++i) {
+    ring[i] = {OGR_G_GetX(geometry, static_cast<int>(i)), OGR_G_GetY(geometry, static_cast<int>(i))};
+  }
+  if (ring.size() >= 2) rings.push_back(std::move(ring));
+}
+
+/// A ring segment without its direction: neighbours run their shared boundary opposite ways.
+struct SegmentKey {
+  Point low, high;
+  bool operator==(const SegmentKey&) const = default;
+};
+
+struct SegmentHash {
+  std::size_t operator()(const SegmentKey& key) const {
+    std::size_t hash = 0;
+    for (const double value : {key.low.first, key.low.second, key.high.first, key.high.second})
+      hash = hash * 1000003u ^ std::hash<double>{}(value);
+    return hash;
+  }
+};
+
+SegmentKey segment_key(const Point& a, const Point& b) { return a < b ? SegmentKey{a, b} : SegmentKey{b, a}; }
+
+/// Each row's boundary stretches whose segments no later row repeats, with the row's class: the
+/// segments a polygon drawn later covers with its own outline are left out. Only segments with
+/// equal end points count as shared (neighbours simplified alike); others are drawn by each row.
+std::vector<std::pair<std::string, std::vector<Point>>> boundary_lines(const std::vector<RowOutline>& rows) {
+  std::unordered_map<SegmentKey, std::size_t, SegmentHash> last_row;
+  for (std::size_t row = 0; row < rows.size(); ++row)
+    for (const auto& ring : rows[row].rings)
+      for (std::size_t i = 0; i + 1 < ring.size(); ++i)
+        if (ring[i] != ring[i + 1]) last_row[segment_key(ring[i], ring[i + 1])] = row;
+
+  std::vector<std::pair<std::string, std::vector<Point>>> lines;
+  for (std::size_t row = 0; row < rows.size(); ++row) {
+    for (const auto& ring : rows[row].rings) {
+      const std::size_t segments = ring.size() - 1;
+      auto drawn_here = [&](std::size_t i) {
+        return ring[i] != ring[i + 1] && last_row.at(segment_key(ring[i], ring[i + 1])) == row;
+      };
+      std::size_t start = 0;  // a segment drawn elsewhere, so no stretch wraps past the ring's start
+      while (start < segments && drawn_here(start)) ++start;
+      if (start == segments) {
+        lines.emplace_back(rows[row].class_key, ring);
+        continue;
+      }
+      std::vector<Point> stretch;
+      for (std::size_t step = 1; step <= segments; ++step) {
+        const std::size_t i = (start + step) % segments;
+        if (step < segments && drawn_here(i)) {
+          if (stretch.empty()) stretch.push_back(ring[i]);
+          stretch.push_back(ring[i + 1]);
+        } else if (!stretch.empty()) {
+          lines.emplace_back(rows[row].class_key, std::move(stretch));
+          stretch.clear();
+        }
+      }
+    }
+  }
+  return lines;
+}
+
+void write_boundaries(const std::vector<RowOutline>& rows, const std::string& shp_path) {
+  geo::GdalErrorScope errors;
+  auto output = geo::Dataset::create_vector("ESRI Shapefile", shp_path);
+  geo::OptionList options({"ENCODING=UTF-8", "SPATIAL_INDEX=YES"});
+  OGRLayerH layer = GDALDatasetCreateLayer(output.get(), std::filesystem::path(shp_path).stem().c_str(), nullptr,
+                                           wkbLineString, options.get());
+  if (!layer) throw Error("render shapefiles: cannot create " + shp_path + ": " + errors.last_error());
+  add_field(layer, "class", OFTString, 40);
+  OGRFeatureDefnH definition = OGR_L_GetLayerDefn(layer);
+  for (const auto& [class_key, points] : boundary_lines(rows)) {
+    geo::OgrGeometry line(OGR_G_CreateGeometry(wkbLineString));
+    OGR_G_SetPointCount(line.get(), static_cast<int>(points.size()));
+    for (std::size_t i = 0; i < points.size(); ++i)
+      OGR_G_SetPoint_2D(line.get(), static_cast<int>(i), points[i].first, points[i].second);
+    auto feature = geo::Feature::create(definition);
+    OGR_F_SetFieldString(feature.get(), 0, class_key.c_str());
+    OGR_F_SetGeometry(feature.get(), line.get());
+    if (OGR_L_CreateFeature(layer, feature.get()) != OGRERR_NONE)
+      throw Error("render shapefiles: cannot write to " + shp_path + ": " + errors.last_error());
+  }
+  output.close();
+}
+
 /// What a written shapefile holds, for the engine's shortcuts.
 struct Written {
   std::vector<ShapefileOnDisk::Envelope> envelopes;
@@ -82,8 +185,9 @@ struct Written {
 };
 
 /// Writes the rows of `table` in `year` into a new shapefile at `shp_path`; nullopt when there are none.
+/// With a `boundaries_path`, also writes the rows' boundary lines there (ShapefileOnDisk::boundaries_path).
 std::optional<Written> write_shapefile(GDALDatasetH render, const std::string& table, int year, bool points,
-                                       const std::string& shp_path) {
+                                       const std::string& shp_path, const std::string& boundaries_path) {
   if (!GDALDatasetGetLayerByName(render, table.c_str())) return std::nullopt;
   // Table names come from the layer registry and the year is an integer: nothing from requests.
   std::string columns = "geometry";
@@ -119,7 +223,9 @@ std::optional<Written> write_shapefile(GDALDatasetH render, const std::string& t
     if (source.back() < 0) throw Error("render shapefiles: " + table + " has no column " + field);
   }
   Written written;
+  std::vector<RowOutline> outlines;
   const int vfrom = source[0], vto = source[1];  // kDrawingFields starts with vfrom, vto
+  const int class_field = source[2];
   for (geo::Feature row = std::move(first); row; row = geo::Feature(OGR_L_GetNextFeature(rows.get()))) {
     OGRGeometryH geometry = OGR_F_GetGeometryRef(row.get());
     if (!geometry) continue;
@@ -140,12 +246,21 @@ std::optional<Written> write_shapefile(GDALDatasetH render, const std::string& t
     OGR_F_SetGeometry(feature.get(), geometry);
     if (OGR_L_CreateFeature(layer, feature.get()) != OGRERR_NONE)
       throw Error("render shapefiles: cannot write to " + shp_path + ": " + errors.last_error());
+    if (!boundaries_path.empty()) {
+      outlines.push_back({OGR_F_GetFieldAsString(row.get(), class_field), {}});
+      collect_rings(geometry, outlines.back().rings);
+    }
   }
   output.close();  // writes the .qix
+  if (!boundaries_path.empty()) write_boundaries(outlines, boundaries_path);
   return written;
 }
 
 }  // namespace
+
+bool draws_boundaries_once(const layers::LayerDescriptor& layer) {
+  return layer.geometry == layers::GeometryType::polygon && styles::fills_every_class(layer.style);
+}
 
 bool ShapefileOnDisk::any_feature_in(const Envelope& area) const {
   return std::any_of(envelopes_.begin(), envelopes_.end(), [&](const Envelope& feature) {
@@ -154,7 +269,10 @@ bool ShapefileOnDisk::any_feature_in(const Envelope& area) const {
   });
 }
 
-ShapefileOnDisk::~ShapefileOnDisk() { remove_shapefile(shp_path_); }
+ShapefileOnDisk::~ShapefileOnDisk() {
+  remove_shapefile(shp_path_);
+  if (!boundaries_path_.empty()) remove_shapefile(boundaries_path_);
+}
 
 const ShapefileOnDisk* ShapefileSet::find(const std::string& layer, int level, int year) const {
   const auto found = files_.find(Key{layer, level, year});
@@ -208,17 +326,22 @@ void RenderShapefiles::update(const std::vector<std::pair<std::string, int>>& ta
     for (const auto& [layer_name, year] : pending_) {
       const auto* layer = layers::find_layer(layer_name);
       const bool points = layer && layer->geometry == layers::GeometryType::point;
+      const bool boundaries = layer && draws_boundaries_once(*layer);
       for (int level = 0; level < kLevels; ++level) {
         const std::string table = table_name(layer_name, level);
         const auto path = (std::filesystem::path(directory_) /
                            (table + "_" + std::to_string(year) + "_" + std::to_string(++serial_) + ".shp"))
                               .string();
+        const std::string boundaries_path =
+            boundaries ? std::filesystem::path(path).replace_extension().string() + "_boundaries.shp" : std::string();
         const ShapefileSet::Key key{layer_name, level, year};
         PartialShapefile partial(path);
-        if (auto written = write_shapefile(render.get(), table, year, points, path)) {
-          next->files_[key] = std::make_shared<const ShapefileOnDisk>(path, std::move(written->envelopes),
-                                                                      written->valid_from_max, written->valid_to_min);
+        PartialShapefile partial_boundaries(boundaries_path);
+        if (auto written = write_shapefile(render.get(), table, year, points, path, boundaries_path)) {
+          next->files_[key] = std::make_shared<const ShapefileOnDisk>(
+              path, std::move(written->envelopes), written->valid_from_max, written->valid_to_min, boundaries_path);
           partial.keep();  // from here the set owns the files
+          partial_boundaries.keep();
         } else {
           next->files_.erase(key);
         }

@@ -1,4 +1,5 @@
 // MapServer 8.0 mapfile output: SYMBOL definitions and the CLASS blocks of each style.
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <sstream>
@@ -80,7 +81,7 @@ void write_label(std::ostream& out, const StyleDefinition& style, const MapfileO
   out << "    END\n";
 }
 
-void write_polygon_styles(std::ostream& out, const StyleDefinition& style, const LegendEntry& entry) {
+void write_polygon_styles(std::ostream& out, const StyleDefinition& style, const LegendEntry& entry, bool outline) {
   if (!entry.fill.empty()) out << "    STYLE\n      COLOR " << colour(entry.fill) << "\n    END\n";
   if (!entry.pattern.empty() && entry.pattern != "hollow") {
     const HatchPattern& hatch = hatch_pattern(entry.pattern);
@@ -88,6 +89,7 @@ void write_polygon_styles(std::ostream& out, const StyleDefinition& style, const
         << format_number(hatch.angle) << "\n      SIZE " << format_number(hatch.spacing) << "\n      WIDTH "
         << format_number(hatch.width) << "\n    END\n";
   }
+  if (!outline) return;
   out << "    STYLE\n      OUTLINECOLOR " << colour(entry.stroke) << "\n      WIDTH "
       << format_number(style.stroke_width) << "\n    END\n";
 }
@@ -150,6 +152,28 @@ std::string mapfile_symbols() {
   return out.str();
 }
 
+bool fills_every_class(std::string_view id) {
+  const detail::StyleDefinition& style = detail::style_definition(id);
+  if (style.geometry != detail::GeometryKind::polygon || style.classes.empty()) return false;
+  return std::all_of(style.classes.begin(), style.classes.end(), [](const auto& rule) {
+    return !rule.entry.fill.empty() && rule.entry.pattern != "hollow";
+  });
+}
+
+std::string mapfile_outline_classes(std::string_view id, const MapfileOptions& options) {
+  using namespace detail;
+  if (!fills_every_class(id)) throw Error("styles: " + std::string(id) + " does not fill every class; its outlines stay with its polygons");
+  const StyleDefinition& style = style_definition(id);
+  std::ostringstream out;
+  for (const auto& rule : style.classes) {
+    const LegendEntry& entry = rule.entry;
+    open_class(out, entry, "", options.class_item ? mapfile_string(entry.key) : "(" + equals("class", entry.key) + ")");
+    out << "    STYLE\n      COLOR " << colour(entry.stroke) << "\n      WIDTH " << format_number(style.stroke_width)
+        << "\n    END\n  END\n";
+  }
+  return out.str();
+}
+
 std::string mapfile_classes(std::string_view id, const MapfileOptions& options) {
   using namespace detail;
   const StyleDefinition& style = style_definition(id);
@@ -164,7 +188,7 @@ std::string mapfile_classes(std::string_view id, const MapfileOptions& options) 
     const std::string only_class = options.class_item ? mapfile_string(entry.key) : "(" + is_class + ")";
     if (style.geometry == GeometryKind::polygon) {
       open_class(out, entry, "", only_class);
-      write_polygon_styles(out, style, entry);
+      write_polygon_styles(out, style, entry, options.outlines);
       write_label(out, style, options);
       out << "  END\n";
     } else if (style.varies_by_kind()) {

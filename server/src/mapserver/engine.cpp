@@ -227,6 +227,7 @@ struct ReusedMap {
   MapHandle map;
   std::vector<std::pair<std::string, int>> layer_keys;  ///< by layer index: registry layer, level
   std::vector<int> layer_filter_dates;  ///< shapefile maps, by layer index: the date its FILTER tests, 0 = none
+  std::vector<DrawingPart> layer_parts;  ///< by layer index (shapefile maps: see DrawingPart)
   std::optional<TimeFilter> time;  ///< render-file maps: the filter the layers carry now
   int epsg = 3857;
   bool layer_projections = true;  ///< the layers declare EPSG:3857 (needed only off 3857)
@@ -236,7 +237,16 @@ ReusedMap reused_map(MapHandle map) {
   ReusedMap reused;
   for (int i = 0; i < map->numlayers; ++i) {
     // Layers are named "<layer>_g<level>" by the mapfile generator.
-    const std::string name = GET_LAYER(map, i)->name;
+    std::string name = GET_LAYER(map, i)->name;
+    DrawingPart part = DrawingPart::whole;
+    for (const auto candidate : {DrawingPart::fills, DrawingPart::boundaries}) {
+      const std::string suffix = drawing_part_suffix(candidate);
+      if (name.size() > suffix.size() && name.ends_with(suffix)) {
+        name.resize(name.size() - suffix.size());
+        part = candidate;
+      }
+    }
+    reused.layer_parts.push_back(part);
     const auto band = name.rfind("_g");
     reused.layer_keys.emplace_back(name.substr(0, band), band == std::string::npos ? 0 : std::atoi(name.c_str() + band + 2));
   }
@@ -273,8 +283,12 @@ void set_date_filter(layerObj* layer, int date) {
 /// time filter it needs. A layer is switched off when it has no file (no rows at that level in
 /// that year) or, for a view in EPSG:3857 (the files' CRS), when no feature comes within
 /// kSkipMarginPixels of it: MapServer would open four files and search the quadtree to draw nothing.
+/// A layer with boundary lines is drawn as fills then boundaries when every row of the file is
+/// valid on the date (the lines know no dates) and its fills are drawn (not `outline_groups`);
+/// otherwise whole, each polygon with its own outline.
 void use_shapefiles(ReusedMap& reused, const mapdata::ShapefileSet& files, const TimeFilter& time,
-                    const std::optional<mapdata::ShapefileOnDisk::Envelope>& mercator_view) {
+                    const std::optional<mapdata::ShapefileOnDisk::Envelope>& mercator_view,
+                    const std::vector<std::string>& outline_groups) {
   mapObj* map = reused.map.get();
   for (int i = 0; i < map->numlayers; ++i) {
     layerObj* layer = GET_LAYER(map, i);
@@ -286,15 +300,23 @@ void use_shapefiles(ReusedMap& reused, const mapdata::ShapefileSet& files, const
       layer->status = MS_OFF;
       continue;
     }
+    const bool outlines_only = std::find(outline_groups.begin(), outline_groups.end(), name) != outline_groups.end();
+    const bool in_parts = !file->boundaries_path().empty() && file->all_valid_on(time.date) && !outlines_only;
+    const DrawingPart part = reused.layer_parts[index];
+    if ((part == DrawingPart::whole) == in_parts) {
+      layer->status = MS_OFF;
+      continue;
+    }
+    const std::string& data = part == DrawingPart::boundaries ? file->boundaries_path() : file->path();
     const int filter_date = file->all_valid_on(time.date) ? 0 : time.date;
     if (reused.layer_filter_dates[index] != filter_date) {
       reused.layer_filter_dates[index] = -1;  // unknown until set
       set_date_filter(layer, filter_date);
       reused.layer_filter_dates[index] = filter_date;
     }
-    if (layer->data && file->path() == layer->data) continue;
+    if (layer->data && data == layer->data) continue;
     msFree(layer->data);
-    layer->data = msStrdup(file->path().c_str());
+    layer->data = msStrdup(data.c_str());
   }
 }
 
@@ -554,7 +576,7 @@ EngineResponse MapEngine::render_image(const ImageRequest& request) {
   // Held until the image is drawn: the set keeps its files on disk while it lives.
   const auto files = impl_->config.shapefiles();
   if (!files) return render_failure("drawing", "the drawing shapefiles are not ready");
-  use_shapefiles(draw, *files, time, skip_test_area(request));
+  use_shapefiles(draw, *files, time, skip_test_area(request), request.outline_layers);
   use_projection(draw, request.epsg);
   select_format(map, format_name(request.format));
   // The reused map's format object is this thread's own: set both every request.

@@ -9,6 +9,7 @@
 #include "antt/core/error.hpp"
 #include "antt/layers/layers.hpp"
 #include "antt/mapdata/mapdata.hpp"
+#include "antt/mapdata/shapefiles.hpp"
 #include "antt/styles/styles.hpp"
 
 namespace antt::mapserver {
@@ -62,7 +63,8 @@ std::string years_list(const std::vector<int>& years) {
 }
 
 void write_layer(std::ostringstream& out, const EngineConfig& config, const MapfilePaths& paths, LayerSource source,
-                 const layers::LayerDescriptor& layer, int level, bool first_of_group) {
+                 const layers::LayerDescriptor& layer, int level, bool first_of_group,
+                 DrawingPart part = DrawingPart::whole) {
   const auto [band_min, band_max] = zoom_band_of_level(level);
   const int min_zoom = std::max(band_min, layer.min_zoom);
   const int max_zoom = std::min(band_max, layer.max_zoom);
@@ -70,12 +72,13 @@ void write_layer(std::ostringstream& out, const EngineConfig& config, const Mapf
   const auto table = level_table(layer.name, level);
   const auto items = join(layer.attributes, ",");
 
+  const bool boundaries = part == DrawingPart::boundaries;
   out << "  LAYER\n"
-      << "    NAME " << quoted(table) << "\n"
+      << "    NAME " << quoted(table + drawing_part_suffix(part)) << "\n"
       << "    GROUP " << quoted(layer.name) << "\n"
-      << "    TYPE " << (layer.geometry == layers::GeometryType::point  ? "POINT"
-                         : layer.geometry == layers::GeometryType::line ? "LINE"
-                                                                        : "POLYGON")
+      << "    TYPE " << (layer.geometry == layers::GeometryType::point                ? "POINT"
+                         : layer.geometry == layers::GeometryType::line || boundaries ? "LINE"
+                                                                                      : "POLYGON")
       << "\n"
       << "    STATUS OFF\n";
   if (source == LayerSource::render_file) {
@@ -91,7 +94,7 @@ void write_layer(std::ostringstream& out, const EngineConfig& config, const Mapf
   if (min_zoom > 0) out << "    MAXSCALEDENOM " << number(mapserver_scale_for_zoom(min_zoom - 0.5)) << "\n";
   if (max_zoom < 22) out << "    MINSCALEDENOM " << number(mapserver_scale_for_zoom(max_zoom + 0.5)) << "\n";
   if (layer.geometry != layers::GeometryType::polygon) out << "    TOLERANCE 6\n    TOLERANCEUNITS PIXELS\n";
-  if (!layer.label_field.empty()) out << "    LABELITEM " << quoted(layer.label_field) << "\n";
+  if (!layer.label_field.empty() && !boundaries) out << "    LABELITEM " << quoted(layer.label_field) << "\n";
   out << "    CLASSITEM \"class\"\n";  // with MapfileOptions::class_item below
   out << "    METADATA\n"
       << "      \"wms_title\" " << quoted(layer.title_vi + " (" + table + ")") << "\n"
@@ -112,6 +115,11 @@ void write_layer(std::ostringstream& out, const EngineConfig& config, const Mapf
 
   styles::MapfileOptions options;
   options.class_item = true;
+  options.outlines = part == DrawingPart::whole;
+  if (boundaries) {
+    out << antt::styles::mapfile_outline_classes(layer.style, options) << "  END\n";
+    return;
+  }
   if (!layer.label_field.empty()) {
     options.label_item = layer.label_field;
     if (layer.label_min_zoom > 0) options.label_max_scale = mapserver_scale_for_zoom(layer.label_min_zoom - 0.5);
@@ -127,6 +135,15 @@ void write_text_file(const std::string& path, const std::string& text) {
 }
 
 }  // namespace
+
+const char* drawing_part_suffix(DrawingPart part) {
+  switch (part) {
+    case DrawingPart::fills: return "_fills";
+    case DrawingPart::boundaries: return "_boundaries";
+    case DrawingPart::whole: break;
+  }
+  return "";
+}
 
 int level_of_zoom(int zoom) { return antt::mapdata::level_for_zoom(zoom); }
 
@@ -199,6 +216,11 @@ std::string generate_mapfile(const EngineConfig& config, const MapfilePaths& pat
       const auto before = out.tellp();
       write_layer(out, config, paths, source, layer, level, first_of_group);
       if (out.tellp() != before) first_of_group = false;
+      // The engine draws either the whole layer or its fills then its boundary lines (DrawingPart).
+      if (source == LayerSource::shapefiles && antt::mapdata::draws_boundaries_once(layer)) {
+        write_layer(out, config, paths, source, layer, level, false, DrawingPart::fills);
+        write_layer(out, config, paths, source, layer, level, false, DrawingPart::boundaries);
+      }
     }
   }
   out << "END\n";

@@ -33,6 +33,14 @@ enum class LayerSource {
   shapefiles,   ///< native shapefiles, DATA set per draw by the engine (antt/mapdata/shapefiles.hpp)
 };
 
+/// Which part of a layer a shapefile-map LAYER draws. Layers whose boundaries are drawn once
+/// (mapdata::draws_boundaries_once) get three LAYERs per level, named <table>, <table>_fills and
+/// <table>_boundaries: the engine draws the first alone (polygons with their own outlines) or the
+/// other two (fills and labels, then the boundary lines) when the boundary file serves the date.
+enum class DrawingPart { whole, fills, boundaries };
+/// "", "_fills" or "_boundaries".
+const char* drawing_part_suffix(DrawingPart part);
+
 /// The MAP ... END text: output formats, WMS metadata, one LAYER per (registry layer, level).
 std::string generate_mapfile(const EngineConfig& config, const MapfilePaths& paths,
                              LayerSource source = LayerSource::render_file);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <set>
@@ -379,6 +380,65 @@ TEST_F(RenderStoreTest, DrawingShapefilesHoldEachYearOfEachLevelWithTheDrawingFi
   EXPECT_TRUE(toned);
 }
 
+/// Undirected segments of every ring or line of a shapefile, feature by feature (file order), with the feature's class.
+using Segment = std::pair<std::pair<double, double>, std::pair<double, double>>;
+std::vector<std::pair<std::string, std::vector<Segment>>> read_segments(const std::string& path) {
+  std::vector<std::pair<std::string, std::vector<Segment>>> out;
+  GDALDatasetH dataset = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+  EXPECT_NE(dataset, nullptr) << path;
+  if (!dataset) return out;
+  OGRLayerH layer = GDALDatasetGetLayer(dataset, 0);
+  const int klass = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(layer), "class");
+  std::function<void(OGRGeometryH, std::vector<Segment>&)> collect = [&](OGRGeometryH geometry, std::vector<Segment>& into) {
+    for (int part = 0; part < OGR_G_GetGeometryCount(geometry); ++part) collect(OGR_G_GetGeometryRef(geometry, part), into);
+    for (int i = 0; i + 1 < OGR_G_GetPointCount(geometry); ++i) {
+      std::pair<double, double> a{OGR_G_GetX(geometry, i), OGR_G_GetY(geometry, i)};
+      std::pair<double, double> b{OGR_G_GetX(geometry, i + 1), OGR_G_GetY(geometry, i + 1)};
+      if (a != b) into.push_back(a < b ? Segment{a, b} : Segment{b, a});
+    }
+  };
+  while (OGRFeatureH feature = OGR_L_GetNextFeature(layer)) {
+    out.push_back({OGR_F_GetFieldAsString(feature, klass), {}});
+    if (OGRGeometryH geometry = OGR_F_GetGeometryRef(feature)) collect(geometry, out.back().second);
+    OGR_F_Destroy(feature);
+  }
+  GDALClose(dataset);
+  return out;
+}
+
+TEST_F(RenderStoreTest, DrawingShapefilesDrawEachSharedBoundaryOnceInTheLaterPolygonsClass) {
+  EditableCopy copy(sample_, true);
+  const auto files = copy.render->shapefiles();
+  ASSERT_NE(files, nullptr);
+  for (const auto* layer : {"communes", "villages", "districts"}) {
+    for (const int level : {0, 2, 3}) {
+      const auto* file = files->find(layer, level, 2020);
+      ASSERT_NE(file, nullptr) << layer << level;
+      ASSERT_FALSE(file->boundaries_path().empty()) << layer << level;
+      EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(file->boundaries_path()).replace_extension(".qix")));
+      // What each polygon drawing its own outline leaves on top: the class of the last polygon with that segment.
+      std::map<Segment, std::string> on_top;
+      std::size_t polygon_segments = 0;
+      for (const auto& [klass, segments] : read_segments(file->path())) {
+        polygon_segments += segments.size();
+        for (const auto& segment : segments) on_top[segment] = klass;
+      }
+      std::map<Segment, std::string> drawn;
+      std::size_t twice = 0;
+      for (const auto& [klass, segments] : read_segments(file->boundaries_path()))
+        for (const auto& segment : segments) {
+          if (drawn.count(segment)) ++twice;
+          drawn[segment] = klass;
+        }
+      EXPECT_EQ(twice, 0u) << layer << level;
+      EXPECT_EQ(drawn, on_top) << layer << level;
+      if (level == 3) EXPECT_LT(drawn.size(), polygon_segments * 3 / 4) << layer << ": neighbours share their boundaries";
+    }
+  }
+  for (const auto* layer : {"units", "hotspots", "clusters", "models"})
+    if (const auto* file = files->find(layer, 3, 2020)) EXPECT_TRUE(file->boundaries_path().empty()) << layer;
+}
+
 TEST(RenderShapefiles, NeverEmptiesADirectoryItDidNotMake) {
   testing::TempDir dir;
   const auto mine = dir.file("drawing");
@@ -401,6 +461,7 @@ TEST_F(RenderStoreTest, DrawingShapefilesFollowAChangeInNewFilesAndDropTheOldOne
   RenderQuery render(copy.render->path());
   auto old_set = copy.render->shapefiles();
   const std::string old_2015 = *old_set->path("communes", 2, 2015);
+  const std::string old_2015_boundaries = old_set->find("communes", 2, 2015)->boundaries_path();
   const std::string old_2016 = *old_set->path("communes", 2, 2016);
   const auto communes = render.classes("communes_g3", 2015, 20151231);
   std::string code;
@@ -422,12 +483,18 @@ TEST_F(RenderStoreTest, DrawingShapefilesFollowAChangeInNewFilesAndDropTheOldOne
   EXPECT_NE(new_2015, old_2015);                             // written anew, never in place
   EXPECT_EQ(*new_set->path("communes", 2, 2016), old_2016);  // other years untouched
   EXPECT_EQ(read_shapefile(new_2015).rows, render_rows(render, "communes_g2", 2015));
+  // The boundary lines follow the new classes too.
+  std::multiset<std::string> new_classes, old_classes;
+  for (const auto& [klass, segments] : read_segments(new_set->find("communes", 2, 2015)->boundaries_path())) new_classes.insert(klass);
+  for (const auto& [klass, segments] : read_segments(old_2015_boundaries)) old_classes.insert(klass);
+  EXPECT_NE(new_classes, old_classes);
   EXPECT_NE(read_shapefile(new_2015).rows, read_shapefile(old_2015).rows);
   // A request still holding the old set still has its files; they go with the last holder.
   EXPECT_TRUE(std::filesystem::exists(old_2015));
   old_set.reset();
   EXPECT_FALSE(std::filesystem::exists(old_2015));
   EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(old_2015).replace_extension(".dbf")));
+  EXPECT_FALSE(std::filesystem::exists(old_2015_boundaries));
   EXPECT_TRUE(std::filesystem::exists(old_2016));
 }
 

@@ -288,6 +288,22 @@ TEST(EngineRender, YearAndDateFilterSwitchColours) {
   EXPECT_EQ(decode(engine().render_image(tile_request({"communes"}, 2015)).body).around(128, 128)[3], 0);
 }
 
+TEST(EngineRender, OutlinesAreDrawnWithAndWithoutTheBoundaryFile) {
+  // 2016 at year end: every row valid, fills then the boundary lines. 2015 at year end: E ended in
+  // June, so the date filter applies and each polygon draws its own outline. Both show A's edge
+  // (x = 0.10 of the tile) in the outline grey of its class (#737373).
+  for (const auto& [year, date] : {std::pair{2016, 20161231}, {2015, 20151231}, {2015, 20150301}}) {
+    const auto image = decode(engine().render_image(tile_request({"communes"}, year, date)).body);
+    int first = 0;  // the first drawn pixel coming from the left: only the outline reaches past the fill
+    while (first < kAx && image.at(first, kAy)[3] == 0) ++first;
+    ASSERT_LT(first, kAx) << year << "-" << date;
+    const auto pixel = image.at(first, kAy);
+    EXPECT_GT(pixel[3], 40) << year << "-" << date << ": A's outline";
+    for (int band = 0; band < 3; ++band) EXPECT_NEAR(pixel[band], 115, 8) << year << "-" << date << ": outline grey";
+    EXPECT_GT(colour_distance(image.around(kAx, kAy), {115, 115, 115, 255}), 80) << "A's fill is not the outline grey";
+  }
+}
+
 TEST(EngineRender, RetinaTileHasTwiceThePixels) {
   auto request = tile_request({"communes"}, 2015);
   request.width = request.height = 512;

@@ -124,6 +124,29 @@ TEST(StylesMapfile, WithClassItemClassOnlyTestsArePlainStrings) {
   EXPECT_NE(models.find("(\"[effective]\" != \"1\")"), std::string::npos);
 }
 
+TEST(StylesMapfile, OutlinesAsLinesForStylesThatFillEveryClass) {
+  // Boundaries drawn once need every polygon to cover what an earlier one drew: only filled styles.
+  EXPECT_TRUE(styles::fills_every_class("unit_status"));
+  EXPECT_TRUE(styles::fills_every_class("district_share"));
+  EXPECT_FALSE(styles::fills_every_class("hotspot"));  // hatching only: the commune below shows through
+  EXPECT_FALSE(styles::fills_every_class("cluster"));  // hollow
+  EXPECT_FALSE(styles::fills_every_class("unit_status_point"));
+  EXPECT_THROW(styles::mapfile_outline_classes("cluster", {}), Error);
+
+  styles::MapfileOptions options;
+  options.class_item = true;
+  options.outlines = false;
+  const auto fills = styles::mapfile_classes("unit_status", options);
+  EXPECT_EQ(fills.find("OUTLINECOLOR 115 115 115"), std::string::npos) << fills;
+  EXPECT_NE(fills.find("COLOR 8 81 156"), std::string::npos) << fills;   // recognised fill #08519c
+  EXPECT_NE(fills.find("SYMBOL \"hatch\""), std::string::npos) << fills;  // hatching stays with the fills
+  const auto lines = styles::mapfile_outline_classes("unit_status", options);
+  EXPECT_NE(lines.find("EXPRESSION \"revoked\"\n    STYLE\n      COLOR 178 24 43\n      WIDTH 0.8\n"), std::string::npos)
+      << lines;  // its stroke #b2182b, at the style's stroke width
+  EXPECT_EQ(lines.find("OUTLINECOLOR"), std::string::npos) << lines;
+  EXPECT_EQ(lines.find("LABEL"), std::string::npos) << lines;
+}
+
 TEST(StylesQml, CategorisedOnClassWithVietnameseLabels) {
   const auto text = styles::qml("unit_status", "name");
   EXPECT_NE(text.find("type=\"categorizedSymbol\" attr=\"class\""), std::string::npos);

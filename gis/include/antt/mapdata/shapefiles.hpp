@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "antt/layers/layers.hpp"
 #include "antt/mapdata/mapdata.hpp"
 
 namespace antt::mapdata {
@@ -26,6 +27,10 @@ namespace antt::mapdata {
 /// are at most 10 characters; these fit.
 inline const std::vector<std::string> kDrawingFields = {"vfrom", "vto", "class", "name", "kind", "effective"};
 
+/// True for the layers whose drawing shapefiles get boundary lines (ShapefileOnDisk::boundaries_path):
+/// polygon layers drawn with a style that fills every class.
+bool draws_boundaries_once(const layers::LayerDescriptor& layer);
+
 /// One shapefile on disk (.shp with its .shx, .dbf, .cpg and .qix); deleted with its owner.
 class ShapefileOnDisk {
  public:
@@ -34,8 +39,11 @@ class ShapefileOnDisk {
   };
 
   /// `valid_from_max`, `valid_to_min`: the latest vfrom and the earliest vto of its rows (yyyymmdd).
-  ShapefileOnDisk(std::string shp_path, std::vector<Envelope> envelopes, int valid_from_max, int valid_to_min)
+  /// `boundaries_path`: its companion line shapefile (see boundaries_path()), empty when none.
+  ShapefileOnDisk(std::string shp_path, std::vector<Envelope> envelopes, int valid_from_max, int valid_to_min,
+                  std::string boundaries_path = {})
       : shp_path_(std::move(shp_path)),
+        boundaries_path_(std::move(boundaries_path)),
         envelopes_(std::move(envelopes)),
         valid_from_max_(valid_from_max),
         valid_to_min_(valid_to_min) {}
@@ -43,6 +51,12 @@ class ShapefileOnDisk {
   ShapefileOnDisk(const ShapefileOnDisk&) = delete;
   ShapefileOnDisk& operator=(const ShapefileOnDisk&) = delete;
   const std::string& path() const { return shp_path_; }
+  /// Polygon layers whose style fills every class (styles::fills_every_class): a line shapefile
+  /// of their boundaries, each shared stretch once, in the class (field "class") of the last
+  /// polygon in fid order that has it: the one whose outline is on top when each polygon draws
+  /// its own. Drawn after the fills, it gives the same picture with about a third less stroking.
+  /// Empty for other layers.
+  const std::string& boundaries_path() const { return boundaries_path_; }
   /// True when a feature's envelope meets `area`: a draw of an area no feature meets draws
   /// nothing, and the engine skips the layer without opening its files.
   bool any_feature_in(const Envelope& area) const;
@@ -52,6 +66,7 @@ class ShapefileOnDisk {
 
  private:
   std::string shp_path_;
+  std::string boundaries_path_;
   std::vector<Envelope> envelopes_;
   int valid_from_max_;
   int valid_to_min_;

@@ -45,11 +45,22 @@ struct MapfileOptions {
   /// The layer declares CLASSITEM "class": classes testing the class alone get a plain string
   /// EXPRESSION, which MapServer compares without its expression parser.
   bool class_item = false;
+  /// False: polygon classes draw no outline (fills, hatching and labels only); the outlines come
+  /// from a line layer drawn with mapfile_outline_classes (shared boundaries drawn once).
+  bool outlines = true;
 };
 
 /// MapServer CLASS ... END blocks (and any SYMBOL definitions they need, see mapfile_symbols)
 /// for a layer drawn with style `id`; expressions test [class] (and [effective], [kind]).
 std::string mapfile_classes(std::string_view id, const MapfileOptions& options);
+/// True when `id` is a polygon style whose every class fills its area with a colour: each later
+/// polygon then covers what an earlier one drew along their shared boundary, so that boundary
+/// may be drawn once, after all fills, in the later polygon's outline style.
+bool fills_every_class(std::string_view id);
+/// MapServer CLASS blocks for a LINE layer carrying the outlines of polygon style `id`: one class
+/// per style class (same expressions as mapfile_classes with `options.class_item`), drawn in its
+/// stroke colour and width. Requires fills_every_class(id).
+std::string mapfile_outline_classes(std::string_view id, const MapfileOptions& options);
 /// SYMBOL ... END blocks every generated class may reference (hatch, circle, square, triangle...);
 /// placed once in the MAP's SYMBOLSET-less body.
 std::string mapfile_symbols();
