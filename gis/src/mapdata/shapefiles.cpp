@@ -9,6 +9,7 @@
 #include "antt/core/error.hpp"
 #include "antt/geo/ogr.hpp"
 #include "antt/layers/layers.hpp"
+#include "antt/mapdata/coverage.hpp"
 #include "antt/mapdata/mapdata.hpp"
 #include "antt/styles/styles.hpp"
 
@@ -184,23 +185,91 @@ struct Written {
   int valid_to_min = kOpenEnd;
 };
 
-/// Writes the rows of `table` in `year` into a new shapefile at `shp_path`; nullopt when there are none.
-/// With a `boundaries_path`, also writes the rows' boundary lines there (ShapefileOnDisk::boundaries_path).
-std::optional<Written> write_shapefile(GDALDatasetH render, const std::string& table, int year, bool points,
-                                       const std::string& shp_path, const std::string& boundaries_path) {
-  if (!GDALDatasetGetLayerByName(render, table.c_str())) return std::nullopt;
+/// The rows of `table` in `year`, fid order: geometry and kDrawingFields. Empty when the table is missing.
+std::vector<geo::Feature> read_rows(GDALDatasetH render, const std::string& table, int year) {
+  std::vector<geo::Feature> rows;
+  if (!GDALDatasetGetLayerByName(render, table.c_str())) return rows;
   // Table names come from the layer registry and the year is an integer: nothing from requests.
   std::string columns = "geometry";
   for (const auto& field : kDrawingFields) columns += ", " + field;
   const std::string sql = "SELECT " + columns + " FROM \"" + table +
                           "\" WHERE year = " + std::to_string(year) + " ORDER BY fid";
   geo::GdalErrorScope errors;
-  const ResultLayer rows(render, GDALDatasetExecuteSQL(render, sql.c_str(), nullptr, "SQLITE"));
-  if (!rows.get()) throw Error("render shapefiles: cannot read " + table + ": " + errors.last_error());
-  OGR_L_ResetReading(rows.get());
-  geo::Feature first(OGR_L_GetNextFeature(rows.get()));
-  if (!first) return std::nullopt;
+  const ResultLayer result(render, GDALDatasetExecuteSQL(render, sql.c_str(), nullptr, "SQLITE"));
+  if (!result.get()) throw Error("render shapefiles: cannot read " + table + ": " + errors.last_error());
+  OGR_L_ResetReading(result.get());
+  // Features keep a reference to their definition: they outlive the result set.
+  while (geo::Feature row{OGR_L_GetNextFeature(result.get())}) rows.push_back(std::move(row));
+  for (const auto& field : kDrawingFields)
+    if (!rows.empty() && OGR_F_GetFieldIndex(rows.front().get(), field.c_str()) < 0)
+      throw Error("render shapefiles: " + table + " has no column " + field);
+  return rows;
+}
 
+CoverageShape coverage_shape(OGRGeometryH geometry) {
+  CoverageShape shape;
+  auto add_polygon = [&](OGRGeometryH polygon) {
+    CoveragePolygon rings;
+    for (int r = 0; r < OGR_G_GetGeometryCount(polygon); ++r) {
+      OGRGeometryH ring = OGR_G_GetGeometryRef(polygon, r);
+      CoverageRing points(static_cast<std::size_t>(OGR_G_GetPointCount(ring)));
+      for (std::size_t i = 0; i < points.size(); ++i)
+        points[i] = {OGR_G_GetX(ring, static_cast<int>(i)), OGR_G_GetY(ring, static_cast<int>(i))};
+      rings.push_back(std::move(points));
+    }
+    shape.push_back(std::move(rings));
+  };
+  if (!geometry) return shape;
+  if (wkbFlatten(OGR_G_GetGeometryType(geometry)) == wkbPolygon) {
+    add_polygon(geometry);
+  } else {
+    for (int p = 0; p < OGR_G_GetGeometryCount(geometry); ++p) add_polygon(OGR_G_GetGeometryRef(geometry, p));
+  }
+  return shape;
+}
+
+geo::OgrGeometry ogr_multipolygon(const CoverageShape& shape) {
+  if (shape.empty()) return geo::OgrGeometry();
+  geo::OgrGeometry multipolygon(OGR_G_CreateGeometry(wkbMultiPolygon));
+  for (const auto& polygon : shape) {
+    OGRGeometryH part = OGR_G_CreateGeometry(wkbPolygon);
+    for (const auto& ring : polygon) {
+      OGRGeometryH linear_ring = OGR_G_CreateGeometry(wkbLinearRing);
+      OGR_G_SetPointCount(linear_ring, static_cast<int>(ring.size()));
+      for (std::size_t i = 0; i < ring.size(); ++i)
+        OGR_G_SetPoint_2D(linear_ring, static_cast<int>(i), ring[i].first, ring[i].second);
+      OGR_G_AddGeometryDirectly(part, linear_ring);
+    }
+    OGR_G_AddGeometryDirectly(multipolygon.get(), part);
+  }
+  return multipolygon;
+}
+
+/// The rows' geometries generalised together (antt/mapdata/coverage.hpp): neighbours keep the
+/// same shared boundary, so the boundary file draws it once at every level. A null geometry for
+/// a row narrower than the tolerance everywhere.
+std::vector<geo::OgrGeometry> coverage_geometries(const std::vector<geo::Feature>& rows, double tolerance) {
+  std::vector<CoverageShape> shapes;
+  shapes.reserve(rows.size());
+  for (const auto& row : rows) shapes.push_back(coverage_shape(OGR_F_GetGeometryRef(row.get())));
+  std::vector<geo::OgrGeometry> out;
+  for (const auto& shape : simplify_coverage(shapes, tolerance)) out.push_back(ogr_multipolygon(shape));
+  return out;
+}
+
+/// Writes `rows` into a new shapefile at `shp_path`, each with its own geometry or, when given,
+/// `geometries[i]`; nullopt when no row has one. With a `boundaries_path`, also writes the rows'
+/// boundary lines there (ShapefileOnDisk::boundaries_path).
+std::optional<Written> write_rows(const std::vector<geo::Feature>& rows, const std::vector<geo::OgrGeometry>* geometries,
+                                  bool points, const std::string& shp_path, const std::string& boundaries_path) {
+  auto geometry_of = [&](std::size_t i) {
+    return geometries ? (*geometries)[i].get() : OGR_F_GetGeometryRef(rows[i].get());
+  };
+  std::size_t drawn = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) drawn += geometry_of(i) != nullptr;
+  if (drawn == 0) return std::nullopt;
+
+  geo::GdalErrorScope errors;
   auto output = geo::Dataset::create_vector("ESRI Shapefile", shp_path);
   // ENCODING=UTF-8: strings are written as they are (the default would recode them to Latin-1)
   // and a .cpg says so. SPATIAL_INDEX=YES writes the .qix quadtree MapServer searches.
@@ -218,36 +287,34 @@ std::optional<Written> write_shapefile(GDALDatasetH render, const std::string& t
 
   // Source fields by name (the geometry column is not a field of the result), in kDrawingFields order.
   std::vector<int> source;
-  for (const auto& field : kDrawingFields) {
-    source.push_back(OGR_F_GetFieldIndex(first.get(), field.c_str()));
-    if (source.back() < 0) throw Error("render shapefiles: " + table + " has no column " + field);
-  }
+  for (const auto& field : kDrawingFields) source.push_back(OGR_F_GetFieldIndex(rows.front().get(), field.c_str()));
   Written written;
   std::vector<RowOutline> outlines;
   const int vfrom = source[0], vto = source[1];  // kDrawingFields starts with vfrom, vto
   const int class_field = source[2];
-  for (geo::Feature row = std::move(first); row; row = geo::Feature(OGR_L_GetNextFeature(rows.get()))) {
-    OGRGeometryH geometry = OGR_F_GetGeometryRef(row.get());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    OGRFeatureH row = rows[i].get();
+    OGRGeometryH geometry = geometry_of(i);
     if (!geometry) continue;
     OGREnvelope envelope;
     OGR_G_GetEnvelope(geometry, &envelope);
     written.envelopes.push_back({envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY});
-    written.valid_from_max = std::max(written.valid_from_max, OGR_F_GetFieldAsInteger(row.get(), vfrom));
-    written.valid_to_min = std::min(written.valid_to_min, OGR_F_GetFieldAsInteger(row.get(), vto));
+    written.valid_from_max = std::max(written.valid_from_max, OGR_F_GetFieldAsInteger(row, vfrom));
+    written.valid_to_min = std::min(written.valid_to_min, OGR_F_GetFieldAsInteger(row, vto));
     auto feature = geo::Feature::create(definition);
     for (int field = 0; field < static_cast<int>(source.size()); ++field) {
       const int from = source[static_cast<std::size_t>(field)];
-      if (!OGR_F_IsFieldSetAndNotNull(row.get(), from)) continue;
+      if (!OGR_F_IsFieldSetAndNotNull(row, from)) continue;
       if (OGR_Fld_GetType(OGR_FD_GetFieldDefn(definition, field)) == OFTInteger)
-        OGR_F_SetFieldInteger(feature.get(), field, OGR_F_GetFieldAsInteger(row.get(), from));
+        OGR_F_SetFieldInteger(feature.get(), field, OGR_F_GetFieldAsInteger(row, from));
       else
-        OGR_F_SetFieldString(feature.get(), field, dbf_text(OGR_F_GetFieldAsString(row.get(), from)).c_str());
+        OGR_F_SetFieldString(feature.get(), field, dbf_text(OGR_F_GetFieldAsString(row, from)).c_str());
     }
     OGR_F_SetGeometry(feature.get(), geometry);
     if (OGR_L_CreateFeature(layer, feature.get()) != OGRERR_NONE)
       throw Error("render shapefiles: cannot write to " + shp_path + ": " + errors.last_error());
     if (!boundaries_path.empty()) {
-      outlines.push_back({OGR_F_GetFieldAsString(row.get(), class_field), {}});
+      outlines.push_back({OGR_F_GetFieldAsString(row, class_field), {}});
       collect_rings(geometry, outlines.back().rings);
     }
   }
@@ -327,6 +394,10 @@ void RenderShapefiles::update(const std::vector<std::pair<std::string, int>>& ta
       const auto* layer = layers::find_layer(layer_name);
       const bool points = layer && layer->geometry == layers::GeometryType::point;
       const bool boundaries = layer && draws_boundaries_once(*layer);
+      // Layers drawn with shared boundaries are generalised here, together, from their full-detail
+      // rows (the render file simplifies each polygon alone); the others are copied level by level.
+      std::vector<geo::Feature> full_detail;
+      if (boundaries) full_detail = read_rows(render.get(), table_name(layer_name, kLevels - 1), year);
       for (int level = 0; level < kLevels; ++level) {
         const std::string table = table_name(layer_name, level);
         const auto path = (std::filesystem::path(directory_) /
@@ -337,7 +408,16 @@ void RenderShapefiles::update(const std::vector<std::pair<std::string, int>>& ta
         const ShapefileSet::Key key{layer_name, level, year};
         PartialShapefile partial(path);
         PartialShapefile partial_boundaries(boundaries_path);
-        if (auto written = write_shapefile(render.get(), table, year, points, path, boundaries_path)) {
+        std::optional<Written> written;
+        if (!boundaries) {
+          written = write_rows(read_rows(render.get(), table, year), nullptr, points, path, boundaries_path);
+        } else if (level == kLevels - 1) {
+          written = write_rows(full_detail, nullptr, points, path, boundaries_path);
+        } else {
+          const auto generalised = coverage_geometries(full_detail, tolerance_of_level(level));
+          written = write_rows(full_detail, &generalised, points, path, boundaries_path);
+        }
+        if (written) {
           next->files_[key] = std::make_shared<const ShapefileOnDisk>(
               path, std::move(written->envelopes), written->valid_from_max, written->valid_to_min, boundaries_path);
           partial.keep();  // from here the set owns the files

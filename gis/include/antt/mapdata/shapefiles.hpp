@@ -4,7 +4,9 @@
 // drawing reads (kDrawingFields). MapServer reads shapefiles natively: no OGR layer open, no SQL
 // prepared per draw and no process-wide OGR lock, which took about 40 % of a 7-layer GetMap
 // through the SQLite render file (docs/benchmarks-server.md). Queries, vector tiles and the OGC
-// API keep reading the render file, which has every attribute.
+// API keep reading the render file, which has every attribute. Layers drawn with shared boundaries
+// (draws_boundaries_once) are not copied level by level: their generalised levels are made here
+// from the full-detail rows, all polygons of the year together (antt/mapdata/coverage.hpp).
 //
 // Files are never changed in place: an update writes new files under new names and publishes a
 // new ShapefileSet; a set still held by a request keeps its files until the last holder lets go.
