@@ -4,7 +4,10 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <tuple>
+#include <deque>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "antt/core/error.hpp"
 #include "antt/geo/ogr.hpp"
@@ -120,18 +123,23 @@ SegmentKey segment_key(const Point& a, const Point& b) { return a < b ? SegmentK
 /// segments a polygon drawn later covers with its own outline are left out. Only segments with
 /// equal end points count as shared (neighbours simplified alike); others are drawn by each row.
 std::vector<std::pair<std::string, std::vector<Point>>> boundary_lines(const std::vector<RowOutline>& rows) {
-  std::unordered_map<SegmentKey, std::size_t, SegmentHash> last_row;
+  // Where each segment occurs last: row, ring of the row, position in the ring.
+  using Occurrence = std::tuple<std::size_t, std::size_t, std::size_t>;
+  std::unordered_map<SegmentKey, Occurrence, SegmentHash> last;
   for (std::size_t row = 0; row < rows.size(); ++row)
-    for (const auto& ring : rows[row].rings)
+    for (std::size_t r = 0; r < rows[row].rings.size(); ++r) {
+      const auto& ring = rows[row].rings[r];
       for (std::size_t i = 0; i + 1 < ring.size(); ++i)
-        if (ring[i] != ring[i + 1]) last_row[segment_key(ring[i], ring[i + 1])] = row;
+        if (ring[i] != ring[i + 1]) last[segment_key(ring[i], ring[i + 1])] = {row, r, i};
+    }
 
   std::vector<std::pair<std::string, std::vector<Point>>> lines;
   for (std::size_t row = 0; row < rows.size(); ++row) {
-    for (const auto& ring : rows[row].rings) {
+    for (std::size_t r = 0; r < rows[row].rings.size(); ++r) {
+      const auto& ring = rows[row].rings[r];
       const std::size_t segments = ring.size() - 1;
       auto drawn_here = [&](std::size_t i) {
-        return ring[i] != ring[i + 1] && last_row.at(segment_key(ring[i], ring[i + 1])) == row;
+        return ring[i] != ring[i + 1] && last.at(segment_key(ring[i], ring[i + 1])) == Occurrence{row, r, i};
       };
       std::size_t start = 0;  // a segment drawn elsewhere, so no stretch wraps past the ring's start
       while (start < segments && drawn_here(start)) ++start;
@@ -245,17 +253,61 @@ geo::OgrGeometry ogr_multipolygon(const CoverageShape& shape) {
   return multipolygon;
 }
 
-/// The rows' geometries generalised together (antt/mapdata/coverage.hpp): neighbours keep the
-/// same shared boundary, so the boundary file draws it once at every level. A null geometry for
-/// a row narrower than the tolerance everywhere.
-std::vector<geo::OgrGeometry> coverage_geometries(const std::vector<geo::Feature>& rows, double tolerance) {
-  std::vector<CoverageShape> shapes;
-  shapes.reserve(rows.size());
-  for (const auto& row : rows) shapes.push_back(coverage_shape(OGR_F_GetGeometryRef(row.get())));
-  std::vector<geo::OgrGeometry> out;
-  for (const auto& shape : simplify_coverage(shapes, tolerance)) out.push_back(ogr_multipolygon(shape));
-  return out;
+/// A full-detail geometry's identity for the coverage cache: a 64-bit hash of its WKB.
+std::uint64_t geometry_key(OGRGeometryH geometry) {
+  if (!geometry) return 0;
+  std::string wkb(static_cast<std::size_t>(OGR_G_WkbSize(geometry)), '\0');
+  OGR_G_ExportToWkb(geometry, wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()));
+  return std::hash<std::string>{}(wkb);
 }
+
+}  // namespace
+
+/// Generalised shapes of the polygon sets already seen, by (layer, level): years with the same
+/// units (most years) and status-only changes reuse them instead of generalising again.
+struct RenderShapefiles::CoverageCache {
+  struct Entry {
+    std::string layer;
+    int level = 0;
+    std::unordered_map<std::uint64_t, CoverageShape> by_geometry;  ///< geometry_key -> generalised
+  };
+  static constexpr std::size_t kMaxEntries = 24;
+  std::deque<Entry> entries;  ///< most recently used first
+
+  /// The rows' geometries at `level`, generalised together (antt/mapdata/coverage.hpp):
+  /// neighbours keep the same shared boundary, so the boundary file draws it once. A null
+  /// geometry for a row narrower than the tolerance everywhere.
+  std::vector<geo::OgrGeometry> generalise(const std::string& layer, int level, const std::vector<geo::Feature>& rows) {
+    std::vector<std::uint64_t> keys;
+    keys.reserve(rows.size());
+    for (const auto& row : rows) keys.push_back(geometry_key(OGR_F_GetGeometryRef(row.get())));
+    const std::unordered_set<std::uint64_t> distinct(keys.begin(), keys.end());
+    auto found = std::find_if(entries.begin(), entries.end(), [&](const Entry& entry) {
+      return entry.layer == layer && entry.level == level && entry.by_geometry.size() == distinct.size() &&
+             std::all_of(distinct.begin(), distinct.end(), [&](std::uint64_t key) { return entry.by_geometry.count(key); });
+    });
+    if (found != entries.end()) {
+      Entry used = std::move(*found);
+      entries.erase(found);
+      entries.push_front(std::move(used));
+    } else {
+      std::vector<CoverageShape> shapes;
+      shapes.reserve(rows.size());
+      for (const auto& row : rows) shapes.push_back(coverage_shape(OGR_F_GetGeometryRef(row.get())));
+      auto simplified = simplify_coverage(shapes, tolerance_of_level(level));
+      Entry entry{layer, level, {}};
+      for (std::size_t i = 0; i < keys.size(); ++i) entry.by_geometry.emplace(keys[i], std::move(simplified[i]));
+      entries.push_front(std::move(entry));
+      if (entries.size() > kMaxEntries) entries.pop_back();
+    }
+    std::vector<geo::OgrGeometry> out;
+    out.reserve(rows.size());
+    for (const auto key : keys) out.push_back(ogr_multipolygon(entries.front().by_geometry.at(key)));
+    return out;
+  }
+};
+
+namespace {
 
 /// Writes `rows` into a new shapefile at `shp_path`, each with its own geometry or, when given,
 /// `geometries[i]`; nullopt when no row has one. With a `boundaries_path`, also writes the rows'
@@ -354,7 +406,8 @@ const std::string* ShapefileSet::path(const std::string& layer, int level, int y
 RenderShapefiles::RenderShapefiles(std::string render_path, std::string directory)
     : render_path_(std::move(render_path)),
       directory_(std::move(directory)),
-      current_(std::make_shared<const ShapefileSet>()) {
+      current_(std::make_shared<const ShapefileSet>()),
+      coverage_cache_(std::make_unique<CoverageCache>()) {
   namespace fs = std::filesystem;
   const fs::path marker = fs::path(directory_) / kMarkerName;
   std::error_code error;
@@ -414,7 +467,7 @@ void RenderShapefiles::update(const std::vector<std::pair<std::string, int>>& ta
         } else if (level == kLevels - 1) {
           written = write_rows(full_detail, nullptr, points, path, boundaries_path);
         } else {
-          const auto generalised = coverage_geometries(full_detail, tolerance_of_level(level));
+          const auto generalised = coverage_cache_->generalise(layer_name, level, full_detail);
           written = write_rows(full_detail, &generalised, points, path, boundaries_path);
         }
         if (written) {

@@ -437,7 +437,9 @@ TEST_F(RenderStoreTest, DrawingShapefilesDrawEachSharedBoundaryOnceInTheLaterPol
     }
   }
   for (const auto* layer : {"units", "hotspots", "clusters", "models"})
-    if (const auto* file = files->find(layer, 3, 2020)) EXPECT_TRUE(file->boundaries_path().empty()) << layer;
+    if (const auto* file = files->find(layer, 3, 2020)) {
+      EXPECT_TRUE(file->boundaries_path().empty()) << layer;
+    }
 }
 
 TEST(RenderShapefiles, NeverEmptiesADirectoryItDidNotMake) {

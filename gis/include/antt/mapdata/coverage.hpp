@@ -4,10 +4,11 @@
 // TopologyPreserveSimplify) starts each ring at its own first vertex, so two neighbours usually
 // keep different vertices of the boundary they share: slivers and gaps between their fills, and
 // two outlines where one would do. Here every ring is cut at the vertices where three or more
-// boundaries meet; each stretch between two such junctions is simplified once (Douglas–Peucker,
-// its end points kept) and both neighbours take the same result, so shared boundaries stay
-// identical, segment for segment. Shared means equal coordinates: data whose neighbours do not
-// share vertices is simplified per polygon, as before.
+// boundaries meet; every stretch between two such junctions is simplified once, all together by
+// GEOS TopologyPreserveSimplify (end points kept, no stretch made to cross another, so no ring
+// crosses itself, its holes or its neighbours) and both neighbours take the same result: shared
+// boundaries stay identical, segment for segment. Shared means equal coordinates: where
+// neighbours do not share vertices, each keeps its own boundary.
 #include <utility>
 #include <vector>
 

@@ -116,6 +116,8 @@ class RenderShapefiles {
   std::set<std::pair<std::string, int>> pending_;
   mutable std::mutex mutex_;  ///< guards current_
   std::shared_ptr<const ShapefileSet> current_;
+  struct CoverageCache;
+  std::unique_ptr<CoverageCache> coverage_cache_;  ///< used by update() only
 };
 
 }  // namespace antt::mapdata
