@@ -157,14 +157,16 @@ struct Rewrite {
 }  // namespace
 
 struct RenderStore::Impl {
-  Impl(std::string store_path_in, std::string render_path_in, const std::string& shapefile_dir)
+  Impl(std::string store_path_in, std::string render_path_in, const std::string& shapefile_dir,
+       std::vector<int> drawing_years)
       : store_path(std::move(store_path_in)),
         render_path(std::move(render_path_in)),
         store(store::open_spatialite_store(store_path, false)),
         watch(store::Database::open(store_path, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX)),
         layer_list(layers::registry()),
         file(RenderFile::create(render_path, layer_list)) {
-    if (!shapefile_dir.empty()) shapefiles = std::make_unique<RenderShapefiles>(render_path, shapefile_dir);
+    if (!shapefile_dir.empty())
+      shapefiles = std::make_unique<RenderShapefiles>(render_path, shapefile_dir, std::move(drawing_years));
   }
 
   std::string store_path;
@@ -616,8 +618,10 @@ struct RenderStore::Impl {
   }
 };
 
-RenderStore::RenderStore(std::string store_path, std::string render_path, std::string shapefile_dir)
-    : impl_(std::make_unique<Impl>(std::move(store_path), std::move(render_path), shapefile_dir)) {}
+RenderStore::RenderStore(std::string store_path, std::string render_path, std::string shapefile_dir,
+                         std::vector<int> drawing_years)
+    : impl_(std::make_unique<Impl>(std::move(store_path), std::move(render_path), shapefile_dir,
+                                   std::move(drawing_years))) {}
 
 RenderStore::~RenderStore() = default;
 

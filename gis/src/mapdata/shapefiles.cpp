@@ -403,9 +403,10 @@ const std::string* ShapefileSet::path(const std::string& layer, int level, int y
   return file ? &file->path() : nullptr;
 }
 
-RenderShapefiles::RenderShapefiles(std::string render_path, std::string directory)
+RenderShapefiles::RenderShapefiles(std::string render_path, std::string directory, std::vector<int> only_years)
     : render_path_(std::move(render_path)),
       directory_(std::move(directory)),
+      only_years_(std::move(only_years)),
       current_(std::make_shared<const ShapefileSet>()),
       coverage_cache_(std::make_unique<CoverageCache>()) {
   namespace fs = std::filesystem;
@@ -438,7 +439,9 @@ RenderShapefiles::~RenderShapefiles() {
 }
 
 void RenderShapefiles::update(const std::vector<std::pair<std::string, int>>& targets) {
-  pending_.insert(targets.begin(), targets.end());
+  for (const auto& target : targets)
+    if (only_years_.empty() || std::find(only_years_.begin(), only_years_.end(), target.second) != only_years_.end())
+      pending_.insert(target);
   if (pending_.empty()) return;
   auto next = std::make_shared<ShapefileSet>(*current());
   {

@@ -89,7 +89,9 @@ void write_atomically(const std::string& target, const std::string& bytes) {
 report::MapImage draw_map(const Context& context, const report::ReportData& data) {
   const ScratchDir scratch;
   const auto render_path = (scratch.path() / "render.sqlite").string();
-  mapdata::RenderStore render_store(context.db_path, render_path, (scratch.path() / "shapefiles").string());
+  // Drawing shapefiles for the report's year only: the map shows no other.
+  mapdata::RenderStore render_store(context.db_path, render_path, (scratch.path() / "shapefiles").string(),
+                                    {data.request.year});
   render_store.build_all(context.progress("render file / dữ liệu bản đồ"));
   mapserver::EngineConfig config;
   config.render_path = render_path;

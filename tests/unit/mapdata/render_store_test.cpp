@@ -442,6 +442,19 @@ TEST_F(RenderStoreTest, DrawingShapefilesDrawEachSharedBoundaryOnceInTheLaterPol
     }
 }
 
+TEST_F(RenderStoreTest, DrawingShapefilesOfChosenYearsOnly) {
+  // A one-off report draws one year: it need not write every year's files.
+  RenderStore store(sample_, dir_->file("render-one-year.sqlite"), dir_->file("shapefiles-one-year"), {2016});
+  store.build_all();
+  const auto files = store.shapefiles();
+  ASSERT_NE(files, nullptr);
+  EXPECT_NE(files->find("communes", 3, 2016), nullptr);
+  EXPECT_NE(files->find("villages", 2, 2016), nullptr);
+  EXPECT_EQ(files->find("communes", 3, 2015), nullptr);
+  EXPECT_EQ(files->find("communes", 3, 2020), nullptr);
+  EXPECT_GT(store.years().size(), 1u) << "the render file still has every year";
+}
+
 TEST(RenderShapefiles, NeverEmptiesADirectoryItDidNotMake) {
   testing::TempDir dir;
   const auto mine = dir.file("drawing");

@@ -66,8 +66,10 @@ class ShapefileSet;
 class RenderStore {
  public:
   /// Opens the store at `store_path` read-only and (re)creates the render file at `render_path`.
-  /// With a `shapefile_dir`, it also keeps the drawing shapefiles there (antt/mapdata/shapefiles.hpp).
-  RenderStore(std::string store_path, std::string render_path, std::string shapefile_dir = {});
+  /// With a `shapefile_dir`, it also keeps the drawing shapefiles there (antt/mapdata/shapefiles.hpp),
+  /// for every year or, when `drawing_years` is not empty, for those years only (a one-off report).
+  RenderStore(std::string store_path, std::string render_path, std::string shapefile_dir = {},
+              std::vector<int> drawing_years = {});
   ~RenderStore();
   RenderStore(const RenderStore&) = delete;
   RenderStore& operator=(const RenderStore&) = delete;

@@ -95,7 +95,8 @@ class ShapefileSet {
 class RenderShapefiles {
  public:
   /// `directory` is emptied and recreated: it belongs to this object.
-  RenderShapefiles(std::string render_path, std::string directory);
+  /// With `only_years`, files are written for those years alone; targets of other years are ignored.
+  RenderShapefiles(std::string render_path, std::string directory, std::vector<int> only_years = {});
   ~RenderShapefiles();
   RenderShapefiles(const RenderShapefiles&) = delete;
   RenderShapefiles& operator=(const RenderShapefiles&) = delete;
@@ -113,6 +114,7 @@ class RenderShapefiles {
   std::string render_path_;
   std::string directory_;
   long serial_ = 0;
+  std::vector<int> only_years_;  ///< empty: every year
   std::set<std::pair<std::string, int>> pending_;
   mutable std::mutex mutex_;  ///< guards current_
   std::shared_ptr<const ShapefileSet> current_;
