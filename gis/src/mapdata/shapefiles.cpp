@@ -80,27 +80,14 @@ void add_field(OGRLayerH layer, const char* name, OGRFieldType type, int width) 
   if (result != OGRERR_NONE) throw Error(std::string("render shapefiles: cannot create the field ") + name);
 }
 
-using Point = std::pair<double, double>;
-using Ring = std::vector<Point>;
+using Point = CoveragePoint;
+using Ring = CoverageRing;
 
 /// The rings of one written polygon row and its style class, for its boundaries.
 struct RowOutline {
   std::string class_key;
   std::vector<Ring> rings;  ///< closed: the last point repeats the first
 };
-
-void collect_rings(OGRGeometryH geometry, std::vector<Ring>& rings) {
-  const int parts = OGR_G_GetGeometryCount(geometry);
-  if (parts > 0) {
-    for (int part = 0; part < parts; ++part) collect_rings(OGR_G_GetGeometryRef(geometry, part), rings);
-    return;
-  }
-  Ring ring(static_cast<std::size_t>(OGR_G_GetPointCount(geometry)));
-  for (std::size_t i = 0; i < ring.size(); ++i) {
-    ring[i] = {OGR_G_GetX(geometry, static_cast<int>(i)), OGR_G_GetY(geometry, static_cast<int>(i))};
-  }
-  if (ring.size() >= 2) rings.push_back(std::move(ring));
-}
 
 /// A ring segment without its direction: neighbours run their shared boundary opposite ways.
 struct SegmentKey {
@@ -277,10 +264,9 @@ struct RenderShapefiles::CoverageCache {
   /// The rows' geometries at `level`, generalised together (antt/mapdata/coverage.hpp):
   /// neighbours keep the same shared boundary, so the boundary file draws it once. A null
   /// geometry for a row narrower than the tolerance everywhere.
-  std::vector<geo::OgrGeometry> generalise(const std::string& layer, int level, const std::vector<geo::Feature>& rows) {
-    std::vector<std::uint64_t> keys;
-    keys.reserve(rows.size());
-    for (const auto& row : rows) keys.push_back(geometry_key(OGR_F_GetGeometryRef(row.get())));
+  /// `keys`: geometry_key of each row.
+  std::vector<geo::OgrGeometry> generalise(const std::string& layer, int level, const std::vector<geo::Feature>& rows,
+                                           const std::vector<std::uint64_t>& keys) {
     const std::unordered_set<std::uint64_t> distinct(keys.begin(), keys.end());
     auto found = std::find_if(entries.begin(), entries.end(), [&](const Entry& entry) {
       return entry.layer == layer && entry.level == level && entry.by_geometry.size() == distinct.size() &&
@@ -367,7 +353,9 @@ std::optional<Written> write_rows(const std::vector<geo::Feature>& rows, const s
       throw Error("render shapefiles: cannot write to " + shp_path + ": " + errors.last_error());
     if (!boundaries_path.empty()) {
       outlines.push_back({OGR_F_GetFieldAsString(row, class_field), {}});
-      collect_rings(geometry, outlines.back().rings);
+      for (auto& polygon : coverage_shape(geometry))
+        for (auto& ring : polygon)
+          if (ring.size() >= 2) outlines.back().rings.push_back(std::move(ring));
     }
   }
   output.close();  // writes the .qix
@@ -453,7 +441,11 @@ void RenderShapefiles::update(const std::vector<std::pair<std::string, int>>& ta
       // Layers drawn with shared boundaries are generalised here, together, from their full-detail
       // rows (the render file simplifies each polygon alone); the others are copied level by level.
       std::vector<geo::Feature> full_detail;
-      if (boundaries) full_detail = read_rows(render.get(), table_name(layer_name, kLevels - 1), year);
+      std::vector<std::uint64_t> full_detail_keys;
+      if (boundaries) {
+        full_detail = read_rows(render.get(), table_name(layer_name, kLevels - 1), year);
+        for (const auto& row : full_detail) full_detail_keys.push_back(geometry_key(OGR_F_GetGeometryRef(row.get())));
+      }
       for (int level = 0; level < kLevels; ++level) {
         const std::string table = table_name(layer_name, level);
         const auto path = (std::filesystem::path(directory_) /
@@ -470,7 +462,7 @@ void RenderShapefiles::update(const std::vector<std::pair<std::string, int>>& ta
         } else if (level == kLevels - 1) {
           written = write_rows(full_detail, nullptr, points, path, boundaries_path);
         } else {
-          const auto generalised = coverage_cache_->generalise(layer_name, level, full_detail);
+          const auto generalised = coverage_cache_->generalise(layer_name, level, full_detail, full_detail_keys);
           written = write_rows(full_detail, &generalised, points, path, boundaries_path);
         }
         if (written) {
