@@ -94,7 +94,6 @@ TEST(SimplifyCoverage, EqualRingsStayEqualWhateverTheirStartAndDirection) {
   const std::string b = "POLYGON ((10 10,5 9.9,0 10,-0.1 5,0 0,5 0.1,10 0,10.1 5,10 10))";
   const std::string c = "POLYGON ((0 0,-0.1 5,0 10,5 9.9,10 10,10.1 5,10 0,5 0.1,0 0))";
   const auto out = simplified({a, b, c}, 0.5);
-  std::set<std::pair<std::string, std::string>> corners;
   for (const auto& wkt : out) {
     const auto shape = shape_of(wkt);
     ASSERT_EQ(shape.size(), 1u) << wkt;
