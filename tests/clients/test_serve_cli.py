@@ -57,3 +57,18 @@ def test_seed_with_relative_paths_draws(sample_store, tmp_path):
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["tiles"] > 0 and summary["failed"] == 0, summary
+
+
+def test_serve_on_a_port_in_use_is_refused_clearly(sample_store, tmp_path):
+    import socket
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    port = taken.getsockname()[1]
+    try:
+        result = subprocess.run([anttmap_binary(), "--db", str(sample_store), "serve", "--port", str(port),
+                                 "--work-dir", str(tmp_path / "work")], capture_output=True, text=True, timeout=120)
+    finally:
+        taken.close()
+    assert result.returncode == 2, result.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "internal error" not in result.stderr

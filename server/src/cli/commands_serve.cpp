@@ -6,6 +6,7 @@
 #include "antt/core/error.hpp"
 #include "antt/layers/layers.hpp"
 #include "command.hpp"
+#include "http/http.hpp"
 #include "serve/app.hpp"
 #include "serve/config.hpp"
 
@@ -40,7 +41,11 @@ int run_serve(Context& context, const ParsedArgs& args) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   serve::ServeApp app(context.db_path, config, context.progress("render file / dữ liệu vẽ"));
-  app.start();
+  try {
+    app.start();
+  } catch (const http::ListenError& error) {
+    throw UsageError(error.what());  // the user's choice of port or address, not a fault of anttmap
+  }
   const auto years = app.years();
   const std::string url = serve::effective_public_url(config);
   if (context.json) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -128,6 +129,12 @@ class Router {
 using RouteLabeler = std::function<std::string(const Response&)>;
 std::string default_route_label(const Response& response);
 
+/// The server cannot listen where it was asked to (port in use, address not on this machine).
+class ListenError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 struct ServerOptions {
   std::string bind = "127.0.0.1";       ///< IPv4 or IPv6 literal ("::" for all IPv6), or "localhost"
   int port = 8080;                      ///< 0 picks a free port; Server::port() tells which
@@ -157,7 +164,7 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  void start();  ///< throws std::runtime_error (port in use, ...)
+  void start();  ///< throws ListenError (port in use, ...) or std::runtime_error
   void stop();
   int port() const;  ///< the bound port (useful with port 0)
 

@@ -5,10 +5,12 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <pthread.h>
 
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <condition_variable>
@@ -21,6 +23,8 @@
 #include <cstring>
 #include <iostream>
 #include <stdexcept>
+#include <system_error>
+#include <utility>
 
 #include "http/http.hpp"
 #include "http/metrics.hpp"
@@ -258,6 +262,112 @@ class WorkerPool {
   std::vector<std::thread> workers_;
 };
 
+/// Owns a socket descriptor.
+class SocketHandle {
+ public:
+  SocketHandle() = default;
+  explicit SocketHandle(int fd) : fd_(fd) {}
+  ~SocketHandle() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  SocketHandle(SocketHandle&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  SocketHandle& operator=(SocketHandle&& other) noexcept {
+    if (this != &other) {
+      if (fd_ >= 0) ::close(fd_);
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+};
+
+/// A bound, listening TCP socket (SO_REUSEADDR, as libmicrohttpd sets it; IPv6 only for IPv6).
+SocketHandle listen_on(const sockaddr_storage& address, bool is_ipv6) {
+  SocketHandle socket_fd(::socket(is_ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (socket_fd.get() < 0) throw std::system_error(errno, std::generic_category(), "socket");
+  const int on = 1;
+  ::setsockopt(socket_fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  if (is_ipv6) ::setsockopt(socket_fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+  const socklen_t length = is_ipv6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+  if (::bind(socket_fd.get(), reinterpret_cast<const sockaddr*>(&address), length) != 0) {
+    throw std::system_error(errno, std::generic_category(), "bind");
+  }
+  if (::listen(socket_fd.get(), SOMAXCONN) != 0) throw std::system_error(errno, std::generic_category(), "listen");
+  return socket_fd;
+}
+
+int bound_port_of(const SocketHandle& listener) {
+  sockaddr_storage bound{};
+  socklen_t length = sizeof bound;
+  if (::getsockname(listener.get(), reinterpret_cast<sockaddr*>(&bound), &length) != 0) return 0;
+  if (bound.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6*>(&bound)->sin6_port);
+  return ntohs(reinterpret_cast<const sockaddr_in*>(&bound)->sin_port);
+}
+
+/// Accepts connections on a thread of its own and hands each to libmicrohttpd, which gives it to
+/// I/O thread (descriptor mod thread count), so connections opened together are spread evenly.
+/// With libmicrohttpd's own accept, whichever thread woke first took the connection: 64 wrk
+/// connections split 57/7 and 44/20 over two threads, and the busier thread's connections waited
+/// up to twice as long (docs/benchmarks-server.md).
+class Acceptor {
+ public:
+  Acceptor(SocketHandle listener, MHD_Daemon* daemon, std::function<void(std::string_view)> log)
+      : listener_(std::move(listener)), daemon_(daemon), log_(std::move(log)) {
+    thread_ = std::thread([this] { run(); });
+    pthread_setname_np(thread_.native_handle(), "anttmap-accept");
+  }
+  ~Acceptor() { stop(); }
+  Acceptor(const Acceptor&) = delete;
+  Acceptor& operator=(const Acceptor&) = delete;
+
+  /// Stops accepting (shutdown wakes the blocked accept) and joins; open connections stay.
+  void stop() {
+    stopping_ = true;
+    ::shutdown(listener_.get(), SHUT_RDWR);
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void run() {
+    bool reported_shortage = false;
+    while (!stopping_) {
+      sockaddr_storage peer{};
+      socklen_t length = sizeof peer;
+      const int client =
+          ::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (client >= 0) {
+        reported_shortage = false;
+        // libmicrohttpd owns the socket from here, and closes it itself when it cannot take it.
+        if (MHD_add_connection(daemon_, client, reinterpret_cast<sockaddr*>(&peer), length) != MHD_YES) {
+          log_("a connection was refused: " + std::string(std::strerror(errno)));
+        }
+        continue;
+      }
+      const int error = errno;
+      if (stopping_) return;
+      if (error == EINTR || error == ECONNABORTED || error == EAGAIN || error == EPROTO) continue;
+      if (error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM) {
+        // Out of descriptors or memory: waiting connections stay queued; retry shortly.
+        if (!reported_shortage) log_("cannot accept connections for now: " + std::string(std::strerror(error)));
+        reported_shortage = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        continue;
+      }
+      log_("accepting connections failed: " + std::string(std::strerror(error)));
+      return;
+    }
+  }
+
+  SocketHandle listener_;
+  MHD_Daemon* daemon_;
+  std::function<void(std::string_view)> log_;
+  std::atomic<bool> stopping_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
 
 struct Server::Impl {
@@ -267,6 +377,7 @@ struct Server::Impl {
   RouteLabeler labeler;
   std::unique_ptr<WorkerPool> workers;  ///< runs deferred answers; stopped before the daemon
   DaemonHandle daemon;
+  std::unique_ptr<Acceptor> acceptor;  ///< stopped first
   int bound_port = 0;
 
   void log(std::string_view line) const {
@@ -670,10 +781,17 @@ Server::~Server() { stop(); }
 void Server::start() {
   if (impl_->daemon) return;
   bool is_ipv6 = false;
-  sockaddr_storage address = impl_->listen_address(is_ipv6);
+  const sockaddr_storage address = impl_->listen_address(is_ipv6);
+  SocketHandle listener;
+  try {
+    listener = listen_on(address, is_ipv6);
+  } catch (const std::system_error& failure) {
+    throw ListenError("serve: cannot listen on " + impl_->options.bind + ":" + std::to_string(impl_->options.port) +
+                      " (" + failure.code().message() + "); choose another --port or --bind / không mở được cổng");
+  }
 
-  unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
-  if (is_ipv6) flags |= MHD_USE_IPv6;
+  const unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG |
+                             MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
   const unsigned int threads = static_cast<unsigned int>(impl_->options.threads > 1 ? impl_->options.threads : 1);
   const unsigned int connection_limit =
       static_cast<unsigned int>(impl_->options.max_connections > 0 ? impl_->options.max_connections : 1);
@@ -682,32 +800,33 @@ void Server::start() {
 
   impl_->workers = std::make_unique<WorkerPool>(static_cast<int>(threads));
   errno = 0;
-  MHD_Daemon* daemon = MHD_start_daemon(flags, static_cast<std::uint16_t>(impl_->options.port), nullptr, nullptr,
-                                        &Impl::on_request, impl_.get(), MHD_OPTION_EXTERNAL_LOGGER, &Impl::on_mhd_log,
+  MHD_Daemon* daemon = MHD_start_daemon(flags, 0, nullptr, nullptr, &Impl::on_request, impl_.get(),
+                                        MHD_OPTION_EXTERNAL_LOGGER, &Impl::on_mhd_log,
                                         impl_.get(),  // first, or MHD logs a warning itself
-                                        MHD_OPTION_SOCK_ADDR, reinterpret_cast<sockaddr*>(&address),  //
-                                        MHD_OPTION_THREAD_POOL_SIZE, threads,                         //
-                                        MHD_OPTION_CONNECTION_LIMIT, connection_limit,                //
-                                        MHD_OPTION_CONNECTION_TIMEOUT, timeout,                       //
-                                        MHD_OPTION_URI_LOG_CALLBACK, &Impl::on_uri, nullptr,          //
-                                        MHD_OPTION_NOTIFY_COMPLETED, &Impl::on_completed, nullptr,    //
+                                        MHD_OPTION_THREAD_POOL_SIZE, threads,           //
+                                        MHD_OPTION_CONNECTION_LIMIT, connection_limit,  //
+                                        MHD_OPTION_CONNECTION_TIMEOUT, timeout,         //
+                                        MHD_OPTION_URI_LOG_CALLBACK, &Impl::on_uri, nullptr,        //
+                                        MHD_OPTION_NOTIFY_COMPLETED, &Impl::on_completed, nullptr,  //
                                         MHD_OPTION_END);
   if (daemon == nullptr) {
     const int error = errno;
     impl_->workers.reset();
-    throw std::runtime_error(
-        "serve: cannot listen on " + impl_->options.bind + ":" + std::to_string(impl_->options.port) + " (" +
-        (error != 0 ? std::strerror(error) : "address in use or not available") + "); choose another --port or --bind");
+    throw std::runtime_error(std::string("serve: the HTTP server did not start (") +
+                             (error != 0 ? std::strerror(error) : "libmicrohttpd refused its options") + ")");
   }
   impl_->daemon.reset(daemon);
-  const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
-  impl_->bound_port = info != nullptr && info->port != 0 ? info->port : impl_->options.port;
+  impl_->bound_port = bound_port_of(listener);
+  impl_->acceptor = std::make_unique<Acceptor>(std::move(listener), daemon,
+                                               [impl = impl_.get()](std::string_view line) { impl->log(line); });
 }
 
 void Server::stop() {
   if (!impl_) return;
-  // Workers first: each finishes its answer and resumes its connection, so the daemon stops with
-  // no connection suspended. Deferred answers asked for meanwhile are computed on the I/O threads.
+  // No new connections first. Then the workers: each finishes its answer and resumes its
+  // connection, so the daemon stops with no connection suspended. Deferred answers asked for
+  // meanwhile are computed on the I/O threads.
+  impl_->acceptor.reset();
   if (impl_->workers) impl_->workers->stop();
   impl_->daemon.reset();
   impl_->workers.reset();
