@@ -27,6 +27,30 @@ def test_health_and_metrics(server):
     assert b"anttmap_http_requests_total" in body
 
 
+def metric(server, name):
+    _, _, body = server.get("/metrics")
+    for line in body.decode().splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    raise AssertionError(f"{name} is not in /metrics")
+
+
+def test_a_cached_tile_is_sent_again_as_kept_and_identical(server):
+    path = "/tiles/communes/10/810/451.png?year=2016"
+    first = server.get(path)
+    second = server.get(path)  # from the tile cache; the server keeps this answer
+    before = metric(server, "anttmap_http_reused_answers_total")
+    third = server.get(path)
+    assert metric(server, "anttmap_http_reused_answers_total") == before + 1
+    assert first[0] == second[0] == third[0] == 200
+    assert first[2] == second[2] == third[2] and first[2].startswith(PNG)
+    for name in ("ETag", "Content-Type", "Cache-Control"):
+        assert first[1][name] == third[1][name]
+    # A conditional request still gets its 304.
+    status, _, body = server.get(path, {"If-None-Match": third[1]["ETag"]})
+    assert status == 304 and body == b""
+
+
 @pytest.mark.parametrize("path", [
     "/tiles/communes/9/405/225.png", "/tiles/communes/9/405/225@2x.png", "/tiles/districts/8/202/112.png?year=2015",
     "/tiles/villages/12/3246/1807.png", "/tiles/hotspots/9/405/225.png", "/tiles/clusters/9/405/225.png",

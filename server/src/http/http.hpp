@@ -54,6 +54,12 @@ struct Response {
   std::string route;
   /// Set by Response::deferred: the answer still has to be computed by this function.
   std::function<Response()> work;
+  /// Set by a handler whose answer depends on nothing but the request target (path and query) and
+  /// the store's data: the server may keep it and send it again for the same target until
+  /// ServerOptions::data_generation changes (GET without If-None-Match, and without Origin when
+  /// CORS is configured; never for bodies it would gzip). Once answers depend on who asks (access
+  /// scopes), such handlers must not set it, or the target must name the scope.
+  bool reusable = false;
 
   static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
   /// {"error": reason, "status": status} with Content-Type application/json.
@@ -144,6 +150,12 @@ struct ServerOptions {
   int connection_timeout_s = 30;
   /// Largest request body read (POST); a bigger one is answered 413 without being read.
   std::size_t max_body_bytes = std::size_t{16} << 20;
+  /// The store's data generation: it changes whenever an answer marked Response::reusable could
+  /// change. Unset: no answer is kept.
+  std::function<std::uint64_t()> data_generation;
+  /// Bytes of kept reusable answers (bodies are shared with the tile cache, so this bounds what
+  /// the kept answers can hold beyond it).
+  std::size_t reusable_answers_max_bytes = std::size_t{64} << 20;
   /// Where handler failures and libmicrohttpd errors go, one line each; stderr when empty.
   std::function<void(std::string_view)> error_log;
 };

@@ -82,6 +82,8 @@ void Metrics::record_tile_cache(bool hit) {
   (hit ? cache_hits_ : cache_misses_).fetch_add(1, std::memory_order_relaxed);
 }
 
+void Metrics::record_reused_answer() { reused_answers_.fetch_add(1, std::memory_order_relaxed); }
+
 void Metrics::record_render(std::chrono::nanoseconds duration, bool failed) {
   renders_.fetch_add(1, std::memory_order_relaxed);
   if (failed) render_errors_.fetch_add(1, std::memory_order_relaxed);
@@ -127,6 +129,9 @@ std::string Metrics::prometheus_text() const {
   out << "anttmap_tile_cache_hits_total " << tile_cache_hits() << '\n';
   header(out, "anttmap_tile_cache_misses_total", "counter", "Tiles not found in the tile cache.");
   out << "anttmap_tile_cache_misses_total " << tile_cache_misses() << '\n';
+  header(out, "anttmap_http_reused_answers_total", "counter",
+         "Answers sent again as kept (cached tiles asked for by the same URL), without the router.");
+  out << "anttmap_http_reused_answers_total " << reused_answers() << '\n';
   header(out, "anttmap_renders_total", "counter", "Map renders (tiles and WMS images).");
   out << "anttmap_renders_total " << renders_.load(std::memory_order_relaxed) << '\n';
   header(out, "anttmap_render_errors_total", "counter", "Map renders that failed.");

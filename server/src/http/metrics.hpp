@@ -26,11 +26,14 @@ class Metrics {
   /// One answered request: route label (low cardinality), HTTP status, time to build the answer.
   void record_request(const std::string& route, int status, std::chrono::nanoseconds duration);
   void record_tile_cache(bool hit);
+  /// An answer the server sent again as kept (Response::reusable), without asking the router.
+  void record_reused_answer();
   void record_render(std::chrono::nanoseconds duration, bool failed);
 
   std::uint64_t requests(const std::string& route, int status_class) const;  ///< status_class 1..5
   std::uint64_t tile_cache_hits() const { return cache_hits_.load(std::memory_order_relaxed); }
   std::uint64_t tile_cache_misses() const { return cache_misses_.load(std::memory_order_relaxed); }
+  std::uint64_t reused_answers() const { return reused_answers_.load(std::memory_order_relaxed); }
   std::uint64_t render_errors() const { return render_errors_.load(std::memory_order_relaxed); }
 
   std::string prometheus_text() const;
@@ -47,6 +50,7 @@ class Metrics {
   std::atomic<std::uint64_t> latency_sum_ns_{0};
   std::atomic<std::uint64_t> cache_hits_{0};
   std::atomic<std::uint64_t> cache_misses_{0};
+  std::atomic<std::uint64_t> reused_answers_{0};
   std::atomic<std::uint64_t> renders_{0};
   std::atomic<std::uint64_t> render_errors_{0};
   std::atomic<std::uint64_t> render_sum_ns_{0};

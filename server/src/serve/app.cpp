@@ -131,6 +131,9 @@ void ServeApp::start() {
   options.threads = config_.threads;
   options.cors_allow = config_.cors_allow;
   options.max_body_bytes = static_cast<std::size_t>(config_.max_body_mb) << 20;
+  options.data_generation = [this] { return answers_generation_.load(); };
+  // Kept answers share their bodies with the tile cache; half its cap bounds what they hold beyond it.
+  options.reusable_answers_max_bytes = static_cast<std::size_t>(config_.tile_cache_mb) << 19;
   server_ = std::make_unique<http::Server>(options, router_, &metrics_);
   server_->start();
   {
@@ -186,6 +189,8 @@ mapdata::RefreshResult ServeApp::refresh() {
       if (years_changed) cache_->invalidate_all();
     }
     engine_->data_changed(years, latest);
+    // Last, once every answer is made from the new data: answers kept by the server are dropped.
+    answers_generation_.fetch_add(1);
   }
   last_audit_id_ = result.last_audit_id;
   last_refresh_ms_ =
@@ -223,6 +228,7 @@ http::Response ServeApp::answer_tile(const TileAddress& address) {
       response.body = cached->body;
       response.headers["ETag"] = cached->etag;
       response.headers["Cache-Control"] = "no-cache";
+      response.reusable = true;  // a function of the URL and the data (one access scope so far)
       return response;
     }
     metrics_.record_tile_cache(false);

@@ -94,6 +94,8 @@ class ServeApp {
   bool stopping_ = false;
   std::thread watcher_;
   std::atomic<std::int64_t> last_audit_id_{0};
+  /// Bumped by every refresh that changed data: answers the HTTP server keeps are of one generation.
+  std::atomic<std::uint64_t> answers_generation_{1};
   std::atomic<double> last_refresh_ms_{0};
 };
 

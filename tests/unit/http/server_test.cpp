@@ -395,7 +395,7 @@ TEST_F(HttpServerTest, StartFailsClearlyWhenThePortIsTaken) {
   ServerOptions options;
   options.port = server->port();
   Server second(options, router);
-  EXPECT_THROW(second.start(), std::runtime_error);
+  EXPECT_THROW(second.start(), ListenError);
   options.bind = "not-an-address";
   Server bad_bind(options, router);
   EXPECT_THROW(bad_bind.start(), std::runtime_error);
@@ -419,6 +419,123 @@ namespace {
 /// One I/O thread and one worker: a deferred answer that waits must not hold up another
 /// connection of the same I/O thread (before deferral, a render blocked every connection its
 /// thread had accepted: with 8 connections on one thread, one core idled).
+/// A server whose /kept answers are marked reusable, with a data generation the test turns.
+class HttpServerReuseTest : public ::testing::Test {
+ protected:
+  HttpServerReuseTest() {
+    auto router = std::make_shared<Router>();
+    router->get("/kept/{name}", [this](const Request& request) {
+      kept_calls.fetch_add(1);
+      // Different bytes per generation, as a tile drawn from changed data.
+      auto body = std::make_shared<const std::string>(request.path_params.at("name") + " drawn from data v" +
+                                                      std::to_string(generation.load()) + std::string(700, '.'));
+      Response response = Response::shared(200, body, "image/png");
+      response.reusable = true;
+      return response;
+    });
+    router->get("/kept-text", [this](const Request&) {
+      other_calls.fetch_add(1);
+      Response response = Response::text(200, std::string(2000, 'a'));  // gzipped for clients that accept it
+      response.reusable = true;
+      return response;
+    });
+    router->get("/fresh", [this](const Request&) {
+      other_calls.fetch_add(1);
+      return Response::shared(200, std::make_shared<const std::string>(std::string(700, 'f')), "image/png");
+    });
+    ServerOptions options;
+    options.port = 0;
+    options.threads = 2;
+    options.cors_allow = {"https://allowed.example"};
+    options.data_generation = [this] { return generation.load(); };
+    server = std::make_unique<Server>(options, router, &metrics);
+    server->start();
+  }
+
+  std::atomic<int> kept_calls{0};
+  std::atomic<int> other_calls{0};
+  std::atomic<std::uint64_t> generation{1};
+  Metrics metrics;
+  std::unique_ptr<Server> server;
+};
+
+TEST_F(HttpServerReuseTest, AKeptAnswerIsSentAgainUntilTheDataGenerationChanges) {
+  HttpTestClient client(server->port());
+  const auto first = client.get("/kept/a.png?year=2020");
+  const auto again = client.get("/kept/a.png?year=2020");
+  EXPECT_EQ(kept_calls.load(), 1);
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.header("ETag"), first.header("ETag"));
+  EXPECT_EQ(again.header("Content-Type"), "image/png");
+  EXPECT_EQ(again.header("Cache-Control"), "no-cache");
+  EXPECT_EQ(metrics.reused_answers(), 1u);
+  EXPECT_EQ(metrics.requests("kept", 2), 2u);
+
+  EXPECT_EQ(client.get("/kept/a.png?year=2019").status, 200);  // another target, another answer
+  EXPECT_EQ(kept_calls.load(), 2);
+
+  generation = 2;  // the data changed: nothing kept before may be sent
+  const auto changed = client.get("/kept/a.png?year=2020");
+  EXPECT_EQ(kept_calls.load(), 3);
+  EXPECT_NE(changed.body, first.body);
+  EXPECT_NE(changed.header("ETag"), first.header("ETag"));
+  EXPECT_EQ(client.get("/kept/a.png?year=2020").body, changed.body);
+  EXPECT_EQ(kept_calls.load(), 3);
+}
+
+TEST_F(HttpServerReuseTest, RequestsThatChangeTheWrappingAreAnsweredAfresh) {
+  HttpTestClient client(server->port());
+  const auto plain = client.get("/kept/b.png");
+  ASSERT_EQ(kept_calls.load(), 1);
+
+  const auto conditional = client.get("/kept/b.png", {{"If-None-Match", plain.header("ETag")}});
+  EXPECT_EQ(conditional.status, 304);
+  const auto cross_origin = client.get("/kept/b.png", {{"Origin", "https://allowed.example"}});
+  EXPECT_EQ(cross_origin.header("Access-Control-Allow-Origin"), "https://allowed.example");
+  EXPECT_EQ(client.request("HEAD", "/kept/b.png").status, 200);
+  EXPECT_EQ(kept_calls.load(), 4);
+
+  // The kept answer is the one without CORS headers, whatever was asked in between.
+  const auto plain_again = client.get("/kept/b.png");
+  EXPECT_EQ(kept_calls.load(), 4);
+  EXPECT_FALSE(plain_again.has("Access-Control-Allow-Origin"));
+  EXPECT_EQ(plain_again.header("Vary"), "Origin");
+
+  // Not marked reusable, or varying with Accept-Encoding: never kept.
+  client.get("/fresh");
+  client.get("/fresh");
+  EXPECT_EQ(gunzip(client.get("/kept-text", {{"Accept-Encoding", "gzip"}}).body), std::string(2000, 'a'));
+  EXPECT_EQ(client.get("/kept-text").body, std::string(2000, 'a'));
+  EXPECT_EQ(other_calls.load(), 4);
+}
+
+TEST_F(HttpServerReuseTest, ManyConnectionsShareKeptAnswersWhileTheGenerationTurns) {
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 16; ++c) {
+    clients.emplace_back([&, c] {
+      HttpTestClient client(server->port());
+      for (int i = 0; i < 200; ++i) {
+        const std::string name = "t" + std::to_string((c + i) % 5) + ".png";
+        const std::uint64_t before = generation.load();
+        const auto reply = client.get("/kept/" + name);
+        const std::uint64_t after = generation.load();
+        // The answer is drawn from a generation no older than the one current when it was asked.
+        bool fits = false;
+        for (std::uint64_t g = before; g <= after; ++g) {
+          fits = fits || reply.body.rfind(name + " drawn from data v" + std::to_string(g) + ".", 0) == 0;
+        }
+        if (reply.status != 200 || !fits) wrong.fetch_add(1);
+        if (c == 0 && i % 40 == 0) generation.fetch_add(1);
+      }
+    });
+  }
+  for (auto& client : clients) client.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_GT(metrics.reused_answers(), 1000u);
+}
+
 TEST(HttpServerDeferred, AWaitingDeferredAnswerDoesNotHoldUpOtherConnections) {
   std::mutex gate_mutex;
   std::condition_variable gate_changed;
