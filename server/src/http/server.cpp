@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <shared_mutex>
 #include <thread>
 #include <unordered_map>
 #include <cstdarg>
@@ -390,11 +391,19 @@ class ReusableAnswers {
   /// The answer kept for `target` at `generation`, or null.
   std::shared_ptr<const Answer> find(std::string_view target, std::uint64_t generation) {
     Shard& shard = shard_for(target);
+    {
+      // Shared: I/O threads looking up answers never wait for each other, even when one of them
+      // is preempted while it holds the lock.
+      std::shared_lock lock(shard.mutex);
+      if (generation == shard.generation) {
+        auto found = shard.answers.find(target);
+        return found == shard.answers.end() ? nullptr : found->second;
+      }
+      if (generation < shard.generation) return nullptr;
+    }
     std::lock_guard lock(shard.mutex);
-    if (generation > shard.generation) shard.reset(generation);
-    if (generation != shard.generation) return nullptr;
-    auto found = shard.answers.find(target);
-    return found == shard.answers.end() ? nullptr : found->second;
+    if (generation > shard.generation) shard.reset(generation);  // frees the older answers now
+    return nullptr;
   }
 
   /// Keeps `answer`, made from the data of `generation`, unless a newer generation was seen.
@@ -412,6 +421,7 @@ class ReusableAnswers {
     while (shard.bytes > shard_max_bytes_ && !shard.order.empty()) {
       auto oldest = shard.answers.find(*shard.order.front());
       shard.order.pop_front();
+      if (oldest == shard.answers.end()) continue;
       shard.bytes -= oldest->second->bytes;
       shard.answers.erase(oldest);
     }
@@ -426,7 +436,7 @@ class ReusableAnswers {
   };
 
   struct Shard {
-    std::mutex mutex;
+    std::shared_mutex mutex;
     std::uint64_t generation = 0;
     std::unordered_map<std::string, std::shared_ptr<const Answer>, TargetHash, std::equal_to<>> answers;
     std::deque<const std::string*> order;  ///< keys, oldest first (node keys do not move)
