@@ -335,7 +335,9 @@ class Acceptor {
 
  private:
   void run() {
+    // One line per spell of trouble, not one per connection, so a flood cannot fill the log.
     bool reported_shortage = false;
+    bool reported_refusal = false;
     while (!stopping_) {
       sockaddr_storage peer{};
       socklen_t length = sizeof peer;
@@ -343,9 +345,14 @@ class Acceptor {
           ::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (client >= 0) {
         reported_shortage = false;
-        // libmicrohttpd owns the socket from here, and closes it itself when it cannot take it.
-        if (MHD_add_connection(daemon_, client, reinterpret_cast<sockaddr*>(&peer), length) != MHD_YES) {
-          log_("a connection was refused: " + std::string(std::strerror(errno)));
+        // libmicrohttpd owns the socket from here, and closes it itself when it cannot take it
+        // (max_connections reached, out of memory).
+        if (MHD_add_connection(daemon_, client, reinterpret_cast<sockaddr*>(&peer), length) == MHD_YES) {
+          reported_refusal = false;
+        } else if (!reported_refusal) {
+          reported_refusal = true;
+          log_("connections are being refused: too many open at once or out of memory (" +
+               std::string(std::strerror(errno)) + ") / đang từ chối kết nối");
         }
         continue;
       }

@@ -419,6 +419,37 @@ namespace {
 /// One I/O thread and one worker: a deferred answer that waits must not hold up another
 /// connection of the same I/O thread (before deferral, a render blocked every connection its
 /// thread had accepted: with 8 connections on one thread, one core idled).
+TEST(HttpServerLimits, ConnectionsOverTheLimitAreClosedLoggedOnceAndServingGoesOn) {
+  auto router = std::make_shared<Router>();
+  router->get("/hello", [](const Request&) { return Response::text(200, "hello"); });
+  ServerOptions options;
+  options.port = 0;
+  options.threads = 2;
+  options.max_connections = 2;
+  std::mutex log_mutex;
+  std::vector<std::string> log_lines;
+  options.error_log = [&](std::string_view line) {
+    std::lock_guard lock(log_mutex);
+    log_lines.emplace_back(line);
+  };
+  Server server(options, router);
+  server.start();
+  HttpTestClient first(server.port());
+  HttpTestClient second(server.port());
+  ASSERT_EQ(first.get("/hello").status, 200);
+  ASSERT_EQ(second.get("/hello").status, 200);
+  for (int i = 0; i < 3; ++i) {
+    HttpTestClient over(server.port());
+    EXPECT_THROW(over.get("/hello"), std::runtime_error);  // closed without an answer
+  }
+  EXPECT_EQ(first.get("/hello").body, "hello");
+  EXPECT_EQ(second.get("/hello").body, "hello");
+  std::lock_guard lock(log_mutex);
+  int refusals = 0;
+  for (const auto& line : log_lines) refusals += line.find("connections are being refused") != std::string::npos;
+  EXPECT_EQ(refusals, 1);
+}
+
 /// A server whose /kept answers are marked reusable, with a data generation the test turns.
 class HttpServerReuseTest : public ::testing::Test {
  protected:
