@@ -60,6 +60,9 @@ struct Response {
   /// CORS is configured; never for bodies it would gzip). Once answers depend on who asks (access
   /// scopes), such handlers must not set it, or the target must name the scope.
   bool reusable = false;
+  /// For a reusable answer: called when the server sends its kept copy again, at most about once
+  /// a second per answer (the tile cache keeps such tiles recent in its LRU).
+  std::function<void()> reused;
 
   static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
   /// {"error": reason, "status": status} with Content-Type application/json.

@@ -125,8 +125,9 @@ std::string Metrics::prometheus_text() const {
       << '\n';
   out << "anttmap_http_request_duration_seconds_count " << cumulative << '\n';
 
-  header(out, "anttmap_tile_cache_hits_total", "counter", "Tiles answered from the tile cache.");
-  out << "anttmap_tile_cache_hits_total " << tile_cache_hits() << '\n';
+  header(out, "anttmap_tile_cache_hits_total", "counter",
+         "Tiles answered from the tile cache, with the kept answers sent again (anttmap_http_reused_answers_total).");
+  out << "anttmap_tile_cache_hits_total " << tile_cache_hits() + reused_answers() << '\n';
   header(out, "anttmap_tile_cache_misses_total", "counter", "Tiles not found in the tile cache.");
   out << "anttmap_tile_cache_misses_total " << tile_cache_misses() << '\n';
   header(out, "anttmap_http_reused_answers_total", "counter",

@@ -310,15 +310,75 @@ int bound_port_of(const SocketHandle& listener) {
   return ntohs(reinterpret_cast<const sockaddr_in*>(&bound)->sin_port);
 }
 
+/// Counts the connections libmicrohttpd has open (its start and close notices) plus those handed
+/// to it and not started yet, so the accept thread stops accepting at the limit and further
+/// clients wait in the listen backlog, as with libmicrohttpd's own accept (which takes its listening
+/// socket out of epoll at the limit).
+class ConnectionGate {
+ public:
+  explicit ConnectionGate(std::size_t limit) : limit_(std::max<std::size_t>(limit, 1)) {}
+
+  void handed() {
+    std::lock_guard lock(mutex_);
+    ++handed_;
+  }
+  void refused() {  // MHD_add_connection said no: the socket is closed, nothing will start
+    std::lock_guard lock(mutex_);
+    if (handed_ > started_) --handed_;
+    changed_.notify_all();
+  }
+  void started() {
+    std::lock_guard lock(mutex_);
+    ++started_;
+    if (handed_ < started_) handed_ = started_;
+    ++open_;
+    changed_.notify_all();
+  }
+  void closed() {
+    std::lock_guard lock(mutex_);
+    if (open_ > 0) --open_;
+    changed_.notify_all();
+  }
+  void stop() {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    changed_.notify_all();
+  }
+
+  /// Waits until a connection may be accepted; false once stopping.
+  bool wait_for_room() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      if (open_ + (handed_ - started_) < limit_) return true;
+      const std::uint64_t seen_open = open_, seen_started = started_;
+      changed_.wait_for(lock, std::chrono::milliseconds(100));
+      // Nothing started or closed meanwhile: the connections handed over and never started were
+      // refused by libmicrohttpd itself (out of memory), so they no longer count.
+      if (open_ == seen_open && started_ == seen_started) handed_ = started_;
+    }
+    return false;
+  }
+
+ private:
+  const std::size_t limit_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::uint64_t handed_ = 0;   ///< connections given to libmicrohttpd
+  std::uint64_t started_ = 0;  ///< ... that it started
+  std::uint64_t open_ = 0;     ///< started and not closed yet
+  bool stopping_ = false;
+};
+
 /// Accepts connections on a thread of its own and hands each to libmicrohttpd, which gives it to
-/// I/O thread (descriptor mod thread count), so connections opened together are spread evenly.
-/// With libmicrohttpd's own accept, whichever thread woke first took the connection: 64 wrk
-/// connections split 57/7 and 44/20 over two threads, and the busier thread's connections waited
-/// up to twice as long (docs/benchmarks-server.md).
+/// the I/O thread of its descriptor number (modulo the thread count), so connections opened
+/// together are spread evenly. With libmicrohttpd's own accept, whichever thread woke first took
+/// the connection: 64 wrk connections split 57/7 and 44/20 over two threads, and the busier
+/// thread's connections waited up to twice as long (docs/serve.md).
 class Acceptor {
  public:
-  Acceptor(SocketHandle listener, MHD_Daemon* daemon, std::function<void(std::string_view)> log)
-      : listener_(std::move(listener)), daemon_(daemon), log_(std::move(log)) {
+  Acceptor(SocketHandle listener, MHD_Daemon* daemon, ConnectionGate& gate,
+           std::function<void(std::string_view)> log)
+      : listener_(std::move(listener)), daemon_(daemon), gate_(gate), log_(std::move(log)) {
     thread_ = std::thread([this] { run(); });
     pthread_setname_np(thread_.native_handle(), "anttmap-accept");
   }
@@ -329,6 +389,7 @@ class Acceptor {
   /// Stops accepting (shutdown wakes the blocked accept) and joins; open connections stay.
   void stop() {
     stopping_ = true;
+    gate_.stop();
     ::shutdown(listener_.get(), SHUT_RDWR);
     if (thread_.joinable()) thread_.join();
   }
@@ -336,43 +397,35 @@ class Acceptor {
  private:
   void run() {
     // One line per spell of trouble, not one per connection, so a flood cannot fill the log.
-    bool reported_shortage = false;
-    bool reported_refusal = false;
-    while (!stopping_) {
+    bool reported_error = false;
+    while (!stopping_ && gate_.wait_for_room()) {
       sockaddr_storage peer{};
       socklen_t length = sizeof peer;
       const int client =
           ::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (client >= 0) {
-        reported_shortage = false;
-        // libmicrohttpd owns the socket from here, and closes it itself when it cannot take it
-        // (max_connections reached, out of memory).
-        if (MHD_add_connection(daemon_, client, reinterpret_cast<sockaddr*>(&peer), length) == MHD_YES) {
-          reported_refusal = false;
-        } else if (!reported_refusal) {
-          reported_refusal = true;
-          log_("connections are being refused: too many open at once or out of memory (" +
-               std::string(std::strerror(errno)) + ") / đang từ chối kết nối");
+        reported_error = false;
+        gate_.handed();
+        // libmicrohttpd owns the socket from here, and closes it itself when it cannot take it.
+        if (MHD_add_connection(daemon_, client, reinterpret_cast<sockaddr*>(&peer), length) != MHD_YES) {
+          gate_.refused();
         }
         continue;
       }
       const int error = errno;
       if (stopping_) return;
-      if (error == EINTR || error == ECONNABORTED || error == EAGAIN || error == EPROTO) continue;
-      if (error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM) {
-        // Out of descriptors or memory: waiting connections stay queued; retry shortly.
-        if (!reported_shortage) log_("cannot accept connections for now: " + std::string(std::strerror(error)));
-        reported_shortage = true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        continue;
-      }
-      log_("accepting connections failed: " + std::string(std::strerror(error)));
-      return;
+      if (error == EINTR || error == ECONNABORTED || error == EAGAIN) continue;
+      // Anything else (no descriptors or memory left, a network error of the new connection, a
+      // firewall hook) is waited out: the server must never stay up without accepting.
+      if (!reported_error) log_("cannot accept connections for now: " + std::string(std::strerror(error)));
+      reported_error = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
 
   SocketHandle listener_;
   MHD_Daemon* daemon_;
+  ConnectionGate& gate_;
   std::function<void(std::string_view)> log_;
   std::atomic<bool> stopping_ = false;
   std::thread thread_;
@@ -391,6 +444,8 @@ class ReusableAnswers {
     unsigned int status = 200;
     std::string label;  ///< metrics route label
     std::size_t bytes = 0;
+    std::function<void()> reused;                           ///< Response::reused
+    mutable std::atomic<std::int64_t> reused_second{0};  ///< when `reused` last ran (steady clock)
   };
 
   explicit ReusableAnswers(std::size_t max_bytes) : shard_max_bytes_(max_bytes / shard_count) {}
@@ -408,8 +463,9 @@ class ReusableAnswers {
       }
       if (generation < shard.generation) return nullptr;
     }
+    Shard::Answers older;  // freed after the lock is let go
     std::lock_guard lock(shard.mutex);
-    if (generation > shard.generation) shard.reset(generation);  // frees the older answers now
+    if (generation > shard.generation) older = shard.reset(generation);
     return nullptr;
   }
 
@@ -418,8 +474,9 @@ class ReusableAnswers {
   void keep(std::string_view target, std::shared_ptr<const Answer> answer, std::uint64_t generation) {
     if (answer->bytes > shard_max_bytes_) return;
     Shard& shard = shard_for(target);
+    Shard::Answers older;  // freed after the lock is let go
     std::lock_guard lock(shard.mutex);
-    if (generation > shard.generation) shard.reset(generation);
+    if (generation > shard.generation) older = shard.reset(generation);
     if (generation != shard.generation) return;
     auto [slot, inserted] = shard.answers.try_emplace(std::string(target), answer);
     if (!inserted) return;  // another thread kept the same answer first
@@ -428,7 +485,6 @@ class ReusableAnswers {
     while (shard.bytes > shard_max_bytes_ && !shard.order.empty()) {
       auto oldest = shard.answers.find(*shard.order.front());
       shard.order.pop_front();
-      if (oldest == shard.answers.end()) continue;
       shard.bytes -= oldest->second->bytes;
       shard.answers.erase(oldest);
     }
@@ -443,17 +499,20 @@ class ReusableAnswers {
   };
 
   struct Shard {
+    using Answers = std::unordered_map<std::string, std::shared_ptr<const Answer>, TargetHash, std::equal_to<>>;
     std::shared_mutex mutex;
     std::uint64_t generation = 0;
-    std::unordered_map<std::string, std::shared_ptr<const Answer>, TargetHash, std::equal_to<>> answers;
+    Answers answers;
     std::deque<const std::string*> order;  ///< keys, oldest first (node keys do not move)
     std::size_t bytes = 0;
 
-    void reset(std::uint64_t newer) {
+    /// Empties the shard for a newer generation; returns the older answers, for the caller to
+    /// free once it let go of the lock (thousands of responses may go at once).
+    Answers reset(std::uint64_t newer) {
       order.clear();
-      answers.clear();
       bytes = 0;
       generation = newer;
+      return std::exchange(answers, Answers{});
     }
   };
 
@@ -472,7 +531,8 @@ struct Server::Impl {
   std::shared_ptr<const Router> router;
   Metrics* metrics = nullptr;
   RouteLabeler labeler;
-  std::unique_ptr<WorkerPool> workers;  ///< runs deferred answers; stopped before the daemon
+  std::unique_ptr<ConnectionGate> gate;  ///< open connections, for the accept thread; outlives the daemon
+  std::unique_ptr<WorkerPool> workers;   ///< runs deferred answers; stopped before the daemon
   DaemonHandle daemon;
   std::unique_ptr<Acceptor> acceptor;  ///< stopped first
   std::unique_ptr<ReusableAnswers> reusable;  ///< null unless options.data_generation is set
@@ -698,6 +758,13 @@ struct Server::Impl {
     *con_cls = nullptr;
   }
 
+  static void on_connection(void* cls, MHD_Connection* /*connection*/, void** /*socket_context*/,
+                            MHD_ConnectionNotificationCode code) noexcept {
+    auto* gate = static_cast<ConnectionGate*>(cls);
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) gate->started();
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED) gate->closed();
+  }
+
   static void on_mhd_log(void* cls, const char* format, va_list arguments) noexcept {
     try {
       char line[512];
@@ -881,9 +948,15 @@ struct Server::Impl {
   MHD_Result send_kept(MHD_Connection* connection, const ReusableAnswers::Answer& answer,
                        std::chrono::steady_clock::time_point started) const {
     const MHD_Result queued = MHD_queue_response(connection, answer.status, answer.response.get());
+    const auto now = std::chrono::steady_clock::now();
     if (metrics != nullptr) {
-      metrics->record_request(answer.label, static_cast<int>(answer.status), std::chrono::steady_clock::now() - started);
+      metrics->record_request(answer.label, static_cast<int>(answer.status), now - started);
       metrics->record_reused_answer();
+    }
+    if (answer.reused) {
+      const std::int64_t second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+      std::int64_t last = answer.reused_second.load(std::memory_order_relaxed);
+      if (last != second && answer.reused_second.compare_exchange_strong(last, second)) answer.reused();
     }
     return queued;
   }
@@ -898,6 +971,7 @@ struct Server::Impl {
     answer->label = labeler ? labeler(response) : default_route_label(response);
     answer->bytes = response.body->size() + target.size() + 512;  // + response and header structures
     answer->response = std::shared_ptr<MHD_Response>(mhd.release(), ResponseDestroyer{});
+    answer->reused = response.reused;
     const MHD_Result queued = MHD_queue_response(connection, answer->status, answer->response.get());
     if (metrics != nullptr) {
       metrics->record_request(answer->label, response.status, std::chrono::steady_clock::now() - started);
@@ -963,11 +1037,14 @@ void Server::start() {
   const unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG |
                              MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
   const unsigned int threads = static_cast<unsigned int>(impl_->options.threads > 1 ? impl_->options.threads : 1);
-  const unsigned int connection_limit =
-      static_cast<unsigned int>(impl_->options.max_connections > 0 ? impl_->options.max_connections : 1);
+  // The gate holds connections at max_connections (in the listen backlog); libmicrohttpd's own
+  // limit is only a backstop for connections handed over faster than they start.
+  const std::size_t max_connections = impl_->options.max_connections > 0 ? impl_->options.max_connections : 1;
+  const unsigned int connection_limit = static_cast<unsigned int>(max_connections + 64);
   const unsigned int timeout =
       static_cast<unsigned int>(impl_->options.connection_timeout_s > 0 ? impl_->options.connection_timeout_s : 0);
 
+  impl_->gate = std::make_unique<ConnectionGate>(max_connections);
   impl_->workers = std::make_unique<WorkerPool>(static_cast<int>(threads));
   errno = 0;
   MHD_Daemon* daemon = MHD_start_daemon(flags, 0, nullptr, nullptr, &Impl::on_request, impl_.get(),
@@ -978,16 +1055,19 @@ void Server::start() {
                                         MHD_OPTION_CONNECTION_TIMEOUT, timeout,         //
                                         MHD_OPTION_URI_LOG_CALLBACK, &Impl::on_uri, nullptr,        //
                                         MHD_OPTION_NOTIFY_COMPLETED, &Impl::on_completed, nullptr,  //
+                                        MHD_OPTION_NOTIFY_CONNECTION, &Impl::on_connection, impl_->gate.get(),  //
                                         MHD_OPTION_END);
   if (daemon == nullptr) {
     const int error = errno;
     impl_->workers.reset();
+    impl_->gate.reset();
     throw std::runtime_error(std::string("serve: the HTTP server did not start (") +
                              (error != 0 ? std::strerror(error) : "libmicrohttpd refused its options") + ")");
   }
   impl_->daemon.reset(daemon);
-  impl_->bound_port = bound_port_of(listener);
-  impl_->acceptor = std::make_unique<Acceptor>(std::move(listener), daemon,
+  const int bound_port = bound_port_of(listener);
+  impl_->bound_port = bound_port != 0 ? bound_port : impl_->options.port;
+  impl_->acceptor = std::make_unique<Acceptor>(std::move(listener), daemon, *impl_->gate,
                                                [impl = impl_.get()](std::string_view line) { impl->log(line); });
 }
 
@@ -1000,6 +1080,7 @@ void Server::stop() {
   if (impl_->workers) impl_->workers->stop();
   impl_->daemon.reset();
   impl_->workers.reset();
+  impl_->gate.reset();
 }
 
 int Server::port() const { return impl_->bound_port; }

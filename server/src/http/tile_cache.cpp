@@ -126,6 +126,14 @@ std::shared_ptr<const CachedTile> TileCache::get(const TileKey& key) {
   return nullptr;
 }
 
+void TileCache::touch(const TileKey& key) {
+  Shard& shard = shard_for(key);
+  std::lock_guard lock(shard.mutex);
+  if (auto found = shard.index.find(key); found != shard.index.end()) {
+    shard.lru.splice(shard.lru.begin(), shard.lru, found->second);
+  }
+}
+
 bool TileCache::put(const TileKey& key, std::shared_ptr<const CachedTile> tile, std::uint64_t generation) {
   if (!tile || !tile->body) return false;
   const bool on_disk = !options_.directory.empty() && write_to_disk(key, *tile, generation);

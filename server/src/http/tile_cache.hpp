@@ -86,6 +86,10 @@ class TileCache {
   /// Memory first, then disk (a disk hit is promoted to memory); null on a miss.
   std::shared_ptr<const CachedTile> get(const TileKey& key);
 
+  /// Marks the tile as just used (front of the LRU) if it is in memory, without counting a hit:
+  /// for tiles whose answer the HTTP server sends again without asking the cache.
+  void touch(const TileKey& key);
+
   /// Take this before rendering and pass it to put().
   std::uint64_t generation() const { return generation_.load(); }
 

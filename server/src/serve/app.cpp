@@ -173,6 +173,14 @@ mapdata::RefreshResult ServeApp::refresh() {
   std::lock_guard refresh_lock(refresh_mutex_);
   const auto started = std::chrono::steady_clock::now();
   auto result = render_store_->refresh();
+  // Answers the HTTP server keeps are dropped on every way out once data changed, also when a
+  // step below throws: the store's refresh has moved on, so no later refresh would drop them.
+  struct DropKeptAnswers {
+    std::atomic<std::uint64_t>* generation;
+    ~DropKeptAnswers() {
+      if (generation != nullptr) generation->fetch_add(1);
+    }
+  } drop_kept_answers{result.changed ? &answers_generation_ : nullptr};
   if (result.changed) {
     for (const auto& dirty : result.dirty) {
       cache_->invalidate(dirty.layer, dirty.year, {dirty.box.minx, dirty.box.miny, dirty.box.maxx, dirty.box.maxy});
@@ -188,9 +196,8 @@ mapdata::RefreshResult ServeApp::refresh() {
       // A new year changes the default TIME of every cached default-year tile.
       if (years_changed) cache_->invalidate_all();
     }
-    engine_->data_changed(years, latest);
-    // Last, once every answer is made from the new data: answers kept by the server are dropped.
-    answers_generation_.fetch_add(1);
+    answers_generation_.fetch_add(1);  // at once: the tile cache already has the new data
+    engine_->data_changed(years, latest);  // new years' mapfile: dropped again on the way out
   }
   last_audit_id_ = result.last_audit_id;
   last_refresh_ms_ =
@@ -229,6 +236,7 @@ http::Response ServeApp::answer_tile(const TileAddress& address) {
       response.headers["ETag"] = cached->etag;
       response.headers["Cache-Control"] = "no-cache";
       response.reusable = true;  // a function of the URL and the data (one access scope so far)
+      response.reused = [cache = cache_.get(), key] { cache->touch(key); };
       return response;
     }
     metrics_.record_tile_cache(false);

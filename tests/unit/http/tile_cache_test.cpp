@@ -81,6 +81,21 @@ TEST(TileCacheTest, EvictsLeastRecentlyUsedByBytes) {
   EXPECT_EQ(cache.stats().entries, 3u);
 }
 
+TEST(TileCacheTest, TouchKeepsATileRecentWithoutCountingAHit) {
+  TileCacheOptions options;
+  options.shards = 1;
+  options.max_bytes = 3 * 1400;
+  TileCache cache(options);
+  const auto generation = cache.generation();
+  for (int x = 0; x < 3; ++x) ASSERT_TRUE(cache.put(key_at(5, x, 0), tile_of(std::string(1000, 'a')), generation));
+  cache.touch(key_at(5, 0, 0));  // sent again by the HTTP server: 1 is now the oldest
+  cache.touch(key_at(5, 7, 7));  // not there: nothing happens
+  ASSERT_TRUE(cache.put(key_at(5, 3, 0), tile_of(std::string(1000, 'b')), generation));
+  EXPECT_EQ(cache.stats().hits, 0u);
+  EXPECT_NE(cache.get(key_at(5, 0, 0)), nullptr);
+  EXPECT_EQ(cache.get(key_at(5, 1, 0)), nullptr);
+}
+
 TEST(TileCacheTest, ScopesNeverShareTiles) {
   TileCache cache;
   TileKey public_key = key_at(3, 1, 2);
