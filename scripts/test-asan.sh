@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache); fi
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=ASAN "${launcher[@]}" >/dev/null
-cmake --build build-asan -j2 --target antt_unit_tests anttmap
+# Only the binaries whose suites run below: the core suites are not rebuilt with ASan.
+cmake --build build-asan -j2 --target antt_layers_tests antt_server_tests antt_serve_app_tests anttmap
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=0"
 export LSAN_OPTIONS="suppressions=$PWD/tests/asan/lsan.supp:print_suppressions=0"
 cd build-asan
 ctest --output-on-failure -j2 --timeout 1200 \
-  -R '^(Engine|WmsGuard|HttpServer|Router|RouterPost|Api|TileCache|Metrics|RenderStore|RenderShapefiles|MapData|PngWriter|SimplifyCoverage).*|^serve_real_clients$' "$@"
+  -R '^(Engine|WmsGuard|HttpServer|Router|RouterPost|Api|TileCache|Metrics|RenderStore|RenderShapefiles|MapData|PngWriter|SimplifyCoverage|ServeApp).*|^serve_real_clients$' "$@"

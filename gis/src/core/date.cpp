@@ -32,6 +32,36 @@ std::string year_end(int year) {
   return buffer;
 }
 
+std::string year_start(int year) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%04d-01-01", year);
+  return buffer;
+}
+
+int date_number(std::string_view iso_date) {
+  if (iso_date.size() < 10 || iso_date[4] != '-' || iso_date[7] != '-') return 0;
+  int number = 0;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (iso_date[i] < '0' || iso_date[i] > '9') return 0;
+    number = number * 10 + (iso_date[i] - '0');
+  }
+  return number;
+}
+
+std::optional<TimeFilter> parse_time_filter(std::string_view text) {
+  if (text.size() == 4) {
+    int year = 0;
+    for (char c : text) {
+      if (c < '0' || c > '9') return std::nullopt;
+      year = year * 10 + (c - '0');
+    }
+    return TimeFilter::of_year(year);
+  }
+  const auto date = parse_iso_date(text);
+  if (!date) return std::nullopt;
+  return TimeFilter{year_of(*date), date_number(*date)};
+}
+
 std::string today() {
   std::time_t now = std::time(nullptr);
   std::tm local{};

@@ -8,6 +8,7 @@
 #include "antt/core/error.hpp"
 #include "antt/store/sqlite.hpp"
 #include "antt/store/store.hpp"
+#include "change_feed.hpp"
 #include "schema.hpp"
 
 namespace antt::store {
@@ -305,6 +306,35 @@ class SpatiaLiteStore final : public Store {
     return db_.last_insert_id();
   }
 
+  void end_hotspot(std::int64_t id, const std::string& date) override {
+    require_write("end_hotspot");
+    require_iso_date(date, "hotspot end date");
+    auto current = db_.prepare_cached("SELECT valid_from, valid_to FROM hotspot WHERE id = ?");
+    current.bind(1, id);
+    if (!current.step())
+      throw InputError("no hotspot designation " + std::to_string(id) + " / không có quyết định trọng điểm này");
+    const std::string from = current.text(0);
+    const auto to = current.optional_text(1);
+    current.reset();
+    if (date <= from)
+      throw InputError("hotspot designation " + std::to_string(id) + " starts on " + from + "; it cannot end on " +
+                       date + " / ngày kết thúc phải sau ngày bắt đầu");
+    if (to && *to <= date)
+      throw InputError("hotspot designation " + std::to_string(id) + " already ended on " + *to +
+                       " / địa bàn đã được đưa ra khỏi danh sách trọng điểm");
+    db_.prepare_cached("UPDATE hotspot SET valid_to = ? WHERE id = ?").bind(1, date).bind(2, id).run();
+  }
+
+  std::vector<HotspotDesignation> hotspots() const override {
+    auto statement = db_.prepare_cached(
+        "SELECT id, commune_code, valid_from, valid_to, decision, note FROM hotspot ORDER BY id");
+    std::vector<HotspotDesignation> out;
+    while (statement.step())
+      out.push_back({statement.integer(0), statement.text(1), statement.text(2), statement.optional_text(3),
+                     statement.text(4), statement.text(5)});
+    return out;
+  }
+
   std::vector<HotspotDesignation> hotspots_at(const std::string& date) const override {
     auto statement = db_.prepare_cached(
         "SELECT id, commune_code, valid_from, valid_to, decision, note FROM hotspot "
@@ -455,6 +485,10 @@ class SpatiaLiteStore final : public Store {
         .bind(1, key).bind(2, value).run();
   }
 
+  std::int64_t change_position() const override { return newest_change_position(db_); }
+
+  std::vector<Change> changes_since(std::int64_t position) const override { return read_changes(db_, position); }
+
   std::vector<AuditEntry> audit_entries(std::int64_t after_id) const override {
     auto statement = db_.prepare_cached(
         "SELECT id, at, user, tool, table_name, operation, row_key, before_json, after_json, AsBinary(before_geom), "
@@ -552,6 +586,10 @@ std::unique_ptr<Store> open_spatialite_store(const std::string& path, bool creat
   auto store = std::make_unique<SpatiaLiteStore>(std::move(db), path);
   store->migrate();  // refuses newer or foreign files; applies pending migrations; no-op when current
   return store;
+}
+
+std::unique_ptr<Store> open_store(const std::string& location, bool create) {
+  return open_spatialite_store(location, create);
 }
 
 int latest_schema_version() { return schema::migrations().back().version; }

@@ -123,8 +123,11 @@ std::optional<int> ParsedArgs::get_int(const std::string& name) const {
   throw UsageError("--" + name + " needs a whole number, not '" + *value + "'");
 }
 
-std::unique_ptr<store::Store> Context::open_store(bool create) const {
-  return store::open_spatialite_store(db_path, create);
+std::unique_ptr<store::Store> Context::open_store(bool create) const { return store::open_store(db_path, create); }
+
+const layers::LayerDescriptor& Context::layer(const std::string& name) const {
+  if (const auto* found = layers->find(name)) return *found;
+  throw UsageError("unknown layer '" + name + "'; known layers: " + layers->names() + " / lớp không tồn tại");
 }
 
 std::function<void(double)> Context::progress(const std::string& label) const {
@@ -146,14 +149,20 @@ void print_json(std::ostream& out, const std::string& json_text) { out << json_t
 std::vector<Command> all_commands() {
   std::vector<Command> commands;
   for (auto group : {store_commands(), data_commands(), status_commands(), analysis_commands(), report_commands(),
-                     styles_commands(),
+                     styles_commands(), layers_commands(),
                      serve_commands()})
     for (auto& command : group) commands.push_back(std::move(command));
   return commands;
 }
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  return run_cli(args, out, err, layers::LayerRegistry::standard());
+}
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+            std::shared_ptr<const layers::LayerRegistry> layers) {
   Context context{out, err};
+  context.layers = std::move(layers);
   context.actor = {login_name(), "anttmap"};
   context.interactive = (&err == &std::cerr) && isatty(STDERR_FILENO);
   const auto commands = all_commands();

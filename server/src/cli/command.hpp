@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "antt/layers/layers.hpp"
 #include "antt/store/store.hpp"
 
 namespace antt::cli {
@@ -39,11 +40,14 @@ struct Context {
   std::ostream& err;
   std::string db_path = "anttmap.sqlite";
   store::Actor actor;
+  std::shared_ptr<const layers::LayerRegistry> layers;  ///< the published layers
   bool json = false;
   bool quiet = false;
   bool interactive = false;  ///< stderr is a terminal: progress bars are drawn
 
   std::unique_ptr<store::Store> open_store(bool create = false) const;
+  /// The layer named `name`; UsageError naming the known ones otherwise.
+  const layers::LayerDescriptor& layer(const std::string& name) const;
   /// A progress callback drawing a bar on stderr when interactive (else a no-op).
   std::function<void(double)> progress(const std::string& label) const;
 };
@@ -67,6 +71,7 @@ std::vector<Command> status_commands();   // status
 std::vector<Command> analysis_commands(); // stats, validate
 std::vector<Command> report_commands();   // report
 std::vector<Command> styles_commands();   // styles
+std::vector<Command> layers_commands();   // layers
 std::vector<Command> serve_commands();    // serve, seed
 
 /// Prints one JSON document on its own line (the --json output of every command).

@@ -90,10 +90,11 @@ report::MapImage draw_map(const Context& context, const report::ReportData& data
   const ScratchDir scratch;
   const auto render_path = (scratch.path() / "render.sqlite").string();
   // Drawing shapefiles for the report's year only: the map shows no other.
-  mapdata::RenderStore render_store(context.db_path, render_path, (scratch.path() / "shapefiles").string(),
-                                    {data.request.year});
+  mapdata::RenderStore render_store(context.open_store(), context.layers, render_path,
+                                    (scratch.path() / "shapefiles").string(), {data.request.year});
   render_store.build_all(context.progress("render file / dữ liệu bản đồ"));
   mapserver::EngineConfig config;
+  config.layers = context.layers;
   config.render_path = render_path;
   config.work_dir = scratch.path().string();
   config.online_resource = "http://localhost/wms";

@@ -40,7 +40,7 @@ int run_serve(Context& context, const ParsedArgs& args) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  serve::ServeApp app(context.db_path, config, context.progress("render file / dữ liệu vẽ"));
+  serve::ServeApp app(context.db_path, config, context.layers, context.progress("render file / dữ liệu vẽ"));
   try {
     app.start();
   } catch (const http::ListenError& error) {
@@ -88,15 +88,12 @@ int run_seed(Context& context, const ParsedArgs& args) {
   if (auto list = args.get("layers")) {
     std::stringstream stream(*list);
     std::string name;
-    while (std::getline(stream, name, ',')) {
-      if (!layers::find_layer(name)) throw UsageError("unknown layer '" + name + "' / không có lớp này");
-      layer_names.push_back(name);
-    }
+    while (std::getline(stream, name, ',')) layer_names.push_back(context.layer(name).name);
   } else {
-    for (const auto& layer : layers::registry()) layer_names.push_back(layer.name);
+    for (const auto& layer : context.layers->layers()) layer_names.push_back(layer.name);
   }
   const bool vector = args.has("mvt");
-  serve::ServeApp app(context.db_path, config);
+  serve::ServeApp app(context.db_path, config, context.layers);
   std::vector<int> years;
   if (args.has("all-years")) {
     years = app.years();
@@ -135,7 +132,7 @@ int run_seed(Context& context, const ParsedArgs& args) {
       for (const auto& range : ranges) {
         for (int x = range.x0; x <= range.x1; ++x) {
           for (int y = range.y0; y <= range.y1; ++y) {
-            serve::TileAddress address{layer, range.z, x, y, vector ? "mvt" : "png", {year, year * 10000 + 1231}};
+            serve::TileAddress address{layer, range.z, x, y, vector ? "mvt" : "png", TimeFilter::of_year(year)};
             if (app.tile(address).status != 200) ++failed;
             ++done;
             if (progress && (done % 16 == 0 || done == total)) progress(static_cast<double>(done) / total);
@@ -177,8 +174,7 @@ std::vector<Command> serve_commands() {
                 "Endpoints: /wms (WMS 1.1.1, 1.3.0), /wmts (1.0.0 KVP and REST), /tiles/{layer}/{z}/{x}/{y}.png|@2x.png|.mvt\n"
                 "?year=YYYY (default: latest year with a status), /tiles/{layer}.json (TileJSON), /ogc (OGC API\n"
                 "Features), / and /embed (web viewer), /api/... (JSON API, POST /api/validate), /report?year=Y\n"
-                "(printable report), /health, /metrics. Layers: districts communes villages units hotspots clusters\n"
-                "models.\n"
+                "(printable report), /health, /metrics. Layers: `anttmap layers`.\n"
                 "Changes to the store (CLI, QGIS, plain SQL) show within a second."};
   auto seed_options = kServeOptions;
   seed_options.push_back({"zoom", true, "zoom range N-M (default 8-12) / mức thu phóng"});

@@ -10,12 +10,6 @@
 namespace antt::cli {
 namespace {
 
-std::string known_layers() {
-  std::string names;
-  for (const auto& layer : layers::registry()) names += (names.empty() ? "" : ", ") + layer.name;
-  return names;
-}
-
 // The framework knows long options only; `-o FILE` arrives as two positionals.
 std::optional<std::string> output_path(const ParsedArgs& args) {
   const auto& rest = args.positional;
@@ -44,10 +38,9 @@ int run_styles(Context& context, const ParsedArgs& args) {
   std::string style_id;
   std::string layer_name;
   std::string label_field;
+  const layers::LayerDescriptor* layer = nullptr;
   if (auto name = args.get("layer")) {
-    const layers::LayerDescriptor* layer = layers::find_layer(*name);
-    if (!layer)
-      throw UsageError("unknown layer '" + *name + "'; known layers: " + known_layers() + " / lớp không tồn tại");
+    layer = &context.layer(*name);
     style_id = layer->style;
     layer_name = layer->name;
     label_field = layer->label_field;
@@ -65,13 +58,13 @@ int run_styles(Context& context, const ParsedArgs& args) {
   } else if (format == "mapfile") {
     styles::MapfileOptions options;
     options.label_item = label_field;
-    if (auto layer = layers::find_layer(layer_name); layer && !label_field.empty() && layer->label_min_zoom > 0)
+    if (layer && !label_field.empty() && layer->label_min_zoom > 0)
       options.label_max_scale = layers::scale_denominator_for_zoom(layer->label_min_zoom - 0.5);
     text = styles::mapfile_classes(style_id, options);
   } else if (format == "qml") {
     text = styles::qml(style_id, label_field);
   } else {
-    text = styles::sld(style_id, layer_name);
+    text = styles::sld(style_id, layer_name, label_field);
   }
 
   if (path) {

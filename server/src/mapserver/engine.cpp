@@ -468,7 +468,7 @@ struct MapEngine::Impl {
     result.max_image_size = config.max_image_size;
     result.years = config.years;
     result.default_year = config.default_year;
-    for (const auto& layer : layers::registry()) result.layers.push_back(layer.name);
+    for (const auto& layer : config.layers->layers()) result.layers.push_back(layer.name);
     return result;
   }
 
@@ -500,7 +500,7 @@ struct MapEngine::Impl {
 
   TimeFilter checked_time(const TimeFilter& requested) {
     std::lock_guard lock(mutex);
-    if (requested.year == 0) return TimeFilter{config.default_year, config.default_year * 10000 + 1231};
+    if (requested.year == 0) return TimeFilter::of_year(config.default_year);
     if (!config.years.empty() &&
         std::find(config.years.begin(), config.years.end(), requested.year) == config.years.end()) {
       throw RequestError("map engine: year " + std::to_string(requested.year) + " is not in the map");
@@ -518,6 +518,7 @@ struct MapEngine::Impl {
 MapEngine::MapEngine(EngineConfig config) : impl_(std::make_unique<Impl>()) {
   if (config.max_image_size < 1) throw Error("map engine: max_image_size must be positive");
   if (!config.shapefiles) throw Error("map engine: no drawing shapefiles (EngineConfig::shapefiles)");
+  if (!config.layers) throw Error("map engine: no layer registry (EngineConfig::layers)");
   impl_->config = std::move(config);
   impl_->paths = mapfile_paths(impl_->config.work_dir);
   // The render file is read through OGR's SQLite driver by every worker: a bigger page cache per
@@ -562,7 +563,7 @@ EngineResponse MapEngine::render_image(const ImageRequest& request) {
   }
   if (request.layers.empty()) throw RequestError("map engine: no layer requested");
   for (const auto& name : request.layers) {
-    if (!layers::find_layer(name)) throw RequestError("map engine: unknown layer '" + name + "'");
+    if (!impl_->config.layers->find(name)) throw RequestError("map engine: unknown layer '" + name + "'");
   }
   if (!std::isfinite(request.resolution) || request.resolution < 36 || request.resolution > 576) {
     throw RequestError("map engine: resolution must be 36 to 576 dpi");
@@ -601,7 +602,7 @@ EngineResponse MapEngine::render_image(const ImageRequest& request) {
 }
 
 EngineResponse MapEngine::render_mvt(const std::string& layer, int z, int x, int y, const TimeFilter& time_request) {
-  const auto* descriptor = layers::find_layer(layer);
+  const auto* descriptor = impl_->config.layers->find(layer);
   if (!descriptor) throw RequestError("map engine: unknown layer '" + layer + "'");
   static constexpr int kMaxZoom = 24;
   if (z < 0 || z > kMaxZoom) throw RequestError("map engine: zoom must be 0 to 24");

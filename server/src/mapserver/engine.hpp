@@ -17,17 +17,20 @@
 #include <string>
 #include <vector>
 
+#include "antt/core/date.hpp"
+#include "antt/core/error.hpp"
+
 namespace antt::mapdata {
 class ShapefileSet;
+}
+namespace antt::layers {
+class LayerRegistry;
 }
 
 namespace antt::mapserver {
 
 /// Which units a request draws: the status of `year`, the units as they were on `date` (yyyymmdd).
-struct TimeFilter {
-  int year = 0;
-  int date = 0;  ///< yyyymmdd; year*10000+1231 when the request gave only a year
-};
+using antt::TimeFilter;
 
 struct Box {
   double minx = 0, miny = 0, maxx = 0, maxy = 0;
@@ -59,6 +62,7 @@ struct EngineResponse {
 };
 
 struct EngineConfig {
+  std::shared_ptr<const layers::LayerRegistry> layers;  ///< the layers the mapfile publishes (required)
   std::string render_path;       ///< the render file (absolute)
   std::string work_dir;          ///< where the generated mapfile and fontset are written
   std::string online_resource;   ///< public base URL of /wms, e.g. "http://127.0.0.1:8080/wms"
@@ -71,10 +75,7 @@ struct EngineConfig {
 };
 
 /// Thrown for a request the engine refuses (HTTP 400 with this text as the reason).
-class RequestError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using antt::RequestError;
 
 struct CheckedWmsRequest;
 

@@ -210,7 +210,7 @@ std::string generate_mapfile(const EngineConfig& config, const MapfilePaths& pat
       << "    END\n"
       << "  END\n";
   out << symbols();
-  for (const auto& layer : layers::registry()) {
+  for (const auto& layer : config.layers->layers()) {
     bool first_of_group = true;
     for (int level = 0; level < kLevels; ++level) {
       const auto before = out.tellp();
@@ -234,7 +234,7 @@ void write_mapfile_files(const EngineConfig& config, const MapfilePaths& paths, 
   write_text_file(paths.info_header,
                   "<!-- MapServer Template -->\n<!DOCTYPE html>\n<html><head><meta charset=\"UTF-8\"><title>anttmap</title></head><body>\n");
   write_text_file(paths.info_footer, "<!-- MapServer Template -->\n</body></html>\n");
-  for (const auto& layer : layers::registry()) {
+  for (const auto& layer : config.layers->layers()) {
     // [item] escapes HTML by default (maptemplate.c), so names with '<' or '&' stay text.
     // The magic first line: MapServer refuses template files without it (isValidTemplate).
     std::string row = "<!-- MapServer Template -->\n<table class=\"" + layer.name + "\">\n";

@@ -371,7 +371,7 @@ class Checker {
   void check_time() {
     const auto text = get("TIME");
     if (!text || text->empty()) {
-      time_ = TimeFilter{limits_.default_year, limits_.default_year * 10000 + 1231};
+      time_ = TimeFilter::of_year(limits_.default_year);
       return;
     }
     const auto time = parse_time(*text);
@@ -404,25 +404,7 @@ class Checker {
 
 }  // namespace
 
-std::optional<TimeFilter> parse_time(const std::string& text) {
-  const auto all_digits = [](const std::string& part) {
-    return !part.empty() && std::all_of(part.begin(), part.end(), [](unsigned char c) { return std::isdigit(c); });
-  };
-  if (text.size() == 4 && all_digits(text)) {
-    const int year = std::stoi(text);
-    return TimeFilter{year, year * 10000 + 1231};
-  }
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  const auto year_text = text.substr(0, 4), month_text = text.substr(5, 2), day_text = text.substr(8, 2);
-  if (!all_digits(year_text) || !all_digits(month_text) || !all_digits(day_text)) return std::nullopt;
-  const int year = std::stoi(year_text), month = std::stoi(month_text), day = std::stoi(day_text);
-  static constexpr int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1) return std::nullopt;
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  const int month_days = kDaysInMonth[month - 1] + (month == 2 && leap ? 1 : 0);
-  if (day > month_days) return std::nullopt;
-  return TimeFilter{year, year * 10000 + month * 100 + day};
-}
+std::optional<TimeFilter> parse_time(const std::string& text) { return parse_time_filter(text); }
 
 EngineResponse service_exception(const std::string& version, const std::string& code, const std::string& message,
                                  int status) {

@@ -96,7 +96,7 @@ MapImage render_map(mapserver::MapEngine& engine, const ReportData& data, int ma
     request.width = image.width_px;
     request.height = image.height_px;
     request.resolution = image.dpi;
-    request.time = {data.request.year, data.request.year * 10000 + 1231};
+    request.time = TimeFilter::of_year(data.request.year);
     request.transparent = true;
     const auto rendered = engine.render_image(request);
     if (rendered.status != 200) throw Error("report: the map engine could not draw " + layer.name + ": " + rendered.body);

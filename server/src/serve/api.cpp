@@ -21,7 +21,6 @@
 #include "antt/geo/ogr.hpp"
 #include "antt/layers/layers.hpp"
 #include "antt/stats/stats.hpp"
-#include "antt/store/sqlite.hpp"
 #include "antt/store/store.hpp"
 #include "antt/styles/styles.hpp"
 #include "antt/text/unicode.hpp"
@@ -81,7 +80,7 @@ class StorePool {
         return Lease(*this, std::move(store));
       }
     }
-    return Lease(*this, store::open_spatialite_store(path_, false));
+    return Lease(*this, store::open_store(path_));
   }
 
  private:
@@ -100,23 +99,19 @@ class StorePool {
   std::vector<std::unique_ptr<store::Store>> idle_;
 };
 
-/// SQLite's data version of the store, seen from a read-only connection of our own: it changes
-/// whenever any other connection (the CLI, QGIS, plain SQL) commits, so a cache keyed on it is
-/// never older than the store.
-class DataVersion {
+/// The store's change position, read on a connection of our own: it moves with every write, from
+/// any client (the CLI, QGIS, plain SQL), so a cache keyed on it is never older than the store.
+class ChangePosition {
  public:
-  explicit DataVersion(const std::string& path)
-      : db_(store::Database::open(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX)) {}
+  explicit ChangePosition(const std::string& location) : store_(store::open_store(location)) {}
 
   std::int64_t current() const {
     std::lock_guard lock(mutex_);
-    store::Statement statement = db_.prepare("PRAGMA data_version");
-    statement.step();
-    return statement.integer(0);
+    return store_->change_position();
   }
 
  private:
-  store::Database db_;
+  std::unique_ptr<store::Store> store_;
   mutable std::mutex mutex_;
 };
 
@@ -329,10 +324,10 @@ std::string range_text(const std::vector<int>& years) {
 /// Checks what an untrusted text parameter may be before it is used anywhere.
 std::string checked_text(const std::string& text, std::size_t max_bytes, const std::string& what) {
   if (text.size() > max_bytes)
-    throw ClientError(400, what + " is longer than " + std::to_string(max_bytes) + " bytes / " + what + " quá dài");
-  if (!text::is_valid_utf8(text)) throw ClientError(400, what + " is not valid UTF-8 / " + what + " không phải UTF-8");
+    throw RequestError(400, what + " is longer than " + std::to_string(max_bytes) + " bytes / " + what + " quá dài");
+  if (!text::is_valid_utf8(text)) throw RequestError(400, what + " is not valid UTF-8 / " + what + " không phải UTF-8");
   if (std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
-    throw ClientError(400, what + " contains a control character / " + what + " chứa ký tự điều khiển");
+    throw RequestError(400, what + " contains a control character / " + what + " chứa ký tự điều khiển");
   return text::to_nfc(text);
 }
 
@@ -349,7 +344,7 @@ void check_json_depth(std::string_view body) {
       in_string = true;
     } else if (c == '[' || c == '{') {
       if (++depth > kMaxJsonDepth)
-        throw ClientError(400, "the request body nests JSON deeper than " + std::to_string(kMaxJsonDepth) +
+        throw RequestError(400, "the request body nests JSON deeper than " + std::to_string(kMaxJsonDepth) +
                                 " levels / JSON lồng quá sâu");
     } else if (c == ']' || c == '}') {
       --depth;
@@ -466,7 +461,7 @@ class Api {
     const std::string query = checked_text(request.param("q").value_or(""), kMaxQueryBytes, "q");
     const std::string folded = fold(query);
     if (folded.empty())
-      throw ClientError(400, "q is required: the name (or part of it) to look for, e.g. ?q=da%20bac / cần tên cần tìm");
+      throw RequestError(400, "q is required: the name (or part of it) to look for, e.g. ?q=da%20bac / cần tên cần tìm");
     const int limit = limit_param(request);
     const int year = year_param(request, *snap);
     const std::string date = year_end(year);
@@ -509,7 +504,7 @@ class Api {
     const std::string code = checked_text(request.path_params.at("code"), kMaxCodeBytes, "code");
     auto index = unit_index(*snap);
     const auto versions = index->versions(code);
-    if (versions.empty()) throw ClientError(404, "no unit with code " + code + " / không có đơn vị mã " + code);
+    if (versions.empty()) throw RequestError(404, "no unit with code " + code + " / không có đơn vị mã " + code);
 
     const IndexedUnit* chosen = versions.back();
     std::optional<std::string> date;
@@ -518,7 +513,7 @@ class Api {
       date = year_end(year);
       chosen = index->at(code, *date);
       if (!chosen)
-        throw ClientError(404, "unit " + code + " did not exist on 31 December " + std::to_string(year) +
+        throw RequestError(404, "unit " + code + " did not exist on 31 December " + std::to_string(year) +
                                 " / đơn vị không tồn tại vào năm này");
     }
     const IndexedUnit* parent = index->parent_of(*chosen, date);
@@ -578,37 +573,40 @@ class Api {
                         {"statuses", statuses}});
   }
 
+  http::Response layer_list(const http::Request&) {
+    // The same document as `anttmap layers --json`.
+    return http::Response::json(200, layers::registry_json(*context_.layers));
+  }
+
   http::Response legend(const http::Request& request) {
     // The same text as `anttmap styles --format json [--layer L]`.
     auto legend = nlohmann::ordered_json::parse(styles::legend_json());
     const std::optional<std::string> name = request.param("layer");
     if (!name) return http::Response::json(200, legend.dump(2) + "\n");
-    const layers::LayerDescriptor* layer = layers::find_layer(checked_text(*name, kMaxCodeBytes, "layer"));
-    if (!layer) {
-      std::string known;
-      for (const auto& descriptor : layers::registry()) known += (known.empty() ? "" : ", ") + descriptor.name;
-      throw ClientError(404, "unknown layer '" + *name + "'; known layers: " + known + " / lớp không tồn tại");
-    }
+    const layers::LayerDescriptor* layer = context_.layers->find(checked_text(*name, kMaxCodeBytes, "layer"));
+    if (!layer)
+      throw RequestError(404, "unknown layer '" + *name + "'; known layers: " + context_.layers->names() +
+                                  " / lớp không tồn tại");
     for (const auto& style : legend)
       if (style.at("id") == layer->style) return http::Response::json(200, style.dump(2) + "\n");
-    throw ClientError(404, "layer '" + layer->name + "' has no legend / lớp không có chú giải");
+    throw RequestError(404, "layer '" + layer->name + "' has no legend / lớp không có chú giải");
   }
 
   http::Response validate(const http::Request& request) {
     validate::ValidateOptions options;
     const auto year_text = request.param("year");
     const auto date_text = request.param("date");
-    if (year_text && date_text) throw ClientError(400, "give year or date, not both / chỉ dùng year hoặc date");
+    if (year_text && date_text) throw RequestError(400, "give year or date, not both / chỉ dùng year hoặc date");
     if (year_text) {
       const auto year = parse_year(*year_text);
       if (!year || *year < kMinYear || *year > kMaxYear)
-        throw ClientError(400, "year must be YYYY from " + std::to_string(kMinYear) + " to " + std::to_string(kMaxYear) +
+        throw RequestError(400, "year must be YYYY from " + std::to_string(kMinYear) + " to " + std::to_string(kMaxYear) +
                                 " / năm phải từ " + std::to_string(kMinYear) + " đến " + std::to_string(kMaxYear));
       options.year = *year;
     }
     if (date_text) {
       options.date = parse_iso_date(*date_text);
-      if (!options.date) throw ClientError(400, "date must be a calendar date YYYY-MM-DD / ngày phải có dạng YYYY-MM-DD");
+      if (!options.date) throw RequestError(400, "date must be a calendar date YYYY-MM-DD / ngày phải có dạng YYYY-MM-DD");
     }
     const std::vector<validate::Candidate> candidates = read_candidates(request.body);
     // A check of the whole store takes seconds of a worker thread for a 42-byte request: one at a
@@ -664,9 +662,9 @@ class Api {
     const std::optional<std::string> text = request.param("year");
     if (!text || text->empty()) return default_year(snap);
     const std::optional<int> year = parse_year(*text);
-    if (!year) throw ClientError(400, "year must be YYYY / năm phải có dạng YYYY");
+    if (!year) throw RequestError(400, "year must be YYYY / năm phải có dạng YYYY");
     if (std::find(snap.years.begin(), snap.years.end(), *year) == snap.years.end())
-      throw ClientError(400, "no data for year " + std::to_string(*year) + " (available " + range_text(snap.years) +
+      throw RequestError(400, "no data for year " + std::to_string(*year) + " (available " + range_text(snap.years) +
                               ") / không có dữ liệu năm này");
     return *year;
   }
@@ -678,7 +676,7 @@ class Api {
                         std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
     const int limit = digits ? std::stoi(*text) : 0;
     if (limit < 1 || limit > kMaxLimit)
-      throw ClientError(400, "limit must be an integer from 1 to " + std::to_string(kMaxLimit) +
+      throw RequestError(400, "limit must be an integer from 1 to " + std::to_string(kMaxLimit) +
                               " / limit phải là số nguyên từ 1 đến " + std::to_string(kMaxLimit));
     return limit;
   }
@@ -752,22 +750,22 @@ class Api {
   /// The candidates of a POST body: checked as JSON first (clear 400s), then read by OGR like a file.
   /// An empty FeatureCollection has none.
   static std::vector<validate::Candidate> read_candidates(const std::string& body) {
-    if (!text::is_valid_utf8(body)) throw ClientError(400, "the request body is not valid UTF-8 / nội dung không phải UTF-8");
+    if (!text::is_valid_utf8(body)) throw RequestError(400, "the request body is not valid UTF-8 / nội dung không phải UTF-8");
     check_json_depth(body);
     GeoJsonOutline outline;
     OutlineReader reader(outline);
     if (!json::sax_parse(body, &reader))
-      throw ClientError(400, "the request body is not valid JSON (" + reader.error() + ") / nội dung không phải JSON hợp lệ");
+      throw RequestError(400, "the request body is not valid JSON (" + reader.error() + ") / nội dung không phải JSON hợp lệ");
     if (!outline.is_object || outline.type != "FeatureCollection")
-      throw ClientError(400,
+      throw RequestError(400,
                      "the request body must be a GeoJSON FeatureCollection of edited units, each with a \"code\" "
                      "property / nội dung phải là GeoJSON FeatureCollection");
     // A named CRS only: GDAL would fetch a "link" CRS from the network.
     if (outline.has_crs && outline.crs_type != "name")
-      throw ClientError(400, "the body's \"crs\" must be {\"type\": \"name\", ...}, e.g. urn:ogc:def:crs:EPSG::9211 / "
+      throw RequestError(400, "the body's \"crs\" must be {\"type\": \"name\", ...}, e.g. urn:ogc:def:crs:EPSG::9211 / "
                           "crs phải có dạng name");
     if (!outline.features_is_array)
-      throw ClientError(400, "the FeatureCollection has no \"features\" array / thiếu mảng features");
+      throw RequestError(400, "the FeatureCollection has no \"features\" array / thiếu mảng features");
     // No features: no candidates, the whole store is checked (`anttmap validate` without --candidate).
     if (outline.feature_count == 0) return {};
     return validate::read_candidates_text(body, "request body");
@@ -775,7 +773,7 @@ class Api {
 
   ApiContext context_;
   StorePool pool_;
-  DataVersion version_;
+  ChangePosition version_;
   std::mutex mutex_;  ///< guards snapshot_
   std::mutex whole_store_busy_;  ///< held while a POST without features checks the whole store
   std::shared_ptr<Snapshot> snapshot_;
@@ -804,6 +802,7 @@ void register_api(http::Router& router, ApiContext context) {
   router.get("/api/search", on(&Api::search));
   router.get("/api/units/{code}", on(&Api::unit));
   router.get("/api/legend", on(&Api::legend));
+  router.get("/api/layers", on(&Api::layer_list));
   router.post("/api/validate", deferred(&Api::validate));
 }
 

@@ -85,13 +85,14 @@ WorkDirLock::~WorkDirLock() {
   if (fd_ >= 0) ::close(fd_);  // closing releases the flock
 }
 
-ServeApp::ServeApp(std::string store_path, ServeConfig config, const std::function<void(double)>& progress)
-    : store_path_(std::move(store_path)), config_(std::move(config)) {
+ServeApp::ServeApp(std::string store_path, ServeConfig config, std::shared_ptr<const layers::LayerRegistry> layers,
+                   const std::function<void(double)>& progress)
+    : store_path_(std::move(store_path)), config_(std::move(config)), layers_(std::move(layers)) {
   if (!std::filesystem::exists(store_path_)) {
     throw UsageError("store not found: " + store_path_ + " / không tìm thấy CSDL (anttmap --db PATH init|sample)");
   }
   // Opening the store first checks that it is ours and migrated; the render file reads it.
-  { auto store = store::open_spatialite_store(store_path_, false); }
+  auto store = store::open_store(store_path_);
   if (config_.work_dir.empty()) config_.work_dir = default_work_dir(store_path_);
   // MapServer resolves a relative DATA path against the mapfile's directory, which is inside the work directory.
   config_.work_dir = std::filesystem::absolute(config_.work_dir).string();
@@ -99,13 +100,14 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, const std::functi
   work_dir_lock_ = std::make_unique<WorkDirLock>(config_.work_dir);
   const auto render_path = (std::filesystem::path(config_.work_dir) / "render.sqlite").string();
   const auto shapefile_dir = (std::filesystem::path(config_.work_dir) / "drawing-shapefiles").string();
-  render_store_ = std::make_unique<mapdata::RenderStore>(store_path_, render_path, shapefile_dir);
+  render_store_ = std::make_unique<mapdata::RenderStore>(std::move(store), layers_, render_path, shapefile_dir);
   render_store_->build_all(progress);
   years_ = render_store_->years();
   default_year_ = render_store_->latest_status_year().value_or(years_.empty() ? 0 : years_.back());
   extent_ = render_store_->extent();
 
   mapserver::EngineConfig engine_config;
+  engine_config.layers = layers_;
   engine_config.render_path = render_path;
   engine_config.work_dir = config_.work_dir;
   engine_config.online_resource = effective_public_url(config_) + "/wms";
@@ -199,7 +201,7 @@ mapdata::RefreshResult ServeApp::refresh() {
     answers_generation_.fetch_add(1);  // at once: the tile cache already has the new data
     engine_->data_changed(years, latest);  // new years' mapfile: dropped again on the way out
   }
-  last_audit_id_ = result.last_audit_id;
+  change_position_ = result.position;
   last_refresh_ms_ =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return result;
@@ -225,7 +227,7 @@ http::Response ServeApp::tile(const TileAddress& address) { return http::resolve
 
 http::Response ServeApp::answer_tile(const TileAddress& address) {
   const http::TileKey key{kTileScope, address.layer, address.time.year,
-                          address.time.date == address.time.year * 10000 + 1231 ? 0 : address.time.date,
+                          address.time.whole_year() ? 0 : address.time.date,
                           address.z, address.x, address.y, address.variant};
   if (config_.tile_cache) {
     if (auto cached = cache_->get(key)) {
@@ -326,7 +328,7 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
 
   auto tile_handler = [this, time_of](const http::Request& request, const std::string& layer, const std::string& z_text,
                                       const std::string& x_text, const std::string& y_file) -> http::Response {
-    if (!layers::find_layer(layer)) return http::Response::json_error(404, "unknown layer '" + layer + "' / không có lớp này");
+    if (!layers_->find(layer)) return http::Response::json_error(404, "unknown layer '" + layer + "' / không có lớp này");
     TileAddress address;
     address.layer = layer;
     std::string y_text = y_file;
@@ -358,7 +360,7 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
                         {"store", store_path_},
                         {"years", years()},
                         {"default_year", default_year()},
-                        {"last_audit_id", last_audit_id_.load()},
+                        {"change_position", change_position_.load()},
                         {"last_refresh_ms", last_refresh_ms_.load()},
                         {"tile_cache", cache_json(cache_->stats())}};
     return http::Response::json(200, body.dump());
@@ -380,7 +382,7 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
   });
   // TileJSON: /tiles/{layer}.json (raster) and /tiles/{layer}.mvt.json? -> /tiles/{layer}/vector.json
   auto tilejson_handler = [this, base_url, time_of](const http::Request& request, std::string name, bool vector) {
-    const auto* layer = layers::find_layer(name);
+    const auto* layer = layers_->find(name);
     if (!layer) return http::Response::json_error(404, "unknown layer '" + name + "' / không có lớp này");
     auto time = time_of(request);
     if (auto* reason = std::get_if<std::string>(&time)) return request_error(*reason);
@@ -402,14 +404,14 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
 
   // WMTS 1.0.0: KVP at /wmts, RESTful capabilities and tiles under /wmts/.
   auto wmts_context = [this, base_url] {
-    return WmtsContext{base_url, years(), default_year(), extent()};
+    return WmtsContext{layers_.get(), base_url, years(), default_year(), extent()};
   };
   auto wmts_tile = [this](const WmtsTileRequest& wmts, const mapserver::TimeFilter& fallback) {
     TileAddress address;
     address.layer = wmts.layer;
     address.z = wmts.zoom, address.x = wmts.col, address.y = wmts.row;
     address.variant = "png";
-    address.time = wmts.time ? mapserver::TimeFilter{*wmts.time, *wmts.time * 10000 + 1231} : fallback;
+    address.time = wmts.time ? TimeFilter::of_year(*wmts.time) : fallback;
     return answer_tile(address);
   };
   router->get("/wmts", [this, wmts_context, wmts_tile](const http::Request& request) {
@@ -417,9 +419,9 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
       if (wmts_kvp_operation(request) == WmtsOperation::get_capabilities) {
         return http::Response::text(200, wmts_capabilities(wmts_context()), "application/xml");
       }
-      const auto wmts = parse_wmts_kvp(request, years());
+      const auto wmts = parse_wmts_kvp(request, *layers_, years());
       const int year = default_year();
-      return wmts_tile(wmts, {year, year * 10000 + 1231});
+      return wmts_tile(wmts, TimeFilter::of_year(year));
     } catch (const WmtsError& error) {
       return wmts_error_response(error);
     }
@@ -447,9 +449,9 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
                               {"TILECOL", col},
                               {"TIME", request.path_params.at("time")}};
                 try {
-                  const auto wmts = parse_wmts_kvp(kvp, years());
+                  const auto wmts = parse_wmts_kvp(kvp, *layers_, years());
                   const int year = default_year();
-                  return wmts_tile(wmts, {year, year * 10000 + 1231});
+                  return wmts_tile(wmts, TimeFilter::of_year(year));
                 } catch (const WmtsError& error) {
                   return wmts_error_response(error);
                 }
@@ -459,8 +461,9 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
   auto ogc = [this, base_url](http::Response (*handler)(const http::Request&, const OgcContext&)) {
     return [this, base_url, handler](const http::Request& request) {
       OgcContext context;
+      context.layers = layers_;
       context.base_url = base_url;
-      context.open_store = [this] { return store::open_spatialite_store(store_path_, false); };
+      context.open_store = [this] { return store::open_store(store_path_); };
       context.years = years();
       context.default_year = default_year();
       return handler(request, context);
@@ -472,9 +475,9 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
   router->get("/ogc/collections/{collectionId}", ogc(&ogc_collection));
   router->get("/ogc/collections/{collectionId}/items", ogc(&ogc_items));
   router->get("/ogc/collections/{collectionId}/items/{featureId}", ogc(&ogc_item));
-  register_api(*router, {store_path_, [this] { return extent(); }});
+  register_api(*router, {layers_, store_path_, [this] { return extent(); }});
   add_report_route(*router, {store_path_, engine_.get(), config_.max_image_size, {}});
-  register_web_routes(*router, {[this] { return years(); }});
+  register_web_routes(*router, {layers_, [this] { return years(); }});
   return router;
 }
 

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "antt/layers/layers.hpp"
 #include "antt/mapdata/mapdata.hpp"
 #include "http/http.hpp"
 #include "http/metrics.hpp"
@@ -45,7 +46,8 @@ class WorkDirLock {
 class ServeApp {
  public:
   /// Builds the render file from the store and the engine; `progress` reports the build.
-  ServeApp(std::string store_path, ServeConfig config, const std::function<void(double)>& progress = {});
+  ServeApp(std::string store_path, ServeConfig config, std::shared_ptr<const layers::LayerRegistry> layers,
+           const std::function<void(double)>& progress = {});
   ~ServeApp();
   ServeApp(const ServeApp&) = delete;
   ServeApp& operator=(const ServeApp&) = delete;
@@ -75,6 +77,7 @@ class ServeApp {
 
   std::string store_path_;
   ServeConfig config_;
+  std::shared_ptr<const layers::LayerRegistry> layers_;
   std::unique_ptr<WorkDirLock> work_dir_lock_;
   std::unique_ptr<mapdata::RenderStore> render_store_;
   std::unique_ptr<mapserver::MapEngine> engine_;
@@ -93,7 +96,7 @@ class ServeApp {
   std::condition_variable watch_wake_;
   bool stopping_ = false;
   std::thread watcher_;
-  std::atomic<std::int64_t> last_audit_id_{0};
+  std::atomic<std::int64_t> change_position_{0};
   /// Bumped by every refresh that changed data: answers the HTTP server keeps are of one generation.
   std::atomic<std::uint64_t> answers_generation_{1};
   std::atomic<double> last_refresh_ms_{0};

@@ -1,21 +1,18 @@
 #include "serve/json_errors.hpp"
 
-#include "mapserver/engine.hpp"
 
 namespace antt::serve {
 
 http::Response answer_json(const std::function<http::Response()>& body, std::string_view failure) {
   try {
     return body();
-  } catch (const ClientError& error) {
+  } catch (const RequestError& error) {
     return http::Response::json_error(error.status(), error.what());
   } catch (const UsageError& error) {
     return http::Response::json_error(400, error.what());
   } catch (const InputError& error) {
     return http::Response::json_error(400, error.what());
   } catch (const CrsError& error) {
-    return http::Response::json_error(400, error.what());
-  } catch (const mapserver::RequestError& error) {
     return http::Response::json_error(400, error.what());
   } catch (const StoreError& error) {
     return http::Response::json_error(

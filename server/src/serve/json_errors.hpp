@@ -10,16 +10,6 @@
 
 namespace antt::serve {
 
-/// A request the client can fix: answered with `status` and {"error": reason}.
-class ClientError : public Error {
- public:
-  ClientError(int status, const std::string& reason) : Error(reason), status_(status) {}
-  int status() const { return status_; }
-
- private:
-  int status_;
-};
-
 /// Runs a handler body and translates what it throws, once, here. `failure` prefixes the reason of
 /// an unexpected failure (500), e.g. "report failed / lỗi lập báo cáo".
 http::Response answer_json(const std::function<http::Response()>& body, std::string_view failure = {});

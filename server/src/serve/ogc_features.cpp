@@ -9,11 +9,13 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <functional>
 #include <set>
 
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
 #include "antt/geo/ogr.hpp"
+#include "antt/layers/direct_rows.hpp"
 #include "antt/layers/layers.hpp"
 #include "antt/stats/stats.hpp"
 #include "antt/text/escape.hpp"
@@ -31,32 +33,28 @@ constexpr const char* kCrs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 constexpr const char* kGeoJson = "application/geo+json";
 constexpr const char* kJson = "application/json";
 
-/// A collection: the unit kinds of one layer of the registry.
+/// A collection: one layer of the registry. A unit layer's items are its unit versions read from
+/// the store at full detail; the others' items are the layer's rows (antt/layers/direct_rows.hpp).
 struct Collection {
   std::string id;
   std::vector<UnitKind> kinds;
   const layers::LayerDescriptor* layer = nullptr;
 };
 
-const std::vector<Collection>& collections() {
-  // Built once from the immutable registry; never written afterwards.
-  static const std::vector<Collection> all = [] {
-    std::vector<Collection> out{{"districts", {UnitKind::district}},
-                                {"communes", {UnitKind::commune}},
-                                {"villages", {UnitKind::village}},
-                                {"units", {UnitKind::agency, UnitKind::enterprise, UnitKind::school}}};
-    for (auto& collection : out) collection.layer = layers::find_layer(collection.id);
-    return out;
-  }();
-  return all;
+std::vector<Collection> collections(const OgcContext& context) {
+  std::vector<Collection> out;
+  for (const auto& layer : context.layers->layers()) out.push_back({layer.name, layer.unit_kinds, &layer});
+  return out;
 }
 
-const Collection& collection_of(const http::Request& request) {
+bool is_unit_collection(const Collection& collection) { return !collection.kinds.empty(); }
+
+Collection collection_of(const http::Request& request, const OgcContext& context) {
   auto id = request.path_params.find("collectionId");
   const std::string name = id == request.path_params.end() ? "" : id->second;
-  for (const auto& collection : collections())
+  for (const auto& collection : collections(context))
     if (collection.id == name) return collection;
-  throw ClientError(404, "no collection '" + name + "'; see /ogc/collections / không có tập dữ liệu này");
+  throw RequestError(404, "no collection '" + name + "'; see /ogc/collections / không có tập dữ liệu này");
 }
 
 std::string dump(const Json& json) { return json.dump(-1, ' ', false, Json::error_handler_t::replace); }
@@ -98,15 +96,15 @@ void reject_unknown_parameters(const http::Request& request, const std::set<std:
     std::string lower = name;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
     if (!known.contains(lower))
-      throw ClientError(400, "unknown query parameter '" + name + "' / tham số không hợp lệ");
+      throw RequestError(400, "unknown query parameter '" + name + "' / tham số không hợp lệ");
   }
   if (auto format = request.param("f"); format && *format != "json" && *format != "geojson")
-    throw ClientError(400, "f must be json, not '" + *format + "' / chỉ hỗ trợ f=json");
+    throw RequestError(400, "f must be json, not '" + *format + "' / chỉ hỗ trợ f=json");
 }
 
 void require_known_year(int year, const OgcContext& context) {
   if (!context.years.empty() && std::find(context.years.begin(), context.years.end(), year) == context.years.end())
-    throw ClientError(400, "no data for year " + std::to_string(year) + "; years " +
+    throw RequestError(400, "no data for year " + std::to_string(year) + "; years " +
                                    std::to_string(context.years.front()) + "-" +
                                    std::to_string(context.years.back()) + " / không có dữ liệu năm này");
 }
@@ -119,7 +117,7 @@ ItemsQuery parse_items_query(const http::Request& request, const OgcContext& con
   if (auto year = request.param("year")) {
     auto value = parse_integer(*year);
     if (!value || *value < 1 || *value > 9999)
-      throw ClientError(400, "year must be a year such as 2015, not '" + *year + "' / năm không hợp lệ");
+      throw RequestError(400, "year must be a year such as 2015, not '" + *year + "' / năm không hợp lệ");
     query.year = static_cast<int>(*value);
     query.year_given = true;
   }
@@ -127,7 +125,7 @@ ItemsQuery parse_items_query(const http::Request& request, const OgcContext& con
   if (auto datetime = request.param("datetime")) {
     query.datetime_text = *datetime;
     if (datetime->find('/') != std::string::npos)
-      throw ClientError(400, "datetime must be one date (intervals are not supported), e.g. 2015-06-30 / "
+      throw RequestError(400, "datetime must be one date (intervals are not supported), e.g. 2015-06-30 / "
                                  "chỉ hỗ trợ một ngày");
     // RFC 3339: a date, or a date-time whose day is meant; a bare year means its 31 December.
     std::optional<std::string> date;
@@ -137,7 +135,7 @@ ItemsQuery parse_items_query(const http::Request& request, const OgcContext& con
       date = parse_iso_date(datetime->substr(0, 10));
     }
     if (!date)
-      throw ClientError(400, "datetime must be an RFC 3339 date such as 2015-12-31, not '" + *datetime +
+      throw RequestError(400, "datetime must be an RFC 3339 date such as 2015-12-31, not '" + *datetime +
                                      "' / ngày không hợp lệ");
     query.date = *date;
     if (!query.year_given) query.year = year_of(*date);
@@ -158,28 +156,28 @@ ItemsQuery parse_items_query(const http::Request& request, const OgcContext& con
       start = comma + 1;
     }
     if (!ok || (numbers.size() != 4 && numbers.size() != 6))
-      throw ClientError(400, "bbox must be four numbers west,south,east,north in degrees, not '" + *bbox +
+      throw RequestError(400, "bbox must be four numbers west,south,east,north in degrees, not '" + *bbox +
                                      "' / bbox phải gồm 4 số");
     // With heights the order is west,south,low,east,north,high.
     const bool with_heights = numbers.size() == 6;
     LonLat box{numbers[0], numbers[1], numbers[with_heights ? 3 : 2], numbers[with_heights ? 4 : 3]};
     if (box.west < -180 || box.east > 180 || box.south < -90 || box.north > 90 || box.south > box.north ||
         box.west > box.east)
-      throw ClientError(400, "bbox must lie within -180,-90,180,90 with west <= east and south <= north, not '" +
+      throw RequestError(400, "bbox must lie within -180,-90,180,90 with west <= east and south <= north, not '" +
                                      *bbox + "' / bbox ngoài phạm vi");
     query.bbox = box;
   }
   if (auto limit = request.param("limit")) {
     auto value = parse_integer(*limit);
     if (!value || *value < 1)
-      throw ClientError(400, "limit must be a whole number from 1 to " + std::to_string(kOgcMaxLimit) +
+      throw RequestError(400, "limit must be a whole number from 1 to " + std::to_string(kOgcMaxLimit) +
                                      ", not '" + *limit + "' / limit không hợp lệ");
     query.limit = static_cast<int>(std::min<long long>(*value, kOgcMaxLimit));
   }
   if (auto offset = request.param("offset")) {
     auto value = parse_integer(*offset);
     if (!value || *value < 0)
-      throw ClientError(400, "offset must be a whole number >= 0, not '" + *offset + "' / offset không hợp lệ");
+      throw RequestError(400, "offset must be a whole number >= 0, not '" + *offset + "' / offset không hợp lệ");
     query.offset = *value;
   }
   return query;
@@ -392,6 +390,106 @@ std::string page_query(const ItemsQuery& query, long long offset) {
   return out;
 }
 
+/// A row's attribute as JSON (the names of antt/layers/rows.hpp's LayerRow).
+Json row_property(const layers::LayerRow& row, const std::string& attribute) {
+  auto text = [](const std::string& value) { return value.empty() ? Json() : Json(value); };
+  auto number = [](const auto& value) { return value ? Json(*value) : Json(); };
+  if (attribute == "code") return text(row.code);
+  if (attribute == "name") return text(row.name);
+  if (attribute == "kind") return text(row.kind);
+  if (attribute == "parent_code") return text(row.parent_code);
+  if (attribute == "class") return text(row.class_key);
+  if (attribute == "label") return text(row.label);
+  if (attribute == "share") return number(row.share);
+  if (attribute == "recognised") return number(row.recognised);
+  if (attribute == "total") return number(row.total);
+  if (attribute == "effective") return number(row.effective);
+  if (attribute == "decision") return text(row.decision);
+  if (attribute == "members") return text(row.members);
+  return Json();
+}
+
+/// "2015-03-01" from 20150301; null for the open ends.
+Json iso_json(int date) {
+  if (date <= 10101 || date >= mapdata::kOpenEnd) return Json();
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d", date / 10000, date / 100 % 100, date % 100);
+  return Json(text);
+}
+
+Json row_feature_json(const layers::LayerDescriptor& layer, const layers::LayerRow& row, int year,
+                      const std::string& collection_url) {
+  Json properties;
+  for (const auto& attribute : layer.attributes) properties[attribute] = row_property(row, attribute);
+  properties["year"] = year;
+  properties["valid_from"] = iso_json(row.vfrom);
+  properties["valid_to"] = iso_json(row.vto);
+  Json feature;
+  feature["type"] = "Feature";
+  feature["id"] = row.code;
+  feature["geometry"] = row.geometry ? geojson_of(row.geometry->wkb[mapdata::kLevels - 1]) : Json();
+  feature["properties"] = std::move(properties);
+  feature["links"] = Json::array(
+      {{{"href", collection_url + "/items/" + text::url_encode(row.code) + "?year=" + std::to_string(year)},
+        {"rel", "self"},
+        {"type", kGeoJson}},
+       {{"href", collection_url}, {"rel", "collection"}, {"type", kJson}}});
+  return feature;
+}
+
+/// The layer's rows of the query's year valid on its date, by code, within its bbox.
+std::vector<layers::LayerRow> matching_rows(const store::Store& store, const Collection& collection,
+                                            const ItemsQuery& query, const std::optional<std::string>& code) {
+  auto rows = layers::direct_rows(store, *collection.layer, query.year);
+  const int date = date_number(query.date);
+  std::vector<layers::LayerRow> out;
+  for (auto& row : rows) {
+    if (!row.valid_on(date) || (code && row.code != *code)) continue;
+    if (query.bbox) {
+      const auto& box = row.geometry->box;  // lon/lat: direct rows keep the store's coordinates
+      if (box.minx > query.bbox->east || box.maxx < query.bbox->west || box.miny > query.bbox->north ||
+          box.maxy < query.bbox->south)
+        continue;
+    }
+    out.push_back(std::move(row));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
+  return out;
+}
+
+/// One page of an items answer: features [offset, offset + limit) of `matched`, made by `feature`.
+http::Response items_page(const ItemsQuery& query, const std::string& url, long long matched,
+                          const std::function<Json(long long)>& feature) {
+  const long long first = std::min(query.offset, matched);
+  const long long last = std::min(first + query.limit, matched);
+  Json json;
+  json["type"] = "FeatureCollection";
+  json["features"] = Json::array();
+  for (long long i = first; i < last; ++i) json["features"].push_back(feature(i));
+  json["numberMatched"] = matched;
+  json["numberReturned"] = last - first;
+  json["timeStamp"] = today() + "T00:00:00Z";
+  Json links = Json::array(
+      {{{"href", url + "/items" + page_query(query, query.offset)}, {"rel", "self"}, {"type", kGeoJson}},
+       {{"href", url}, {"rel", "collection"}, {"type", kJson}}});
+  if (last < matched)
+    links.push_back({{"href", url + "/items" + page_query(query, last)}, {"rel", "next"}, {"type", kGeoJson}});
+  if (query.offset > 0)
+    links.push_back({{"href", url + "/items" + page_query(query, std::max(0LL, query.offset - query.limit))},
+                     {"rel", "prev"},
+                     {"type", kGeoJson}});
+  json["links"] = std::move(links);
+  return http::Response::json(200, dump(json), kGeoJson);
+}
+
+http::Response row_items(const Collection& collection, const ItemsQuery& query, const store::Store& store,
+                         const OgcContext& context) {
+  const auto rows = matching_rows(store, collection, query, std::nullopt);
+  const std::string url = collection_url(context, collection);
+  return items_page(query, url, static_cast<long long>(rows.size()),
+                    [&](long long i) { return row_feature_json(*collection.layer, rows[i], query.year, url); });
+}
+
 }  // namespace
 
 http::Response ogc_landing_page(const http::Request& request, const OgcContext& context) {
@@ -429,14 +527,14 @@ http::Response ogc_collections(const http::Request& request, const OgcContext& c
     const std::string url = context.base_url + "/ogc/collections";
     json["links"] = Json::array({{{"href", url}, {"rel", "self"}, {"type", kJson}, {"title", "this document"}}});
     json["collections"] = Json::array();
-    for (const auto& collection : collections()) json["collections"].push_back(collection_json(context, collection, *store));
+    for (const auto& collection : collections(context)) json["collections"].push_back(collection_json(context, collection, *store));
     return http::Response::json(200, dump(json));
   });
 }
 
 http::Response ogc_collection(const http::Request& request, const OgcContext& context) {
   return answer_json([&] {
-    const auto& collection = collection_of(request);
+    const auto collection = collection_of(request, context);
     reject_unknown_parameters(request, {"f"});
     auto store = open_store(context);
     return http::Response::json(200, dump(collection_json(context, collection, *store)));
@@ -445,9 +543,10 @@ http::Response ogc_collection(const http::Request& request, const OgcContext& co
 
 http::Response ogc_items(const http::Request& request, const OgcContext& context) {
   return answer_json([&] {
-    const auto& collection = collection_of(request);
+    const auto collection = collection_of(request, context);
     const auto query = parse_items_query(request, context, true);
     auto store = open_store(context);
+    if (!is_unit_collection(collection)) return row_items(collection, query, *store, context);
     const auto published = published_codes(*store, query.date);
 
     auto units = store->units({query.date, collection.kinds, {}, true});
@@ -463,44 +562,32 @@ http::Response ogc_items(const http::Request& request, const OgcContext& context
     std::optional<DistrictFigures> districts;
     if (collection.id == "districts") districts = district_figures(*store, query.year);
     const std::string url = collection_url(context, collection);
-    const long long matched = static_cast<long long>(matches.size());
-    const long long first = std::min(query.offset, matched);
-    const long long last = std::min(first + query.limit, matched);
-
-    Json json;
-    json["type"] = "FeatureCollection";
-    json["features"] = Json::array();
-    for (long long i = first; i < last; ++i)
-      json["features"].push_back(
-          feature_json(*matches[i], query.year, statuses, districts ? &*districts : nullptr, url));
-    json["numberMatched"] = matched;
-    json["numberReturned"] = last - first;
-    json["timeStamp"] = today() + "T00:00:00Z";
-    Json links = Json::array(
-        {{{"href", url + "/items" + page_query(query, query.offset)}, {"rel", "self"}, {"type", kGeoJson}},
-         {{"href", url}, {"rel", "collection"}, {"type", kJson}}});
-    if (last < matched)
-      links.push_back({{"href", url + "/items" + page_query(query, last)}, {"rel", "next"}, {"type", kGeoJson}});
-    if (query.offset > 0)
-      links.push_back({{"href", url + "/items" + page_query(query, std::max(0LL, query.offset - query.limit))},
-                       {"rel", "prev"},
-                       {"type", kGeoJson}});
-    json["links"] = std::move(links);
-    return http::Response::json(200, dump(json), kGeoJson);
+    return items_page(query, url, static_cast<long long>(matches.size()), [&](long long i) {
+      return feature_json(*matches[i], query.year, statuses, districts ? &*districts : nullptr, url);
+    });
   });
 }
 
 http::Response ogc_item(const http::Request& request, const OgcContext& context) {
   return answer_json([&] {
-    const auto& collection = collection_of(request);
+    const auto collection = collection_of(request, context);
     const auto query = parse_items_query(request, context, false);
     auto id = request.path_params.find("featureId");
     const std::string code = id == request.path_params.end() ? "" : id->second;
     auto store = open_store(context);
+    if (!is_unit_collection(collection)) {
+      auto rows = matching_rows(*store, collection, query, code);
+      if (rows.empty())
+        throw RequestError(404, "no feature '" + code + "' in " + collection.id + " on " + query.date +
+                                    " / không có đối tượng này vào ngày " + query.date);
+      return http::Response::json(
+          200, dump(row_feature_json(*collection.layer, rows.front(), query.year, collection_url(context, collection))),
+          kGeoJson);
+    }
     auto units = store->units({query.date, collection.kinds, code, true});
     const auto published = published_codes(*store, query.date);
     if (units.empty() || (published && !published->contains(code)))
-      throw ClientError(404, "no feature '" + code + "' in " + collection.id + " on " + query.date +
+      throw RequestError(404, "no feature '" + code + "' in " + collection.id + " on " + query.date +
                                      " / không có đơn vị này vào ngày " + query.date);
     std::optional<DistrictFigures> districts;
     if (collection.id == "districts") districts = district_figures(*store, query.year);

@@ -1,27 +1,30 @@
 #pragma once
-// Read-only OGC API – Features – Part 1 (core + GeoJSON) under /ogc: one collection per unit
-// layer (districts, communes, villages, units), each item a unit version as it was on a date,
-// with that year's status. Handlers are pure functions of a Request and a context, so tests call
+// Read-only OGC API – Features – Part 1 (core + GeoJSON) under /ogc: one collection per layer of
+// the registry. A unit layer's items (districts, communes, villages, units) are unit versions as
+// they were on a date, with that year's status, at the store's full detail; another layer's items
+// (hotspots, clusters, models, ...) are its rows of the year. Handlers are pure functions of a Request and a context, so tests call
 // them directly; each translates its failures once into a JSON error response.
 //
 // Routes (register_ogc_features adds them):
 //   /ogc                                         landing page
 //   /ogc/conformance                             conformance classes
-//   /ogc/collections                             the four collections
+//   /ogc/collections                             every layer
 //   /ogc/collections/{collectionId}              one collection
 //   /ogc/collections/{collectionId}/items        GeoJSON FeatureCollection (year, datetime, bbox, limit, offset)
-//   /ogc/collections/{collectionId}/items/{featureId}   one Feature (id = unit code)
+//   /ogc/collections/{collectionId}/items/{featureId}   one Feature (id = the unit's or row's code)
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "antt/layers/layers.hpp"
 #include "antt/store/store.hpp"
 #include "http/http.hpp"
 
 namespace antt::serve {
 
 struct OgcContext {
+  std::shared_ptr<const layers::LayerRegistry> layers;  ///< one collection per layer
   std::string base_url;  ///< e.g. "http://127.0.0.1:8080", no trailing slash
   /// Opens the store read-only for one request (called on the request's thread).
   std::function<std::unique_ptr<store::Store>()> open_store;

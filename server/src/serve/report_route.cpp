@@ -53,7 +53,7 @@ http::Response report_response(const http::Request& request, const ReportRouteCo
 
   report::ReportData data;
   {
-    auto store = store::open_spatialite_store(context.store_path, false);
+    auto store = store::open_store(context.store_path);
     data = report::collect_report(*store, wanted);
   }
   const auto map = report::render_map(*context.engine, data, context.max_image_size);

@@ -69,9 +69,9 @@ bool accepts_gzip(std::string_view header) {
 
 /// The page configuration the server writes into index.html and embed.html: the layer registry
 /// and the legend, so adding a layer descriptor adds it to the viewer too.
-std::string page_config() {
+std::string page_config(const layers::LayerRegistry& registry) {
   nlohmann::ordered_json layers = nlohmann::ordered_json::array();
-  for (const auto& layer : layers::registry()) {
+  for (const auto& layer : registry.layers()) {
     layers.push_back({{"name", layer.name},
                       {"title_vi", layer.title_vi},
                       {"title_en", layer.title_en},
@@ -79,7 +79,8 @@ std::string page_config() {
                       {"style", layer.style},
                       {"min_zoom", layer.min_zoom},
                       {"max_zoom", layer.max_zoom},
-                      {"queryable", layer.queryable}});
+                      {"queryable", layer.queryable},
+                      {"shown", layer.shown_by_default}});
   }
   nlohmann::ordered_json config{{"version", ANTT_VERSION},
                                 {"layers", std::move(layers)},
@@ -102,9 +103,9 @@ std::shared_ptr<const std::string> make_body(std::string_view text) {
 }
 
 /// Every asset, with the page configuration filled into the HTML pages.
-std::map<std::string, ServedFile, std::less<>> load_files() {
+std::map<std::string, ServedFile, std::less<>> load_files(const layers::LayerRegistry& registry) {
   std::map<std::string, ServedFile, std::less<>> files;
-  const std::string config = page_config();
+  const std::string config = page_config(registry);
   for (const WebAsset& asset : web_assets()) {
     ServedFile file;
     file.content_type = std::string(asset.content_type);
@@ -196,7 +197,8 @@ std::optional<double> parse_number(std::string_view text) {
 
 }  // namespace
 
-std::variant<EmbedParams, std::string> parse_embed_params(const http::Request& request, const std::vector<int>& years) {
+std::variant<EmbedParams, std::string> parse_embed_params(const http::Request& request, const std::vector<int>& years,
+                                                          const layers::LayerRegistry& layers) {
   static const std::set<std::string, std::less<>> known = {"layers", "year", "bbox", "lang", "legend"};
   std::set<std::string, std::less<>> seen;
   for (const auto& [name, value] : request.params) {
@@ -216,11 +218,8 @@ std::variant<EmbedParams, std::string> parse_embed_params(const http::Request& r
     if (text->empty()) return std::string("layers is empty: give e.g. layers=communes,hotspots / thiếu tên lớp");
     for (std::string_view name : split(*text, ',')) {
       name = trim(name);
-      if (!layers::find_layer(name)) {
-        std::string names;
-        for (const auto& layer : layers::registry()) names += (names.empty() ? "" : ", ") + layer.name;
-        return "unknown layer '" + std::string(name) + "' (known: " + names + ") / không có lớp này";
-      }
+      if (!layers.find(name))
+        return "unknown layer '" + std::string(name) + "' (known: " + layers.names() + ") / không có lớp này";
       if (std::find(params.layers.begin(), params.layers.end(), name) != params.layers.end()) {
         return "layer '" + std::string(name) + "' listed twice / lớp bị lặp";
       }
@@ -273,14 +272,15 @@ std::variant<EmbedParams, std::string> parse_embed_params(const http::Request& r
 }
 
 void register_web_routes(http::Router& router, WebContext context) {
-  auto files = std::make_shared<const std::map<std::string, ServedFile, std::less<>>>(load_files());
+  auto files = std::make_shared<const std::map<std::string, ServedFile, std::less<>>>(load_files(*context.layers));
   auto page = [files](std::string_view name, const http::Request& request) {
     const auto found = files->find(name);
     return found == files->end() ? not_built_page() : serve_file(found->second, request);
   };
   router.get("/", [page](const http::Request& request) { return page("index.html", request); });
   router.get("/embed", [page, context](const http::Request& request) {
-    const auto parsed = parse_embed_params(request, context.years ? context.years() : std::vector<int>{});
+    const auto parsed =
+        parse_embed_params(request, context.years ? context.years() : std::vector<int>{}, *context.layers);
     if (const auto* reason = std::get_if<std::string>(&parsed)) return embed_refused(*reason);
     return page("embed.html", request);
   });

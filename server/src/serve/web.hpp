@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "antt/layers/layers.hpp"
 #include "http/http.hpp"
 
 namespace antt::serve {
@@ -31,6 +32,7 @@ std::span<const WebAsset> web_assets();
 
 /// What the web routes need from the running server.
 struct WebContext {
+  std::shared_ptr<const layers::LayerRegistry> layers;  ///< the viewer's layer list
   std::function<std::vector<int>()> years;  ///< years with data, ascending
 };
 
@@ -42,7 +44,8 @@ struct EmbedParams {
 };
 
 /// The parameters, or the reason (Vietnamese / English) they are refused.
-std::variant<EmbedParams, std::string> parse_embed_params(const http::Request& request, const std::vector<int>& years);
+std::variant<EmbedParams, std::string> parse_embed_params(const http::Request& request, const std::vector<int>& years,
+                                                          const layers::LayerRegistry& layers);
 
 /// Registers `/`, `/embed` and `/assets/{name}`.
 void register_web_routes(http::Router& router, WebContext context);

@@ -145,7 +145,7 @@ std::string wmts_capabilities(const WmtsContext& context) {
   write_operation(out, "GetTile", kvp, context.base_url + "/wmts/");
   out << "  </ows:OperationsMetadata>\n"
       << "  <Contents>\n";
-  for (const auto& layer : layers::registry()) write_layer(out, layer, context, bounds);
+  for (const auto& layer : context.layers->layers()) write_layer(out, layer, context, bounds);
   write_tile_matrix_set(out);
   out << "  </Contents>\n"
       << "  <ServiceMetadataURL xlink:href=\""
@@ -165,7 +165,8 @@ WmtsOperation wmts_kvp_operation(const http::Request& request) {
                   "REQUEST '" + operation + "' is not supported; use GetCapabilities or GetTile");
 }
 
-WmtsTileRequest parse_wmts_kvp(const http::Request& request, const std::vector<int>& years) {
+WmtsTileRequest parse_wmts_kvp(const http::Request& request, const layers::LayerRegistry& layers,
+                               const std::vector<int>& years) {
   if (wmts_kvp_operation(request) != WmtsOperation::get_tile)
     throw WmtsError("InvalidParameterValue", "REQUEST", "REQUEST must be GetTile here");
   const auto version = required(request, "VERSION");
@@ -174,7 +175,7 @@ WmtsTileRequest parse_wmts_kvp(const http::Request& request, const std::vector<i
 
   WmtsTileRequest tile;
   tile.layer = required(request, "LAYER");
-  if (!layers::find_layer(tile.layer))
+  if (!layers.find(tile.layer))
     throw WmtsError("InvalidParameterValue", "LAYER", "no layer '" + tile.layer + "' / không có lớp này");
   // STYLE is mandatory in KVP, but clients commonly send it empty for the default one.
   tile.style = request.param("STYLE").value_or("");

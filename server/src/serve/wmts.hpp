@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "antt/core/error.hpp"
+#include "antt/layers/layers.hpp"
 #include "http/http.hpp"
 #include "serve/web_mercator.hpp"
 
@@ -18,6 +19,7 @@ inline constexpr int kWmtsMaxZoom = 18;
 inline constexpr const char* kWmtsTileMatrixSet = "GoogleMapsCompatible";
 
 struct WmtsContext {
+  const layers::LayerRegistry* layers = nullptr;  ///< the layers published (required)
   std::string base_url;  ///< e.g. "http://127.0.0.1:8080", no trailing slash
   std::vector<int> years;
   int default_year = 0;
@@ -60,9 +62,10 @@ struct WmtsTileRequest {
   std::optional<int> time;  ///< the year asked for; nothing: the caller's default year
 };
 
-/// Parses and validates a KVP GetTile (parameter names case-insensitive). When `years` is not
-/// empty, TIME must be one of them. Throws WmtsError naming the offending parameter.
-WmtsTileRequest parse_wmts_kvp(const http::Request& request, const std::vector<int>& years = {});
+/// Parses and validates a KVP GetTile (parameter names case-insensitive): LAYER one of `layers`;
+/// when `years` is not empty, TIME one of them. Throws WmtsError naming the offending parameter.
+WmtsTileRequest parse_wmts_kvp(const http::Request& request, const layers::LayerRegistry& layers,
+                               const std::vector<int>& years = {});
 
 /// An OWS 1.1 ExceptionReport with one Exception.
 std::string wmts_exception(const std::string& code, const std::string& locator, const std::string& text);

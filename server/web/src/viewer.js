@@ -10,9 +10,9 @@ import { renderChart, renderTable, furthestFromTarget } from './progress.js';
 import { setupSearch } from './search.js';
 import { loadUnit, renderMessage, renderUnit } from './unit.js';
 
-const defaultLayers = ['communes', 'villages', 'units', 'hotspots'];
-// GetFeatureInfo preference: the most detailed unit under the pointer first.
-const clickOrder = ['units', 'villages', 'communes', 'districts', 'hotspots', 'clusters', 'models'];
+// GetFeatureInfo preference: the most detailed unit under the pointer first; layers the registry
+// adds later are asked after these, topmost first.
+const preferredClickOrder = ['units', 'villages', 'communes', 'districts', 'hotspots', 'clusters', 'models'];
 const $ = (id) => document.getElementById(id);
 
 function status(text, isError = false) {
@@ -30,6 +30,10 @@ async function main() {
   const { years, defaultYear, extent } = await loadYears();
   const styles = await loadLegend(config);
   const layers = config.layers ?? [];
+  const clickOrder = [
+    ...preferredClickOrder.filter((name) => layers.some((layer) => layer.name === name)),
+    ...layers.map((layer) => layer.name).filter((name) => !preferredClickOrder.includes(name)).reverse(),
+  ];
   const narrow = window.matchMedia('(max-width: 760px)');
 
   // "#year=2015" (the /embed page links here with its year) opens that year.
@@ -37,7 +41,7 @@ async function main() {
   const startYear = years.includes(hashYear) ? hashYear : defaultYear;
   const map = new ProvinceMap('map', {
     layers,
-    visible: defaultLayers.filter((name) => layers.some((layer) => layer.name === name)),
+    visible: layers.filter((layer) => layer.shown).map((layer) => layer.name),
     year: startYear,
     extent,
   });

@@ -15,6 +15,7 @@
 
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
+#include "antt/layers/layers.hpp"
 #include "antt/mapdata/shapefiles.hpp"
 #include "antt/stats/stats.hpp"
 #include "antt/store/sqlite.hpp"
@@ -66,7 +67,7 @@ class RenderStoreTest : public ::testing::Test {
     ASSERT_EQ(testing::run_anttmap({"--db", sample_, "init"}).exit_code, 0);
     auto made = testing::run_anttmap({"--db", sample_, "sample"});
     ASSERT_EQ(made.exit_code, 0) << made.err;
-    shared_ = new RenderStore(sample_, dir_->file("render.sqlite"));
+    shared_ = new RenderStore(store::open_store(sample_), layers::LayerRegistry::standard(), dir_->file("render.sqlite"));
     auto start = Clock::now();
     double last_progress = -1;
     bool monotonic = true;
@@ -112,8 +113,8 @@ struct EditableCopy {
   std::unique_ptr<RenderStore> render;
   explicit EditableCopy(const std::string& sample, bool with_shapefiles = false) {
     std::filesystem::copy_file(sample, store_path);
-    render = std::make_unique<RenderStore>(store_path, dir.file("render.sqlite"),
-                                           with_shapefiles ? shapefile_dir : std::string());
+    render = std::make_unique<RenderStore>(store::open_store(store_path), layers::LayerRegistry::standard(),
+                                           dir.file("render.sqlite"), with_shapefiles ? shapefile_dir : std::string());
     render->build_all();
   }
 };
@@ -312,7 +313,7 @@ TEST_F(RenderStoreTest, StatusSetThroughTheCliIsPickedUpForItsYearOnly) {
 
   auto again = copy.render->refresh();
   EXPECT_FALSE(again.changed);
-  EXPECT_EQ(again.last_audit_id, result.last_audit_id);
+  EXPECT_EQ(again.position, result.position);
 }
 
 TEST_F(RenderStoreTest, PlainSqlEditFromAnotherClientIsPickedUp) {
@@ -345,7 +346,9 @@ TEST_F(RenderStoreTest, DrawingShapefilesHoldEachYearOfEachLevelWithTheDrawingFi
   RenderQuery render(copy.render->path());
   const auto files = copy.render->shapefiles();
   ASSERT_NE(files, nullptr);
-  EXPECT_EQ(RenderStore(sample_, dir_->file("render-plain.sqlite")).shapefiles(), nullptr);
+  EXPECT_EQ(RenderStore(store::open_store(sample_), layers::LayerRegistry::standard(), dir_->file("render-plain.sqlite"))
+                .shapefiles(),
+            nullptr);
   for (const int year : copy.render->years()) {
     for (const auto* layer : {"communes", "villages", "districts"}) {
       for (int level = 0; level < kLevels; ++level) {
@@ -444,7 +447,8 @@ TEST_F(RenderStoreTest, DrawingShapefilesDrawEachSharedBoundaryOnceInTheLaterPol
 
 TEST_F(RenderStoreTest, DrawingShapefilesOfChosenYearsOnly) {
   // A one-off report draws one year: it need not write every year's files.
-  RenderStore store(sample_, dir_->file("render-one-year.sqlite"), dir_->file("shapefiles-one-year"), {2016});
+  RenderStore store(store::open_store(sample_), layers::LayerRegistry::standard(), dir_->file("render-one-year.sqlite"),
+                    dir_->file("shapefiles-one-year"), {2016});
   store.build_all();
   const auto files = store.shapefiles();
   ASSERT_NE(files, nullptr);
@@ -460,15 +464,15 @@ TEST(RenderShapefiles, NeverEmptiesADirectoryItDidNotMake) {
   const auto mine = dir.file("drawing");
   std::filesystem::create_directories(mine);
   { std::ofstream(mine + "/roads.shp") << "somebody's data"; }
-  EXPECT_THROW(RenderShapefiles(dir.file("render.sqlite"), mine), Error);
+  EXPECT_THROW(RenderShapefiles(layers::LayerRegistry::standard(), mine), Error);
   EXPECT_TRUE(std::filesystem::exists(mine + "/roads.shp"));
   std::filesystem::remove(mine + "/roads.shp");
   {
-    RenderShapefiles ours(dir.file("render.sqlite"), mine);  // empty: taken, and marked as ours
+    RenderShapefiles ours(layers::LayerRegistry::standard(), mine);  // empty: taken, and marked as ours
     EXPECT_EQ(ours.current()->size(), 0u);
   }
   { std::ofstream(mine + "/stale.shp") << "left by a run that crashed"; }
-  RenderShapefiles again(dir.file("render.sqlite"), mine);  // marked: emptied
+  RenderShapefiles again(layers::LayerRegistry::standard(), mine);  // marked: emptied
   EXPECT_FALSE(std::filesystem::exists(mine + "/stale.shp"));
 }
 

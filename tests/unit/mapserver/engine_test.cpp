@@ -78,7 +78,7 @@ void write_render_file(const std::string& path) {
   ASSERT_NE(dataset, nullptr);
   OGRSpatialReference mercator;
   mercator.importFromEPSG(3857);
-  for (const auto& layer : layers::registry()) {
+  for (const auto& layer : layers::LayerRegistry::standard()->layers()) {
     for (int level = 0; level < 4; ++level) {
       const auto table = layer.name + "_g" + std::to_string(level);
       const char* layer_options[] = {"GEOMETRY_NAME=geometry", "FID=fid", "SPATIAL_INDEX=YES", nullptr};
@@ -120,6 +120,36 @@ void write_render_file(const std::string& path) {
   }
 }
 
+/// The fixture rows of (layer, year) as the render store holds them: every level at full detail.
+std::vector<std::shared_ptr<const layers::LayerRow>> fixture_layer_rows(const std::string& layer, int year) {
+  std::vector<std::shared_ptr<const layers::LayerRow>> rows;
+  for (const auto& fixture : fixture_rows()) {
+    if (fixture.table_layer != layer || fixture.year != year) continue;
+    OGRGeometry* geometry = nullptr;
+    OGRGeometryFactory::createFromWkt(fixture.wkt.c_str(), nullptr, &geometry);
+    auto levels = std::make_shared<layers::LevelGeometries>();
+    std::string wkb(static_cast<std::size_t>(geometry->WkbSize()), '\0');
+    geometry->exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()), wkbVariantIso);
+    OGREnvelope envelope;
+    geometry->getEnvelope(&envelope);
+    OGRGeometryFactory::destroyGeometry(geometry);
+    levels->wkb.fill(wkb);
+    levels->box = {envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY};
+    layers::LayerRow row;
+    row.key = fixture.code;
+    row.vfrom = fixture.vfrom;
+    row.vto = fixture.vto;
+    row.code = fixture.code;
+    row.name = "Xã " + fixture.code;
+    row.kind = "commune";
+    row.class_key = fixture.cls;
+    row.label = fixture.cls;
+    row.geometry = levels;
+    rows.push_back(std::make_shared<const layers::LayerRow>(std::move(row)));
+  }
+  return rows;
+}
+
 /// One engine for the whole test binary: msCleanup() (in ~MapEngine) ends GDAL for the
 /// process, so the engine is destroyed once, after every test has run.
 struct SharedEngine {
@@ -139,12 +169,14 @@ MapEngine& engine() {
     slot = std::make_unique<SharedEngine>();
     const auto render_path = slot->dir.file("render.sqlite");
     write_render_file(render_path);
-    slot->shapefiles = std::make_unique<mapdata::RenderShapefiles>(render_path, slot->dir.file("shapefiles"));
+    slot->shapefiles =
+        std::make_unique<mapdata::RenderShapefiles>(layers::LayerRegistry::standard(), slot->dir.file("shapefiles"));
     std::vector<std::pair<std::string, int>> targets;
-    for (const auto& layer : layers::registry())
+    for (const auto& layer : layers::LayerRegistry::standard()->layers())
       for (int year : {2015, 2016}) targets.emplace_back(layer.name, year);
-    slot->shapefiles->update(targets);
+    slot->shapefiles->update(targets, fixture_layer_rows);
     EngineConfig config;
+    config.layers = layers::LayerRegistry::standard();
     config.render_path = render_path;
     config.work_dir = slot->dir.file("work");
     config.online_resource = "http://127.0.0.1:8080/wms";
@@ -418,7 +450,7 @@ TEST(EngineWms, CapabilitiesListLayersTimeAndNoSld) {
     const auto response = engine().wms({{"SERVICE", "WMS"}, {"VERSION", version}, {"REQUEST", "GetCapabilities"}});
     ASSERT_EQ(response.status, 200) << response.body;
     EXPECT_NE(response.content_type.find("xml"), std::string::npos);
-    for (const auto& layer : layers::registry()) {
+    for (const auto& layer : layers::LayerRegistry::standard()->layers()) {
       EXPECT_NE(response.body.find("<Name>" + layer.name + "</Name>"), std::string::npos) << layer.name;
     }
     EXPECT_NE(response.body.find("2015,2016"), std::string::npos);

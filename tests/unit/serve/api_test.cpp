@@ -66,7 +66,7 @@ class ApiTest : public ::testing::Test {
     dir_ = nullptr;
   }
 
-  ApiTest() { register_api(router, {store_path(), [] { return std::optional<mapdata::Box>(kExtent); }}); }
+  ApiTest() { register_api(router, {layers::LayerRegistry::standard(), store_path(), [] { return std::optional<mapdata::Box>(kExtent); }}); }
 
   static std::string store_path() { return dir_->file("sample.sqlite"); }
 
@@ -181,7 +181,7 @@ TEST_F(ApiTest, ProgressAndStatsFollowTheStoreAtOnce) {
   const std::string copy = dir_->file("edited.sqlite");
   store::open_spatialite_store(store_path(), false)->backup_to(copy);
   http::Router edited_router;
-  register_api(edited_router, {copy, {}});
+  register_api(edited_router, {layers::LayerRegistry::standard(), copy, {}});
   auto share_of = [&](const std::string& district) {
     const json progress = body(edited_router.dispatch(get("/api/progress")));
     for (const auto& entry : progress["districts"])

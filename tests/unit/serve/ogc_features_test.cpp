@@ -1,4 +1,5 @@
 // OGC API – Features on the sample province: what a client (QGIS, a browser) would see at /ogc.
+#include <set>
 #include "serve/ogc_features.hpp"
 
 #include <nlohmann/json.hpp>
@@ -25,7 +26,7 @@ class OgcFeaturesTest : public ::testing::Test {
     dir_ = nullptr;
   }
 
-  OgcContext context{"http://127.0.0.1:8080",
+  OgcContext context{layers::LayerRegistry::standard(), "http://127.0.0.1:8080",
                      [] { return store::open_spatialite_store(dir_->file("sample.sqlite"), false); },
                      {2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020},
                      2020};
@@ -80,7 +81,9 @@ TEST_F(OgcFeaturesTest, CollectionsHaveSpatialAndTemporalExtents) {
   const auto document = body(response);
   std::vector<std::string> ids;
   for (const auto& collection : document["collections"]) ids.push_back(collection["id"]);
-  EXPECT_EQ(ids, (std::vector<std::string>{"districts", "communes", "villages", "units"}));
+  // Every layer of the registry: the unit layers and those whose items are rows.
+  EXPECT_EQ(ids, (std::vector<std::string>{"districts", "communes", "villages", "units", "hotspots", "clusters",
+                                           "models"}));
 
   const auto communes = body(ogc_collection(request("/ogc/collections/communes", {{"collectionId", "communes"}}), context));
   EXPECT_EQ(communes["title"], "Xã, phường, thị trấn theo trạng thái ANTT");
@@ -95,6 +98,35 @@ TEST_F(OgcFeaturesTest, CollectionsHaveSpatialAndTemporalExtents) {
   EXPECT_EQ(communes["extent"]["spatial"]["crs"], "http://www.opengis.net/def/crs/OGC/1.3/CRS84");
   EXPECT_EQ(communes["extent"]["temporal"]["interval"][0][0], "2012-01-01T00:00:00Z");
   EXPECT_EQ(communes["extent"]["temporal"]["interval"][0][1], "2020-12-31T23:59:59Z");
+}
+
+TEST_F(OgcFeaturesTest, HotspotItemsAreTheDesignationsInForceWithTheirCommunes) {
+  auto store = context.open_store();
+  const auto in_force = store->hotspots_at("2020-12-31");
+  ASSERT_FALSE(in_force.empty());
+  auto response = ogc_items(request("/ogc/collections/hotspots/items", {{"collectionId", "hotspots"}},
+                                    {{"year", "2020"}, {"limit", "1000"}}),
+                            context);
+  ASSERT_EQ(response.status, 200) << *response.body;
+  const auto document = body(response);
+  std::set<std::string> codes;
+  for (const auto& feature : document["features"]) {
+    codes.insert(feature["id"].get<std::string>());
+    EXPECT_EQ(feature["properties"]["class"], "hotspot");
+    EXPECT_TRUE(feature["geometry"]["type"] == "MultiPolygon" || feature["geometry"]["type"] == "Polygon");
+  }
+  std::set<std::string> expected;
+  for (const auto& hotspot : in_force) expected.insert(hotspot.commune_code);
+  EXPECT_EQ(codes, expected);
+  const auto code = *expected.begin();
+  auto one = ogc_item(request("/ogc/collections/hotspots/items/" + code,
+                              {{"collectionId", "hotspots"}, {"featureId", code}}, {{"year", "2020"}}),
+                      context);
+  EXPECT_EQ(one.status, 200) << *one.body;
+  auto none = ogc_item(request("/ogc/collections/hotspots/items/00000",
+                               {{"collectionId", "hotspots"}, {"featureId", "00000"}}, {{"year", "2020"}}),
+                       context);
+  EXPECT_EQ(none.status, 404);
 }
 
 TEST_F(OgcFeaturesTest, UnknownCollectionIs404) {

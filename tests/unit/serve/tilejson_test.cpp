@@ -11,7 +11,7 @@ namespace {
 const Box3857 kProvince{11700000, 2300000, 11900000, 2450000};
 
 TEST(TileJson, RasterTemplateZoomsAndBounds) {
-  const auto& villages = *layers::find_layer("villages");
+  const auto& villages = *layers::LayerRegistry::standard()->find("villages");
   const auto doc = nlohmann::json::parse(tilejson("http://127.0.0.1:8080", villages, 2015, false, kProvince));
   EXPECT_EQ(doc["tilejson"], "3.0.0");
   EXPECT_EQ(doc["name"], villages.title_vi);
@@ -32,7 +32,7 @@ TEST(TileJson, RasterTemplateZoomsAndBounds) {
 }
 
 TEST(TileJson, VectorTilesListTheLayerFields) {
-  const auto& districts = *layers::find_layer("districts");
+  const auto& districts = *layers::LayerRegistry::standard()->find("districts");
   const auto doc = nlohmann::json::parse(tilejson("http://h", districts, 2020, true, std::nullopt));
   EXPECT_EQ(doc["tiles"][0], "http://h/tiles/districts/{z}/{x}/{y}.mvt?year=2020");
   EXPECT_EQ(doc["bounds"][0], -180.0);

@@ -33,7 +33,7 @@ http::Request with(http::Request request, const std::string& name, const std::st
   return request;
 }
 
-const WmtsContext kContext{"http://127.0.0.1:8080", {2012, 2013, 2014, 2015, 2016}, 2015,
+const WmtsContext kContext{layers::LayerRegistry::standard().get(), "http://127.0.0.1:8080", {2012, 2013, 2014, 2015, 2016}, 2015,
                            Box3857{11700000, 2300000, 11900000, 2450000}};
 
 /// Runs `script` with the system Python (where python3-owslib lives) on `xml`; returns its stdout.
@@ -91,7 +91,7 @@ for layer in root.iterfind('w:Contents/w:Layer', ns):
 }
 
 TEST(WmtsCapabilities, EscapesTextAndCoversTheWorldWithoutExtent) {
-  const std::string xml = wmts_capabilities({"http://h/?a=1&b=<2>", {2020}, 2020, std::nullopt});
+  const std::string xml = wmts_capabilities({layers::LayerRegistry::standard().get(), "http://h/?a=1&b=<2>", {2020}, 2020, std::nullopt});
   EXPECT_NE(xml.find("http://h/?a=1&amp;b=&lt;2&gt;/wmts?"), std::string::npos);
   EXPECT_EQ(xml.find("b=<2>"), std::string::npos);
   EXPECT_NE(xml.find("<ows:LowerCorner>-180 -85.0511287798066</ows:LowerCorner>"), std::string::npos);
@@ -99,7 +99,7 @@ TEST(WmtsCapabilities, EscapesTextAndCoversTheWorldWithoutExtent) {
 }
 
 TEST(WmtsKvp, ParsesAGoodGetTile) {
-  const auto tile = parse_wmts_kvp(good_get_tile(), kContext.years);
+  const auto tile = parse_wmts_kvp(good_get_tile(), *kContext.layers, kContext.years);
   EXPECT_EQ(tile.layer, "communes");
   EXPECT_EQ(tile.zoom, 10);
   EXPECT_EQ(tile.row, 450);
@@ -109,7 +109,7 @@ TEST(WmtsKvp, ParsesAGoodGetTile) {
   auto lower = kvp({{"service", "wmts"}, {"request", "gettile"}, {"version", "1.0.0"}, {"layer", "units"},
                     {"style", ""}, {"format", "image/png"}, {"tilematrixset", "GoogleMapsCompatible"},
                     {"tilematrix", "GoogleMapsCompatible:3"}, {"tilerow", "7"}, {"tilecol", "0"}});
-  const auto other = parse_wmts_kvp(lower);
+  const auto other = parse_wmts_kvp(lower, *kContext.layers);
   EXPECT_EQ(other.layer, "units");
   EXPECT_EQ(other.style, "default");
   EXPECT_EQ(other.zoom, 3);
@@ -121,7 +121,7 @@ TEST(WmtsKvp, ParsesAGoodGetTile) {
 /// Expects `request` to be refused with OWS exception `code` at `locator`.
 void expect_refused(const http::Request& request, const std::string& code, const std::string& locator) {
   try {
-    parse_wmts_kvp(request, kContext.years);
+    parse_wmts_kvp(request, *kContext.layers, kContext.years);
     ADD_FAILURE() << "accepted, expected " << code << " at " << locator;
   } catch (const WmtsError& error) {
     EXPECT_EQ(error.code(), code) << error.what();
@@ -147,7 +147,7 @@ TEST(WmtsKvp, RefusesBadValuesNamingTheParameter) {
   expect_refused(with(good, "TIME", "last"), "InvalidParameterValue", "TIME");
 
   try {
-    parse_wmts_kvp(with(good, "REQUEST", "GetFeatureInfo"));
+    parse_wmts_kvp(with(good, "REQUEST", "GetFeatureInfo"), *kContext.layers);
   } catch (const WmtsError& error) {
     EXPECT_EQ(error.http_status(), 501);
   }

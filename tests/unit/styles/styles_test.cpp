@@ -28,7 +28,7 @@ std::vector<std::string> status_keys() {
 }
 
 TEST(StylesDefinition, EveryLayerStyleExists) {
-  for (const auto& layer : layers::registry()) EXPECT_NO_THROW(styles::style(layer.style)) << layer.name;
+  for (const auto& layer : layers::LayerRegistry::standard()->layers()) EXPECT_NO_THROW(styles::style(layer.style)) << layer.name;
 }
 
 TEST(StylesDefinition, EveryClassKeyOfTheContractIsPresent) {
@@ -157,7 +157,7 @@ TEST(StylesQml, CategorisedOnClassWithVietnameseLabels) {
 }
 
 TEST(StylesSld, OneRulePerClassFilteredOnClass) {
-  const auto text = styles::sld("district_share", "districts");
+  const auto text = styles::sld("district_share", "districts", "name");
   size_t rules = 0;
   for (size_t at = text.find("<Rule>"); at != std::string::npos; at = text.find("<Rule>", at + 1)) ++rules;
   EXPECT_EQ(rules, 4u);

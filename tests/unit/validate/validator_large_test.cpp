@@ -1,7 +1,7 @@
 // A province ten times the sample (≈ 110 districts, 2,200 communes, 15,000 villages of ≈ 100
 // vertices each), tiled with Voronoi cells, to keep validation in seconds. Disabled by default
 // (it builds a 17,000-unit store); run with
-//   antt_unit_tests --gtest_filter='ValidatorLarge*' --gtest_also_run_disabled_tests
+//   antt_gis_tests --gtest_filter='ValidatorLarge*' --gtest_also_run_disabled_tests
 #include <chrono>
 #include <random>
 

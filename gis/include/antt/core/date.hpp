@@ -16,6 +16,9 @@ std::string require_iso_date(std::string_view text, std::string_view what);
 /// The date that stands for a year: its 31 December (units of year Y are those valid then).
 std::string year_end(int year);
 
+/// A year's 1 January.
+std::string year_start(int year);
+
 /// Today's date in local time.
 std::string today();
 
@@ -24,5 +27,27 @@ int year_of(std::string_view iso_date);
 
 /// Sentinel used for an open-ended valid_to in comparisons.
 inline constexpr std::string_view kOpenEnd = "9999-12-31";
+
+/// A date as the number yyyymmdd (the render file's and the map engine's form): "2015-03-01" →
+/// 20150301; 0 when `iso_date` is not YYYY-MM-DD.
+int date_number(std::string_view iso_date);
+/// yyyymmdd of a year's 31 December: the date that stands for the year.
+constexpr int year_end_number(int year) { return year * 10000 + 1231; }
+/// yyyymmdd of a year's 1 January.
+constexpr int year_start_number(int year) { return year * 10000 + 101; }
+
+/// Which units and statuses an answer shows: the status of `year`, the units as they were on
+/// `date` (yyyymmdd; the year's 31 December unless a day was asked for).
+struct TimeFilter {
+  int year = 0;
+  int date = 0;
+  static constexpr TimeFilter of_year(int year) { return {year, year_end_number(year)}; }
+  /// True when no particular day was asked for (the date is the year's 31 December).
+  constexpr bool whole_year() const { return date == year_end_number(year); }
+  bool operator==(const TimeFilter&) const = default;
+};
+
+/// "YYYY" (the year) or "YYYY-MM-DD" (a real calendar date, its year); nothing for anything else.
+std::optional<TimeFilter> parse_time_filter(std::string_view text);
 
 }  // namespace antt

@@ -47,4 +47,18 @@ class CrsError : public Error {
   ExitCode exit_code() const override { return ExitCode::crs; }
 };
 
+/// A request the client can fix. The server answers it with status() (400 bad parameter, 401 not
+/// signed in, 403 not allowed, 404 no such thing, 405, 409 conflict, 413 too large, 429 too many,
+/// 503 busy) and the message as the reason; the CLI reports it as bad input.
+class RequestError : public Error {
+ public:
+  explicit RequestError(const std::string& message, int status = 400) : Error(message), status_(status) {}
+  RequestError(int status, const std::string& message) : RequestError(message, status) {}
+  int status() const { return status_; }
+  ExitCode exit_code() const override { return ExitCode::input; }
+
+ private:
+  int status_;
+};
+
 }  // namespace antt

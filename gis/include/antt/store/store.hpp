@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "antt/store/changes.hpp"
 #include "antt/store/model.hpp"
 
 namespace antt::store {
@@ -58,7 +59,12 @@ class Store {
   virtual std::vector<LineageEvent> lineage_events() const = 0;
 
   virtual std::int64_t add_hotspot(const HotspotDesignation& hotspot) = 0;
+  /// Ends designation `id` on `date` (exclusive); InputError when there is none or it would end
+  /// before it starts.
+  virtual void end_hotspot(std::int64_t id, const std::string& date) = 0;
   virtual std::vector<HotspotDesignation> hotspots_at(const std::string& date) const = 0;
+  /// Every designation, oldest first.
+  virtual std::vector<HotspotDesignation> hotspots() const = 0;
 
   virtual void add_cluster(const Cluster& cluster) = 0;
   virtual void set_cluster_year(const ClusterYear& year) = 0;
@@ -78,6 +84,12 @@ class Store {
   virtual void set_festival(const Festival& festival) = 0;
   virtual std::vector<Festival> festivals(int year) const = 0;
 
+  // Change feed (antt/store/changes.hpp) ------------------------------------------------------
+  /// The position of the newest change; 0 for a store never written. Cheap: readers poll it.
+  virtual std::int64_t change_position() const = 0;
+  /// Every change after `position`, oldest first.
+  virtual std::vector<Change> changes_since(std::int64_t position) const = 0;
+
   // Settings, audit, maintenance --------------------------------------------------------
   virtual std::optional<std::string> setting(const std::string& key) const = 0;
   virtual void set_setting(const std::string& key, const std::string& value) = 0;
@@ -87,6 +99,9 @@ class Store {
 
 /// Opens (and migrates) the SpatiaLite store at `path`; `create` makes a new file if missing.
 std::unique_ptr<Store> open_spatialite_store(const std::string& path, bool create);
+
+/// Opens the store at `location` (`--db`): a SpatiaLite file path, the only kind so far.
+std::unique_ptr<Store> open_store(const std::string& location, bool create = false);
 
 /// The migration that brings a store up to date; the newest version number.
 int latest_schema_version();

@@ -1,7 +1,7 @@
 #pragma once
 // Drawing copies of the render file: one ESRI shapefile (with its .qix quadtree) per (layer,
 // level, year), holding the rows of that year ordered by fid, with only the attributes that
-// drawing reads (kDrawingFields). MapServer reads shapefiles natively: no OGR layer open, no SQL
+// drawing reads (kDrawingFields), written from the render store's rows in memory. MapServer reads shapefiles natively: no OGR layer open, no SQL
 // prepared per draw and no process-wide OGR lock, which took about 40 % of a 7-layer GetMap
 // through the SQLite render file (docs/benchmarks-server.md). Queries, vector tiles and the OGC
 // API keep reading the render file, which has every attribute. Layers drawn with shared boundaries
@@ -17,6 +17,7 @@
 #include <string>
 #include <tuple>
 #include <utility>
+#include <functional>
 #include <vector>
 
 #include "antt/layers/layers.hpp"
@@ -94,24 +95,29 @@ class ShapefileSet {
 /// render store's writer); current() from any thread.
 class RenderShapefiles {
  public:
-  /// `directory` is emptied and recreated: it belongs to this object.
+  /// The rows of (layer, year) in fid order (the render store's).
+  using RowsOf = std::function<std::vector<std::shared_ptr<const layers::LayerRow>>(const std::string& layer, int year)>;
+
+  /// `directory` is emptied and recreated: it belongs to this object. `registry` tells how each
+  /// layer is drawn (points, shared boundaries).
   /// With `only_years`, files are written for those years alone; targets of other years are ignored.
-  RenderShapefiles(std::string render_path, std::string directory, std::vector<int> only_years = {});
+  RenderShapefiles(std::shared_ptr<const layers::LayerRegistry> registry, std::string directory,
+                   std::vector<int> only_years = {});
   ~RenderShapefiles();
   RenderShapefiles(const RenderShapefiles&) = delete;
   RenderShapefiles& operator=(const RenderShapefiles&) = delete;
 
-  /// Rewrites every level of each (layer, year) from the render file and publishes the new set
-  /// in one step. If writing fails, the previous set stays published and the targets are kept for
-  /// the next call, which retries them (throws Error).
-  void update(const std::vector<std::pair<std::string, int>>& targets);
+  /// Rewrites every level of each (layer, year) from `rows_of` and publishes the new set in one
+  /// step. If writing fails, the previous set stays published and the targets are kept for the
+  /// next call, which retries them (throws Error).
+  void update(const std::vector<std::pair<std::string, int>>& targets, const RowsOf& rows_of);
   /// True when an earlier update failed and its targets wait for the next one.
   bool has_pending() const { return !pending_.empty(); }
   std::vector<std::pair<std::string, int>> pending() const { return {pending_.begin(), pending_.end()}; }
   std::shared_ptr<const ShapefileSet> current() const;
 
  private:
-  std::string render_path_;
+  std::shared_ptr<const layers::LayerRegistry> registry_;
   std::string directory_;
   long serial_ = 0;
   std::vector<int> only_years_;  ///< empty: every year

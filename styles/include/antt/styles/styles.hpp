@@ -66,8 +66,9 @@ std::string mapfile_outline_classes(std::string_view id, const MapfileOptions& o
 std::string mapfile_symbols();
 /// QGIS 3 layer style (.qml, categorised on "class") for style `id`; labels on `label_field` if not empty.
 std::string qml(std::string_view id, std::string_view label_field = "");
-/// OGC SLD 1.0.0 StyledLayerDescriptor for `layer_name` drawn with style `id`.
-std::string sld(std::string_view id, std::string_view layer_name);
+/// OGC SLD 1.0.0 StyledLayerDescriptor for `layer_name` drawn with style `id`; labels on
+/// `label_field` if not empty.
+std::string sld(std::string_view id, std::string_view layer_name, std::string_view label_field = "");
 /// Every style's legend as JSON (for the web viewer and scripts).
 std::string legend_json();
 

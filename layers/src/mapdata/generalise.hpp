@@ -8,19 +8,13 @@
 
 #include "antt/geo/geos.hpp"
 #include "antt/geo/ogr.hpp"
+#include "antt/layers/rows.hpp"
 #include "antt/mapdata/mapdata.hpp"
 
 namespace antt::mapdata {
 
-/// One feature's geometry at every level, EPSG:3857 ISO WKB. A level whose simplification
-/// vanished holds an empty string and gets no row.
-struct LevelGeometries {
-  std::array<std::string, kLevels> wkb;
-  Box box;  ///< of the full-detail geometry
-  bool point = false;
-};
-
-using SharedGeometries = std::shared_ptr<const LevelGeometries>;
+using layers::LevelGeometries;
+using layers::SharedGeometries;
 
 /// Owns the GEOS context and the 4326 → 3857 transformation; one per RenderStore (one thread).
 class Generaliser {

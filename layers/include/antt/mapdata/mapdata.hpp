@@ -1,10 +1,12 @@
 #pragma once
 // The map server's derived data ("render file"): a SpatiaLite file, separate from the store,
-// holding every layer of layers/layers.json already joined with its yearly status, projected to
-// EPSG:3857 and generalised per zoom band, so that a tile render reads few vertices, reprojects
-// nothing and evaluates no SQL joins. It is rebuilt from the store at startup and follows it
-// incrementally: refresh() reads the store's audit log past the last entry it saw and rewrites
-// only the (layer, year) rows the change affects, returning where the map changed.
+// holding the rows of every layer of the registry (antt/layers/layers.hpp: each descriptor's row
+// builder) for every year, projected to EPSG:3857 and generalised per zoom band, so that a tile
+// render reads few vertices, reprojects nothing and evaluates no SQL joins. It is rebuilt from the
+// store at startup and follows it incrementally: refresh() reads the store's change feed past the
+// last change it saw and rebuilds only the (layer, year) rows the changes affect (the descriptors'
+// dependencies), returning where the map changed. The render file itself is written through
+// antt/store/render_file.hpp.
 //
 // Render file schema (fixed; the mapfile points at it):
 //   table "<layer>_g<level>" for every layer of the registry and level 0..kLevels-1, columns
@@ -30,23 +32,17 @@
 #include <string>
 #include <vector>
 
+#include "antt/layers/rows.hpp"
+#include "antt/mapdata/levels.hpp"
+
+namespace antt::layers {
+class LayerRegistry;
+}
+namespace antt::store {
+class Store;
+}
+
 namespace antt::mapdata {
-
-inline constexpr int kLevels = 4;
-inline constexpr int kOpenEnd = 99991231;
-
-/// Generalisation level for a web-mercator zoom: g0 z<=8, g1 z9-11, g2 z12-14, g3 z>=15 (full detail).
-int level_for_zoom(int zoom);
-/// Zoom range [min, max] a level serves.
-std::pair<int, int> zoom_range_of_level(int level);
-/// Simplification tolerance of a level in metres (EPSG:3857): 0.8 pixel at the band's highest zoom; 0 for g3.
-double tolerance_of_level(int level);
-/// "communes_g2".
-std::string table_name(const std::string& layer, int level);
-
-struct Box {
-  double minx = 0, miny = 0, maxx = 0, maxy = 0;  ///< EPSG:3857 metres
-};
 
 /// Where the map changed: tiles of `layer` in `year` that intersect `box` are stale.
 struct DirtyArea {
@@ -57,7 +53,7 @@ struct DirtyArea {
 
 struct RefreshResult {
   std::vector<DirtyArea> dirty;
-  std::int64_t last_audit_id = 0;  ///< the newest audit entry now reflected
+  std::int64_t position = 0;  ///< the store's change feed position now reflected
   bool changed = false;
 };
 
@@ -65,11 +61,12 @@ class ShapefileSet;
 
 class RenderStore {
  public:
-  /// Opens the store at `store_path` read-only and (re)creates the render file at `render_path`.
-  /// With a `shapefile_dir`, it also keeps the drawing shapefiles there (antt/mapdata/shapefiles.hpp),
-  /// for every year or, when `drawing_years` is not empty, for those years only (a one-off report).
-  RenderStore(std::string store_path, std::string render_path, std::string shapefile_dir = {},
-              std::vector<int> drawing_years = {});
+  /// Reads `store` (its own connection, used by this object's thread only) and (re)creates the
+  /// render file at `render_path` with the layers of `registry`. With a `shapefile_dir`, it also
+  /// keeps the drawing shapefiles there (antt/mapdata/shapefiles.hpp), for every year or, when
+  /// `drawing_years` is not empty, for those years only (a one-off report).
+  RenderStore(std::unique_ptr<store::Store> store, std::shared_ptr<const layers::LayerRegistry> registry,
+              std::string render_path, std::string shapefile_dir = {}, std::vector<int> drawing_years = {});
   ~RenderStore();
   RenderStore(const RenderStore&) = delete;
   RenderStore& operator=(const RenderStore&) = delete;
@@ -89,6 +86,9 @@ class RenderStore {
   std::optional<Box> extent() const;
   /// The drawing shapefiles as of the last build/refresh; nullptr without a shapefile_dir. Any thread.
   std::shared_ptr<const ShapefileSet> shapefiles() const;
+  /// The rows of `layer` in `year` as of the last build/refresh, in fid order; empty for a layer or
+  /// year it does not hold. Any thread; the rows never change (a refresh publishes new ones).
+  std::vector<std::shared_ptr<const layers::LayerRow>> rows(const std::string& layer, int year) const;
 
  private:
   struct Impl;

@@ -56,22 +56,6 @@ class PartialShapefile {
   std::string shp_path_;
 };
 
-/// Closes an OGR SQL result set when it goes.
-class ResultLayer {
- public:
-  ResultLayer(GDALDatasetH dataset, OGRLayerH layer) : dataset_(dataset), layer_(layer) {}
-  ~ResultLayer() {
-    if (layer_) GDALDatasetReleaseResultSet(dataset_, layer_);
-  }
-  ResultLayer(const ResultLayer&) = delete;
-  ResultLayer& operator=(const ResultLayer&) = delete;
-  OGRLayerH get() const { return layer_; }
-
- private:
-  GDALDatasetH dataset_;
-  OGRLayerH layer_;
-};
-
 void add_field(OGRLayerH layer, const char* name, OGRFieldType type, int width) {
   OGRFieldDefnH field = OGR_Fld_Create(name, type);
   OGR_Fld_SetWidth(field, width);
@@ -180,25 +164,20 @@ struct Written {
   int valid_to_min = kOpenEnd;
 };
 
-/// The rows of `table` in `year`, fid order: geometry and kDrawingFields. Empty when the table is missing.
-std::vector<geo::Feature> read_rows(GDALDatasetH render, const std::string& table, int year) {
-  std::vector<geo::Feature> rows;
-  if (!GDALDatasetGetLayerByName(render, table.c_str())) return rows;
-  // Table names come from the layer registry and the year is an integer: nothing from requests.
-  std::string columns = "geometry";
-  for (const auto& field : kDrawingFields) columns += ", " + field;
-  const std::string sql = "SELECT " + columns + " FROM \"" + table +
-                          "\" WHERE year = " + std::to_string(year) + " ORDER BY fid";
-  geo::GdalErrorScope errors;
-  const ResultLayer result(render, GDALDatasetExecuteSQL(render, sql.c_str(), nullptr, "SQLITE"));
-  if (!result.get()) throw Error("render shapefiles: cannot read " + table + ": " + errors.last_error());
-  OGR_L_ResetReading(result.get());
-  // Features keep a reference to their definition: they outlive the result set.
-  while (geo::Feature row{OGR_L_GetNextFeature(result.get())}) rows.push_back(std::move(row));
-  for (const auto& field : kDrawingFields)
-    if (!rows.empty() && OGR_F_GetFieldIndex(rows.front().get(), field.c_str()) < 0)
-      throw Error("render shapefiles: " + table + " has no column " + field);
-  return rows;
+/// A drawing row: its attributes and its geometry at the level being written.
+struct DrawnRow {
+  const layers::LayerRow* row;
+  geo::OgrGeometry geometry;
+};
+
+/// The rows that have a geometry at `level`, in fid order, with that geometry.
+std::vector<DrawnRow> rows_at_level(const std::vector<std::shared_ptr<const layers::LayerRow>>& rows, int level) {
+  std::vector<DrawnRow> out;
+  for (const auto& row : rows) {
+    if (!row->geometry || row->geometry->wkb[level].empty()) continue;
+    out.push_back({row.get(), geo::OgrGeometry::from_wkb(row->geometry->wkb[level])});
+  }
+  return out;
 }
 
 CoverageShape coverage_shape(OGRGeometryH geometry) {
@@ -241,11 +220,8 @@ geo::OgrGeometry ogr_multipolygon(const CoverageShape& shape) {
 }
 
 /// A full-detail geometry's identity for the coverage cache: a 64-bit hash of its WKB.
-std::uint64_t geometry_key(OGRGeometryH geometry) {
-  if (!geometry) return 0;
-  std::string wkb(static_cast<std::size_t>(OGR_G_WkbSize(geometry)), '\0');
-  OGR_G_ExportToWkb(geometry, wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()));
-  return std::hash<std::string>{}(wkb);
+std::uint64_t geometry_key(const layers::LayerRow& row) {
+  return std::hash<std::string>{}(row.geometry->wkb[kLevels - 1]);
 }
 
 }  // namespace
@@ -265,7 +241,7 @@ struct RenderShapefiles::CoverageCache {
   /// neighbours keep the same shared boundary, so the boundary file draws it once. A null
   /// geometry for a row narrower than the tolerance everywhere.
   /// `keys`: geometry_key of each row.
-  std::vector<geo::OgrGeometry> generalise(const std::string& layer, int level, const std::vector<geo::Feature>& rows,
+  std::vector<geo::OgrGeometry> generalise(const std::string& layer, int level, const std::vector<DrawnRow>& rows,
                                            const std::vector<std::uint64_t>& keys) {
     const std::unordered_set<std::uint64_t> distinct(keys.begin(), keys.end());
     auto found = std::find_if(entries.begin(), entries.end(), [&](const Entry& entry) {
@@ -279,7 +255,7 @@ struct RenderShapefiles::CoverageCache {
     } else {
       std::vector<CoverageShape> shapes;
       shapes.reserve(rows.size());
-      for (const auto& row : rows) shapes.push_back(coverage_shape(OGR_F_GetGeometryRef(row.get())));
+      for (const auto& row : rows) shapes.push_back(coverage_shape(row.geometry.get()));
       auto simplified = simplify_coverage(shapes, tolerance_of_level(level));
       Entry entry{layer, level, {}};
       for (std::size_t i = 0; i < keys.size(); ++i) entry.by_geometry.emplace(keys[i], std::move(simplified[i]));
@@ -298,11 +274,9 @@ namespace {
 /// Writes `rows` into a new shapefile at `shp_path`, each with its own geometry or, when given,
 /// `geometries[i]`; nullopt when no row has one. With a `boundaries_path`, also writes the rows'
 /// boundary lines there (ShapefileOnDisk::boundaries_path).
-std::optional<Written> write_rows(const std::vector<geo::Feature>& rows, const std::vector<geo::OgrGeometry>* geometries,
+std::optional<Written> write_rows(const std::vector<DrawnRow>& rows, const std::vector<geo::OgrGeometry>* geometries,
                                   bool points, const std::string& shp_path, const std::string& boundaries_path) {
-  auto geometry_of = [&](std::size_t i) {
-    return geometries ? (*geometries)[i].get() : OGR_F_GetGeometryRef(rows[i].get());
-  };
+  auto geometry_of = [&](std::size_t i) { return geometries ? (*geometries)[i].get() : rows[i].geometry.get(); };
   std::size_t drawn = 0;
   for (std::size_t i = 0; i < rows.size(); ++i) drawn += geometry_of(i) != nullptr;
   if (drawn == 0) return std::nullopt;
@@ -315,44 +289,39 @@ std::optional<Written> write_rows(const std::vector<geo::Feature>& rows, const s
   OGRLayerH layer = GDALDatasetCreateLayer(output.get(), std::filesystem::path(shp_path).stem().c_str(), nullptr,
                                            points ? wkbPoint : wkbPolygon, options.get());
   if (!layer) throw Error("render shapefiles: cannot create " + shp_path + ": " + errors.last_error());
-  for (const auto& field : kDrawingFields) {
-    // yyyymmdd dates and the 0/1 flag are integers; names get the whole DBF width, keys 40 bytes.
-    if (field == "vfrom" || field == "vto") add_field(layer, field.c_str(), OFTInteger, 8);
-    else if (field == "effective") add_field(layer, field.c_str(), OFTInteger, 1);
-    else add_field(layer, field.c_str(), OFTString, field == "name" ? kMaxTextBytes : 40);
-  }
+  // kDrawingFields, in order: yyyymmdd dates and the 0/1 flag are integers; names get the whole
+  // DBF width, keys 40 bytes.
+  add_field(layer, "vfrom", OFTInteger, 8);
+  add_field(layer, "vto", OFTInteger, 8);
+  add_field(layer, "class", OFTString, 40);
+  add_field(layer, "name", OFTString, kMaxTextBytes);
+  add_field(layer, "kind", OFTString, 40);
+  add_field(layer, "effective", OFTInteger, 1);
   OGRFeatureDefnH definition = OGR_L_GetLayerDefn(layer);
 
-  // Source fields by name (the geometry column is not a field of the result), in kDrawingFields order.
-  std::vector<int> source;
-  for (const auto& field : kDrawingFields) source.push_back(OGR_F_GetFieldIndex(rows.front().get(), field.c_str()));
   Written written;
   std::vector<RowOutline> outlines;
-  const int vfrom = source[0], vto = source[1];  // kDrawingFields starts with vfrom, vto
-  const int class_field = source[2];
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    OGRFeatureH row = rows[i].get();
+    const layers::LayerRow& row = *rows[i].row;
     OGRGeometryH geometry = geometry_of(i);
     if (!geometry) continue;
     OGREnvelope envelope;
     OGR_G_GetEnvelope(geometry, &envelope);
     written.envelopes.push_back({envelope.MinX, envelope.MinY, envelope.MaxX, envelope.MaxY});
-    written.valid_from_max = std::max(written.valid_from_max, OGR_F_GetFieldAsInteger(row, vfrom));
-    written.valid_to_min = std::min(written.valid_to_min, OGR_F_GetFieldAsInteger(row, vto));
+    written.valid_from_max = std::max(written.valid_from_max, row.vfrom);
+    written.valid_to_min = std::min(written.valid_to_min, row.vto);
     auto feature = geo::Feature::create(definition);
-    for (int field = 0; field < static_cast<int>(source.size()); ++field) {
-      const int from = source[static_cast<std::size_t>(field)];
-      if (!OGR_F_IsFieldSetAndNotNull(row, from)) continue;
-      if (OGR_Fld_GetType(OGR_FD_GetFieldDefn(definition, field)) == OFTInteger)
-        OGR_F_SetFieldInteger(feature.get(), field, OGR_F_GetFieldAsInteger(row, from));
-      else
-        OGR_F_SetFieldString(feature.get(), field, dbf_text(OGR_F_GetFieldAsString(row, from)).c_str());
-    }
+    OGR_F_SetFieldInteger(feature.get(), 0, row.vfrom);
+    OGR_F_SetFieldInteger(feature.get(), 1, row.vto);
+    if (!row.class_key.empty()) OGR_F_SetFieldString(feature.get(), 2, dbf_text(row.class_key.c_str()).c_str());
+    if (!row.name.empty()) OGR_F_SetFieldString(feature.get(), 3, dbf_text(row.name.c_str()).c_str());
+    if (!row.kind.empty()) OGR_F_SetFieldString(feature.get(), 4, dbf_text(row.kind.c_str()).c_str());
+    if (row.effective) OGR_F_SetFieldInteger(feature.get(), 5, *row.effective);
     OGR_F_SetGeometry(feature.get(), geometry);
     if (OGR_L_CreateFeature(layer, feature.get()) != OGRERR_NONE)
       throw Error("render shapefiles: cannot write to " + shp_path + ": " + errors.last_error());
     if (!boundaries_path.empty()) {
-      outlines.push_back({OGR_F_GetFieldAsString(row, class_field), {}});
+      outlines.push_back({row.class_key, {}});
       for (auto& polygon : coverage_shape(geometry))
         for (auto& ring : polygon)
           if (ring.size() >= 2) outlines.back().rings.push_back(std::move(ring));
@@ -391,8 +360,9 @@ const std::string* ShapefileSet::path(const std::string& layer, int level, int y
   return file ? &file->path() : nullptr;
 }
 
-RenderShapefiles::RenderShapefiles(std::string render_path, std::string directory, std::vector<int> only_years)
-    : render_path_(std::move(render_path)),
+RenderShapefiles::RenderShapefiles(std::shared_ptr<const layers::LayerRegistry> registry, std::string directory,
+                                   std::vector<int> only_years)
+    : registry_(std::move(registry)),
       directory_(std::move(directory)),
       only_years_(std::move(only_years)),
       current_(std::make_shared<const ShapefileSet>()),
@@ -426,53 +396,51 @@ RenderShapefiles::~RenderShapefiles() {
   if (only_marker) fs::remove_all(directory_, error);
 }
 
-void RenderShapefiles::update(const std::vector<std::pair<std::string, int>>& targets) {
+void RenderShapefiles::update(const std::vector<std::pair<std::string, int>>& targets, const RowsOf& rows_of) {
   for (const auto& target : targets)
     if (only_years_.empty() || std::find(only_years_.begin(), only_years_.end(), target.second) != only_years_.end())
       pending_.insert(target);
   if (pending_.empty()) return;
   auto next = std::make_shared<ShapefileSet>(*current());
-  {
-    auto render = geo::Dataset::open_vector(render_path_);
-    for (const auto& [layer_name, year] : pending_) {
-      const auto* layer = layers::find_layer(layer_name);
-      const bool points = layer && layer->geometry == layers::GeometryType::point;
-      const bool boundaries = layer && draws_boundaries_once(*layer);
-      // Layers drawn with shared boundaries are generalised here, together, from their full-detail
-      // rows (the render file simplifies each polygon alone); the others are copied level by level.
-      std::vector<geo::Feature> full_detail;
-      std::vector<std::uint64_t> full_detail_keys;
-      if (boundaries) {
-        full_detail = read_rows(render.get(), table_name(layer_name, kLevels - 1), year);
-        for (const auto& row : full_detail) full_detail_keys.push_back(geometry_key(OGR_F_GetGeometryRef(row.get())));
+  for (const auto& [layer_name, year] : pending_) {
+    const auto* layer = registry_->find(layer_name);
+    const bool points = layer && layer->geometry == layers::GeometryType::point;
+    const bool boundaries = layer && draws_boundaries_once(*layer);
+    const auto rows = rows_of(layer_name, year);
+    // Layers drawn with shared boundaries are generalised here, together, from their full-detail
+    // rows (the render store simplifies each polygon alone); the others are copied level by level.
+    std::vector<DrawnRow> full_detail;
+    std::vector<std::uint64_t> full_detail_keys;
+    if (boundaries) {
+      full_detail = rows_at_level(rows, kLevels - 1);
+      for (const auto& row : full_detail) full_detail_keys.push_back(geometry_key(*row.row));
+    }
+    for (int level = 0; level < kLevels; ++level) {
+      const std::string table = table_name(layer_name, level);
+      const auto path = (std::filesystem::path(directory_) /
+                         (table + "_" + std::to_string(year) + "_" + std::to_string(++serial_) + ".shp"))
+                            .string();
+      const std::string boundaries_path =
+          boundaries ? std::filesystem::path(path).replace_extension().string() + "_boundaries.shp" : std::string();
+      const ShapefileSet::Key key{layer_name, level, year};
+      PartialShapefile partial(path);
+      PartialShapefile partial_boundaries(boundaries_path);
+      std::optional<Written> written;
+      if (!boundaries) {
+        written = write_rows(rows_at_level(rows, level), nullptr, points, path, boundaries_path);
+      } else if (level == kLevels - 1) {
+        written = write_rows(full_detail, nullptr, points, path, boundaries_path);
+      } else {
+        const auto generalised = coverage_cache_->generalise(layer_name, level, full_detail, full_detail_keys);
+        written = write_rows(full_detail, &generalised, points, path, boundaries_path);
       }
-      for (int level = 0; level < kLevels; ++level) {
-        const std::string table = table_name(layer_name, level);
-        const auto path = (std::filesystem::path(directory_) /
-                           (table + "_" + std::to_string(year) + "_" + std::to_string(++serial_) + ".shp"))
-                              .string();
-        const std::string boundaries_path =
-            boundaries ? std::filesystem::path(path).replace_extension().string() + "_boundaries.shp" : std::string();
-        const ShapefileSet::Key key{layer_name, level, year};
-        PartialShapefile partial(path);
-        PartialShapefile partial_boundaries(boundaries_path);
-        std::optional<Written> written;
-        if (!boundaries) {
-          written = write_rows(read_rows(render.get(), table, year), nullptr, points, path, boundaries_path);
-        } else if (level == kLevels - 1) {
-          written = write_rows(full_detail, nullptr, points, path, boundaries_path);
-        } else {
-          const auto generalised = coverage_cache_->generalise(layer_name, level, full_detail, full_detail_keys);
-          written = write_rows(full_detail, &generalised, points, path, boundaries_path);
-        }
-        if (written) {
-          next->files_[key] = std::make_shared<const ShapefileOnDisk>(
-              path, std::move(written->envelopes), written->valid_from_max, written->valid_to_min, boundaries_path);
-          partial.keep();  // from here the set owns the files
-          partial_boundaries.keep();
-        } else {
-          next->files_.erase(key);
-        }
+      if (written) {
+        next->files_[key] = std::make_shared<const ShapefileOnDisk>(
+            path, std::move(written->envelopes), written->valid_from_max, written->valid_to_min, boundaries_path);
+        partial.keep();  // from here the set owns the files
+        partial_boundaries.keep();
+      } else {
+        next->files_.erase(key);
       }
     }
   }
