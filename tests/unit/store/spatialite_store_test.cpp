@@ -248,5 +248,70 @@ TEST_F(StoreTest, VietnameseNamesKeepEveryToneMark) {
   EXPECT_EQ(store->units({})[0].name, name);
 }
 
+TEST_F(StoreTest, TheChangeFeedNamesTopicUnitsKindsYearsAndBoxes) {
+  EXPECT_EQ(store->change_position(), 0);
+  store->write(kTester, [&] { store->insert_unit(commune("04792", "Xã Tân Hòa", "2008-08-01", "2020-01-01")); });
+  const auto after_unit = store->change_position();
+  ASSERT_GT(after_unit, 0);
+  auto changes = store->changes_since(0);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].position, after_unit);
+  EXPECT_EQ(changes[0].topic, ChangeTopic::unit);
+  EXPECT_EQ(changes[0].unit_codes, std::vector<std::string>{"04792"});
+  EXPECT_EQ(changes[0].unit_kinds, std::vector<UnitKind>{UnitKind::commune});
+  ASSERT_TRUE(changes[0].years);
+  EXPECT_EQ(changes[0].years->first, 2008);
+  EXPECT_EQ(changes[0].years->last, 2019);  // valid_to is exclusive: it ends with 2019
+  ASSERT_EQ(changes[0].boxes.size(), 1u);
+  EXPECT_NEAR(changes[0].boxes[0].west, 105.0, 1e-9);
+  EXPECT_NEAR(changes[0].boxes[0].north, 20.1, 1e-9);
+
+  // A status set by plain SQL is in the feed too, with the unit's kind looked up.
+  ASSERT_EQ(plain_sql("INSERT INTO unit_status (unit_code, year, status) VALUES ('04792', 2015, 'registered')"), SQLITE_OK);
+  changes = store->changes_since(after_unit);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].topic, ChangeTopic::status);
+  EXPECT_EQ(changes[0].unit_kinds, std::vector<UnitKind>{UnitKind::commune});
+  ASSERT_TRUE(changes[0].years);
+  EXPECT_EQ(changes[0].years->first, 2015);
+  EXPECT_EQ(changes[0].years->last, 2015);
+  EXPECT_TRUE(changes[0].boxes.empty());
+
+  // A setting may change every year; a cluster membership names its year.
+  const auto before_setting = store->change_position();
+  store->write(kTester, [&] {
+    store->set_setting("home_province", "17");
+    store->add_cluster({"C1", "Cụm giáp ranh Đà Bắc", ClusterKind::giap_ranh});
+    store->set_cluster_year({"C1", 2016, {"04792"}, ""});
+  });
+  changes = store->changes_since(before_setting);
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[0].topic, ChangeTopic::setting);
+  EXPECT_FALSE(changes[0].years);
+  EXPECT_EQ(changes[1].topic, ChangeTopic::cluster);
+  EXPECT_EQ(changes[2].topic, ChangeTopic::cluster_membership);
+  ASSERT_TRUE(changes[2].years);
+  EXPECT_EQ(changes[2].years->first, 2016);
+  EXPECT_EQ(changes[2].unit_codes, std::vector<std::string>{"04792"});
+  EXPECT_TRUE(store->changes_since(store->change_position()).empty());
+}
+
+TEST_F(StoreTest, AHotspotDesignationEndsOnceAndAfterItStarts) {
+  std::int64_t id = 0;
+  store->write(kTester, [&] {
+    store->insert_unit(commune("04792", "Xã Tân Hòa"));
+    id = store->add_hotspot({0, "04792", "2015-03-01", std::nullopt, "12/QĐ-UBND", ""});
+  });
+  EXPECT_THROW(store->write(kTester, [&] { store->end_hotspot(id, "2015-03-01"); }), InputError);
+  EXPECT_THROW(store->write(kTester, [&] { store->end_hotspot(id + 1, "2016-01-01"); }), InputError);
+  store->write(kTester, [&] { store->end_hotspot(id, "2017-01-01"); });
+  EXPECT_THROW(store->write(kTester, [&] { store->end_hotspot(id, "2018-01-01"); }), InputError);
+  const auto all = store->hotspots();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].valid_to, std::optional<std::string>("2017-01-01"));
+  EXPECT_TRUE(store->hotspots_at("2017-06-01").empty());
+  EXPECT_EQ(store->hotspots_at("2016-06-01").size(), 1u);
+}
+
 }  // namespace
 }  // namespace antt::store
