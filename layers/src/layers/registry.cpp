@@ -182,9 +182,4 @@ std::string registry_json(const LayerRegistry& registry) {
   return nlohmann::ordered_json{{"layers", std::move(layers)}}.dump();
 }
 
-double scale_denominator_for_zoom(double zoom) {
-  // 156543.034 m per pixel at z0 on the equator; 0.28 mm per pixel.
-  return 156543.03392804097 / std::pow(2.0, zoom) / 0.00028;
-}
-
 }  // namespace antt::layers

@@ -10,8 +10,6 @@ namespace {
 
 // Highest web-mercator zoom of each band; g3 runs to the registry's deepest zoom.
 constexpr int kBandTop[kLevels] = {8, 11, 14, 22};
-// Ground resolution of zoom 0 at the equator in EPSG:3857 metres per 256 px pixel.
-constexpr double kZoom0MetresPerPixel = 2 * 20037508.342789244 / 256;
 // Simplification error, in pixels, that a reader does not see.
 constexpr double kInvisiblePixels = 0.8;
 
@@ -39,7 +37,7 @@ double tolerance_of_level(int level) {
   if (level == kLevels - 1) return 0.0;
   // 0.8 pixel at the band's most detailed zoom, less below it: the displacement GeoServer's renderer
   // (GeoTools StreamingRenderer) allows by default when it generalises. Against half a pixel: 5 % faster drawing.
-  return kZoom0MetresPerPixel / std::ldexp(1.0, kBandTop[level]) * kInvisiblePixels;
+  return geo::metres_per_pixel(kBandTop[level]) * kInvisiblePixels;
 }
 
 std::string table_name(const std::string& layer, int level) {

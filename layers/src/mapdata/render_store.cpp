@@ -369,7 +369,7 @@ RefreshResult RenderStore::refresh() {
     // every tile of those (layer, year) dropped, as it may have been drawn from the old files.
     const auto retried = impl.shapefiles->pending();
     impl.shapefiles->update({}, [&impl](const std::string& layer, int year) { return impl.published({layer, year}); });
-    constexpr double kWorld = 20037508.342789244;
+    constexpr double kWorld = geo::web_mercator::kHalfWorld;
     for (const auto& [layer, year] : retried) result.dirty.push_back({layer, year, Box{-kWorld, -kWorld, kWorld, kWorld}});
     result.changed = true;
   }

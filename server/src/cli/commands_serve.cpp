@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include "antt/core/error.hpp"
+#include "antt/geo/web_mercator.hpp"
 #include "antt/layers/layers.hpp"
 #include "command.hpp"
 #include "http/http.hpp"
@@ -108,31 +109,22 @@ int run_seed(Context& context, const ParsedArgs& args) {
   }
   const auto extent = app.extent();
   if (!extent) throw InputError("the store has no units to draw / CSDL chưa có đơn vị nào");
-  constexpr double kWorldHalf = 20037508.342789244;
-  struct Range {
-    int z, x0, x1, y0, y1;
-  };
-  std::vector<Range> ranges;
+  std::vector<std::pair<int, geo::TileRange>> ranges;
   long long total = 0;
   for (int z = zoom_low; z <= zoom_high; ++z) {
-    const double size = 2 * kWorldHalf / std::pow(2.0, z);
-    const int last = (1 << z) - 1;
-    Range range{z, std::clamp(static_cast<int>((extent->minx + kWorldHalf) / size), 0, last),
-                std::clamp(static_cast<int>((extent->maxx + kWorldHalf) / size), 0, last),
-                std::clamp(static_cast<int>((kWorldHalf - extent->maxy) / size), 0, last),
-                std::clamp(static_cast<int>((kWorldHalf - extent->miny) / size), 0, last)};
-    total += static_cast<long long>(range.x1 - range.x0 + 1) * (range.y1 - range.y0 + 1);
-    ranges.push_back(range);
+    const auto range = geo::tiles_touching(*extent, z);
+    total += range.count();
+    ranges.emplace_back(z, range);
   }
   total *= static_cast<long long>(years.size() * layer_names.size());
   auto progress = context.progress("seed / dựng sẵn ô bản đồ");
   long long done = 0, failed = 0;
   for (int year : years) {
     for (const auto& layer : layer_names) {
-      for (const auto& range : ranges) {
-        for (int x = range.x0; x <= range.x1; ++x) {
-          for (int y = range.y0; y <= range.y1; ++y) {
-            serve::TileAddress address{layer, range.z, x, y, vector ? "mvt" : "png", TimeFilter::of_year(year)};
+      for (const auto& [z, range] : ranges) {
+        for (int x = range.first_x; x <= range.last_x; ++x) {
+          for (int y = range.first_y; y <= range.last_y; ++y) {
+            serve::TileAddress address{layer, z, x, y, vector ? "mvt" : "png", TimeFilter::of_year(year)};
             if (app.tile(address).status != 200) ++failed;
             ++done;
             if (progress && (done % 16 == 0 || done == total)) progress(static_cast<double>(done) / total);

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "antt/core/error.hpp"
+#include "antt/geo/web_mercator.hpp"
 #include "antt/layers/layers.hpp"
 #include "antt/styles/styles.hpp"
 #include "command.hpp"
@@ -59,7 +60,7 @@ int run_styles(Context& context, const ParsedArgs& args) {
     styles::MapfileOptions options;
     options.label_item = label_field;
     if (layer && !label_field.empty() && layer->label_min_zoom > 0)
-      options.label_max_scale = layers::scale_denominator_for_zoom(layer->label_min_zoom - 0.5);
+      options.label_max_scale = geo::scale_denominator(layer->label_min_zoom - 0.5);
     text = styles::mapfile_classes(style_id, options);
   } else if (format == "qml") {
     text = styles::qml(style_id, label_field);

@@ -14,7 +14,6 @@
 namespace antt::http {
 namespace {
 
-constexpr double world_half_size = 20037508.342789244;  // EPSG:3857 metres from the origin to the edge
 constexpr int max_zoom = 30;
 constexpr std::size_t entry_overhead_bytes = 160;  // list node, index slot, control blocks (estimate)
 
@@ -63,32 +62,6 @@ std::size_t TileKeyHash::operator()(const TileKey& key) const {
   hash_combine(seed, std::hash<std::string>{}(key.variant));
   for (int part : {key.year, key.date, key.z, key.x, key.y}) hash_combine(seed, std::hash<int>{}(part));
   return seed;
-}
-
-MercatorBox tile_bounds(int z, int x, int y) {
-  const double size = 2 * world_half_size / std::ldexp(1.0, z);
-  return {-world_half_size + x * size, world_half_size - (y + 1) * size, -world_half_size + (x + 1) * size,
-          world_half_size - y * size};
-}
-
-TileRange tiles_touching(const MercatorBox& box, int z) {
-  TileRange range;
-  if (z < 0 || z > max_zoom || box.min_x > box.max_x || box.min_y > box.max_y) return range;
-  const double tiles = std::ldexp(1.0, z);
-  const double last = tiles - 1;
-  auto column = [&](double metres) { return (metres + world_half_size) / (2 * world_half_size) * tiles; };
-  auto row = [&](double metres) { return (world_half_size - metres) / (2 * world_half_size) * tiles; };
-  // Tile i spans [i, i+1] in these units; it touches [lo, hi] when i <= hi and i + 1 >= lo.
-  const double first_x = std::max(0.0, std::ceil(column(box.min_x)) - 1);
-  const double last_x = std::min(last, std::floor(column(box.max_x)));
-  const double first_y = std::max(0.0, std::ceil(row(box.max_y)) - 1);
-  const double last_y = std::min(last, std::floor(row(box.min_y)));
-  if (first_x > last_x || first_y > last_y) return range;
-  range.first_x = static_cast<int>(first_x);
-  range.last_x = static_cast<int>(last_x);
-  range.first_y = static_cast<int>(first_y);
-  range.last_y = static_cast<int>(last_y);
-  return range;
 }
 
 TileCache::TileCache(TileCacheOptions options) : options_(std::move(options)) {

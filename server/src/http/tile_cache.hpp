@@ -13,6 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "antt/geo/web_mercator.hpp"
+
 namespace antt::http {
 
 struct TileKey {
@@ -38,27 +40,11 @@ struct CachedTile {
   std::string etag;  ///< quoted; http::strong_etag(body) for tiles read back from disk
 };
 
-/// An axis-aligned box in EPSG:3857 metres.
-struct MercatorBox {
-  double min_x = 0;
-  double min_y = 0;
-  double max_x = 0;
-  double max_y = 0;
-};
-
-/// Bounds of tile z/x/y (XYZ scheme, y down from the north) in EPSG:3857 metres.
-MercatorBox tile_bounds(int z, int x, int y);
-
-/// Inclusive range of tile indices at zoom z whose closed bounds intersect box (touching counts:
-/// a line on a tile edge is drawn into both tiles). Empty when first > last.
-struct TileRange {
-  int first_x = 0;
-  int last_x = -1;
-  int first_y = 0;
-  int last_y = -1;
-  bool contains(int x, int y) const { return x >= first_x && x <= last_x && y >= first_y && y <= last_y; }
-};
-TileRange tiles_touching(const MercatorBox& box, int z);
+// Tiles and boxes of the web-mercator grid (antt/geo/web_mercator.hpp): a change's box drops the
+// tiles that touch it (edges included: a line on a tile edge is drawn into both tiles).
+using geo::MercatorBox;
+using geo::TileRange;
+using geo::tiles_touching;
 
 struct TileCacheOptions {
   std::size_t max_bytes = std::size_t{256} << 20;  ///< memory cap, split evenly over the shards

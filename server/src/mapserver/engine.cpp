@@ -623,10 +623,8 @@ EngineResponse MapEngine::render_mvt(const std::string& layer, int z, int x, int
   use_projection(maps, 3857);
   select_format(map, "mvt");
 
-  static constexpr double kWorldHalf = 20037508.342789244;
-  const double tile_size = 2 * kWorldHalf / static_cast<double>(tiles);
-  const Box box{-kWorldHalf + x * tile_size, kWorldHalf - (y + 1) * tile_size, -kWorldHalf + (x + 1) * tile_size,
-                kWorldHalf - y * tile_size};
+  const auto tile = geo::tile_box(z, x, y);
+  const Box box{tile.minx, tile.miny, tile.maxx, tile.maxy};
   // 256 px at 72 dpi gives the tile's zoom its scale, so the level's scale range matches.
   set_view(map, box, 256, 256, 72);
 

@@ -163,10 +163,10 @@ MapfilePaths mapfile_paths(const std::string& work_dir) {
 }
 
 double mapserver_scale_for_zoom(double zoom) {
-  // msCalculateScale: metres per pixel * 72 dpi * 39.3701 in/m; layers:: uses 0.28 mm pixels.
+  // msCalculateScale: metres per pixel * 72 dpi * 39.3701 in/m; geo::scale_denominator uses 0.28 mm pixels.
   static constexpr double kMetresPerInch = 0.0254;
   static constexpr double kOgcPixel = 0.00028;
-  return layers::scale_denominator_for_zoom(zoom) * kOgcPixel / kMetresPerInch * 72.0;
+  return geo::scale_denominator(zoom) * kOgcPixel / kMetresPerInch * 72.0;
 }
 
 std::string generate_mapfile(const EngineConfig& config, const MapfilePaths& paths, LayerSource source) {

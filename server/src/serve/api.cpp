@@ -27,7 +27,7 @@
 #include "antt/validate/validator.hpp"
 #include "serve/json_errors.hpp"
 #include "serve/query_params.hpp"
-#include "serve/web_mercator.hpp"
+#include "antt/geo/web_mercator.hpp"
 
 namespace antt::serve {
 namespace {
@@ -435,7 +435,7 @@ class Api {
     json extent = nullptr;
     if (context_.extent) {
       if (auto box = context_.extent()) {
-        const LonLatBox lon_lat = to_lon_lat(box);
+        const geo::LonLatBox lon_lat = geo::to_lon_lat(box);
         extent = {rounded_degrees(lon_lat.west), rounded_degrees(lon_lat.south), rounded_degrees(lon_lat.east),
                   rounded_degrees(lon_lat.north)};
       }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "antt/core/error.hpp"
+#include "antt/geo/web_mercator.hpp"
 #include "antt/layers/layers.hpp"
 #include "antt/store/store.hpp"
 #include "serve/api.hpp"
@@ -23,7 +24,6 @@
 namespace antt::serve {
 namespace {
 
-constexpr double kWorldHalf = 20037508.342789244;
 constexpr const char* kTileScope = "public";  // roles (a later issue) get their own scopes
 
 std::string default_work_dir(const std::string& store_path) {
@@ -32,8 +32,8 @@ std::string default_work_dir(const std::string& store_path) {
 }
 
 mapserver::Box tile_box(int z, int x, int y) {
-  const double size = 2 * kWorldHalf / std::pow(2.0, z);
-  return {-kWorldHalf + x * size, kWorldHalf - (y + 1) * size, -kWorldHalf + (x + 1) * size, kWorldHalf - y * size};
+  const auto box = geo::tile_box(z, x, y);
+  return {box.minx, box.miny, box.maxx, box.maxy};
 }
 
 /// Parses a whole non-negative decimal integer; nullopt for anything else.

@@ -16,10 +16,10 @@ bool is_numeric_attribute(const std::string& name) {
 }  // namespace
 
 std::string tilejson(const std::string& base_url, const layers::LayerDescriptor& layer, int year, bool vector,
-                     std::optional<Box3857> extent) {
-  const LonLatBox bounds = to_lon_lat(extent);
+                     std::optional<geo::MercatorBox> extent) {
+  const geo::LonLatBox bounds = geo::to_lon_lat(extent);
   // Opening zoom: the whole province on a typical 1024 px map, within the layer's own range.
-  const int center_zoom = std::clamp(extent ? zoom_to_fit(bounds, 1024) : layer.min_zoom, layer.min_zoom, layer.max_zoom);
+  const int center_zoom = std::clamp(extent ? geo::zoom_to_fit(bounds, 1024) : layer.min_zoom, layer.min_zoom, layer.max_zoom);
   const std::string extension = vector ? "mvt" : "png";
 
   nlohmann::ordered_json doc;

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "antt/layers/layers.hpp"
-#include "serve/web_mercator.hpp"
+#include "antt/geo/web_mercator.hpp"
 
 namespace antt::serve {
 
@@ -13,6 +13,6 @@ namespace antt::serve {
 /// or with `vector` Mapbox vector tiles ".mvt" and a "vector_layers" entry listing the layer's
 /// attributes with their types. `extent` (EPSG:3857) gives bounds and center; nothing: the world.
 std::string tilejson(const std::string& base_url, const layers::LayerDescriptor& layer, int year, bool vector,
-                     std::optional<Box3857> extent);
+                     std::optional<geo::MercatorBox> extent);
 
 }  // namespace antt::serve

@@ -42,7 +42,7 @@ void write_operation(std::ostringstream& out, const std::string& name, const std
 }
 
 void write_layer(std::ostringstream& out, const layers::LayerDescriptor& layer, const WmtsContext& context,
-                 const LonLatBox& bounds) {
+                 const geo::LonLatBox& bounds) {
   out << "    <Layer>\n"
       << "      <ows:Title>" << text::xml_escape(layer.title_vi) << "</ows:Title>\n"
       << "      <ows:Abstract>" << text::xml_escape(layer.abstract) << "</ows:Abstract>\n"
@@ -120,7 +120,7 @@ WmtsError::WmtsError(std::string code, std::string locator, const std::string& m
 int WmtsError::http_status() const { return code_ == "OperationNotSupported" ? 501 : 400; }
 
 std::string wmts_capabilities(const WmtsContext& context) {
-  const LonLatBox bounds = to_lon_lat(context.extent);
+  const geo::LonLatBox bounds = geo::to_lon_lat(context.extent);
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<Capabilities xmlns=\"http://www.opengis.net/wmts/1.0\" xmlns:ows=\"http://www.opengis.net/ows/1.1\""

@@ -10,7 +10,7 @@
 #include "antt/core/error.hpp"
 #include "antt/layers/layers.hpp"
 #include "http/http.hpp"
-#include "serve/web_mercator.hpp"
+#include "antt/geo/web_mercator.hpp"
 
 namespace antt::serve {
 
@@ -23,7 +23,7 @@ struct WmtsContext {
   std::string base_url;  ///< e.g. "http://127.0.0.1:8080", no trailing slash
   std::vector<int> years;
   int default_year = 0;
-  std::optional<Box3857> extent;  ///< of the province; nothing: the whole web-mercator world
+  std::optional<geo::MercatorBox> extent;  ///< of the province; nothing: the whole web-mercator world
 };
 
 /// The Capabilities document: KVP at base_url + "/wmts?", RESTful tiles at

@@ -39,16 +39,16 @@ std::pair<int, int> tile_containing(double x, double y, int z) {
 }
 
 bool bounds_touch(const MercatorBox& a, const MercatorBox& b) {
-  return a.min_x <= b.max_x && a.max_x >= b.min_x && a.min_y <= b.max_y && a.max_y >= b.min_y;
+  return a.minx <= b.maxx && a.maxx >= b.minx && a.miny <= b.maxy && a.maxy >= b.miny;
 }
 
 TEST(TileCacheTest, TileBoundsFollowWebMercator) {
-  MercatorBox world = tile_bounds(0, 0, 0);
-  EXPECT_DOUBLE_EQ(world.min_x, -20037508.342789244);
-  EXPECT_DOUBLE_EQ(world.max_y, 20037508.342789244);
-  MercatorBox north_east = tile_bounds(1, 1, 0);
-  EXPECT_DOUBLE_EQ(north_east.min_x, 0.0);
-  EXPECT_DOUBLE_EQ(north_east.min_y, 0.0);
+  MercatorBox world = geo::tile_box(0, 0, 0);
+  EXPECT_DOUBLE_EQ(world.minx, -20037508.342789244);
+  EXPECT_DOUBLE_EQ(world.maxy, 20037508.342789244);
+  MercatorBox north_east = geo::tile_box(1, 1, 0);
+  EXPECT_DOUBLE_EQ(north_east.minx, 0.0);
+  EXPECT_DOUBLE_EQ(north_east.miny, 0.0);
   TileRange range = tiles_touching({1.0, 1.0, 2.0, 2.0}, 1);
   EXPECT_EQ(range.first_x, 1);
   EXPECT_EQ(range.last_x, 1);
@@ -123,7 +123,7 @@ TEST(TileCacheTest, InvalidateDropsExactlyTheTilesTouchingTheBox) {
       for (int dy = -2; dy <= 2; ++dy) {
         TileKey key = key_at(z, cx + dx, cy + dy);
         ASSERT_TRUE(cache.put(key, tile_of("t"), generation));
-        (bounds_touch(tile_bounds(z, key.x, key.y), box) ? touching : outside).push_back(key);
+        (bounds_touch(geo::tile_box(z, key.x, key.y), box) ? touching : outside).push_back(key);
         // Same tile, other layer or other year: must survive.
         ASSERT_TRUE(cache.put(key_at(z, key.x, key.y, "rivers"), tile_of("r"), generation));
         ASSERT_TRUE(cache.put(key_at(z, key.x, key.y, "roads", 2023), tile_of("o"), generation));
@@ -197,9 +197,9 @@ TEST(TileCacheTest, DiskLayerWritesReadsAndInvalidates) {
 
   // A box far away removes nothing; the tile's own bounds remove the memory entry and both files.
   EXPECT_EQ(reader.invalidate("roads", 2024, {-1e7, -1e7, -9e6, -9e6}), 0u);
-  const MercatorBox tile_box = tile_bounds(12, 2148, 1420);
+  const MercatorBox tile_box = geo::tile_box(12, 2148, 1420);
   // Straddles the edge between rows 1420 and 1421, so both tiles are touched.
-  const MercatorBox edge{tile_box.min_x + 10, tile_box.min_y - 10, tile_box.min_x + 20, tile_box.min_y + 10};
+  const MercatorBox edge{tile_box.minx + 10, tile_box.miny - 10, tile_box.minx + 20, tile_box.miny + 10};
   EXPECT_EQ(reader.invalidate("roads", 2024, edge), 4u);  // 2 memory entries + 2 files
   EXPECT_FALSE(std::filesystem::exists(png_path));
   EXPECT_FALSE(std::filesystem::exists(mvt_path));
@@ -241,7 +241,7 @@ TEST(TileCacheTest, ConcurrentReadersWritersAndInvalidationsStayConsistent) {
         const std::string body = std::to_string(key.x) + "/" + std::to_string(key.y);
         if (i % 3 == 0) cache.put(key, tile_of(body), cache.generation());
         if (auto hit = cache.get(key); hit && *hit->body != body) wrong = true;
-        if (t == 0 && i % 250 == 0) cache.invalidate("roads", 2024, tile_bounds(10, i % 64, i % 16));
+        if (t == 0 && i % 250 == 0) cache.invalidate("roads", 2024, geo::tile_box(10, i % 64, i % 16));
       }
     });
   }

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "antt/geo/web_mercator.hpp"
 #include "antt/layers/layers.hpp"
 #include "antt/mapdata/shapefiles.hpp"
 #include "test_support.hpp"
@@ -22,13 +23,12 @@
 namespace antt::mapserver {
 namespace {
 
-constexpr double kWorldHalf = 20037508.342789244;
 // A z14 tile near Hà Nội (105.8 E, 21.0 N) and the z9 tile holding it.
 constexpr int kZ = 14, kX = 13007, kY = 7214;
 
 Box tile_box(int z, int x, int y) {
-  const double size = 2 * kWorldHalf / std::pow(2.0, z);
-  return Box{-kWorldHalf + x * size, kWorldHalf - (y + 1) * size, -kWorldHalf + (x + 1) * size, kWorldHalf - y * size};
+  const auto box = geo::tile_box(z, x, y);
+  return Box{box.minx, box.miny, box.maxx, box.maxy};
 }
 
 /// A point of the test tile given as fractions of its width (from the left) and height (from the top).

@@ -8,7 +8,7 @@
 namespace antt::serve {
 namespace {
 
-const Box3857 kProvince{11700000, 2300000, 11900000, 2450000};
+const geo::MercatorBox kProvince{11700000, 2300000, 11900000, 2450000};
 
 TEST(TileJson, RasterTemplateZoomsAndBounds) {
   const auto& villages = *layers::LayerRegistry::standard()->find("villages");

@@ -34,7 +34,7 @@ http::Request with(http::Request request, const std::string& name, const std::st
 }
 
 const WmtsContext kContext{layers::LayerRegistry::standard().get(), "http://127.0.0.1:8080", {2012, 2013, 2014, 2015, 2016}, 2015,
-                           Box3857{11700000, 2300000, 11900000, 2450000}};
+                           geo::MercatorBox{11700000, 2300000, 11900000, 2450000}};
 
 /// Runs `script` with the system Python (where python3-owslib lives) on `xml`; returns its stdout.
 std::string run_python(const testing::TempDir& dir, const std::string& xml, const std::string& script) {

@@ -86,7 +86,4 @@ class LayerRegistry {
 /// each layer with every field of its descriptor but the builder itself.
 std::string registry_json(const LayerRegistry& registry);
 
-/// Scale denominator of a web-mercator zoom level at 0.28 mm pixels (OGC standard rendering pixel).
-double scale_denominator_for_zoom(double zoom);
-
 }  // namespace antt::layers

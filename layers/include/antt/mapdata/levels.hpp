@@ -3,6 +3,8 @@
 #include <string>
 #include <utility>
 
+#include "antt/geo/web_mercator.hpp"
+
 namespace antt::mapdata {
 
 inline constexpr int kLevels = 4;
@@ -17,8 +19,7 @@ double tolerance_of_level(int level);
 /// "communes_g2".
 std::string table_name(const std::string& layer, int level);
 
-struct Box {
-  double minx = 0, miny = 0, maxx = 0, maxy = 0;  ///< EPSG:3857 metres
-};
+/// A box in EPSG:3857 metres.
+using Box = geo::MercatorBox;
 
 }  // namespace antt::mapdata
