@@ -234,6 +234,7 @@ def dominant_colour(png):
 
     from osgeo import gdal
 
+    gdal.AllRegister()  # QgsApplication.exitQgis() in an earlier test of the session deregisters GDAL's drivers
     name = f"/vsimem/tile-{id(png)}.png"
     gdal.FileFromMemBuffer(name, png)
     try:
