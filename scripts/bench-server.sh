@@ -6,13 +6,19 @@
 #     reading a plain GeoPackage export of the same store with an equivalent mapfile (scripts/bench/mapserv.map.in);
 #  2. cached tiles: `anttmap serve` answering /tiles/... from its cache against nginx serving the same PNG files
 #     from disk, at 8 and 64 connections;
-#  3. resident memory of `anttmap serve` after a run of BENCH_MEM_REQUESTS mixed requests.
+#  3. resident memory of `anttmap serve` after a run of BENCH_MEM_REQUESTS mixed requests;
+#  4. edit -> visible: BENCH_EDITS plain-SQL status edits of communes, for each the time until the commune's cached
+#     PNG and MVT tiles and a WMS GetFeatureInfo show it (scripts/bench/freshness.py), median and worst, with the
+#     server's poll interval (no baseline: nothing else serves this store).
 # The table is printed and written to docs/benchmarks-server.md with the machine and the method.
 #
 # Usage: scripts/bench-server.sh [BUILD_DIR]        (default: build; uses BUILD_DIR/server/anttmap)
+#        BENCH_ONLY=freshness scripts/bench-server.sh [BUILD_DIR]   only part 4 (a minute; needs python3 and curl),
+#        printed, docs/benchmarks-server.md left as it is
 # Environment: BENCH_DURATION (wrk -d per run, default 20s), BENCH_ROUNDS (default 3), BENCH_PER_ZOOM (tiles per
 #   zoom, default 40), BENCH_MEM_REQUESTS (default 100000), BENCH_PORT (first of 5 loopback ports, default 18080),
-#   BENCH_KEEP=1 keeps the work dir, BENCH_DOC (default docs/benchmarks-server.md; "-" writes no file).
+#   BENCH_KEEP=1 keeps the work dir, BENCH_DOC (default docs/benchmarks-server.md; "-" writes no file),
+#   BENCH_EDITS (edits of part 4, default 20), BENCH_ONLY (empty: all parts; freshness: part 4 only).
 # Needs: nginx, wrk, spawn-fcgi, cgi-mapserver, mapserver-bin, gdal-bin, python3, curl (Debian 12 packages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +30,13 @@ per_zoom=${BENCH_PER_ZOOM:-40}
 mem_requests=${BENCH_MEM_REQUESTS:-100000}
 port=${BENCH_PORT:-18080}
 doc=${BENCH_DOC:-docs/benchmarks-server.md}
+edits=${BENCH_EDITS:-20}
+only=${BENCH_ONLY:-}
+case "$only" in
+  "") ;;
+  freshness) doc=- ;;  # one part is not the whole benchmark: the document keeps the last full run
+  *) echo "bench-server: BENCH_ONLY must be empty or freshness, not '$only'"; exit 2 ;;
+esac
 if [ "$doc" != "-" ]; then doc=$(realpath -m "$doc"); fi  # a relative path is inside the repository
 year=2020
 layers=districts,communes,villages,units,hotspots,clusters,models
@@ -35,15 +48,17 @@ cached_port=$((port + 3))       # anttmap serve --threads 2 with its tile cache
 
 # --- 1. prerequisites: install nothing without saying so ---------------------------------------------------------
 missing=()
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
-command -v wrk >/dev/null || missing+=(wrk)
-command -v spawn-fcgi >/dev/null || missing+=(spawn-fcgi)
-[ -x /usr/lib/cgi-bin/mapserv ] || missing+=(cgi-mapserver)
-command -v map2img >/dev/null || missing+=(mapserver-bin)
-command -v ogr2ogr >/dev/null || missing+=(gdal-bin)
+if [ -z "$only" ]; then
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v spawn-fcgi >/dev/null || missing+=(spawn-fcgi)
+  [ -x /usr/lib/cgi-bin/mapserv ] || missing+=(cgi-mapserver)
+  command -v map2img >/dev/null || missing+=(mapserver-bin)
+  command -v ogr2ogr >/dev/null || missing+=(gdal-bin)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+fi
 command -v python3 >/dev/null || missing+=(python3)
 command -v curl >/dev/null || missing+=(curl)
-[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "bench-server: missing packages: ${missing[*]}"
   if [ "$(id -u)" -eq 0 ]; then
@@ -63,6 +78,7 @@ have_serve=1
 "$tool" serve --help >/dev/null 2>&1 || {
   have_serve=0
   echo "bench-server: '$tool serve' is not available: measuring the mapserv/nginx side only"
+  [ -z "$only" ] || exit 2
 }
 for p in $nginx_port $plain2_port $plain4_port $cached_port; do
   if curl -s -o /dev/null "http://127.0.0.1:$p/"; then
@@ -99,11 +115,48 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 step() { echo "== $*" >&2; }
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
+wait_http() {  # url
+  for _ in $(seq 1 200); do
+    curl -sf -o /dev/null "$1" && return 0
+    sleep 0.1
+  done
+  echo "bench-server: no answer from $1" >&2
+  return 1
+}
+start_anttmap() {  # port, extra serve flags...; sets anttmap_pid
+  local p=$1; shift
+  "$tool" --db "$store" serve --bind 127.0.0.1 --port "$p" --work-dir "$work/serve-$p" "$@" >"$work/anttmap-$p.log" 2>&1 &
+  pids+=($!)
+  anttmap_pid=$!
+  wait_http "http://127.0.0.1:$p/health" || { tail -20 "$work/anttmap-$p.log" >&2; exit 1; }
+}
+freshness_table=""
+edit_to_visible() {  # port, serve flags...: part 4 against the anttmap serve on that port; sets freshness_table
+  local p=$1 poll; shift
+  poll=$("$tool" --db "$store" serve --print-config "$@" | sed -n 's/^poll_interval_ms = //p')
+  step "edit -> visible: $edits plain-SQL status edits against anttmap serve on :$p (poll_interval_ms = $poll)"
+  freshness_table=$(python3 "$repo/scripts/bench/freshness.py" "http://127.0.0.1:$p" "$store" --edits "$edits" \
+    --year "$year" --poll-ms "$poll") || {
+    echo "$freshness_table"
+    echo "bench-server: an edit did not show within 10 s" >&2
+    exit 1
+  }
+}
 
 # --- 2. sample store and the GeoPackage a user would point mapserv at ------------------------------------------------
-step "sample store and GeoPackage export ($year)"
+step "sample store$([ -n "$only" ] || echo " and GeoPackage export") ($year)"
 store=$work/store.sqlite
 "$tool" --db "$store" --quiet sample >/dev/null
+if [ "$only" = freshness ]; then
+  start_anttmap "$cached_port" --threads 2
+  edit_to_visible "$cached_port" --threads 2
+  echo
+  echo "Machine: $cores cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1); $(uname -sr);" \
+    "measured $(date -u +%Y-%m-%dT%H:%MZ); load average before the run: $load_at_start"
+  echo
+  echo "$freshness_table"
+  exit 0
+fi
 mkdir -p "$work/export"
 for kind in district commune village agency enterprise school cluster; do
   "$tool" --db "$store" --quiet export "$work/export/$kind.gpkg" --kind "$kind" --year "$year" >/dev/null
@@ -161,22 +214,6 @@ sed -e "s#@WORK@#$work#g" -e "s#@PORT@#$nginx_port#g" "$repo/scripts/bench/nginx
 "$nginx_bin" -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" &
 pids+=($!)
 nginx_pid=$!
-
-wait_http() {  # url
-  for _ in $(seq 1 200); do
-    curl -sf -o /dev/null "$1" && return 0
-    sleep 0.1
-  done
-  echo "bench-server: no answer from $1" >&2
-  return 1
-}
-start_anttmap() {  # port, extra serve flags...; sets anttmap_pid
-  local p=$1; shift
-  "$tool" --db "$store" serve --bind 127.0.0.1 --port "$p" --work-dir "$work/serve-$p" "$@" >"$work/anttmap-$p.log" 2>&1 &
-  pids+=($!)
-  anttmap_pid=$!
-  wait_http "http://127.0.0.1:$p/health" || { tail -20 "$work/anttmap-$p.log" >&2; exit 1; }
-}
 
 # --- 4. request lists -------------------------------------------------------------------------------------------------
 req=$work/requests
@@ -312,14 +349,20 @@ EOF
     echo "anttmap_serve_VmHWM_(peak) $(awk '/^VmHWM/ {printf "%d", $2/1024}' "/proc/$cached_pid/status") MB"
   } >>"$memory"
   sed -i '/^mem-anttmap-c8 /d' "$results"
+
+  # --- 8. edit -> visible, last: the edits change the store ---------------------------------------------------------
+  edit_to_visible "$cached_port" --threads 2 --cache-dir "$work/cache"
 fi
 nginx_rss=$(ps -o rss= --ppid "$nginx_pid" -p "$nginx_pid" | awk '{s += $1} END {printf "%d", s / 1024}')
 echo "nginx_VmRSS_(master_+_2_workers) $nginx_rss MB" >>"$memory"
 
-# --- 8. report ---------------------------------------------------------------------------------------------------------
+# --- 9. report ---------------------------------------------------------------------------------------------------------
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 when=$(date -u +%Y-%m-%dT%H:%MZ)
 table=$(python3 "$repo/scripts/bench/report.py" "$results" "$memory")
+[ -z "$freshness_table" ] || table="$table
+
+$freshness_table"
 [ "$have_serve" = 1 ] || table="$table
 
 (\`anttmap serve\` was not available in $tool: its rows were not run.)"
@@ -367,6 +410,12 @@ file). Both systems are measured in the same run, on the same machine, with the 
   the same round, and its median (min–max) is shown.
 - **Memory.** VmRSS and VmHWM from /proc of the cached server after $mem_requests further requests: the tiles of
   $((year - 2))–$year (two years not yet cached, so half of them are rendered and cached), with one WMS GetMap in ten.
+- **Edit → visible.** Last, against the cached server: $edits communes of $year, one plain-SQL \`INSERT INTO
+  unit_status\` each (as a foreign client: sqlite3, no anttmap), after their z13 PNG and MVT tiles and a WMS
+  GetFeatureInfo inside the commune were fetched (tiles cached). From the commit, each is asked for again until
+  it shows the change (other bytes; the new class); edits start at offsets spread over the watcher's poll interval
+  (\`scripts/bench/freshness.py\`). No baseline: the figure is the server's own delay (poll, then the rewrite of
+  the changed rows and the cache invalidation, then a render).
 - Targets (issue): uncached ≥ 3× mapserv FastCGI; cached ≥ 1.0× nginx with p99 < 5 ms at 8 and at 64 connections;
   resident memory < 300 MB after 100,000 requests.
 

@@ -200,40 +200,120 @@ def test_feature_info_in_geojson_over_several_layers(server):
     assert {f["properties"]["code"] for f in one["features"]} == codes
 
 
-def test_an_edit_made_with_plain_sql_shows_within_a_second(server, capsys):
-    year = 2020
-    feature, (z, x, y), (lon, lat) = a_commune_and_its_tile(server, year)
-    code = feature["properties"]["code"]
-    tile = f"/tiles/communes/{z}/{x}/{y}.png?year={year}"
-    district_tile = f"/tiles/districts/{z}/{x}/{y}.png?year={year}"
-    info = (f"/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetFeatureInfo&LAYERS=communes&QUERY_LAYERS=communes&STYLES="
-            f"&SRS=EPSG:4326&BBOX={lon - 0.001},{lat - 0.001},{lon + 0.001},{lat + 0.001}&WIDTH=3&HEIGHT=3&X=1&Y=1"
+# The district_share classes (styles/anttmap-styles.json): 70 % or less, over 70 % to 90 %, over 90 %.
+def district_class(recognised, total):
+    share = 100.0 * recognised / total
+    return "above_90" if share > 90 else "above_70" if share > 70 else "below_70"
+
+
+def an_edit_that_recolours_a_district(server):
+    """(year, district code, recognised communes to revoke, old class, new class): the fewest recognised communes of
+    one district whose revocation moves the district's pooled share (/api/stats) into another drawn class."""
+    years = sorted(json.loads(server.get("/health")[2])["years"], reverse=True)
+    best = None
+    for year in years:
+        communes = json.loads(server.get(f"/ogc/collections/communes/items?year={year}&limit=1000")[2])["features"]
+        for district in json.loads(server.get(f"/api/stats?year={year}")[2])["districts"]:
+            recognised, total = district["pooled"]["recognised"], district["pooled"]["total"]
+            ours = [c for c in communes if c["properties"]["parent_code"] == district["code"]
+                    and c["properties"]["status"] == "recognised"]
+            for k in range(1, len(ours) + 1):
+                if best is not None and k >= len(best[2]):
+                    break
+                if district_class(recognised - k, total) != district_class(recognised, total):
+                    best = (year, district["code"], ours[:k], district_class(recognised, total),
+                            district_class(recognised - k, total))
+                    break
+    assert best, "no district of the store changes class when its recognised communes are revoked"
+    return best
+
+
+def dominant_colour(png):
+    """The most frequent #rrggbb of a PNG tile."""
+    import collections
+
+    from osgeo import gdal
+
+    gdal.AllRegister()  # QgsApplication.exitQgis() in an earlier test of the session deregisters GDAL's drivers
+    name = f"/vsimem/tile-{id(png)}.png"
+    gdal.FileFromMemBuffer(name, png)
+    try:
+        image = gdal.Open(name)
+        bands = [image.GetRasterBand(i).ReadRaster() for i in range(1, 4)]
+    finally:
+        gdal.Unlink(name)
+    (red, green, blue), _ = collections.Counter(zip(*bands)).most_common(1)[0]
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
+def test_an_edit_made_with_plain_sql_redraws_the_commune_and_its_district(server, capsys):
+    """Revoking recognised communes with plain SQL moves their district into another share class: the commune's
+    PNG and MVT tiles and its GetFeatureInfo change, the district's GetFeatureInfo gives the new share and class and
+    its tile is redrawn in the new class's fill. The server polls every 200 ms; 5 s is a bound only a fault misses
+    (scripts/bench-server.sh measures the delay)."""
+    import math
+
+    from osgeo import ogr
+
+    year, district, revoked, old_class, new_class = an_edit_that_recolours_a_district(server)
+    commune = revoked[0]
+    code = commune["properties"]["code"]
+    point = ogr.CreateGeometryFromJson(json.dumps(commune["geometry"])).PointOnSurface()
+    lon, lat = point.GetX(), point.GetY()
+    z = 13
+    x = int((lon + 180) / 360 * 2 ** z)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * 2 ** z)
+    paths = {"png": f"/tiles/communes/{z}/{x}/{y}.png?year={year}",
+             "mvt": f"/tiles/communes/{z}/{x}/{y}.mvt?year={year}",
+             "district png": f"/tiles/districts/{z}/{x}/{y}.png?year={year}"}
+    info = (f"/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetFeatureInfo&LAYERS=districts,communes"
+            f"&QUERY_LAYERS=districts,communes&STYLES=&SRS=EPSG:4326"
+            f"&BBOX={lon - 0.001},{lat - 0.001},{lon + 0.001},{lat + 0.001}&WIDTH=3&HEIGHT=3&X=1&Y=1"
             f"&INFO_FORMAT=application/json&TIME={year}")
-    before_tile = server.get(tile)[2]
-    before_mvt = server.get(f"/tiles/communes/{z}/{x}/{y}.mvt?year={year}")[2]
-    before_district = server.get(district_tile)[2]
-    new_status = "revoked" if feature["properties"]["status"] != "revoked" else "not_recognised"
+
+    def info_of():
+        status, _, body = server.get(info)
+        assert status == 200, body[:300]
+        return {f["properties"]["layer"]: f["properties"] for f in json.loads(body)["features"]}
+
+    legend = json.loads(server.get("/api/legend?layer=districts")[2])
+    fills = {entry["key"]: entry["fill"] for entry in legend["entries"]}
+    before = {name: server.get(path) for name, path in paths.items()}
+    assert all(answer[0] == 200 for answer in before.values()), {k: v[0] for k, v in before.items()}
+    before_info = info_of()
+    assert before_info["communes"]["code"] == code and before_info["communes"]["class"] == "recognised"
+    assert (before_info["districts"]["code"], before_info["districts"]["class"]) == (district, old_class)
+    assert dominant_colour(before["district png"][2]) == fills[old_class]
+    total = before_info["districts"]["total"]
+    expected_share = 100.0 * (before_info["districts"]["recognised"] - len(revoked)) / total
+
     with sqlite3.connect(str(server.store)) as connection:  # a foreign client: plain SQL, no anttmap
-        connection.execute(
+        connection.executemany(
             "INSERT INTO unit_status (unit_code, year, status, decision_number, decision_date, authority) "
-            "VALUES (?, ?, ?, '99/QĐ-UBND', '2020-12-30', 'UBND tỉnh')", (code, year, new_status))
+            "VALUES (?, ?, 'revoked', '99/QĐ-UBND', ?, 'UBND tỉnh')",
+            [(c["properties"]["code"], year, f"{year}-12-30") for c in revoked])
     edited = time.monotonic()
     seen = {}
-    while time.monotonic() - edited < 5 and len(seen) < 3:
-        if "png" not in seen and server.get(tile)[2] != before_tile:
-            seen["png"] = time.monotonic() - edited
-        if "mvt" not in seen and server.get(f"/tiles/communes/{z}/{x}/{y}.mvt?year={year}")[2] != before_mvt:
-            seen["mvt"] = time.monotonic() - edited
-        if "wms" not in seen and new_status.encode() in server.get(info)[2]:
+    while time.monotonic() - edited < 5 and len(seen) < 5:
+        for name, path in paths.items():
+            if name not in seen and server.get(path)[2] != before[name][2]:
+                seen[name] = time.monotonic() - edited
+        now = info_of()
+        if "wms" not in seen and now["communes"]["class"] == "revoked":
             seen["wms"] = time.monotonic() - edited
+        if "district wms" not in seen and now["districts"]["class"] != old_class:
+            seen["district wms"] = time.monotonic() - edited
         time.sleep(0.02)
     with capsys.disabled():
-        print(f"\nfreshness after a plain-SQL status edit of {code}: " +
+        print(f"\nfreshness after a plain-SQL revocation of {len(revoked)} commune(s) of district {district} "
+              f"in {year} ({old_class} -> {new_class}): " +
               ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in sorted(seen.items())))
-    assert set(seen) == {"png", "mvt", "wms"}, seen
-    assert max(seen.values()) < 1.0, seen
-    # The district's pooled share moved too (a commune counts in it); its tile was re-rendered.
-    assert server.get(district_tile)[0] == 200
+    assert set(seen) == {"png", "mvt", "wms", "district png", "district wms"}, seen
+    after_info = info_of()
+    assert after_info["districts"]["class"] == new_class, after_info["districts"]
+    assert after_info["districts"]["share"] == pytest.approx(expected_share), after_info["districts"]
+    assert after_info["districts"]["share"] != before_info["districts"]["share"]
+    assert dominant_colour(server.get(paths["district png"])[2]) == fills[new_class]
 
 
 def test_many_concurrent_requests(server):

@@ -1,4 +1,5 @@
-"""The zip QGIS' "Install from ZIP" takes; the plugin's load/unload; translations; the missing-tool message."""
+"""The zip QGIS' "Install from ZIP" takes; the plugin's load/unload; translations; finding the anttmap tool
+(setting, $ANTTMAP, PATH, install places) and the missing-tool message."""
 import configparser
 import os
 import zipfile
@@ -55,17 +56,86 @@ def test_vietnamese_translation_with_english_fallback(plugin):
     assert tr("Check and save") == "Check and save"
 
 
-def test_missing_tool_says_so_in_both_languages(plugin, monkeypatch):
+def _fake_tool(folder):
+    """An executable file named anttmap in `folder` (made if missing)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "anttmap"
+    path.write_text("#!/bin/sh\nexit 0\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_the_test_runs_tool_is_found_through_the_environment_and_runs(plugin):
+    """The test run has the tool (CMake passes ANTTMAP): the plugin finds exactly that one, as an office
+    that sets ANTTMAP would, and it runs."""
+    import subprocess
+
+    from anttmap_qgis.core.binary import find_anttmap
+
+    built = os.environ["ANTTMAP"]
+    assert os.path.isfile(built) and os.access(built, os.X_OK), built
+    assert find_anttmap("") == built
+    assert find_anttmap() == built
+    result = subprocess.run([find_anttmap(""), "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "anttmap" in result.stdout, result.stderr
+
+
+def test_the_tool_is_looked_for_in_the_setting_environment_path_then_install_places(plugin, monkeypatch,
+                                                                                     tmp_path):
+    from anttmap_qgis.core import binary
+
+    setting = _fake_tool(tmp_path / "setting")
+    environment = _fake_tool(tmp_path / "environment")
+    on_path = _fake_tool(tmp_path / "path")
+    installed = _fake_tool(tmp_path / "opt")
+    monkeypatch.setenv("ANTTMAP", environment)
+    monkeypatch.setenv("PATH", str(tmp_path / "path"))
+    monkeypatch.setattr(binary, "candidate_paths", lambda: [str(tmp_path / "nowhere" / "anttmap"), installed])
+    assert binary.find_anttmap(setting) == setting
+    assert binary.find_anttmap("") == environment
+    monkeypatch.delenv("ANTTMAP")
+    assert binary.find_anttmap("") == on_path
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert binary.find_anttmap("") == installed
+    # A file on PATH that cannot be run is passed over.
+    os.chmod(on_path, 0o644)
+    monkeypatch.setenv("PATH", str(tmp_path / "path"))
+    assert binary.find_anttmap("") == installed
+
+
+def test_the_usual_install_places_are_searched(plugin):
+    from anttmap_qgis.core.binary import candidate_paths
+
+    places = candidate_paths()
+    for place in ("/usr/local/bin/anttmap", "/usr/bin/anttmap", "/opt/anttmap/bin/anttmap",
+                  os.path.expanduser("~/.local/bin/anttmap")):
+        assert place in places
+
+
+def test_missing_tool_says_so_in_both_languages(plugin, monkeypatch, tmp_path):
+    from anttmap_qgis.core import binary
     from anttmap_qgis.core.binary import ToolNotFound, find_anttmap
 
-    monkeypatch.delenv("ANTTMAP", raising=False)
-    monkeypatch.setenv("PATH", "/nonexistent")
+    # A configured path that is not there, or not executable, is an error: no silent fallback to another tool.
+    not_executable = tmp_path / "anttmap"
+    not_executable.write_text("#!/bin/sh\n")
+    not_executable.chmod(0o644)
+    for configured in ("/no/such/anttmap", str(not_executable)):
+        with pytest.raises(ToolNotFound) as missing:
+            find_anttmap(configured)
+        assert "Không chạy được" in str(missing.value) and "cannot be run" in str(missing.value)
+        assert configured in str(missing.value)
+    monkeypatch.setenv("ANTTMAP", "/no/such/anttmap")
+    with pytest.raises(ToolNotFound, match="cannot be run: /no/such/anttmap"):
+        find_anttmap("")
+
+    # Nothing configured, nothing on PATH, nothing in the install places.
+    places = [str(tmp_path / "nowhere" / "anttmap"), str(tmp_path / "nor-here" / "anttmap")]
+    monkeypatch.delenv("ANTTMAP")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setattr(binary, "candidate_paths", lambda: places)
     with pytest.raises(ToolNotFound) as missing:
-        find_anttmap("/no/such/anttmap")
-    assert "Không chạy được" in str(missing.value) and "cannot be run" in str(missing.value)
-    found = None
-    try:
-        found = find_anttmap("")
-    except ToolNotFound as error:
-        assert "Không tìm thấy" in str(error) and "was not found" in str(error)
-    assert found is None or os.access(found, os.X_OK)
+        find_anttmap("")
+    message = str(missing.value)
+    assert "Không tìm thấy công cụ anttmap" in message and "The anttmap tool was not found" in message
+    assert all(place in message for place in places), message
