@@ -18,16 +18,17 @@
 
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
-#include "antt/geo/ogr.hpp"
+#include "antt/geo/web_mercator.hpp"
 #include "antt/layers/layers.hpp"
 #include "antt/stats/stats.hpp"
 #include "antt/store/store.hpp"
 #include "antt/styles/styles.hpp"
-#include "antt/text/unicode.hpp"
 #include "antt/validate/validator.hpp"
-#include "serve/json_errors.hpp"
-#include "serve/query_params.hpp"
-#include "antt/geo/web_mercator.hpp"
+#include "serve/candidates_body.hpp"
+#include "serve/errors.hpp"
+#include "serve/params.hpp"
+#include "serve/store_pool.hpp"
+#include "serve/unit_index.hpp"
 
 namespace antt::serve {
 namespace {
@@ -38,7 +39,6 @@ constexpr int kMinYear = 1990, kMaxYear = 2100;  // the store's range of status 
 constexpr int kDefaultLimit = 20, kMaxLimit = 100;
 constexpr std::size_t kMaxQueryBytes = 256;
 constexpr std::size_t kMaxCodeBytes = 64;
-constexpr int kMaxJsonDepth = 32;  // GeoJSON needs 8; deeper input is refused before any parser recurses
 
 http::Response json_answer(const json& document) {
   // Store text is NFC UTF-8; replace rather than throw should anything slip through.
@@ -50,257 +50,8 @@ json optional_text(const std::optional<std::string>& text) { return text ? json(
 
 double round2(double value) { return std::round(value * 100) / 100; }
 
-// ---- store access -------------------------------------------------------------------------
-
-/// Read connections to the store, one per concurrent request, reused between requests
-/// (opening one loads SpatiaLite and checks the schema). A Store is used by one thread at a time.
-class StorePool {
- public:
-  StorePool(std::string path, std::size_t keep) : path_(std::move(path)), keep_(keep) {}
-
-  class Lease {
-   public:
-    Lease(StorePool& pool, std::unique_ptr<store::Store> store) : pool_(pool), store_(std::move(store)) {}
-    ~Lease() { pool_.release(std::move(store_)); }
-    Lease(const Lease&) = delete;
-    Lease& operator=(const Lease&) = delete;
-    const store::Store& operator*() const { return *store_; }
-
-   private:
-    StorePool& pool_;
-    std::unique_ptr<store::Store> store_;
-  };
-
-  Lease acquire() {
-    {
-      std::lock_guard lock(mutex_);
-      if (!idle_.empty()) {
-        std::unique_ptr<store::Store> store = std::move(idle_.back());
-        idle_.pop_back();
-        return Lease(*this, std::move(store));
-      }
-    }
-    return Lease(*this, store::open_store(path_));
-  }
-
- private:
-  void release(std::unique_ptr<store::Store> store) noexcept {
-    try {
-      std::lock_guard lock(mutex_);
-      if (idle_.size() < keep_) idle_.push_back(std::move(store));
-    } catch (...) {
-      // out of memory: the connection closes instead
-    }
-  }
-
-  std::string path_;
-  std::size_t keep_;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<store::Store>> idle_;
-};
-
-/// The store's change position, read on a connection of our own: it moves with every write, from
-/// any client (the CLI, QGIS, plain SQL), so a cache keyed on it is never older than the store.
-class ChangePosition {
- public:
-  explicit ChangePosition(const std::string& location) : store_(store::open_store(location)) {}
-
-  std::int64_t current() const {
-    std::lock_guard lock(mutex_);
-    return store_->change_position();
-  }
-
- private:
-  std::unique_ptr<store::Store> store_;
-  mutable std::mutex mutex_;
-};
-
-// ---- search index -------------------------------------------------------------------------
-
-/// Lower case, no diacritics, đ -> d, runs of white space as one space, trimmed.
-std::string fold(std::string_view text) {
-  std::string folded = text::fold_for_search(text);
-  std::string out;
-  out.reserve(folded.size());
-  for (char c : folded) {
-    const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-    if (space) {
-      if (!out.empty() && out.back() != ' ') out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  if (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
-
-/// The administrative prefix of a folded name ("huyen ", "xa ", ...), so "Huyện Đà Bắc" is a
-/// whole-name match for "da bac". Longer prefixes first.
-std::string_view administrative_prefix(std::string_view folded) {
-  static constexpr std::string_view kPrefixes[] = {
-      "thanh pho ", "thi tran ", "to dan pho ", "khu pho ", "thi xa ", "phuong ", "tinh ", "huyen ", "quan ",
-      "thon ", "xom ", "ban ", "khu ", "xa ", "to "};
-  for (std::string_view prefix : kPrefixes) {
-    if (folded.size() > prefix.size() && folded.substr(0, prefix.size()) == prefix) return prefix;
-  }
-  return {};
-}
-
-bool is_word_char(char c) { return static_cast<unsigned char>(c) >= 0x80 || std::isalnum(static_cast<unsigned char>(c)); }
-
-/// True when `needle` starts a word of `haystack` somewhere.
-bool starts_a_word(std::string_view haystack, std::string_view needle) {
-  for (std::size_t at = haystack.find(needle); at != std::string_view::npos; at = haystack.find(needle, at + 1)) {
-    if (at == 0 || !is_word_char(haystack[at - 1])) return true;
-  }
-  return false;
-}
-
-std::vector<std::string_view> words_of(std::string_view text) {
-  std::vector<std::string_view> words;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    while (start < text.size() && !is_word_char(text[start])) ++start;
-    std::size_t end = start;
-    while (end < text.size() && is_word_char(text[end])) ++end;
-    if (end > start) words.push_back(text.substr(start, end - start));
-    start = end;
-  }
-  return words;
-}
-
-/// How well a folded name matches a folded query: 0 whole name (with or without its
-/// administrative prefix), 1 the name starts with it, 2 it starts a word, 3 every query word
-/// starts a word of the name, 4 it occurs inside a word; nothing when it does not match.
-std::optional<int> match_rank(std::string_view name, std::string_view base, std::string_view query) {
-  if (name == query || base == query) return 0;
-  if (base.substr(0, query.size()) == query || name.substr(0, query.size()) == query) return 1;
-  if (starts_a_word(name, query)) return 2;
-  const std::vector<std::string_view> query_words = words_of(query);
-  if (!query_words.empty()) {
-    const std::vector<std::string_view> name_words = words_of(name);
-    const bool all = std::all_of(query_words.begin(), query_words.end(), [&](std::string_view word) {
-      return std::any_of(name_words.begin(), name_words.end(),
-                         [&](std::string_view candidate) { return candidate.substr(0, word.size()) == word; });
-    });
-    if (all) return 3;
-  }
-  if (name.find(query) != std::string_view::npos) return 4;
-  return std::nullopt;
-}
-
-int kind_rank(store::UnitKind kind) {
-  const auto& kinds = store::all_unit_kinds();
-  return static_cast<int>(std::find(kinds.begin(), kinds.end(), kind) - kinds.begin());
-}
-
-/// One unit version as search and detail need it: no geometry, its box and a point on it (EPSG:4326).
-struct IndexedUnit {
-  std::string code;
-  std::string name;
-  store::UnitKind kind = store::UnitKind::commune;
-  std::string subtype;
-  std::string parent_code;
-  std::string valid_from;
-  std::optional<std::string> valid_to;
-  std::string folded;
-  std::string folded_base;
-  std::optional<std::array<double, 4>> bbox;  ///< minlon, minlat, maxlon, maxlat
-  std::optional<std::array<double, 2>> center;
-
-  bool valid_on(const std::string& date) const { return valid_from <= date && (!valid_to || date < *valid_to); }
-  bool overlaps(const IndexedUnit& other) const {
-    return valid_from < other.valid_to.value_or(std::string(kOpenEnd)) &&
-           other.valid_from < valid_to.value_or(std::string(kOpenEnd));
-  }
-};
-
-double rounded_degrees(double value) { return std::round(value * 1e7) / 1e7; }
-
-void locate(IndexedUnit& unit, const std::string& wkb) {
-  if (wkb.empty()) return;
-  geo::OgrGeometry geometry = geo::OgrGeometry::from_wkb(wkb);
-  if (geometry.is_empty()) return;
-  OGREnvelope envelope;
-  OGR_G_GetEnvelope(geometry.get(), &envelope);
-  unit.bbox = {rounded_degrees(envelope.MinX), rounded_degrees(envelope.MinY), rounded_degrees(envelope.MaxX),
-               rounded_degrees(envelope.MaxY)};
-  if (geometry.flat_type() == wkbPoint) {
-    unit.center = {rounded_degrees(OGR_G_GetX(geometry.get(), 0)), rounded_degrees(OGR_G_GetY(geometry.get(), 0))};
-    return;
-  }
-  // A point on the surface (a concave commune's centroid may lie in its neighbour); the box
-  // centre when GEOS cannot give one.
-  geo::OgrGeometry inside(OGR_G_PointOnSurface(geometry.get()));
-  if (inside && !inside.is_empty()) {
-    unit.center = {rounded_degrees(OGR_G_GetX(inside.get(), 0)), rounded_degrees(OGR_G_GetY(inside.get(), 0))};
-  } else {
-    unit.center = {rounded_degrees((envelope.MinX + envelope.MaxX) / 2), rounded_degrees((envelope.MinY + envelope.MaxY) / 2)};
-  }
-}
-
-class UnitIndex {
- public:
-  explicit UnitIndex(const store::Store& store) {
-    geo::register_gdal_drivers();
-    for (store::UnitVersion& version : store.units(store::UnitQuery{})) {
-      IndexedUnit unit;
-      unit.code = std::move(version.code);
-      unit.name = std::move(version.name);
-      unit.kind = version.kind;
-      unit.subtype = std::move(version.subtype);
-      unit.parent_code = std::move(version.parent_code);
-      unit.valid_from = std::move(version.valid_from);
-      unit.valid_to = std::move(version.valid_to);
-      unit.folded = fold(unit.name);
-      unit.folded_base = unit.folded.substr(administrative_prefix(unit.folded).size());
-      locate(unit, version.geometry_wkb);
-      units_.push_back(std::move(unit));
-    }
-    for (std::size_t i = 0; i < units_.size(); ++i) by_code_[units_[i].code].push_back(i);
-  }
-
-  const std::vector<IndexedUnit>& units() const { return units_; }
-
-  /// Every version of `code`, oldest first.
-  std::vector<const IndexedUnit*> versions(const std::string& code) const {
-    std::vector<const IndexedUnit*> out;
-    auto found = by_code_.find(code);
-    if (found == by_code_.end()) return out;
-    for (std::size_t i : found->second) out.push_back(&units_[i]);
-    std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->valid_from < b->valid_from; });
-    return out;
-  }
-
-  const IndexedUnit* at(const std::string& code, const std::string& date) const {
-    for (const IndexedUnit* unit : versions(code))
-      if (unit->valid_on(date)) return unit;
-    return nullptr;
-  }
-
-  /// The parent of `unit`: the version valid on `date` when given, else the newest version
-  /// that overlaps the unit's validity.
-  const IndexedUnit* parent_of(const IndexedUnit& unit, const std::optional<std::string>& date) const {
-    if (unit.parent_code.empty()) return nullptr;
-    if (date)
-      if (const IndexedUnit* parent = at(unit.parent_code, *date)) return parent;
-    const IndexedUnit* best = nullptr;
-    for (const IndexedUnit* parent : versions(unit.parent_code))
-      if (parent->overlaps(unit)) best = parent;
-    return best;
-  }
-
- private:
-  std::vector<IndexedUnit> units_;
-  std::map<std::string, std::vector<std::size_t>> by_code_;
-};
-
-json bbox_json(const IndexedUnit& unit) {
-  return unit.bbox ? json(*unit.bbox) : json(nullptr);
-}
-json center_json(const IndexedUnit& unit) {
-  return unit.center ? json(*unit.center) : json(nullptr);
-}
+json bbox_json(const IndexedUnit& unit) { return unit.bbox ? json(*unit.bbox) : json(nullptr); }
+json center_json(const IndexedUnit& unit) { return unit.center ? json(*unit.center) : json(nullptr); }
 
 // ---- the state behind every handler ----------------------------------------------------------
 
@@ -308,119 +59,12 @@ json center_json(const IndexedUnit& unit) {
 /// kept until the store changes (a new Snapshot replaces this one).
 struct Snapshot {
   std::int64_t version = 0;
-  std::vector<int> years;     ///< first .. last status year, as the map draws them
-  std::optional<int> latest;  ///< the latest year with a status (the default)
+  Years years;  ///< first .. last status year, as the map draws them; the default: the latest with a status
 
   std::mutex mutex;  ///< guards the values below and serialises their computation
   std::map<int, std::shared_ptr<const stats::YearStats>> stats;
   std::shared_ptr<const UnitIndex> index;
   std::shared_ptr<const std::string> progress;
-};
-
-std::string range_text(const std::vector<int>& years) {
-  return years.empty() ? std::string("none") : std::to_string(years.front()) + "-" + std::to_string(years.back());
-}
-
-/// Checks what an untrusted text parameter may be before it is used anywhere.
-std::string checked_text(const std::string& text, std::size_t max_bytes, const std::string& what) {
-  if (text.size() > max_bytes)
-    throw RequestError(400, what + " is longer than " + std::to_string(max_bytes) + " bytes / " + what + " quá dài");
-  if (!text::is_valid_utf8(text)) throw RequestError(400, what + " is not valid UTF-8 / " + what + " không phải UTF-8");
-  if (std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
-    throw RequestError(400, what + " contains a control character / " + what + " chứa ký tự điều khiển");
-  return text::to_nfc(text);
-}
-
-/// Refuses JSON nested deeper than kMaxJsonDepth before any parser sees it.
-void check_json_depth(std::string_view body) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : body) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth)
-        throw RequestError(400, "the request body nests JSON deeper than " + std::to_string(kMaxJsonDepth) +
-                                " levels / JSON lồng quá sâu");
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-}
-
-/// The top of a GeoJSON document, read without building it in memory (a 16 MB body would take
-/// many times that as a DOM): its "type", the "type" of its "crs", its "features" and their number.
-struct GeoJsonOutline {
-  bool is_object = false;
-  std::optional<std::string> type;
-  bool has_crs = false;
-  std::optional<std::string> crs_type;
-  bool features_is_array = false;
-  std::size_t feature_count = 0;
-};
-
-class OutlineReader : public nlohmann::json_sax<json> {
- public:
-  explicit OutlineReader(GeoJsonOutline& outline) : outline_(outline) {}
-  const std::string& error() const { return error_; }
-
-  bool null() override { return value(false, false, nullptr); }
-  bool boolean(bool) override { return value(false, false, nullptr); }
-  bool number_integer(number_integer_t) override { return value(false, false, nullptr); }
-  bool number_unsigned(number_unsigned_t) override { return value(false, false, nullptr); }
-  bool number_float(number_float_t, const string_t&) override { return value(false, false, nullptr); }
-  bool string(string_t& text) override { return value(false, false, &text); }
-  bool binary(binary_t&) override { return value(false, false, nullptr); }
-  bool start_object(std::size_t) override { return value(true, true, nullptr); }
-  bool start_array(std::size_t) override { return value(true, false, nullptr); }
-  bool end_object() override { return close(); }
-  bool end_array() override { return close(); }
-  bool key(string_t& name) override {
-    stack_.back().key = name;
-    return true;
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& error) override {
-    error_ = error.what();
-    return false;
-  }
-
- private:
-  struct Level {
-    bool object;
-    std::string key;  ///< the member being read, objects only
-  };
-
-  bool value(bool container, bool object, const std::string* text) {
-    const std::size_t depth = stack_.size();
-    const bool in_root_object = depth >= 1 && stack_[0].object;
-    if (depth == 0) {
-      outline_.is_object = object;
-    } else if (depth == 1 && in_root_object) {
-      const std::string& member = stack_[0].key;
-      if (member == "type") outline_.type = text ? std::optional<std::string>(*text) : std::nullopt;
-      if (member == "crs") outline_.has_crs = true;
-      if (member == "features") outline_.features_is_array = container && !object;
-    } else if (depth == 2 && in_root_object && stack_[0].key == "crs" && stack_[1].object) {
-      if (stack_[1].key == "type") outline_.crs_type = text ? std::optional<std::string>(*text) : std::nullopt;
-    } else if (depth == 2 && in_root_object && stack_[0].key == "features" && !stack_[1].object) {
-      ++outline_.feature_count;
-    }
-    if (container) stack_.push_back({object, {}});
-    return true;
-  }
-
-  bool close() {
-    stack_.pop_back();
-    return true;
-  }
-
-  GeoJsonOutline& outline_;
-  std::vector<Level> stack_;
-  std::string error_;
 };
 
 class Api {
@@ -440,12 +84,12 @@ class Api {
                   rounded_degrees(lon_lat.north)};
       }
     }
-    return json_answer({{"years", snap->years}, {"default", default_year(*snap)}, {"extent", extent}});
+    return json_answer({{"years", snap->years.all}, {"default", snap->years.default_year}, {"extent", extent}});
   }
 
   http::Response stats(const http::Request& request) {
     auto snap = snapshot();
-    const int year = year_param(request, *snap);
+    const int year = year_param(request, snap->years);
     return json_answer(stats::to_json(*year_stats(*snap, year)));
   }
 
@@ -462,8 +106,8 @@ class Api {
     const std::string folded = fold(query);
     if (folded.empty())
       throw RequestError(400, "q is required: the name (or part of it) to look for, e.g. ?q=da%20bac / cần tên cần tìm");
-    const int limit = limit_param(request);
-    const int year = year_param(request, *snap);
+    const int limit = integer_param(request, "limit", kDefaultLimit, 1, kMaxLimit);
+    const int year = year_param(request, snap->years);
     const std::string date = year_end(year);
     auto index = unit_index(*snap);
 
@@ -509,7 +153,7 @@ class Api {
     const IndexedUnit* chosen = versions.back();
     std::optional<std::string> date;
     if (request.param("year")) {
-      const int year = year_param(request, *snap);
+      const int year = year_param(request, snap->years);
       date = year_end(year);
       chosen = index->at(code, *date);
       if (!chosen)
@@ -596,7 +240,7 @@ class Api {
     validate::ValidateOptions options;
     const auto year_text = request.param("year");
     const auto date_text = request.param("date");
-    if (year_text && date_text) throw RequestError(400, "give year or date, not both / chỉ dùng year hoặc date");
+    if (year_text && date_text) throw RequestError("give year or date, not both / chỉ dùng year hoặc date");
     if (year_text) {
       const auto year = parse_year(*year_text);
       if (!year || *year < kMinYear || *year > kMaxYear)
@@ -608,17 +252,13 @@ class Api {
       options.date = parse_iso_date(*date_text);
       if (!options.date) throw RequestError(400, "date must be a calendar date YYYY-MM-DD / ngày phải có dạng YYYY-MM-DD");
     }
-    const std::vector<validate::Candidate> candidates = read_candidates(request.body);
+    const std::vector<validate::Candidate> candidates = read_candidates_body(request.body);
     // A check of the whole store takes seconds of a worker thread for a 42-byte request: one at a
     // time, as /report, so a client repeating it cannot hold every worker (tiles, WMS) at once.
     std::unique_lock whole_store(whole_store_busy_, std::defer_lock);
-    if (candidates.empty() && !whole_store.try_lock()) {
-      http::Response busy = http::Response::json_error(
-          503, "another check of the whole store is running; retry in a few seconds / đang kiểm tra toàn bộ CSDL, "
-               "thử lại sau");
-      busy.headers["Retry-After"] = "5";
-      return busy;
-    }
+    if (candidates.empty() && !whole_store.try_lock())
+      throw RequestError(503, "another check of the whole store is running; retry in a few seconds / đang kiểm tra "
+                              "toàn bộ CSDL, thử lại sau");
     auto lease = pool_.acquire();
     const validate::Report report = validate::validate_store(*lease, options, candidates);
     return json_answer(validate::to_json(report));
@@ -628,8 +268,6 @@ class Api {
   static json valid_from_json(const IndexedUnit& unit) {
     return unit.valid_from == store::kOpenStart ? json(nullptr) : json(unit.valid_from);
   }
-
-  static int default_year(const Snapshot& snap) { return snap.latest.value_or(snap.years.back()); }
 
   /// The snapshot of the store as it is now; a new one when the store changed.
   std::shared_ptr<Snapshot> snapshot() {
@@ -647,38 +285,15 @@ class Api {
     }
     // The years the map draws (mapdata::RenderStore::years): first to last status year.
     if (with_status.empty()) {
-      fresh->years = {year_of(today())};
+      fresh->years = {{year_of(today())}, year_of(today())};
     } else {
-      for (int year = with_status.front(); year <= with_status.back(); ++year) fresh->years.push_back(year);
-      fresh->latest = with_status.back();
+      for (int year = with_status.front(); year <= with_status.back(); ++year) fresh->years.all.push_back(year);
+      fresh->years.default_year = with_status.back();
     }
     std::lock_guard lock(mutex_);
     // Another request may have made one for this version meanwhile: share it (and its caches).
     if (!snapshot_ || snapshot_->version != version) snapshot_ = fresh;
     return snapshot_;
-  }
-
-  int year_param(const http::Request& request, const Snapshot& snap) const {
-    const std::optional<std::string> text = request.param("year");
-    if (!text || text->empty()) return default_year(snap);
-    const std::optional<int> year = parse_year(*text);
-    if (!year) throw RequestError(400, "year must be YYYY / năm phải có dạng YYYY");
-    if (std::find(snap.years.begin(), snap.years.end(), *year) == snap.years.end())
-      throw RequestError(400, "no data for year " + std::to_string(*year) + " (available " + range_text(snap.years) +
-                              ") / không có dữ liệu năm này");
-    return *year;
-  }
-
-  static int limit_param(const http::Request& request) {
-    const std::optional<std::string> text = request.param("limit");
-    if (!text) return kDefaultLimit;
-    const bool digits = !text->empty() && text->size() <= 3 &&
-                        std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
-    const int limit = digits ? std::stoi(*text) : 0;
-    if (limit < 1 || limit > kMaxLimit)
-      throw RequestError(400, "limit must be an integer from 1 to " + std::to_string(kMaxLimit) +
-                              " / limit phải là số nguyên từ 1 đến " + std::to_string(kMaxLimit));
-    return limit;
   }
 
   std::shared_ptr<const stats::YearStats> year_stats(Snapshot& snap, int year) {
@@ -729,7 +344,7 @@ class Api {
     }
     json province = {{"code", nullptr}, {"name", nullptr}, {"series", json::array()}};
     std::map<std::string, json> districts;  // by code, as the statistics order them
-    for (int year : snap.years) {
+    for (int year : snap.years.all) {
       auto year_stats = year_stats_locked(snap, year);
       province["code"] = year_stats->province.code;
       province["name"] = year_stats->province.name;  // the newest year's name wins
@@ -744,31 +359,7 @@ class Api {
     json district_list = json::array();
     for (auto& [code, entry] : districts)
       district_list.push_back({{"code", entry["code"]}, {"name", entry["name"]}, {"series", entry["series"]}});
-    return {{"years", snap.years}, {"targets", targets}, {"province", province}, {"districts", district_list}};
-  }
-
-  /// The candidates of a POST body: checked as JSON first (clear 400s), then read by OGR like a file.
-  /// An empty FeatureCollection has none.
-  static std::vector<validate::Candidate> read_candidates(const std::string& body) {
-    if (!text::is_valid_utf8(body)) throw RequestError(400, "the request body is not valid UTF-8 / nội dung không phải UTF-8");
-    check_json_depth(body);
-    GeoJsonOutline outline;
-    OutlineReader reader(outline);
-    if (!json::sax_parse(body, &reader))
-      throw RequestError(400, "the request body is not valid JSON (" + reader.error() + ") / nội dung không phải JSON hợp lệ");
-    if (!outline.is_object || outline.type != "FeatureCollection")
-      throw RequestError(400,
-                     "the request body must be a GeoJSON FeatureCollection of edited units, each with a \"code\" "
-                     "property / nội dung phải là GeoJSON FeatureCollection");
-    // A named CRS only: GDAL would fetch a "link" CRS from the network.
-    if (outline.has_crs && outline.crs_type != "name")
-      throw RequestError(400, "the body's \"crs\" must be {\"type\": \"name\", ...}, e.g. urn:ogc:def:crs:EPSG::9211 / "
-                          "crs phải có dạng name");
-    if (!outline.features_is_array)
-      throw RequestError(400, "the FeatureCollection has no \"features\" array / thiếu mảng features");
-    // No features: no candidates, the whole store is checked (`anttmap validate` without --candidate).
-    if (outline.feature_count == 0) return {};
-    return validate::read_candidates_text(body, "request body");
+    return {{"years", snap.years.all}, {"targets", targets}, {"province", province}, {"districts", district_list}};
   }
 
   ApiContext context_;

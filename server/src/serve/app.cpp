@@ -15,11 +15,10 @@
 #include "serve/api.hpp"
 #include "serve/ogc_features.hpp"
 #include "serve/report_route.hpp"
-#include "serve/tilejson.hpp"
+#include "serve/errors.hpp"
+#include "serve/tile_routes.hpp"
 #include "serve/wmts.hpp"
 #include "serve/web.hpp"
-#include <variant>
-#include <algorithm>
 
 namespace antt::serve {
 namespace {
@@ -36,34 +35,9 @@ mapserver::Box tile_box(int z, int x, int y) {
   return {box.minx, box.miny, box.maxx, box.maxy};
 }
 
-/// Parses a whole non-negative decimal integer; nullopt for anything else.
-std::optional<int> parse_index(const std::string& text) {
-  if (text.empty() || text.size() > 9) return std::nullopt;
-  int value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  return value;
-}
-
-bool valid_date(int year, int month, int day) {
-  if (month < 1 || month > 12 || day < 1) return false;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
-}
-
-http::Response request_error(const std::string& reason) { return http::Response::json_error(400, reason); }
-
 nlohmann::json cache_json(const http::TileCacheStats& stats) {
   return {{"entries", stats.entries}, {"bytes", stats.bytes},   {"hits", stats.hits},
           {"disk_hits", stats.disk_hits}, {"misses", stats.misses}, {"evictions", stats.evictions}};
-}
-
-http::Response wmts_error_response(const WmtsError& error) {
-  return http::Response::text(error.http_status(), wmts_exception(error.code(), error.locator(), error.what()),
-                              "application/xml");
 }
 
 }  // namespace
@@ -266,8 +240,8 @@ http::Response ServeApp::render_tile(const TileAddress& address, const http::Til
       request.time = address.time;
       rendered = engine_->render_image(request);
     }
-  } catch (const mapserver::RequestError& error) {
-    return request_error(error.what());
+  } catch (const RequestError& error) {
+    return json_error_response(error);
   }
   metrics_.record_render(std::chrono::steady_clock::now() - render_started, rendered.status != 200);
   if (rendered.status != 200) {
@@ -287,79 +261,24 @@ http::Response ServeApp::render_tile(const TileAddress& address, const http::Til
   return response;
 }
 
+Years ServeApp::years_now() const {
+  std::lock_guard lock(state_mutex_);
+  return {years_, default_year_};
+}
+
 std::shared_ptr<http::Router> ServeApp::make_router() {
   auto router = std::make_shared<http::Router>();
   const std::string base_url = effective_public_url(config_);
-
-  // TIME of a request: ?year=YYYY, or ?time= / ?date= with YYYY or YYYY-MM-DD; default the latest year.
-  auto time_of = [this](const http::Request& request) -> std::variant<mapserver::TimeFilter, std::string> {
-    auto text = request.param("year");
-    if (!text) text = request.param("time");
-    if (!text) text = request.param("date");
-    const auto years = this->years();
-    mapserver::TimeFilter time;
-    if (!text || text->empty()) {
-      time.year = default_year();
-      time.date = time.year * 10000 + 1231;
-      return time;
-    }
-    int month = 12, day = 31;
-    const std::string& value = *text;
-    std::optional<int> year;
-    if (value.size() == 4) {
-      year = parse_index(value);
-    } else if (value.size() == 10 && value[4] == '-' && value[7] == '-') {
-      year = parse_index(value.substr(0, 4));
-      auto m = parse_index(value.substr(5, 2));
-      auto d = parse_index(value.substr(8, 2));
-      if (!m || !d || !year || !valid_date(*year, *m, *d)) year.reset();
-      else month = *m, day = *d;
-    }
-    if (!year) return std::string("year/time must be YYYY or YYYY-MM-DD / năm phải có dạng YYYY hoặc YYYY-MM-DD");
-    if (std::find(years.begin(), years.end(), *year) == years.end()) {
-      return "no data for year " + std::to_string(*year) + " (available " +
-             (years.empty() ? std::string("none") : std::to_string(years.front()) + "-" + std::to_string(years.back())) +
-             ") / không có dữ liệu năm này";
-    }
-    time.year = *year;
-    time.date = *year * 10000 + month * 100 + day;
-    return time;
-  };
-
-  auto tile_handler = [this, time_of](const http::Request& request, const std::string& layer, const std::string& z_text,
-                                      const std::string& x_text, const std::string& y_file) -> http::Response {
-    if (!layers_->find(layer)) return http::Response::json_error(404, "unknown layer '" + layer + "' / không có lớp này");
-    TileAddress address;
-    address.layer = layer;
-    std::string y_text = y_file;
-    if (y_text.ends_with("@2x.png")) {
-      address.variant = "png@2x";
-      y_text.resize(y_text.size() - 7);
-    } else if (y_text.ends_with(".png")) {
-      address.variant = "png";
-      y_text.resize(y_text.size() - 4);
-    } else if (y_text.ends_with(".mvt") || y_text.ends_with(".pbf")) {
-      address.variant = "mvt";
-      y_text.resize(y_text.size() - 4);
-    } else {
-      return http::Response::json_error(404, "tiles end in .png, @2x.png or .mvt / ô bản đồ phải là .png hoặc .mvt");
-    }
-    const auto z = parse_index(z_text), x = parse_index(x_text), y = parse_index(y_text);
-    if (!z || !x || !y || *z > 22) return request_error("z/x/y must be integers, z 0-22 / z, x, y phải là số nguyên");
-    const long long size = 1LL << *z;
-    if (*x >= size || *y >= size) return request_error("tile outside the zoom level / ô nằm ngoài mức thu phóng");
-    address.z = *z, address.x = *x, address.y = *y;
-    auto time = time_of(request);
-    if (auto* reason = std::get_if<std::string>(&time)) return request_error(*reason);
-    address.time = std::get<mapserver::TimeFilter>(time);
-    return answer_tile(address);
-  };
+  auto years = [this] { return years_now(); };
+  auto extent = [this] { return this->extent(); };
+  auto tile = [this](const TileAddress& address) { return answer_tile(address); };
 
   router->get("/health", [this](const http::Request&) {
+    const auto now = years_now();
     nlohmann::json body{{"status", "ok"},
                         {"store", store_path_},
-                        {"years", years()},
-                        {"default_year", default_year()},
+                        {"years", now.all},
+                        {"default_year", now.default_year},
                         {"change_position", change_position_.load()},
                         {"last_refresh_ms", last_refresh_ms_.load()},
                         {"tile_cache", cache_json(cache_->stats())}};
@@ -368,6 +287,7 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
   router->get("/metrics", [this](const http::Request&) {
     return http::Response::text(200, metrics_.prometheus_text(), "text/plain; version=0.0.4; charset=utf-8");
   });
+  // WMS: the map engine checks the request (mapserver/wms_guard.hpp) and answers OGC exceptions.
   router->get("/wms", [this](const http::Request& request) {
     return http::Response::deferred([this, params = request.params] {
       const auto answer = engine_->wms(params);
@@ -376,108 +296,14 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
       return response;
     });
   });
-  router->get("/tiles/{layer}/{z}/{x}/{y}", [tile_handler](const http::Request& request) {
-    return tile_handler(request, request.path_params.at("layer"), request.path_params.at("z"),
-                        request.path_params.at("x"), request.path_params.at("y"));
+  register_tile_routes(*router, {layers_, base_url, years, extent, tile});
+  register_wmts_routes(*router, {layers_, base_url, years, extent, tile});
+  register_ogc_features(*router, [this, base_url] {
+    return OgcContext{layers_, base_url, [this] { return store::open_store(store_path_); }, years_now()};
   });
-  // TileJSON: /tiles/{layer}.json (raster) and /tiles/{layer}.mvt.json? -> /tiles/{layer}/vector.json
-  auto tilejson_handler = [this, base_url, time_of](const http::Request& request, std::string name, bool vector) {
-    const auto* layer = layers_->find(name);
-    if (!layer) return http::Response::json_error(404, "unknown layer '" + name + "' / không có lớp này");
-    auto time = time_of(request);
-    if (auto* reason = std::get_if<std::string>(&time)) return request_error(*reason);
-    return http::Response::json(200, tilejson(base_url, *layer, std::get<mapserver::TimeFilter>(time).year, vector,
-                                              extent()));
-  };
-  router->get("/tiles/{layer}", [tilejson_handler](const http::Request& request) {
-    std::string name = request.path_params.at("layer");
-    if (!name.ends_with(".json")) return http::Response::json_error(404, "see /tiles/{layer}.json");
-    name.resize(name.size() - 5);
-    return tilejson_handler(request, name, false);
-  });
-  router->get("/tiles/{layer}/tilejson.json", [tilejson_handler](const http::Request& request) {
-    return tilejson_handler(request, request.path_params.at("layer"), false);
-  });
-  router->get("/tiles/{layer}/vector.json", [tilejson_handler](const http::Request& request) {
-    return tilejson_handler(request, request.path_params.at("layer"), true);
-  });
-
-  // WMTS 1.0.0: KVP at /wmts, RESTful capabilities and tiles under /wmts/.
-  auto wmts_context = [this, base_url] {
-    return WmtsContext{layers_.get(), base_url, years(), default_year(), extent()};
-  };
-  auto wmts_tile = [this](const WmtsTileRequest& wmts, const mapserver::TimeFilter& fallback) {
-    TileAddress address;
-    address.layer = wmts.layer;
-    address.z = wmts.zoom, address.x = wmts.col, address.y = wmts.row;
-    address.variant = "png";
-    address.time = wmts.time ? TimeFilter::of_year(*wmts.time) : fallback;
-    return answer_tile(address);
-  };
-  router->get("/wmts", [this, wmts_context, wmts_tile](const http::Request& request) {
-    try {
-      if (wmts_kvp_operation(request) == WmtsOperation::get_capabilities) {
-        return http::Response::text(200, wmts_capabilities(wmts_context()), "application/xml");
-      }
-      const auto wmts = parse_wmts_kvp(request, *layers_, years());
-      const int year = default_year();
-      return wmts_tile(wmts, TimeFilter::of_year(year));
-    } catch (const WmtsError& error) {
-      return wmts_error_response(error);
-    }
-  });
-  router->get("/wmts/1.0.0/WMTSCapabilities.xml", [wmts_context](const http::Request&) {
-    return http::Response::text(200, wmts_capabilities(wmts_context()), "application/xml");
-  });
-  router->get("/wmts/{layer}/{style}/{time}/{matrixset}/{z}/{row}/{col}",
-              [this, wmts_tile](const http::Request& request) {
-                // The RESTful form goes through the same validation as KVP.
-                http::Request kvp;
-                std::string col = request.path_params.at("col");
-                std::string format = "image/png";
-                if (col.ends_with(".png")) col.resize(col.size() - 4);
-                else format = "unsupported";
-                kvp.params = {{"SERVICE", "WMTS"},
-                              {"REQUEST", "GetTile"},
-                              {"VERSION", "1.0.0"},
-                              {"LAYER", request.path_params.at("layer")},
-                              {"STYLE", request.path_params.at("style")},
-                              {"FORMAT", format},
-                              {"TILEMATRIXSET", request.path_params.at("matrixset")},
-                              {"TILEMATRIX", request.path_params.at("z")},
-                              {"TILEROW", request.path_params.at("row")},
-                              {"TILECOL", col},
-                              {"TIME", request.path_params.at("time")}};
-                try {
-                  const auto wmts = parse_wmts_kvp(kvp, *layers_, years());
-                  const int year = default_year();
-                  return wmts_tile(wmts, TimeFilter::of_year(year));
-                } catch (const WmtsError& error) {
-                  return wmts_error_response(error);
-                }
-              });
-
-  // OGC API Features: the context is rebuilt per request, so new years show at once.
-  auto ogc = [this, base_url](http::Response (*handler)(const http::Request&, const OgcContext&)) {
-    return [this, base_url, handler](const http::Request& request) {
-      OgcContext context;
-      context.layers = layers_;
-      context.base_url = base_url;
-      context.open_store = [this] { return store::open_store(store_path_); };
-      context.years = years();
-      context.default_year = default_year();
-      return handler(request, context);
-    };
-  };
-  router->get("/ogc", ogc(&ogc_landing_page));
-  router->get("/ogc/conformance", ogc(&ogc_conformance));
-  router->get("/ogc/collections", ogc(&ogc_collections));
-  router->get("/ogc/collections/{collectionId}", ogc(&ogc_collection));
-  router->get("/ogc/collections/{collectionId}/items", ogc(&ogc_items));
-  router->get("/ogc/collections/{collectionId}/items/{featureId}", ogc(&ogc_item));
-  register_api(*router, {layers_, store_path_, [this] { return extent(); }});
+  register_api(*router, {layers_, store_path_, extent});
   add_report_route(*router, {store_path_, engine_.get(), config_.max_image_size, {}});
-  register_web_routes(*router, {layers_, [this] { return years(); }});
+  register_web_routes(*router, {layers_, years});
   return router;
 }
 

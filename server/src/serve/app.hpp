@@ -19,16 +19,10 @@
 #include "http/tile_cache.hpp"
 #include "mapserver/engine.hpp"
 #include "serve/config.hpp"
+#include "serve/params.hpp"
+#include "serve/tile_routes.hpp"
 
 namespace antt::serve {
-
-/// Where a tile request points: layer, zoom, column, row, variant and time.
-struct TileAddress {
-  std::string layer;
-  int z = 0, x = 0, y = 0;
-  std::string variant;  ///< "png", "png@2x", "mvt"
-  mapserver::TimeFilter time;
-};
 
 /// An exclusive lock on the work directory: two servers (or a server and `seed`) sharing one
 /// render file would rebuild it under each other.
@@ -65,6 +59,8 @@ class ServeApp {
 
   std::vector<int> years() const;
   int default_year() const;
+  /// The years and the default one, read together.
+  Years years_now() const;
   std::optional<mapdata::Box> extent() const;
   const ServeConfig& config() const { return config_; }
 

@@ -20,7 +20,7 @@
 #include "antt/stats/stats.hpp"
 #include "antt/text/escape.hpp"
 #include "antt/text/unicode.hpp"
-#include "serve/json_errors.hpp"
+#include "serve/errors.hpp"
 
 namespace antt::serve {
 namespace {
@@ -103,17 +103,14 @@ void reject_unknown_parameters(const http::Request& request, const std::set<std:
 }
 
 void require_known_year(int year, const OgcContext& context) {
-  if (!context.years.empty() && std::find(context.years.begin(), context.years.end(), year) == context.years.end())
-    throw RequestError(400, "no data for year " + std::to_string(year) + "; years " +
-                                   std::to_string(context.years.front()) + "-" +
-                                   std::to_string(context.years.back()) + " / không có dữ liệu năm này");
+  if (!context.years.all.empty()) context.years.require(year);
 }
 
 ItemsQuery parse_items_query(const http::Request& request, const OgcContext& context, bool paged) {
   reject_unknown_parameters(request, paged ? std::set<std::string>{"year", "datetime", "bbox", "limit", "offset", "f"}
                                            : std::set<std::string>{"year", "datetime", "f"});
   ItemsQuery query;
-  query.year = context.default_year;
+  query.year = context.years.default_year;
   if (auto year = request.param("year")) {
     auto value = parse_integer(*year);
     if (!value || *value < 1 || *value > 9999)
@@ -359,10 +356,10 @@ Json collection_json(const OgcContext& context, const Collection& collection, co
   extent["spatial"] = {{"bbox", Json::array({box.empty ? Json::array({-180, -90, 180, 90})
                                                         : Json::array({box.minx, box.miny, box.maxx, box.maxy})})},
                        {"crs", kCrs84}};
-  if (!context.years.empty())
+  if (!context.years.all.empty())
     extent["temporal"] = {
-        {"interval", Json::array({Json::array({std::to_string(context.years.front()) + "-01-01T00:00:00Z",
-                                               std::to_string(context.years.back()) + "-12-31T23:59:59Z"})})},
+        {"interval", Json::array({Json::array({std::to_string(context.years.all.front()) + "-01-01T00:00:00Z",
+                                               std::to_string(context.years.all.back()) + "-12-31T23:59:59Z"})})},
         {"trs", "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}};
   json["extent"] = std::move(extent);
   json["itemType"] = "feature";
@@ -597,9 +594,9 @@ http::Response ogc_item(const http::Request& request, const OgcContext& context)
   });
 }
 
-void register_ogc_features(http::Router& router, std::shared_ptr<const OgcContext> context) {
+void register_ogc_features(http::Router& router, std::function<OgcContext()> context) {
   auto bind = [context](http::Response (*handler)(const http::Request&, const OgcContext&)) {
-    return [context, handler](const http::Request& request) { return handler(request, *context); };
+    return [context, handler](const http::Request& request) { return handler(request, context()); };
   };
   router.get("/ogc", bind(&ogc_landing_page));
   router.get("/ogc/conformance", bind(&ogc_conformance));

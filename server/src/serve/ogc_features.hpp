@@ -20,6 +20,7 @@
 #include "antt/layers/layers.hpp"
 #include "antt/store/store.hpp"
 #include "http/http.hpp"
+#include "serve/params.hpp"
 
 namespace antt::serve {
 
@@ -28,8 +29,7 @@ struct OgcContext {
   std::string base_url;  ///< e.g. "http://127.0.0.1:8080", no trailing slash
   /// Opens the store read-only for one request (called on the request's thread).
   std::function<std::unique_ptr<store::Store>()> open_store;
-  std::vector<int> years;  ///< years a client may ask for; empty: any
-  int default_year = 0;
+  Years years;  ///< years a client may ask for (empty: any) and the default one
 };
 
 inline constexpr int kOgcDefaultLimit = 100;
@@ -45,7 +45,7 @@ http::Response ogc_items(const http::Request& request, const OgcContext& context
 /// Reads path_params["collectionId"] and ["featureId"]; 404 when no such unit on the date.
 http::Response ogc_item(const http::Request& request, const OgcContext& context);
 
-/// Registers the six routes above on `router`, sharing `context`.
-void register_ogc_features(http::Router& router, std::shared_ptr<const OgcContext> context);
+/// Registers the six routes above on `router`; `context` is asked for each request (years change).
+void register_ogc_features(http::Router& router, std::function<OgcContext()> context);
 
 }  // namespace antt::serve

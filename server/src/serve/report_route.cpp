@@ -11,8 +11,8 @@
 #include "antt/text/unicode.hpp"
 #include "mapserver/engine.hpp"
 #include "report/report.hpp"
-#include "serve/json_errors.hpp"
-#include "serve/query_params.hpp"
+#include "serve/errors.hpp"
+#include "serve/params.hpp"
 
 namespace antt::serve {
 namespace {
@@ -26,23 +26,12 @@ std::string file_name(const report::ReportData& data) {
   return name + "." + std::string(report::to_string(data.request.format));
 }
 
-/// The name of a parameter that is not printable UTF-8 (a NUL would cut the reason short), or nothing.
-std::optional<std::string> unprintable_param(const http::Request& request) {
-  for (const auto& [name, value] : request.params) {
-    const bool control = std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
-    if (control || !text::is_valid_utf8(value)) return name;
-  }
-  return std::nullopt;
-}
-
 http::Response report_response(const http::Request& request, const ReportRouteContext& context) {
-  if (const auto name = unprintable_param(request))
-    return http::Response::json_error(400, "parameter '" + *name + "' is not printable UTF-8 text / tham số '" + *name +
-                                               "' không phải văn bản UTF-8 hợp lệ");
+  require_printable_params(request);
   const auto year_text = request.param("year");
-  if (!year_text) return http::Response::json_error(400, "year is required, e.g. /report?year=2020 / cần tham số year");
+  if (!year_text) throw RequestError("year is required, e.g. /report?year=2020 / cần tham số year");
   const auto year = parse_year(*year_text);
-  if (!year) return http::Response::json_error(400, "year must be YYYY, not '" + *year_text + "' / năm phải có dạng YYYY");
+  if (!year) throw RequestError("year must be YYYY, not '" + *year_text + "' / năm phải có dạng YYYY");
   report::ReportRequest wanted;
   wanted.year = *year;
   wanted.today = context.today;
@@ -71,14 +60,15 @@ void add_report_route(http::Router& router, ReportRouteContext context) {
   router.get("/report", [context = std::move(context), busy](const http::Request& request) {
     // Drawn by one of the server's workers: the connection's I/O thread keeps serving tiles.
     return http::Response::deferred([context, busy, request] {
-      std::unique_lock lock(*busy, std::try_to_lock);
-      if (!lock.owns_lock()) {
-        auto response = http::Response::json_error(
-            503, "another report is being drawn; retry in a few seconds / đang lập báo cáo khác, thử lại sau");
-        response.headers["Retry-After"] = "5";
-        return response;
-      }
-      return answer_json([&] { return report_response(request, context); }, "report failed / lỗi lập báo cáo");
+      return answer_json(
+          [&] {
+            std::unique_lock lock(*busy, std::try_to_lock);
+            if (!lock.owns_lock())
+              throw RequestError(503, "another report is being drawn; retry in a few seconds / đang lập báo cáo "
+                                      "khác, thử lại sau");
+            return report_response(request, context);
+          },
+          "report failed / lỗi lập báo cáo");
     });
   });
 }

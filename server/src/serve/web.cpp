@@ -1,5 +1,6 @@
 #include "serve/web.hpp"
-#include "serve/query_params.hpp"
+#include "antt/core/error.hpp"
+#include "serve/params.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -19,7 +20,6 @@ namespace {
 
 constexpr std::string_view kConfigPlaceholder = "__ANTT_CONFIG__";
 constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
-constexpr double kMaxMercatorLat = 85.0511287798;
 /// The pages load nothing from other hosts; the browser enforces it too.
 constexpr std::string_view kPagePolicy =
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
@@ -174,100 +174,33 @@ http::Response embed_refused(const std::string& reason) {
   return refused;
 }
 
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  while (true) {
-    const std::size_t at = text.find(separator);
-    parts.push_back(text.substr(0, at));
-    if (at == std::string_view::npos) return parts;
-    text.remove_prefix(at + 1);
-  }
-}
-
-std::optional<double> parse_number(std::string_view text) {
-  text = trim(text);
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  double value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc{} || end != text.data() + text.size() || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
-}
-
 }  // namespace
 
-std::variant<EmbedParams, std::string> parse_embed_params(const http::Request& request, const std::vector<int>& years,
-                                                          const layers::LayerRegistry& layers) {
+EmbedParams parse_embed_params(const http::Request& request, const Years& years,
+                               const layers::LayerRegistry& layers) {
   static const std::set<std::string, std::less<>> known = {"layers", "year", "bbox", "lang", "legend"};
+  // The reason quotes names and layers: only printable UTF-8 is reflected into the page.
+  require_printable_params(request);
   std::set<std::string, std::less<>> seen;
   for (const auto& [name, value] : request.params) {
-    // The reason quotes names and layers: only valid UTF-8 is reflected into the page.
-    if (!text::is_valid_utf8(name) || !text::is_valid_utf8(value)) {
-      return std::string("parameters must be UTF-8 text / tham số phải là văn bản UTF-8");
-    }
-    if (known.count(name) == 0) {
-      return "unknown parameter '" + name +
-             "' (known: layers, year, bbox, lang, legend) / tham số không hợp lệ (dùng layers, year, bbox, lang, "
-             "legend)";
-    }
-    if (!seen.insert(name).second) return "parameter '" + name + "' given twice / tham số bị lặp";
+    if (known.count(name) == 0)
+      throw RequestError("unknown parameter '" + name +
+                         "' (known: layers, year, bbox, lang, legend) / tham số không hợp lệ (dùng layers, year, bbox, "
+                         "lang, legend)");
+    if (!seen.insert(name).second) throw RequestError("parameter '" + name + "' given twice / tham số bị lặp");
   }
   EmbedParams params;
-  if (auto text = request.param("layers")) {
-    if (text->empty()) return std::string("layers is empty: give e.g. layers=communes,hotspots / thiếu tên lớp");
-    for (std::string_view name : split(*text, ',')) {
-      name = trim(name);
-      if (!layers.find(name))
-        return "unknown layer '" + std::string(name) + "' (known: " + layers.names() + ") / không có lớp này";
-      if (std::find(params.layers.begin(), params.layers.end(), name) != params.layers.end()) {
-        return "layer '" + std::string(name) + "' listed twice / lớp bị lặp";
-      }
-      params.layers.emplace_back(name);
-    }
-  }
-  if (auto text = request.param("year")) {
-    const auto parsed = parse_year(*text);
-    if (!parsed) return std::string("year must be YYYY, e.g. year=2020 / năm phải có dạng YYYY");
-    const int year = *parsed;
-    if (std::find(years.begin(), years.end(), year) == years.end()) {
-      return "no data for year " + *text + " (available " +
-             (years.empty() ? std::string("none")
-                            : std::to_string(years.front()) + "-" + std::to_string(years.back())) +
-             ") / không có dữ liệu năm này";
-    }
-    params.year = year;
-  }
+  if (auto text = request.param("layers"))
+    for (const auto* layer : layer_list_param(*text, layers)) params.layers.push_back(layer->name);
+  if (request.param("year")) params.year = year_param(request, years);
   if (auto text = request.param("bbox")) {
-    const auto parts = split(*text, ',');
-    std::array<double, 4> box{};
-    bool numbers = parts.size() == 4;
-    for (std::size_t i = 0; numbers && i < 4; ++i) {
-      const auto value = parse_number(parts[i]);
-      numbers = value.has_value();
-      if (numbers) box[i] = *value;
-    }
-    if (!numbers) {
-      return std::string(
-          "bbox must be four numbers minlon,minlat,maxlon,maxlat in degrees (WGS 84), e.g. bbox=105.0,20.3,105.9,21.1 "
-          "/ bbox phải là 4 số: kinh độ, vĩ độ nhỏ nhất, kinh độ, vĩ độ lớn nhất");
-    }
-    if (box[0] < -180 || box[2] > 180 || box[1] < -kMaxMercatorLat || box[3] > kMaxMercatorLat) {
-      return std::string(
-          "bbox outside longitude -180..180 / latitude -85..85 (give degrees, not metres) "
-          "/ bbox nằm ngoài phạm vi kinh độ, vĩ độ");
-    }
-    if (!(box[0] < box[2]) || !(box[1] < box[3])) {
-      return std::string("bbox must be minlon,minlat,maxlon,maxlat with min < max / bbox: giá trị nhỏ phải đứng trước");
-    }
-    params.bbox = box;
+    const auto box = lon_lat_box_param(*text);
+    params.bbox = std::array<double, 4>{box.west, box.south, box.east, box.north};
   }
-  if (auto text = request.param("lang"); text && *text != "vi" && *text != "en") {
-    return std::string("lang must be vi or en / lang phải là vi hoặc en");
-  }
-  if (auto text = request.param("legend"); text && *text != "0" && *text != "1") {
-    return std::string("legend must be 0 or 1 / legend phải là 0 hoặc 1");
-  }
+  if (auto text = request.param("lang"); text && *text != "vi" && *text != "en")
+    throw RequestError("lang must be vi or en / lang phải là vi hoặc en");
+  if (auto text = request.param("legend"); text && *text != "0" && *text != "1")
+    throw RequestError("legend must be 0 or 1 / legend phải là 0 hoặc 1");
   return params;
 }
 
@@ -279,9 +212,11 @@ void register_web_routes(http::Router& router, WebContext context) {
   };
   router.get("/", [page](const http::Request& request) { return page("index.html", request); });
   router.get("/embed", [page, context](const http::Request& request) {
-    const auto parsed =
-        parse_embed_params(request, context.years ? context.years() : std::vector<int>{}, *context.layers);
-    if (const auto* reason = std::get_if<std::string>(&parsed)) return embed_refused(*reason);
+    try {
+      parse_embed_params(request, context.years ? context.years() : Years{}, *context.layers);
+    } catch (const RequestError& refused) {
+      return embed_refused(refused.what());  // a page for the iframe, not JSON
+    }
     return page("embed.html", request);
   });
   router.get("/assets/{name}", [files](const http::Request& request) {

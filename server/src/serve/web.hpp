@@ -14,6 +14,7 @@
 
 #include "antt/layers/layers.hpp"
 #include "http/http.hpp"
+#include "serve/params.hpp"
 
 namespace antt::serve {
 
@@ -33,7 +34,7 @@ std::span<const WebAsset> web_assets();
 /// What the web routes need from the running server.
 struct WebContext {
   std::shared_ptr<const layers::LayerRegistry> layers;  ///< the viewer's layer list
-  std::function<std::vector<int>()> years;  ///< years with data, ascending
+  std::function<Years()> years;  ///< the years with data
 };
 
 /// Validated `/embed` query: layers=a,b  year=Y  bbox=minlon,minlat,maxlon,maxlat (all optional).
@@ -43,9 +44,8 @@ struct EmbedParams {
   std::optional<std::array<double, 4>> bbox;
 };
 
-/// The parameters, or the reason (Vietnamese / English) they are refused.
-std::variant<EmbedParams, std::string> parse_embed_params(const http::Request& request, const std::vector<int>& years,
-                                                          const layers::LayerRegistry& layers);
+/// The parameters; RequestError (400) with the reason (English / Vietnamese) they are refused.
+EmbedParams parse_embed_params(const http::Request& request, const Years& years, const layers::LayerRegistry& layers);
 
 /// Registers `/`, `/embed` and `/assets/{name}`.
 void register_web_routes(http::Router& router, WebContext context);

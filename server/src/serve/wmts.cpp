@@ -115,9 +115,11 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
 }  // namespace
 
 WmtsError::WmtsError(std::string code, std::string locator, const std::string& message)
-    : Error("WMTS: " + message), code_(std::move(code)), locator_(std::move(locator)) {}
+    : RequestError("WMTS: " + message, code == "OperationNotSupported" ? 501 : 400),
+      code_(std::move(code)),
+      locator_(std::move(locator)) {}
 
-int WmtsError::http_status() const { return code_ == "OperationNotSupported" ? 501 : 400; }
+int WmtsError::http_status() const { return status(); }
 
 std::string wmts_capabilities(const WmtsContext& context) {
   const geo::LonLatBox bounds = geo::to_lon_lat(context.extent);
@@ -207,8 +209,10 @@ WmtsTileRequest parse_wmts_kvp(const http::Request& request, const layers::Layer
 
   if (auto time = request.param("TIME"); time && !time->empty()) {
     // A year, or an ISO date whose year is meant ("2015-12-31").
-    const std::string year_text = time->size() > 4 && (*time)[4] == '-' ? time->substr(0, 4) : *time;
-    tile.time = integer(year_text, "TIME");
+    const auto filter = parse_time_filter(*time);
+    if (!filter)
+      throw WmtsError("InvalidParameterValue", "TIME", "TIME must be YYYY or YYYY-MM-DD, not '" + *time + "'");
+    tile.time = filter->year;
     if (!years.empty() && std::find(years.begin(), years.end(), *tile.time) == years.end())
       throw WmtsError("InvalidParameterValue", "TIME",
                       "no data for TIME " + *time + " / không có dữ liệu năm " + *time);
@@ -230,6 +234,72 @@ std::string wmts_exception(const std::string& code, const std::string& locator, 
       << "  </ows:Exception>\n"
       << "</ows:ExceptionReport>\n";
   return out.str();
+}
+
+namespace {
+
+http::Response wmts_error_response(const WmtsError& error) {
+  return http::Response::text(error.http_status(), wmts_exception(error.code(), error.locator(), error.what()),
+                              "application/xml");
+}
+
+WmtsContext capabilities_context(const WmtsRouteContext& context) {
+  const auto years = context.years();
+  return WmtsContext{context.layers.get(), context.base_url, years.all, years.default_year, context.extent()};
+}
+
+/// The tile of a validated GetTile; TIME absent: the default year.
+http::Response answer_get_tile(const WmtsRouteContext& context, const http::Request& kvp) {
+  try {
+    const auto years = context.years();
+    const auto wmts = parse_wmts_kvp(kvp, *context.layers, years.all);
+    TileAddress address;
+    address.layer = wmts.layer;
+    address.z = wmts.zoom, address.x = wmts.col, address.y = wmts.row;
+    address.variant = "png";
+    address.time = TimeFilter::of_year(wmts.time.value_or(years.default_year));
+    return context.tile(address);
+  } catch (const WmtsError& error) {
+    return wmts_error_response(error);
+  }
+}
+
+}  // namespace
+
+void register_wmts_routes(http::Router& router, WmtsRouteContext context) {
+  auto shared = std::make_shared<const WmtsRouteContext>(std::move(context));
+  router.get("/wmts", [shared](const http::Request& request) {
+    try {
+      if (wmts_kvp_operation(request) == WmtsOperation::get_capabilities)
+        return http::Response::text(200, wmts_capabilities(capabilities_context(*shared)), "application/xml");
+    } catch (const WmtsError& error) {
+      return wmts_error_response(error);
+    }
+    return answer_get_tile(*shared, request);
+  });
+  router.get("/wmts/1.0.0/WMTSCapabilities.xml", [shared](const http::Request&) {
+    return http::Response::text(200, wmts_capabilities(capabilities_context(*shared)), "application/xml");
+  });
+  router.get("/wmts/{layer}/{style}/{time}/{matrixset}/{z}/{row}/{col}", [shared](const http::Request& request) {
+    // The RESTful form goes through the same validation as KVP.
+    http::Request kvp;
+    std::string col = request.path_params.at("col");
+    std::string format = "image/png";
+    if (col.ends_with(".png")) col.resize(col.size() - 4);
+    else format = "unsupported";
+    kvp.params = {{"SERVICE", "WMTS"},
+                  {"REQUEST", "GetTile"},
+                  {"VERSION", "1.0.0"},
+                  {"LAYER", request.path_params.at("layer")},
+                  {"STYLE", request.path_params.at("style")},
+                  {"FORMAT", format},
+                  {"TILEMATRIXSET", request.path_params.at("matrixset")},
+                  {"TILEMATRIX", request.path_params.at("z")},
+                  {"TILEROW", request.path_params.at("row")},
+                  {"TILECOL", col},
+                  {"TIME", request.path_params.at("time")}};
+    return answer_get_tile(*shared, kvp);
+  });
 }
 
 }  // namespace antt::serve

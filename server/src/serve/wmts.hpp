@@ -3,6 +3,8 @@
 // yearly Time dimension, the GoogleMapsCompatible tile matrix set), the parsing of KVP GetTile
 // requests and the OWS ExceptionReport sent back when they are wrong. Pure functions: rendering
 // the tile itself is the caller's business.
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +12,8 @@
 #include "antt/core/error.hpp"
 #include "antt/layers/layers.hpp"
 #include "http/http.hpp"
+#include "serve/params.hpp"
+#include "serve/tile_routes.hpp"
 #include "antt/geo/web_mercator.hpp"
 
 namespace antt::serve {
@@ -32,7 +36,7 @@ struct WmtsContext {
 std::string wmts_capabilities(const WmtsContext& context);
 
 /// A bad WMTS request, carrying the OWS exception code and locator the ExceptionReport needs.
-class WmtsError : public Error {
+class WmtsError : public RequestError {
  public:
   /// `code`: MissingParameterValue, InvalidParameterValue, OperationNotSupported, TileOutOfRange, ...
   WmtsError(std::string code, std::string locator, const std::string& message);
@@ -69,5 +73,20 @@ WmtsTileRequest parse_wmts_kvp(const http::Request& request, const layers::Layer
 
 /// An OWS 1.1 ExceptionReport with one Exception.
 std::string wmts_exception(const std::string& code, const std::string& locator, const std::string& text);
+
+/// What the WMTS routes need from the running server.
+struct WmtsRouteContext {
+  std::shared_ptr<const layers::LayerRegistry> layers;
+  std::string base_url;
+  std::function<Years()> years;
+  std::function<std::optional<geo::MercatorBox>()> extent;
+  /// The tile: from the cache, or a deferred render.
+  std::function<http::Response(const TileAddress&)> tile;
+};
+
+/// Registers /wmts (KVP GetCapabilities and GetTile), /wmts/1.0.0/WMTSCapabilities.xml and the
+/// RESTful tiles /wmts/{layer}/{style}/{time}/{matrixset}/{z}/{row}/{col}.png; bad requests are
+/// answered with an OWS ExceptionReport.
+void register_wmts_routes(http::Router& router, WmtsRouteContext context);
 
 }  // namespace antt::serve

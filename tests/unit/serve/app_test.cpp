@@ -138,10 +138,12 @@ int drawn_pixels(const std::string& png) {
     const int width = GDALGetRasterXSize(dataset), height = GDALGetRasterYSize(dataset);
     const int bands = GDALGetRasterCount(dataset);
     std::vector<unsigned char> alpha(static_cast<std::size_t>(width) * height, 255);
-    if (bands == 4 || bands == 2)
-      (void)GDALRasterIO(GDALGetRasterBand(dataset, bands), GF_Read, 0, 0, width, height, alpha.data(), width, height,
-                         GDT_Byte, 0, 0);
-    for (unsigned char value : alpha) drawn += value > 0;
+    if ((bands == 4 || bands == 2) &&
+        GDALRasterIO(GDALGetRasterBand(dataset, bands), GF_Read, 0, 0, width, height, alpha.data(), width, height,
+                     GDT_Byte, 0, 0) != CE_None)
+      drawn = -1;
+    if (drawn == 0)
+      for (unsigned char value : alpha) drawn += value > 0;
     GDALClose(dataset);
   }
   VSIUnlink(name.c_str());

@@ -28,8 +28,7 @@ class OgcFeaturesTest : public ::testing::Test {
 
   OgcContext context{layers::LayerRegistry::standard(), "http://127.0.0.1:8080",
                      [] { return store::open_spatialite_store(dir_->file("sample.sqlite"), false); },
-                     {2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020},
-                     2020};
+                     {{2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020}, 2020}};
 
   static http::Request request(const std::string& path, std::map<std::string, std::string> path_params = {},
                                std::initializer_list<std::pair<const char*, const char*>> params = {}) {
