@@ -25,6 +25,7 @@ ChangeTopic topic_of_table(std::string_view table) {
   if (table == "core_force") return ChangeTopic::core_force;
   if (table == "festival") return ChangeTopic::festival;
   if (table == "settings") return ChangeTopic::setting;
+  if (table == "validation_override") return ChangeTopic::validation_override;
   return ChangeTopic::other;
 }
 
@@ -142,6 +143,7 @@ std::string_view to_string(ChangeTopic topic) {
     case ChangeTopic::core_force: return "core_force";
     case ChangeTopic::festival: return "festival";
     case ChangeTopic::setting: return "setting";
+    case ChangeTopic::validation_override: return "validation_override";
     case ChangeTopic::other: return "other";
   }
   return "other";
@@ -223,6 +225,7 @@ std::vector<Change> read_changes(const Database& db, std::int64_t after) {
         break;
       case ChangeTopic::cluster:
       case ChangeTopic::setting:
+      case ChangeTopic::validation_override:
       case ChangeTopic::other:
         break;
     }

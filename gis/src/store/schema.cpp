@@ -232,11 +232,31 @@ std::string audit_triggers_sql(const AuditedTable& table) {
   return sql;
 }
 
+namespace {
+
+// Version 2: the reasons editors gave to save boundaries over validation errors.
+const char* kSchemaV2 = R"SQL(
+CREATE TABLE validation_override (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  recorded_by TEXT NOT NULL DEFAULT 'sql',
+  reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+  units TEXT NOT NULL,
+  findings TEXT NOT NULL);
+)SQL";
+
+const AuditedTable kValidationOverride{
+    "validation_override", "{row}.id", {"id", "at", "recorded_by", "reason", "units", "findings"}, ""};
+
+}  // namespace
+
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> list = [] {
     std::string v1 = kSchemaV1;
     for (const auto& table : audited_tables()) v1 += audit_triggers_sql(table);
-    return std::vector<Migration>{{1, "units, yearly status, lineage, clusters, models, audit log", v1}};
+    std::string v2 = std::string(kSchemaV2) + audit_triggers_sql(kValidationOverride);
+    return std::vector<Migration>{{1, "units, yearly status, lineage, clusters, models, audit log", v1},
+                                  {2, "reasons given to save boundaries over validation errors", v2}};
   }();
   return list;
 }

@@ -1,6 +1,7 @@
 // The SpatiaLite store: one SQLite file, WAL mode, schema migrations, every write in one
 // transaction attributed to an actor through audit_context.
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <map>
 #include <set>
 
@@ -369,6 +370,23 @@ class SpatiaLiteStore final : public Store {
           .bind(1, year.cluster_code).bind(2, year.year).bind(3, year.standing_unit_code).run();
   }
 
+  void set_cluster_member(const std::string& cluster_code, int year, const std::string& unit_code,
+                          bool member) override {
+    require_write("set_cluster_member");
+    auto known = db_.prepare_cached("SELECT count(*) FROM cluster WHERE code = ?");
+    known.bind(1, cluster_code);
+    known.step();
+    const bool exists = known.integer(0) > 0;
+    known.reset();
+    if (!exists) throw InputError("no cluster " + cluster_code + " / không có cụm này");
+    if (member)
+      db_.prepare_cached("INSERT OR IGNORE INTO cluster_member (cluster_code, year, unit_code) VALUES (?, ?, ?)")
+          .bind(1, cluster_code).bind(2, year).bind(3, unit_code).run();
+    else
+      db_.prepare_cached("DELETE FROM cluster_member WHERE cluster_code = ? AND year = ? AND unit_code = ?")
+          .bind(1, cluster_code).bind(2, year).bind(3, unit_code).run();
+  }
+
   std::vector<Cluster> clusters() const override {
     auto statement = db_.prepare_cached("SELECT code, name, kind FROM cluster ORDER BY code");
     std::vector<Cluster> out;
@@ -483,6 +501,36 @@ class SpatiaLiteStore final : public Store {
     require_write("set_setting");
     db_.prepare_cached("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .bind(1, key).bind(2, value).run();
+  }
+
+  std::int64_t add_validation_override(const ValidationOverride& record) override {
+    require_write("add_validation_override");
+    if (record.reason.find_first_not_of(" \t\r\n") == std::string::npos)
+      throw InputError("an override needs a reason / cần nêu lý do lưu khi còn lỗi");
+    nlohmann::json units = record.units;
+    db_.prepare_cached("INSERT INTO validation_override (recorded_by, reason, units, findings) VALUES "
+                       "(COALESCE((SELECT user FROM audit_context WHERE id = 1), 'sql'), ?, ?, ?)")
+        .bind(1, record.reason)
+        .bind(2, units.dump())
+        .bind(3, record.findings_json.empty() ? std::string("[]") : record.findings_json)
+        .run();
+    return db_.last_insert_id();
+  }
+
+  std::vector<ValidationOverride> validation_overrides() const override {
+    auto statement =
+        db_.prepare_cached("SELECT id, at, recorded_by, reason, units, findings FROM validation_override ORDER BY id");
+    std::vector<ValidationOverride> out;
+    while (statement.step()) {
+      ValidationOverride record{statement.integer(0), statement.text(1), statement.text(2), statement.text(3), {},
+                                statement.text(5)};
+      auto units = nlohmann::json::parse(statement.text(4), nullptr, false);
+      if (units.is_array())
+        for (const auto& code : units)
+          if (code.is_string()) record.units.push_back(code.get<std::string>());
+      out.push_back(std::move(record));
+    }
+    return out;
   }
 
   std::int64_t change_position() const override { return newest_change_position(db_); }

@@ -149,7 +149,7 @@ void print_json(std::ostream& out, const std::string& json_text) { out << json_t
 std::vector<Command> all_commands() {
   std::vector<Command> commands;
   for (auto group : {store_commands(), data_commands(), status_commands(), analysis_commands(), report_commands(),
-                     styles_commands(), layers_commands(),
+                     styles_commands(), layers_commands(), unit_commands(), record_commands(),
                      serve_commands()})
     for (auto& command : group) commands.push_back(std::move(command));
   return commands;

@@ -72,6 +72,8 @@ std::vector<Command> analysis_commands(); // stats, validate
 std::vector<Command> report_commands();   // report
 std::vector<Command> styles_commands();   // styles
 std::vector<Command> layers_commands();   // layers
+std::vector<Command> unit_commands();     // unit, years
+std::vector<Command> record_commands();   // hotspot, cluster
 std::vector<Command> serve_commands();    // serve, seed
 
 /// Prints one JSON document on its own line (the --json output of every command).

@@ -56,7 +56,7 @@ int run_restore(Context& context, const ParsedArgs& args) {
 
 int run_audit(Context& context, const ParsedArgs& args) {
   auto store = context.open_store();
-  auto entries = store->audit_entries(0);
+  auto entries = store->audit_entries(args.get_int("after").value_or(0));
   int limit = args.get_int("limit").value_or(50);
   auto table = args.get("table");
   std::vector<store::AuditEntry> shown;
@@ -93,8 +93,10 @@ std::vector<Command> store_commands() {
        {{"force", false, "overwrite FILE if it exists"}}, run_backup, ""},
       {"restore", "restore FILE --force", "Replace the store with a backup / khôi phục CSDL từ bản sao lưu",
        {{"force", false, "confirm replacing the store at --db"}}, run_restore, ""},
-      {"audit", "audit [--limit N] [--table T]", "Show the audit log of changes / nhật ký thay đổi",
-       {{"limit", true, "newest N entries (default 50)"}, {"table", true, "only changes of this table (e.g. unit_status)"}},
+      {"audit", "audit [--limit N] [--table T] [--after ID]", "Show the audit log of changes / nhật ký thay đổi",
+       {{"limit", true, "newest N entries (default 50)"},
+        {"table", true, "only changes of this table (e.g. unit_status)"},
+        {"after", true, "only entries after this id (a script's last seen entry)"}},
        run_audit, "Every change is logged by triggers, including plain-SQL edits (user 'sql')."},
   };
 }

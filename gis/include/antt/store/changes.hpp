@@ -26,6 +26,7 @@ enum class ChangeTopic {
   core_force,
   festival,
   setting,             ///< a store setting (e.g. home_province)
+  validation_override, ///< a reason recorded for saving boundaries over validation errors
   other,               ///< a record this version does not know (a newer schema's)
 };
 std::string_view to_string(ChangeTopic topic);

@@ -163,6 +163,16 @@ struct AuditEntry {
   std::string after_wkb;
 };
 
+/// The reason an editor gave to save boundaries over validation errors.
+struct ValidationOverride {
+  std::int64_t id = 0;
+  std::string at;           ///< set by the store
+  std::string recorded_by;  ///< set by the store: the actor's user
+  std::string reason;       ///< required, not blank
+  std::vector<std::string> units;  ///< the units written
+  std::string findings_json;       ///< the validation errors overridden (validate::to_json findings)
+};
+
 /// Who makes a change, recorded in the audit log.
 struct Actor {
   std::string user;  ///< `--user`, default the login name

@@ -68,6 +68,10 @@ class Store {
 
   virtual void add_cluster(const Cluster& cluster) = 0;
   virtual void set_cluster_year(const ClusterYear& year) = 0;
+  /// Makes `unit_code` a member of cluster `cluster_code` in `year`, or no longer one; a no-op when
+  /// it already is (is not). InputError for an unknown cluster.
+  virtual void set_cluster_member(const std::string& cluster_code, int year, const std::string& unit_code,
+                                  bool member) = 0;
   virtual std::vector<Cluster> clusters() const = 0;
   virtual std::vector<ClusterYear> cluster_years(int year) const = 0;
   /// Years in which some cluster has members or a standing unit, ascending.
@@ -83,6 +87,10 @@ class Store {
   virtual std::vector<CoreForce> core_forces(int year) const = 0;
   virtual void set_festival(const Festival& festival) = 0;
   virtual std::vector<Festival> festivals(int year) const = 0;
+
+  /// Records why boundaries were saved over validation errors (in the caller's write).
+  virtual std::int64_t add_validation_override(const ValidationOverride& record) = 0;
+  virtual std::vector<ValidationOverride> validation_overrides() const = 0;
 
   // Change feed (antt/store/changes.hpp) ------------------------------------------------------
   /// The position of the newest change; 0 for a store never written. Cheap: readers poll it.
