@@ -57,9 +57,8 @@ bool ConnectionGate::wait_for_room() {
   return false;
 }
 
-Acceptor::Acceptor(SocketHandle listener, MHD_Daemon* daemon, ConnectionGate& gate,
-                   std::function<void(std::string_view)> log)
-    : listener_(std::move(listener)), daemon_(daemon), gate_(gate), log_(std::move(log)) {
+Acceptor::Acceptor(SocketHandle listener, MHD_Daemon* daemon, ConnectionGate& gate, const log::Logger& logger)
+    : listener_(std::move(listener)), daemon_(daemon), gate_(gate), logger_(logger) {
   thread_ = std::thread([this] { run(); });
   pthread_setname_np(thread_.native_handle(), "anttmap-accept");
 }
@@ -93,7 +92,9 @@ void Acceptor::run() {
     if (error == EINTR || error == ECONNABORTED || error == EAGAIN) continue;
     // Anything else (no descriptors or memory left, a network error of the new connection, a
     // firewall hook) is waited out: the server must never stay up without accepting.
-    if (!reported_error) log_("cannot accept connections for now: " + std::string(std::strerror(error)));
+    if (!reported_error) {
+      logger_.error("http", "cannot accept connections for now: " + std::string(std::strerror(error)));
+    }
     reported_error = true;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

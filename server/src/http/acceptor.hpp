@@ -7,11 +7,10 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <mutex>
-#include <string_view>
 #include <thread>
 
+#include "antt/core/log.hpp"
 #include "http/listen_socket.hpp"
 
 namespace antt::http {
@@ -50,7 +49,8 @@ class ConnectionGate {
 /// thread's connections waited up to twice as long (docs/serve.md).
 class Acceptor {
  public:
-  Acceptor(SocketHandle listener, MHD_Daemon* daemon, ConnectionGate& gate, std::function<void(std::string_view)> log);
+  /// `logger` gets a line when accepting fails (once per spell of trouble); it must outlive the acceptor.
+  Acceptor(SocketHandle listener, MHD_Daemon* daemon, ConnectionGate& gate, const log::Logger& logger);
   ~Acceptor() { stop(); }
   Acceptor(const Acceptor&) = delete;
   Acceptor& operator=(const Acceptor&) = delete;
@@ -64,7 +64,7 @@ class Acceptor {
   SocketHandle listener_;
   MHD_Daemon* daemon_;
   ConnectionGate& gate_;
-  std::function<void(std::string_view)> log_;
+  const log::Logger& logger_;
   std::atomic<bool> stopping_ = false;
   std::thread thread_;
 };

@@ -138,11 +138,11 @@ std::string megabytes(std::size_t bytes) {
 }  // namespace
 
 ResponseWrapping::ResponseWrapping(const ServerOptions& options, std::shared_ptr<const Router> router,
-                                   std::function<void(std::string_view)> log_error)
+                                   const log::Logger& logger)
     : cors_allow_(options.cors_allow),
       max_body_bytes_(options.max_body_bytes),
       router_(std::move(router)),
-      log_error_(std::move(log_error)) {}
+      logger_(logger) {}
 
 bool ResponseWrapping::origin_allowed(const std::string& origin) const {
   for (const std::string& allowed : cors_allow_) {
@@ -186,9 +186,9 @@ Response ResponseWrapping::guarded(const std::string& what, Answer&& answer) con
   try {
     return answer();
   } catch (const std::exception& failure) {
-    log_error_("handler for " + what + " failed: " + failure.what());
+    logger_.error("http", "handler for " + what + " failed: " + failure.what());
   } catch (...) {
-    log_error_("handler for " + what + " failed with a non-standard exception");
+    logger_.error("http", "handler for " + what + " failed with a non-standard exception");
   }
   Response failed = Response::json_error(
       500, "internal error while answering " + what.substr(what.find(' ') + 1) + "; the server log has the details");

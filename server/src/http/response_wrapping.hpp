@@ -3,13 +3,12 @@
 // preflight, Cache-Control default, ETag / If-None-Match -> 304, gzip, the request body cap, and
 // exception -> 500. No sockets here: the server and in-process callers share it.
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include "antt/core/log.hpp"
 #include "http/http.hpp"
 
 namespace antt::http {
@@ -23,9 +22,8 @@ struct PendingAnswer {
 
 class ResponseWrapping {
  public:
-  /// `log_error` gets one line per handler failure.
-  ResponseWrapping(const ServerOptions& options, std::shared_ptr<const Router> router,
-                   std::function<void(std::string_view)> log_error);
+  /// `logger` gets an error line per handler failure; it must outlive the wrapping.
+  ResponseWrapping(const ServerOptions& options, std::shared_ptr<const Router> router, const log::Logger& logger);
 
   /// The wrapped answer, computed here (in-process callers and tests).
   Response handle(Request request) const;
@@ -58,7 +56,7 @@ class ResponseWrapping {
   std::vector<std::string> cors_allow_;
   std::size_t max_body_bytes_;
   std::shared_ptr<const Router> router_;
-  std::function<void(std::string_view)> log_error_;
+  const log::Logger& logger_;
 };
 
 }  // namespace antt::http

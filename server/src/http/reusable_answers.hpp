@@ -27,8 +27,9 @@ class ReusableAnswers {
   struct Answer {
     std::shared_ptr<MHD_Response> response;
     unsigned int status = 200;
-    std::string label;  ///< metrics route label
-    std::size_t bytes = 0;
+    std::string label;                                   ///< metrics route label
+    std::size_t body_bytes = 0;                          ///< for the access log
+    std::size_t bytes = 0;                               ///< what keeping it costs
     std::function<void()> reused;                        ///< Response::reused
     mutable std::atomic<std::int64_t> reused_second{0};  ///< when `reused` last ran (steady clock)
   };

@@ -7,15 +7,16 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
-#include <iostream>
 #include <mutex>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
 
+#include "antt/core/log.hpp"
 #include "http/acceptor.hpp"
 #include "http/http.hpp"
 #include "http/listen_socket.hpp"
@@ -54,6 +55,13 @@ struct ParsedTarget {
   std::string query;
 };
 
+/// The request an answer is for, as the metrics and the access log need it.
+struct Asked {
+  const char* method;           ///< as libmicrohttpd gave it
+  std::string_view raw_target;  ///< path and query as sent
+  std::chrono::steady_clock::time_point started;
+};
+
 ParsedTarget split_target(std::string_view target) {
   // Absolute-form targets ("http://host/path") come from proxies; keep only the path.
   if (std::size_t scheme = target.find("://"); scheme != std::string_view::npos && scheme < target.find('/')) {
@@ -74,13 +82,15 @@ struct Server::Impl {
   Impl(ServerOptions server_options, std::shared_ptr<const Router> server_router, Metrics* server_metrics,
        RouteLabeler route_labeler)
       : options(std::move(server_options)),
+        logger(options.logger ? options.logger : std::make_shared<const log::Logger>(log::Logger::to_stderr())),
         metrics(server_metrics),
         labeler(std::move(route_labeler)),
-        wrapping(options, std::move(server_router), [this](std::string_view line) { log(line); }) {
+        wrapping(options, std::move(server_router), *logger) {
     if (options.data_generation) reusable = std::make_unique<ReusableAnswers>(options.reusable_answers_max_bytes);
   }
 
   ServerOptions options;
+  std::shared_ptr<const log::Logger> logger;  ///< options.logger, or text lines on stderr
   Metrics* metrics = nullptr;
   RouteLabeler labeler;
   ResponseWrapping wrapping;
@@ -91,12 +101,26 @@ struct Server::Impl {
   std::unique_ptr<ReusableAnswers> reusable;  ///< null unless options.data_generation is set
   int bound_port = 0;
 
-  void log(std::string_view line) const {
-    if (options.error_log) {
-      options.error_log(line);
-    } else {
-      std::cerr << "anttmap serve: " << line << '\n';
-    }
+  std::string label_of(const Response& response) const {
+    return labeler ? labeler(response) : default_route_label(response);
+  }
+
+  bool access_logged() const { return options.access_log && logger->enabled(log::Level::info); }
+
+  /// What an answered request leaves behind: its count in the metrics, its access-log line.
+  void record(const Asked& asked, const std::string& label, int status, std::size_t body_bytes,
+              std::chrono::steady_clock::duration took) const {
+    if (metrics != nullptr) metrics->record_request(label, status, took);
+    if (!access_logged()) return;
+    const std::string_view method = asked.method ? asked.method : "GET";
+    const double milliseconds = std::round(std::chrono::duration<double, std::milli>(took).count() * 1000.0) / 1000.0;
+    logger->info("http", "request",
+                 {{"method", method},
+                  {"path", split_target(asked.raw_target).path},
+                  {"status", status},
+                  {"bytes", method == "HEAD" ? 0 : body_bytes},  // libmicrohttpd sends no body for HEAD
+                  {"duration_ms", milliseconds},
+                  {"route", label}});
   }
 
   /// Hands `pending` to a worker and suspends the connection until the answer is there; the
@@ -155,7 +179,7 @@ struct Server::Impl {
       std::vsnprintf(line, sizeof line, format, arguments);
       std::string_view text(line);
       while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
-      static_cast<const Impl*>(cls)->log(std::string("libmicrohttpd: ") + std::string(text));
+      static_cast<const Impl*>(cls)->logger->warn("http", std::string("libmicrohttpd: ") + std::string(text));
     } catch (...) {
     }
   }
@@ -192,12 +216,12 @@ struct Server::Impl {
       if (!context->headers_seen) {
         context->headers_seen = true;
         if (!is_post) return MHD_YES;
-        const auto started = std::chrono::steady_clock::now();
+        const Asked asked{method, context->raw_target, std::chrono::steady_clock::now()};
         Request head = self.read_request(connection, method, *context);
         if (std::optional<Response> refused = self.wrapping.refuse_upload(head)) {
           context->answered = true;
           refused->headers["Connection"] = "close";  // the unread body must not become the next request
-          return self.respond(connection, self.wrapping.decorate(std::move(*refused), head), started);
+          return self.respond(connection, self.wrapping.decorate(std::move(*refused), head), asked);
         }
         context->reads_body = true;
         return MHD_YES;
@@ -230,28 +254,28 @@ struct Server::Impl {
         }
         if (!answer) return MHD_YES;
         context->answered = true;
-        return self.respond(connection, *answer, context->deferred->started);
+        return self.respond(connection, *answer, Asked{method, context->raw_target, context->deferred->started});
       }
-      const auto started = std::chrono::steady_clock::now();
+      const Asked asked{method, context->raw_target, std::chrono::steady_clock::now()};
       const bool reuse = !is_post && self.may_reuse(connection, method);
       std::uint64_t generation = 0;
       if (reuse) {
         generation = self.options.data_generation();  // before the answer is made from the data
         if (auto kept = self.reusable->find(context->raw_target, generation)) {
-          return self.send_kept(connection, *kept, started);
+          return self.send_kept(connection, *kept, asked);
         }
       }
       Request request = self.read_request(connection, method, *context);
       if (context->too_large) {
-        return self.respond(connection, self.wrapping.decorate(self.wrapping.body_too_large(), request), started);
+        return self.respond(connection, self.wrapping.decorate(self.wrapping.body_too_large(), request), asked);
       }
       request.body = std::move(context->body);
       PendingAnswer pending = self.wrapping.begin(std::move(request));
-      if (pending.response.work) return self.defer(connection, *context, std::move(pending), started);
+      if (pending.response.work) return self.defer(connection, *context, std::move(pending), asked.started);
       if (reuse && worth_keeping(pending.response)) {
-        return self.respond_and_keep(connection, pending.response, context->raw_target, generation, started);
+        return self.respond_and_keep(connection, pending.response, generation, asked);
       }
-      return self.respond(connection, pending.response, started);
+      return self.respond(connection, pending.response, asked);
     } catch (...) {
       return MHD_NO;  // out of memory or similar: drop the connection rather than crash
     }
@@ -268,12 +292,11 @@ struct Server::Impl {
     return request;
   }
 
-  MHD_Result respond(MHD_Connection* connection, const Response& response,
-                     std::chrono::steady_clock::time_point started) const {
+  MHD_Result respond(MHD_Connection* connection, const Response& response, const Asked& asked) const {
     const MHD_Result queued = queue(connection, response);
-    if (metrics != nullptr) {
-      const std::string label = labeler ? labeler(response) : default_route_label(response);
-      metrics->record_request(label, response.status, std::chrono::steady_clock::now() - started);
+    if (metrics != nullptr || access_logged()) {
+      record(asked, label_of(response), response.status, response.body->size(),
+             std::chrono::steady_clock::now() - asked.started);
     }
     return queued;
   }
@@ -306,14 +329,11 @@ struct Server::Impl {
     return vary == response.headers.end() || vary->second.find("Accept-Encoding") == std::string::npos;
   }
 
-  MHD_Result send_kept(MHD_Connection* connection, const ReusableAnswers::Answer& answer,
-                       std::chrono::steady_clock::time_point started) const {
+  MHD_Result send_kept(MHD_Connection* connection, const ReusableAnswers::Answer& answer, const Asked& asked) const {
     const MHD_Result queued = MHD_queue_response(connection, answer.status, answer.response.get());
     const auto now = std::chrono::steady_clock::now();
-    if (metrics != nullptr) {
-      metrics->record_request(answer.label, static_cast<int>(answer.status), now - started);
-      metrics->record_reused_answer();
-    }
+    record(asked, answer.label, static_cast<int>(answer.status), answer.body_bytes, now - asked.started);
+    if (metrics != nullptr) metrics->record_reused_answer();
     if (answer.reused) {
       const std::int64_t second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
       std::int64_t last = answer.reused_second.load(std::memory_order_relaxed);
@@ -322,21 +342,21 @@ struct Server::Impl {
     return queued;
   }
 
-  /// Sends `response` and keeps it for later requests of `target`.
-  MHD_Result respond_and_keep(MHD_Connection* connection, const Response& response, std::string_view target,
-                              std::uint64_t generation, std::chrono::steady_clock::time_point started) const {
+  /// Sends `response` and keeps it for later requests of the same target.
+  MHD_Result respond_and_keep(MHD_Connection* connection, const Response& response, std::uint64_t generation,
+                              const Asked& asked) const {
+    const std::string_view target = asked.raw_target;
     ResponseHandle mhd = mhd_response(response);
     if (!mhd) return MHD_NO;
     auto answer = std::make_shared<ReusableAnswers::Answer>();
     answer->status = static_cast<unsigned int>(response.status);
-    answer->label = labeler ? labeler(response) : default_route_label(response);
+    answer->label = label_of(response);
+    answer->body_bytes = response.body->size();
     answer->bytes = response.body->size() + target.size() + 512;  // + response and header structures
     answer->response = std::shared_ptr<MHD_Response>(mhd.release(), ResponseDestroyer{});
     answer->reused = response.reused;
     const MHD_Result queued = MHD_queue_response(connection, answer->status, answer->response.get());
-    if (metrics != nullptr) {
-      metrics->record_request(answer->label, response.status, std::chrono::steady_clock::now() - started);
-    }
+    record(asked, answer->label, response.status, answer->body_bytes, std::chrono::steady_clock::now() - asked.started);
     if (queued == MHD_YES) reusable->keep(target, std::move(answer), generation);
     return queued;
   }
@@ -396,8 +416,7 @@ void Server::start() {
   impl_->daemon.reset(daemon);
   const int bound_port = bound_port_of(listener);
   impl_->bound_port = bound_port != 0 ? bound_port : impl_->options.port;
-  impl_->acceptor = std::make_unique<Acceptor>(std::move(listener), daemon, *impl_->gate,
-                                               [impl = impl_.get()](std::string_view line) { impl->log(line); });
+  impl_->acceptor = std::make_unique<Acceptor>(std::move(listener), daemon, *impl_->gate, *impl_->logger);
 }
 
 void Server::stop() {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "antt/core/log.hpp"
 #include "http/http.hpp"
 #include "http/metrics.hpp"
 #include "http_test_client.hpp"
@@ -57,10 +58,10 @@ class HttpServerTest : public ::testing::Test {
     options.threads = 2;
     options.cors_allow = {"https://allowed.example"};
     options.max_body_bytes = kMaxBody;
-    options.error_log = [this](std::string_view line) {
+    options.logger = std::make_shared<const log::Logger>(log::Logger::to_function([this](std::string_view line) {
       std::lock_guard lock(log_mutex);
       log_lines.emplace_back(line);
-    };
+    }));
     server = std::make_unique<Server>(options, router, &metrics);
     server->start();
   }
@@ -571,6 +572,79 @@ TEST_F(HttpServerReuseTest, ManyConnectionsShareKeptAnswersWhileTheGenerationTur
   EXPECT_GT(metrics.reused_answers(), 1000u);
 }
 
+/// The access log has one line per request, whichever way its answer went: routed, not found,
+/// deferred to a worker, kept and sent again, HEAD, refused before its body was read.
+TEST(HttpServerAccessLog, OneLinePerRequest) {
+  auto router = std::make_shared<Router>();
+  router->get("/hello", [](const Request&) { return Response::text(200, "hello"); });
+  router->get("/later", [](const Request&) { return Response::deferred([] { return Response::text(200, "later"); }); });
+  router->get("/kept", [](const Request&) {
+    Response response = Response::shared(200, std::make_shared<const std::string>(700, 'k'), "image/png");
+    response.reusable = true;
+    return response;
+  });
+  router->post("/upload", [](const Request&) { return Response::text(200, "stored"); });
+  std::mutex lines_mutex;
+  std::vector<std::string> lines;
+  ServerOptions options;
+  options.port = 0;
+  options.threads = 2;
+  options.data_generation = [] { return std::uint64_t{1}; };
+  options.access_log = true;
+  options.logger = std::make_shared<const log::Logger>(log::Logger::to_function(
+      [&](std::string_view line) {
+        std::lock_guard lock(lines_mutex);
+        lines.emplace_back(line);
+      },
+      {.format = log::Format::json}));
+  Metrics metrics;
+  Server server(options, router, &metrics);
+  server.start();
+  {
+    HttpTestClient client(server.port());
+    EXPECT_EQ(client.get("/hello?year=2020").status, 200);
+    EXPECT_EQ(client.get("/missing").status, 404);
+    EXPECT_EQ(client.get("/later").body, "later");
+    EXPECT_EQ(client.get("/kept").status, 200);
+    EXPECT_EQ(client.get("/kept").status, 200);  // the kept answer, sent without the router
+    EXPECT_EQ(client.request("HEAD", "/hello").status, 200);
+    EXPECT_EQ(client.request("POST", "/upload", {{"Content-Type", "text/plain"}}, "x").status, 415);
+  }
+  server.stop();  // every thread that logs has finished
+  ASSERT_EQ(metrics.reused_answers(), 1u);
+
+  struct Expected {
+    std::string method, path;
+    int status;
+    std::optional<std::size_t> bytes;  ///< nothing: a JSON error body of some length
+    std::string route;
+  };
+  const std::vector<Expected> expected = {
+      {"GET", "/hello", 200, 5, "hello"},     {"GET", "/missing", 404, {}, "unmatched"},
+      {"GET", "/later", 200, 5, "later"},     {"GET", "/kept", 200, 700, "kept"},
+      {"GET", "/kept", 200, 700, "kept"},     {"HEAD", "/hello", 200, 0, "hello"},
+      {"POST", "/upload", 415, {}, "upload"},
+  };
+  std::lock_guard lock(lines_mutex);
+  ASSERT_EQ(lines.size(), expected.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const nlohmann::json line = nlohmann::json::parse(lines[i]);
+    EXPECT_EQ(line.at("level"), "info") << lines[i];
+    EXPECT_EQ(line.at("component"), "http") << lines[i];
+    EXPECT_EQ(line.at("message"), "request") << lines[i];
+    EXPECT_EQ(line.at("method"), expected[i].method) << lines[i];
+    EXPECT_EQ(line.at("path"), expected[i].path) << lines[i];
+    EXPECT_EQ(line.at("status"), expected[i].status) << lines[i];
+    EXPECT_EQ(line.at("route"), expected[i].route) << lines[i];
+    EXPECT_GE(line.at("duration_ms").get<double>(), 0.0) << lines[i];
+    if (expected[i].bytes) {
+      EXPECT_EQ(line.at("bytes"), *expected[i].bytes) << lines[i];
+    } else {
+      EXPECT_GT(line.at("bytes").get<std::size_t>(), 0u) << lines[i];
+    }
+  }
+}
+
 TEST(HttpServerDeferred, AWaitingDeferredAnswerDoesNotHoldUpOtherConnections) {
   std::mutex gate_mutex;
   std::condition_variable gate_changed;
@@ -636,7 +710,7 @@ TEST(HttpServerDeferred, InProcessCallersGetTheComputedAnswer) {
   EXPECT_EQ(direct.status, 201);
   EXPECT_EQ(direct.route, "/later");
   ServerOptions options;
-  options.error_log = [](std::string_view) {};
+  options.logger = std::make_shared<const log::Logger>(log::Logger::discarding());
   Server server(options, router);  // not started: in-process only
   EXPECT_EQ(server.handle(request).status, 201);
   EXPECT_EQ(*server.handle(request).body, "later");
