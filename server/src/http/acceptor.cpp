@@ -11,7 +11,8 @@
 
 namespace antt::http {
 
-ConnectionGate::ConnectionGate(std::size_t limit) : limit_(std::max<std::size_t>(limit, 1)) {}
+ConnectionGate::ConnectionGate(std::size_t limit, Metrics* metrics)
+    : limit_(std::max<std::size_t>(limit, 1)), metrics_(metrics) {}
 
 void ConnectionGate::handed() {
   std::lock_guard lock(mutex_);
@@ -46,8 +47,11 @@ void ConnectionGate::stop() {
 
 bool ConnectionGate::wait_for_room() {
   std::unique_lock lock(mutex_);
+  bool counted = false;
   while (!stopping_) {
     if (open_ + (handed_ - started_) < limit_) return true;
+    if (!counted && metrics_ != nullptr) metrics_->record_connection_limit_wait();
+    counted = true;
     const std::uint64_t seen_open = open_, seen_started = started_;
     changed_.wait_for(lock, std::chrono::milliseconds(100));
     // Nothing started or closed meanwhile: the connections handed over and never started were

@@ -12,6 +12,7 @@
 
 #include "antt/core/log.hpp"
 #include "http/listen_socket.hpp"
+#include "http/metrics.hpp"
 
 namespace antt::http {
 
@@ -21,7 +22,8 @@ namespace antt::http {
 /// socket out of epoll at the limit).
 class ConnectionGate {
  public:
-  explicit ConnectionGate(std::size_t limit);
+  /// `metrics` (may be null) counts the waits at the limit.
+  ConnectionGate(std::size_t limit, Metrics* metrics);
 
   void handed();
   void refused();  ///< MHD_add_connection said no: the socket is closed, nothing will start
@@ -34,6 +36,7 @@ class ConnectionGate {
 
  private:
   const std::size_t limit_;
+  Metrics* const metrics_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::uint64_t handed_ = 0;   ///< connections given to libmicrohttpd

@@ -390,7 +390,7 @@ void Server::start() {
   const unsigned int timeout =
       static_cast<unsigned int>(impl_->options.connection_timeout_s > 0 ? impl_->options.connection_timeout_s : 0);
 
-  impl_->gate = std::make_unique<ConnectionGate>(max_connections);
+  impl_->gate = std::make_unique<ConnectionGate>(max_connections, impl_->metrics);
   impl_->workers = std::make_unique<WorkerPool>(static_cast<int>(threads));
   errno = 0;
   // One option and its values per line.

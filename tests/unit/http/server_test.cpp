@@ -11,12 +11,15 @@
 #include "http/http.hpp"
 #include "http/metrics.hpp"
 #include "http_test_client.hpp"
+#include "server_probes.hpp"
 
 namespace antt::http {
 namespace {
 
+using antt::testing::eventually;
 using antt::testing::gunzip;
 using antt::testing::HttpTestClient;
+using antt::testing::listen_backlog;
 
 std::string tile_bytes() {
   std::string bytes(12288, '\0');
@@ -417,9 +420,8 @@ TEST_F(HttpServerTest, HandleWrapsWithoutSockets) {
 namespace antt::http {
 namespace {
 
-/// One I/O thread and one worker: a deferred answer that waits must not hold up another
-/// connection of the same I/O thread (before deferral, a render blocked every connection its
-/// thread had accepted: with 8 connections on one thread, one core idled).
+/// At max_connections the server stops accepting: further clients wait in the listen backlog
+/// (as with libmicrohttpd's own accept), not accepted and dropped.
 TEST(HttpServerLimits, ConnectionsOverTheLimitWaitUntilOneCloses) {
   auto router = std::make_shared<Router>();
   router->get("/hello", [](const Request&) { return Response::text(200, "hello"); });
@@ -427,29 +429,39 @@ TEST(HttpServerLimits, ConnectionsOverTheLimitWaitUntilOneCloses) {
   options.port = 0;
   options.threads = 2;
   options.max_connections = 2;
-  Server server(options, router);
+  Metrics metrics;
+  Server server(options, router, &metrics);
   server.start();
   auto first = std::make_unique<HttpTestClient>(server.port());
   HttpTestClient second(server.port());
   ASSERT_EQ(first->get("/hello").status, 200);
   ASSERT_EQ(second.get("/hello").status, 200);
+  // With both open, the accept thread stops accepting ...
+  ASSERT_TRUE(eventually([&] { return metrics.connection_limit_waits() == 1; }));
 
-  // The third waits in the listen backlog (it is neither answered nor closed) ...
+  // ... so a third client, connected by the kernel, waits in the listen backlog: neither
+  // accepted, answered nor closed.
   std::atomic<bool> answered{false};
   std::string third_body;
   std::thread third([&] {
-    HttpTestClient client(server.port());
-    third_body = client.get("/hello").body;
+    try {
+      HttpTestClient client(server.port());
+      third_body = client.get("/hello").body;
+    } catch (const std::exception& error) {
+      third_body = error.what();
+    }
     answered = true;
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_FALSE(answered.load());
+  EXPECT_TRUE(eventually([&] { return listen_backlog(server.port()) == 1u; }));
   EXPECT_EQ(second.get("/hello").body, "hello");  // the open ones are served meanwhile
+  EXPECT_EQ(listen_backlog(server.port()), 1u);
+  EXPECT_FALSE(answered.load());
 
   // ... and is served once a connection closes.
   first.reset();
   third.join();
   EXPECT_EQ(third_body, "hello");
+  EXPECT_EQ(listen_backlog(server.port()), 0u);
 }
 
 /// A server whose /kept answers are marked reusable, with a data generation the test turns.
@@ -645,6 +657,9 @@ TEST(HttpServerAccessLog, OneLinePerRequest) {
   }
 }
 
+/// One I/O thread and one worker: a deferred answer that waits must not hold up another
+/// connection of the same I/O thread (before deferral, a render blocked every connection its
+/// thread had accepted: with 8 connections on one thread, one core idled).
 TEST(HttpServerDeferred, AWaitingDeferredAnswerDoesNotHoldUpOtherConnections) {
   std::mutex gate_mutex;
   std::condition_variable gate_changed;
@@ -719,12 +734,26 @@ TEST(HttpServerDeferred, InProcessCallersGetTheComputedAnswer) {
 }
 
 TEST(HttpServerDeferred, StopFinishesDeferredAnswersFirst) {
-  std::atomic<int> done{0};
+  std::mutex mutex;
+  std::condition_variable changed;
+  int started = 0, finished = 0;
+  std::atomic<int> port{0};
   auto router = std::make_shared<Router>();
   router->get("/work", [&](const Request&) {
     return Response::deferred([&] {
+      {
+        std::lock_guard lock(mutex);
+        ++started;
+      }
+      changed.notify_all();
+      // In flight until stop() is under way (the port no longer listens), then the rest of a
+      // render: stop() meets this answer unfinished, and must wait for it.
+      eventually([&] { return !listen_backlog(port.load()).has_value(); });
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      ++done;
+      {
+        std::lock_guard lock(mutex);
+        ++finished;
+      }
       return Response::text(200, "worked");
     });
   });
@@ -733,6 +762,7 @@ TEST(HttpServerDeferred, StopFinishesDeferredAnswersFirst) {
   options.threads = 2;
   auto server = std::make_unique<Server>(options, router);
   server->start();
+  port = server->port();
   std::vector<std::thread> clients;
   std::atomic<int> answered{0};
   for (int i = 0; i < 4; ++i) {
@@ -744,11 +774,18 @@ TEST(HttpServerDeferred, StopFinishesDeferredAnswersFirst) {
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  {
+    std::unique_lock lock(mutex);  // both workers busy with an answer
+    EXPECT_TRUE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return started >= 2; }));
+  }
   server->stop();  // must neither hang nor crash with answers in flight
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_GE(started, 2);
+    EXPECT_EQ(finished, started);  // none left running once stop() returned
+  }
   for (auto& client : clients) client.join();
-  EXPECT_GE(done.load(), 1);
-  EXPECT_LE(answered.load(), done.load());
+  EXPECT_LE(answered.load(), finished);
 }
 
 }  // namespace
