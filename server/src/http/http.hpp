@@ -15,6 +15,10 @@
 #include <utility>
 #include <vector>
 
+namespace antt::log {
+class Logger;  // antt/core/log.hpp
+}
+
 namespace antt::http {
 
 class Metrics;
@@ -159,8 +163,13 @@ struct ServerOptions {
   /// Bytes of kept reusable answers (bodies are shared with the tile cache, so this bounds what
   /// the kept answers can hold beyond it).
   std::size_t reusable_answers_max_bytes = std::size_t{64} << 20;
-  /// Where handler failures and libmicrohttpd errors go, one line each; stderr when empty.
-  std::function<void(std::string_view)> error_log;
+  /// Where the server logs, as component "http": handler failures and accept trouble (error),
+  /// libmicrohttpd's own messages (warn), and the access log (info). Unset: text lines on stderr.
+  std::shared_ptr<const log::Logger> logger;
+  /// One info line per answered request in `logger`: method, path (decoded, no query), status,
+  /// bytes (of the body; 0 for HEAD), duration_ms (until the answer was queued) and route (the
+  /// metrics label). Requests libmicrohttpd answers itself (malformed ones) have none.
+  bool access_log = false;
 };
 
 /// Applied around the router for every request: HEAD, OPTIONS (CORS preflight), CORS headers,

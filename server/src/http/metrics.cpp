@@ -91,6 +91,8 @@ void Metrics::record_render(std::chrono::nanoseconds duration, bool failed) {
                            std::memory_order_relaxed);
 }
 
+void Metrics::record_connection_limit_wait() { connection_limit_waits_.fetch_add(1, std::memory_order_relaxed); }
+
 std::uint64_t Metrics::requests(const std::string& route, int status_class) const {
   if (status_class < 1 || status_class > 5) return 0;
   std::shared_lock lock(routes_mutex_);
@@ -139,6 +141,9 @@ std::string Metrics::prometheus_text() const {
   out << "anttmap_render_errors_total " << render_errors() << '\n';
   header(out, "anttmap_render_seconds_total", "counter", "Time spent rendering.");
   out << "anttmap_render_seconds_total " << seconds(render_sum_ns_.load(std::memory_order_relaxed)) << '\n';
+  header(out, "anttmap_http_connection_limit_waits_total", "counter",
+         "Times the server had max_connections open and left new clients waiting in the listen backlog.");
+  out << "anttmap_http_connection_limit_waits_total " << connection_limit_waits() << '\n';
   header(out, "anttmap_process_resident_memory_bytes", "gauge", "Resident memory of the server process.");
   out << "anttmap_process_resident_memory_bytes " << resident_memory_bytes() << '\n';
   return out.str();

@@ -29,12 +29,16 @@ class Metrics {
   /// An answer the server sent again as kept (Response::reusable), without asking the router.
   void record_reused_answer();
   void record_render(std::chrono::nanoseconds duration, bool failed);
+  /// The accept thread found max_connections open and stopped accepting: new clients wait in the
+  /// listen backlog until one closes. Once per wait, not per client.
+  void record_connection_limit_wait();
 
   std::uint64_t requests(const std::string& route, int status_class) const;  ///< status_class 1..5
   std::uint64_t tile_cache_hits() const { return cache_hits_.load(std::memory_order_relaxed); }
   std::uint64_t tile_cache_misses() const { return cache_misses_.load(std::memory_order_relaxed); }
   std::uint64_t reused_answers() const { return reused_answers_.load(std::memory_order_relaxed); }
   std::uint64_t render_errors() const { return render_errors_.load(std::memory_order_relaxed); }
+  std::uint64_t connection_limit_waits() const { return connection_limit_waits_.load(std::memory_order_relaxed); }
 
   std::string prometheus_text() const;
 
@@ -54,6 +58,7 @@ class Metrics {
   std::atomic<std::uint64_t> renders_{0};
   std::atomic<std::uint64_t> render_errors_{0};
   std::atomic<std::uint64_t> render_sum_ns_{0};
+  std::atomic<std::uint64_t> connection_limit_waits_{0};
 };
 
 }  // namespace antt::http

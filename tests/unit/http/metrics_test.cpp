@@ -45,6 +45,7 @@ TEST(MetricsTest, PrometheusTextParsesAndCounts) {
   metrics.record_tile_cache(false);
   metrics.record_render(40ms, false);
   metrics.record_render(10ms, true);
+  metrics.record_connection_limit_wait();
 
   const std::string text = metrics.prometheus_text();
   const auto samples = parse_samples(text);
@@ -64,6 +65,7 @@ TEST(MetricsTest, PrometheusTextParsesAndCounts) {
   EXPECT_EQ(samples.at("anttmap_tile_cache_misses_total"), 1);
   EXPECT_EQ(samples.at("anttmap_render_errors_total"), 1);
   EXPECT_NEAR(samples.at("anttmap_render_seconds_total"), 0.05, 1e-9);
+  EXPECT_EQ(samples.at("anttmap_http_connection_limit_waits_total"), 1);
   EXPECT_GT(samples.at("anttmap_process_resident_memory_bytes"), 1e6);
   EXPECT_NE(text.find("# TYPE anttmap_http_request_duration_seconds histogram\n"), std::string::npos);
 }

@@ -7,15 +7,19 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "antt/core/log.hpp"
 #include "http/http.hpp"
 #include "http/metrics.hpp"
 #include "http_test_client.hpp"
+#include "server_probes.hpp"
 
 namespace antt::http {
 namespace {
 
+using antt::testing::eventually;
 using antt::testing::gunzip;
 using antt::testing::HttpTestClient;
+using antt::testing::listen_backlog;
 
 std::string tile_bytes() {
   std::string bytes(12288, '\0');
@@ -57,10 +61,10 @@ class HttpServerTest : public ::testing::Test {
     options.threads = 2;
     options.cors_allow = {"https://allowed.example"};
     options.max_body_bytes = kMaxBody;
-    options.error_log = [this](std::string_view line) {
+    options.logger = std::make_shared<const log::Logger>(log::Logger::to_function([this](std::string_view line) {
       std::lock_guard lock(log_mutex);
       log_lines.emplace_back(line);
-    };
+    }));
     server = std::make_unique<Server>(options, router, &metrics);
     server->start();
   }
@@ -416,9 +420,8 @@ TEST_F(HttpServerTest, HandleWrapsWithoutSockets) {
 namespace antt::http {
 namespace {
 
-/// One I/O thread and one worker: a deferred answer that waits must not hold up another
-/// connection of the same I/O thread (before deferral, a render blocked every connection its
-/// thread had accepted: with 8 connections on one thread, one core idled).
+/// At max_connections the server stops accepting: further clients wait in the listen backlog
+/// (as with libmicrohttpd's own accept), not accepted and dropped.
 TEST(HttpServerLimits, ConnectionsOverTheLimitWaitUntilOneCloses) {
   auto router = std::make_shared<Router>();
   router->get("/hello", [](const Request&) { return Response::text(200, "hello"); });
@@ -426,29 +429,39 @@ TEST(HttpServerLimits, ConnectionsOverTheLimitWaitUntilOneCloses) {
   options.port = 0;
   options.threads = 2;
   options.max_connections = 2;
-  Server server(options, router);
+  Metrics metrics;
+  Server server(options, router, &metrics);
   server.start();
   auto first = std::make_unique<HttpTestClient>(server.port());
   HttpTestClient second(server.port());
   ASSERT_EQ(first->get("/hello").status, 200);
   ASSERT_EQ(second.get("/hello").status, 200);
+  // With both open, the accept thread stops accepting ...
+  ASSERT_TRUE(eventually([&] { return metrics.connection_limit_waits() == 1; }));
 
-  // The third waits in the listen backlog (it is neither answered nor closed) ...
+  // ... so a third client, connected by the kernel, waits in the listen backlog: neither
+  // accepted, answered nor closed.
   std::atomic<bool> answered{false};
   std::string third_body;
   std::thread third([&] {
-    HttpTestClient client(server.port());
-    third_body = client.get("/hello").body;
+    try {
+      HttpTestClient client(server.port());
+      third_body = client.get("/hello").body;
+    } catch (const std::exception& error) {
+      third_body = error.what();
+    }
     answered = true;
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_FALSE(answered.load());
+  EXPECT_TRUE(eventually([&] { return listen_backlog(server.port()) == 1u; }));
   EXPECT_EQ(second.get("/hello").body, "hello");  // the open ones are served meanwhile
+  EXPECT_EQ(listen_backlog(server.port()), 1u);
+  EXPECT_FALSE(answered.load());
 
   // ... and is served once a connection closes.
   first.reset();
   third.join();
   EXPECT_EQ(third_body, "hello");
+  EXPECT_EQ(listen_backlog(server.port()), 0u);
 }
 
 /// A server whose /kept answers are marked reusable, with a data generation the test turns.
@@ -571,6 +584,82 @@ TEST_F(HttpServerReuseTest, ManyConnectionsShareKeptAnswersWhileTheGenerationTur
   EXPECT_GT(metrics.reused_answers(), 1000u);
 }
 
+/// The access log has one line per request, whichever way its answer went: routed, not found,
+/// deferred to a worker, kept and sent again, HEAD, refused before its body was read.
+TEST(HttpServerAccessLog, OneLinePerRequest) {
+  auto router = std::make_shared<Router>();
+  router->get("/hello", [](const Request&) { return Response::text(200, "hello"); });
+  router->get("/later", [](const Request&) { return Response::deferred([] { return Response::text(200, "later"); }); });
+  router->get("/kept", [](const Request&) {
+    Response response = Response::shared(200, std::make_shared<const std::string>(700, 'k'), "image/png");
+    response.reusable = true;
+    return response;
+  });
+  router->post("/upload", [](const Request&) { return Response::text(200, "stored"); });
+  std::mutex lines_mutex;
+  std::vector<std::string> lines;
+  ServerOptions options;
+  options.port = 0;
+  options.threads = 2;
+  options.data_generation = [] { return std::uint64_t{1}; };
+  options.access_log = true;
+  options.logger = std::make_shared<const log::Logger>(log::Logger::to_function(
+      [&](std::string_view line) {
+        std::lock_guard lock(lines_mutex);
+        lines.emplace_back(line);
+      },
+      {.format = log::Format::json}));
+  Metrics metrics;
+  Server server(options, router, &metrics);
+  server.start();
+  {
+    HttpTestClient client(server.port());
+    EXPECT_EQ(client.get("/hello?year=2020").status, 200);
+    EXPECT_EQ(client.get("/missing").status, 404);
+    EXPECT_EQ(client.get("/later").body, "later");
+    EXPECT_EQ(client.get("/kept").status, 200);
+    EXPECT_EQ(client.get("/kept").status, 200);  // the kept answer, sent without the router
+    EXPECT_EQ(client.request("HEAD", "/hello").status, 200);
+    EXPECT_EQ(client.request("POST", "/upload", {{"Content-Type", "text/plain"}}, "x").status, 415);
+  }
+  server.stop();  // every thread that logs has finished
+  ASSERT_EQ(metrics.reused_answers(), 1u);
+
+  struct Expected {
+    std::string method, path;
+    int status;
+    std::optional<std::size_t> bytes;  ///< nothing: a JSON error body of some length
+    std::string route;
+  };
+  const std::vector<Expected> expected = {
+      {"GET", "/hello", 200, 5, "hello"},     {"GET", "/missing", 404, {}, "unmatched"},
+      {"GET", "/later", 200, 5, "later"},     {"GET", "/kept", 200, 700, "kept"},
+      {"GET", "/kept", 200, 700, "kept"},     {"HEAD", "/hello", 200, 0, "hello"},
+      {"POST", "/upload", 415, {}, "upload"},
+  };
+  std::lock_guard lock(lines_mutex);
+  ASSERT_EQ(lines.size(), expected.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const nlohmann::json line = nlohmann::json::parse(lines[i]);
+    EXPECT_EQ(line.at("level"), "info") << lines[i];
+    EXPECT_EQ(line.at("component"), "http") << lines[i];
+    EXPECT_EQ(line.at("message"), "request") << lines[i];
+    EXPECT_EQ(line.at("method"), expected[i].method) << lines[i];
+    EXPECT_EQ(line.at("path"), expected[i].path) << lines[i];
+    EXPECT_EQ(line.at("status"), expected[i].status) << lines[i];
+    EXPECT_EQ(line.at("route"), expected[i].route) << lines[i];
+    EXPECT_GE(line.at("duration_ms").get<double>(), 0.0) << lines[i];
+    if (expected[i].bytes) {
+      EXPECT_EQ(line.at("bytes"), *expected[i].bytes) << lines[i];
+    } else {
+      EXPECT_GT(line.at("bytes").get<std::size_t>(), 0u) << lines[i];
+    }
+  }
+}
+
+/// One I/O thread and one worker: a deferred answer that waits must not hold up another
+/// connection of the same I/O thread (before deferral, a render blocked every connection its
+/// thread had accepted: with 8 connections on one thread, one core idled).
 TEST(HttpServerDeferred, AWaitingDeferredAnswerDoesNotHoldUpOtherConnections) {
   std::mutex gate_mutex;
   std::condition_variable gate_changed;
@@ -636,7 +725,7 @@ TEST(HttpServerDeferred, InProcessCallersGetTheComputedAnswer) {
   EXPECT_EQ(direct.status, 201);
   EXPECT_EQ(direct.route, "/later");
   ServerOptions options;
-  options.error_log = [](std::string_view) {};
+  options.logger = std::make_shared<const log::Logger>(log::Logger::discarding());
   Server server(options, router);  // not started: in-process only
   EXPECT_EQ(server.handle(request).status, 201);
   EXPECT_EQ(*server.handle(request).body, "later");
@@ -645,12 +734,26 @@ TEST(HttpServerDeferred, InProcessCallersGetTheComputedAnswer) {
 }
 
 TEST(HttpServerDeferred, StopFinishesDeferredAnswersFirst) {
-  std::atomic<int> done{0};
+  std::mutex mutex;
+  std::condition_variable changed;
+  int started = 0, finished = 0;
+  std::atomic<int> port{0};
   auto router = std::make_shared<Router>();
   router->get("/work", [&](const Request&) {
     return Response::deferred([&] {
+      {
+        std::lock_guard lock(mutex);
+        ++started;
+      }
+      changed.notify_all();
+      // In flight until stop() is under way (the port no longer listens), then the rest of a
+      // render: stop() meets this answer unfinished, and must wait for it.
+      eventually([&] { return !listen_backlog(port.load()).has_value(); });
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      ++done;
+      {
+        std::lock_guard lock(mutex);
+        ++finished;
+      }
       return Response::text(200, "worked");
     });
   });
@@ -659,6 +762,7 @@ TEST(HttpServerDeferred, StopFinishesDeferredAnswersFirst) {
   options.threads = 2;
   auto server = std::make_unique<Server>(options, router);
   server->start();
+  port = server->port();
   std::vector<std::thread> clients;
   std::atomic<int> answered{0};
   for (int i = 0; i < 4; ++i) {
@@ -670,11 +774,18 @@ TEST(HttpServerDeferred, StopFinishesDeferredAnswersFirst) {
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  {
+    std::unique_lock lock(mutex);  // both workers busy with an answer
+    EXPECT_TRUE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return started >= 2; }));
+  }
   server->stop();  // must neither hang nor crash with answers in flight
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_GE(started, 2);
+    EXPECT_EQ(finished, started);  // none left running once stop() returned
+  }
   for (auto& client : clients) client.join();
-  EXPECT_GE(done.load(), 1);
-  EXPECT_LE(answered.load(), done.load());
+  EXPECT_LE(answered.load(), finished);
 }
 
 }  // namespace
