@@ -20,11 +20,13 @@ serve::ServeConfig config_from(const ParsedArgs& args) {
   const std::pair<const char*, const char*> flags[] = {
       {"port", "port"},           {"bind", "bind"},         {"threads", "threads"},
       {"cache-dir", "cache_dir"}, {"cors", "cors_allow"},   {"public-url", "public_url"},
-      {"work-dir", "work_dir"},   {"max-image-size", "max_image_size"}};
+      {"work-dir", "work_dir"},   {"max-image-size", "max_image_size"},
+      {"log-level", "log_level"}, {"log-format", "log_format"}};
   for (const auto& [flag, key] : flags) {
     if (auto value = args.get(flag)) serve::set_config_value(config, key, *value);
   }
   if (args.has("no-tile-cache")) config.tile_cache = false;
+  if (args.has("access-log")) config.access_log = true;
   return config;
 }
 
@@ -155,6 +157,9 @@ const std::vector<OptionSpec> kServeOptions{
     {"public-url", true, "base URL written into capabilities / địa chỉ công khai"},
     {"work-dir", true, "where the render file, drawing shapefiles and mapfile live (default STORE.serve/) / thư mục làm việc"},
     {"max-image-size", true, "largest WIDTH/HEIGHT (default 4096) / kích thước ảnh tối đa"},
+    {"log-level", true, "least severe log lines written: error, warn, info (default) or debug / mức ghi nhật ký"},
+    {"log-format", true, "text (default) or json: one JSON object per line / định dạng nhật ký"},
+    {"access-log", false, "log one line per request / ghi mỗi yêu cầu một dòng"},
     {"print-config", false, "print the effective configuration and exit / in cấu hình"}};
 
 }  // namespace

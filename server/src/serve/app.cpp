@@ -62,6 +62,9 @@ WorkDirLock::~WorkDirLock() {
 ServeApp::ServeApp(std::string store_path, ServeConfig config, std::shared_ptr<const layers::LayerRegistry> layers,
                    const std::function<void(double)>& progress)
     : store_path_(std::move(store_path)), config_(std::move(config)), layers_(std::move(layers)) {
+  logger_ = std::make_shared<const log::Logger>(log::Logger::to_stderr(
+      {log::parse_level(config_.log_level).value_or(log::Level::info),
+       config_.log_format == "json" ? log::Format::json : log::Format::text}));
   if (!std::filesystem::exists(store_path_)) {
     throw UsageError("store not found: " + store_path_ + " / không tìm thấy CSDL (anttmap --db PATH init|sample)");
   }
@@ -108,6 +111,8 @@ void ServeApp::start() {
   options.cors_allow = config_.cors_allow;
   options.max_body_bytes = static_cast<std::size_t>(config_.max_body_mb) << 20;
   options.data_generation = [this] { return answers_generation_.load(); };
+  options.logger = logger_;
+  options.access_log = config_.access_log;
   // Kept answers share their bodies with the tile cache; half its cap bounds what they hold beyond it.
   options.reusable_answers_max_bytes = static_cast<std::size_t>(config_.tile_cache_mb) << 19;
   server_ = std::make_unique<http::Server>(options, router_, &metrics_);
@@ -149,6 +154,8 @@ mapdata::RefreshResult ServeApp::refresh() {
   std::lock_guard refresh_lock(refresh_mutex_);
   const auto started = std::chrono::steady_clock::now();
   auto result = render_store_->refresh();
+  if (result.changed && logger_->enabled(log::Level::debug))
+    logger_->debug("serve", "store changed", {{"position", result.position}, {"dirty", result.dirty.size()}});
   // Answers the HTTP server keeps are dropped on every way out once data changed, also when a
   // step below throws: the store's refresh has moved on, so no later refresh would drop them.
   struct DropKeptAnswers {
@@ -191,7 +198,7 @@ void ServeApp::watch() {
       refresh();
     } catch (const std::exception& error) {
       // The server keeps serving the last good data; the next poll tries again.
-      std::fprintf(stderr, "anttmap serve: refresh failed: %s\n", error.what());
+      logger_->error("serve", "refresh failed; serving the last good data", {{"reason", error.what()}});
     }
     lock.lock();
   }

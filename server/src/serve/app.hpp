@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "antt/core/log.hpp"
 #include "antt/layers/layers.hpp"
 #include "antt/mapdata/mapdata.hpp"
 #include "http/http.hpp"
@@ -82,6 +83,7 @@ class ServeApp {
   std::shared_ptr<http::Router> router_;
   std::unique_ptr<http::Server> server_;
 
+  std::shared_ptr<const log::Logger> logger_;
   mutable std::mutex state_mutex_;  ///< guards years_, default_year_, extent_, refresh
   std::vector<int> years_;
   int default_year_ = 0;

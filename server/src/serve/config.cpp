@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "antt/core/error.hpp"
+#include "antt/core/log.hpp"
 #include "antt/text/unicode.hpp"
 
 namespace antt::serve {
@@ -72,6 +73,15 @@ void set_config_value(ServeConfig& config, const std::string& key, const std::st
     config.poll_interval_ms = parse_int_in(key, value, 10, 60000);
   } else if (key == "max_body_mb") {
     config.max_body_mb = parse_int_in(key, value, 1, 1024);
+  } else if (key == "log_level") {
+    if (!log::parse_level(value))
+      throw UsageError("log_level takes error, warn, info or debug / log_level nhận error, warn, info hoặc debug");
+    config.log_level = value;
+  } else if (key == "log_format") {
+    if (value != "text" && value != "json") throw UsageError("log_format takes text or json / log_format nhận text hoặc json");
+    config.log_format = value;
+  } else if (key == "access_log") {
+    config.access_log = parse_bool(key, value);
   } else {
     throw UsageError("unknown configuration key '" + key + "' / khóa cấu hình không hợp lệ");
   }
@@ -124,7 +134,10 @@ std::string to_config_text(const ServeConfig& config) {
       << "work_dir = " << config.work_dir << "\n"
       << "max_image_size = " << config.max_image_size << "\n"
       << "poll_interval_ms = " << config.poll_interval_ms << "\n"
-      << "max_body_mb = " << config.max_body_mb << "\n";
+      << "max_body_mb = " << config.max_body_mb << "\n"
+      << "log_level = " << config.log_level << "\n"
+      << "log_format = " << config.log_format << "\n"
+      << "access_log = " << (config.access_log ? "on" : "off") << "\n";
   return out.str();
 }
 

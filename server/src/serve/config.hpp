@@ -20,6 +20,9 @@ struct ServeConfig {
   int max_image_size = 4096;           ///< WIDTH/HEIGHT cap on every path
   int poll_interval_ms = 200;          ///< how often the store is checked for changes
   int max_body_mb = 16;                ///< largest request body (POST /api/validate); bigger ones get 413
+  std::string log_level = "info";      ///< least severe lines written: error, warn, info or debug
+  std::string log_format = "text";     ///< text, or json (one JSON object per line)
+  bool access_log = false;             ///< one line per request (method, path, status, bytes, duration)
 };
 
 /// Reads a configuration file; throws UsageError naming the file, line and key on any mistake.
