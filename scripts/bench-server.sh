@@ -169,21 +169,12 @@ ogr2ogr -update "$gpkg" "$work/export/cluster.gpkg" cluster -nln clusters
 for kind in agency enterprise school; do
   ogr2ogr -update -append "$gpkg" "$work/export/$kind.gpkg" "${kind}_points" -nln units
 done
-# Hotspots in force on 31 December of the year: the communes named in the store's hotspot table.
-hotspots=$(python3 - "$store" "$year" <<'EOF'
-import sqlite3, sys
-day = f"{sys.argv[2]}-12-31"
-rows = sqlite3.connect(sys.argv[1]).execute(
-    "SELECT DISTINCT commune_code FROM hotspot WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)",
-    (day, day)).fetchall()
-print(",".join("'%s'" % r[0] for r in rows) or "''")
-EOF
-)
-ogr2ogr -update "$gpkg" "$work/export/commune.gpkg" commune -nln hotspots -where "code IN ($hotspots)"
-# Self-management models with their rating of the year, straight from the store's tables.
-ogr2ogr -update "$gpkg" "$store" -nln models -nlt POINT -a_srs EPSG:4326 -sql \
-  "SELECT m.location, m.code, m.name, m.type, COALESCE(y.effective, 0) AS effective
-   FROM model m LEFT JOIN model_year y ON y.model_id = m.id AND y.year = $year"
+# Hotspots in force on 31 December of the year and the self-management models with their rating of the year:
+# the rows anttmap's own layers show (`anttmap layers export`), as a GIS office would take them.
+"$tool" --db "$store" --quiet layers export "$work/rows.gpkg" --year "$year" --layers hotspots,models >/dev/null
+ogr2ogr -update "$gpkg" "$work/rows.gpkg" hotspots -nln hotspots -where "valid_to IS NULL OR valid_to > '$year-12-31'"
+ogr2ogr -update "$gpkg" "$work/rows.gpkg" -nln models -nlt POINT -sql \
+  "SELECT geom, code, name, kind AS type, effective FROM models"
 # A point on the surface of every commune and village: the request tiles are chosen among the tiles holding one.
 ogr2ogr -f CSV "$work/points.csv" "$gpkg" -dialect SQLite -sql \
   "SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM villages

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Configures and builds anttmap into ./build (Release with debug info), two jobs (the target machine has 2 cores).
+# Configures and builds anttmap into ./build, two jobs (the target machine has 2 cores).
+# Usage: scripts/build.sh [TARGET...]   (default: everything, tests included; run-sample.sh builds `anttmap` only)
+#   TESTS=OFF configures without the test suites (no GoogleTest needed).
+# Release is -O2 without debug info (AnttFlags.cmake): the code of RelWithDebInfo, a third less compile time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 launcher=()  # rebuilds after a fresh clone reuse earlier compilations when ccache is installed
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache); fi
-cmake -S . -B build "${generator[@]}" "${launcher[@]}" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" >/dev/null
-cmake --build build -j"${JOBS:-2}"
+cmake -S . -B build "${generator[@]}" "${launcher[@]}" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" \
+  -DANTT_BUILD_TESTS="${TESTS:-ON}" >/dev/null
+targets=()
+for target in "$@"; do targets+=(--target "$target"); done
+cmake --build build -j"${JOBS:-2}" "${targets[@]}"

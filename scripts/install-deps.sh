@@ -1,26 +1,35 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages anttmap needs to build, run and test.
-# Usage: scripts/install-deps.sh   (as root, or with sudo available)
+# Installs the Debian 12 packages anttmap needs.
+# Usage: scripts/install-deps.sh [--run]   (as root, or with sudo available)
+#   (default)  everything to build, run and test: QGIS, Chromium and the Python clients of the tests too
+#   --run      only what building the tool and running it needs (scripts/run-sample.sh): about half the download
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config
-  libgdal-dev gdal-bin libproj-dev proj-bin libgeos-dev
-  libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite
+  build-essential cmake ninja-build pkg-config ccache
+  libgdal-dev libproj-dev libgeos-dev
+  libsqlite3-dev libspatialite-dev libsqlite3-mod-spatialite
   libmapserver-dev libmicrohttpd-dev zlib1g-dev libdeflate-dev libxml2-dev fonts-dejavu-core
-  python3-pytest python3-gdal python3-owslib python3-qgis qgis-providers
   libicu-dev nlohmann-json3-dev
+  curl
+  # reports: PDF/PNG via cairo + pango, Times-metric serif
+  libcairo2-dev libpango1.0-dev fonts-liberation2
+)
+TEST_PACKAGES=(
+  gdal-bin proj-bin sqlite3
+  python3 python3-pytest python3-gdal python3-owslib python3-qgis qgis-providers
   libgtest-dev googletest
-  python3 time bc curl
-  # reports (issue 5): PDF/PNG via cairo + pango, Times-metric serif, pdftotext in the tests
-  libcairo2-dev libpango1.0-dev fonts-liberation2 poppler-utils
+  time bc
+  # pdftotext in the report tests
+  poppler-utils
   # browser tests of the web viewer and the QGIS screenshot
   chromium chromium-driver xvfb xauth
   # QGIS plugin translations: lrelease (.ts -> .qm, packaging) and pylupdate5 (collecting strings)
   qttools5-dev-tools pyqt5-dev-tools
 )
+if [ "${1:-}" != "--run" ]; then PACKAGES+=("${TEST_PACKAGES[@]}"); fi
 $SUDO apt-get update -q
 # The web viewer is bundled with npm at build time. Debian's nodejs/npm (Node 18) is enough; a newer
 # Node already on the machine (e.g. NodeSource, which conflicts with Debian's npm package) is kept.

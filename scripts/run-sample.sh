@@ -5,8 +5,8 @@
 # (PORT=N to change; Ctrl+C stops it; SERVE=no skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
-bash scripts/build.sh
+bash scripts/install-deps.sh --run           # what building and running needs; scripts/test.sh adds the rest
+TESTS=OFF bash scripts/build.sh anttmap     # the tool only: the tests are built by scripts/test.sh
 tool=./build/server/anttmap
 db=${DB:-sample.sqlite}
 rm -f "$db" "$db-wal" "$db-shm"

@@ -12,7 +12,6 @@
 #include "../http/http_test_client.hpp"
 #include "antt/geo/ogr.hpp"
 #include "antt/stats/stats.hpp"
-#include "antt/store/sqlite.hpp"
 #include "antt/store/store.hpp"
 #include "antt/text/unicode.hpp"
 #include "http/http.hpp"
@@ -421,11 +420,9 @@ TEST_F(ApiTest, LegendIsWhatTheStylesCommandPrints) {
 TEST_F(ApiTest, ValidateAnswersWhatTheCliAnswersAndWritesNothing) {
   const std::string candidate = moved_commune_geojson();
   const auto version_of_store = [] {
-    auto db = store::Database::open(store_path(), SQLITE_OPEN_READONLY);
-    auto statement = db.prepare("SELECT (SELECT COALESCE(max(id), 0) FROM audit_log) || '/' || "
-                                "(SELECT hex(geom) FROM unit WHERE code = '04831' AND valid_to IS NULL)");
-    statement.step();
-    return statement.text(0);
+    auto store = store::open_store(store_path());
+    const auto unit = store->unit_at("04831", "2020-12-31", true);
+    return std::to_string(store->change_position()) + "/" + (unit ? unit->geometry_wkb : std::string());
   };
   const std::string before = version_of_store();
 
