@@ -1,5 +1,6 @@
 #include "test_support.hpp"
 
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -33,6 +34,28 @@ CliResult run_anttmap(const std::vector<std::string>& args) {
   result.out = out.str();
   result.err = err.str();
   return result;
+}
+
+namespace {
+
+/// The sample made by this process, when ctest made none.
+std::string own_sample_store() {
+  static TempDir dir;
+  static const std::string path = [] {
+    const std::string made = dir.file("sample.sqlite");
+    const auto result = run_anttmap({"--db", made, "--quiet", "sample"});
+    if (result.exit_code != 0) throw std::runtime_error("cannot make the sample store: " + result.err);
+    return made;
+  }();
+  return path;
+}
+
+}  // namespace
+
+void copy_sample_store(const std::string& path) {
+  const char* shared = std::getenv("ANTT_TEST_SAMPLE_STORE");
+  const std::string source = shared && std::filesystem::exists(shared) ? std::string(shared) : own_sample_store();
+  std::filesystem::copy_file(source, path, std::filesystem::copy_options::overwrite_existing);
 }
 
 void write_file(const std::string& path, const std::string& content) {

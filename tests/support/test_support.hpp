@@ -32,6 +32,11 @@ struct CliResult {
 /// Runs `anttmap` in-process with `args`.
 CliResult run_anttmap(const std::vector<std::string>& args);
 
+/// Writes a fresh copy of the sample province (`anttmap sample`) to `path`. The sample takes seconds
+/// to make: ctest makes it once for every test process (the fixture test sample_store_template,
+/// named by $ANTT_TEST_SAMPLE_STORE); a test binary run by hand makes it once per process.
+void copy_sample_store(const std::string& path);
+
 /// Writes `content` to `path`.
 void write_file(const std::string& path, const std::string& content);
 std::string read_file(const std::string& path);

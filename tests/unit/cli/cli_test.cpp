@@ -43,8 +43,7 @@ TEST_F(CliTest, CommandsOnAMissingStoreSayHowToInit) {
 }
 
 TEST_F(CliTest, StatusSetNeedsDecisionForRecognisedAndRecordsTheUser) {
-  ASSERT_EQ(run({"init"}).exit_code, 0);
-  ASSERT_EQ(run({"sample"}).exit_code, 0);
+  copy_sample_store(db);
   auto refused = run({"status", "set", "04792", "--year", "2020", "--status", "recognised"});
   EXPECT_EQ(refused.exit_code, 4);
   EXPECT_NE(refused.err.find("--decision"), std::string::npos);
@@ -60,8 +59,7 @@ TEST_F(CliTest, StatusSetNeedsDecisionForRecognisedAndRecordsTheUser) {
 }
 
 TEST_F(CliTest, StatsJsonOfTheSampleHasProvinceAndDistricts) {
-  ASSERT_EQ(run({"init"}).exit_code, 0);
-  ASSERT_EQ(run({"sample"}).exit_code, 0);
+  copy_sample_store(db);
   auto result = run({"stats", "--year", "2015", "--json"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   auto json = nlohmann::json::parse(result.out);
@@ -78,8 +76,7 @@ TEST_F(CliTest, StatsJsonOfTheSampleHasProvinceAndDistricts) {
 }
 
 TEST_F(CliTest, SampleValidatesWithoutErrors) {
-  ASSERT_EQ(run({"init"}).exit_code, 0);
-  ASSERT_EQ(run({"sample"}).exit_code, 0);
+  copy_sample_store(db);
   for (const char* year : {"2015", "2020"}) {
     auto result = run({"validate", "--year", year, "--json"});
     auto json = nlohmann::json::parse(result.out);
@@ -89,8 +86,7 @@ TEST_F(CliTest, SampleValidatesWithoutErrors) {
 }
 
 TEST_F(CliTest, StatusImportIsAllOrNothing) {
-  ASSERT_EQ(run({"init"}).exit_code, 0);
-  ASSERT_EQ(run({"sample"}).exit_code, 0);
+  copy_sample_store(db);
   std::string csv = dir.file("statuses.csv");
   write_file(csv,
              "code,year,status,decision,date,authority,note\n"
@@ -111,8 +107,7 @@ TEST_F(CliTest, StatusImportIsAllOrNothing) {
 }
 
 TEST_F(CliTest, ExportAndImportSpellingsOfTheAcceptanceChecks) {
-  ASSERT_EQ(run({"init"}).exit_code, 0);
-  ASSERT_EQ(run({"sample"}).exit_code, 0);
+  copy_sample_store(db);
   std::string communes = dir.file("communes.geojson");
   auto exported = run({"export", communes, "--kind", "commune", "--year", "2015", "--json"});
   ASSERT_EQ(exported.exit_code, 0) << exported.err;

@@ -9,7 +9,7 @@ namespace {
 TEST(CliToolOption, StatusSetIsAuditedWithTheGivenToolAndUser) {
   TempDir dir;
   const std::string db = dir.file("tool.sqlite");
-  ASSERT_EQ(run_anttmap({"--db", db, "sample"}).exit_code, 0);
+  copy_sample_store(db);
   auto set = run_anttmap({"--db", db, "--user", "Nguyễn Thị Hoa", "--tool", "qgis", "--json", "status", "set",
                           "04792", "--year", "2020", "--status", "proposed"});
   ASSERT_EQ(set.exit_code, 0) << set.err;
@@ -23,7 +23,7 @@ TEST(CliToolOption, StatusSetIsAuditedWithTheGivenToolAndUser) {
 TEST(CliToolOption, WithoutToolTheCommandIsRecorded) {
   TempDir dir;
   const std::string db = dir.file("tool.sqlite");
-  ASSERT_EQ(run_anttmap({"--db", db, "sample"}).exit_code, 0);
+  copy_sample_store(db);
   ASSERT_EQ(run_anttmap({"--db", db, "status", "set", "04792", "--year", "2020", "--status", "proposed"}).exit_code, 0);
   auto audit = nlohmann::json::parse(
       run_anttmap({"--db", db, "--json", "audit", "--table", "unit_status", "--limit", "1"}).out);

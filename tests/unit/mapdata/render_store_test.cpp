@@ -64,9 +64,7 @@ class RenderStoreTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir;
     sample_ = dir_->file("sample.sqlite");
-    ASSERT_EQ(testing::run_anttmap({"--db", sample_, "init"}).exit_code, 0);
-    auto made = testing::run_anttmap({"--db", sample_, "sample"});
-    ASSERT_EQ(made.exit_code, 0) << made.err;
+    testing::copy_sample_store(sample_);
     shared_ = new RenderStore(store::open_store(sample_), layers::LayerRegistry::standard(), dir_->file("render.sqlite"));
     auto start = Clock::now();
     double last_progress = -1;

@@ -49,7 +49,7 @@ class ReportTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     db_ = dir_->file("report.sqlite");
-    ASSERT_EQ(run_anttmap({"--db", db_, "--quiet", "sample"}).exit_code, 0);
+    copy_sample_store(db_);
   }
   static void TearDownTestSuite() {
     delete dir_;

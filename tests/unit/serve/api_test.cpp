@@ -57,8 +57,7 @@ class ApiTest : public ::testing::Test {
   // The sample takes seconds to build: one store for the whole suite.
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir;
-    const auto built = testing::run_anttmap({"--db", dir_->file("sample.sqlite"), "--quiet", "sample"});
-    ASSERT_EQ(built.exit_code, 0) << built.err;
+    testing::copy_sample_store(dir_->file("sample.sqlite"));
   }
   static void TearDownTestSuite() {
     delete dir_;

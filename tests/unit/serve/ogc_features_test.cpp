@@ -18,8 +18,7 @@ class OgcFeaturesTest : public ::testing::Test {
   // The sample takes seconds to build: one store for the whole suite, opened read-only per request.
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir;
-    const auto built = testing::run_anttmap({"--db", dir_->file("sample.sqlite"), "sample"});
-    ASSERT_EQ(built.exit_code, 0) << built.err;
+    testing::copy_sample_store(dir_->file("sample.sqlite"));
   }
   static void TearDownTestSuite() {
     delete dir_;
