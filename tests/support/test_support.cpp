@@ -70,6 +70,15 @@ std::string read_file(const std::string& path) {
   return content.str();
 }
 
+std::string rectangle_wkb(double west, double south, double east, double north) {
+  geo::GeosContext context;
+  std::ostringstream wkt;
+  wkt.precision(12);
+  wkt << "MULTIPOLYGON(((" << west << " " << south << "," << east << " " << south << "," << east << " " << north << ","
+      << west << " " << north << "," << west << " " << south << ")))";
+  return geo::Geometry::from_wkt(context, wkt.str()).wkb();
+}
+
 ::testing::AssertionResult geometries_equal(const std::string& expected_wkt, const std::string& actual_wkt,
                                             double tolerance) {
   geo::GeosContext context;

@@ -41,6 +41,9 @@ void copy_sample_store(const std::string& path);
 void write_file(const std::string& path, const std::string& content);
 std::string read_file(const std::string& path);
 
+/// ISO WKB of the MultiPolygon of one lon/lat rectangle (a unit's boundary in test stores).
+std::string rectangle_wkb(double west, double south, double east, double north);
+
 /// True when the two WKT geometries are equal within `tolerance` (Hausdorff distance).
 ::testing::AssertionResult geometries_equal(const std::string& expected_wkt, const std::string& actual_wkt,
                                             double tolerance);

@@ -277,6 +277,21 @@ DistrictFigures district_figures(const store::Store& store, int year) {
   return figures;
 }
 
+/// A GeoJSON Feature of a collection: its id, geometry and properties, and links to itself and the collection.
+Json feature_envelope(const std::string& id, Json geometry, Json properties, int year, const std::string& collection_url) {
+  Json feature;
+  feature["type"] = "Feature";
+  feature["id"] = id;
+  feature["geometry"] = std::move(geometry);
+  feature["properties"] = std::move(properties);
+  feature["links"] = Json::array(
+      {{{"href", collection_url + "/items/" + text::url_encode(id) + "?year=" + std::to_string(year)},
+        {"rel", "self"},
+        {"type", kGeoJson}},
+       {{"href", collection_url}, {"rel", "collection"}, {"type", kJson}}});
+  return feature;
+}
+
 Json feature_json(const UnitVersion& unit, int year,
                   const std::map<std::string, store::StatusRecord>& statuses, const DistrictFigures* districts,
                   const std::string& collection_url) {
@@ -312,17 +327,7 @@ Json feature_json(const UnitVersion& unit, int year,
       properties["meets_target"] = meets ? Json(*meets) : Json();
     }
   }
-  Json feature;
-  feature["type"] = "Feature";
-  feature["id"] = unit.code;
-  feature["geometry"] = geojson_of(unit.geometry_wkb);
-  feature["properties"] = std::move(properties);
-  feature["links"] = Json::array(
-      {{{"href", collection_url + "/items/" + text::url_encode(unit.code) + "?year=" + std::to_string(year)},
-        {"rel", "self"},
-        {"type", kGeoJson}},
-       {{"href", collection_url}, {"rel", "collection"}, {"type", kJson}}});
-  return feature;
+  return feature_envelope(unit.code, geojson_of(unit.geometry_wkb), std::move(properties), year, collection_url);
 }
 
 std::string collection_url(const OgcContext& context, const Collection& collection) {
@@ -421,17 +426,8 @@ Json row_feature_json(const layers::LayerDescriptor& layer, const layers::LayerR
   properties["year"] = year;
   properties["valid_from"] = iso_json(row.vfrom);
   properties["valid_to"] = iso_json(row.vto);
-  Json feature;
-  feature["type"] = "Feature";
-  feature["id"] = row.code;
-  feature["geometry"] = row.geometry ? geojson_of(row.geometry->wkb[mapdata::kLevels - 1]) : Json();
-  feature["properties"] = std::move(properties);
-  feature["links"] = Json::array(
-      {{{"href", collection_url + "/items/" + text::url_encode(row.code) + "?year=" + std::to_string(year)},
-        {"rel", "self"},
-        {"type", kGeoJson}},
-       {{"href", collection_url}, {"rel", "collection"}, {"type", kJson}}});
-  return feature;
+  return feature_envelope(row.code, row.geometry ? geojson_of(row.geometry->wkb[mapdata::kLevels - 1]) : Json(),
+                          std::move(properties), year, collection_url);
 }
 
 /// The layer's rows of the query's year valid on its date, by code, within its bbox.

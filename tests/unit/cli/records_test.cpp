@@ -15,13 +15,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string square_wkb(double west, double south, double east, double north) {
-  std::ostringstream wkt;
-  wkt.precision(12);
-  wkt << "MULTIPOLYGON(((" << west << " " << south << "," << east << " " << south << "," << east << " " << north << ","
-      << west << " " << north << "," << west << " " << south << ")))";
-  return geo::OgrGeometry::from_wkt(wkt.str()).iso_wkb();
-}
 
 std::string feature(const std::string& code, double west, double south, double east, double north) {
   std::ostringstream out;
@@ -42,13 +35,13 @@ class RecordsTest : public ::testing::Test {
     auto store = store::open_store(db, true);
     store->write({"setup", "records_test"}, [&] {
       store->insert_unit({0, "17", "Tỉnh Hòa Bình", store::UnitKind::province, "", "", "2008-01-01", std::nullopt,
-                          square_wkb(105.0, 20.0, 105.2, 20.1), true});
+                          rectangle_wkb(105.0, 20.0, 105.2, 20.1), true});
       store->insert_unit({0, "148", "Huyện Đà Bắc", store::UnitKind::district, "", "17", "2008-01-01", std::nullopt,
-                          square_wkb(105.0, 20.0, 105.2, 20.1), true});
+                          rectangle_wkb(105.0, 20.0, 105.2, 20.1), true});
       store->insert_unit({0, "04792", "Xã Tân Hòa", store::UnitKind::commune, "xa", "148", "2008-01-01", std::nullopt,
-                          square_wkb(105.0, 20.0, 105.1, 20.1), true});
+                          rectangle_wkb(105.0, 20.0, 105.1, 20.1), true});
       store->insert_unit({0, "04795", "Xã Đồng Ruộng", store::UnitKind::commune, "xa", "148", "2008-01-01",
-                          std::nullopt, square_wkb(105.1, 20.0, 105.2, 20.1), true});
+                          std::nullopt, rectangle_wkb(105.1, 20.0, 105.2, 20.1), true});
       store->add_cluster({"CUM-01", "Cụm ANTT giáp ranh Đà Bắc – Mai Châu", store::ClusterKind::giap_ranh});
       for (const char* code : {"04792", "04795"}) {
         store::StatusRecord record;

@@ -26,26 +26,19 @@ constexpr int kYear = 2020;
 // The z12 tile over the test communes (105.78-105.82 E, 21.00-21.03 N): 105.732-105.820 E, 20.96-21.04 N.
 constexpr int kZ = 12, kX = 3251, kY = 1803;
 
-std::string square(double west, double south, double east, double north) {
-  std::ostringstream wkt;
-  wkt.precision(10);
-  wkt << "MULTIPOLYGON(((" << west << " " << south << "," << east << " " << south << "," << east << " " << north << ","
-      << west << " " << north << "," << west << " " << south << ")))";
-  return geo::OgrGeometry::from_wkt(wkt.str()).iso_wkb();
-}
 
 /// A tiny province: one district, two communes (names with every tone mark), statuses of 2020.
 void make_store(const std::string& path) {
   auto store = store::open_store(path, true);
   store->write({"test", "app_test"}, [&] {
     store->insert_unit({0, "99", "Tỉnh Thử Nghiệm", store::UnitKind::province, "", "", "2008-01-01", std::nullopt,
-                        square(105.77, 20.99, 105.83, 21.04), true});
+                        testing::rectangle_wkb(105.77, 20.99, 105.83, 21.04), true});
     store->insert_unit({0, "990", "Huyện Mẫu", store::UnitKind::district, "", "99", "2008-01-01", std::nullopt,
-                        square(105.77, 20.99, 105.83, 21.04), true});
+                        testing::rectangle_wkb(105.77, 20.99, 105.83, 21.04), true});
     store->insert_unit({0, "99001", "Xã Hòa Bình Ngãi", store::UnitKind::commune, "xa", "990", "2008-01-01",
-                        std::nullopt, square(105.78, 21.00, 105.80, 21.03), true});
+                        std::nullopt, testing::rectangle_wkb(105.78, 21.00, 105.80, 21.03), true});
     store->insert_unit({0, "99002", "Xã Đồng Tâm Lũy", store::UnitKind::commune, "xa", "990", "2008-01-01",
-                        std::nullopt, square(105.80, 21.00, 105.82, 21.03), true});
+                        std::nullopt, testing::rectangle_wkb(105.80, 21.00, 105.82, 21.03), true});
     for (const char* code : {"99001", "99002"}) {
       store::StatusRecord record;
       record.unit_code = code;
