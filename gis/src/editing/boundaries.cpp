@@ -22,8 +22,10 @@ std::string as_multipolygon(const validate::Candidate& candidate) {
 }
 
 std::string findings_json(const validate::Report& report) {
+  // Kept in a variable: a range-for over a member of the temporary to_json(report) would read freed memory.
+  const nlohmann::json document = validate::to_json(report);
   nlohmann::json errors = nlohmann::json::array();
-  for (const auto& finding : validate::to_json(report).at("findings"))
+  for (const auto& finding : document.at("findings"))
     if (finding.at("severity") == "error") errors.push_back(finding);
   return errors.dump();
 }
