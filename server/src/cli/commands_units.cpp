@@ -17,6 +17,11 @@ nlohmann::json optional_text(const std::optional<std::string>& text) {
   return text ? nlohmann::json(*text) : nlohmann::json();
 }
 
+template <typename T>
+nlohmann::json optional_value(const std::optional<T>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json();
+}
+
 nlohmann::json hotspot_json(const store::HotspotDesignation& hotspot) {
   return {{"id", hotspot.id},           {"commune_code", hotspot.commune_code}, {"valid_from", hotspot.valid_from},
           {"valid_to", optional_text(hotspot.valid_to)}, {"decision", optional_text(hotspot.decision)},
@@ -71,6 +76,11 @@ int run_show(Context& context, const ParsedArgs& args) {
                    {"decision_date", optional_text(record.decision_date)},
                    {"authority", optional_text(record.authority)},
                    {"note", optional_text(record.note)},
+                   {"resolution_adopted", optional_value(record.criteria.resolution_adopted)},
+                   {"pledge_share", optional_value(record.criteria.pledge_share)},
+                   {"police_rating", optional_value(record.criteria.police_rating)},
+                   {"villages_recognised_share", optional_value(record.criteria.villages_recognised_share)},
+                   {"effective_models", optional_value(record.criteria.effective_models)},
                    {"recorded_at", record.recorded_at},
                    {"recorded_by", record.recorded_by}};
   }
