@@ -7,6 +7,7 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
 from .core.i18n import PLUGIN_DIR, install_translator, remove_translator, tr
+from .core.unit_provider import register_provider
 
 
 class AnttmapPlugin:
@@ -18,6 +19,9 @@ class AnttmapPlugin:
         self.action = None
 
     def initProcessing(self):  # noqa: N802 (QGIS calls it before initGui for Processing plugins)
+        # The data provider of the editable layers: registered once per QGIS session (3.22 cannot remove it;
+        # without the plugin its layers simply stay read-only).
+        register_provider()
         if self.provider is not None:
             return
         from .processing.provider import AnttmapProvider

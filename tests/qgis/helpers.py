@@ -1,7 +1,10 @@
-"""Small helpers: the colour a layer is drawn with at a map point, audit rows, unit geometry."""
-import sqlite3
+"""Small helpers: the colour a layer is drawn with at a map point, and the store as the anttmap tool
+reports it (audit log, units, statuses, hotspots, clusters) — the tests' oracle, as for any other client."""
+import json
+import os
+import subprocess
 
-from qgis.core import QgsMapRendererSequentialJob, QgsMapSettings, QgsPointXY, QgsRectangle
+from qgis.core import QgsJsonUtils, QgsMapRendererSequentialJob, QgsMapSettings, QgsPointXY, QgsRectangle
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
@@ -37,18 +40,47 @@ def feature_by_code(layer, code):
     return features[0]
 
 
-def audit_rows(db, table, after_id=0):
-    with sqlite3.connect(db) as connection:
-        connection.row_factory = sqlite3.Row
-        return [dict(row) for row in connection.execute(
-            "SELECT * FROM audit_log WHERE table_name = ? AND id > ? ORDER BY id", (table, after_id))]
+# -- the store through the anttmap tool ---------------------------------------------------------------
+def anttmap(db, *args, user=None, accept=(0,)):
+    """Runs `anttmap --db DB --json ARGS`; returns its JSON document."""
+    command = [os.environ["ANTTMAP"], "--db", db, "--json", "--quiet"]
+    if user:
+        command += ["--user", user]
+    result = subprocess.run(command + [str(arg) for arg in args], capture_output=True, text=True)
+    assert result.returncode in accept, (args, result.returncode, result.stderr)
+    return json.loads(result.stdout) if result.stdout.strip() else None
+
+
+def audit_rows(db, table=None, after_id=0):
+    """The audit log's entries after `after_id`, oldest first ({id, at, user, tool, table, operation, key,
+    before, after})."""
+    args = ["audit", "--after", after_id, "--limit", 100000]
+    if table:
+        args += ["--table", table]
+    return sorted(anttmap(db, *args)["entries"], key=lambda entry: entry["id"])
 
 
 def newest_audit_id(db):
-    with sqlite3.connect(db) as connection:
-        return connection.execute("SELECT COALESCE(max(id), 0) FROM audit_log").fetchone()[0]
+    entries = anttmap(db, "audit", "--limit", 1)["entries"]
+    return max((entry["id"] for entry in entries), default=0)
 
 
-def scalar(db, sql, *args):
-    with sqlite3.connect(db) as connection:
-        return connection.execute(sql, args).fetchone()[0]
+def unit(db, code, year, geometry=False):
+    """`anttmap unit show`: the version of `code` valid on 31 December of `year`, its status, hotspot, clusters."""
+    return anttmap(db, "unit", "show", code, "--year", year, *(["--geometry"] if geometry else []))
+
+
+def unit_geometry(db, code, year):
+    """The boundary of `code` in `year` as a QgsGeometry."""
+    feature = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": unit(db, code, year, geometry=True)["geometry"]}]}
+    return QgsJsonUtils.stringToFeatureList(json.dumps(feature))[0].geometry()
+
+
+def exported_units(db, kind, year, folder):
+    """`anttmap export --kind KIND --year Y`: the units valid on 31 December with that year's status."""
+    path = os.path.join(str(folder), "%s-%d.geojson" % (kind, year))
+    anttmap(db, "export", path, "--kind", kind, "--year", year)
+    with open(path, encoding="utf-8") as text:
+        return [feature["properties"] for feature in json.load(text)["features"]]
+

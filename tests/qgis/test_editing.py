@@ -1,11 +1,11 @@
-"""Boundary edits: checked by the core's validation at commit, refused with the finding, overridable
-with a recorded reason, and audited with the editor's name."""
+"""Boundary edits: saved through `anttmap unit reshape` at commit, refused with the finding (the edits stay
+in QGIS' edit buffer), overridable with a recorded reason, and audited with the editor's name."""
 import json
 
 import pytest
-from qgis.core import QgsGeometry, QgsPointXY, QgsProject
+from qgis.core import QgsGeometry, QgsPoint, QgsPointXY, QgsProject
 
-from helpers import audit_rows, newest_audit_id, scalar
+from helpers import audit_rows, feature_by_code, newest_audit_id, unit
 
 
 def neighbours(layer):
@@ -32,7 +32,7 @@ def test_overlap_refused_with_the_finding_then_saved_with_a_reason(panel):
     assert QgsProject.instance().topologicalEditing()
     assert QgsProject.instance().snappingConfig().enabled()
     first, second, vertex = neighbours(communes)
-    stored = bytes(scalar(db, "SELECT geom FROM unit WHERE id = ?", first["id"]))
+    stored = unit(db, first["code"], 2020, geometry=True)["geometry"]
     inside = second.geometry().pointOnSurface().asPoint()
     assert communes.moveVertex(inside.x(), inside.y(), first.id(), vertex)
     audit_before = newest_audit_id(db)
@@ -44,11 +44,13 @@ def test_overlap_refused_with_the_finding_then_saved_with_a_reason(panel):
     assert {first["code"], second["code"]} <= set(overlaps[0]["units"])
     # Nothing reached the store; the edit is still there to fix.
     assert communes.isEditable() and communes.isModified()
-    assert bytes(scalar(db, "SELECT geom FROM unit WHERE id = ?", first["id"])) == stored
+    assert unit(db, first["code"], 2020, geometry=True)["geometry"] == stored
     assert newest_audit_id(db) == audit_before
 
     # The panel lists the finding; a click zooms to it.
     assert panel.save_edits() is False
+    assert "validation found" in panel.message.text()
+    assert communes.isEditable() and communes.isModified()
     assert panel.findings.topLevelItemCount() >= 1
     index = [f["problem"] for f in panel.report["findings"]].index("overlap")
     item = panel.findings.topLevelItem(index)
@@ -58,20 +60,51 @@ def test_overlap_refused_with_the_finding_then_saved_with_a_reason(panel):
     assert panel.canvas.extent().contains(QgsGeometry.fromWkt(panel.report["findings"][index]["where"])
                                           .boundingBox()) or panel.canvas.extent().intersects(extent)
 
-    # Override with a reason: saved, the reason recorded, both attributed to the editor.
-    panel.save_edits("Quyết định điều chỉnh địa giới số 12/NQ-HĐND chưa số hóa")
-    assert not communes.isEditable()
-    assert bytes(scalar(db, "SELECT geom FROM unit WHERE id = ?", first["id"])) != stored
+    # Override with a reason: saved, the reason recorded with the findings, both attributed to the editor.
+    reason = "Quyết định điều chỉnh địa giới số 12/NQ-HĐND chưa số hóa"
+    panel.save_edits(reason)
+    assert not communes.isEditable() and not communes.isModified()
+    saved = unit(db, first["code"], 2020, geometry=True)["geometry"]
+    assert saved != stored
     unit_rows = audit_rows(db, "unit", audit_before)
     assert [(r["operation"], r["user"], r["tool"]) for r in unit_rows] == [("UPDATE", "Nguyễn Thị Hoa", "qgis")]
-    assert unit_rows[0]["row_key"].startswith(first["code"] + "@")
-    override = audit_rows(db, "settings", audit_before)
-    assert len(override) == 1 and override[0]["user"] == "Nguyễn Thị Hoa" and override[0]["tool"] == "qgis"
-    note = json.loads(json.loads(override[0]["after_json"])["value"])
-    assert note["reason"] == "Quyết định điều chỉnh địa giới số 12/NQ-HĐND chưa số hóa"
-    assert first["code"] in note["units"]
-    # The attribution is gone: later plain SQL is the store's 'sql' again.
-    assert scalar(db, "SELECT count(*) FROM audit_context") == 0
+    assert unit_rows[0]["key"].startswith(first["code"] + "@")
+    override = audit_rows(db, "validation_override", audit_before)
+    assert [(r["operation"], r["user"], r["tool"]) for r in override] == [("INSERT", "Nguyễn Thị Hoa", "qgis")]
+    record = override[0]["after"]
+    assert record["reason"] == reason and record["recorded_by"] == "Nguyễn Thị Hoa"
+    assert first["code"] in json.loads(record["units"])
+    assert "overlap" in {finding["problem"] for finding in json.loads(record["findings"])}
+    assert panel.guard.last_result["override"] == int(override[0]["key"])
+    # The map shows what was saved: the moved vertex, in the re-exported communes.
+    moved = feature_by_code(panel.group.layers["communes"], first["code"]).geometry()
+    assert moved.vertexAt(vertex).distance(QgsPoint(inside.x(), inside.y())) < 1e-6
+
+
+def test_a_failing_tool_refuses_the_save_and_keeps_the_edits(panel, tmp_path):
+    """When the tool cannot save (here: a store it cannot write), QGIS keeps the edit buffer."""
+    db = panel.backend.db_path
+    communes = panel.start_editing("communes")
+    first, second, vertex = neighbours(communes)
+    inside = second.geometry().pointOnSurface().asPoint()
+    communes.moveVertex(inside.x(), inside.y(), first.id(), vertex)
+    stored = unit(db, first["code"], 2020, geometry=True)["geometry"]
+    broken = tmp_path / "anttmap"
+    broken.write_text("#!/bin/sh\necho '{\"error\": \"store is read-only / CSDL chỉ đọc\", \"exit_code\": 3}' >&2\n"
+                      "exit 3\n")
+    broken.chmod(0o755)
+    working, panel.backend.binary = panel.backend.binary, str(broken)
+    try:
+        assert panel.save_edits("a reason does not help") is False
+    finally:
+        panel.backend.binary = working
+    assert "store is read-only" in panel.message.text()
+    assert communes.isEditable() and communes.isModified()
+    assert unit(db, first["code"], 2020, geometry=True)["geometry"] == stored
+    # With the tool back, the same edits are saved.
+    panel.save_edits("Nghị quyết 12/NQ-HĐND")
+    assert not communes.isEditable()
+    assert unit(db, first["code"], 2020, geometry=True)["geometry"] != stored
 
 
 def inner_shared_vertex(communes, districts):
@@ -120,10 +153,16 @@ def test_shared_vertex_moved_with_topological_editing_is_saved_with_the_editor(p
     assert not [f for f in report["findings"] if f["severity"] == "error"], report
     report = panel.guard.commit(villages)
     assert not [f for f in (report or {}).get("findings", []) if f["severity"] == "error"], report
+    assert not communes.isEditable() and not villages.isEditable()
     rows = audit_rows(db, "unit", audit_before)
-    assert {r["row_key"].split("@")[0] for r in rows} == moved_communes | moved_villages
+    assert {r["key"].split("@")[0] for r in rows} == moved_communes | moved_villages
     assert {(r["operation"], r["user"], r["tool"]) for r in rows} == {("UPDATE", "Nguyễn Thị Hoa", "qgis")}
-    assert scalar(db, "SELECT count(*) FROM audit_context") == 0
+    assert not audit_rows(db, "validation_override", audit_before)  # no error: nothing overridden
+    for code in moved_communes | moved_villages:
+        geometry = unit(db, code, 2020, geometry=True)["geometry"]
+        assert [round(new.x(), 7), round(new.y(), 7)] in [[round(x, 7), round(y, 7)] for polygon in
+                                                          geometry["coordinates"] for ring in polygon
+                                                          for x, y in ring], code
 
 
 def test_standard_qgis_save_is_checked_too(panel):
@@ -137,10 +176,13 @@ def test_standard_qgis_save_is_checked_too(panel):
     panel.guard.refused.connect(lambda layer, report: refused.append(report))
     audit_before = newest_audit_id(db)
     assert communes.commitChanges() is False
-    panel.guard._finish()  # what the event loop does right after the Save action returns
     assert refused and any(f["problem"] == "overlap" for f in refused[0]["findings"])
-    assert communes.isModified()
+    # QGIS reports the refusal among the commit errors and keeps the edits.
+    assert any("validation found" in error for error in communes.commitErrors()), communes.commitErrors()
+    assert communes.isEditable() and communes.isModified()
     assert newest_audit_id(db) == audit_before
+    # The panel shows the findings of QGIS' own Save too.
+    assert any(f["problem"] == "overlap" for f in panel.report["findings"])
     communes.rollBack()
 
 
@@ -150,4 +192,4 @@ def test_plain_sql_edits_are_audited_by_the_store(store):
     with sqlite3.connect(store) as connection:
         connection.execute("UPDATE unit SET name = name || ' ' WHERE code = '04792'")
     rows = audit_rows(store, "unit", newest_audit_id(store) - 1)
-    assert rows[-1]["user"] == "sql" and rows[-1]["tool"] == "sql"
+    assert rows[-1]["user"] == "sql" and rows[-1]["tool"] == "sql" and rows[-1]["key"].startswith("04792@")

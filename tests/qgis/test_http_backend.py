@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from helpers import colour_at, feature_by_code, inner_point
+from helpers import anttmap, colour_at, unit_geometry
 
 
 def _get(url):
@@ -65,7 +65,9 @@ def test_stats_and_years_are_the_cores(plugin, server):
 
     url, store = server
     backend = HttpBackend(url)
-    assert 2020 in backend.years()
+    years = backend.years()
+    assert 2020 in years.years and years.default == anttmap(store, "years")["default"]
+    assert backend.layers() == anttmap(store, "layers")["layers"]
     stats = backend.stats(2020)
     cli = json.loads(subprocess.run([os.environ["ANTTMAP"], "--db", store, "--json", "stats", "--year", "2020"],
                                     capture_output=True, text=True, check=True).stdout)
@@ -74,15 +76,10 @@ def test_stats_and_years_are_the_cores(plugin, server):
 
 
 def test_validate_posts_the_candidate(plugin, server):
-    from qgis.core import QgsVectorLayer
-
     from anttmap_qgis.core.backend import HttpBackend
 
     url, store = server
-    communes = QgsVectorLayer("%s|layername=unit|geometrytype=MultiPolygon|subset=kind = 'commune' AND "
-                              "valid_to IS NULL" % store, "c", "ogr")
-    first = feature_by_code(communes, "04792")
-    moved = first.geometry()
+    moved = unit_geometry(store, "04792", 2020)
     moved.translate(0.02, 0.0)  # onto its eastern neighbours
     candidate = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"code": "04792"}, "geometry": json.loads(moved.asJson())}]}
@@ -91,7 +88,7 @@ def test_validate_posts_the_candidate(plugin, server):
 
 
 def test_panel_shows_the_servers_tiles(plugin, server, canvas):
-    from qgis.core import QgsProject, QgsVectorLayer
+    from qgis.core import QgsProject
 
     from anttmap_qgis.ui.panel import AnttmapPanel
 
@@ -100,13 +97,15 @@ def test_panel_shows_the_servers_tiles(plugin, server, canvas):
     try:
         panel.connect_server(url, 2020)
         assert panel.backend.read_only and not panel.edit_button.isEnabled()
+        # The server's layer registry, in its order.
+        assert list(panel.group.layers) == [d["name"] for d in anttmap(store, "layers")["layers"]]
         communes = panel.group.layers["communes"]
         assert communes.isValid() and communes.providerType() == "wms"
         assert "year=2020" in urllib.parse.unquote(communes.source())
-        reference = QgsVectorLayer("%s|layername=unit|geometrytype=MultiPolygon|subset=kind = 'commune'" % store,
-                                   "c", "ogr")
-        point = inner_point(feature_by_code(reference, "04792"))
         from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY
+
+        inside = unit_geometry(store, "04792", 2020).pointOnSurface().asPoint()
+        point = QgsPointXY(inside.x(), inside.y())
 
         to_3857 = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"),
                                          QgsCoordinateReferenceSystem("EPSG:3857"), QgsProject.instance())

@@ -67,4 +67,4 @@ def test_init_gui_adds_panel_menu_toolbar_provider_and_unload_removes_them(plugi
     assert not host.toolbar.actions() and not host.submenus
     assert QgsApplication.processingRegistry().providerById("anttmap") is None
     assert not [layer for layer in QgsProject.instance().mapLayers().values()
-                if layer.customProperty("anttmap/layer") or layer.customProperty("anttmap/helper")]
+                if layer.customProperty("anttmap/layer")]

@@ -3,7 +3,7 @@ import json
 import os
 import subprocess
 
-from helpers import scalar
+from helpers import anttmap, audit_rows, exported_units, unit, unit_geometry
 
 
 def test_provider_lists_the_four_algorithms(processing_ready):
@@ -34,18 +34,23 @@ def test_stats_writes_a_table_per_district(processing_ready, store):
     assert abs(rows[first["code"]]["share"] - first["pooled"]["share_recognised"]) < 1e-9
 
 
-def test_validate_writes_findings_with_severity_problem_units(processing_ready, store):
-    import sqlite3
-
+def test_validate_writes_findings_with_severity_problem_units(processing_ready, store, tmp_path):
     import processing
 
-    # Make one sure finding: a village moved far outside its commune.
-    with sqlite3.connect(store) as db:
-        db.enable_load_extension(True)
-        db.load_extension("mod_spatialite")
-        code = db.execute("SELECT code FROM unit WHERE kind = 'village' AND valid_to IS NULL LIMIT 1").fetchone()[0]
-        db.execute("UPDATE unit SET geom = ST_Translate(geom, 0.5, 0.5, 0) WHERE code = ? AND valid_to IS NULL",
-                   (code,))
+    # Make one sure finding: a village moved far outside its commune (saved over the errors, as another
+    # client of the store could).
+    code = sorted(u["code"] for u in exported_units(store, "village", 2020, tmp_path) if not u.get("valid_to"))[0]
+    geometry = unit(store, code, 2020, geometry=True)["geometry"]
+
+    def moved(coordinates):
+        if isinstance(coordinates[0], (int, float)):
+            return [coordinates[0] + 0.5, coordinates[1] + 0.5]
+        return [moved(part) for part in coordinates]
+    edited = tmp_path / "moved.geojson"
+    edited.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": code},
+         "geometry": {"type": geometry["type"], "coordinates": moved(geometry["coordinates"])}}]}))
+    anttmap(store, "unit", "reshape", str(edited), "--year", 2020, "--override-reason", "test: a misplaced village")
     result = processing.run("anttmap:validate", {"DATABASE": store, "YEAR": 2020, "OUTPUT": "memory:"})
     layer = result["OUTPUT"]
     assert {"severity", "problem", "units"} <= set(layer.fields().names())
@@ -58,8 +63,6 @@ def test_validate_writes_findings_with_severity_problem_units(processing_ready, 
 
 def test_export_then_import_through_vn2000(processing_ready, store, tmp_path):
     """Province, districts and communes out as VN-2000 shapefiles without .prj, back into a new store."""
-    import sqlite3
-
     import processing
 
     fresh = str(tmp_path / "fresh.sqlite")
@@ -68,9 +71,7 @@ def test_export_then_import_through_vn2000(processing_ready, store, tmp_path):
         shapefile = str(tmp_path / ("%s_vn2000.shp" % name))
         exported = processing.run("anttmap:export", {"DATABASE": store, "KIND": kind, "YEAR": 2020,
                                                      "TARGET_CRS": "EPSG:9211", "OUTPUT": shapefile})
-        assert exported["FEATURES"] == scalar(
-            store, "SELECT count(*) FROM unit WHERE kind = ? AND valid_from <= '2020-12-31' AND "
-                   "COALESCE(valid_to, '9999-12-31') > '2020-12-31'", name)
+        assert exported["FEATURES"] == len(exported_units(store, name, 2020, tmp_path))
         # The .prj is dropped, as in many offices' files: the VN-2000 preset says what the numbers are.
         os.unlink(shapefile[:-4] + ".prj")
         imported = processing.run("anttmap:import", {
@@ -79,14 +80,6 @@ def test_export_then_import_through_vn2000(processing_ready, store, tmp_path):
             "PARENT_FIELD": "parent" if kind else ""})
         assert imported["IMPORTED"] == exported["FEATURES"]
 
-    def extent(path):
-        with sqlite3.connect(path) as db:
-            db.enable_load_extension(True)
-            db.load_extension("mod_spatialite")
-            return db.execute("SELECT MbrMinX(geom), MbrMinY(geom) FROM unit WHERE code = '04792' "
-                              "AND valid_from <= '2020-12-31' AND COALESCE(valid_to, '9999-12-31') > '2020-12-31'"
-                              ).fetchone()
-    a, b = extent(store), extent(fresh)
-    assert abs(a[0] - b[0]) < 1e-5 and abs(a[1] - b[1]) < 1e-5  # back where it was, within a metre
-    user = scalar(fresh, "SELECT user FROM audit_log WHERE table_name = 'unit' ORDER BY id DESC LIMIT 1")
-    assert user == "Trần Văn Nam"
+    a, b = unit_geometry(store, "04792", 2020).boundingBox(), unit_geometry(fresh, "04792", 2020).boundingBox()
+    assert abs(a.xMinimum() - b.xMinimum()) < 1e-5 and abs(a.yMinimum() - b.yMinimum()) < 1e-5  # within a metre
+    assert audit_rows(fresh, "unit")[-1]["user"] == "Trần Văn Nam"

@@ -1,26 +1,27 @@
-"""The unit form: status with its decision, criteria, hotspot and clusters; audited with the editor's name;
-the map shows the new colour."""
-import sqlite3
-
+"""The unit form: status with its decision, criteria, hotspot and clusters, read with `anttmap unit show` and
+saved through the tool; audited with the editor's name and tool qgis; the map shows the new colour."""
 import pytest
 
-from helpers import STATUS_FILL, audit_rows, colour_at, feature_by_code, inner_point, newest_audit_id, scalar
+from helpers import (STATUS_FILL, anttmap, audit_rows, colour_at, exported_units, feature_by_code, inner_point,
+                     newest_audit_id, unit)
 
 
-def test_status_change_is_audited_with_the_editor_and_recoloured(panel):
+def test_status_change_is_audited_with_the_editor_and_recoloured(panel, tmp_path):
     from anttmap_qgis.ui.unit_form import UnitForm
 
     db = panel.backend.db_path
     communes = panel.group.layers["communes"]
-    code = scalar(db, "SELECT unit_code FROM unit_status s WHERE year = 2020 AND status = 'recognised' AND id = "
-                      "(SELECT max(id) FROM unit_status t WHERE t.unit_code = s.unit_code AND t.year = 2020) "
-                      "AND unit_code IN (SELECT code FROM unit WHERE kind = 'commune' AND valid_to IS NULL) LIMIT 1")
+    code = next(u["code"] for u in exported_units(db, "commune", 2020, tmp_path)
+                if u["status"] == "recognised" and not u.get("valid_to"))
     feature = feature_by_code(communes, code)
     assert colour_at(communes, inner_point(feature)) == STATUS_FILL["recognised"]
 
     form = UnitForm(panel.unit_editor(), code, 2020, panel)
     assert form.status.currentData() == "recognised"
     assert form.status.itemText(form.status.findData("proposed")) == "Proposed for recognition"
+    # The criteria of the current row are shown (and sent back with the new status).
+    shown = unit(db, code, 2020)["status"]
+    assert shown["pledge_share"] is not None and form.pledge.value() == pytest.approx(shown["pledge_share"])
     form.status.setCurrentIndex(form.status.findData("proposed"))
     form.pledge.setValue(87.5)
     before = newest_audit_id(db)
@@ -29,12 +30,13 @@ def test_status_change_is_audited_with_the_editor_and_recoloured(panel):
     rows = audit_rows(db, "unit_status", before)
     assert len(rows) == 1
     assert (rows[0]["operation"], rows[0]["user"], rows[0]["tool"]) == ("INSERT", "Nguyễn Thị Hoa", "qgis")
-    assert rows[0]["row_key"] == "%s/2020" % code
-    assert '"pledge_share":87.5' in rows[0]["after_json"].replace(" ", "")
-    assert scalar(db, "SELECT recorded_by FROM unit_status WHERE unit_code = ? AND year = 2020 ORDER BY id DESC "
-                      "LIMIT 1", code) == "Nguyễn Thị Hoa"
+    assert rows[0]["key"] == "%s/2020" % code
+    assert rows[0]["after"]["pledge_share"] == 87.5
+    assert rows[0]["after"]["police_rating"] == shown["police_rating"]  # kept, not dropped
+    status = unit(db, code, 2020)["status"]
+    assert (status["status"], status["recorded_by"]) == ("proposed", "Nguyễn Thị Hoa")
 
-    panel.group.refresh_status()
+    panel.group.refresh()
     feature = feature_by_code(communes, code)
     assert feature["class"] == "proposed"
     assert colour_at(communes, inner_point(feature)) == STATUS_FILL["proposed"]
@@ -55,16 +57,19 @@ def test_recognised_needs_decision_date_and_authority(panel):
                                     date="2020-12-30", authority="UBND thành phố Hòa Bình"))
     assert saved["status"]["status"] == "revoked"
     assert saved["status"]["recorded_by"] == "Nguyễn Thị Hoa"
+    history = anttmap(db, "status", "show", "04792")["history"]
+    assert (history[-1]["year"], history[-1]["status"], history[-1]["decision"]) == (2020, "revoked", "15/QĐ-UBND")
 
 
-def test_hotspot_and_cluster_membership_are_audited(panel):
+def test_hotspot_and_cluster_membership_are_audited(panel, tmp_path):
     from anttmap_qgis.core.unit_edit import UnitChanges
 
     db = panel.backend.db_path
     editor = panel.unit_editor()
-    code = scalar(db, "SELECT code FROM unit WHERE kind = 'commune' AND valid_to IS NULL AND code NOT IN "
-                      "(SELECT commune_code FROM hotspot) ORDER BY code LIMIT 1")
-    cluster = scalar(db, "SELECT code FROM cluster ORDER BY code LIMIT 1")
+    designated = {h["commune_code"] for h in anttmap(db, "hotspot", "list")["hotspots"]}
+    code = sorted(u["code"] for u in exported_units(db, "commune", 2020, tmp_path)
+                  if not u.get("valid_to") and u["code"] not in designated)[0]
+    cluster = sorted(c["code"] for c in anttmap(db, "cluster", "list", "--year", 2020)["clusters"])[0]
     before = newest_audit_id(db)
     editor.save(UnitChanges(code=code, year=2020, hotspot=True, hotspot_date="2020-06-01",
                             hotspot_decision="77/QĐ-UBND", clusters=[cluster]))
@@ -73,32 +78,33 @@ def test_hotspot_and_cluster_membership_are_audited(panel):
     assert [(r["operation"], r["user"], r["tool"]) for r in hotspot] == [("INSERT", "Nguyễn Thị Hoa", "qgis")]
     assert [(r["operation"], r["user"], r["tool"]) for r in member] == [("INSERT", "Nguyễn Thị Hoa", "qgis")]
     assert editor.current(code, 2020)["hotspot"]["decision"] == "77/QĐ-UBND"
+    members = {c["code"]: c["members"] for c in anttmap(db, "cluster", "list", "--year", 2020)["clusters"]}
+    assert code in members[cluster]
     # The hotspot layer of 2020 now includes the commune.
-    panel.group.refresh_status()
+    panel.group.refresh()
     codes = {f["code"] for f in panel.group.layers["hotspots"].getFeatures()}
     assert code in codes
     editor.save(UnitChanges(code=code, year=2020, hotspot=False, hotspot_date="2020-12-01", clusters=[]))
-    assert scalar(db, "SELECT valid_to FROM hotspot WHERE commune_code = ?", code) == "2020-12-01"
+    assert [h["valid_to"] for h in anttmap(db, "hotspot", "list", "--code", code)["hotspots"]] == ["2020-12-01"]
     assert [r["operation"] for r in audit_rows(db, "cluster_member", before)] == ["INSERT", "DELETE"]
+    assert {(r["user"], r["tool"]) for r in audit_rows(db, "hotspot", before)} == {("Nguyễn Thị Hoa", "qgis")}
 
 
-def test_form_shows_hotspot_and_clusters_and_saves_only_what_changed(panel):
+def test_form_shows_hotspot_and_clusters_and_saves_only_what_changed(panel, tmp_path):
     from qgis.PyQt.QtCore import Qt
 
     from anttmap_qgis.ui.unit_form import UnitForm
 
     db = panel.backend.db_path
-    member = scalar(db, "SELECT unit_code FROM cluster_member WHERE year = 2020 AND unit_code IN "
-                        "(SELECT code FROM unit WHERE kind = 'commune' AND valid_to IS NULL) ORDER BY unit_code LIMIT 1")
+    clusters = anttmap(db, "cluster", "list", "--year", 2020)["clusters"]
+    current = {u["code"] for u in exported_units(db, "commune", 2020, tmp_path) if not u.get("valid_to")}
+    member = sorted(code for c in clusters for code in c["members"] if code in current)[0]
     form = UnitForm(panel.unit_editor(), member, 2020, panel)
     assert form.hotspot is not None  # communes can be designated
     checked = {form.clusters.item(i).data(Qt.UserRole) for i in range(form.clusters.count())
                if form.clusters.item(i).checkState() == Qt.Checked}
-    with sqlite3.connect(db) as connection:
-        expected = {row[0] for row in connection.execute(
-            "SELECT cluster_code FROM cluster_member WHERE year = 2020 AND unit_code = ?", (member,))}
-    assert checked == expected != set()
-    assert form.clusters.count() == scalar(db, "SELECT count(*) FROM cluster")
+    assert checked == {c["code"] for c in clusters if member in c["members"]} != set()
+    assert form.clusters.count() == len(clusters)
     pending = form.pending()
     assert pending.status is None and pending.hotspot is None and pending.clusters is None
     before = newest_audit_id(db)

@@ -1,13 +1,16 @@
 """Where the logic runs: the anttmap tool (`--json`) on a store file, or an anttmap server's HTTP API.
 
-Both answer with the core's own JSON documents (stats, validate), so the plugin never re-implements a rule.
-The HTTP backend is read-only: layers come from the server's tiles, statistics and validation from /api.
+Both answer with the core's own JSON documents (layers, years, stats, validate, unit, reshape), so the
+plugin never re-implements a rule and never reads or writes the store itself. The HTTP backend is
+read-only for now: its layers are the server's tiles; a network writer implements the same write
+methods (reshape, set_status, ...) and sets `read_only = False`.
 """
 import json
 import os
 import subprocess
 import sys
 import tempfile
+from collections import namedtuple
 
 from .binary import find_anttmap
 from .i18n import tr
@@ -24,6 +27,9 @@ EXIT_MEANING = {
     5: "missing or unusable CRS",
 }
 
+# The years the map offers (first to last with a status) and the one to open with.
+YearChoice = namedtuple("YearChoice", ["years", "default"])
+
 
 class BackendError(Exception):
     """A failure with the core's message (already bilingual where the core writes it so)."""
@@ -39,12 +45,19 @@ class Cancelled(BackendError):
 
 class Backend:
     read_only = True
+    # True: `export_layers` writes the year's rows of every layer into a GeoPackage the plugin draws
+    # (and edits); False: the layers are the server's tiles.
+    exports_layers = False
 
     def describe(self):
         raise NotImplementedError
 
+    def layers(self):
+        """The layer registry, drawing order (bottom first): the descriptors of `anttmap layers --json`."""
+        raise NotImplementedError
+
     def years(self):
-        """Years with a status, ascending."""
+        """A YearChoice."""
         raise NotImplementedError
 
     def stats(self, year, feedback=None):
@@ -54,21 +67,49 @@ class Backend:
         """`candidates`: a GeoJSON FeatureCollection (dict) of edited units (property `code`)."""
         raise NotImplementedError
 
+    # -- the unit form and edits: not offered by a read-only backend ---------------------------------
+    def _no_edits(self, *args, **kwargs):
+        raise BackendError(tr("{source} offers no edits: open a local anttmap store to edit.").format(
+            source=self.describe()))
+
+    unit = reshape = set_status = designate_hotspot = lift_hotspot = set_clusters = _no_edits
+
 
 def _no_console():
     return {"creationflags": 0x08000000} if sys.platform.startswith("win") else {}  # CREATE_NO_WINDOW
+
+
+class _TemporaryJson:
+    """A GeoJSON document in a temporary file for the tool to read; removed on exit."""
+
+    def __init__(self, document, prefix):
+        self.document = document
+        self.prefix = prefix
+        self.path = None
+
+    def __enter__(self):
+        if self.document is None:
+            return None
+        handle, self.path = tempfile.mkstemp(suffix=".geojson", prefix=self.prefix)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(self.document, out, ensure_ascii=False)
+        return self.path
+
+    def __exit__(self, *exc):
+        if self.path:
+            os.unlink(self.path)
 
 
 class CliBackend(Backend):
     """Runs `anttmap --db STORE --user EDITOR --tool qgis --json ...`."""
 
     read_only = False
+    exports_layers = True
 
     def __init__(self, db_path, user, binary=None):
         self.db_path = db_path
-        self.user = user
+        self.user = user  # the panel keeps it up to date with its Editor field
         self.binary = binary or find_anttmap()
-        self._tool_option = None  # older tools have no --tool: then the audit says "anttmap COMMAND"
 
     def describe(self):
         return self.db_path
@@ -76,24 +117,15 @@ class CliBackend(Backend):
     # -- running the tool ------------------------------------------------------------------
     def run(self, args, feedback=None, accept=(0,)):
         """Runs the tool; returns (exit code, parsed JSON of stdout or None)."""
-        command = [self.binary, "--db", self.db_path, "--user", self.user, "--json", "--quiet"]
-        if self._supports_tool_option():
-            command += ["--tool", TOOL_NAME]
+        command = [self.binary, "--db", self.db_path, "--user", self.user, "--tool", TOOL_NAME, "--json", "--quiet"]
         code, out, err = self._execute(command + [str(arg) for arg in args], feedback)
         if code not in accept:
             raise BackendError(self._error_text(code, err), code)
         out = out.strip()
         return code, (json.loads(out.splitlines()[-1]) if out else None)
 
-    def _supports_tool_option(self):
-        if self._tool_option is None:
-            code, out, _err = self._execute([self.binary, "--help"], None)
-            self._tool_option = code == 0 and "--tool" in out
-        return self._tool_option
-
     def _execute(self, command, feedback):
-        env = dict(os.environ)
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ),
                                    **_no_console())
         if feedback is None:
             out, err = process.communicate()
@@ -120,11 +152,19 @@ class CliBackend(Backend):
         return "anttmap: " + text
 
     # -- reading ---------------------------------------------------------------------------
-    def years(self):
-        # A plain read of the store (no rule involved): the years that have a status row.
-        from .store import StoreReader
+    def layers(self):
+        return self.run(["layers"])[1]["layers"]
 
-        return StoreReader(self.db_path).years_with_status()
+    def years(self):
+        document = self.run(["years"])[1]
+        return YearChoice(list(document.get("years", [])), document.get("default"))
+
+    def export_layers(self, path, year, layers=None, feedback=None):
+        """The rows every layer (or `layers`) shows in `year`, as one GeoPackage table per layer."""
+        args = ["layers", "export", path, "--year", int(year)]
+        if layers:
+            args += ["--layers", ",".join(layers)]
+        return self.run(args, feedback)[1]
 
     def stats(self, year, feedback=None):
         return self.run(["stats", "--year", int(year)], feedback)[1]
@@ -133,17 +173,10 @@ class CliBackend(Backend):
         args = ["validate"]
         if year:
             args += ["--year", int(year)]
-        path = None
-        try:
-            if candidates is not None:
-                handle, path = tempfile.mkstemp(suffix=".geojson", prefix="anttmap-candidates-")
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump(candidates, out, ensure_ascii=False)
+        with _TemporaryJson(candidates, "anttmap-candidates-") as path:
+            if path:
                 args += ["--candidate", path]
             return self.run(args, feedback, accept=(0, EXIT_VALIDATION_ERRORS))[1]
-        finally:
-            if path:
-                os.unlink(path)
 
     def styles_qml(self, layer):
         handle, path = tempfile.mkstemp(suffix=".qml", prefix="anttmap-style-")
@@ -158,13 +191,25 @@ class CliBackend(Backend):
         finally:
             os.unlink(path)
 
-    def status_history(self, code):
-        return self.run(["status", "show", code])[1]["history"]
-
-    def export_clusters(self, path, year):
-        return self.run(["export", path, "--kind", "cluster", "--year", int(year)])[1]
+    def unit(self, code, year):
+        """The unit form's document (`unit show`): the version valid on 31 December of `year` with its status,
+        hotspot designations and cluster memberships."""
+        return self.run(["unit", "show", code, "--year", int(year)])[1]
 
     # -- writing (audited with the editor's name and tool "qgis") --------------------------------
+    def reshape(self, boundaries, year, pending=None, override_reason=None):
+        """Saves edited boundaries (`unit reshape`): validated together with `pending` (other unsaved edits,
+        not written); refused on validation errors unless `override_reason`. Returns the tool's document
+        ({"written", "changed", "unchanged", "override", "report"}); a refusal is `written: false`."""
+        with _TemporaryJson(boundaries, "anttmap-edited-") as edited, \
+                _TemporaryJson(pending if pending and pending.get("features") else None, "anttmap-pending-") as other:
+            args = ["unit", "reshape", edited, "--year", int(year)]
+            if other:
+                args += ["--with", other]
+            if override_reason:
+                args += ["--override-reason", override_reason]
+            return self.run(args, accept=(0, EXIT_VALIDATION_ERRORS))[1]
+
     def set_status(self, code, year, status, decision="", date="", authority="", note="", criteria=None):
         args = ["status", "set", code, "--year", int(year), "--status", status]
         for option, value in (("decision", decision), ("date", date), ("authority", authority), ("note", note)):
@@ -177,6 +222,21 @@ class CliBackend(Backend):
                 value = "yes" if value else "no"
             args += ["--" + option, value]
         return self.run(args)[1]
+
+    def designate_hotspot(self, code, valid_from, decision="", note=""):
+        args = ["hotspot", "designate", code, "--from", valid_from]
+        for option, value in (("decision", decision), ("note", note)):
+            if value:
+                args += ["--" + option, value]
+        return self.run(args)[1]
+
+    def lift_hotspot(self, code, on):
+        """Ends the designation in force: `on` is the first day it no longer applies."""
+        return self.run(["hotspot", "lift", code, "--on", on])[1]
+
+    def set_clusters(self, code, year, clusters):
+        """Makes `code` a member of exactly `clusters` in `year`."""
+        return self.run(["cluster", "membership", code, "--year", int(year), "--clusters", ",".join(clusters)])[1]
 
     def import_file(self, path, kind, source_srs=None, encoding="auto", valid_from=None, valid_to=None,
                     replace=False, layer=None, fields=None, feedback=None):
@@ -241,8 +301,12 @@ class HttpBackend(Backend):
             raise BackendError("%s: %s" % (self.base_url + path, message))
         return json.loads(content.decode("utf-8"))
 
+    def layers(self):
+        return self._request("/api/layers")["layers"]
+
     def years(self):
-        return list(self._request("/api/years").get("years", []))
+        document = self._request("/api/years")
+        return YearChoice(list(document.get("years", [])), document.get("default"))
 
     def stats(self, year, feedback=None):
         return self._request("/api/stats?year=%d" % int(year), feedback=feedback)

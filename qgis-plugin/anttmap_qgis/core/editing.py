@@ -1,23 +1,30 @@
-"""Checking boundary edits with the core's validation before a commit reaches the store.
+"""Saving boundary edits through the core: `anttmap unit reshape`, never a data provider writing the store.
 
-A watched layer (communes, villages) is edited in QGIS with topological editing and snapping on. When
-its edits are committed, by the panel's button or QGIS' own Save, the changed and added units go to
-`validate --candidate` (or POST /api/validate). Errors refuse the commit unless the editor gives a
-reason to override, which is recorded in the store (an audited settings row). An accepted commit is
-written by the data provider with the editor in `audit_context`, so the audit log names them.
+The editable layers (the registry's "editable": communes, villages) are drawn by the anttmap data provider
+(core/unit_provider.py), whose only write is to hand the changed geometries of a commit to the EditGuard.
+The guard sends them to the backend's reshape together with the other watched layers' unsaved edits
+(communes and their villages edited together are checked together). The core validates and writes them
+as corrections of the year's versions in one transaction, audited with the editor and tool "qgis"; on
+validation errors it writes nothing unless the editor gave a reason, which it records with the edit.
+A refused save leaves the edits in QGIS' edit buffer and its findings in `last_report`.
 """
 import json
 
 from qgis.core import QgsProject, QgsSnappingConfig, QgsTolerance
-from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
+from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from .backend import BackendError
 from .i18n import tr
-from .store import CommitBlock, StoreWriter
 
 
 def errors_of(report):
     return [finding for finding in (report or {}).get("findings", []) if finding.get("severity") == "error"]
+
+
+def failure_report(message, problem="save_failed"):
+    """A report with one error, for a save that failed before the core could validate it."""
+    return {"errors": 1, "warnings": 0, "findings": [
+        {"severity": "error", "problem": problem, "units": [], "message": message, "where": ""}]}
 
 
 def switch_on_topological_editing(project=None):
@@ -38,6 +45,28 @@ def switch_on_topological_editing(project=None):
     project.setSnappingConfig(config)
 
 
+def feature_collection(units):
+    """{code: QgsGeometry} as the GeoJSON FeatureCollection the tool reads (property `code`)."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": code}, "geometry": json.loads(geometry.asJson(9))}
+        for code, geometry in sorted(units.items()) if geometry is not None and not geometry.isEmpty()]}
+
+
+def unsaved_boundaries(layer):
+    """{code: geometry} of the features whose geometry `layer` has changed but not saved."""
+    buffer = layer.editBuffer()
+    if buffer is None:
+        return {}
+    code_index = layer.fields().indexOf("code")
+    units = {}
+    for fid in sorted(buffer.changedGeometries().keys()):
+        feature = layer.getFeature(fid)
+        code = feature.attribute(code_index) if code_index >= 0 else None
+        if code:
+            units[str(code)] = feature.geometry()
+    return units
+
+
 class CommitRefused(Exception):
     def __init__(self, report):
         super().__init__(tr("The commit was refused: validation found {count} error(s).").format(
@@ -46,161 +75,101 @@ class CommitRefused(Exception):
 
 
 class EditGuard(QObject):
-    """Validates each commit of the watched layers; attributes accepted commits to the editor."""
+    """The boundary writer of the watched layers: each commit's changed geometries go to the backend's
+    reshape, checked with the other watched layers' unsaved edits."""
 
-    refused = pyqtSignal(object, dict)  # layer, validation report
-    accepted = pyqtSignal(object, dict)  # layer, validation report (empty when nothing was checked)
+    refused = pyqtSignal(object, dict)  # layer, report (validation findings, or the failure)
+    accepted = pyqtSignal(object, dict)  # layer, report of the saved edits
+    saved = pyqtSignal(object)  # layer: a commit went through (QGIS' afterCommitChanges)
 
-    def __init__(self, backend, db_path, editor, year, parent=None):
+    def __init__(self, backend, parent=None):
         super().__init__(parent)
         self.backend = backend
-        self.db_path = db_path
-        self.editor = editor  # callable → the editor's name
-        self.year = year  # callable → the year of the group
-        self.last_report = None
+        self.last_report = None  # the report of the last save attempt
+        self.last_result = None  # the tool's answer to the last save attempt that reached it
+        self._failure = None  # why the last save failed when it was not a validation refusal
         self._override_reason = None
-        self._block = CommitBlock(db_path)
-        self._attributing = None
-        self._refused_last = False
+        self._layers = {}  # registry name -> layer
         self._connections = {}
 
     # -- watching layers ---------------------------------------------------------------------
-    def watch(self, layer):
+    def watch(self, name, layer):
         if layer.id() in self._connections:
             return
-        before = lambda *args, layer=layer: self._before_commit(layer)  # noqa: E731
-        after = lambda *args, layer=layer: self._after_commit(layer)  # noqa: E731
         started = lambda *args, layer=layer: switch_on_topological_editing(layer.project())  # noqa: E731
-        layer.beforeCommitChanges.connect(before)
-        layer.afterCommitChanges.connect(after)
+        committed = lambda *args, layer=layer: self.saved.emit(layer)  # noqa: E731
         layer.editingStarted.connect(started)
-        self._connections[layer.id()] = (layer, before, after, started)
+        layer.afterCommitChanges.connect(committed)
+        self._layers[name] = layer
+        self._connections[layer.id()] = (layer, started, committed)
 
     def unwatch_all(self):
-        for layer, before, after, started in self._connections.values():
+        for layer, started, committed in self._connections.values():
             try:
-                layer.beforeCommitChanges.disconnect(before)
-                layer.afterCommitChanges.disconnect(after)
                 layer.editingStarted.disconnect(started)
+                layer.afterCommitChanges.disconnect(committed)
             except (RuntimeError, TypeError):  # layer already deleted
                 pass
         self._connections = {}
-        self._finish()
+        self._layers = {}
 
-    # -- what is about to be committed -----------------------------------------------------------
-    @staticmethod
-    def candidates(layer):
-        """The edited and added units of `layer` as a GeoJSON FeatureCollection (property `code`)."""
-        buffer = layer.editBuffer()
-        if buffer is None:
-            return {"type": "FeatureCollection", "features": []}
-        features = []
-        fids = set(buffer.changedGeometries().keys()) | set(buffer.addedFeatures().keys())
-        code_index = layer.fields().indexOf("code")
-        for fid in sorted(fids):
-            if buffer.isFeatureDeleted(fid):
-                continue
-            feature = layer.getFeature(fid)
-            code = feature.attribute(code_index) if code_index >= 0 else None
-            geometry = feature.geometry()
-            if geometry is None or geometry.isEmpty():
-                continue
-            features.append({"type": "Feature", "properties": {"code": str(code) if code not in (None, "") else ""},
-                             "geometry": json.loads(geometry.asJson(9))})
-        return {"type": "FeatureCollection", "features": features}
-
-    def pending(self, layer):
-        """The pending edits of `layer` and of every other watched layer being edited (communes and their
-        villages are edited together: each is checked against the other's unsaved geometry)."""
-        features = {}
-        layers = [layer] + [other for other, *_ in self._connections.values() if other is not layer]
-        for each in layers:
+    def _watched(self):
+        layers = []
+        for layer in self._layers.values():
             try:
-                if not each.isEditable():
-                    continue
-            except RuntimeError:  # deleted layer
+                layer.id()
+            except RuntimeError:  # deleted with the project
                 continue
-            for feature in self.candidates(each)["features"]:
-                features.setdefault(feature["properties"]["code"] or id(feature), feature)
-        return {"type": "FeatureCollection", "features": list(features.values())}
+            layers.append(layer)
+        return layers
 
-    def check(self, layer):
-        """Validates the pending edits; returns the core's report (None when nothing to check)."""
-        collection = self.pending(layer)
-        if not collection["features"]:
-            return None
-        missing = [f for f in collection["features"] if not f["properties"]["code"]]
-        if missing:
-            return {"errors": len(missing), "warnings": 0, "findings": [
-                {"severity": "error", "problem": "missing_code", "units": [],
-                 "message": tr("A new unit has no code: give each unit its GSO code before saving."), "where": ""}]}
+    def pending(self, excluding=None):
+        """The unsaved edits of every watched layer being edited except `excluding` ({code: geometry})."""
+        units = {}
+        for layer in self._watched():
+            if layer is excluding or not layer.isEditable():
+                continue
+            units.update(unsaved_boundaries(layer))
+        return units
+
+    # -- the writer the data provider calls inside a commit ------------------------------------------
+    def save_boundaries(self, layer_name, year, boundaries):
+        """Saves `boundaries` ({code: geometry}) of layer `layer_name` for `year`; returns (saved, message)."""
+        layer = self._layers.get(layer_name)
+        pending = {code: geometry for code, geometry in self.pending(excluding=layer).items()
+                   if code not in boundaries}
+        self.last_result = None
         try:
-            return self.backend.validate(collection, year=self.year())
-        except BackendError as error:
-            return {"errors": 1, "warnings": 0, "findings": [
-                {"severity": "error", "problem": "validation_failed", "units": [], "message": str(error),
-                 "where": ""}]}
+            result = self.backend.reshape(feature_collection(boundaries), year, feature_collection(pending),
+                                          self._override_reason)
+        except (BackendError, OSError, ValueError) as error:  # the tool failed, could not run, or answered nonsense
+            self._failure = str(error)
+            self.last_report = failure_report(str(error))
+            self.refused.emit(layer, self.last_report)
+            return False, str(error)
+        self.last_result = result
+        self.last_report = result.get("report") or {"errors": 0, "warnings": 0, "findings": []}
+        if not result.get("written"):
+            self.refused.emit(layer, self.last_report)
+            return False, tr("Not saved: validation found {count} error(s). Fix them, or use “Save anyway…” with "
+                             "a reason.").format(count=len(errors_of(self.last_report)))
+        self.accepted.emit(layer, self.last_report)
+        return True, ""
 
     # -- the commit ----------------------------------------------------------------------------
     def commit(self, layer, override_reason=None, stop_editing=True):
-        """Commits the layer's edits through the check; raises CommitRefused with the findings."""
+        """Commits the layer's edits through reshape; raises CommitRefused with the findings, or BackendError.
+        Returns the report of the saved edits (None when the layer had no boundary change)."""
         self._override_reason = (override_reason or "").strip() or None
+        self.last_report = None
+        self.last_result = None
+        self._failure = None
         try:
             ok = layer.commitChanges(stop_editing)
         finally:
             self._override_reason = None
-            self._finish()
         if not ok:
-            if self.last_report is not None and errors_of(self.last_report) and self._refused_last:
+            if self._failure is None and errors_of(self.last_report):
                 raise CommitRefused(self.last_report)
-            raise BackendError("; ".join(layer.commitErrors()))
+            raise BackendError(self._failure or "; ".join(error.strip() for error in layer.commitErrors()))
         return self.last_report
-
-    def _before_commit(self, layer):
-        try:
-            self._check_commit(layer)
-        except Exception as error:  # never let an unchecked commit through because the check broke
-            self.last_report = {"errors": 1, "warnings": 0, "findings": [
-                {"severity": "error", "problem": "validation_failed", "units": [], "message": str(error),
-                 "where": ""}]}
-            self._refused_last = True
-            try:
-                self._block.acquire()
-            except Exception:  # the store is locked by someone else: the provider's write fails anyway
-                pass
-            QTimer.singleShot(0, self._finish)
-            self.refused.emit(layer, self.last_report)
-
-    def _check_commit(self, layer):
-        self._finish()  # anything left from an earlier commit
-        report = self.check(layer)
-        self.last_report = report
-        self._refused_last = False
-        errors = errors_of(report)
-        reason = self._override_reason
-        if errors and not reason:
-            # Refuse: the provider meets a locked store and keeps the edits in the layer.
-            self._refused_last = True
-            self._block.acquire()
-            QTimer.singleShot(0, self._finish)
-            self.refused.emit(layer, report)
-            return
-        writer = StoreWriter(self.db_path, self.editor())
-        if errors:
-            units = set()
-            for finding in errors:
-                units.update(finding.get("units", []))
-            writer.record_override(reason, units, errors)
-        writer.begin_attribution()
-        self._attributing = writer
-        QTimer.singleShot(0, self._finish)  # also when the provider fails and afterCommitChanges never comes
-        self.accepted.emit(layer, report or {})
-
-    def _after_commit(self, layer):
-        self._finish()
-
-    def _finish(self):
-        self._block.release()
-        if self._attributing is not None:
-            writer, self._attributing = self._attributing, None
-            writer.end_attribution()

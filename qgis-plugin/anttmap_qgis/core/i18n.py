@@ -13,6 +13,12 @@ def tr(text):
     return QCoreApplication.translate("@default", text)
 
 
+def interface_language():
+    """The language the installed translation gives ("vi"), "en" without one. Translators: translate this
+    string with the language code of the translation."""
+    return tr("en")
+
+
 def user_locale():
     """QGIS' interface language (Settings > Options > General), else the system's."""
     settings = QSettings()

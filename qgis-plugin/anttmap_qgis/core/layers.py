@@ -1,116 +1,94 @@
-"""The anttmap layer group: the store's units of a year, styled with the QML the tool generates.
+"""The anttmap layer group: the registry's layers of one year, styled with the QML the tool generates.
 
-Each layer carries the attributes the generated QML classifies on (`class`, and `kind`/`effective` for
-point symbols), computed the way the map server's render file computes them (gis/src/mapdata):
-- communes, villages: the store's `unit` table through GDAL (editable), the year's current status row
-  joined from `unit_status`, `class` = that status or `no_data`;
-- districts: the pooled share recognised of `anttmap stats --year Y` joined by code, graded like the
-  server (`district_share`: over 90 %, over 70 %, else below 70; no status: `no_data`);
-- units (agencies, enterprises, schools): one point per unit (its point on surface), read-only;
-- hotspots: communes with a designation in force during the year; clusters: `anttmap export --kind cluster`;
-- models: the `model` table with the year's effectiveness joined.
-"Units of year Y" are the versions valid on 31 December of Y (README, time rules).
+The layers are the registry's (`anttmap layers --json`, GET /api/layers), one QGIS layer each, in its
+drawing order; a layer added to the registry appears here without a change to the plugin.
+- Local store: the rows come from `anttmap layers export --year Y` (one GeoPackage per year, the rows the
+  map server draws, with their style class, kind, effectiveness...). Editable layers ("editable": communes,
+  villages) are drawn by the anttmap data provider (core/unit_provider.py), which saves boundary edits
+  through the core; the others are read-only.
+- Server: the server's XYZ tiles of the year.
 """
 import os
 import shutil
 import tempfile
 import uuid
 
-from qgis.core import (QgsFeature, QgsField, QgsGeometry, QgsMapLayer, QgsProject,
-                       QgsRasterLayer, QgsVectorLayer, QgsVectorLayerJoinInfo)
-from qgis.PyQt.QtCore import QVariant
+from qgis.core import QgsMapLayer, QgsProject, QgsRasterLayer, QgsVectorLayer
 
-from .i18n import tr
+from .i18n import interface_language, tr
+from .unit_provider import PROVIDER_KEY, UnitLayerProvider, layer_uri, parse_uri, register_provider
 
 PROPERTY_LAYER = "anttmap/layer"
 PROPERTY_STORE = "anttmap/store"
-PROPERTY_HELPER = "anttmap/helper"
 
-# Top to bottom in the layer tree.
-LAYER_ORDER = ["models", "units", "hotspots", "clusters", "villages", "communes", "districts"]
-EDITABLE_LAYERS = {"communes", "villages"}
-UNIT_KINDS = {"districts": ["district"], "communes": ["commune"], "villages": ["village"],
-              "units": ["agency", "enterprise", "school"]}
+# The scale of web-mercator zoom level 0 at QGIS' 0.28 mm pixel (OGC WMTS well-known scale set).
+ZOOM_0_SCALE = 559082264.028717
+DEEPEST_ZOOM = 22
 
 
-def layer_title(name):
-    titles = {
-        "districts": tr("Districts: share of units recognised"),
-        "communes": tr("Communes by ANTT status"),
-        "villages": tr("Residential areas by ANTT status"),
-        "units": tr("Agencies, enterprises and schools"),
-        "hotspots": tr("Key hotspot communes"),
-        "clusters": tr("Border-area security clusters"),
-        "models": tr("Self-management models"),
-    }
-    return titles[name]
+def layer_title(descriptor, language=None):
+    """The registry's title in the interface language (Vietnamese or English), else the other, else its name."""
+    language = language or interface_language()
+    preferred = ("title_vi", "title_en") if language == "vi" else ("title_en", "title_vi")
+    for key in preferred:
+        if descriptor.get(key):
+            return descriptor[key]
+    return descriptor["name"]
 
 
-def district_class(share, with_status, total):
-    """The district_share class of a pooled share (render_store.cpp district_class)."""
-    if not with_status or not total or share is None:
-        return "no_data"
-    if share > 90.0:
-        return "above_90"
-    if share > 70.0:
-        return "above_70"
-    return "below_70"
+def scale_of_zoom(zoom):
+    return ZOOM_0_SCALE / (2 ** zoom)
 
 
-def year_end(year):
-    return "%04d-12-31" % int(year)
+def apply_zoom_range(layer, descriptor):
+    """Draws the layer only at the registry's zoom levels, as the web map does (villages from z11...)."""
+    first = int(descriptor.get("min_zoom") or 0)
+    last = int(descriptor.get("max_zoom") if descriptor.get("max_zoom") is not None else DEEPEST_ZOOM)
+    if first <= 0 and last >= DEEPEST_ZOOM:
+        layer.setScaleBasedVisibility(False)
+        return
+    layer.setMinimumScale(scale_of_zoom(first) if first > 0 else 0.0)  # most zoomed out
+    layer.setMaximumScale(scale_of_zoom(last + 1) if last < DEEPEST_ZOOM else 0.0)  # most zoomed in
+    layer.setScaleBasedVisibility(True)
 
 
-def valid_in(year):
-    end = year_end(year)
-    return "valid_from <= '%s' AND COALESCE(valid_to, '9999-12-31') > '%s'" % (end, end)
+def export_source(geopackage, name):
+    return "%s|layername=%s" % (geopackage, name)
 
 
-def kinds_filter(kinds):
-    return "kind IN (%s)" % ", ".join("'%s'" % kind for kind in kinds)
-
-
-def unit_subset(name, year):
-    return "%s AND %s" % (kinds_filter(UNIT_KINDS[name]), valid_in(year))
-
-
-def hotspot_subset(year):
-    return ("%s AND code IN (SELECT commune_code FROM hotspot WHERE valid_from <= '%s' "
-            "AND COALESCE(valid_to, '9999-12-31') > '%04d-01-01')" % (unit_subset("communes", year), year_end(year),
-                                                                        int(year)))
-
-
-def status_subset(year):
-    return "id IN (SELECT max(id) FROM unit_status WHERE year = %d GROUP BY unit_code)" % int(year)
-
-
-def ogr_source(db_path, table, subset=None, geometry_type=None):
-    source = "%s|layername=%s" % (db_path, table)
-    if geometry_type:
-        source += "|geometrytype=" + geometry_type
-    if subset:
-        source += "|subset=" + subset
-    return source
+def source_file(layer):
+    """The export GeoPackage a layer reads, or None (tiles)."""
+    if layer.providerType() == PROVIDER_KEY:
+        return parse_uri(layer.source())[0]
+    if layer.providerType() == "ogr":
+        return layer.source().split("|", 1)[0]
+    return None
 
 
 class LayerGroup:
-    """The layers of one store in the current project, for one year at a time."""
+    """The layers of one store (or server) in the current project, for one year at a time."""
 
     def __init__(self, backend, project=None, cache_dir=None):
+        register_provider()
         self.backend = backend
         self.project = project or QgsProject.instance()
         self.year = None
-        self.layers = {}
-        self.helpers = {}
+        self.descriptors = []  # the registry, drawing order (bottom first)
+        self.layers = {}  # registry name -> QGIS layer, in the registry's order
         self.group = None
+        self.boundary_writer = None  # given to the editable layers' providers (core/editing.py EditGuard)
         self._qml = {}
-        # Generated QML and cluster exports; a temporary folder made by load() is removed with the group.
+        # Year exports and generated QML; a temporary folder made by load() is removed with the group.
         self.cache_dir = cache_dir
         self._own_cache = cache_dir is None
 
     @property
-    def db_path(self):
-        return getattr(self.backend, "db_path", None)
+    def editable(self):
+        """The names of the layers whose boundaries are edited (the registry's "editable")."""
+        return [d["name"] for d in self.descriptors if d.get("editable") and d["name"] in self.layers]
+
+    def descriptor(self, name):
+        return next((d for d in self.descriptors if d["name"] == name), None)
 
     # -- building -----------------------------------------------------------------------------
     def load(self, year, feedback=None):
@@ -118,40 +96,57 @@ class LayerGroup:
         self.remove()
         if self._own_cache:
             self.cache_dir = tempfile.mkdtemp(prefix="anttmap-qgis-")
+        self.descriptors = list(self.backend.layers())
         self.year = int(year)
-        root = self.project.layerTreeRoot()
-        self.group = root.insertGroup(0, "anttmap — %s (%d)" % (os.path.basename(self.backend.describe()), self.year))
-        names = LAYER_ORDER
-        for index, name in enumerate(names):
+        export = self._export(self.year, feedback)
+        self.group = self.project.layerTreeRoot().insertGroup(0, self._group_name())
+        # The tree lists the top layer first: the registry's drawing order reversed.
+        top_first = list(reversed(self.descriptors))
+        made = {}
+        for index, descriptor in enumerate(top_first):
             if feedback is not None:
-                feedback.setProgress(100.0 * index / len(names))
+                feedback.setProgress(50.0 + 50.0 * index / len(top_first))
                 if feedback.isCanceled():
                     break
-            layer = self._make_layer(name)
+            layer = self._make_layer(descriptor, export)
             if layer is None or not layer.isValid():
                 continue
-            layer.setCustomProperty(PROPERTY_LAYER, name)
+            layer.setCustomProperty(PROPERTY_LAYER, descriptor["name"])
             layer.setCustomProperty(PROPERTY_STORE, self.backend.describe())
             self.project.addMapLayer(layer, False)
             self.group.addLayer(layer)
-            self.layers[name] = layer
-        if "villages" in self.layers:  # many small polygons: open the group with them hidden
-            node = self.group.findLayer(self.layers["villages"].id())
-            if node is not None:
-                node.setItemVisibilityChecked(False)
+            made[descriptor["name"]] = layer
+        self.layers = {d["name"]: made[d["name"]] for d in self.descriptors if d["name"] in made}
         if feedback is not None:
             feedback.setProgress(100.0)
         return self.layers
 
-    def _make_layer(self, name):
-        if self.backend.read_only:
-            return QgsRasterLayer(self.backend.tile_uri(name, self.year), layer_title(name), "wms")
-        maker = {"districts": self._districts, "communes": self._status_polygons, "villages": self._status_polygons,
-                 "units": self._units, "hotspots": self._hotspots, "clusters": self._clusters,
-                 "models": self._models}[name]
-        layer = maker(name)
-        if layer is not None and layer.isValid():
+    def _group_name(self):
+        return "anttmap — %s (%d)" % (os.path.basename(self.backend.describe()), self.year)
+
+    def _export(self, year, feedback=None):
+        """The year's rows of every layer in a new GeoPackage (a new name each time: a layer may still hold
+        the previous file open, on Windows)."""
+        if not self.backend.exports_layers:
+            return None
+        path = os.path.join(self.cache_dir, "%d-%s.gpkg" % (int(year), uuid.uuid4().hex[:8]))
+        self.backend.export_layers(path, year, feedback=feedback)
+        return path
+
+    def _make_layer(self, descriptor, export):
+        name = descriptor["name"]
+        title = layer_title(descriptor)
+        if export is None:
+            return QgsRasterLayer(self.backend.tile_uri(name, self.year), title, "wms")
+        if descriptor.get("editable"):
+            layer = QgsVectorLayer(layer_uri(export, name, self.year), title, PROVIDER_KEY)
+            self._give_writer(layer)
+        else:
+            layer = QgsVectorLayer(export_source(export, name), title, "ogr")
+            layer.setReadOnly(True)
+        if layer.isValid():
             self._style(layer, name)
+            apply_zoom_range(layer, descriptor)
         return layer
 
     def _style(self, layer, name):
@@ -160,225 +155,83 @@ class LayerGroup:
             with open(path, "w", encoding="utf-8") as out:
                 out.write(self.backend.styles_qml(name))
             self._qml[name] = path
-        # Symbology and labels only: the QML must not drop the `class` field added below.
         layer.loadNamedStyle(self._qml[name], QgsMapLayer.Symbology | QgsMapLayer.Labeling)
-        self._add_class_fields(layer, name)
 
-    def _add_class_fields(self, layer, name):
-        expressions = {
-            "communes": "coalesce(\"y_status\", 'no_data')",
-            "villages": "coalesce(\"y_status\", 'no_data')",
-            "districts": "coalesce(\"d_class\", 'no_data')",
-            "hotspots": "'hotspot'",
-            "clusters": "'cluster'",
-            "models": "\"type\"",
-        }
-        if name in expressions and layer.fields().indexOf("class") < 0:
-            layer.addExpressionField(expressions[name], QgsField("class", QVariant.String))
-        if name == "models" and layer.fields().indexOf("effective") < 0:
-            layer.addExpressionField("coalesce(\"y_effective\", 0)", QgsField("effective", QVariant.Int))
+    def _give_writer(self, layer):
+        provider = layer.dataProvider()
+        if isinstance(provider, UnitLayerProvider):
+            provider.set_writer(self.boundary_writer)
 
-    def _helper(self, key, source, title):
-        """A table layer (no geometry) used for joins; in the project, not in the layer tree."""
-        old = self.helpers.get(key)
-        if old is not None:
-            old.setSubsetString(source.split("|subset=", 1)[1] if "|subset=" in source else "")
-            return old
-        layer = QgsVectorLayer(source, title, "ogr")
-        layer.setCustomProperty(PROPERTY_HELPER, key)
-        self.project.addMapLayer(layer, False)
-        self.helpers[key] = layer
-        return layer
-
-    def _join(self, layer, helper, join_field, target_field, prefix, fields):
-        info = QgsVectorLayerJoinInfo()
-        info.setJoinLayer(helper)
-        info.setJoinFieldName(join_field)
-        info.setTargetFieldName(target_field)
-        info.setPrefix(prefix)
-        info.setJoinFieldNamesSubset(fields)
-        info.setUsingMemoryCache(False)  # a status change shows at once
-        info.setEditable(False)
-        layer.addJoin(info)
-
-    def _status_helper(self):
-        return self._helper("status", ogr_source(self.db_path, "unit_status", status_subset(self.year)),
-                            "anttmap unit_status %d" % self.year)
-
-    def _status_polygons(self, name):
-        layer = QgsVectorLayer(ogr_source(self.db_path, "unit", unit_subset(name, self.year), "MultiPolygon"),
-                               layer_title(name), "ogr")
-        if layer.isValid():
-            self._join(layer, self._status_helper(), "unit_code", "code", "y_",
-                       ["status", "decision_number", "decision_date", "authority"])
-        return layer
-
-    def _district_stats(self):
-        stats = self.backend.stats(self.year)
-        table = self.helpers.get("districts")
-        if table is None:
-            table = QgsVectorLayer("None?field=code:string&field=class:string&field=share:double"
-                                   "&field=recognised:integer&field=total:integer", "anttmap district stats", "memory")
-            table.setCustomProperty(PROPERTY_HELPER, "districts")
-            self.project.addMapLayer(table, False)
-            self.helpers["districts"] = table
-        provider = table.dataProvider()
-        provider.truncate()
-        features = []
-        for district in stats.get("districts", []):
-            pooled = district.get("pooled", {})
-            feature = QgsFeature(table.fields())
-            feature.setAttributes([district["code"],
-                                   district_class(pooled.get("share_recognised"), pooled.get("with_status"),
-                                                  pooled.get("total")),
-                                   pooled.get("share_recognised"), pooled.get("recognised"), pooled.get("total")])
-            features.append(feature)
-        provider.addFeatures(features)
-        table.triggerRepaint()
-        return table
-
-    def _districts(self, name):
-        layer = QgsVectorLayer(ogr_source(self.db_path, "unit", unit_subset(name, self.year), "MultiPolygon"),
-                               layer_title(name), "ogr")
-        if layer.isValid():
-            self._join(layer, self._district_stats(), "code", "code", "d_", ["class", "share", "recognised", "total"])
-            layer.setReadOnly(True)
-        return layer
-
-    def _hotspots(self, name):
-        layer = QgsVectorLayer(ogr_source(self.db_path, "unit", hotspot_subset(self.year), "MultiPolygon"),
-                               layer_title(name), "ogr")
-        layer.setReadOnly(True)
-        return layer
-
-    def _clusters(self, name):
-        # A new file each time: the previous layer may still hold its file open (Windows).
-        path = os.path.join(self.cache_dir, "clusters-%d-%s.gpkg" % (self.year, uuid.uuid4().hex[:8]))
-        result = self.backend.export_clusters(path, self.year)
-        if not result or not result.get("features"):
-            return None
-        layer = QgsVectorLayer(path, layer_title(name), "ogr")
-        layer.setReadOnly(True)
-        return layer
-
-    def _models(self, name):
-        layer = QgsVectorLayer(ogr_source(self.db_path, "model", "founded IS NULL OR founded <= '%s'"
-                                          % year_end(self.year)), layer_title(name), "ogr")
-        if layer.isValid():
-            helper = self._helper("model_year", ogr_source(self.db_path, "model_year", "year = %d" % self.year),
-                                  "anttmap model_year %d" % self.year)
-            self._join(layer, helper, "model_id", "id", "y_", ["effective"])
-        return layer
-
-    def _units(self, name):
-        source = QgsVectorLayer(ogr_source(self.db_path, "unit", unit_subset(name, self.year)), "units", "ogr")
-        statuses = {}
-        for feature in self._status_helper().getFeatures():
-            statuses[feature["unit_code"]] = feature["status"]
-        layer = QgsVectorLayer("Point?crs=EPSG:4326&field=code:string&field=name:string&field=kind:string"
-                               "&field=parent_code:string&field=class:string", layer_title(name), "memory")
-        features = []
-        for unit in source.getFeatures():
-            geometry = unit.geometry()
-            if geometry is None or geometry.isEmpty():
-                continue
-            point = geometry if geometry.type() == 0 else geometry.pointOnSurface()
-            feature = QgsFeature(layer.fields())
-            feature.setGeometry(QgsGeometry(point))
-            feature.setAttributes([unit["code"], unit["name"], unit["kind"], unit["parent_code"],
-                                   statuses.get(unit["code"]) or "no_data"])
-            features.append(feature)
-        layer.dataProvider().addFeatures(features)
-        layer.updateExtents()
-        layer.setReadOnly(True)
-        return layer
+    def set_boundary_writer(self, writer):
+        """Who saves the editable layers' boundary edits (None: they are read-only)."""
+        self.boundary_writer = writer
+        for name in self.editable:
+            self._give_writer(self.layers[name])
 
     # -- the year selector ----------------------------------------------------------------------
-    def set_year(self, year):
-        """Shows (and colours) the units of `year`; refused while a layer of the group is being edited."""
+    def editing(self):
+        return [name for name, layer in self.layers.items()
+                if isinstance(layer, QgsVectorLayer) and layer.isEditable()]
+
+    def set_year(self, year, feedback=None):
+        """Shows (and colours) the rows of `year`; refused while a layer of the group is being edited."""
         year = int(year)
-        editing = [name for name, layer in self.layers.items()
-                   if isinstance(layer, QgsVectorLayer) and layer.isEditable()]
+        editing = self.editing()
         if editing:
             raise RuntimeError(tr("Save or discard the edits of {layers} before changing the year.").format(
-                layers=", ".join(editing)))
+                layers=", ".join(self.layers[name].name() for name in editing)))
         if year == self.year:
             return
+        export = self._export(year, feedback)
         self.year = year
         if self.group is not None:
-            self.group.setName("anttmap — %s (%d)" % (os.path.basename(self.backend.describe()), year))
-        if self.backend.read_only:
-            for name, layer in self.layers.items():
-                layer.setDataSource(self.backend.tile_uri(name, year), layer.name(), "wms")
-            return
-        self._status_helper()
-        if "model_year" in self.helpers:
-            self.helpers["model_year"].setSubsetString("year = %d" % year)
-        for name, layer in list(self.layers.items()):
-            if name in ("communes", "villages", "districts"):
-                if name == "districts":
-                    self._district_stats()
-                layer.setSubsetString(unit_subset(name, year))
-            elif name == "hotspots":
-                layer.setSubsetString(hotspot_subset(year))
-            elif name == "models":
-                layer.setSubsetString("founded IS NULL OR founded <= '%s'" % year_end(year))
-            elif name in ("units", "clusters"):
-                continue  # rebuilt below
-            layer.triggerRepaint()
-        for name in ("units", "clusters"):
-            self._replace(name)
+            self.group.setName(self._group_name())
+        self._repoint(export, skip=())
 
-    def _replace(self, name):
-        """Rebuilds a derived layer (units, clusters) in its place in the tree; drops it when the year has
-        nothing to show (e.g. no cluster)."""
-        old = self.layers.pop(name, None)
-        visible = True
-        if old is not None:
-            node = self.group.findLayer(old.id())
-            visible = node is None or node.itemVisibilityChecked()
-            self.project.removeMapLayer(old.id())
-        layer = self._make_layer(name)
-        if layer is None or not layer.isValid():
+    def refresh(self, feedback=None):
+        """Exports the year again and redraws: after the unit form saved, or boundaries were saved. A layer
+        being edited keeps its rows (and its edits) until it is saved or discarded."""
+        if not self.layers:
             return
-        layer.setCustomProperty(PROPERTY_LAYER, name)
-        layer.setCustomProperty(PROPERTY_STORE, self.backend.describe())
-        self.project.addMapLayer(layer, False)
-        above = [other for other in LAYER_ORDER[:LAYER_ORDER.index(name)] if other in self.layers]
-        self.group.insertLayer(len(above), layer)
-        self.group.findLayer(layer.id()).setItemVisibilityChecked(visible)
-        self.layers[name] = layer
+        self._repoint(self._export(self.year, feedback), skip=set(self.editing()))
 
-    def refresh_status(self):
-        """Redraws after the unit form saved (status, hotspot, clusters): the layers read the store again."""
-        if self.backend.read_only:
-            for layer in self.layers.values():
-                layer.triggerRepaint()
-            return
-        helper = self.helpers.get("status")
-        if helper is not None:
-            helper.dataProvider().reloadData()
-        if "districts" in self.layers:
-            self._district_stats()
-        for name in ("units", "clusters"):
-            if name in self.layers:
-                self._replace(name)
-        for name in ("hotspots", "models"):
-            if name in self.layers:
-                self.layers[name].dataProvider().reloadData()
-        for layer in self.layers.values():
+    refresh_status = refresh
+
+    def _repoint(self, export, skip):
+        for name, layer in self.layers.items():
+            if name in skip:
+                continue
+            if export is None:
+                layer.setDataSource(self.backend.tile_uri(name, self.year), layer.name(), "wms")
+            elif layer.providerType() == PROVIDER_KEY:
+                layer.setDataSource(layer_uri(export, name, self.year), layer.name(), PROVIDER_KEY)
+                self._give_writer(layer)
+            else:
+                layer.setDataSource(export_source(export, name), layer.name(), "ogr")
             layer.triggerRepaint()
+        self._remove_unused_exports()
+
+    def _remove_unused_exports(self):
+        if not self.cache_dir:
+            return
+        used = {source_file(layer) for layer in self.layers.values()}
+        for entry in os.listdir(self.cache_dir):
+            path = os.path.join(self.cache_dir, entry)
+            if entry.endswith(".gpkg") and path not in used:
+                try:
+                    os.unlink(path)
+                except OSError:  # still open (Windows): removed with the cache folder
+                    pass
 
     def remove(self):
         """Takes the group out of the project (what the user already removed by hand is skipped)."""
-        for layer in list(self.layers.values()) + list(self.helpers.values()):
+        for layer in list(self.layers.values()):
             try:
                 if self.project.mapLayer(layer.id()) is not None:
                     self.project.removeMapLayer(layer.id())
             except RuntimeError:  # deleted with the project
                 pass
         self.layers = {}
-        self.helpers = {}
         if self.group is not None:
             try:
                 parent = self.group.parent()
@@ -393,7 +246,7 @@ class LayerGroup:
             self.cache_dir = None
 
     def layer_of(self, layer):
-        """The anttmap name of a QGIS layer of this group, or None."""
+        """The registry name of a QGIS layer of this group, or None."""
         for name, candidate in self.layers.items():
             if candidate is layer or (layer is not None and candidate.id() == layer.id()):
                 return name

@@ -1,11 +1,10 @@
-"""The unit form's save: status and criteria through the tool (the core's rules), hotspot designation
-and cluster membership as audited store writes; all attributed to the editor with tool "qgis"."""
+"""The unit form's reading and saving, all through the backend (the core's rules): `unit show`, then
+`status set`, `hotspot designate|lift` and `cluster membership`, attributed to the editor with tool "qgis"."""
 from dataclasses import dataclass, field
 
 from .backend import BackendError
 from .i18n import tr
 from .labels import NEEDS_DECISION
-from .store import StoreReader, StoreWriter
 
 
 @dataclass
@@ -39,23 +38,12 @@ def check_changes(changes):
 
 
 class UnitEditor:
-    def __init__(self, backend, db_path, editor):
+    def __init__(self, backend):
         self.backend = backend
-        self.reader = StoreReader(db_path)
-        self.writer = StoreWriter(db_path, editor)
 
     def current(self, code, year):
-        unit = self.reader.unit(code, year)
-        if unit is None:
-            raise BackendError(tr("No unit {code} is valid on 31 December {year}.").format(code=code, year=year))
-        end = "%04d-12-31" % int(year)
-        return {
-            "unit": unit,
-            "status": self.reader.status(code, year),
-            "hotspot": self.reader.hotspot_in_force(code, end) if unit["kind"] == "commune" else None,
-            "clusters": self.reader.clusters_of(code, year),
-            "all_clusters": self.reader.clusters(),
-        }
+        """{"unit", "status", "hotspot" (in force on 31 December), "clusters", "all_clusters"} of `code` in `year`."""
+        return self.backend.unit(code, year)
 
     def save(self, changes):
         problems = check_changes(changes)
@@ -66,14 +54,12 @@ class UnitEditor:
             saved["status"] = self.backend.set_status(changes.code, changes.year, changes.status, changes.decision,
                                                       changes.date, changes.authority, changes.note, changes.criteria)
         if changes.hotspot is not None:
-            current = self.reader.hotspot_in_force(changes.code, changes.hotspot_date)
-            if changes.hotspot and current is None:
-                self.writer.designate_hotspot(changes.code, changes.hotspot_date, changes.hotspot_decision)
-                saved["hotspot"] = "designated"
-            elif not changes.hotspot and current is not None:
-                self.writer.end_hotspot(current["id"], changes.hotspot_date)
-                saved["hotspot"] = "ended"
+            # The core refuses a second designation in force, or lifting where none is in force.
+            if changes.hotspot:
+                saved["hotspot"] = self.backend.designate_hotspot(changes.code, changes.hotspot_date,
+                                                                  changes.hotspot_decision)
+            else:
+                saved["hotspot"] = self.backend.lift_hotspot(changes.code, changes.hotspot_date)
         if changes.clusters is not None:
-            self.writer.set_cluster_membership(changes.code, changes.year, changes.clusters)
-            saved["clusters"] = sorted(changes.clusters)
+            saved["clusters"] = self.backend.set_clusters(changes.code, changes.year, sorted(changes.clusters))
         return saved

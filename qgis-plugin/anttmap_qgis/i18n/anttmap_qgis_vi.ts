@@ -4,19 +4,14 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../core/backend.py" line="109"/>
+        <location filename="../core/backend.py" line="141"/>
         <source>Cancelled</source>
         <translation>Đã hủy</translation>
     </message>
     <message>
-        <location filename="../core/editing.py" line="43"/>
+        <location filename="../core/editing.py" line="72"/>
         <source>The commit was refused: validation found {count} error(s).</source>
         <translation>Không lưu: kiểm tra phát hiện {count} lỗi.</translation>
-    </message>
-    <message>
-        <location filename="../core/editing.py" line="136"/>
-        <source>A new unit has no code: give each unit its GSO code before saving.</source>
-        <translation>Đơn vị mới chưa có mã: nhập mã đơn vị hành chính (TCTK) trước khi lưu.</translation>
     </message>
     <message>
         <location filename="../core/labels.py" line="10"/>
@@ -54,7 +49,7 @@
         <translation>Chưa có dữ liệu</translation>
     </message>
     <message>
-        <location filename="../ui/unit_form.py" line="59"/>
+        <location filename="../core/labels.py" line="25"/>
         <source>(not given)</source>
         <translation>(chưa nhập)</translation>
     </message>
@@ -114,82 +109,42 @@
         <translation>Nhà trường</translation>
     </message>
     <message>
-        <location filename="../core/layers.py" line="37"/>
-        <source>Districts: share of units recognised</source>
-        <translation>Huyện, thành phố: tỷ lệ đơn vị đạt chuẩn ANTT</translation>
-    </message>
-    <message>
-        <location filename="../core/layers.py" line="38"/>
-        <source>Communes by ANTT status</source>
-        <translation>Xã, phường, thị trấn theo trạng thái ANTT</translation>
-    </message>
-    <message>
-        <location filename="../core/layers.py" line="39"/>
-        <source>Residential areas by ANTT status</source>
-        <translation>Khu dân cư theo trạng thái ANTT</translation>
-    </message>
-    <message>
-        <location filename="../core/layers.py" line="40"/>
-        <source>Agencies, enterprises and schools</source>
-        <translation>Cơ quan, doanh nghiệp, nhà trường</translation>
-    </message>
-    <message>
-        <location filename="../core/layers.py" line="41"/>
-        <source>Key hotspot communes</source>
-        <translation>Địa bàn trọng điểm phức tạp về ANTT</translation>
-    </message>
-    <message>
-        <location filename="../core/layers.py" line="42"/>
-        <source>Border-area security clusters</source>
-        <translation>Cụm an ninh trật tự giáp ranh</translation>
-    </message>
-    <message>
-        <location filename="../core/layers.py" line="43"/>
-        <source>Self-management models</source>
-        <translation>Mô hình tự quản</translation>
-    </message>
-    <message>
-        <location filename="../core/layers.py" line="298"/>
+        <location filename="../core/layers.py" line="181"/>
         <source>Save or discard the edits of {layers} before changing the year.</source>
         <translation>Lưu hoặc hủy các chỉnh sửa của {layers} trước khi đổi năm.</translation>
     </message>
     <message>
-        <location filename="../core/unit_edit.py" line="32"/>
+        <location filename="../core/unit_edit.py" line="31"/>
         <source>decision number</source>
         <translation>số quyết định</translation>
     </message>
     <message>
-        <location filename="../core/unit_edit.py" line="32"/>
+        <location filename="../core/unit_edit.py" line="31"/>
         <source>decision date</source>
         <translation>ngày quyết định</translation>
     </message>
     <message>
-        <location filename="../core/unit_edit.py" line="32"/>
+        <location filename="../core/unit_edit.py" line="31"/>
         <source>issuing authority</source>
         <translation>cơ quan ban hành</translation>
     </message>
     <message>
-        <location filename="../core/unit_edit.py" line="35"/>
+        <location filename="../core/unit_edit.py" line="34"/>
         <source>A status of recognised or revoked needs the {what}.</source>
         <translation>Trạng thái đạt chuẩn hoặc thu hồi cần có {what}.</translation>
     </message>
     <message>
-        <location filename="../core/unit_edit.py" line="37"/>
+        <location filename="../core/unit_edit.py" line="36"/>
         <source>A hotspot designation needs the date it takes effect.</source>
         <translation>Xác định địa bàn trọng điểm cần có ngày hiệu lực.</translation>
     </message>
     <message>
-        <location filename="../core/unit_edit.py" line="50"/>
-        <source>No unit {code} is valid on 31 December {year}.</source>
-        <translation>Không có đơn vị mã {code} vào ngày 31/12/{year}.</translation>
-    </message>
-    <message>
-        <location filename="../plugin.py" line="34"/>
+        <location filename="../plugin.py" line="38"/>
         <source>anttmap panel</source>
         <translation>Bảng anttmap</translation>
     </message>
     <message>
-        <location filename="../plugin.py" line="45"/>
+        <location filename="../plugin.py" line="49"/>
         <source>&amp;anttmap</source>
         <translation>&amp;anttmap</translation>
     </message>
@@ -344,7 +299,7 @@
         <translation>Đơn vị có hiệu lực ngày 31/12 của năm, theo huyện và toàn tỉnh: tổng số, đăng ký, đề nghị, đạt chuẩn và tỷ lệ đạt chuẩn so với chỉ tiêu (trên 70 % từ 2015, trên 90 % từ 2020). Gộp mọi loại đơn vị.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="62"/>
+        <location filename="../processing/algorithms.py" line="184"/>
         <source>Year</source>
         <translation>Năm</translation>
     </message>
@@ -394,167 +349,167 @@
         <translation>anttmap — phong trào toàn dân bảo vệ ANTQ</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="49"/>
+        <location filename="../ui/panel.py" line="54"/>
         <source>Store</source>
         <translation>CSDL</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="50"/>
+        <location filename="../ui/panel.py" line="55"/>
         <source>or server</source>
         <translation>hoặc máy chủ</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="51"/>
+        <location filename="../ui/panel.py" line="56"/>
         <source>Tool</source>
         <translation>Công cụ</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="52"/>
+        <location filename="../ui/panel.py" line="57"/>
         <source>Editor</source>
         <translation>Người sửa</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="56"/>
+        <location filename="../ui/panel.py" line="61"/>
         <source>Load layers</source>
         <translation>Nạp lớp bản đồ</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="59"/>
+        <location filename="../ui/panel.py" line="64"/>
         <source>Year: the units valid on 31 December and their status</source>
         <translation>Năm: các đơn vị có hiệu lực ngày 31/12 và trạng thái của năm</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="67"/>
+        <location filename="../ui/panel.py" line="72"/>
         <source>Edit boundaries</source>
         <translation>Sửa ranh giới</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="69"/>
+        <location filename="../ui/panel.py" line="74"/>
         <source>Check and save</source>
         <translation>Kiểm tra và lưu</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="71"/>
+        <location filename="../ui/panel.py" line="76"/>
         <source>Save anyway…</source>
         <translation>Vẫn lưu…</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="72"/>
+        <location filename="../ui/panel.py" line="77"/>
         <source>Save over validation errors, giving a reason that is recorded</source>
         <translation>Lưu dù còn lỗi, kèm lý do được ghi lại</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="79"/>
+        <location filename="../ui/panel.py" line="84"/>
         <source>Unit form…</source>
         <translation>Thông tin đơn vị…</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="81"/>
+        <location filename="../ui/panel.py" line="86"/>
         <source>Validate the year</source>
         <translation>Kiểm tra năm</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="88"/>
+        <location filename="../ui/panel.py" line="93"/>
         <source>Severity</source>
         <translation>Mức độ</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="88"/>
+        <location filename="../ui/panel.py" line="93"/>
         <source>Problem</source>
         <translation>Lỗi</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="88"/>
+        <location filename="../ui/panel.py" line="93"/>
         <source>Units</source>
         <translation>Đơn vị</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="88"/>
+        <location filename="../ui/panel.py" line="93"/>
         <source>Message</source>
         <translation>Mô tả</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="118"/>
+        <location filename="../ui/panel.py" line="128"/>
         <source>Choose an anttmap store (a .sqlite file made by anttmap).</source>
         <translation>Chọn CSDL anttmap (tệp .sqlite do anttmap tạo).</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="136"/>
+        <location filename="../ui/panel.py" line="144"/>
         <source>The store has no yearly status yet.</source>
         <translation>CSDL chưa có trạng thái hằng năm.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="145"/>
+        <location filename="../ui/panel.py" line="153"/>
         <source>Loading layers…</source>
         <translation>Đang nạp lớp…</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="154"/>
+        <location filename="../ui/panel.py" line="163"/>
         <source>{source}: {count} layers for {year}.</source>
         <translation>{source}: {count} lớp của năm {year}.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="206"/>
+        <location filename="../ui/panel.py" line="216"/>
         <source>Changing the year…</source>
         <translation>Đang đổi năm…</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="211"/>
+        <location filename="../ui/panel.py" line="221"/>
         <source>Units and statuses of {year}.</source>
         <translation>Đơn vị và trạng thái năm {year}.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="225"/>
+        <location filename="../ui/panel.py" line="239"/>
         <source>Editing {layer}: topological editing and snapping are on; save with “Check and save”.</source>
         <translation>Đang sửa {layer}: đã bật sửa theo quan hệ không gian và bắt điểm; lưu bằng “Kiểm tra và lưu”.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="239"/>
+        <location filename="../ui/panel.py" line="253"/>
         <source>No boundary edits to save.</source>
         <translation>Không có chỉnh sửa ranh giới cần lưu.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="245"/>
+        <location filename="../core/editing.py" line="154"/>
         <source>Not saved: validation found {count} error(s). Fix them, or use “Save anyway…” with a reason.</source>
         <translation>Chưa lưu: kiểm tra phát hiện {count} lỗi. Sửa lỗi, hoặc dùng “Vẫn lưu…” kèm lý do.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="254"/>
+        <location filename="../ui/panel.py" line="281"/>
         <source>Save anyway</source>
         <translation>Vẫn lưu</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="254"/>
+        <location filename="../ui/panel.py" line="281"/>
         <source>Why must these edits be saved despite the errors? (recorded)</source>
         <translation>Vì sao phải lưu dù còn lỗi? (được ghi lại)</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="367"/>
+        <location filename="../ui/panel.py" line="402"/>
         <source>Saved by {editor}.</source>
         <translation>Đã lưu, người sửa: {editor}.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="270"/>
+        <location filename="../ui/panel.py" line="297"/>
         <source>Validating…</source>
         <translation>Đang kiểm tra…</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="273"/>
+        <location filename="../ui/panel.py" line="300"/>
         <source>{errors} error(s), {warnings} warning(s).</source>
         <translation>{errors} lỗi, {warnings} cảnh báo.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="282"/>
+        <location filename="../ui/panel.py" line="309"/>
         <source>error</source>
         <translation>lỗi</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="282"/>
+        <location filename="../ui/panel.py" line="309"/>
         <source>warning</source>
         <translation>cảnh báo</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="358"/>
+        <location filename="../ui/panel.py" line="393"/>
         <source>Select one unit on the map first.</source>
         <translation>Chọn một đơn vị trên bản đồ trước.</translation>
     </message>
@@ -672,6 +627,31 @@
         <location filename="../ui/unit_form.py" line="183"/>
         <source>Not saved</source>
         <translation>Chưa lưu</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="235"/>
+        <source>{layer} cannot be edited.</source>
+        <translation>Không sửa được lớp {layer}.</translation>
+    </message>
+    <message>
+        <location filename="../core/unit_provider.py" line="187"/>
+        <source>This layer is read-only: load it from the anttmap panel to edit boundaries.</source>
+        <translation>Lớp này chỉ để xem: nạp lớp từ bảng anttmap để sửa ranh giới.</translation>
+    </message>
+    <message>
+        <location filename="../core/unit_provider.py" line="195"/>
+        <source>Feature {fid} has no unit code: its boundary cannot be saved.</source>
+        <translation>Đối tượng {fid} không có mã đơn vị: không lưu được ranh giới.</translation>
+    </message>
+    <message>
+        <location filename="../core/i18n.py" line="19"/>
+        <source>en</source>
+        <translation>vi</translation>
+    </message>
+    <message>
+        <location filename="../core/backend.py" line="72"/>
+        <source>{source} offers no edits: open a local anttmap store to edit.</source>
+        <translation>{source} không cho phép sửa: mở CSDL anttmap trên máy để sửa.</translation>
     </message>
 </context>
 </TS>

@@ -4,7 +4,7 @@ import os
 from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeedback, QgsGeometry, QgsProject,
                        QgsRectangle, QgsVectorLayer)
 from qgis.gui import QgsDockWidget, QgsFileWidget
-from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
+from qgis.PyQt.QtCore import QCoreApplication, QTimer, pyqtSignal
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
                                  QProgressBar, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -14,9 +14,9 @@ from ..core.backend import BackendError, CliBackend, HttpBackend
 from ..core.binary import ToolNotFound
 from ..core.editing import CommitRefused, EditGuard, errors_of
 from ..core.i18n import tr
-from ..core.layers import EDITABLE_LAYERS, LayerGroup
-from ..core.store import StoreWriter
+from ..core.layers import LayerGroup
 from ..core.unit_edit import UnitEditor
+from ..core.unit_provider import register_provider
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 
@@ -27,12 +27,17 @@ class AnttmapPanel(QgsDockWidget):
     def __init__(self, canvas, project=None, parent=None):
         super().__init__(tr("anttmap — ANTT movement"), parent)
         self.setObjectName("AnttmapPanel")
+        register_provider()  # the editable layers' data provider, also when the panel is made without the plugin
         self.canvas = canvas
         self.project = project or QgsProject.instance()
         self.backend = None
         self.group = None
         self.guard = None
         self.report = None
+        # After QGIS' own Save of boundaries: redraw the layers derived from them once the commit is over.
+        self._refresh_after_save = QTimer(self)
+        self._refresh_after_save.setSingleShot(True)
+        self._refresh_after_save.timeout.connect(self.refresh_layers)
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -45,7 +50,7 @@ class AnttmapPanel(QgsDockWidget):
         self.tool = QgsFileWidget()
         self.tool.setFilePath(settings.binary_setting())
         self.editor = QLineEdit(settings.editor_name())
-        self.editor.editingFinished.connect(lambda: settings.set_editor_name(self.editor.text()))
+        self.editor.editingFinished.connect(self._editor_changed)
         form.addRow(tr("Store"), self.store)
         form.addRow(tr("or server"), self.server)
         form.addRow(tr("Tool"), self.tool)
@@ -65,7 +70,7 @@ class AnttmapPanel(QgsDockWidget):
 
         edit_row = QHBoxLayout()
         self.edit_button = QPushButton(tr("Edit boundaries"))
-        self.edit_button.clicked.connect(lambda: self.start_editing("communes"))
+        self.edit_button.clicked.connect(lambda: self.start_editing())
         self.save_button = QPushButton(tr("Check and save"))
         self.save_button.clicked.connect(lambda: self.save_edits())
         self.override_button = QPushButton(tr("Save anyway…"))
@@ -104,6 +109,11 @@ class AnttmapPanel(QgsDockWidget):
     def editor_name(self):
         return self.editor.text().strip() or settings.login_name()
 
+    def _editor_changed(self):
+        settings.set_editor_name(self.editor.text())
+        if isinstance(self.backend, CliBackend):
+            self.backend.user = self.editor_name()
+
     def _connect_clicked(self):
         try:
             if self.server.text().strip() and not self.store.filePath():
@@ -119,9 +129,7 @@ class AnttmapPanel(QgsDockWidget):
         settings.set_last_store(path)
         self.store.setFilePath(path)
         settings.set_binary_setting(self.tool.filePath())
-        backend = CliBackend(path, self.editor_name(), self.tool.filePath() or None)
-        StoreWriter(path, self.editor_name()).clear_stale_attribution()
-        self._use(backend, year)
+        self._use(CliBackend(path, self.editor_name(), self.tool.filePath() or None), year)
 
     def connect_server(self, url, year=None):
         settings.set_server_url(url)
@@ -131,25 +139,26 @@ class AnttmapPanel(QgsDockWidget):
     def _use(self, backend, year):
         self.disconnect_store()
         self.backend = backend
-        years = backend.years()
-        if not years:
+        choice = backend.years()
+        if not choice.years:
             raise BackendError(tr("The store has no yearly status yet."))
         self.group = LayerGroup(backend, self.project)
         self.year.blockSignals(True)
         self.year.clear()
-        for value in years:
+        for value in choice.years:
             self.year.addItem(str(value), value)
-        chosen = int(year) if year else years[-1]
+        chosen = int(year) if year else (choice.default or choice.years[-1])
         self.year.setCurrentIndex(max(0, self.year.findData(chosen)))
         self.year.blockSignals(False)
         self._run_with_progress(tr("Loading layers…"), lambda feedback: self.group.load(chosen, feedback))
         if not backend.read_only:
-            self.guard = EditGuard(backend, backend.db_path, self.editor_name, lambda: self.group.year, self)
+            self.guard = EditGuard(backend, self)
             self.guard.refused.connect(self._refused)
             self.guard.accepted.connect(self._accepted)
-            for name in EDITABLE_LAYERS:
-                if name in self.group.layers:
-                    self.guard.watch(self.group.layers[name])
+            self.guard.saved.connect(lambda _layer: self._refresh_after_save.start(0))
+            for name in self.group.editable:
+                self.guard.watch(name, self.group.layers[name])
+            self.group.set_boundary_writer(self.guard)
         self.zoom_to_group()
         self.say(tr("{source}: {count} layers for {year}.").format(
             source=backend.describe(), count=len(self.group.layers), year=chosen))
@@ -157,6 +166,7 @@ class AnttmapPanel(QgsDockWidget):
         self.connected.emit()
 
     def disconnect_store(self):
+        self._refresh_after_save.stop()
         if self.guard is not None:
             self.guard.unwatch_all()
             self.guard = None
@@ -196,14 +206,14 @@ class AnttmapPanel(QgsDockWidget):
             return
         try:
             self.set_year(year)
-        except RuntimeError as error:
+        except (RuntimeError, BackendError) as error:  # edits unsaved, or the export failed
             self.say(str(error), error=True)
             self.year.blockSignals(True)
             self.year.setCurrentIndex(self.year.findData(self.group.year))
             self.year.blockSignals(False)
 
     def set_year(self, year):
-        self._run_with_progress(tr("Changing the year…"), lambda feedback: self.group.set_year(year))
+        self._run_with_progress(tr("Changing the year…"), lambda feedback: self.group.set_year(year, feedback))
         if self.year.currentData() != int(year):
             self.year.blockSignals(True)
             self.year.setCurrentIndex(self.year.findData(int(year)))
@@ -214,12 +224,16 @@ class AnttmapPanel(QgsDockWidget):
     def layer(self, name):
         return self.group.layers.get(name) if self.group else None
 
-    def start_editing(self, name="communes"):
+    def start_editing(self, name=None):
+        """Puts an editable layer (the first of the registry's: communes) in edit mode."""
+        if name is None and self.group is not None and self.group.editable:
+            name = self.group.editable[0]
         layer = self.layer(name)
         if layer is None:
             return None
-        if not layer.isEditable():
-            layer.startEditing()
+        if not layer.isEditable() and not layer.startEditing():
+            self.say(tr("{layer} cannot be edited.").format(layer=layer.name()), error=True)
+            return None
         if self.canvas is not None and hasattr(self.canvas, "setCurrentLayer"):
             self.canvas.setCurrentLayer(layer)
         self.say(tr("Editing {layer}: topological editing and snapping are on; save with “Check and save”.").format(
@@ -227,7 +241,7 @@ class AnttmapPanel(QgsDockWidget):
         return layer
 
     def _editing_layer(self):
-        for name in ("communes", "villages"):
+        for name in (self.group.editable if self.group else []):
             layer = self.layer(name)
             if layer is not None and layer.isEditable():
                 return layer
@@ -246,9 +260,22 @@ class AnttmapPanel(QgsDockWidget):
                         "reason.").format(count=len(errors_of(refused.report))), error=True)
             return False
         except BackendError as error:
+            self.show_findings(self.guard.last_report)
             self.say(str(error), error=True)
             return False
+        self._refresh_after_save.stop()
+        self.refresh_layers()
         return report
+
+    def refresh_layers(self):
+        """Exports the year again so every layer shows what was just saved (hotspots and clusters follow the
+        communes' new boundaries; layers being edited keep their edits)."""
+        if self.group is None or not self.group.layers:
+            return
+        try:
+            self.group.refresh()
+        except BackendError as error:
+            self.say(str(error), error=True)
 
     def _override_clicked(self):
         reason, ok = QInputDialog.getText(self, tr("Save anyway"),
@@ -296,7 +323,8 @@ class AnttmapPanel(QgsDockWidget):
             if not geometry.isNull():
                 rectangle = geometry.boundingBox()
         if rectangle.isNull() and self.group is not None:
-            for name in ("communes", "villages", "districts"):
+            unit_layers = [d["name"] for d in self.group.descriptors if d.get("kinds")]  # units by code
+            for name in unit_layers:
                 layer = self.layer(name)
                 if not isinstance(layer, QgsVectorLayer):
                     continue
@@ -327,13 +355,20 @@ class AnttmapPanel(QgsDockWidget):
     def zoom_to_group(self):
         if self.canvas is None or self.group is None:
             return
-        layer = self.layer("districts") or self.layer("communes")
-        if layer is None:
+        layers = [layer for layer in self.group.layers.values()
+                  if isinstance(layer, QgsVectorLayer) and not layer.extent().isEmpty()]
+        layers = layers or list(self.group.layers.values())[:1]  # tiles: the bottom layer's extent
+        if not layers:
             return
-        if self.canvas.mapSettings().destinationCrs() != layer.crs() and not self.project.crs().isValid():
-            self.canvas.setDestinationCrs(layer.crs())
-        transform = QgsCoordinateTransform(layer.crs(), self.canvas.mapSettings().destinationCrs(), self.project)
-        self.canvas.setExtent(transform.transformBoundingBox(layer.extent()))
+        crs = layers[0].crs()
+        if self.canvas.mapSettings().destinationCrs() != crs and not self.project.crs().isValid():
+            self.canvas.setDestinationCrs(crs)
+        extent = QgsRectangle()
+        extent.setMinimal()
+        for layer in layers:
+            transform = QgsCoordinateTransform(layer.crs(), self.canvas.mapSettings().destinationCrs(), self.project)
+            extent.combineExtentWith(transform.transformBoundingBox(layer.extent()))
+        self.canvas.setExtent(extent)
         self.canvas.refresh()
 
     # -- the unit form ------------------------------------------------------------------------------
@@ -348,7 +383,7 @@ class AnttmapPanel(QgsDockWidget):
         return features[0]["code"]
 
     def unit_editor(self):
-        return UnitEditor(self.backend, self.backend.db_path, self.editor_name())
+        return UnitEditor(self.backend)
 
     def open_unit_form(self, code=None):
         from .unit_form import UnitForm
@@ -363,7 +398,7 @@ class AnttmapPanel(QgsDockWidget):
             self.say(str(error), error=True)
             return None
         if form.exec_():
-            self.group.refresh_status()
+            self.refresh_layers()
             self.say(tr("Saved by {editor}.").format(editor=self.editor_name()))
         return form
 
