@@ -139,3 +139,34 @@ def test_missing_tool_says_so_in_both_languages(plugin, monkeypatch, tmp_path):
     message = str(missing.value)
     assert "Không tìm thấy công cụ anttmap" in message and "The anttmap tool was not found" in message
     assert all(place in message for place in places), message
+
+
+def test_the_plugin_holds_no_sql_and_never_opens_the_store_itself(plugin):
+    """The architecture's rule: the plugin reads and writes through the anttmap tool or the HTTP API, never
+    SQL on the store file (file-name filters such as "*.sqlite3" are allowed; the sqlite3 module is not)."""
+    import re
+
+    forbidden = [
+        ("SQL statement", re.compile(r"SELECT |INSERT |UPDATE |DELETE FROM")),
+        ("the sqlite3 module", re.compile(r"(?<!\*\.)\bsqlite3\b")),
+        ("SpatiaLite or Qt SQL", re.compile(r"mod_spatialite|QSqlDatabase|QtSql")),
+        ("an OGR subset string or SQL on a layer", re.compile(r"\|subset=|executeSql|ExecuteSQL")),
+        ("a table of the store", re.compile(r"\b(audit_context|audit_log|unit_status|cluster_member|model_year)\b")),
+    ]
+    package = os.path.dirname(plugin.__file__)
+    offences = []
+    checked = 0
+    for folder, _dirs, files in os.walk(package):
+        for name in files:
+            if not name.endswith(".py"):
+                continue
+            checked += 1
+            path = os.path.join(folder, name)
+            with open(path, encoding="utf-8") as source:
+                for number, line in enumerate(source, 1):
+                    for what, pattern in forbidden:
+                        if pattern.search(line):
+                            offences.append("%s:%d: %s: %s" % (os.path.relpath(path, package), number, what,
+                                                               line.strip()))
+    assert checked >= 15
+    assert not offences, "\n".join(offences)
