@@ -74,6 +74,17 @@ TEST_F(RecordsTest, UnitShowGivesTheVersionStatusHotspotAndClusters) {
   EXPECT_EQ(run({"unit", "show", "04792", "--year", "2005"}).exit_code, 4);
 }
 
+TEST_F(RecordsTest, UnitShowGivesTheStatusCriteriaTheUnitFormSendsBack) {
+  ASSERT_EQ(run({"status", "set", "04792", "--year", "2020", "--status", "proposed", "--pledge-share", "87.5",
+                 "--police-rating", "kha"}).exit_code, 0);
+  const auto status = Json::parse(run({"unit", "show", "04792", "--year", "2020"}).out)["status"];
+  EXPECT_EQ(status["status"], "proposed");
+  EXPECT_EQ(status["pledge_share"], 87.5);
+  EXPECT_EQ(status["police_rating"], "kha");
+  EXPECT_TRUE(status["resolution_adopted"].is_null());
+  EXPECT_TRUE(status["effective_models"].is_null());
+}
+
 TEST_F(RecordsTest, AnOverlappingReshapeIsRefusedUnlessAReasonIsGivenAndRecorded) {
   // 04792 reaches into 04795: an overlap between siblings.
   const auto path = dir.file("edit.geojson");
@@ -103,6 +114,11 @@ TEST_F(RecordsTest, AnOverlappingReshapeIsRefusedUnlessAReasonIsGivenAndRecorded
   }
   EXPECT_EQ(audit[1]["after"]["reason"], "Nghị quyết điều chỉnh địa giới chưa số hóa");
   EXPECT_EQ(audit[1]["after"]["recorded_by"], "Nguyễn Thị Hoa");
+  // The override keeps the error findings it was given over (the QGIS plugin's record of why).
+  const auto findings = Json::parse(audit[1]["after"]["findings"].get<std::string>());
+  ASSERT_EQ(findings.size(), report["report"]["errors"].get<std::size_t>());
+  EXPECT_EQ(findings[0]["problem"], "overlap");
+  EXPECT_EQ(findings[0]["severity"], "error");
 
   // The same edit again changes nothing.
   const auto again = Json::parse(run({"unit", "reshape", path, "--year", "2020", "--override-reason", "x"}).out);
