@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --run           # what building and running needs; scripts/test.sh adds the rest
-TESTS=OFF bash scripts/build.sh anttmap     # the tool only: the tests are built by scripts/test.sh
+TESTS=OFF UNITY=ON bash scripts/build.sh anttmap   # the tool only, in batches: tests are built by scripts/test.sh
 tool=./build/server/anttmap
 db=${DB:-sample.sqlite}
 rm -f "$db" "$db-wal" "$db-shm"

@@ -11,7 +11,7 @@
 namespace antt::layers {
 namespace {
 
-constexpr int kFull = mapdata::kLevels - 1;
+constexpr int kFullLevel = mapdata::kLevels - 1;
 
 class DirectRowSource final : public RowSource {
  public:
@@ -33,7 +33,7 @@ class DirectRowSource final : public RowSource {
   SharedGeometries point(const store::UnitVersion& version) override {
     auto shape = area(version);
     if (!shape || shape->point) return shape;
-    auto geometry = geo::Geometry::from_wkb(context_, shape->wkb[kFull]);
+    auto geometry = geo::Geometry::from_wkb(context_, shape->wkb[kFullLevel]);
     geo::Geometry inside(context_, geo::check(context_, GEOSPointOnSurface_r(context_.get(), geometry.get()),
                                               "point on surface"));
     return made(inside);
@@ -43,7 +43,7 @@ class DirectRowSource final : public RowSource {
     std::vector<geo::Geometry> parts;
     for (const auto* version : versions)
       if (auto shape = area(*version); shape && !shape->point)
-        parts.push_back(geo::Geometry::from_wkb(context_, shape->wkb[kFull]));
+        parts.push_back(geo::Geometry::from_wkb(context_, shape->wkb[kFullLevel]));
     if (parts.empty()) return nullptr;
     std::vector<const GEOSGeometry*> borrowed;
     for (const auto& part : parts) borrowed.push_back(part.get());
@@ -63,7 +63,7 @@ class DirectRowSource final : public RowSource {
 
   SharedGeometries made(const geo::Geometry& geometry) {
     auto levels = std::make_shared<LevelGeometries>();
-    levels->wkb[kFull] = geometry.wkb();
+    levels->wkb[kFullLevel] = geometry.wkb();
     double minx = 0, miny = 0, maxx = 0, maxy = 0;
     GEOSGeom_getXMin_r(context_.get(), geometry.get(), &minx);
     GEOSGeom_getYMin_r(context_.get(), geometry.get(), &miny);

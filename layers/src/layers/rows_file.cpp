@@ -10,7 +10,7 @@
 namespace antt::layers {
 namespace {
 
-constexpr int kFull = mapdata::kLevels - 1;
+constexpr int kFullDetail = mapdata::kLevels - 1;
 
 /// "2015-03-01" from 20150301; "" for the open ends.
 std::string iso_of(int date) {
@@ -61,8 +61,8 @@ void write_layer(GDALDatasetH dataset, const LayerRows& layer, const geo::Spatia
     text("members", row.members);
     text("valid_from", iso_of(row.vfrom));
     text("valid_to", iso_of(row.vto));
-    if (row.geometry && !row.geometry->wkb[kFull].empty()) {
-      auto geometry = geo::OgrGeometry::from_wkb(row.geometry->wkb[kFull]);
+    if (row.geometry && !row.geometry->wkb[kFullDetail].empty()) {
+      auto geometry = geo::OgrGeometry::from_wkb(row.geometry->wkb[kFullDetail]);
       if (type == wkbMultiPolygon && wkbFlatten(OGR_G_GetGeometryType(geometry.get())) == wkbPolygon)
         geometry = geo::OgrGeometry(OGR_G_ForceToMultiPolygon(geometry.release()));
       OGR_F_SetGeometry(feature.get(), geometry.get());

@@ -146,6 +146,14 @@ std::function<void(double)> Context::progress(const std::string& label) const {
 
 void print_json(std::ostream& out, const std::string& json_text) { out << json_text << "\n"; }
 
+std::optional<std::string> output_argument(const ParsedArgs& args, const std::string& command) {
+  const auto& rest = args.positional;
+  if (rest.empty()) return args.get("output");
+  if (rest.size() == 2 && rest[0] == "-o" && !args.has("output")) return rest[1];
+  throw UsageError("unexpected argument '" + rest[0] + "'; give the output as -o FILE (see `anttmap " + command +
+                   " --help`) / tham số thừa, tệp kết quả là -o FILE");
+}
+
 std::vector<Command> all_commands() {
   std::vector<Command> commands;
   for (auto group : {store_commands(), data_commands(), status_commands(), analysis_commands(), report_commands(),

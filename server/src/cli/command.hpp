@@ -79,4 +79,12 @@ std::vector<Command> serve_commands();    // serve, seed
 /// Prints one JSON document on its own line (the --json output of every command).
 void print_json(std::ostream& out, const std::string& json_text);
 
+/// The output file of a command: --output FILE, or -o FILE (the framework knows long options only,
+/// so `-o FILE` arrives as two positionals); nothing when neither is given. UsageError for any other
+/// positional argument.
+std::optional<std::string> output_argument(const ParsedArgs& args, const std::string& command);
+
+/// A hotspot designation as the commands print it.
+nlohmann::json hotspot_json(const store::HotspotDesignation& hotspot);
+
 }  // namespace antt::cli

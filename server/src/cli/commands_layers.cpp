@@ -12,7 +12,7 @@
 namespace antt::cli {
 namespace {
 
-int run_list(Context& context) {
+int run_layers_list(Context& context) {
   if (context.json) {
     print_json(context.out, layers::registry_json(*context.layers));
     return 0;
@@ -28,7 +28,7 @@ int run_list(Context& context) {
   return 0;
 }
 
-int run_export(Context& context, const ParsedArgs& args) {
+int run_layers_export(Context& context, const ParsedArgs& args) {
   if (args.positional.size() != 2)
     throw UsageError("usage: anttmap layers export FILE.gpkg|FILE.geojson --year Y [--layers L,...]");
   const std::string path = args.positional[1];
@@ -62,8 +62,8 @@ int run_export(Context& context, const ParsedArgs& args) {
 }
 
 int run_layers(Context& context, const ParsedArgs& args) {
-  if (args.positional.empty() || args.positional[0] == "list") return run_list(context);
-  if (args.positional[0] == "export") return run_export(context, args);
+  if (args.positional.empty() || args.positional[0] == "list") return run_layers_list(context);
+  if (args.positional[0] == "export") return run_layers_export(context, args);
   throw UsageError("unknown layers subcommand '" + args.positional[0] + "'; use list or export / lệnh con không hợp lệ");
 }
 

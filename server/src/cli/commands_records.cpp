@@ -12,16 +12,6 @@
 namespace antt::cli {
 namespace {
 
-nlohmann::json hotspot_json(const store::HotspotDesignation& hotspot) {
-  auto text = [](const std::string& value) { return value.empty() ? nlohmann::json() : nlohmann::json(value); };
-  return {{"id", hotspot.id},
-          {"commune_code", hotspot.commune_code},
-          {"valid_from", hotspot.valid_from},
-          {"valid_to", hotspot.valid_to ? nlohmann::json(*hotspot.valid_to) : nlohmann::json()},
-          {"decision", text(hotspot.decision)},
-          {"note", text(hotspot.note)}};
-}
-
 bool in_force_on(const store::HotspotDesignation& hotspot, const std::string& date) {
   return hotspot.valid_from <= date && hotspot.valid_to.value_or(std::string(antt::kOpenEnd)) > date;
 }
@@ -49,7 +39,7 @@ int run_hotspot_list(Context& context, const ParsedArgs& args) {
   return 0;
 }
 
-int run_designate(Context& context, const ParsedArgs& args) {
+int run_hotspot_designate(Context& context, const ParsedArgs& args) {
   if (args.positional.size() != 2)
     throw UsageError("usage: anttmap hotspot designate CODE --from YYYY-MM-DD [--decision NO] [--note TEXT]");
   const std::string code = args.positional[1];
@@ -76,7 +66,7 @@ int run_designate(Context& context, const ParsedArgs& args) {
   return 0;
 }
 
-int run_lift(Context& context, const ParsedArgs& args) {
+int run_hotspot_lift(Context& context, const ParsedArgs& args) {
   if (args.positional.size() != 2) throw UsageError("usage: anttmap hotspot lift CODE --on YYYY-MM-DD");
   const std::string code = args.positional[1];
   const auto on = args.get("on");
@@ -100,8 +90,8 @@ int run_lift(Context& context, const ParsedArgs& args) {
 
 int run_hotspot(Context& context, const ParsedArgs& args) {
   if (args.positional.empty() || args.positional[0] == "list") return run_hotspot_list(context, args);
-  if (args.positional[0] == "designate") return run_designate(context, args);
-  if (args.positional[0] == "lift") return run_lift(context, args);
+  if (args.positional[0] == "designate") return run_hotspot_designate(context, args);
+  if (args.positional[0] == "lift") return run_hotspot_lift(context, args);
   throw UsageError("unknown hotspot subcommand '" + args.positional[0] + "'; use list, designate or lift");
 }
 
@@ -133,7 +123,7 @@ int run_cluster_list(Context& context, const ParsedArgs& args) {
   return 0;
 }
 
-int run_membership(Context& context, const ParsedArgs& args) {
+int run_cluster_membership(Context& context, const ParsedArgs& args) {
   if (args.positional.size() != 2)
     throw UsageError("usage: anttmap cluster membership UNIT_CODE --year Y --clusters CODE,... (empty: none)");
   const std::string code = args.positional[1];
@@ -167,11 +157,21 @@ int run_membership(Context& context, const ParsedArgs& args) {
 
 int run_cluster(Context& context, const ParsedArgs& args) {
   if (args.positional.empty() || args.positional[0] == "list") return run_cluster_list(context, args);
-  if (args.positional[0] == "membership") return run_membership(context, args);
+  if (args.positional[0] == "membership") return run_cluster_membership(context, args);
   throw UsageError("unknown cluster subcommand '" + args.positional[0] + "'; use list or membership");
 }
 
 }  // namespace
+
+nlohmann::json hotspot_json(const store::HotspotDesignation& hotspot) {
+  auto text = [](const std::string& value) { return value.empty() ? nlohmann::json() : nlohmann::json(value); };
+  return {{"id", hotspot.id},
+          {"commune_code", hotspot.commune_code},
+          {"valid_from", hotspot.valid_from},
+          {"valid_to", hotspot.valid_to ? nlohmann::json(*hotspot.valid_to) : nlohmann::json()},
+          {"decision", text(hotspot.decision)},
+          {"note", text(hotspot.note)}};
+}
 
 std::vector<Command> record_commands() {
   return {{"hotspot",

@@ -188,15 +188,6 @@ report::MapImage render_map_in_child(const Context& context, const report::Repor
   return map;
 }
 
-std::optional<std::string> output_path(const ParsedArgs& args) {
-  if (auto output = args.get("output")) return output;
-  const auto& positional = args.positional;
-  if (positional.size() == 2 && positional[0] == "-o") return positional[1];
-  if (!positional.empty())
-    throw UsageError("unexpected argument '" + positional[0] + "'; give the output as -o FILE / thiếu tệp kết quả");
-  return std::nullopt;
-}
-
 report::Format format_of(const ParsedArgs& args, const std::string& output) {
   if (auto format = args.get("format")) return report::parse_format(*format);
   const auto extension = fs::path(output).extension().string();
@@ -207,7 +198,7 @@ report::Format format_of(const ParsedArgs& args, const std::string& output) {
 
 int run_report(Context& context, const ParsedArgs& args) {
   if (!args.has("year")) throw UsageError("report needs --year Y / cần --year");
-  const auto output = output_path(args);
+  const auto output = output_argument(args, "report");
   if (!output || output->empty()) throw UsageError("report needs -o FILE (or --output FILE) / cần -o TỆP");
   report::ReportRequest request;
   request.year = *args.get_int("year");

@@ -42,7 +42,7 @@ std::optional<double> parse_percent(const std::optional<std::string>& value, con
   throw UsageError(std::string("--") + what + " takes a percentage from 0 to 100");
 }
 
-int run_set(Context& context, const ParsedArgs& args) {
+int run_status_set(Context& context, const ParsedArgs& args) {
   if (args.positional.size() != 2) throw UsageError("usage: anttmap status set CODE --year Y --status STATUS");
   auto year = args.get_int("year");
   auto status = args.get("status");
@@ -74,7 +74,7 @@ int run_set(Context& context, const ParsedArgs& args) {
   return 0;
 }
 
-int run_import(Context& context, const ParsedArgs& args) {
+int run_status_import(Context& context, const ParsedArgs& args) {
   if (args.positional.size() != 2) throw UsageError("usage: anttmap status import FILE");
   auto store = context.open_store();
   auto result = status::import_statuses(*store, context.actor, args.positional[1], context.progress("status import"));
@@ -85,7 +85,7 @@ int run_import(Context& context, const ParsedArgs& args) {
   return 0;
 }
 
-int run_show(Context& context, const ParsedArgs& args) {
+int run_status_show(Context& context, const ParsedArgs& args) {
   if (args.positional.size() != 2) throw UsageError("usage: anttmap status show CODE");
   auto store = context.open_store();
   auto history = store->status_history(args.positional[1]);
@@ -105,9 +105,9 @@ int run_show(Context& context, const ParsedArgs& args) {
 int run_status(Context& context, const ParsedArgs& args) {
   if (args.positional.empty()) throw UsageError("status needs a subcommand: set, import or show; see `anttmap status --help`");
   const std::string& sub = args.positional[0];
-  if (sub == "set") return run_set(context, args);
-  if (sub == "import") return run_import(context, args);
-  if (sub == "show") return run_show(context, args);
+  if (sub == "set") return run_status_set(context, args);
+  if (sub == "import") return run_status_import(context, args);
+  if (sub == "show") return run_status_show(context, args);
   throw UsageError("unknown status subcommand '" + sub + "'; use set, import or show");
 }
 

@@ -11,14 +11,6 @@
 namespace antt::cli {
 namespace {
 
-// The framework knows long options only; `-o FILE` arrives as two positionals.
-std::optional<std::string> output_path(const ParsedArgs& args) {
-  const auto& rest = args.positional;
-  if (rest.empty()) return args.get("output");
-  if (rest.size() == 2 && rest[0] == "-o" && !args.has("output")) return rest[1];
-  throw UsageError("unexpected argument '" + rest[0] + "'; see `anttmap styles --help` / tham số thừa");
-}
-
 // The legend JSON of every style, or of the style `id` only.
 std::string legend_text(const std::string& id) {
   auto legend = nlohmann::ordered_json::parse(styles::legend_json());
@@ -29,7 +21,7 @@ std::string legend_text(const std::string& id) {
 }
 
 int run_styles(Context& context, const ParsedArgs& args) {
-  const auto path = output_path(args);
+  const auto path = output_argument(args, "styles");
   const std::string format = args.get("format").value_or("json");
   if (format != "json" && format != "mapfile" && format != "qml" && format != "sld")
     throw UsageError("--format takes json, mapfile, qml or sld, not '" + format + "' / định dạng không hợp lệ");

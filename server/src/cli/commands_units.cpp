@@ -22,12 +22,6 @@ nlohmann::json optional_value(const std::optional<T>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json();
 }
 
-nlohmann::json hotspot_json(const store::HotspotDesignation& hotspot) {
-  return {{"id", hotspot.id},           {"commune_code", hotspot.commune_code}, {"valid_from", hotspot.valid_from},
-          {"valid_to", optional_text(hotspot.valid_to)}, {"decision", optional_text(hotspot.decision)},
-          {"note", optional_text(hotspot.note)}};
-}
-
 nlohmann::json geometry_json(const std::string& wkb) {
   if (wkb.empty()) return nullptr;
   auto geometry = geo::OgrGeometry::from_wkb(wkb);
@@ -38,7 +32,7 @@ nlohmann::json geometry_json(const std::string& wkb) {
   return parsed;
 }
 
-int run_show(Context& context, const ParsedArgs& args) {
+int run_unit_show(Context& context, const ParsedArgs& args) {
   if (args.positional.size() != 2) throw UsageError("usage: anttmap unit show CODE --year Y [--geometry]");
   const std::string code = args.positional[1];
   const auto year = args.get_int("year");
@@ -113,7 +107,7 @@ int run_show(Context& context, const ParsedArgs& args) {
   return 0;
 }
 
-int run_reshape(Context& context, const ParsedArgs& args) {
+int run_unit_reshape(Context& context, const ParsedArgs& args) {
   if (args.positional.size() != 2)
     throw UsageError("usage: anttmap unit reshape FILE.geojson --year Y [--with FILE] [--override-reason TEXT]");
   const auto year = args.get_int("year");
@@ -146,8 +140,8 @@ int run_reshape(Context& context, const ParsedArgs& args) {
 
 int run_unit(Context& context, const ParsedArgs& args) {
   if (args.positional.empty()) throw UsageError("unit needs a subcommand: show or reshape; see `anttmap unit --help`");
-  if (args.positional[0] == "show") return run_show(context, args);
-  if (args.positional[0] == "reshape") return run_reshape(context, args);
+  if (args.positional[0] == "show") return run_unit_show(context, args);
+  if (args.positional[0] == "reshape") return run_unit_reshape(context, args);
   throw UsageError("unknown unit subcommand '" + args.positional[0] + "'; use show or reshape");
 }
 

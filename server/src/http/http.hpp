@@ -97,6 +97,13 @@ using Handler = std::function<Response(const Request&)>;
 /// The media type of a Content-Type value, lower case, without parameters ("application/json").
 std::string media_type(std::string_view content_type);
 
+/// `text` without leading and trailing spaces and tabs (HTTP's optional whitespace).
+std::string_view trim_whitespace(std::string_view text);
+
+/// True when an Accept-Encoding value lets the answer be gzipped: q > 0 for gzip (or x-gzip), or
+/// for * when gzip is not named.
+bool accepts_gzip(std::string_view accept_encoding);
+
 /// One router for every endpoint. Patterns are literal segments and {name} captures, e.g.
 /// "/tiles/{layer}/{z}/{x}/{y}"; a capture matches one non-empty segment. The last segment's
 /// file extension is kept in the capture ("{y}" matches "12.png"); handlers split it.

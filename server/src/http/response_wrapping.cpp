@@ -42,38 +42,15 @@ class GzipStream {
   z_stream stream_{};
 };
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 template <typename Visit>
 void for_each_list_item(std::string_view list, Visit visit) {
   while (!list.empty()) {
     std::size_t comma = list.find(',');
-    std::string_view item = trim(list.substr(0, comma));
+    std::string_view item = trim_whitespace(list.substr(0, comma));
     if (!item.empty()) visit(item);
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
   }
-}
-
-/// True when Accept-Encoding lets us send gzip (q > 0 for gzip, or for * when gzip is not named).
-bool accepts_gzip(std::string_view accept_encoding) {
-  std::optional<bool> gzip;
-  bool any = false;
-  for_each_list_item(accept_encoding, [&](std::string_view item) {
-    std::string_view coding = trim(item.substr(0, item.find(';')));
-    bool allowed = true;
-    if (std::size_t q = item.find("q="); q != std::string_view::npos) {
-      std::string_view value = trim(item.substr(q + 2));
-      allowed = !value.empty() && std::strtod(std::string(value).c_str(), nullptr) > 0.0;
-    }
-    if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) gzip = allowed;
-    if (coding == "*") any = allowed;
-  });
-  return gzip.value_or(any);
 }
 
 bool is_compressible(std::string_view content_type) {
@@ -136,6 +113,28 @@ std::string megabytes(std::size_t bytes) {
 }
 
 }  // namespace
+
+std::string_view trim_whitespace(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+bool accepts_gzip(std::string_view accept_encoding) {
+  std::optional<bool> gzip;
+  bool any = false;
+  for_each_list_item(accept_encoding, [&](std::string_view item) {
+    std::string_view coding = trim_whitespace(item.substr(0, item.find(';')));
+    bool allowed = true;
+    if (std::size_t q = item.find("q="); q != std::string_view::npos) {
+      std::string_view value = trim_whitespace(item.substr(q + 2));
+      allowed = !value.empty() && std::strtod(std::string(value).c_str(), nullptr) > 0.0;
+    }
+    if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) gzip = allowed;
+    if (coding == "*") any = allowed;
+  });
+  return gzip.value_or(any);
+}
 
 ResponseWrapping::ResponseWrapping(const ServerOptions& options, std::shared_ptr<const Router> router,
                                    const log::Logger& logger)

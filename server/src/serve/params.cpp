@@ -10,12 +10,6 @@
 namespace antt::serve {
 namespace {
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 std::vector<std::string_view> split(std::string_view text, char separator) {
   std::vector<std::string_view> parts;
   while (true) {
@@ -27,7 +21,7 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
 }
 
 std::optional<double> parse_number(std::string_view text) {
-  text = trim(text);
+  text = http::trim_whitespace(text);
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   if (text.empty()) return std::nullopt;
   double value = 0;
@@ -123,11 +117,11 @@ geo::LonLatBox lon_lat_box_param(std::string_view text, std::string_view name) {
 std::vector<const layers::LayerDescriptor*> layer_list_param(std::string_view text,
                                                              const layers::LayerRegistry& registry,
                                                              std::string_view name) {
-  if (trim(text).empty())
+  if (http::trim_whitespace(text).empty())
     throw RequestError(quoted(name) + " is empty: give e.g. " + quoted(name) + "=communes,villages / thiếu tên lớp");
   std::vector<const layers::LayerDescriptor*> chosen;
   for (std::string_view part : split(text, ',')) {
-    part = trim(part);
+    part = http::trim_whitespace(part);
     const auto* layer = registry.find(part);
     if (!layer)
       throw RequestError("unknown layer '" + std::string(part) + "' (known: " + registry.names() +

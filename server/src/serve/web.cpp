@@ -38,35 +38,6 @@ std::string gzip_etag(const std::string& etag) {
   return etag.size() >= 2 && etag.back() == '"' ? etag.substr(0, etag.size() - 1) + "-gz\"" : etag + "-gz";
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-/// True when Accept-Encoding names gzip (or *) without q=0.
-bool accepts_gzip(std::string_view header) {
-  std::optional<bool> gzip, any;
-  while (!header.empty()) {
-    const std::size_t comma = header.find(',');
-    std::string_view item = trim(header.substr(0, comma));
-    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
-    const std::size_t semicolon = item.find(';');
-    const std::string_view coding = trim(item.substr(0, semicolon));
-    bool allowed = true;
-    if (semicolon != std::string_view::npos) {
-      std::string_view q = trim(item.substr(semicolon + 1));
-      if (q.starts_with("q=") || q.starts_with("Q=")) {
-        q.remove_prefix(2);
-        allowed = q.find_first_not_of("0.") != std::string_view::npos;  // "0", "0.0", "0.000" refuse
-      }
-    }
-    if (http::iequals(coding, "gzip") || http::iequals(coding, "x-gzip")) gzip = allowed;
-    if (coding == "*") any = allowed;
-  }
-  return gzip.value_or(any.value_or(false));
-}
-
 /// The page configuration the server writes into index.html and embed.html: the layer registry
 /// and the legend, so adding a layer descriptor adds it to the viewer too.
 std::string page_config(const layers::LayerRegistry& registry) {
@@ -135,7 +106,7 @@ http::Response serve_file(const ServedFile& file, const http::Request& request) 
   if (file.gzip) {
     // Compressed once at build time; the server leaves bodies with a Content-Encoding alone.
     response.headers["Vary"] = "Accept-Encoding";
-    if (accepts_gzip(request.header("Accept-Encoding").value_or(""))) {
+    if (http::accepts_gzip(request.header("Accept-Encoding").value_or(""))) {
       response.body = file.gzip;
       response.headers["Content-Encoding"] = "gzip";
       response.headers["ETag"] = gzip_etag(file.etag);
