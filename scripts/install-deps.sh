@@ -13,6 +13,8 @@ PACKAGES=(
   libsqlite3-dev libspatialite-dev libsqlite3-mod-spatialite
   libmapserver-dev libmicrohttpd-dev zlib1g-dev libdeflate-dev libxml2-dev fonts-dejavu-core
   libicu-dev nlohmann-json3-dev
+  # accounts: argon2id password hashes, key digests
+  libsodium-dev
   curl
   # reports: PDF/PNG via cairo + pango, Times-metric serif
   libcairo2-dev libpango1.0-dev fonts-liberation2

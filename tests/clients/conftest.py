@@ -37,14 +37,18 @@ def http_get(url, headers=None, timeout=30):
 
 
 class RunningServer:
-    def __init__(self, store, port, process):
+    def __init__(self, store, port, process, viewer_key):
         self.store = store
         self.port = port
         self.process = process
         self.url = f"http://127.0.0.1:{port}"
+        self.viewer_key = viewer_key  # a leadership key: sees the internal layers too
 
     def get(self, path, headers=None):
         return http_get(self.url + path, headers)
+
+    def viewer_headers(self):
+        return {"Authorization": "Bearer " + self.viewer_key}
 
 
 @pytest.fixture(scope="session")
@@ -56,13 +60,16 @@ def sample_store(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def server(sample_store):
+    made = subprocess.run([anttmap_binary(), "--db", str(sample_store), "--json", "key", "add", "leadership",
+                           "--role", "viewer"], check=True, capture_output=True, text=True)
+    viewer_key = json.loads(made.stdout)["key"]
     port = free_port()
     log = open(str(sample_store) + ".serve.log", "w")
     process = subprocess.Popen(
         [anttmap_binary(), "--db", str(sample_store), "--quiet", "serve", "--port", str(port),
          "--cors", "http://portal.example"],
         stdout=log, stderr=subprocess.STDOUT)
-    running = RunningServer(sample_store, port, process)
+    running = RunningServer(sample_store, port, process, viewer_key)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:

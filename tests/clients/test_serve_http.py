@@ -60,7 +60,12 @@ def test_a_cached_tile_is_sent_again_as_kept_and_identical(server):
     "/wmts/communes/default/2020/GoogleMapsCompatible/9/225/405.png",
 ])
 def test_image_endpoints(server, path):
-    status, headers, body = server.get(path)
+    internal = any(path.startswith(f"/tiles/{layer}/") for layer in ("hotspots", "clusters", "models"))
+    if internal:
+        status, headers, body = server.get(path)
+        assert status == 401 and "Bearer" in headers.get("WWW-Authenticate", ""), body[:300]
+        assert not body.startswith(PNG)
+    status, headers, body = server.get(path, server.viewer_headers() if internal else None)
     assert status == 200, body[:300]
     assert headers["Content-Type"] == "image/png" and body.startswith(PNG)
     assert headers.get("ETag")

@@ -67,7 +67,9 @@ def test_stats_and_years_are_the_cores(plugin, server):
     backend = HttpBackend(url)
     years = backend.years()
     assert 2020 in years.years and years.default == anttmap(store, "years")["default"]
-    assert backend.layers() == anttmap(store, "layers")["layers"]
+    # Without a key the server is the public's: the registry's public layers, in its order.
+    public = [d for d in anttmap(store, "layers")["layers"] if d["access"] == "public"]
+    assert backend.layers() == public
     stats = backend.stats(2020)
     cli = json.loads(subprocess.run([os.environ["ANTTMAP"], "--db", store, "--json", "stats", "--year", "2020"],
                                     capture_output=True, text=True, check=True).stdout)
@@ -98,7 +100,8 @@ def test_panel_shows_the_servers_tiles(plugin, server, canvas):
         panel.connect_server(url, 2020)
         assert panel.backend.read_only and not panel.edit_button.isEnabled()
         # The server's layer registry, in its order.
-        assert list(panel.group.layers) == [d["name"] for d in anttmap(store, "layers")["layers"]]
+        assert list(panel.group.layers) == [d["name"] for d in anttmap(store, "layers")["layers"]
+                                            if d["access"] == "public"]
         communes = panel.group.layers["communes"]
         assert communes.isValid() and communes.providerType() == "wms"
         assert "year=2020" in urllib.parse.unquote(communes.source())

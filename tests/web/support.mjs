@@ -50,12 +50,17 @@ export class Server {
     const store = join(dir, 'sample.sqlite');
     const sample = spawnSync(binary, ['--db', store, '--quiet', 'sample'], { encoding: 'utf8' });
     if (sample.status !== 0) throw new Error(`anttmap sample failed: ${sample.stderr}`);
+    // A leadership key: the viewer as leadership sees it (hotspots, clusters, models too).
+    const made = spawnSync(binary, ['--db', store, '--json', 'key', 'add', 'leadership', '--role', 'viewer'],
+      { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`anttmap key add failed: ${made.stderr}`);
+    const viewerKey = JSON.parse(made.stdout).key;
     const port = await freePort();
     const log = join(dir, 'serve.log');
     const out = openSync(log, 'w');
     const process_ = spawn(binary, ['--db', store, '--quiet', 'serve', '--port', String(port)],
       { stdio: ['ignore', out, out] });
-    const server = new Server(dir, port, process_, log);
+    const server = new Server(dir, port, process_, log, viewerKey);
     const deadline = Date.now() + 180000;
     while (Date.now() < deadline) {
       if (process_.exitCode !== null) throw new Error(`anttmap serve exited: ${readFileSync(log, 'utf8')}`);
@@ -71,7 +76,8 @@ export class Server {
     throw new Error('anttmap serve did not become healthy within 180 s');
   }
 
-  constructor(dir, port, process_, log) {
+  constructor(dir, port, process_, log, viewerKey) {
+    this.viewerKey = viewerKey;
     this.dir = dir;
     this.port = port;
     this.process = process_;
@@ -101,8 +107,10 @@ export class Server {
  * A browser page that records what the tests must never see: requests to any other host than the
  * server (aborted), console errors and uncaught exceptions.
  */
-export async function openPage(browser, server, { viewport = { width: 800, height: 600 }, storage } = {}) {
+export async function openPage(browser, server, { viewport = { width: 800, height: 600 }, storage, key } = {}) {
   const context = await browser.newContext({
+    // A key is sent with every request of the page, as a portal's proxy or a signed-in session would.
+    extraHTTPHeaders: key ? { Authorization: `Bearer ${key}` } : {},
     viewport,
     deviceScaleFactor: 1,
     reducedMotion: 'reduce',

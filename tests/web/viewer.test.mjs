@@ -105,7 +105,23 @@ describe('the viewer at /', () => {
       const classes = Object.values(counts).filter((n) => n > total * 0.002).length;
       assert.ok(classes >= 2, `fewer than two statuses visible: ${JSON.stringify(counts)}`);
       await compareWithReference('viewer-default', await page.screenshot({ animations: 'disabled', caret: 'hide' }));
+    }, { key: server.viewerKey });
+  });
+
+  it('shows the public no internal layer, and leadership every layer', async () => {
+    await withPage('/', years.default, async (page) => {
+      for (const layer of ['hotspots', 'clusters', 'models']) {
+        assert.equal(await page.locator(`#layer-list input[value="${layer}"]`).count(), 0, layer);
+      }
+      const internal = await page.evaluate(() => performance.getEntriesByType('resource')
+        .map((entry) => entry.name).filter((name) => /\/tiles\/(hotspots|clusters|models)\//.test(name)));
+      assert.deepEqual(internal, []);
     });
+    await withPage('/', years.default, async (page) => {
+      for (const layer of ['hotspots', 'clusters', 'models']) {
+        assert.equal(await page.locator(`#layer-list input[value="${layer}"]`).count(), 1, layer);
+      }
+    }, { key: server.viewerKey });
   });
 
   it('moves through the years with the slider and redraws in that year\'s colours', async () => {

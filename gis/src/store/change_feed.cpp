@@ -26,6 +26,7 @@ ChangeTopic topic_of_table(std::string_view table) {
   if (table == "festival") return ChangeTopic::festival;
   if (table == "settings") return ChangeTopic::setting;
   if (table == "validation_override") return ChangeTopic::validation_override;
+  if (table == "account" || table == "api_key") return ChangeTopic::account;
   return ChangeTopic::other;
 }
 
@@ -144,6 +145,7 @@ std::string_view to_string(ChangeTopic topic) {
     case ChangeTopic::festival: return "festival";
     case ChangeTopic::setting: return "setting";
     case ChangeTopic::validation_override: return "validation_override";
+    case ChangeTopic::account: return "account";
     case ChangeTopic::other: return "other";
   }
   return "other";
@@ -226,6 +228,7 @@ std::vector<Change> read_changes(const Database& db, std::int64_t after) {
       case ChangeTopic::cluster:
       case ChangeTopic::setting:
       case ChangeTopic::validation_override:
+      case ChangeTopic::account:
       case ChangeTopic::other:
         break;
     }

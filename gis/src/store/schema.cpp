@@ -248,6 +248,35 @@ CREATE TABLE validation_override (
 const AuditedTable kValidationOverride{
     "validation_override", "{row}.id", {"id", "at", "recorded_by", "reason", "units", "findings"}, ""};
 
+// Version 3: who may sign in and which keys open the server (antt/access/access.hpp). Secrets are
+// kept as hashes only, and the audit copies every column but them.
+const char* kSchemaV3 = R"SQL(
+CREATE TABLE account (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 64),
+  role TEXT NOT NULL CHECK (role IN ('public', 'partner', 'viewer', 'editor', 'admin')),
+  scope TEXT NOT NULL DEFAULT '',
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  password_changed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+CREATE TABLE api_key (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
+  role TEXT NOT NULL CHECK (role IN ('public', 'partner', 'viewer', 'editor', 'admin')),
+  scope TEXT NOT NULL DEFAULT '',
+  digest TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  revoked_at TEXT);
+CREATE UNIQUE INDEX api_key_active_name ON api_key (name) WHERE revoked_at IS NULL;
+)SQL";
+
+const AuditedTable kAccount{
+    "account", "{row}.name", {"id", "name", "role", "scope", "disabled", "created_at", "password_changed_at"}, ""};
+const AuditedTable kApiKey{
+    "api_key", "{row}.name || '#' || {row}.id", {"id", "name", "role", "scope", "prefix", "created_at", "revoked_at"}, ""};
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -255,8 +284,10 @@ const std::vector<Migration>& migrations() {
     std::string v1 = kSchemaV1;
     for (const auto& table : audited_tables()) v1 += audit_triggers_sql(table);
     std::string v2 = std::string(kSchemaV2) + audit_triggers_sql(kValidationOverride);
+    std::string v3 = std::string(kSchemaV3) + audit_triggers_sql(kAccount) + audit_triggers_sql(kApiKey);
     return std::vector<Migration>{{1, "units, yearly status, lineage, clusters, models, audit log", v1},
-                                  {2, "reasons given to save boundaries over validation errors", v2}};
+                                  {2, "reasons given to save boundaries over validation errors", v2},
+                                  {3, "accounts and API keys (hashes only)", v3}};
   }();
   return list;
 }

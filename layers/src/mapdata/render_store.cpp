@@ -377,6 +377,7 @@ RefreshResult RenderStore::refresh() {
 
   const auto changes = impl.store_->changes_since(impl.position);
   if (changes.empty()) return result;
+  for (const auto& change : changes) result.topics.insert(change.topic);
   std::vector<int> old_years = impl.current_years();
   auto [years, latest] = impl.status_years();
   std::vector<int> candidate_years = old_years;

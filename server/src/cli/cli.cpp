@@ -158,7 +158,7 @@ std::vector<Command> all_commands() {
   std::vector<Command> commands;
   for (auto group : {store_commands(), data_commands(), status_commands(), analysis_commands(), report_commands(),
                      styles_commands(), layers_commands(), unit_commands(), record_commands(),
-                     serve_commands()})
+                     serve_commands(), access_commands()})
     for (auto& command : group) commands.push_back(std::move(command));
   return commands;
 }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <istream>
 #include <set>
 #include <string>
 #include <vector>
@@ -38,6 +39,7 @@ struct ParsedArgs {
 struct Context {
   std::ostream& out;
   std::ostream& err;
+  std::istream* in = nullptr;  ///< what `--password-stdin` reads; nullptr: the process' stdin
   std::string db_path = "anttmap.sqlite";
   store::Actor actor;
   std::shared_ptr<const layers::LayerRegistry> layers;  ///< the published layers
@@ -75,6 +77,7 @@ std::vector<Command> layers_commands();   // layers
 std::vector<Command> unit_commands();     // unit, years
 std::vector<Command> record_commands();   // hotspot, cluster
 std::vector<Command> serve_commands();    // serve, seed
+std::vector<Command> access_commands();   // user, key
 
 /// Prints one JSON document on its own line (the --json output of every command).
 void print_json(std::ostream& out, const std::string& json_text);

@@ -43,6 +43,19 @@ std::optional<std::string> Request::header(std::string_view name) const {
   return found->second;
 }
 
+bool Request::from_loopback() const {
+  const std::string_view address = remote_address;
+  if (address.empty() || address == "::1") return true;
+  return address.starts_with("127.") || address.starts_with("::ffff:127.");
+}
+
+bool Request::carries_credentials() const {
+  if (headers.count("Authorization") != 0 || headers.count("Cookie") != 0) return true;
+  for (const auto& [key, value] : params)
+    if (iequals(key, "token")) return true;
+  return false;
+}
+
 Response Response::text(int status, std::string body, std::string content_type) {
   Response response;
   response.status = status;

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "antt/access/access.hpp"
+
 namespace antt::log {
 class Logger;  // antt/core/log.hpp
 }
@@ -41,10 +43,20 @@ struct Request {
   /// The request body (POST), as received; empty for GET. The server caps its size
   /// (ServerOptions::max_body_bytes) before reading it.
   std::string body;
+  /// The client's address as text ("127.0.0.1", "::1"); empty in-process.
+  std::string remote_address;
+  /// Who asks: set by the router's gate (Router::set_gate) before the handler runs; the public
+  /// until then.
+  access::Caller caller;
 
   /// First parameter whose name matches case-insensitively.
   std::optional<std::string> param(std::string_view name) const;
   std::optional<std::string> header(std::string_view name) const;
+  /// True for a request from this machine (127.0.0.0/8, ::1, ::ffff:127.x) or in-process.
+  bool from_loopback() const;
+  /// True when it carries credentials (Authorization, Cookie, or a `token` parameter): its answer
+  /// may depend on who asks, so the server neither keeps it nor answers it from kept answers.
+  bool carries_credentials() const;
 };
 
 struct Response {
@@ -67,6 +79,9 @@ struct Response {
   /// For a reusable answer: called when the server sends its kept copy again, at most about once
   /// a second per answer (the tile cache keeps such tiles recent in its LRU).
   std::function<void()> reused;
+  /// Set by the router when the caller signed in: the answer is for this caller only
+  /// (Cache-Control: private; never kept).
+  bool private_to_caller = false;
 
   static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
   /// {"error": reason, "status": status} with Content-Type application/json.
@@ -93,6 +108,9 @@ std::string strong_etag(std::string_view body);
 std::string percent_decode(std::string_view text);
 
 using Handler = std::function<Response(const Request&)>;
+/// Decides who asks before any handler runs: sets Request::caller, or returns the refusal
+/// (401 for credentials that are not valid).
+using Gate = std::function<std::optional<Response>(Request&)>;
 
 /// The media type of a Content-Type value, lower case, without parameters ("application/json").
 std::string media_type(std::string_view content_type);
@@ -131,6 +149,8 @@ class Router {
   std::optional<Response> refuse_before_body(const Request& head) const;
   /// "GET, HEAD, POST, OPTIONS": the methods `path` takes; empty when no route matches it.
   std::string allowed_methods(std::string_view path) const;
+  /// Runs before every handler (and before a body is read): see Gate.
+  void set_gate(Gate gate) { gate_ = std::move(gate); }
 
  private:
   struct Route {
@@ -141,7 +161,10 @@ class Router {
   };
   void add(std::string method, std::string pattern, Handler handler);
   const Route* best_match(const std::vector<std::string>& segments, std::string_view method) const;
+  /// refuse_before_body without the gate.
+  std::optional<Response> refuse_route(const Request& head) const;
   std::vector<Route> routes_;
+  Gate gate_;
 };
 
 /// Turns the matched pattern into a low-cardinality metrics label. The default takes the first

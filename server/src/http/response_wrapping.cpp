@@ -229,8 +229,13 @@ PendingAnswer ResponseWrapping::begin(Request request) const {
 
 Response ResponseWrapping::finish(PendingAnswer pending) const {
   const std::string route = pending.response.route;
+  const bool private_to_caller = pending.response.private_to_caller;
   Response response = guarded(pending.what, [&] { return resolved(std::move(pending.response)); });
   if (response.route.empty()) response.route = route;
+  if (private_to_caller) {
+    response.private_to_caller = true;
+    response.reusable = false;
+  }
   return decorate(std::move(response), pending.origin, pending.accept_encoding, pending.if_none_match);
 }
 
@@ -275,7 +280,12 @@ Response ResponseWrapping::decorate(Response response, const std::optional<std::
                                     const std::optional<std::string>& accept_encoding,
                                     const std::optional<std::string>& if_none_match) const {
   add_cors(origin, response);
-  if (response.headers.count("Cache-Control") == 0) response.headers["Cache-Control"] = "no-cache";
+  if (response.private_to_caller) {
+    // Drawn for a signed-in caller: no shared cache may keep it for anyone else.
+    response.headers["Cache-Control"] = "private, no-cache";
+  } else if (response.headers.count("Cache-Control") == 0) {
+    response.headers["Cache-Control"] = "no-cache";
+  }
   if (response.status == 204 || response.status == 304) return response;
 
   const bool compressible = is_compressible(response.content_type) && response.body->size() > gzip_min_bytes &&

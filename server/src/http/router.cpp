@@ -116,6 +116,15 @@ std::string Router::allowed_methods(std::string_view path) const {
 }
 
 std::optional<Response> Router::refuse_before_body(const Request& head) const {
+  if (std::optional<Response> refused = refuse_route(head)) return refused;
+  if (gate_ && head.method != "OPTIONS") {
+    Request asking = head;
+    if (std::optional<Response> refused = gate_(asking)) return refused;
+  }
+  return std::nullopt;
+}
+
+std::optional<Response> Router::refuse_route(const Request& head) const {
   // Bad paths are refused first: a traversal attempt gets 400 whatever its method.
   if (std::string problem = path_problem(head.path); !problem.empty()) return Response::json_error(400, problem);
   const std::vector<std::string> segments = split_segments(head.path);
@@ -148,13 +157,19 @@ std::optional<Response> Router::refuse_before_body(const Request& head) const {
 Response Router::dispatch(Request request) const { return resolved(dispatch_deferred(std::move(request))); }
 
 Response Router::dispatch_deferred(Request request) const {
-  if (std::optional<Response> refused = refuse_before_body(request)) return std::move(*refused);
+  if (std::optional<Response> refused = refuse_route(request)) return std::move(*refused);
   const std::vector<std::string> segments = split_segments(request.path);
   if (request.method == "OPTIONS") {
     Response allowed = Response::no_content();
     allowed.headers["Allow"] = allowed_methods(request.path);
     allowed.route = best_match(segments, {})->pattern;
     return allowed;
+  }
+  if (gate_) {
+    if (std::optional<Response> refused = gate_(request)) {
+      refused->route = best_match(segments, {})->pattern;
+      return std::move(*refused);
+    }
   }
   const bool is_post = request.method == "POST";
   const Route* best = best_match(segments, is_post ? "POST" : "GET");
@@ -167,8 +182,13 @@ Response Router::dispatch_deferred(Request request) const {
     const std::string& segment = best->segments[i];
     if (is_capture(segment)) request.path_params[segment.substr(1, segment.size() - 2)] = segments[i];
   }
+  const bool private_to_caller = request.caller.signed_in();
   Response response = best->handler(request);
   response.route = best->pattern;
+  if (private_to_caller) {
+    response.private_to_caller = true;
+    response.reusable = false;
+  }
   return response;
 }
 

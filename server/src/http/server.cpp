@@ -3,7 +3,9 @@
 // libmicrohttpd callbacks — the C boundary: nothing thrown here ever reaches libmicrohttpd — and
 // sends what ResponseWrapping made, what a worker computed (worker_pool.hpp) or what was kept
 // (reusable_answers.hpp).
+#include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 
 #include <cerrno>
 #include <chrono>
@@ -28,6 +30,35 @@
 
 namespace antt::http {
 namespace {
+
+/// True when the target's query names a `token` parameter (any case): an embed token.
+bool query_names_token(std::string_view target) {
+  const auto question = target.find('?');
+  if (question == std::string_view::npos) return false;
+  std::string_view query = target.substr(question + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    if (iequals(pair.substr(0, pair.find('=')), "token")) return true;
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return false;
+}
+
+/// The client's address as text; empty when libmicrohttpd does not say.
+std::string client_address(MHD_Connection* connection) {
+  const MHD_ConnectionInfo* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (info == nullptr || info->client_addr == nullptr) return {};
+  char text[INET6_ADDRSTRLEN] = {};
+  const sockaddr* address = info->client_addr;
+  if (address->sa_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(address)->sin_addr, text, sizeof text);
+  } else if (address->sa_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr, text, sizeof text);
+  }
+  return text;
+}
 
 /// A deferred answer on its way: the worker stores it, then resumes the connection, whose thread
 /// sends it.
@@ -257,7 +288,7 @@ struct Server::Impl {
         return self.respond(connection, *answer, Asked{method, context->raw_target, context->deferred->started});
       }
       const Asked asked{method, context->raw_target, std::chrono::steady_clock::now()};
-      const bool reuse = !is_post && self.may_reuse(connection, method);
+      const bool reuse = !is_post && self.may_reuse(connection, method, context->raw_target);
       std::uint64_t generation = 0;
       if (reuse) {
         generation = self.options.data_generation();  // before the answer is made from the data
@@ -289,6 +320,7 @@ struct Server::Impl {
     request.query = std::move(target.query);
     MHD_get_connection_values_n(connection, MHD_GET_ARGUMENT_KIND, &collect_value, &request);
     MHD_get_connection_values_n(connection, MHD_HEADER_KIND, &collect_value, &request);
+    request.remote_address = client_address(connection);
     return request;
   }
 
@@ -311,9 +343,15 @@ struct Server::Impl {
 
   /// Whether this request's answer may be one kept for its target: nothing in it changes the
   /// wrapping (no If-None-Match; no Origin when CORS is configured).
-  bool may_reuse(MHD_Connection* connection, const char* method) const {
+  bool may_reuse(MHD_Connection* connection, const char* method, std::string_view target) const {
     if (!reusable || method == nullptr || std::strcmp(method, "GET") != 0) return false;
     if (MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH) != nullptr) {
+      return false;
+    }
+    // Kept answers are the public's: a request with credentials is answered for its caller.
+    if (MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION) != nullptr ||
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE) != nullptr ||
+        query_names_token(target)) {
       return false;
     }
     return options.cors_allow.empty() ||

@@ -262,6 +262,7 @@ struct ThreadMaps {
   ReusedMap draw;      ///< render_image: the drawing shapefiles
   ReusedMap vector;    ///< render_mvt: the render file, which has every attribute
   MapHandle pristine;  ///< never rendered: msCopyMap'd for each WMS request (msOWSDispatch mutates maps)
+  MapHandle pristine_public;  ///< the same with the public's layers only
 };
 
 /// A shapefile layer's FILTER: the units valid on `date`, or none (date 0) when every row of its
@@ -459,21 +460,35 @@ struct MapEngine::Impl {
   std::mutex mutex;  // guards the members below
   std::string mapfile_text;       ///< layers over the render file
   std::string draw_mapfile_text;  ///< layers over the drawing shapefiles
+  std::string public_mapfile_text;  ///< the public's layers over the render file
   int generation = 1;
   std::unordered_map<std::thread::id, std::unique_ptr<ThreadMaps>> maps;
 
-  WmsLimits limits() {
+  WmsLimits limits(const WmsAudience& audience) {
     std::lock_guard lock(mutex);
     WmsLimits result;
     result.max_image_size = config.max_image_size;
     result.years = config.years;
     result.default_year = config.default_year;
-    for (const auto& layer : config.layers->layers()) result.layers.push_back(layer.name);
+    for (const auto& layer : config.layers->layers()) {
+      const bool visible = audience.internal || config.public_layers->find(layer.name) != nullptr;
+      (visible ? result.layers : result.hidden_layers).push_back(layer.name);
+    }
+    result.hidden_status = audience.signed_in ? 403 : 401;
     return result;
   }
 
+  /// The mapfiles of `config`: over the render file, over the shapefiles, and the public's.
+  void generate_mapfiles() {
+    mapfile_text = generate_mapfile(config, paths);
+    draw_mapfile_text = generate_mapfile(config, paths, LayerSource::shapefiles);
+    EngineConfig public_config = config;
+    public_config.layers = config.public_layers;
+    public_mapfile_text = generate_mapfile(public_config, paths);
+  }
+
   ThreadMaps& this_thread_maps() {
-    std::string text, draw_text;
+    std::string text, draw_text, public_text;
     int wanted_generation = 0;
     {
       std::lock_guard lock(mutex);
@@ -481,6 +496,7 @@ struct MapEngine::Impl {
       if (found != maps.end() && found->second->generation == generation) return *found->second;
       text = mapfile_text;
       draw_text = draw_mapfile_text;
+      public_text = public_mapfile_text;
       wanted_generation = generation;
     }
     // Parse outside our lock (msLoadMapFromString holds TLOCK_PARSER anyway).
@@ -490,6 +506,7 @@ struct MapEngine::Impl {
     fresh->vector = reused_map(load_map(text, dir));
     fresh->draw = reused_map(load_map(draw_text, dir));
     fresh->pristine = load_map(text, dir);
+    fresh->pristine_public = load_map(public_text, dir);
     std::unique_ptr<ThreadMaps> stale;  // freed on this thread, its only user, after unlocking
     std::lock_guard lock(mutex);
     auto& slot = maps[std::this_thread::get_id()];
@@ -520,6 +537,7 @@ MapEngine::MapEngine(EngineConfig config) : impl_(std::make_unique<Impl>()) {
   if (!config.shapefiles) throw Error("map engine: no drawing shapefiles (EngineConfig::shapefiles)");
   if (!config.layers) throw Error("map engine: no layer registry (EngineConfig::layers)");
   impl_->config = std::move(config);
+  if (!impl_->config.public_layers) impl_->config.public_layers = impl_->config.layers;
   impl_->paths = mapfile_paths(impl_->config.work_dir);
   // The render file is read through OGR's SQLite driver by every worker: a bigger page cache per
   // connection keeps hot pages out of read() syscalls. Not mmap: mapped pages of a 125 MB render
@@ -533,8 +551,7 @@ MapEngine::MapEngine(EngineConfig config) : impl_(std::make_unique<Impl>()) {
   // an error handler onto that thread's stack, which msCleanup() (on this thread) cannot pop: a
   // worker's handler leaked. Initialising here keeps push and pop on one thread.
   msGDALInitialize();
-  impl_->mapfile_text = generate_mapfile(impl_->config, impl_->paths);
-  impl_->draw_mapfile_text = generate_mapfile(impl_->config, impl_->paths, LayerSource::shapefiles);
+  impl_->generate_mapfiles();
   write_mapfile_files(impl_->config, impl_->paths, impl_->mapfile_text);
   // Parse once now so a broken mapfile fails at startup, not on the first request.
   load_map(impl_->mapfile_text, impl_->paths.mapfile.substr(0, impl_->paths.mapfile.rfind('/')));
@@ -653,8 +670,8 @@ char* wms_query_environment(const char* name, void* context) {
 
 }  // namespace
 
-EngineResponse MapEngine::wms(const std::multimap<std::string, std::string>& params) {
-  auto checked = check_wms_request(params, impl_->limits());
+EngineResponse MapEngine::wms(const std::multimap<std::string, std::string>& params, const WmsAudience& audience) {
+  auto checked = check_wms_request(params, impl_->limits(audience));
   if (auto* refusal = std::get_if<EngineResponse>(&checked)) return std::move(*refusal);
   auto& request = std::get<CheckedWmsRequest>(checked);
 
@@ -672,15 +689,15 @@ EngineResponse MapEngine::wms(const std::multimap<std::string, std::string>& par
     }
   }
 
-  if (!request.json_info_queries.empty()) return merged_json_feature_info(request);
-  return dispatch_ows(request, request.query_string);
+  if (!request.json_info_queries.empty()) return merged_json_feature_info(request, audience.internal);
+  return dispatch_ows(request, request.query_string, audience.internal);
 }
 
-EngineResponse MapEngine::dispatch_ows(const CheckedWmsRequest& request, std::string query_string) {
+EngineResponse MapEngine::dispatch_ows(const CheckedWmsRequest& request, std::string query_string, bool internal) {
   try {
     const ErrorChainScope error_scope;
     auto& maps = impl_->this_thread_maps();
-    const MapHandle map = copy_map(maps.pristine.get());
+    const MapHandle map = copy_map(internal ? maps.pristine.get() : maps.pristine_public.get());
     if (!map) {
       return service_exception(request.version, "", "map engine: copying the map failed: " + collect_errors().text, 500);
     }
@@ -710,10 +727,10 @@ EngineResponse MapEngine::dispatch_ows(const CheckedWmsRequest& request, std::st
   }
 }
 
-EngineResponse MapEngine::merged_json_feature_info(const CheckedWmsRequest& request) {
+EngineResponse MapEngine::merged_json_feature_info(const CheckedWmsRequest& request, bool internal) {
   auto merged = nlohmann::json{{"type", "FeatureCollection"}, {"features", nlohmann::json::array()}};
   for (const auto& query : request.json_info_queries) {
-    auto answer = dispatch_ows(request, query);
+    auto answer = dispatch_ows(request, query, internal);
     if (answer.status != 200) return answer;
     const auto collection = nlohmann::json::parse(answer.body, nullptr, /*allow_exceptions=*/false);
     if (!collection.is_object() || !collection.contains("features") || !collection["features"].is_array()) {
@@ -735,8 +752,7 @@ void MapEngine::data_changed(const std::vector<int>& years, int default_year) {
     std::lock_guard lock(impl_->mutex);
     impl_->config.years = years;
     impl_->config.default_year = default_year;
-    impl_->mapfile_text = generate_mapfile(impl_->config, impl_->paths);
-    impl_->draw_mapfile_text = generate_mapfile(impl_->config, impl_->paths, LayerSource::shapefiles);
+    impl_->generate_mapfiles();
     write_mapfile_files(impl_->config, impl_->paths, impl_->mapfile_text);
     ++impl_->generation;  // every thread reloads its maps on its next request
   }

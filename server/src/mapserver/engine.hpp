@@ -63,6 +63,9 @@ struct EngineResponse {
 
 struct EngineConfig {
   std::shared_ptr<const layers::LayerRegistry> layers;  ///< the layers the mapfile publishes (required)
+  /// The layers the public sees (WMS to callers without internal access: capabilities, feature
+  /// info and legends come from a map that has no other layer); unset: all of `layers`.
+  std::shared_ptr<const layers::LayerRegistry> public_layers;
   std::string render_path;       ///< the render file (absolute)
   std::string work_dir;          ///< where the generated mapfile and fontset are written
   std::string online_resource;   ///< public base URL of /wms, e.g. "http://127.0.0.1:8080/wms"
@@ -72,6 +75,12 @@ struct EngineConfig {
   /// The drawing shapefiles of the moment (antt/mapdata/shapefiles.hpp), required: images are
   /// drawn from them; queries, vector tiles and the other WMS requests read the render file.
   std::function<std::shared_ptr<const mapdata::ShapefileSet>()> shapefiles;
+};
+
+/// Who a WMS request is answered for.
+struct WmsAudience {
+  bool internal = false;   ///< sees every layer; otherwise EngineConfig::public_layers only
+  bool signed_in = false;  ///< asking for a hidden layer is 403 when signed in, 401 otherwise
 };
 
 /// Thrown for a request the engine refuses (HTTP 400 with this text as the reason).
@@ -95,15 +104,17 @@ class MapEngine {
   /// WMS 1.1.1/1.3.0 (GetCapabilities, GetMap, GetFeatureInfo, GetLegendGraphic) from decoded
   /// query parameters (names case-insensitive). Bad or dangerous requests come back as an OGC
   /// ServiceException with status 400; never throws for request content.
-  EngineResponse wms(const std::multimap<std::string, std::string>& params);
+  /// Hidden layers (see WmsAudience) are refused by name and absent from what the public's map
+  /// lists, queries and draws.
+  EngineResponse wms(const std::multimap<std::string, std::string>& params, const WmsAudience& audience);
   /// Called after the render file changed (the watcher's refresh): drops pooled connections if needed
   /// and updates the advertised years.
   void data_changed(const std::vector<int>& years, int default_year);
 
  private:
   /// A validated WMS request through msOWSDispatch on a fresh copy of the thread's map.
-  EngineResponse dispatch_ows(const CheckedWmsRequest& request, std::string query_string);
-  EngineResponse merged_json_feature_info(const CheckedWmsRequest& request);
+  EngineResponse dispatch_ows(const CheckedWmsRequest& request, std::string query_string, bool internal);
+  EngineResponse merged_json_feature_info(const CheckedWmsRequest& request, bool internal);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -63,6 +63,7 @@ std::string format_number(double value) {
 struct Refusal {
   std::string code;
   std::string message;
+  int status = 400;
 };
 
 // Every parameter not read below (DPI, MAP_RESOLUTION, FORMAT_OPTIONS, TILED, EXCEPTIONS, TIME...) is
@@ -213,6 +214,14 @@ class Checker {
   }
 
   void check_layer_name(const std::string& name, const char* code) const {
+    const auto& hidden = limits_.hidden_layers;
+    if (std::find(hidden.begin(), hidden.end(), name) != hidden.end()) {
+      throw Refusal{"AccessDenied",
+                    limits_.hidden_status == 401
+                        ? "Layer '" + name + "' needs signing in (Authorization: Bearer KEY) / cần đăng nhập."
+                        : "Layer '" + name + "' is not open to your role / vai trò này không được xem.",
+                    limits_.hidden_status};
+    }
     if (std::find(limits_.layers.begin(), limits_.layers.end(), name) == limits_.layers.end()) {
       throw Refusal{code, "Unknown layer '" + name + "'."};
     }
@@ -444,7 +453,7 @@ std::variant<CheckedWmsRequest, EngineResponse> check_wms_request(
     return checker.run();
   } catch (const Refusal& refusal) {
     return service_exception(version == "1.1.1" || version == "1.1.0" || version == "1.0.0" ? version : "1.3.0",
-                             refusal.code, refusal.message, 400);
+                             refusal.code, refusal.message, refusal.status);
   }
 }
 

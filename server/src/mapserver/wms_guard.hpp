@@ -17,7 +17,11 @@ struct WmsLimits {
   int max_image_size = 4096;
   std::vector<int> years;           ///< TIME values accepted
   int default_year = 0;             ///< TIME when the request has none
-  std::vector<std::string> layers;  ///< registry names (MapServer group names)
+  std::vector<std::string> layers;  ///< registry names (MapServer group names) the caller may see
+  /// Registry names the caller may not see: asking for one is refused with hidden_status (401 for
+  /// the public, 403 for a signed-in caller), not as an unknown layer.
+  std::vector<std::string> hidden_layers;
+  int hidden_status = 401;
 };
 
 /// A request that passed the guard: what msOWSDispatch gets, and the time filter we apply.
@@ -34,7 +38,7 @@ struct CheckedWmsRequest {
 };
 
 /// Validates decoded WMS parameters (names case-insensitive). A refusal comes back as a ready
-/// OGC ServiceException response (status 400).
+/// OGC ServiceException response (status 400, or hidden_status for a hidden layer).
 std::variant<CheckedWmsRequest, EngineResponse> check_wms_request(
     const std::multimap<std::string, std::string>& params, const WmsLimits& limits);
 

@@ -193,7 +193,8 @@ class Api {
                           {"authority", optional_text(record.authority)},
                           {"note", optional_text(record.note)},
                           {"recorded_at", record.recorded_at},
-                          {"recorded_by", record.recorded_by},
+                          // Editors' names are internal: the public and partners get null.
+                          {"recorded_by", request.caller.reads_internal() ? json(record.recorded_by) : json(nullptr)},
                           {"supersedes", record.supersedes ? json(*record.supersedes) : json(nullptr)},
                           {"superseded", superseded.count(record.id) != 0}});
     }
@@ -217,19 +218,21 @@ class Api {
                         {"statuses", statuses}});
   }
 
-  http::Response layer_list(const http::Request&) {
-    // The same document as `anttmap layers --json`.
-    return http::Response::json(200, layers::registry_json(*context_.layers));
+  http::Response layer_list(const http::Request& request) {
+    // The same document as `anttmap layers --json`, with the layers the caller may see.
+    return http::Response::json(200, layers::registry_json(*context_.layers->visible_to(request.caller)));
   }
 
   http::Response legend(const http::Request& request) {
     // The same text as `anttmap styles --format json [--layer L]`.
-    auto legend = nlohmann::ordered_json::parse(styles::legend_json());
+    const auto visible = context_.layers->visible_to(request.caller);
+    auto legend = legend_of(*visible);
     const std::optional<std::string> name = request.param("layer");
     if (!name) return http::Response::json(200, legend.dump(2) + "\n");
-    const layers::LayerDescriptor* layer = context_.layers->find(checked_text(*name, kMaxCodeBytes, "layer"));
+    context_.layers->require_visible(request.caller, checked_text(*name, kMaxCodeBytes, "layer"));
+    const layers::LayerDescriptor* layer = visible->find(*name);
     if (!layer)
-      throw RequestError(404, "unknown layer '" + *name + "'; known layers: " + context_.layers->names() +
+      throw RequestError(404, "unknown layer '" + *name + "'; known layers: " + visible->names() +
                                   " / lớp không tồn tại");
     for (const auto& style : legend)
       if (style.at("id") == layer->style) return http::Response::json(200, style.dump(2) + "\n");

@@ -12,11 +12,12 @@
 #include "antt/layers/layers.hpp"
 #include "antt/mapdata/mapdata.hpp"
 #include "http/http.hpp"
+#include "serve/access_control.hpp"
 
 namespace antt::serve {
 
 struct ApiContext {
-  std::shared_ptr<const layers::LayerRegistry> layers;
+  std::shared_ptr<const LayerAccess> layers;  ///< each caller's layers
   std::string store_path;
   /// The map's extent (EPSG:3857), quoted by /api/years; nothing when the map is empty.
   std::function<std::optional<mapdata::Box>()> extent;

@@ -23,8 +23,6 @@
 namespace antt::serve {
 namespace {
 
-constexpr const char* kTileScope = "public";  // roles (a later issue) get their own scopes
-
 std::string default_work_dir(const std::string& store_path) {
   const auto absolute = std::filesystem::absolute(store_path);
   return (absolute.parent_path() / (absolute.filename().string() + ".serve")).string();
@@ -70,6 +68,8 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, std::shared_ptr<c
   }
   // Opening the store first checks that it is ours and migrated; the render file reads it.
   auto store = store::open_store(store_path_);
+  access_ = std::make_shared<const LayerAccess>(layers_);
+  credentials_ = std::make_unique<Credentials>(*store);
   if (config_.work_dir.empty()) config_.work_dir = default_work_dir(store_path_);
   // MapServer resolves a relative DATA path against the mapfile's directory, which is inside the work directory.
   config_.work_dir = std::filesystem::absolute(config_.work_dir).string();
@@ -85,6 +85,7 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, std::shared_ptr<c
 
   mapserver::EngineConfig engine_config;
   engine_config.layers = layers_;
+  engine_config.public_layers = access_->of_scope(access::DataScope::everyone);
   engine_config.render_path = render_path;
   engine_config.work_dir = config_.work_dir;
   engine_config.online_resource = effective_public_url(config_) + "/wms";
@@ -154,6 +155,10 @@ mapdata::RefreshResult ServeApp::refresh() {
   std::lock_guard refresh_lock(refresh_mutex_);
   const auto started = std::chrono::steady_clock::now();
   auto result = render_store_->refresh();
+  if (result.topics.count(store::ChangeTopic::account) != 0) {
+    credentials_->reload(*store::open_store(store_path_));  // a revoked key stops working now
+    logger_->info("serve", "API keys read again", {{"keys", credentials_->key_count()}});
+  }
   if (result.changed && logger_->enabled(log::Level::debug))
     logger_->debug("serve", "store changed", {{"position", result.position}, {"dirty", result.dirty.size()}});
   // Answers the HTTP server keeps are dropped on every way out once data changed, also when a
@@ -204,10 +209,13 @@ void ServeApp::watch() {
   }
 }
 
-http::Response ServeApp::tile(const TileAddress& address) { return http::resolved(answer_tile(address)); }
+http::Response ServeApp::tile(const TileAddress& address, access::DataScope scope) {
+  return http::resolved(answer_tile(address, scope));
+}
 
-http::Response ServeApp::answer_tile(const TileAddress& address) {
-  const http::TileKey key{kTileScope, address.layer, address.time.year,
+http::Response ServeApp::answer_tile(const TileAddress& address, access::DataScope scope) {
+  // Each data scope has its own tiles: a public request never gets bytes drawn for another scope.
+  const http::TileKey key{std::string(access::to_string(scope)), address.layer, address.time.year,
                           address.time.whole_year() ? 0 : address.time.date,
                           address.z, address.x, address.y, address.variant};
   if (config_.tile_cache) {
@@ -218,7 +226,7 @@ http::Response ServeApp::answer_tile(const TileAddress& address) {
       response.body = cached->body;
       response.headers["ETag"] = cached->etag;
       response.headers["Cache-Control"] = "no-cache";
-      response.reusable = true;  // a function of the URL and the data (one access scope so far)
+      response.reusable = true;  // a function of the URL, the data and the scope (kept only for the public)
       response.reused = [cache = cache_.get(), key] { cache->touch(key); };
       return response;
     }
@@ -259,6 +267,8 @@ http::Response ServeApp::render_tile(const TileAddress& address, const http::Til
   cached->body = body;
   cached->content_type = rendered.content_type;
   cached->etag = http::strong_etag(*body);
+  // The scope is part of the tag, so no client can carry a tag from one scope into another.
+  if (key.scope != access::to_string(access::DataScope::everyone)) cached->etag.insert(cached->etag.size() - 1, "." + key.scope);
   if (config_.tile_cache) cache_->put(key, cached, generation);
   http::Response response;
   response.content_type = cached->content_type;
@@ -278,12 +288,17 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
   const std::string base_url = effective_public_url(config_);
   auto years = [this] { return years_now(); };
   auto extent = [this] { return this->extent(); };
-  auto tile = [this](const TileAddress& address) { return answer_tile(address); };
+  auto tile = [this](const TileAddress& address, access::DataScope scope) { return answer_tile(address, scope); };
+  router->set_gate(credentials_->gate());
 
-  router->get("/health", [this](const http::Request&) {
+  // The details of /health and /metrics are for admins and for this machine; no answer names a path.
+  auto operator_only = [](const http::Request& request) {
+    return request.caller.is_admin() || (request.from_loopback() && !request.caller.signed_in());
+  };
+  router->get("/health", [this, operator_only](const http::Request& request) {
+    if (!operator_only(request)) return http::Response::json(200, nlohmann::json{{"status", "ok"}}.dump());
     const auto now = years_now();
     nlohmann::json body{{"status", "ok"},
-                        {"store", store_path_},
                         {"years", now.all},
                         {"default_year", now.default_year},
                         {"change_position", change_position_.load()},
@@ -291,26 +306,32 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
                         {"tile_cache", cache_json(cache_->stats())}};
     return http::Response::json(200, body.dump());
   });
-  router->get("/metrics", [this](const http::Request&) {
+  router->get("/metrics", [this, operator_only](const http::Request& request) {
+    if (!operator_only(request)) return json_error_response(not_allowed(request.caller, "/metrics"));
     return http::Response::text(200, metrics_.prometheus_text(), "text/plain; version=0.0.4; charset=utf-8");
   });
   // WMS: the map engine checks the request (mapserver/wms_guard.hpp) and answers OGC exceptions.
   router->get("/wms", [this](const http::Request& request) {
-    return http::Response::deferred([this, params = request.params] {
-      const auto answer = engine_->wms(params);
+    const mapserver::WmsAudience audience{request.caller.reads_internal(), request.caller.signed_in()};
+    return http::Response::deferred([this, params = request.params, audience] {
+      const auto answer = engine_->wms(params, audience);
       http::Response response = http::Response::text(answer.status, answer.body, answer.content_type);
       response.headers["Cache-Control"] = "no-cache";
+      if (answer.status == 401) response.headers["WWW-Authenticate"] = "Bearer realm=\"anttmap\"";
       return response;
     });
   });
-  register_tile_routes(*router, {layers_, base_url, years, extent, tile});
-  register_wmts_routes(*router, {layers_, base_url, years, extent, tile});
-  register_ogc_features(*router, [this, base_url] {
-    return OgcContext{layers_, base_url, [this] { return store::open_store(store_path_); }, years_now()};
+  register_tile_routes(*router, {access_, base_url, years, extent, tile});
+  register_wmts_routes(*router, {access_, base_url, years, extent, tile});
+  register_ogc_features(*router, [this, base_url](const http::Request& request) {
+    if (const auto id = request.path_params.find("collectionId"); id != request.path_params.end())
+      access_->require_visible(request.caller, id->second);
+    return OgcContext{access_->visible_to(request.caller), base_url, [this] { return store::open_store(store_path_); },
+                      years_now()};
   });
-  register_api(*router, {layers_, store_path_, extent});
+  register_api(*router, {access_, store_path_, extent});
   add_report_route(*router, {store_path_, engine_.get(), config_.max_image_size, {}});
-  register_web_routes(*router, {layers_, years});
+  register_web_routes(*router, {access_, years});
   return router;
 }
 

@@ -19,6 +19,7 @@
 #include "http/metrics.hpp"
 #include "http/tile_cache.hpp"
 #include "mapserver/engine.hpp"
+#include "serve/access_control.hpp"
 #include "serve/config.hpp"
 #include "serve/params.hpp"
 #include "serve/tile_routes.hpp"
@@ -53,8 +54,8 @@ class ServeApp {
   int port() const;
 
   const http::Router& router() const { return *router_; }
-  /// Renders (or takes from the cache) one tile; throws mapserver::RequestError for bad addresses.
-  http::Response tile(const TileAddress& address);
+  /// Renders (or takes from the scope's cache) one tile; throws RequestError for bad addresses.
+  http::Response tile(const TileAddress& address, access::DataScope scope = access::DataScope::everyone);
   /// Applies pending store changes now (the watcher does this every poll interval).
   mapdata::RefreshResult refresh();
 
@@ -69,12 +70,14 @@ class ServeApp {
   void watch();
   std::shared_ptr<http::Router> make_router();
   /// The cached tile, or a deferred render (Response::deferred) for the server's workers.
-  http::Response answer_tile(const TileAddress& address);
+  http::Response answer_tile(const TileAddress& address, access::DataScope scope);
   http::Response render_tile(const TileAddress& address, const http::TileKey& key);
 
   std::string store_path_;
   ServeConfig config_;
   std::shared_ptr<const layers::LayerRegistry> layers_;
+  std::shared_ptr<const LayerAccess> access_;  ///< each caller's layers
+  std::unique_ptr<Credentials> credentials_;   ///< the API keys the gate accepts
   std::unique_ptr<WorkDirLock> work_dir_lock_;
   std::unique_ptr<mapdata::RenderStore> render_store_;
   std::unique_ptr<mapserver::MapEngine> engine_;

@@ -21,6 +21,7 @@ http::Response json_error_response(const std::exception& error, std::string_view
   reason += error.what();
   auto response = http::Response::json_error(status, reason);
   if (status == 503 || status == 429) response.headers["Retry-After"] = "5";
+  if (status == 401) response.headers["WWW-Authenticate"] = "Bearer realm=\"anttmap\"";
   return response;
 }
 

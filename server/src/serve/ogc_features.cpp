@@ -590,9 +590,11 @@ http::Response ogc_item(const http::Request& request, const OgcContext& context)
   });
 }
 
-void register_ogc_features(http::Router& router, std::function<OgcContext()> context) {
+void register_ogc_features(http::Router& router, std::function<OgcContext(const http::Request&)> context) {
   auto bind = [context](http::Response (*handler)(const http::Request&, const OgcContext&)) {
-    return [context, handler](const http::Request& request) { return handler(request, context()); };
+    return [context, handler](const http::Request& request) {
+      return answer_json([&] { return handler(request, context(request)); });
+    };
   };
   router.get("/ogc", bind(&ogc_landing_page));
   router.get("/ogc/conformance", bind(&ogc_conformance));

@@ -25,7 +25,7 @@
 namespace antt::serve {
 
 struct OgcContext {
-  std::shared_ptr<const layers::LayerRegistry> layers;  ///< one collection per layer
+  std::shared_ptr<const layers::LayerRegistry> layers;  ///< one collection per layer the caller may see
   std::string base_url;  ///< e.g. "http://127.0.0.1:8080", no trailing slash
   /// Opens the store read-only for one request (called on the request's thread).
   std::function<std::unique_ptr<store::Store>()> open_store;
@@ -45,7 +45,8 @@ http::Response ogc_items(const http::Request& request, const OgcContext& context
 /// Reads path_params["collectionId"] and ["featureId"]; 404 when no such unit on the date.
 http::Response ogc_item(const http::Request& request, const OgcContext& context);
 
-/// Registers the six routes above on `router`; `context` is asked for each request (years change).
-void register_ogc_features(http::Router& router, std::function<OgcContext()> context);
+/// Registers the six routes above on `router`; `context` is asked for each request (years change,
+/// and each caller has its own layers); what it throws is answered as JSON errors.
+void register_ogc_features(http::Router& router, std::function<OgcContext(const http::Request&)> context);
 
 }  // namespace antt::serve

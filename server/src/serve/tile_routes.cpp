@@ -55,11 +55,17 @@ TileAddress parse_tile_address(const http::Request& request, const layers::Layer
 void register_tile_routes(http::Router& router, TileRouteContext context) {
   auto shared = std::make_shared<const TileRouteContext>(std::move(context));
   router.get("/tiles/{layer}/{z}/{x}/{y}", [shared](const http::Request& request) {
-    return answer_json([&] { return shared->tile(parse_tile_address(request, *shared->layers, shared->years())); });
+    return answer_json([&] {
+      shared->layers->require_visible(request.caller, request.path_params.at("layer"));
+      const auto visible = shared->layers->visible_to(request.caller);
+      return shared->tile(parse_tile_address(request, *visible, shared->years()), request.caller.data_scope());
+    });
   });
   auto tilejson_answer = [shared](const http::Request& request, const std::string& name, bool vector) {
     return answer_json([&] {
-      const auto& layer = layer_of(*shared->layers, name);
+      shared->layers->require_visible(request.caller, name);
+      const auto visible = shared->layers->visible_to(request.caller);
+      const auto& layer = layer_of(*visible, name);
       const int year = time_param(request, shared->years()).year;
       return http::Response::json(200, tilejson(shared->base_url, layer, year, vector, shared->extent()));
     });

@@ -9,6 +9,7 @@
 #include "antt/core/date.hpp"
 #include "antt/geo/web_mercator.hpp"
 #include "antt/layers/layers.hpp"
+#include "serve/access_control.hpp"
 #include "http/http.hpp"
 #include "serve/params.hpp"
 
@@ -24,12 +25,12 @@ struct TileAddress {
 
 /// What the tile routes need from the running server.
 struct TileRouteContext {
-  std::shared_ptr<const layers::LayerRegistry> layers;
+  std::shared_ptr<const LayerAccess> layers;  ///< each caller's layers
   std::string base_url;  ///< e.g. "http://127.0.0.1:8080", no trailing slash
   std::function<Years()> years;
   std::function<std::optional<geo::MercatorBox>()> extent;
-  /// The tile: from the cache, or a deferred render (Response::deferred).
-  std::function<http::Response(const TileAddress&)> tile;
+  /// The tile drawn for a data scope: from that scope's cache, or a deferred render (Response::deferred).
+  std::function<http::Response(const TileAddress&, access::DataScope)> tile;
 };
 
 /// The address of /tiles/{layer}/{z}/{x}/{y}: RequestError 404 for an unknown layer or file

@@ -55,7 +55,7 @@ std::string page_config(const layers::LayerRegistry& registry) {
   }
   nlohmann::ordered_json config{{"version", ANTT_VERSION},
                                 {"layers", std::move(layers)},
-                                {"legend", nlohmann::ordered_json::parse(styles::legend_json())}};
+                                {"legend", legend_of(registry)}};
   std::string text = config.dump();
   // Inside <script>: "</" would end the element early.
   std::string safe;
@@ -129,19 +129,21 @@ http::Response not_built_page() {
       "text/html; charset=utf-8");
 }
 
-http::Response embed_refused(const std::string& reason) {
+http::Response embed_refused(const std::string& reason, int status) {
   const std::string text = text::xml_escape(reason);
   http::Response refused = http::Response::text(
-      400,
-      "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>400 – anttmap /embed</title>"
+      status,
+      "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>" + std::to_string(status) +
+          " – anttmap /embed</title>"
       "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
       "<style>body{font:15px/1.4 sans-serif;margin:1em;color:#222}code{background:#eee;padding:0 .2em}</style>"
-      "</head><body><h1>400</h1><p id=\"reason\">" +
+      "</head><body><h1>" + std::to_string(status) + "</h1><p id=\"reason\">" +
           text +
-          "</p><p>/embed?layers=communes,hotspots&amp;year=2020&amp;bbox=105.0,20.3,105.9,21.1&amp;lang=vi|en&amp;"
+          "</p><p>/embed?layers=communes,villages&amp;year=2020&amp;bbox=105.0,20.3,105.9,21.1&amp;lang=vi|en&amp;"
           "legend=1|0</p></body></html>",
       "text/html; charset=utf-8");
   refused.headers["Content-Security-Policy"] = std::string(kPagePolicy);
+  if (status == 401) refused.headers["WWW-Authenticate"] = "Bearer realm=\"anttmap\"";
   return refused;
 }
 
@@ -176,17 +178,23 @@ EmbedParams parse_embed_params(const http::Request& request, const Years& years,
 }
 
 void register_web_routes(http::Router& router, WebContext context) {
-  auto files = std::make_shared<const std::map<std::string, ServedFile, std::less<>>>(load_files(*context.layers));
-  auto page = [files](std::string_view name, const http::Request& request) {
-    const auto found = files->find(name);
-    return found == files->end() ? not_built_page() : serve_file(found->second, request);
+  using Files = std::map<std::string, ServedFile, std::less<>>;
+  // The pages carry the layer list, so each data scope has its own; the public's is the default.
+  auto files = std::make_shared<const Files>(load_files(*context.layers->of_scope(access::DataScope::everyone)));
+  auto internal_files =
+      std::make_shared<const Files>(load_files(*context.layers->of_scope(access::DataScope::internal)));
+  auto page = [files, internal_files](std::string_view name, const http::Request& request) {
+    const Files& scoped = request.caller.reads_internal() ? *internal_files : *files;
+    const auto found = scoped.find(name);
+    return found == scoped.end() ? not_built_page() : serve_file(found->second, request);
   };
   router.get("/", [page](const http::Request& request) { return page("index.html", request); });
   router.get("/embed", [page, context](const http::Request& request) {
     try {
-      parse_embed_params(request, context.years ? context.years() : Years{}, *context.layers);
+      if (const auto names = request.param("layers")) context.layers->require_visible_list(request.caller, *names);
+      parse_embed_params(request, context.years ? context.years() : Years{}, *context.layers->visible_to(request.caller));
     } catch (const RequestError& refused) {
-      return embed_refused(refused.what());  // a page for the iframe, not JSON
+      return embed_refused(refused.what(), refused.status());  // a page for the iframe, not JSON
     }
     return page("embed.html", request);
   });

@@ -14,6 +14,7 @@
 
 #include "antt/layers/layers.hpp"
 #include "http/http.hpp"
+#include "serve/access_control.hpp"
 #include "serve/params.hpp"
 
 namespace antt::serve {
@@ -33,7 +34,7 @@ std::span<const WebAsset> web_assets();
 
 /// What the web routes need from the running server.
 struct WebContext {
-  std::shared_ptr<const layers::LayerRegistry> layers;  ///< the viewer's layer list
+  std::shared_ptr<const LayerAccess> layers;  ///< the viewer's layer list: the caller's layers
   std::function<Years()> years;  ///< the years with data
 };
 

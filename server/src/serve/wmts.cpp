@@ -1,5 +1,7 @@
 #include "serve/wmts.hpp"
 
+#include "serve/access_control.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -243,24 +245,39 @@ http::Response wmts_error_response(const WmtsError& error) {
                               "application/xml");
 }
 
-WmtsContext capabilities_context(const WmtsRouteContext& context) {
+/// The Capabilities document listing the layers `caller` may see.
+http::Response capabilities_for(const WmtsRouteContext& context, const access::Caller& caller) {
   const auto years = context.years();
-  return WmtsContext{context.layers.get(), context.base_url, years.all, years.default_year, context.extent()};
+  const auto visible = context.layers->visible_to(caller);
+  const WmtsContext wmts{visible.get(), context.base_url, years.all, years.default_year, context.extent()};
+  return http::Response::text(200, wmts_capabilities(wmts), "application/xml");
+}
+
+/// A layer hidden from the caller, as an OWS ExceptionReport with the refusal's status.
+http::Response access_refused(const RequestError& error) {
+  http::Response refused =
+      http::Response::text(error.status(), wmts_exception("NoApplicableCode", "LAYER", error.what()), "application/xml");
+  if (error.status() == 401) refused.headers["WWW-Authenticate"] = "Bearer realm=\"anttmap\"";
+  return refused;
 }
 
 /// The tile of a validated GetTile; TIME absent: the default year.
 http::Response answer_get_tile(const WmtsRouteContext& context, const http::Request& kvp) {
   try {
+    if (const auto layer = kvp.param("LAYER")) context.layers->require_visible(kvp.caller, *layer);
     const auto years = context.years();
-    const auto wmts = parse_wmts_kvp(kvp, *context.layers, years.all);
+    const auto visible = context.layers->visible_to(kvp.caller);
+    const auto wmts = parse_wmts_kvp(kvp, *visible, years.all);
     TileAddress address;
     address.layer = wmts.layer;
     address.z = wmts.zoom, address.x = wmts.col, address.y = wmts.row;
     address.variant = "png";
     address.time = TimeFilter::of_year(wmts.time.value_or(years.default_year));
-    return context.tile(address);
+    return context.tile(address, kvp.caller.data_scope());
   } catch (const WmtsError& error) {
     return wmts_error_response(error);
+  } catch (const RequestError& error) {
+    return access_refused(error);
   }
 }
 
@@ -270,19 +287,19 @@ void register_wmts_routes(http::Router& router, WmtsRouteContext context) {
   auto shared = std::make_shared<const WmtsRouteContext>(std::move(context));
   router.get("/wmts", [shared](const http::Request& request) {
     try {
-      if (wmts_kvp_operation(request) == WmtsOperation::get_capabilities)
-        return http::Response::text(200, wmts_capabilities(capabilities_context(*shared)), "application/xml");
+      if (wmts_kvp_operation(request) == WmtsOperation::get_capabilities) return capabilities_for(*shared, request.caller);
     } catch (const WmtsError& error) {
       return wmts_error_response(error);
     }
     return answer_get_tile(*shared, request);
   });
-  router.get("/wmts/1.0.0/WMTSCapabilities.xml", [shared](const http::Request&) {
-    return http::Response::text(200, wmts_capabilities(capabilities_context(*shared)), "application/xml");
+  router.get("/wmts/1.0.0/WMTSCapabilities.xml", [shared](const http::Request& request) {
+    return capabilities_for(*shared, request.caller);
   });
   router.get("/wmts/{layer}/{style}/{time}/{matrixset}/{z}/{row}/{col}", [shared](const http::Request& request) {
     // The RESTful form goes through the same validation as KVP.
     http::Request kvp;
+    kvp.caller = request.caller;
     std::string col = request.path_params.at("col");
     std::string format = "image/png";
     if (col.ends_with(".png")) col.resize(col.size() - 4);

@@ -76,12 +76,12 @@ std::string wmts_exception(const std::string& code, const std::string& locator, 
 
 /// What the WMTS routes need from the running server.
 struct WmtsRouteContext {
-  std::shared_ptr<const layers::LayerRegistry> layers;
+  std::shared_ptr<const LayerAccess> layers;  ///< each caller's layers
   std::string base_url;
   std::function<Years()> years;
   std::function<std::optional<geo::MercatorBox>()> extent;
-  /// The tile: from the cache, or a deferred render.
-  std::function<http::Response(const TileAddress&)> tile;
+  /// The tile drawn for a data scope: from that scope's cache, or a deferred render.
+  std::function<http::Response(const TileAddress&, access::DataScope)> tile;
 };
 
 /// Registers /wmts (KVP GetCapabilities and GetTile), /wmts/1.0.0/WMTSCapabilities.xml and the

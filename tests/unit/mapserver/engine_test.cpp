@@ -23,6 +23,10 @@
 namespace antt::mapserver {
 namespace {
 
+/// A caller that sees every layer (the engine tests are about drawing, not about access).
+const mapserver::WmsAudience kStaff{true, true};
+
+
 // A z14 tile near Hà Nội (105.8 E, 21.0 N) and the z9 tile holding it.
 constexpr int kZ = 14, kX = 13007, kY = 7214;
 
@@ -447,7 +451,7 @@ TEST(EngineMvt, EmptyAndOutOfRangeTiles) {
 
 TEST(EngineWms, CapabilitiesListLayersTimeAndNoSld) {
   for (const std::string version : {"1.1.1", "1.3.0"}) {
-    const auto response = engine().wms({{"SERVICE", "WMS"}, {"VERSION", version}, {"REQUEST", "GetCapabilities"}});
+    const auto response = engine().wms({{"SERVICE", "WMS"}, {"VERSION", version}, {"REQUEST", "GetCapabilities"}}, kStaff);
     ASSERT_EQ(response.status, 200) << response.body;
     EXPECT_NE(response.content_type.find("xml"), std::string::npos);
     for (const auto& layer : layers::LayerRegistry::standard()->layers()) {
@@ -466,8 +470,8 @@ TEST(EngineWms, CapabilitiesListLayersTimeAndNoSld) {
 }
 
 TEST(EngineWms, GetMapAxisOrderOf130MatchesThe111Image) {
-  const auto lonlat = engine().wms(wms_get_map("1.1.1", "EPSG:4326", "105.78,20.99,105.82,21.03"));
-  const auto latlon = engine().wms(wms_get_map("1.3.0", "EPSG:4326", "20.99,105.78,21.03,105.82"));
+  const auto lonlat = engine().wms(wms_get_map("1.1.1", "EPSG:4326", "105.78,20.99,105.82,21.03"), kStaff);
+  const auto latlon = engine().wms(wms_get_map("1.3.0", "EPSG:4326", "20.99,105.78,21.03,105.82"), kStaff);
   ASSERT_EQ(lonlat.status, 200) << lonlat.body;
   ASSERT_EQ(latlon.status, 200) << latlon.body;
   EXPECT_EQ(lonlat.content_type, "image/png");
@@ -477,7 +481,7 @@ TEST(EngineWms, GetMapAxisOrderOf130MatchesThe111Image) {
 
 TEST(EngineWms, GetMapMatchesTheDirectRender) {
   // WMS default TRANSPARENT=FALSE: an opaque white background, else the same pixels as a tile.
-  const auto wms = engine().wms(wms_get_map("1.3.0", "EPSG:3857", tile_bbox_text()));
+  const auto wms = engine().wms(wms_get_map("1.3.0", "EPSG:3857", tile_bbox_text()), kStaff);
   ASSERT_EQ(wms.status, 200) << wms.body;
   auto opaque = tile_request({"communes"}, 2015);
   opaque.transparent = false;
@@ -486,7 +490,7 @@ TEST(EngineWms, GetMapMatchesTheDirectRender) {
 
   auto transparent_query = wms_get_map("1.3.0", "EPSG:3857", tile_bbox_text());
   transparent_query.emplace("TRANSPARENT", "TRUE");
-  const auto transparent = engine().wms(transparent_query);
+  const auto transparent = engine().wms(transparent_query, kStaff);
   EXPECT_EQ(transparent.body, engine().render_image(tile_request({"communes"}, 2015)).body);
 }
 
@@ -503,7 +507,7 @@ TEST(EngineWms, GetMapInVn2000NotBlank) {
     ASSERT_TRUE(transform->Transform(2, xs, ys));
     char bbox[200];
     std::snprintf(bbox, sizeof bbox, "%.3f,%.3f,%.3f,%.3f", xs[0], ys[0], xs[1], ys[1]);
-    const auto response = engine().wms(wms_get_map("1.1.1", crs, bbox));
+    const auto response = engine().wms(wms_get_map("1.1.1", crs, bbox), kStaff);
     ASSERT_EQ(response.status, 200) << response.body;
     EXPECT_GT(decode(response.body).around(kAx, kAy)[3], 200) << crs;
   }
@@ -521,13 +525,13 @@ std::multimap<std::string, std::string> feature_info(const std::string& format) 
 }
 
 TEST(EngineWms, GetFeatureInfoHtmlAndGeoJson) {
-  const auto html = engine().wms(feature_info("text/html"));
+  const auto html = engine().wms(feature_info("text/html"), kStaff);
   ASSERT_EQ(html.status, 200) << html.body;
   EXPECT_NE(html.content_type.find("text/html"), std::string::npos);
   EXPECT_NE(html.body.find("<td>Xã A</td>"), std::string::npos) << html.body;
   EXPECT_NE(html.body.find("<td>recognised</td>"), std::string::npos) << html.body;
 
-  const auto json = engine().wms(feature_info("application/json"));
+  const auto json = engine().wms(feature_info("application/json"), kStaff);
   ASSERT_EQ(json.status, 200) << json.body;
   EXPECT_NE(json.content_type.find("application/json"), std::string::npos);
   const auto document = nlohmann::json::parse(json.body);
@@ -538,10 +542,10 @@ TEST(EngineWms, GetFeatureInfoHtmlAndGeoJson) {
   auto later = feature_info("application/json");
   later.erase("TIME");
   later.emplace("TIME", "2016");
-  const auto in2016 = nlohmann::json::parse(engine().wms(later).body);
+  const auto in2016 = nlohmann::json::parse(engine().wms(later, kStaff).body);
   EXPECT_EQ(in2016["features"][0]["properties"]["class"], "not_recognised");
 
-  const auto gml = engine().wms(feature_info("application/vnd.ogc.gml"));
+  const auto gml = engine().wms(feature_info("application/vnd.ogc.gml"), kStaff);
   EXPECT_EQ(gml.status, 200);
   EXPECT_NE(gml.body.find("Xã A"), std::string::npos);
 }
@@ -549,7 +553,7 @@ TEST(EngineWms, GetFeatureInfoHtmlAndGeoJson) {
 TEST(EngineWms, GetLegendGraphicIsAPng) {
   const auto response = engine().wms(
       {{"SERVICE", "WMS"}, {"VERSION", "1.3.0"}, {"REQUEST", "GetLegendGraphic"}, {"LAYER", "communes"},
-       {"FORMAT", "image/png"}, {"SLD_VERSION", "1.1.0"}});
+       {"FORMAT", "image/png"}, {"SLD_VERSION", "1.1.0"}}, kStaff);
   ASSERT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(response.content_type, "image/png");
   EXPECT_EQ(response.body.substr(0, 4), "\x89PNG");
@@ -573,14 +577,14 @@ TEST(EngineWms, BadRequestsAreServiceExceptionsAndTheEngineGoesOn) {
       with("TIME", "2015-02-30"),
   };
   for (const auto& params : bad) {
-    const auto response = engine().wms(params);
+    const auto response = engine().wms(params, kStaff);
     EXPECT_EQ(response.status, 400);
     EXPECT_NE(response.body.find("ServiceException"), std::string::npos);
   }
-  const auto wfs = engine().wms({{"SERVICE", "WFS"}, {"REQUEST", "GetCapabilities"}});
+  const auto wfs = engine().wms({{"SERVICE", "WFS"}, {"REQUEST", "GetCapabilities"}}, kStaff);
   EXPECT_EQ(wfs.status, 400);
   EXPECT_NE(wfs.body.find("not enabled"), std::string::npos);
-  const auto response = engine().wms(good);
+  const auto response = engine().wms(good, kStaff);
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.content_type, "image/png");
 }
@@ -592,9 +596,9 @@ TEST(EngineConcurrency, ParallelRequestsMatchSingleThreadReferences) {
       [] { return engine().render_image(tile_request({"communes"}, 2015)); },
       [] { return engine().render_image(tile_request({"communes", "units"}, 2016)); },
       [] { return engine().render_mvt("communes", kZ, kX, kY, TimeFilter{2016, 20161231}); },
-      [] { return engine().wms(wms_get_map("1.3.0", "EPSG:4326", "20.99,105.78,21.03,105.82")); },
-      [] { return engine().wms({{"SERVICE", "WMS"}, {"VERSION", "1.3.0"}, {"REQUEST", "GetCapabilities"}}); },
-      [] { return engine().wms(feature_info("application/json")); },
+      [] { return engine().wms(wms_get_map("1.3.0", "EPSG:4326", "20.99,105.78,21.03,105.82"), kStaff); },
+      [] { return engine().wms({{"SERVICE", "WMS"}, {"VERSION", "1.3.0"}, {"REQUEST", "GetCapabilities"}}, kStaff); },
+      [] { return engine().wms(feature_info("application/json"), kStaff); },
   };
   std::vector<std::string> references;
   for (const auto& kind : kinds) {

@@ -31,6 +31,14 @@ http::Request get(const std::string& path, const Params& params = {}) {
   return request;
 }
 
+/// The same request from a viewer (a key's caller, as the server's gate would set it).
+http::Request as_viewer(http::Request request) {
+  request.caller.role = access::Role::viewer;
+  request.caller.credential = access::Credential::api_key;
+  request.caller.name = "leadership";
+  return request;
+}
+
 http::Request post(const std::string& path, std::string body, const Params& params = {}) {
   http::Request request = get(path, params);
   request.method = "POST";
@@ -64,7 +72,7 @@ class ApiTest : public ::testing::Test {
     dir_ = nullptr;
   }
 
-  ApiTest() { register_api(router, {layers::LayerRegistry::standard(), store_path(), [] { return std::optional<mapdata::Box>(kExtent); }}); }
+  ApiTest() { register_api(router, {std::make_shared<const LayerAccess>(layers::LayerRegistry::standard()), store_path(), [] { return std::optional<mapdata::Box>(kExtent); }}); }
 
   static std::string store_path() { return dir_->file("sample.sqlite"); }
 
@@ -179,7 +187,7 @@ TEST_F(ApiTest, ProgressAndStatsFollowTheStoreAtOnce) {
   const std::string copy = dir_->file("edited.sqlite");
   store::open_spatialite_store(store_path(), false)->backup_to(copy);
   http::Router edited_router;
-  register_api(edited_router, {layers::LayerRegistry::standard(), copy, {}});
+  register_api(edited_router, {std::make_shared<const LayerAccess>(layers::LayerRegistry::standard()), copy, {}});
   auto share_of = [&](const std::string& district) {
     const json progress = body(edited_router.dispatch(get("/api/progress")));
     for (const auto& entry : progress["districts"])
@@ -223,7 +231,7 @@ TEST_F(ApiTest, ProgressAndStatsFollowTheStoreAtOnce) {
     }
 
   // The history keeps the corrected row, flagged, under the new one.
-  const json history = body(edited_router.dispatch(get("/api/units/" + commune)))["statuses"];
+  const json history = body(edited_router.dispatch(as_viewer(get("/api/units/" + commune))))["statuses"];
   ASSERT_EQ(history.size(), units_before["statuses"].size() + 1);
   EXPECT_EQ(history[0]["year"], 2020);
   EXPECT_EQ(history[0]["status"], "revoked");
@@ -231,6 +239,9 @@ TEST_F(ApiTest, ProgressAndStatsFollowTheStoreAtOnce) {
   EXPECT_EQ(history[0]["recorded_by"], "tester");
   EXPECT_EQ(history[1]["year"], 2020);
   EXPECT_EQ(history[1]["status"], "recognised");
+  // Editors' names are internal: the public gets the history without them.
+  const json public_history = body(edited_router.dispatch(get("/api/units/" + commune)))["statuses"];
+  EXPECT_TRUE(public_history[0]["recorded_by"].is_null());
   EXPECT_EQ(history[1]["superseded"], true);
   EXPECT_EQ(history[0]["supersedes"], history[1]["id"]);
 }
@@ -403,10 +414,15 @@ TEST_F(ApiTest, UnknownUnitsAre404AndBadCodes400) {
 TEST_F(ApiTest, LegendIsWhatTheStylesCommandPrints) {
   const auto all = testing::run_anttmap({"styles", "--format", "json"});
   ASSERT_EQ(all.exit_code, 0) << all.err;
-  const http::Response legend = dispatch(get("/api/legend"));
+  const http::Response legend = dispatch(as_viewer(get("/api/legend")));
   EXPECT_EQ(legend.status, 200);
   EXPECT_EQ(legend.content_type, "application/json");
   EXPECT_EQ(*legend.body, all.out);
+  // The public's legend has the public layers' styles only.
+  const json public_legend = body(dispatch(get("/api/legend")));
+  std::vector<std::string> ids;
+  for (const auto& style : public_legend) ids.push_back(style["id"]);
+  EXPECT_EQ(ids, (std::vector<std::string>{"unit_status", "unit_status_point", "district_share"}));
   const auto districts = testing::run_anttmap({"styles", "--format", "json", "--layer", "districts"});
   ASSERT_EQ(districts.exit_code, 0) << districts.err;
   EXPECT_EQ(*dispatch(get("/api/legend", {{"layer", "districts"}})).body, districts.out);

@@ -173,6 +173,30 @@ struct ValidationOverride {
   std::string findings_json;       ///< the validation errors overridden (validate::to_json findings)
 };
 
+/// A person who signs in (the web viewer; later the QGIS plugin and the write API). The password
+/// is kept only as an argon2id hash (antt/access/access.hpp), never read back by listings.
+struct Account {
+  std::int64_t id = 0;
+  std::string name;  ///< the sign-in name
+  std::string role;  ///< public, partner, viewer, editor or admin
+  std::vector<std::string> scope;  ///< editors: the unit codes (communes, districts, province) they edit
+  bool disabled = false;
+  std::string created_at;           ///< set by the store
+  std::string password_changed_at;  ///< set by the store
+};
+
+/// A key a portal, a script or the QGIS plugin sends as `Authorization: Bearer KEY`. The store
+/// keeps a digest of the key, never the key itself.
+struct ApiKey {
+  std::int64_t id = 0;
+  std::string name;  ///< unique among keys not revoked
+  std::string role;
+  std::vector<std::string> scope;
+  std::string prefix;  ///< the key's first characters, to recognise it in lists
+  std::string created_at;                 ///< set by the store
+  std::optional<std::string> revoked_at;  ///< set by the store
+};
+
 /// Who makes a change, recorded in the audit log.
 struct Actor {
   std::string user;  ///< `--user`, default the login name

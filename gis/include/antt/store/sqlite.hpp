@@ -30,6 +30,8 @@ class Database {
   /// Never hold two Statements of the same SQL at once.
   Statement prepare_cached(const std::string& sql) const;
   std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(handle_); }
+  /// Rows the last INSERT, UPDATE or DELETE changed.
+  int changes() const { return sqlite3_changes(handle_); }
   std::string error_message() const { return sqlite3_errmsg(handle_); }
 
  private:

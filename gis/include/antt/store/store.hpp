@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "antt/store/changes.hpp"
@@ -91,6 +92,24 @@ class Store {
   /// Records why boundaries were saved over validation errors (in the caller's write).
   virtual std::int64_t add_validation_override(const ValidationOverride& record) = 0;
   virtual std::vector<ValidationOverride> validation_overrides() const = 0;
+
+  // Accounts and API keys: hashes only, made by antt/access/access.hpp ---------------------
+  /// Refuses (InputError) a name already taken.
+  virtual void add_account(const Account& account, const std::string& password_hash) = 0;
+  /// InputError when there is no such account.
+  virtual void set_account_password(const std::string& name, const std::string& password_hash) = 0;
+  virtual void set_account_disabled(const std::string& name, bool disabled) = 0;
+  virtual std::vector<Account> accounts() const = 0;
+  /// The account and its password hash, for signing in; nothing when there is no such account.
+  virtual std::optional<std::pair<Account, std::string>> account_credentials(const std::string& name) const = 0;
+  /// Refuses (InputError) a name an active key has, or a digest already stored.
+  virtual void add_api_key(const ApiKey& key, const std::string& digest) = 0;
+  /// Revokes the active key of that name; InputError when there is none.
+  virtual void revoke_api_key(const std::string& name) = 0;
+  /// Every key, active and revoked, without digests.
+  virtual std::vector<ApiKey> api_keys() const = 0;
+  /// The active keys with their digests: the server's table of keys.
+  virtual std::vector<std::pair<ApiKey, std::string>> active_api_key_digests() const = 0;
 
   // Change feed (antt/store/changes.hpp) ------------------------------------------------------
   /// The position of the newest change; 0 for a store never written. Cheap: readers poll it.

@@ -17,8 +17,8 @@ namespace antt::layers {
 enum class GeometryType { polygon, point, line };
 std::string_view to_string(GeometryType geometry);
 
-/// Who may see a layer: everyone, or internal (police and officials signed in); the roles issue
-/// enforces it on every endpoint.
+/// Who may see a layer: everyone, or internal (callers of the roles viewer, editor, admin); every
+/// endpoint enforces it (server/src/serve/access_control.hpp).
 enum class Access { everyone, internal };
 std::string_view to_string(Access access);  ///< "public" or "internal"
 

@@ -29,10 +29,12 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "antt/layers/rows.hpp"
+#include "antt/store/changes.hpp"
 #include "antt/mapdata/levels.hpp"
 
 namespace antt::layers {
@@ -55,6 +57,9 @@ struct RefreshResult {
   std::vector<DirtyArea> dirty;
   std::int64_t position = 0;  ///< the store's change feed position now reflected
   bool changed = false;
+  /// The topics of the changes read (accounts and keys too: no layer depends on them, but the
+  /// server's credentials do).
+  std::set<store::ChangeTopic> topics;
 };
 
 class ShapefileSet;

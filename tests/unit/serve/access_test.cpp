@@ -1,0 +1,350 @@
+// Who sees what: `anttmap serve` assembled in-process and over a real socket, with keys made by the
+// CLI for each role. The matrix asks every endpoint that publishes layers for a public layer
+// (communes) and an internal one (hotspots) as each role, and checks that caches and kept answers
+// warmed by an internal caller never reach the public. Its own test binary: one map engine per
+// process.
+#include <nlohmann/json.hpp>
+
+#include "antt/access/access.hpp"
+#include "antt/layers/layers.hpp"
+#include "antt/store/store.hpp"
+#include "../http/http_test_client.hpp"
+#include "serve/app.hpp"
+#include "test_support.hpp"
+
+namespace antt::serve {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr int kYear = 2020;
+// The z12 tile over the test communes (105.78-105.82 E, 21.00-21.03 N).
+constexpr int kZ = 12, kX = 3251, kY = 1803;
+const std::string kBox = "105.77,20.99,105.83,21.04";
+
+/// A tiny province: one district, two communes (names with every tone mark), statuses of 2020
+/// recorded by a named editor, and the first commune designated a hotspot.
+void make_store(const std::string& path) {
+  auto store = store::open_store(path, true);
+  store->write({"cán.bộ.nhập", "access_test"}, [&] {
+    store->insert_unit({0, "99", "Tỉnh Thử Nghiệm", store::UnitKind::province, "", "", "2008-01-01", std::nullopt,
+                        testing::rectangle_wkb(105.77, 20.99, 105.83, 21.04), true});
+    store->insert_unit({0, "990", "Huyện Mẫu", store::UnitKind::district, "", "99", "2008-01-01", std::nullopt,
+                        testing::rectangle_wkb(105.77, 20.99, 105.83, 21.04), true});
+    store->insert_unit({0, "99001", "Xã Hòa Bình Ngãi", store::UnitKind::commune, "xa", "990", "2008-01-01",
+                        std::nullopt, testing::rectangle_wkb(105.78, 21.00, 105.80, 21.03), true});
+    store->insert_unit({0, "99002", "Xã Đồng Tâm Lũy", store::UnitKind::commune, "xa", "990", "2008-01-01",
+                        std::nullopt, testing::rectangle_wkb(105.80, 21.00, 105.82, 21.03), true});
+    for (const char* code : {"99001", "99002"}) {
+      store::StatusRecord record;
+      record.unit_code = code;
+      record.year = kYear;
+      record.status = store::StatusValue::recognised;
+      record.decision_number = "1/QĐ-UBND";
+      record.decision_date = "2020-12-20";
+      record.authority = "UBND huyện";
+      store->add_status(record);
+    }
+    store::HotspotDesignation hotspot;
+    hotspot.commune_code = "99001";
+    hotspot.valid_from = "2019-01-01";
+    hotspot.decision = "77/QĐ-MẬT";
+    store->add_hotspot(hotspot);
+  });
+}
+
+/// A key made by `anttmap key add NAME --role ROLE --json`.
+std::string make_key(const std::string& db, const std::string& name, const std::string& role,
+                     std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"--db", db, "key", "add", name, "--role", role, "--json"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const auto result = testing::run_anttmap(args);
+  if (result.exit_code != 0) throw std::runtime_error("key add failed: " + result.err);
+  return Json::parse(result.out).at("key").get<std::string>();
+}
+
+struct Role {
+  std::string name;  ///< "public" for no credentials
+  std::string key;
+  bool internal = false;
+  int refusal = 401;  ///< the status a hidden layer is refused with
+};
+
+class AccessTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir;
+    const std::string db = dir_->file("store.sqlite");
+    make_store(db);
+    roles_ = new std::vector<Role>{{"public", "", false, 401},
+                                   {"partner", make_key(db, "portal", "partner"), false, 403},
+                                   {"viewer", make_key(db, "leadership", "viewer"), true, 0},
+                                   {"editor", make_key(db, "district-staff", "editor", {"--scope", "990"}), true, 0},
+                                   {"admin", make_key(db, "ops", "admin"), true, 0}};
+    revoked_key_ = new std::string(make_key(db, "old-portal", "viewer"));
+    const auto revoked = testing::run_anttmap({"--db", db, "key", "revoke", "old-portal"});
+    if (revoked.exit_code != 0) throw std::runtime_error("key revoke failed: " + revoked.err);
+    ServeConfig config;
+    config.port = 0;
+    config.work_dir = dir_->file("work");
+    config.poll_interval_ms = 50;
+    app_ = new ServeApp(db, config, layers::LayerRegistry::standard());
+    app_->start();
+  }
+  static void TearDownTestSuite() {
+    delete app_;
+    delete roles_;
+    delete revoked_key_;
+    delete dir_;
+  }
+
+  static http::Response get(const Role& role, const std::string& path,
+                            std::multimap<std::string, std::string> params = {}) {
+    http::Request request;
+    request.path = path;
+    request.params = std::move(params);
+    request.remote_address = "203.0.113.7";  // not this machine
+    if (!role.key.empty()) request.headers["Authorization"] = "Bearer " + role.key;
+    return app_->router().dispatch(request);
+  }
+
+  static std::string tile_path(const std::string& layer, const std::string& extension) {
+    return "/tiles/" + layer + "/" + std::to_string(kZ) + "/" + std::to_string(kX) + "/" + std::to_string(kY) +
+           extension;
+  }
+
+  static std::multimap<std::string, std::string> get_map(const std::string& layers) {
+    return {{"SERVICE", "WMS"}, {"VERSION", "1.1.1"}, {"REQUEST", "GetMap"}, {"LAYERS", layers},
+            {"STYLES", ""},     {"SRS", "EPSG:4326"}, {"BBOX", kBox},        {"WIDTH", "256"},
+            {"HEIGHT", "256"},  {"FORMAT", "image/png"}, {"TRANSPARENT", "TRUE"}, {"TIME", "2020"}};
+  }
+
+  static std::multimap<std::string, std::string> feature_info(const std::string& layers) {
+    auto params = get_map(layers);
+    params.erase("REQUEST");
+    params.emplace("REQUEST", "GetFeatureInfo");
+    params.emplace("QUERY_LAYERS", layers);
+    params.emplace("X", "60");
+    params.emplace("Y", "128");
+    params.emplace("INFO_FORMAT", "application/json");
+    params.emplace("FEATURE_COUNT", "10");
+    return params;
+  }
+
+  static testing::TempDir* dir_;
+  static std::vector<Role>* roles_;
+  static std::string* revoked_key_;
+  static ServeApp* app_;
+};
+
+testing::TempDir* AccessTest::dir_ = nullptr;
+std::vector<Role>* AccessTest::roles_ = nullptr;
+std::string* AccessTest::revoked_key_ = nullptr;
+ServeApp* AccessTest::app_ = nullptr;
+
+/// The status an internal layer's request gets for `role`: 200, or its refusal.
+int expected(const Role& role) { return role.internal ? 200 : role.refusal; }
+
+TEST_F(AccessTest, CapabilitiesAndListsNameInternalLayersOnlyToInternalRoles) {
+  for (const auto& role : *roles_) {
+    SCOPED_TRACE(role.name);
+    auto contains = [](const http::Response& response, const std::string& text) {
+      return response.body->find(text) != std::string::npos;
+    };
+    const auto wms = get(role, "/wms", {{"SERVICE", "WMS"}, {"VERSION", "1.3.0"}, {"REQUEST", "GetCapabilities"}});
+    ASSERT_EQ(wms.status, 200) << *wms.body;
+    EXPECT_TRUE(contains(wms, "<Name>communes</Name>"));
+    EXPECT_EQ(contains(wms, "<Name>hotspots</Name>"), role.internal);
+    EXPECT_EQ(contains(wms, "<Name>clusters</Name>"), role.internal);
+
+    const auto wmts = get(role, "/wmts/1.0.0/WMTSCapabilities.xml");
+    ASSERT_EQ(wmts.status, 200);
+    EXPECT_TRUE(contains(wmts, "<ows:Identifier>communes</ows:Identifier>"));
+    EXPECT_EQ(contains(wmts, "<ows:Identifier>hotspots</ows:Identifier>"), role.internal);
+
+    const auto collections = Json::parse(*get(role, "/ogc/collections").body);
+    bool listed = false;
+    for (const auto& collection : collections.at("collections")) listed = listed || collection.at("id") == "hotspots";
+    EXPECT_EQ(listed, role.internal);
+
+    const auto registry = Json::parse(*get(role, "/api/layers").body);
+    listed = false;
+    for (const auto& layer : registry.at("layers")) listed = listed || layer.at("name") == "models";
+    EXPECT_EQ(listed, role.internal);
+
+    const auto legend = get(role, "/api/legend");
+    EXPECT_EQ(contains(legend, "\"hotspot\""), role.internal) << *legend.body;
+
+    const auto page = get(role, "/");
+    if (page.status == 200) {
+      EXPECT_EQ(contains(page, "\"name\":\"hotspots\""), role.internal);
+    }
+  }
+}
+
+TEST_F(AccessTest, EveryPathToAnInternalLayerIsRefusedToThePublicAndToPartners) {
+  const std::string wmts_rest =
+      "/wmts/hotspots/default/2020/GoogleMapsCompatible/" + std::to_string(kZ) + "/" + std::to_string(kY) + "/" +
+      std::to_string(kX) + ".png";
+  for (const auto& role : *roles_) {
+    SCOPED_TRACE(role.name);
+    const int want = expected(role);
+    auto status = [&](const http::Response& response) {
+      if (response.status == 401) {
+        EXPECT_NE(response.headers.count("WWW-Authenticate"), 0u);
+      }
+      // A public layer answers 200 (or 204 when it has nothing there); refusals carry a reason, never data.
+      return response.status;
+    };
+    EXPECT_EQ(status(get(role, "/wms", get_map("hotspots"))), want);
+    EXPECT_EQ(status(get(role, "/wms", get_map("communes,hotspots"))), want);
+    EXPECT_EQ(status(get(role, "/wms", get_map("communes"))), 200);
+    EXPECT_EQ(status(get(role, "/wms", feature_info("hotspots"))), want);
+    EXPECT_EQ(status(get(role, "/wms", {{"SERVICE", "WMS"}, {"VERSION", "1.1.1"}, {"REQUEST", "GetLegendGraphic"},
+                                         {"LAYER", "hotspots"}, {"FORMAT", "image/png"}})),
+              want);
+    EXPECT_EQ(status(get(role, tile_path("hotspots", ".png"))), want);
+    EXPECT_EQ(status(get(role, tile_path("hotspots", "@2x.png"))), want);
+    const int mvt = get(role, tile_path("hotspots", ".mvt")).status;
+    EXPECT_EQ(role.internal ? (mvt == 200 || mvt == 204) : mvt == want, true) << mvt;
+    EXPECT_EQ(status(get(role, "/tiles/hotspots.json")), want);
+    EXPECT_EQ(status(get(role, "/tiles/hotspots/vector.json")), want);
+    EXPECT_EQ(status(get(role, wmts_rest)), want);
+    EXPECT_EQ(status(get(role, "/wmts", {{"SERVICE", "WMTS"}, {"REQUEST", "GetTile"}, {"VERSION", "1.0.0"},
+                                          {"LAYER", "hotspots"}, {"STYLE", "default"}, {"FORMAT", "image/png"},
+                                          {"TILEMATRIXSET", "GoogleMapsCompatible"},
+                                          {"TILEMATRIX", std::to_string(kZ)}, {"TILEROW", std::to_string(kY)},
+                                          {"TILECOL", std::to_string(kX)}})),
+              want);
+    EXPECT_EQ(status(get(role, "/ogc/collections/hotspots")), want);
+    EXPECT_EQ(status(get(role, "/ogc/collections/hotspots/items", {{"year", "2020"}})), want);
+    EXPECT_EQ(status(get(role, "/api/legend", {{"layer", "hotspots"}})), want);
+    EXPECT_EQ(status(get(role, "/embed", {{"layers", "communes,hotspots"}})), want);
+    EXPECT_EQ(get(role, "/embed", {{"layers", "communes"}}).status == 200 ||
+                  get(role, "/embed", {{"layers", "communes"}}).status == 503,
+              true);
+  }
+}
+
+TEST_F(AccessTest, InternalRolesGetTheInternalDataItself) {
+  for (const auto& role : *roles_) {
+    if (!role.internal) continue;
+    SCOPED_TRACE(role.name);
+    const auto items = get(role, "/ogc/collections/hotspots/items", {{"year", "2020"}});
+    ASSERT_EQ(items.status, 200) << *items.body;
+    EXPECT_NE(items.body->find("77/QĐ-MẬT"), std::string::npos);
+    const auto info = get(role, "/wms", feature_info("hotspots"));
+    ASSERT_EQ(info.status, 200) << *info.body;
+    EXPECT_NE(info.body->find("99001"), std::string::npos) << *info.body;
+  }
+}
+
+TEST_F(AccessTest, PublicFeatureInfoAndUnitsCarryNoInternalAttribute) {
+  for (const auto& role : *roles_) {
+    SCOPED_TRACE(role.name);
+    const auto info = get(role, "/wms", feature_info("communes"));
+    ASSERT_EQ(info.status, 200) << *info.body;
+    EXPECT_NE(info.body->find("99001"), std::string::npos);
+    EXPECT_EQ(info.body->find("77/QĐ-MẬT"), std::string::npos);
+    const auto unit = Json::parse(*get(role, "/api/units/99001").body);
+    ASSERT_FALSE(unit.at("statuses").empty()) << unit.dump();
+    const auto& recorded_by = unit.at("statuses").at(0).at("recorded_by");
+    if (role.internal) {
+      EXPECT_EQ(recorded_by, "cán.bộ.nhập");
+    } else {
+      EXPECT_TRUE(recorded_by.is_null()) << unit.dump();
+    }
+  }
+}
+
+TEST_F(AccessTest, HealthDetailsAndMetricsAreForAdminsAndThisMachine) {
+  for (const auto& role : *roles_) {
+    SCOPED_TRACE(role.name);
+    const auto health = get(role, "/health");
+    ASSERT_EQ(health.status, 200);
+    const auto body = Json::parse(*health.body);
+    EXPECT_EQ(body.contains("tile_cache"), role.name == "admin") << body.dump();
+    EXPECT_EQ(health.body->find("store.sqlite"), std::string::npos);  // no answer names a path
+    const int metrics = get(role, "/metrics").status;
+    EXPECT_EQ(metrics, role.name == "admin" ? 200 : role.refusal == 401 ? 401 : 403);
+  }
+  http::Request local;
+  local.path = "/metrics";
+  local.remote_address = "127.0.0.1";
+  EXPECT_EQ(app_->router().dispatch(local).status, 200);
+  local.path = "/health";
+  EXPECT_TRUE(Json::parse(*app_->router().dispatch(local).body).contains("tile_cache"));
+}
+
+TEST_F(AccessTest, BadKeysAreRefusedWith401Everywhere) {
+  for (const std::string& header :
+       {"Bearer " + *revoked_key_, std::string("Bearer antt_forged"), std::string("Basic dXNlcjpwYXNz"),
+        std::string("Bearer "), "Bearer " + std::string(300, 'a')}) {
+    SCOPED_TRACE(header);
+    for (const std::string path : {"/", "/wms", "/tiles/communes.json", "/api/layers", "/health"}) {
+      http::Request request;
+      request.path = path;
+      request.headers["Authorization"] = header;
+      const auto response = app_->router().dispatch(request);
+      EXPECT_EQ(response.status, 401) << path;
+      EXPECT_NE(response.headers.count("WWW-Authenticate"), 0u);
+    }
+  }
+}
+
+TEST_F(AccessTest, AnsweredForASignedInCallerIsPrivate) {
+  const auto& viewer = roles_->at(2);
+  const auto answer = get(viewer, tile_path("communes", ".png"));
+  ASSERT_EQ(answer.status, 200);
+  const auto layers = get(viewer, "/api/layers");
+  EXPECT_TRUE(layers.private_to_caller);
+  EXPECT_FALSE(get(roles_->at(0), "/api/layers").private_to_caller);
+}
+
+/// Over a real socket: an internal caller warms the tile cache and the server's kept answers
+/// first; the public then asks the same URLs and gets only what was drawn for the public.
+TEST_F(AccessTest, CachesWarmedByAnInternalCallerNeverServeThePublic) {
+  const auto& viewer = roles_->at(2);
+  testing::HttpTestClient client(app_->port());
+  const std::map<std::string, std::string> as_viewer{{"Authorization", "Bearer " + viewer.key}};
+  for (const std::string layer : {"communes", "hotspots"}) {
+    for (int round = 0; round < 2; ++round) {
+      const auto warmed = client.get(tile_path(layer, ".png"), as_viewer);
+      ASSERT_EQ(warmed.status, 200) << warmed.body;
+      EXPECT_NE(warmed.header("ETag").find(".internal"), std::string::npos);
+      EXPECT_NE(warmed.header("Cache-Control").find("private"), std::string::npos);
+    }
+  }
+  for (int round = 0; round < 3; ++round) {
+    const auto hotspots = client.get(tile_path("hotspots", ".png"));
+    EXPECT_EQ(hotspots.status, 401);
+    EXPECT_EQ(hotspots.body.find("\x89PNG"), std::string::npos);
+    const auto communes = client.get(tile_path("communes", ".png"));
+    ASSERT_EQ(communes.status, 200);
+    EXPECT_EQ(communes.header("ETag").find(".internal"), std::string::npos) << communes.header("ETag");
+    EXPECT_EQ(communes.header("Cache-Control").find("private"), std::string::npos);
+    // A tag from the internal scope never matches a public tile.
+    const auto revalidated =
+        client.get(tile_path("communes", ".png"), {{"If-None-Match", communes.header("ETag") + "x"}});
+    EXPECT_EQ(revalidated.status, 200);
+  }
+  // And the other way round: the public's kept answer is not given to a signed-in caller.
+  const auto after = client.get(tile_path("communes", ".png"), as_viewer);
+  EXPECT_NE(after.header("ETag").find(".internal"), std::string::npos);
+}
+
+TEST_F(AccessTest, ARevokedKeyStopsWorkingWithoutARestart) {
+  const std::string db = dir_->file("store.sqlite");
+  const std::string key = make_key(db, "short-lived", "viewer");
+  app_->refresh();
+  http::Request request;
+  request.path = "/ogc/collections/hotspots";
+  request.headers["Authorization"] = "Bearer " + key;
+  EXPECT_EQ(app_->router().dispatch(request).status, 200);
+  ASSERT_EQ(testing::run_anttmap({"--db", db, "key", "revoke", "short-lived"}).exit_code, 0);
+  app_->refresh();
+  EXPECT_EQ(app_->router().dispatch(request).status, 401);
+}
+
+}  // namespace
+}  // namespace antt::serve
