@@ -24,6 +24,8 @@ TEST_PACKAGES=(
   python3 python3-pytest python3-gdal python3-owslib python3-qgis qgis-providers
   libgtest-dev googletest
   time bc
+  # the HTTPS tests make their certificate
+  openssl
   # pdftotext in the report tests
   poppler-utils
   # browser tests of the web viewer and the QGIS screenshot

@@ -21,12 +21,14 @@ serve::ServeConfig config_from(const ParsedArgs& args) {
       {"port", "port"},           {"bind", "bind"},         {"threads", "threads"},
       {"cache-dir", "cache_dir"}, {"cors", "cors_allow"},   {"public-url", "public_url"},
       {"work-dir", "work_dir"},   {"max-image-size", "max_image_size"},
-      {"log-level", "log_level"}, {"log-format", "log_format"}};
+      {"log-level", "log_level"}, {"log-format", "log_format"},
+      {"tls-cert", "tls_cert"},   {"tls-key", "tls_key"}};
   for (const auto& [flag, key] : flags) {
     if (auto value = args.get(flag)) serve::set_config_value(config, key, *value);
   }
   if (args.has("no-tile-cache")) config.tile_cache = false;
   if (args.has("access-log")) config.access_log = true;
+  if (args.has("insecure-http")) config.insecure_http = true;
   return config;
 }
 
@@ -160,6 +162,9 @@ const std::vector<OptionSpec> kServeOptions{
     {"log-level", true, "least severe log lines written: error, warn, info (default) or debug / mức ghi nhật ký"},
     {"log-format", true, "text (default) or json: one JSON object per line / định dạng nhật ký"},
     {"access-log", false, "log one line per request / ghi mỗi yêu cầu một dòng"},
+    {"tls-cert", true, "HTTPS: certificate chain, PEM file (with --tls-key) / chứng chỉ TLS"},
+    {"tls-key", true, "HTTPS: private key, PEM file / khóa riêng TLS"},
+    {"insecure-http", false, "allow plain HTTP on an address beyond this machine (warns) / cho phép HTTP không mã hóa"},
     {"print-config", false, "print the effective configuration and exit / in cấu hình"}};
 
 }  // namespace
@@ -171,7 +176,9 @@ std::vector<Command> serve_commands() {
                 "Endpoints: /wms (WMS 1.1.1, 1.3.0), /wmts (1.0.0 KVP and REST), /tiles/{layer}/{z}/{x}/{y}.png|@2x.png|.mvt\n"
                 "?year=YYYY (default: latest year with a status), /tiles/{layer}.json (TileJSON), /ogc (OGC API\n"
                 "Features), / and /embed (web viewer), /api/... (JSON API, POST /api/validate), /report?year=Y\n"
-                "(printable report), /health, /metrics. Layers: `anttmap layers`.\n"
+                "(printable report), /login, /health, /metrics. Layers: `anttmap layers`.\n"
+                "Callers see what their role may see: keys (`anttmap key add`) as Authorization: Bearer KEY, accounts\n"
+                "(`anttmap user add`) through /login. Beyond 127.0.0.1 give --tls-cert and --tls-key (or --insecure-http).\n"
                 "Changes to the store (CLI, QGIS, plain SQL) show within a second."};
   auto seed_options = kServeOptions;
   seed_options.push_back({"zoom", true, "zoom range N-M (default 8-12) / mức thu phóng"});

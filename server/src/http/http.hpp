@@ -135,6 +135,9 @@ class Router {
   /// A POST route. Its body must be JSON: Content-Type application/json or application/geo+json
   /// (charset, when given, utf-8), else 415; an empty body is 400. The handler reads Request::body.
   void post(std::string pattern, Handler handler);
+  /// A POST route taking an HTML form (application/x-www-form-urlencoded, else 415): sign-in and
+  /// sign-out pages that work without scripts.
+  void post_form(std::string pattern, Handler handler);
   /// 400 JSON for paths with a ".." segment, a NUL byte or more than max_path_length bytes,
   /// 404 JSON for unknown paths, 405 (with Allow) for a method the path does not take. HEAD runs
   /// the GET handler (the server drops the body); OPTIONS on a known path answers 204 with Allow.
@@ -158,6 +161,7 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
+    bool form = false;  ///< its body is an HTML form, not JSON
   };
   void add(std::string method, std::string pattern, Handler handler);
   const Route* best_match(const std::vector<std::string>& segments, std::string_view method) const;
@@ -200,6 +204,9 @@ struct ServerOptions {
   /// bytes (of the body; 0 for HEAD), duration_ms (until the answer was queued) and route (the
   /// metrics label). Requests libmicrohttpd answers itself (malformed ones) have none.
   bool access_log = false;
+  /// HTTPS: the certificate chain and the private key, PEM text (both, or neither for plain HTTP).
+  std::string tls_certificate_pem;
+  std::string tls_key_pem;
 };
 
 /// Applied around the router for every request: HEAD, OPTIONS (CORS preflight), CORS headers,

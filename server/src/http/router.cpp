@@ -86,6 +86,11 @@ void Router::get(std::string pattern, Handler handler) { add("GET", std::move(pa
 
 void Router::post(std::string pattern, Handler handler) { add("POST", std::move(pattern), std::move(handler)); }
 
+void Router::post_form(std::string pattern, Handler handler) {
+  add("POST", std::move(pattern), std::move(handler));
+  routes_.back().form = true;
+}
+
 const Router::Route* Router::best_match(const std::vector<std::string>& segments, std::string_view method) const {
   const Route* best = nullptr;
   std::vector<bool> best_literals;
@@ -144,7 +149,14 @@ std::optional<Response> Router::refuse_route(const Request& head) const {
     refused.route = best_match(segments, {})->pattern;
     return refused;
   }
-  if (is_post) {
+  if (is_post && route->form) {
+    if (media_type(head.header("Content-Type").value_or("")) != "application/x-www-form-urlencoded") {
+      Response refused = Response::json_error(
+          415, "send the form as application/x-www-form-urlencoded / biểu mẫu phải gửi dạng x-www-form-urlencoded");
+      refused.route = route->pattern;
+      return refused;
+    }
+  } else if (is_post) {
     if (std::string problem = content_type_problem(head.header("Content-Type")); !problem.empty()) {
       Response refused = Response::json_error(415, problem);
       refused.route = route->pattern;

@@ -418,8 +418,16 @@ void Server::start() {
                       " (" + failure.code().message() + "); choose another --port or --bind / không mở được cổng");
   }
 
+  const bool tls = !impl_->options.tls_certificate_pem.empty();
   const unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG |
-                             MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
+                             MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC |
+                             (tls ? static_cast<unsigned int>(MHD_USE_TLS) : 0u);
+  // HTTPS: libmicrohttpd with GnuTLS does the handshake on the connections the acceptor hands over.
+  MHD_OptionItem tls_options[] = {
+      {tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, const_cast<char*>(impl_->options.tls_key_pem.c_str())},
+      {tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0,
+       const_cast<char*>(impl_->options.tls_certificate_pem.c_str())},
+      {MHD_OPTION_END, 0, nullptr}};
   const unsigned int threads = static_cast<unsigned int>(impl_->options.threads > 1 ? impl_->options.threads : 1);
   // The gate holds connections at max_connections (in the listen backlog); libmicrohttpd's own
   // limit is only a backstop for connections handed over faster than they start.
@@ -442,6 +450,7 @@ void Server::start() {
                                         MHD_OPTION_URI_LOG_CALLBACK, &Impl::on_uri, nullptr,
                                         MHD_OPTION_NOTIFY_COMPLETED, &Impl::on_completed, nullptr,
                                         MHD_OPTION_NOTIFY_CONNECTION, &Impl::on_connection, impl_->gate.get(),
+                                        MHD_OPTION_ARRAY, tls_options,
                                         MHD_OPTION_END);
   // clang-format on
   if (daemon == nullptr) {
@@ -449,7 +458,10 @@ void Server::start() {
     impl_->workers.reset();
     impl_->gate.reset();
     throw std::runtime_error(std::string("serve: the HTTP server did not start (") +
-                             (error != 0 ? std::strerror(error) : "libmicrohttpd refused its options") + ")");
+                             (error != 0 ? std::strerror(error)
+                              : tls      ? "the TLS certificate or key was refused; give PEM files that belong together"
+                                         : "libmicrohttpd refused its options") +
+                             ")");
   }
   impl_->daemon.reset(daemon);
   const int bound_port = bound_port_of(listener);

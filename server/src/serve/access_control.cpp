@@ -75,7 +75,29 @@ void LayerAccess::require_visible_list(const access::Caller& caller, std::string
   }
 }
 
-Credentials::Credentials(const store::Store& store) { reload(store); }
+std::optional<std::string> cookie_value(const http::Request& request, std::string_view name) {
+  const auto header = request.header("Cookie");
+  if (!header) return std::nullopt;
+  std::string_view rest = *header;
+  while (!rest.empty()) {
+    const auto semicolon = rest.find(';');
+    const std::string_view pair = trim(rest.substr(0, semicolon));
+    const auto equals = pair.find('=');
+    if (equals != std::string_view::npos && trim(pair.substr(0, equals)) == name)
+      return std::string(trim(pair.substr(equals + 1)));
+    if (semicolon == std::string_view::npos) break;
+    rest.remove_prefix(semicolon + 1);
+  }
+  return std::nullopt;
+}
+
+Credentials::Credentials(const store::Store& store, SessionOptions options) : options_(std::move(options)) {
+  reload(store);
+}
+
+std::chrono::steady_clock::time_point Credentials::now() const {
+  return options_.now ? options_.now() : std::chrono::steady_clock::now();
+}
 
 void Credentials::reload(const store::Store& store) {
   std::unordered_map<std::string, access::Caller> keys;
@@ -89,8 +111,25 @@ void Credentials::reload(const store::Store& store) {
     caller.scope = key.scope;
     keys.emplace(digest, std::move(caller));
   }
-  std::unique_lock lock(mutex_);
-  keys_ = std::move(keys);
+  std::unordered_map<std::string, std::pair<store::Account, std::string>> accounts;
+  for (const auto& account : store.accounts())
+    if (auto credentials = store.account_credentials(account.name)) accounts.emplace(account.name, std::move(*credentials));
+  {
+    std::unique_lock lock(mutex_);
+    keys_ = std::move(keys);
+    accounts_ = accounts;
+  }
+  // A session lasts only while its account stays as it was signed in: enabled, same role and
+  // scope, same password.
+  std::lock_guard lock(sessions_mutex_);
+  std::erase_if(sessions_, [&](const auto& entry) {
+    const auto& session = entry.second;
+    const auto found = accounts.find(session.caller.name);
+    if (found == accounts.end()) return true;
+    const auto& account = found->second.first;
+    return account.disabled || account.password_changed_at != session.password_changed_at ||
+           account.role != access::to_string(session.caller.role) || account.scope != session.caller.scope;
+  });
 }
 
 std::size_t Credentials::key_count() const {
@@ -99,34 +138,128 @@ std::size_t Credentials::key_count() const {
 }
 
 std::optional<http::Response> Credentials::identify(http::Request& request) const {
-  const auto authorization = request.header("Authorization");
-  if (!authorization) {
-    request.caller = access::Caller{};
-    return std::nullopt;
-  }
+  request.caller = access::Caller{};
   auto refuse = [](const std::string& reason, const char* error) {
     http::Response refused = json_error_response(RequestError(401, reason));
     refused.headers["WWW-Authenticate"] = std::string("Bearer realm=\"anttmap\", error=\"") + error + "\"";
     return refused;
   };
-  const std::string_view value = trim(*authorization);
-  const auto space = value.find(' ');
-  if (space == std::string_view::npos || !http::iequals(value.substr(0, space), "Bearer"))
-    return refuse("Authorization must be 'Bearer KEY' / cần khóa dạng Bearer", "invalid_request");
-  const std::string_view key = trim(value.substr(space + 1));
-  if (key.empty() || key.size() > 256)
-    return refuse("the key is empty or too long / khóa không hợp lệ", "invalid_token");
-  const std::string digest = access::key_digest(key);
-  std::shared_lock lock(mutex_);
-  const auto found = keys_.find(digest);
-  if (found == keys_.end())
-    return refuse("the key is not valid: unknown or revoked / khóa không hợp lệ hoặc đã bị thu hồi", "invalid_token");
-  request.caller = found->second;
-  return std::nullopt;
+  if (const auto authorization = request.header("Authorization")) {
+    const std::string_view value = trim(*authorization);
+    const auto space = value.find(' ');
+    if (space == std::string_view::npos || !http::iequals(value.substr(0, space), "Bearer"))
+      return refuse("Authorization must be 'Bearer KEY' / cần khóa dạng Bearer", "invalid_request");
+    const std::string_view key = trim(value.substr(space + 1));
+    if (key.empty() || key.size() > 256)
+      return refuse("the key is empty or too long / khóa không hợp lệ", "invalid_token");
+    const std::string digest = access::key_digest(key);
+    std::shared_lock lock(mutex_);
+    const auto found = keys_.find(digest);
+    if (found == keys_.end())
+      return refuse("the key is not valid: unknown or revoked / khóa không hợp lệ hoặc đã bị thu hồi", "invalid_token");
+    request.caller = found->second;
+    return std::nullopt;
+  }
+  const auto session_id = cookie_value(request, kSessionCookie);
+  if (!session_id) return std::nullopt;
+  {
+    std::lock_guard lock(sessions_mutex_);
+    const auto found = sessions_.find(*session_id);
+    const auto at = now();
+    if (found != sessions_.end() && (at - found->second.last_seen > options_.idle ||
+                                     at - found->second.started > options_.absolute)) {
+      sessions_.erase(found);
+    } else if (found != sessions_.end()) {
+      found->second.last_seen = at;
+      request.caller = found->second.caller;
+      // A state-changing request must show the session's CSRF token (the forms carry it as a
+      // field, which their handlers check).
+      const bool form = request.path == "/logout" || request.path == "/login";
+      if (request.method == "POST" && !form &&
+          !access::same_secret(request.header(kCsrfHeader).value_or(""), found->second.csrf)) {
+        return json_error_response(
+            RequestError(403, "the request lacks its X-CSRF-Token / thiếu mã chống giả mạo yêu cầu (CSRF)"));
+      }
+      return std::nullopt;
+    }
+  }
+  // An unknown or expired session: sign in again. The cookie is cleared either way.
+  http::Response refused;
+  if (request.method == "GET" && request.path == "/") {
+    refused = http::Response::text(303, "", "text/plain; charset=utf-8");
+    refused.headers["Location"] = "/login?expired=1";
+  } else {
+    refused = refuse("the session has ended; sign in again at /login / phiên đăng nhập đã hết hạn", "invalid_token");
+  }
+  refused.headers["Set-Cookie"] = cleared_session_cookie();
+  return refused;
 }
 
 http::Gate Credentials::gate() const {
   return [this](http::Request& request) { return identify(request); };
+}
+
+std::optional<Credentials::SignIn> Credentials::sign_in(const std::string& name, const std::string& password) {
+  std::optional<std::pair<store::Account, std::string>> account;
+  {
+    std::shared_lock lock(mutex_);
+    if (const auto found = accounts_.find(name); found != accounts_.end()) account = found->second;
+  }
+  // An unknown name costs as much as a wrong password: the time does not tell which it was.
+  static const std::string kNobody = access::hash_password("no account has this password");
+  const bool matches = access::verify_password(account ? account->second : kNobody, password);
+  if (!account || !matches || account->first.disabled) return std::nullopt;
+  const auto role = access::parse_role(account->first.role);
+  if (!role) return std::nullopt;
+  Session session;
+  session.caller.role = *role;
+  session.caller.credential = access::Credential::session;
+  session.caller.name = account->first.name;
+  session.caller.scope = account->first.scope;
+  session.csrf = access::random_token();
+  session.password_changed_at = account->first.password_changed_at;
+  session.started = session.last_seen = now();
+  SignIn signed_in{access::random_token(), session.csrf};
+  std::lock_guard lock(sessions_mutex_);
+  sessions_.emplace(signed_in.session_id, std::move(session));
+  return signed_in;
+}
+
+void Credentials::sign_out(std::string_view session_id) {
+  std::lock_guard lock(sessions_mutex_);
+  sessions_.erase(std::string(session_id));
+}
+
+bool Credentials::allow_sign_in_try(const std::string& name, const std::string& address) {
+  const auto at = now();
+  std::lock_guard lock(sessions_mutex_);
+  if (tries_.size() > 100000) tries_.clear();  // a flood of names must not grow memory without bound
+  bool allowed = true;
+  for (const std::string& key : {"account:" + name, "address:" + address}) {
+    auto& times = tries_[key];
+    std::erase_if(times, [&](auto time) { return at - time >= std::chrono::minutes(1); });
+    if (static_cast<int>(times.size()) >= options_.tries_per_minute) allowed = false;
+    if (static_cast<int>(times.size()) < 2 * options_.tries_per_minute) times.push_back(at);  // bounded
+  }
+  return allowed;
+}
+
+std::string Credentials::csrf_of(const http::Request& request) const {
+  const auto session_id = cookie_value(request, kSessionCookie);
+  if (!session_id) return {};
+  std::lock_guard lock(sessions_mutex_);
+  const auto found = sessions_.find(*session_id);
+  return found == sessions_.end() ? std::string() : found->second.csrf;
+}
+
+std::string Credentials::session_cookie(const std::string& session_id) const {
+  return std::string(kSessionCookie) + "=" + session_id + "; Path=/; HttpOnly; SameSite=Strict" +
+         (options_.secure_cookie ? "; Secure" : "");
+}
+
+std::string Credentials::cleared_session_cookie() const {
+  return std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
+         (options_.secure_cookie ? "; Secure" : "");
 }
 
 }  // namespace antt::serve

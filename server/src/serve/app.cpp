@@ -6,6 +6,8 @@
 #include <unistd.h>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "antt/core/error.hpp"
@@ -15,6 +17,7 @@
 #include "serve/api.hpp"
 #include "serve/ogc_features.hpp"
 #include "serve/report_route.hpp"
+#include "serve/sign_in.hpp"
 #include "serve/errors.hpp"
 #include "serve/tile_routes.hpp"
 #include "serve/wmts.hpp"
@@ -36,6 +39,15 @@ mapserver::Box tile_box(int z, int x, int y) {
 nlohmann::json cache_json(const http::TileCacheStats& stats) {
   return {{"entries", stats.entries}, {"bytes", stats.bytes},   {"hits", stats.hits},
           {"disk_hits", stats.disk_hits}, {"misses", stats.misses}, {"evictions", stats.evictions}};
+}
+
+std::string read_pem(const std::string& path, const char* what) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream text;
+  if (file) text << file.rdbuf();
+  if (!file || text.str().find("-----BEGIN") == std::string::npos)
+    throw UsageError(std::string("cannot read the TLS ") + what + " " + path + " (a PEM file) / không đọc được tệp TLS");
+  return text.str();
 }
 
 }  // namespace
@@ -63,13 +75,28 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, std::shared_ptr<c
   logger_ = std::make_shared<const log::Logger>(log::Logger::to_stderr(
       {log::parse_level(config_.log_level).value_or(log::Level::info),
        config_.log_format == "json" ? log::Format::json : log::Format::text}));
+  // HTTPS and the address first: a refusal comes before the render file is built.
+  if (!config_.tls_cert.empty() || !config_.tls_key.empty()) {
+    if (config_.tls_cert.empty() || config_.tls_key.empty())
+      throw UsageError("give both --tls-cert and --tls-key / cần cả chứng chỉ và khóa TLS");
+    tls_.emplace(read_pem(config_.tls_cert, "certificate"), read_pem(config_.tls_key, "key"));
+  } else if (!is_loopback_bind(config_.bind) && !config_.insecure_http) {
+    throw UsageError("serving " + config_.bind +
+                     " (beyond this machine) without HTTPS would send keys, passwords and session cookies in clear: "
+                     "give --tls-cert and --tls-key, or --insecure-http behind a TLS proxy / cần HTTPS khi phục vụ ra "
+                     "mạng");
+  }
   if (!std::filesystem::exists(store_path_)) {
     throw UsageError("store not found: " + store_path_ + " / không tìm thấy CSDL (anttmap --db PATH init|sample)");
   }
   // Opening the store first checks that it is ours and migrated; the render file reads it.
   auto store = store::open_store(store_path_);
   access_ = std::make_shared<const LayerAccess>(layers_);
-  credentials_ = std::make_unique<Credentials>(*store);
+  SessionOptions sessions;
+  sessions.idle = std::chrono::minutes(config_.session_idle_minutes);
+  sessions.absolute = std::chrono::hours(config_.session_hours);
+  sessions.secure_cookie = !config_.tls_cert.empty();
+  credentials_ = std::make_unique<Credentials>(*store, sessions);
   if (config_.work_dir.empty()) config_.work_dir = default_work_dir(store_path_);
   // MapServer resolves a relative DATA path against the mapfile's directory, which is inside the work directory.
   config_.work_dir = std::filesystem::absolute(config_.work_dir).string();
@@ -105,7 +132,14 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, std::shared_ptr<c
 ServeApp::~ServeApp() { stop(); }
 
 void ServeApp::start() {
+  if (!tls_ && !is_loopback_bind(config_.bind))
+    logger_->warn("serve", "plain HTTP beyond this machine (--insecure-http): put a TLS proxy in front",
+                  {{"bind", config_.bind}});
   http::ServerOptions options;
+  if (tls_) {
+    options.tls_certificate_pem = tls_->first;
+    options.tls_key_pem = tls_->second;
+  }
   options.bind = config_.bind;
   options.port = config_.port;
   options.threads = config_.threads;
@@ -331,7 +365,10 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
   });
   register_api(*router, {access_, store_path_, extent});
   add_report_route(*router, {store_path_, engine_.get(), config_.max_image_size, {}});
-  register_web_routes(*router, {access_, years});
+  register_web_routes(*router, {access_, years, [this](const http::Request& request) {
+                                  return credentials_->csrf_of(request);
+                                }});
+  register_sign_in_routes(*router, *credentials_);
   return router;
 }
 

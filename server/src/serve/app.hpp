@@ -77,7 +77,8 @@ class ServeApp {
   ServeConfig config_;
   std::shared_ptr<const layers::LayerRegistry> layers_;
   std::shared_ptr<const LayerAccess> access_;  ///< each caller's layers
-  std::unique_ptr<Credentials> credentials_;   ///< the API keys the gate accepts
+  std::unique_ptr<Credentials> credentials_;   ///< the keys, accounts and sessions the gate accepts
+  std::optional<std::pair<std::string, std::string>> tls_;  ///< certificate and key (PEM) when serving HTTPS
   std::unique_ptr<WorkDirLock> work_dir_lock_;
   std::unique_ptr<mapdata::RenderStore> render_store_;
   std::unique_ptr<mapserver::MapEngine> engine_;

@@ -82,6 +82,16 @@ void set_config_value(ServeConfig& config, const std::string& key, const std::st
     config.log_format = value;
   } else if (key == "access_log") {
     config.access_log = parse_bool(key, value);
+  } else if (key == "tls_cert") {
+    config.tls_cert = value;
+  } else if (key == "tls_key") {
+    config.tls_key = value;
+  } else if (key == "insecure_http") {
+    config.insecure_http = parse_bool(key, value);
+  } else if (key == "session_idle_minutes") {
+    config.session_idle_minutes = parse_int_in(key, value, 1, 24 * 60);
+  } else if (key == "session_hours") {
+    config.session_hours = parse_int_in(key, value, 1, 24 * 30);
   } else {
     throw UsageError("unknown configuration key '" + key + "' / khóa cấu hình không hợp lệ");
   }
@@ -111,13 +121,17 @@ ServeConfig read_config_file(const std::string& path, ServeConfig base) {
   return base;
 }
 
+bool is_loopback_bind(const std::string& bind) {
+  return bind == "localhost" || bind == "::1" || bind.rfind("127.", 0) == 0;
+}
+
 std::string effective_public_url(const ServeConfig& config) {
   if (!config.public_url.empty()) return config.public_url;
   const bool ipv6 = config.bind.find(':') != std::string::npos;
   const std::string host = config.bind == "0.0.0.0" || config.bind == "::" ? "127.0.0.1"
                            : ipv6                                          ? "[" + config.bind + "]"
                                                                            : config.bind;
-  return "http://" + host + ":" + std::to_string(config.port);
+  return std::string(config.tls_cert.empty() ? "http://" : "https://") + host + ":" + std::to_string(config.port);
 }
 
 std::string to_config_text(const ServeConfig& config) {
@@ -137,7 +151,12 @@ std::string to_config_text(const ServeConfig& config) {
       << "max_body_mb = " << config.max_body_mb << "\n"
       << "log_level = " << config.log_level << "\n"
       << "log_format = " << config.log_format << "\n"
-      << "access_log = " << (config.access_log ? "on" : "off") << "\n";
+      << "access_log = " << (config.access_log ? "on" : "off") << "\n"
+      << "tls_cert = " << config.tls_cert << "\n"
+      << "tls_key = " << config.tls_key << "\n"
+      << "insecure_http = " << (config.insecure_http ? "on" : "off") << "\n"
+      << "session_idle_minutes = " << config.session_idle_minutes << "\n"
+      << "session_hours = " << config.session_hours << "\n";
   return out.str();
 }
 

@@ -23,7 +23,17 @@ struct ServeConfig {
   std::string log_level = "info";      ///< least severe lines written: error, warn, info or debug
   std::string log_format = "text";     ///< text, or json (one JSON object per line)
   bool access_log = false;             ///< one line per request (method, path, status, bytes, duration)
+  std::string tls_cert;                ///< HTTPS: certificate chain (PEM file); with tls_key
+  std::string tls_key;                 ///< HTTPS: private key (PEM file)
+  /// Plain HTTP on an address beyond this machine: refused unless asked for explicitly (keys,
+  /// passwords and session cookies would cross the network in clear).
+  bool insecure_http = false;
+  int session_idle_minutes = 30;       ///< a browser session unused this long ends
+  int session_hours = 12;              ///< every browser session ends this long after sign-in
 };
+
+/// True for an address only this machine reaches (127.0.0.0/8, ::1, localhost).
+bool is_loopback_bind(const std::string& bind);
 
 /// Reads a configuration file; throws UsageError naming the file, line and key on any mistake.
 ServeConfig read_config_file(const std::string& path, ServeConfig base = {});

@@ -40,7 +40,7 @@ std::string gzip_etag(const std::string& etag) {
 
 /// The page configuration the server writes into index.html and embed.html: the layer registry
 /// and the legend, so adding a layer descriptor adds it to the viewer too.
-std::string page_config(const layers::LayerRegistry& registry) {
+std::string page_config(const layers::LayerRegistry& registry, const nlohmann::ordered_json& account = nullptr) {
   nlohmann::ordered_json layers = nlohmann::ordered_json::array();
   for (const auto& layer : registry.layers()) {
     layers.push_back({{"name", layer.name},
@@ -55,7 +55,8 @@ std::string page_config(const layers::LayerRegistry& registry) {
   }
   nlohmann::ordered_json config{{"version", ANTT_VERSION},
                                 {"layers", std::move(layers)},
-                                {"legend", legend_of(registry)}};
+                                {"legend", legend_of(registry)},
+                                {"account", account}};
   std::string text = config.dump();
   // Inside <script>: "</" would end the element early.
   std::string safe;
@@ -183,10 +184,28 @@ void register_web_routes(http::Router& router, WebContext context) {
   auto files = std::make_shared<const Files>(load_files(*context.layers->of_scope(access::DataScope::everyone)));
   auto internal_files =
       std::make_shared<const Files>(load_files(*context.layers->of_scope(access::DataScope::internal)));
-  auto page = [files, internal_files](std::string_view name, const http::Request& request) {
+  auto page = [files, internal_files, context](std::string_view name, const http::Request& request) {
     const Files& scoped = request.caller.reads_internal() ? *internal_files : *files;
     const auto found = scoped.find(name);
-    return found == scoped.end() ? not_built_page() : serve_file(found->second, request);
+    if (found == scoped.end()) return not_built_page();
+    if (request.caller.credential == access::Credential::session && name == "index.html") {
+      // A signed-in browser's page names its account and carries its session's CSRF token.
+      for (const WebAsset& asset : web_assets()) {
+        if (asset.name != name) continue;
+        const nlohmann::ordered_json account{{"name", request.caller.name},
+                                             {"role", std::string(access::to_string(request.caller.role))},
+                                             {"csrf", context.csrf_of ? context.csrf_of(request) : std::string()}};
+        std::string body(asset.body);
+        if (const std::size_t at = body.find(kConfigPlaceholder); at != std::string::npos)
+          body.replace(at, kConfigPlaceholder.size(), page_config(*context.layers->visible_to(request.caller), account));
+        http::Response response = serve_file(found->second, request);
+        response.body = make_body(body);
+        response.headers.erase("ETag");
+        response.headers["Cache-Control"] = "no-store";
+        return response;
+      }
+    }
+    return serve_file(found->second, request);
   };
   router.get("/", [page](const http::Request& request) { return page("index.html", request); });
   router.get("/embed", [page, context](const http::Request& request) {

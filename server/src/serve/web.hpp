@@ -36,6 +36,8 @@ std::span<const WebAsset> web_assets();
 struct WebContext {
   std::shared_ptr<const LayerAccess> layers;  ///< the viewer's layer list: the caller's layers
   std::function<Years()> years;  ///< the years with data
+  /// The CSRF token of a signed-in browser's session, written into its page for its forms.
+  std::function<std::string(const http::Request&)> csrf_of;
 };
 
 /// Validated `/embed` query: layers=a,b  year=Y  bbox=minlon,minlat,maxlon,maxlat (all optional).

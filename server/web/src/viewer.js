@@ -25,6 +25,13 @@ function status(text, isError = false) {
 async function main() {
   const config = pageConfig();
   initLanguage();
+  // Signed in: the account and a sign-out form carrying the session's CSRF token; else a link to /login.
+  if (config.account) {
+    $('sign-in').hidden = true;
+    $('account').hidden = false;
+    $('account-name').textContent = `${config.account.name} (${config.account.role})`;
+    $('account').elements.csrf.value = config.account.csrf;
+  }
   $('lang').addEventListener('click', () => setLanguage(lang() === 'vi' ? 'en' : 'vi'));
 
   const { years, defaultYear, extent } = await loadYears();

@@ -63,6 +63,14 @@ std::string make_key(const std::string& db, const std::string& name, const std::
   return Json::parse(result.out).at("key").get<std::string>();
 }
 
+/// The value of the cookie a Set-Cookie header sets.
+std::string set_cookie_value(const http::Response& response, const std::string& name) {
+  const auto found = response.headers.find("Set-Cookie");
+  if (found == response.headers.end() || !found->second.starts_with(name + "=")) return {};
+  const std::string& header = found->second;
+  return header.substr(name.size() + 1, header.find(';') - name.size() - 1);
+}
+
 struct Role {
   std::string name;  ///< "public" for no credentials
   std::string key;
@@ -90,6 +98,12 @@ class AccessTest : public ::testing::Test {
     config.poll_interval_ms = 50;
     app_ = new ServeApp(db, config, layers::LayerRegistry::standard());
     app_->start();
+    const std::string password_file = dir_->file("password.txt");
+    testing::write_file(password_file, "Mật khẩu lãnh đạo 2026\n");
+    const auto added = testing::run_anttmap({"--db", db, "user", "add", "lanh.dao", "--role",
+                                             "viewer", "--password-file", password_file});
+    if (added.exit_code != 0) throw std::runtime_error("user add failed: " + added.err);
+    app_->refresh();
   }
   static void TearDownTestSuite() {
     delete app_;
@@ -129,6 +143,36 @@ class AccessTest : public ::testing::Test {
     params.emplace("INFO_FORMAT", "application/json");
     params.emplace("FEATURE_COUNT", "10");
     return params;
+  }
+
+  static http::Response send(const std::string& method, const std::string& path, const std::string& cookie,
+                             const std::string& body = {}, std::map<std::string, std::string> headers = {},
+                             const std::string& address = "203.0.113.9") {
+    http::Request request;
+    request.method = method;
+    request.path = path;
+    request.body = body;
+    request.remote_address = address;
+    if (!cookie.empty()) request.headers["Cookie"] = cookie;
+    if (method == "POST" && headers.count("Content-Type") == 0)
+      request.headers["Content-Type"] = "application/x-www-form-urlencoded";
+    for (auto& [name, value] : headers) request.headers[name] = value;
+    return app_->router().dispatch(request);
+  }
+
+  /// Signs in through the login form; the session cookie, or empty.
+  /// Each sign-in comes from an address of its own unless `address` is given (tries are counted
+  /// per address too).
+  static std::string sign_in(const std::string& name, const std::string& password, int* status = nullptr,
+                             std::string address = {}) {
+    static int next_address = 1;
+    if (address.empty()) address = "198.51.100." + std::to_string(next_address++ % 250);
+    const auto form = send("GET", "/login", "");
+    const std::string token = set_cookie_value(form, "anttmap_login");
+    const auto answer = send("POST", "/login", "anttmap_login=" + token,
+                             "token=" + token + "&name=" + name + "&password=" + password, {}, address);
+    if (status) *status = answer.status;
+    return set_cookie_value(answer, "anttmap_session");
   }
 
   static testing::TempDir* dir_;
@@ -344,6 +388,140 @@ TEST_F(AccessTest, ARevokedKeyStopsWorkingWithoutARestart) {
   ASSERT_EQ(testing::run_anttmap({"--db", db, "key", "revoke", "short-lived"}).exit_code, 0);
   app_->refresh();
   EXPECT_EQ(app_->router().dispatch(request).status, 401);
+}
+
+TEST_F(AccessTest, ASignedInBrowserSeesWhatItsRoleMaySee) {
+  const auto form = send("GET", "/login", "");
+  ASSERT_EQ(form.status, 200);
+  EXPECT_NE(form.body->find("<form method=\"post\" action=\"/login\">"), std::string::npos);
+  int status = 0;
+  const std::string session = sign_in("lanh.dao", "M%E1%BA%ADt+kh%E1%BA%A9u+l%C3%A3nh+%C4%91%E1%BA%A1o+2026", &status);
+  ASSERT_EQ(status, 303);
+  ASSERT_FALSE(session.empty());
+  const std::string cookie = "anttmap_session=" + session;
+  const auto layers = send("GET", "/api/layers", cookie);
+  ASSERT_EQ(layers.status, 200);
+  EXPECT_NE(layers.body->find("\"hotspots\""), std::string::npos);
+  EXPECT_TRUE(layers.private_to_caller);
+  const auto page = send("GET", "/", cookie);
+  if (page.status == 200) {
+    EXPECT_NE(page.body->find("\"account\":{\"name\":\"lanh.dao\",\"role\":\"viewer\",\"csrf\":\""), std::string::npos);
+  }
+}
+
+TEST_F(AccessTest, CookiesAreHttpOnlyAndStrict) {
+  const auto form = send("GET", "/login", "");
+  const std::string token = set_cookie_value(form, "anttmap_login");
+  const auto answer = send("POST", "/login", "anttmap_login=" + token,
+                           "token=" + token + "&name=lanh.dao&password=M%E1%BA%ADt+kh%E1%BA%A9u+l%C3%A3nh+%C4%91%E1%BA%A1o+2026");
+  ASSERT_EQ(answer.status, 303);
+  const std::string header = answer.headers.at("Set-Cookie");
+  EXPECT_NE(header.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(header.find("SameSite=Strict"), std::string::npos);
+  EXPECT_EQ(answer.headers.at("Location"), "/");
+}
+
+TEST_F(AccessTest, WrongPasswordsForgedFormsAndFloodsAreRefused) {
+  int status = 0;
+  EXPECT_TRUE(sign_in("lanh.dao", "sai+mat+khau+roi", &status).empty());
+  EXPECT_EQ(status, 401);
+  EXPECT_TRUE(sign_in("khong.co.ai", "sai+mat+khau+roi", &status).empty());
+  EXPECT_EQ(status, 401);
+  // A form posted without the login cookie (from another site) is refused before any check.
+  const auto forged = send("POST", "/login", "", "token=abc&name=lanh.dao&password=x");
+  EXPECT_EQ(forged.status, 403);
+  const auto json = send("POST", "/login", "", "{}", {{"Content-Type", "application/json"}});
+  EXPECT_EQ(json.status, 415);
+  // Ten tries a minute per account: the eleventh is 429 even with the right password.
+  for (int i = 0; i < 11; ++i) sign_in("nguoi.thu", "sai+mat+khau+nua", &status);
+  EXPECT_EQ(status, 429);
+  // And ten a minute per address, whatever the accounts.
+  for (int i = 0; i < 11; ++i) sign_in("ai.do." + std::to_string(i), "sai+mat+khau+nua", &status, "192.0.2.77");
+  EXPECT_EQ(status, 429);
+}
+
+TEST_F(AccessTest, StateChangingRequestsNeedTheSessionsCsrfToken) {
+  const std::string cookie =
+      "anttmap_session=" + sign_in("lanh.dao", "M%E1%BA%ADt+kh%E1%BA%A9u+l%C3%A3nh+%C4%91%E1%BA%A1o+2026");
+  const std::string candidate = R"({"type":"FeatureCollection","features":[]})";
+  const auto without = send("POST", "/api/validate", cookie, candidate, {{"Content-Type", "application/json"}});
+  EXPECT_EQ(without.status, 403) << *without.body;
+  const auto page = send("GET", "/", cookie);
+  // The token the page carries is the one the session expects.
+  const auto at = page.body->find("\"csrf\":\"");
+  if (page.status == 200 && at != std::string::npos) {
+    const std::string csrf = page.body->substr(at + 8, page.body->find('"', at + 8) - at - 8);
+    const auto with = send("POST", "/api/validate", cookie, candidate,
+                           {{"Content-Type", "application/json"}, {"X-CSRF-Token", csrf}});
+    EXPECT_NE(with.status, 403) << *with.body;
+    const auto logout_without = send("POST", "/logout", cookie, "csrf=wrong");
+    EXPECT_EQ(logout_without.status, 403);
+    const auto logout = send("POST", "/logout", cookie, "csrf=" + csrf);
+    EXPECT_EQ(logout.status, 303);
+    EXPECT_NE(logout.headers.at("Set-Cookie").find("Max-Age=0"), std::string::npos);
+    // The session is gone: its cookie is refused and cleared; the viewer's page sends to /login.
+    const auto after = send("GET", "/api/layers", cookie);
+    EXPECT_EQ(after.status, 401);
+    EXPECT_NE(after.headers.at("Set-Cookie").find("Max-Age=0"), std::string::npos);
+    const auto viewer_page = send("GET", "/", cookie);
+    EXPECT_EQ(viewer_page.status, 303);
+    EXPECT_EQ(viewer_page.headers.at("Location"), "/login?expired=1");
+  }
+  EXPECT_EQ(send("GET", "/api/layers", "anttmap_session=forged-session-id").status, 401);
+}
+
+TEST_F(AccessTest, DisablingAnAccountEndsItsSessions) {
+  const std::string db = dir_->file("store.sqlite");
+  const std::string password_file = dir_->file("other.txt");
+  testing::write_file(password_file, "mật khẩu của cán bộ\n");
+  ASSERT_EQ(testing::run_anttmap({"--db", db, "user", "add", "can.bo", "--role", "editor", "--scope", "990",
+                                  "--password-file", password_file})
+                .exit_code,
+            0);
+  app_->refresh();
+  const std::string cookie =
+      "anttmap_session=" + sign_in("can.bo", "m%E1%BA%ADt+kh%E1%BA%A9u+c%E1%BB%A7a+c%C3%A1n+b%E1%BB%99");
+  ASSERT_EQ(send("GET", "/ogc/collections/hotspots", cookie).status, 200);
+  ASSERT_EQ(testing::run_anttmap({"--db", db, "user", "disable", "can.bo"}).exit_code, 0);
+  app_->refresh();
+  EXPECT_EQ(send("GET", "/ogc/collections/hotspots", cookie).status, 401);
+  int status = 0;
+  EXPECT_TRUE(sign_in("can.bo", "m%E1%BA%ADt+kh%E1%BA%A9u+c%E1%BB%A7a+c%C3%A1n+b%E1%BB%99", &status).empty());
+  EXPECT_EQ(status, 401);
+}
+
+TEST(Sessions, IdleAndAbsoluteTimeoutsEndSessions) {
+  testing::TempDir dir;
+  const std::string db = dir.file("sessions.sqlite");
+  auto store = store::open_store(db, true);
+  store::Account account;
+  account.name = "lanh.dao";
+  account.role = "viewer";
+  store->write({"test", "sessions"}, [&] { store->add_account(account, access::hash_password("mật khẩu đủ dài")); });
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1000);
+  SessionOptions options;
+  options.idle = std::chrono::minutes(30);
+  options.absolute = std::chrono::hours(12);
+  options.now = [&now] { return now; };
+  Credentials credentials(*store, options);
+  const auto signed_in = credentials.sign_in("lanh.dao", "mật khẩu đủ dài");
+  ASSERT_TRUE(signed_in);
+  http::Request request;
+  request.path = "/api/layers";
+  request.headers["Cookie"] = "other=1; anttmap_session=" + signed_in->session_id;
+  auto ask = [&] { return !credentials.identify(request).has_value() && request.caller.signed_in(); };
+  // Used every 29 minutes it lives for 12 hours, then ends.
+  for (int step = 0; step < 24; ++step) {
+    now += std::chrono::minutes(29);
+    ASSERT_TRUE(ask()) << step;
+  }
+  now += std::chrono::minutes(29);
+  EXPECT_FALSE(ask());
+  const auto again = credentials.sign_in("lanh.dao", "mật khẩu đủ dài");
+  request.headers["Cookie"] = "anttmap_session=" + again->session_id;
+  now += std::chrono::minutes(31);  // idle too long
+  EXPECT_FALSE(ask());
+  EXPECT_FALSE(credentials.sign_in("lanh.dao", "mật khẩu sai rồi"));
 }
 
 }  // namespace

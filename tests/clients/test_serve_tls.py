@@ -1,0 +1,129 @@
+"""`anttmap serve` over HTTPS (libmicrohttpd with GnuTLS), and the refusal of plain HTTP beyond this machine.
+A certificate for 127.0.0.1 is made for the test by openssl; Python's ssl module checks it as any client would."""
+import http.client
+import json
+import shutil
+import ssl
+import subprocess
+import time
+import urllib.parse
+
+import pytest
+
+from conftest import anttmap_binary, free_port
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    if shutil.which("openssl") is None:
+        pytest.fail("openssl is needed to make the test certificate (Debian package openssl)")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+@pytest.fixture(scope="module")
+def tls_server(sample_store, certificate, tmp_path_factory):
+    cert, key = certificate
+    password = tmp_path_factory.mktemp("pw") / "password.txt"
+    password.write_text("Mật khẩu qua HTTPS 2026\n")
+    subprocess.run([anttmap_binary(), "--db", str(sample_store), "user", "add", "tls.viewer", "--role", "viewer",
+                    "--password-file", str(password)], check=True, capture_output=True)
+    port = free_port()
+    work = tmp_path_factory.mktemp("tls-work")
+    process = subprocess.Popen([anttmap_binary(), "--db", str(sample_store), "--quiet", "serve", "--port", str(port),
+                                "--work-dir", str(work), "--tls-cert", str(cert), "--tls-key", str(key)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    context = ssl.create_default_context(cafile=str(cert))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail("anttmap serve --tls-cert exited: " + process.stdout.read())
+        try:
+            connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
+            connection.request("GET", "/health")
+            if connection.getresponse().status == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("the HTTPS server did not answer within 120 s")
+    yield port, context
+    process.terminate()
+    process.wait(30)
+
+
+def https(port, context, method, path, body=None, headers=None):
+    connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=30)
+    connection.request(method, path, body=body, headers=headers or {})
+    response = connection.getresponse()
+    return response.status, response.getheaders(), response.read()
+
+
+def test_tiles_and_capabilities_over_https(tls_server):
+    port, context = tls_server
+    status, headers, body = https(port, context, "GET", "/tiles/communes/9/405/225.png")
+    assert status == 200 and body.startswith(b"\x89PNG")
+    status, _, body = https(port, context, "GET", "/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0")
+    assert status == 200 and f"https://127.0.0.1:{port}/wms".encode() in body
+
+
+def test_plain_http_to_the_https_port_gets_no_answer(tls_server):
+    port, _ = tls_server
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    with pytest.raises((http.client.HTTPException, OSError)):
+        connection.request("GET", "/health")
+        response = connection.getresponse()
+        assert response.status >= 400  # never a map over plain HTTP
+        raise OSError("answered " + str(response.status))
+
+
+def test_sign_in_over_https_sets_a_secure_session_cookie(tls_server):
+    port, context = tls_server
+    status, headers, page = https(port, context, "GET", "/login")
+    assert status == 200
+    login_cookie = dict(headers)["Set-Cookie"]
+    assert "Secure" in login_cookie and "HttpOnly" in login_cookie
+    token = login_cookie.split(";")[0].split("=", 1)[1]
+    form = urllib.parse.urlencode({"token": token, "name": "tls.viewer", "password": "Mật khẩu qua HTTPS 2026"})
+    status, headers, _ = https(port, context, "POST", "/login", form,
+                               {"Content-Type": "application/x-www-form-urlencoded", "Cookie": "anttmap_login=" + token})
+    assert status == 303
+    session = dict(headers)["Set-Cookie"]
+    assert session.startswith("anttmap_session=") and "Secure" in session and "SameSite=Strict" in session
+    status, headers, body = https(port, context, "GET", "/api/layers", headers={"Cookie": session.split(";")[0]})
+    assert status == 200 and "hotspots" in [layer["name"] for layer in json.loads(body)["layers"]]
+    assert "private" in dict(headers)["Cache-Control"]
+
+
+def test_plain_http_beyond_this_machine_needs_an_explicit_flag(sample_store, tmp_path):
+    refused = subprocess.run([anttmap_binary(), "--db", str(sample_store), "serve", "--bind", "0.0.0.0", "--port", "0",
+                              "--work-dir", str(tmp_path / "work")], capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2
+    assert "--tls-cert" in refused.stderr and "--insecure-http" in refused.stderr
+    half = subprocess.run([anttmap_binary(), "--db", str(sample_store), "serve", "--tls-cert", "cert.pem", "--port", "0",
+                           "--work-dir", str(tmp_path / "work")], capture_output=True, text=True, timeout=60)
+    assert half.returncode == 2 and "--tls-key" in half.stderr
+    port = free_port()
+    process = subprocess.Popen([anttmap_binary(), "--db", str(sample_store), "serve", "--bind", "0.0.0.0", "--port",
+                                str(port), "--insecure-http", "--work-dir", str(tmp_path / "work2")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/health")
+                if connection.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert process.poll() is None, process.stderr.read()
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    assert "--insecure-http" in err and "TLS proxy" in err
