@@ -1,5 +1,6 @@
 #include "antt/access/access.hpp"
 
+#include <nlohmann/json.hpp>
 #include <sodium.h>
 
 #include <array>
@@ -109,6 +110,77 @@ std::string key_digest(std::string_view key) {
   sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
   hex.pop_back();
   return hex;
+}
+
+namespace {
+
+std::string hmac(std::string_view secret, std::string_view message) {
+  ensure_sodium();
+  std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac{};
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  crypto_auth_hmacsha256_final(&state, mac.data());
+  return base64url(mac.data(), mac.size());
+}
+
+std::optional<std::string> from_base64url(std::string_view text) {
+  ensure_sodium();
+  std::string bytes(text.size(), '\0');
+  std::size_t length = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), text.data(), text.size(),
+                        nullptr, &length, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+    return std::nullopt;
+  bytes.resize(length);
+  return bytes;
+}
+
+}  // namespace
+
+std::string sign_embed_token(const EmbedGrant& grant, std::int64_t key_id, std::string_view secret) {
+  nlohmann::json payload{{"k", key_id}, {"l", grant.layers}, {"e", grant.expires}};
+  if (grant.bbox) payload["b"] = *grant.bbox;
+  const std::string text = payload.dump();
+  const std::string body = base64url(reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  return "v1." + body + "." + hmac(secret, body);
+}
+
+std::variant<EmbedGrant, std::string> verify_embed_token(
+    std::string_view token, const std::function<std::optional<std::string>(std::int64_t)>& secret_of,
+    std::int64_t now) {
+  if (token.size() > 4096 || !token.starts_with("v1.")) return std::string("not an anttmap embed token");
+  token.remove_prefix(3);
+  const auto dot = token.find('.');
+  if (dot == std::string_view::npos) return std::string("not an anttmap embed token");
+  const std::string_view body = token.substr(0, dot);
+  const std::string_view mac = token.substr(dot + 1);
+  const auto text = from_base64url(body);
+  if (!text) return std::string("the token is damaged");
+  const auto payload = nlohmann::json::parse(*text, nullptr, false);
+  if (!payload.is_object() || !payload.contains("k") || !payload["k"].is_number_integer() || !payload.contains("l") ||
+      !payload["l"].is_array() || !payload.contains("e") || !payload["e"].is_number_integer())
+    return std::string("the token is damaged");
+  const auto secret = secret_of(payload["k"].get<std::int64_t>());
+  // The signature is checked before anything the token says is believed.
+  if (!secret || !same_secret(hmac(*secret, body), mac)) return std::string("the token's signature is not valid");
+  EmbedGrant grant;
+  for (const auto& layer : payload["l"]) {
+    if (!layer.is_string()) return std::string("the token is damaged");
+    grant.layers.push_back(layer.get<std::string>());
+  }
+  grant.expires = payload["e"].get<std::int64_t>();
+  if (payload.contains("b")) {
+    const auto& box = payload["b"];
+    if (!box.is_array() || box.size() != 4) return std::string("the token is damaged");
+    std::array<double, 4> values{};
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (!box[i].is_number()) return std::string("the token is damaged");
+      values[i] = box[i].get<double>();
+    }
+    grant.bbox = values;
+  }
+  if (grant.expires <= now) return std::string("the token has expired");
+  return grant;
 }
 
 std::string key_prefix(std::string_view key) { return std::string(key.substr(0, 9)); }

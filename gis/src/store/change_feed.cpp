@@ -26,7 +26,7 @@ ChangeTopic topic_of_table(std::string_view table) {
   if (table == "festival") return ChangeTopic::festival;
   if (table == "settings") return ChangeTopic::setting;
   if (table == "validation_override") return ChangeTopic::validation_override;
-  if (table == "account" || table == "api_key") return ChangeTopic::account;
+  if (table == "account" || table == "api_key" || table == "server_secret") return ChangeTopic::account;
   return ChangeTopic::other;
 }
 

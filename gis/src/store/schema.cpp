@@ -270,10 +270,16 @@ CREATE TABLE api_key (
   created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   revoked_at TEXT);
 CREATE UNIQUE INDEX api_key_active_name ON api_key (name) WHERE revoked_at IS NULL;
+CREATE TABLE server_secret (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  secret TEXT NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  retired_at TEXT);
 )SQL";
 
 const AuditedTable kAccount{
     "account", "{row}.name", {"id", "name", "role", "scope", "disabled", "created_at", "password_changed_at"}, ""};
+const AuditedTable kServerSecret{"server_secret", "{row}.id", {"id", "created_at", "retired_at"}, ""};
 const AuditedTable kApiKey{
     "api_key", "{row}.name || '#' || {row}.id", {"id", "name", "role", "scope", "prefix", "created_at", "revoked_at"}, ""};
 
@@ -284,10 +290,11 @@ const std::vector<Migration>& migrations() {
     std::string v1 = kSchemaV1;
     for (const auto& table : audited_tables()) v1 += audit_triggers_sql(table);
     std::string v2 = std::string(kSchemaV2) + audit_triggers_sql(kValidationOverride);
-    std::string v3 = std::string(kSchemaV3) + audit_triggers_sql(kAccount) + audit_triggers_sql(kApiKey);
+    std::string v3 = std::string(kSchemaV3) + audit_triggers_sql(kAccount) + audit_triggers_sql(kApiKey) +
+                     audit_triggers_sql(kServerSecret);
     return std::vector<Migration>{{1, "units, yearly status, lineage, clusters, models, audit log", v1},
                                   {2, "reasons given to save boundaries over validation errors", v2},
-                                  {3, "accounts and API keys (hashes only)", v3}};
+                                  {3, "accounts, API keys (hashes only) and the secret that signs embed tokens", v3}};
   }();
   return list;
 }

@@ -661,6 +661,24 @@ class SpatiaLiteStore final : public Store {
     return out;
   }
 
+  std::int64_t rotate_server_secret(const std::string& secret) override {
+    require_write("rotate_server_secret");
+    db_.prepare_cached(
+           "UPDATE server_secret SET retired_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE retired_at IS NULL")
+        .run();
+    db_.prepare_cached("INSERT INTO server_secret (secret) VALUES (?)").bind(1, secret).run();
+    return db_.last_insert_id();
+  }
+
+  std::optional<std::pair<std::int64_t, std::string>> server_secret() const override {
+    auto statement =
+        db_.prepare_cached("SELECT id, secret FROM server_secret WHERE retired_at IS NULL ORDER BY id DESC LIMIT 1");
+    if (!statement.step()) return std::nullopt;
+    auto found = std::make_pair(statement.integer(0), statement.text(1));
+    statement.reset();
+    return found;
+  }
+
   std::int64_t change_position() const override { return newest_change_position(db_); }
 
   std::vector<Change> changes_since(std::int64_t position) const override { return read_changes(db_, position); }

@@ -4,10 +4,13 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <array>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 
 #include "antt/access/access.hpp"
+#include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
 #include "command.hpp"
 
@@ -236,6 +239,87 @@ int run_key(Context& context, const ParsedArgs& args) {
   throw UsageError("unknown key subcommand '" + sub + "'; use add, list or revoke");
 }
 
+/// "30" (days from now) or "YYYY-MM-DD" (the end of that day, UTC), as Unix seconds.
+std::int64_t expiry_argument(const std::string& text) {
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch()).count();
+  if (!text.empty() && text.size() <= 4 && text.find_first_not_of("0123456789") == std::string::npos) {
+    const int days = std::stoi(text);
+    if (days >= 1 && days <= 3650) return now + std::int64_t{days} * 86400;
+  }
+  if (text.size() == 10 && text[4] == '-') {
+    require_iso_date(text, "--expires");
+    const std::chrono::year_month_day day{std::chrono::year(std::stoi(text.substr(0, 4))),
+                                          std::chrono::month(static_cast<unsigned>(std::stoi(text.substr(5, 2)))),
+                                          std::chrono::day(static_cast<unsigned>(std::stoi(text.substr(8, 2))))};
+    const std::int64_t end = std::chrono::sys_days(day).time_since_epoch() / std::chrono::seconds(1) + 86400;
+    if (end > now) return end;
+    throw UsageError("--expires " + text + " is in the past / ngày hết hạn đã qua");
+  }
+  throw UsageError("--expires takes days (1-3650) or a date YYYY-MM-DD / --expires nhận số ngày hoặc ngày");
+}
+
+int run_token_add(Context& context, const ParsedArgs& args) {
+  if (args.positional.size() != 1) throw UsageError("usage: anttmap token add --layers L,... --expires DAYS|DATE");
+  const auto layer_list = args.get("layers");
+  if (!layer_list) throw UsageError("give --layers L,... (the layers the token opens) / cần --layers");
+  access::EmbedGrant grant;
+  for (const auto& name : split_codes(*layer_list)) grant.layers.push_back(context.layer(name).name);
+  const auto expires = args.get("expires");
+  if (!expires) throw UsageError("give --expires DAYS or YYYY-MM-DD / cần thời hạn --expires");
+  grant.expires = expiry_argument(*expires);
+  if (const auto bbox = args.get("bbox")) {
+    std::array<double, 4> box{};
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < 4; ++i) {
+      const auto comma = bbox->find(',', start);
+      if ((i < 3) != (comma != std::string::npos))
+        throw UsageError("--bbox takes west,south,east,north in degrees / --bbox cần 4 số");
+      try {
+        box[i] = std::stod(bbox->substr(start, comma - start));
+      } catch (const std::exception&) {
+        throw UsageError("--bbox takes west,south,east,north in degrees / --bbox cần 4 số");
+      }
+      start = comma + 1;
+    }
+    if (!(box[0] < box[2] && box[1] < box[3] && box[0] >= -180 && box[2] <= 180 && box[1] >= -90 && box[3] <= 90))
+      throw UsageError("--bbox must have west < east and south < north, in degrees / --bbox không hợp lệ");
+    grant.bbox = box;
+  }
+  auto store = context.open_store();
+  auto secret = store->server_secret();
+  if (!secret) {
+    const std::string made = access::random_token(32);
+    std::int64_t id = 0;
+    store->write(context.actor, [&] { id = store->rotate_server_secret(made); });
+    secret = std::make_pair(id, made);
+  }
+  const std::string token = access::sign_embed_token(grant, secret->first, secret->second);
+  if (context.json) {
+    print_json(context.out, nlohmann::json{{"token", token}, {"layers", grant.layers}, {"expires", grant.expires}}.dump());
+  } else {
+    context.out << "embed token for " << *layer_list << " (valid until Unix time " << grant.expires
+                << "); add it to a URL as ?token=... / mã nhúng:\n"
+                << token << "\n";
+  }
+  return 0;
+}
+
+int run_token_rotate(Context& context, const ParsedArgs&) {
+  auto store = context.open_store();
+  store->write(context.actor, [&] { store->rotate_server_secret(access::random_token(32)); });
+  report_done(context, {{"rotated", true}},
+              "the signing secret was replaced: every embed token made before stops working / đã thay khóa ký");
+  return 0;
+}
+
+int run_token(Context& context, const ParsedArgs& args) {
+  const std::string sub = args.positional.empty() ? "" : args.positional[0];
+  if (sub == "add") return run_token_add(context, args);
+  if (sub == "rotate") return run_token_rotate(context, args);
+  throw UsageError("use `anttmap token add --layers L,... --expires DAYS|DATE` or `anttmap token rotate`");
+}
+
 }  // namespace
 
 std::vector<Command> access_commands() {
@@ -263,7 +347,18 @@ std::vector<Command> access_commands() {
            run_key,
            roles + " `key add` prints the new key alone on its last line (--json: {\"key\": ...}); only its digest is "
                    "stored, so it cannot be shown again. Clients send it as `Authorization: Bearer KEY`. A revoked key "
-                   "stops working within the server's poll interval."}};
+                   "stops working within the server's poll interval."},
+          {"token",
+           "token add --layers L,... --expires DAYS|YYYY-MM-DD [--bbox W,S,E,N] | token rotate",
+           "signed embed tokens for iframes and pasted map URLs / mã nhúng có chữ ký",
+           {{"layers", true, "add: the layers the token opens, comma separated"},
+            {"expires", true, "add: days from now (1-3650) or the last valid day YYYY-MM-DD"},
+            {"bbox", true, "add: only tiles and maps within west,south,east,north (degrees)"}},
+           run_token,
+           "A token opens its layers (internal ones too) to whoever holds the URL, within its box, until it "
+           "expires: /embed?token=T&layers=..., /tiles/...?token=T, /wms?...&token=T. It is signed (HMAC-SHA-256) "
+           "with the store's secret; `token rotate` replaces the secret, so every token made before stops working "
+           "at the server's next poll."}};
 }
 
 }  // namespace antt::cli

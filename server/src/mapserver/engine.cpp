@@ -471,7 +471,10 @@ struct MapEngine::Impl {
     result.years = config.years;
     result.default_year = config.default_year;
     for (const auto& layer : config.layers->layers()) {
-      const bool visible = audience.internal || config.public_layers->find(layer.name) != nullptr;
+      bool visible = audience.internal || config.public_layers->find(layer.name) != nullptr;
+      if (audience.only_layers)
+        visible = visible && std::find(audience.only_layers->begin(), audience.only_layers->end(), layer.name) !=
+                                 audience.only_layers->end();
       (visible ? result.layers : result.hidden_layers).push_back(layer.name);
     }
     result.hidden_status = audience.signed_in ? 403 : 401;

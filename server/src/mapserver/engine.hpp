@@ -81,6 +81,8 @@ struct EngineConfig {
 struct WmsAudience {
   bool internal = false;   ///< sees every layer; otherwise EngineConfig::public_layers only
   bool signed_in = false;  ///< asking for a hidden layer is 403 when signed in, 401 otherwise
+  /// An embed token's layers: no other layer may be drawn or queried (nothing: no such limit).
+  std::optional<std::vector<std::string>> only_layers;
 };
 
 /// Thrown for a request the engine refuses (HTTP 400 with this text as the reason).

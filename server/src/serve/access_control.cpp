@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "antt/core/error.hpp"
+#include "antt/geo/web_mercator.hpp"
 #include "antt/styles/styles.hpp"
 #include "serve/errors.hpp"
 
@@ -91,8 +92,52 @@ std::optional<std::string> cookie_value(const http::Request& request, std::strin
   return std::nullopt;
 }
 
-Credentials::Credentials(const store::Store& store, SessionOptions options) : options_(std::move(options)) {
+Credentials::Credentials(const store::Store& store, SessionOptions options,
+                         std::function<bool(const std::string&)> internal_layer)
+    : options_(std::move(options)), internal_layer_(std::move(internal_layer)) {
   reload(store);
+}
+
+void require_within_token_box(const access::Caller& caller, const std::array<double, 4>& box) {
+  if (!caller.only_bbox) return;
+  const auto& allowed = *caller.only_bbox;
+  if (box[0] > allowed[2] || box[2] < allowed[0] || box[1] > allowed[3] || box[3] < allowed[1])
+    throw not_allowed(caller, "this area (outside the token's box)");
+}
+
+void require_wms_within_token_box(const access::Caller& caller, const std::multimap<std::string, std::string>& params) {
+  if (!caller.only_bbox) return;
+  std::optional<std::string> bbox, crs, version;
+  for (const auto& [name, value] : params) {
+    if (http::iequals(name, "BBOX")) bbox = value;
+    if (http::iequals(name, "SRS") || http::iequals(name, "CRS")) crs = value;
+    if (http::iequals(name, "VERSION")) version = value;
+  }
+  if (!bbox) return;  // capabilities, legends: nothing drawn
+  std::array<double, 4> numbers{};
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto comma = bbox->find(',', start);
+    try {
+      numbers[i] = std::stod(bbox->substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    } catch (const std::exception&) {
+      throw RequestError("BBOX must be four numbers / BBOX cần 4 số");
+    }
+    if (comma == std::string::npos && i < 3) throw RequestError("BBOX must be four numbers / BBOX cần 4 số");
+    start = comma + 1;
+  }
+  const std::string code = crs.value_or("");
+  std::array<double, 4> box{};
+  if (http::iequals(code, "CRS:84") || (http::iequals(code, "EPSG:4326") && version.value_or("") != "1.3.0")) {
+    box = numbers;
+  } else if (http::iequals(code, "EPSG:4326")) {  // WMS 1.3.0: latitude first
+    box = {numbers[1], numbers[0], numbers[3], numbers[2]};
+  } else if (http::iequals(code, "EPSG:3857")) {
+    box = {geo::lon_of(numbers[0]), geo::lat_of(numbers[1]), geo::lon_of(numbers[2]), geo::lat_of(numbers[3])};
+  } else {
+    throw not_allowed(caller, "maps in " + code + " (a token limited to an area takes EPSG:4326, CRS:84 or EPSG:3857)");
+  }
+  require_within_token_box(caller, box);
 }
 
 std::chrono::steady_clock::time_point Credentials::now() const {
@@ -118,6 +163,7 @@ void Credentials::reload(const store::Store& store) {
     std::unique_lock lock(mutex_);
     keys_ = std::move(keys);
     accounts_ = accounts;
+    secret_ = store.server_secret();
   }
   // A session lasts only while its account stays as it was signed in: enabled, same role and
   // scope, same password.
@@ -160,6 +206,8 @@ std::optional<http::Response> Credentials::identify(http::Request& request) cons
     request.caller = found->second;
     return std::nullopt;
   }
+  for (const auto& [name, value] : request.params)
+    if (http::iequals(name, "token")) return identify_token(request, value);
   const auto session_id = cookie_value(request, kSessionCookie);
   if (!session_id) return std::nullopt;
   {
@@ -193,6 +241,43 @@ std::optional<http::Response> Credentials::identify(http::Request& request) cons
   }
   refused.headers["Set-Cookie"] = cleared_session_cookie();
   return refused;
+}
+
+std::optional<http::Response> Credentials::identify_token(http::Request& request, const std::string& token) const {
+  std::optional<std::pair<std::int64_t, std::string>> secret;
+  {
+    std::shared_lock lock(mutex_);
+    secret = secret_;
+  }
+  const std::int64_t now_unix =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto verified = access::verify_embed_token(
+      token,
+      [&](std::int64_t id) { return secret && secret->first == id ? std::optional(secret->second) : std::nullopt; },
+      now_unix);
+  if (const auto* reason = std::get_if<std::string>(&verified)) {
+    http::Response refused = json_error_response(RequestError(401, *reason + " / mã nhúng không hợp lệ"));
+    refused.headers["WWW-Authenticate"] = "Bearer realm=\"anttmap\", error=\"invalid_token\"";
+    return refused;
+  }
+  const auto& grant = std::get<access::EmbedGrant>(verified);
+  // A token opens maps: the pages and tiles of the iframe, the map services, and what they read.
+  static const char* const kMapPaths[] = {"/embed", "/tiles/", "/wmts", "/wms", "/api/years", "/api/legend",
+                                          "/api/layers", "/assets/"};
+  bool map_path = false;
+  for (const char* prefix : kMapPaths) map_path = map_path || request.path.starts_with(prefix);
+  if (!map_path)
+    return json_error_response(RequestError(403, "an embed token opens maps only / mã nhúng chỉ dùng cho bản đồ"));
+  access::Caller caller;
+  caller.credential = access::Credential::embed_token;
+  caller.name = "embed token";
+  caller.role = access::Role::partner;
+  for (const auto& layer : grant.layers)
+    if (internal_layer_ && internal_layer_(layer)) caller.role = access::Role::viewer;
+  caller.only_layers = grant.layers;
+  caller.only_bbox = grant.bbox;
+  request.caller = std::move(caller);
+  return std::nullopt;
 }
 
 http::Gate Credentials::gate() const {

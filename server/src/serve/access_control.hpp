@@ -68,6 +68,13 @@ struct SessionOptions {
   std::function<std::chrono::steady_clock::time_point()> now;
 };
 
+/// not_allowed (403) when `caller` holds an embed token limited to a box that `box` (lon/lat:
+/// west, south, east, north) does not touch.
+void require_within_token_box(const access::Caller& caller, const std::array<double, 4>& box);
+/// The same for a WMS request's BBOX (EPSG:4326, CRS:84 or EPSG:3857; others are refused for such
+/// a token).
+void require_wms_within_token_box(const access::Caller& caller, const std::multimap<std::string, std::string>& params);
+
 /// The value of cookie `name` in the request's Cookie header, if sent.
 std::optional<std::string> cookie_value(const http::Request& request, std::string_view name);
 
@@ -77,7 +84,10 @@ std::optional<std::string> cookie_value(const http::Request& request, std::strin
 /// signed-in browsers (kept in memory: a restart signs everyone out).
 class Credentials {
  public:
-  explicit Credentials(const store::Store& store, SessionOptions options = {});
+  /// `internal_layer` tells whether a layer an embed token names is internal (its holder then reads
+  /// the internal scope, for that layer only).
+  Credentials(const store::Store& store, SessionOptions options = {},
+              std::function<bool(const std::string&)> internal_layer = {});
   void reload(const store::Store& store);
 
   /// The caller a request's credentials name (Authorization: Bearer KEY, or the session cookie),
@@ -115,8 +125,12 @@ class Credentials {
   };
   std::chrono::steady_clock::time_point now() const;
 
+  std::optional<http::Response> identify_token(http::Request& request, const std::string& token) const;
+
   SessionOptions options_;
-  mutable std::shared_mutex mutex_;  ///< guards keys_ and accounts_
+  std::function<bool(const std::string&)> internal_layer_;
+  mutable std::shared_mutex mutex_;  ///< guards keys_, accounts_ and secret_
+  std::optional<std::pair<std::int64_t, std::string>> secret_;  ///< signs embed tokens
   std::unordered_map<std::string, access::Caller> keys_;  ///< by digest
   std::unordered_map<std::string, std::pair<store::Account, std::string>> accounts_;  ///< by name, with hash
   mutable std::mutex sessions_mutex_;  ///< guards sessions_ and tries_

@@ -194,7 +194,7 @@ class Api {
                           {"note", optional_text(record.note)},
                           {"recorded_at", record.recorded_at},
                           // Editors' names are internal: the public and partners get null.
-                          {"recorded_by", request.caller.reads_internal() ? json(record.recorded_by) : json(nullptr)},
+                          {"recorded_by", request.caller.reads_internal_attributes() ? json(record.recorded_by) : json(nullptr)},
                           {"supersedes", record.supersedes ? json(*record.supersedes) : json(nullptr)},
                           {"superseded", superseded.count(record.id) != 0}});
     }

@@ -96,7 +96,10 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, std::shared_ptr<c
   sessions.idle = std::chrono::minutes(config_.session_idle_minutes);
   sessions.absolute = std::chrono::hours(config_.session_hours);
   sessions.secure_cookie = !config_.tls_cert.empty();
-  credentials_ = std::make_unique<Credentials>(*store, sessions);
+  credentials_ = std::make_unique<Credentials>(*store, sessions, [layers = layers_](const std::string& name) {
+    const auto* layer = layers->find(name);
+    return layer != nullptr && layer->access == layers::Access::internal;
+  });
   if (config_.work_dir.empty()) config_.work_dir = default_work_dir(store_path_);
   // MapServer resolves a relative DATA path against the mapfile's directory, which is inside the work directory.
   config_.work_dir = std::filesystem::absolute(config_.work_dir).string();
@@ -346,7 +349,13 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
   });
   // WMS: the map engine checks the request (mapserver/wms_guard.hpp) and answers OGC exceptions.
   router->get("/wms", [this](const http::Request& request) {
-    const mapserver::WmsAudience audience{request.caller.reads_internal(), request.caller.signed_in()};
+    try {
+      require_wms_within_token_box(request.caller, request.params);
+    } catch (const RequestError& refused) {
+      return json_error_response(refused);
+    }
+    const mapserver::WmsAudience audience{request.caller.reads_internal(), request.caller.signed_in(),
+                                          request.caller.only_layers};
     return http::Response::deferred([this, params = request.params, audience] {
       const auto answer = engine_->wms(params, audience);
       http::Response response = http::Response::text(answer.status, answer.body, answer.content_type);

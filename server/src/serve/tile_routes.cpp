@@ -52,13 +52,21 @@ TileAddress parse_tile_address(const http::Request& request, const layers::Layer
   return address;
 }
 
+void require_tile_within_token_box(const access::Caller& caller, const TileAddress& address) {
+  if (!caller.only_bbox) return;
+  const auto box = geo::to_lon_lat(geo::tile_box(address.z, address.x, address.y));
+  require_within_token_box(caller, {box.west, box.south, box.east, box.north});
+}
+
 void register_tile_routes(http::Router& router, TileRouteContext context) {
   auto shared = std::make_shared<const TileRouteContext>(std::move(context));
   router.get("/tiles/{layer}/{z}/{x}/{y}", [shared](const http::Request& request) {
     return answer_json([&] {
       shared->layers->require_visible(request.caller, request.path_params.at("layer"));
       const auto visible = shared->layers->visible_to(request.caller);
-      return shared->tile(parse_tile_address(request, *visible, shared->years()), request.caller.data_scope());
+      const auto address = parse_tile_address(request, *visible, shared->years());
+      require_tile_within_token_box(request.caller, address);
+      return shared->tile(address, request.caller.data_scope());
     });
   });
   auto tilejson_answer = [shared](const http::Request& request, const std::string& name, bool vector) {

@@ -37,6 +37,9 @@ struct TileRouteContext {
 /// extension, 400 for numbers outside the zoom or a bad time.
 TileAddress parse_tile_address(const http::Request& request, const layers::LayerRegistry& layers, const Years& years);
 
+/// not_allowed (403) for a tile outside the box of the caller's embed token.
+void require_tile_within_token_box(const access::Caller& caller, const TileAddress& address);
+
 void register_tile_routes(http::Router& router, TileRouteContext context);
 
 }  // namespace antt::serve

@@ -152,7 +152,7 @@ http::Response embed_refused(const std::string& reason, int status) {
 
 EmbedParams parse_embed_params(const http::Request& request, const Years& years,
                                const layers::LayerRegistry& layers) {
-  static const std::set<std::string, std::less<>> known = {"layers", "year", "bbox", "lang", "legend"};
+  static const std::set<std::string, std::less<>> known = {"layers", "year", "bbox", "lang", "legend", "token"};
   // The reason quotes names and layers: only printable UTF-8 is reflected into the page.
   require_printable_params(request);
   std::set<std::string, std::less<>> seen;
@@ -188,13 +188,17 @@ void register_web_routes(http::Router& router, WebContext context) {
     const Files& scoped = request.caller.reads_internal() ? *internal_files : *files;
     const auto found = scoped.find(name);
     if (found == scoped.end()) return not_built_page();
-    if (request.caller.credential == access::Credential::session && name == "index.html") {
-      // A signed-in browser's page names its account and carries its session's CSRF token.
+    const bool session = request.caller.credential == access::Credential::session && name == "index.html";
+    if (session || request.caller.only_layers) {
+      // A signed-in browser's page names its account and carries its session's CSRF token; a
+      // token's page lists the token's layers only.
       for (const WebAsset& asset : web_assets()) {
         if (asset.name != name) continue;
-        const nlohmann::ordered_json account{{"name", request.caller.name},
-                                             {"role", std::string(access::to_string(request.caller.role))},
-                                             {"csrf", context.csrf_of ? context.csrf_of(request) : std::string()}};
+        nlohmann::ordered_json account = nullptr;
+        if (session)
+          account = {{"name", request.caller.name},
+                     {"role", std::string(access::to_string(request.caller.role))},
+                     {"csrf", context.csrf_of ? context.csrf_of(request) : std::string()}};
         std::string body(asset.body);
         if (const std::size_t at = body.find(kConfigPlaceholder); at != std::string::npos)
           body.replace(at, kConfigPlaceholder.size(), page_config(*context.layers->visible_to(request.caller), account));

@@ -273,6 +273,7 @@ http::Response answer_get_tile(const WmtsRouteContext& context, const http::Requ
     address.z = wmts.zoom, address.x = wmts.col, address.y = wmts.row;
     address.variant = "png";
     address.time = TimeFilter::of_year(wmts.time.value_or(years.default_year));
+    require_tile_within_token_box(kvp.caller, address);
     return context.tile(address, kvp.caller.data_scope());
   } catch (const WmtsError& error) {
     return wmts_error_response(error);

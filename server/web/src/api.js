@@ -7,8 +7,15 @@ export class ApiError extends Error {
   }
 }
 
+/** `url` with the page's embed token (?token= of the page), which every request of an embedded map carries. */
+export function withToken(url) {
+  const token = new URLSearchParams(window.location.search).get('token');
+  if (!token) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+}
+
 export async function getJSON(url, { signal } = {}) {
-  const response = await fetch(url, { signal, headers: { Accept: 'application/json' } });
+  const response = await fetch(withToken(url), { signal, headers: { Accept: 'application/json' } });
   let body = null;
   try {
     body = await response.json();

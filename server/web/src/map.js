@@ -17,6 +17,7 @@ import { Style, Stroke, Fill, Circle } from 'ol/style.js';
 import { defaults as defaultControls, ScaleLine } from 'ol/control.js';
 import { defaults as defaultInteractions } from 'ol/interaction/defaults.js';
 import { fromLonLat, transformExtent } from 'ol/proj.js';
+import { withToken } from './api.js';
 
 const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
@@ -78,7 +79,7 @@ export class ProvinceMap {
   }
 
   tileUrl(name, retina) {
-    return `tiles/${encodeURIComponent(name)}/{z}/{x}/{y}${retina ? '@2x' : ''}.png?year=${this.year}`;
+    return withToken(`tiles/${encodeURIComponent(name)}/{z}/{x}/{y}${retina ? '@2x' : ''}.png?year=${this.year}`);
   }
 
   loading(delta) {
@@ -159,7 +160,7 @@ export class ProvinceMap {
         QUERY_LAYERS: name,
         FEATURE_COUNT: 5,
       });
-      const response = await fetch(url);
+      const response = await fetch(withToken(url));
       const text = await response.text();
       if (!response.ok || !text.trimStart().startsWith('{')) throw new Error(`GetFeatureInfo ${name}: ${response.status}`);
       const features = JSON.parse(text).features ?? [];

@@ -490,6 +490,62 @@ TEST_F(AccessTest, DisablingAnAccountEndsItsSessions) {
   EXPECT_EQ(status, 401);
 }
 
+TEST_F(AccessTest, EmbedTokensOpenTheirLayersWithinTheirBoxUntilTheyExpire) {
+  const std::string db = dir_->file("store.sqlite");
+  auto made = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db, "--json", "token", "add"});
+    const auto result = testing::run_anttmap(args);
+    if (result.exit_code != 0) throw std::runtime_error("token add failed: " + result.err);
+    return Json::parse(result.out).at("token").get<std::string>();
+  };
+  const std::string hotspots = made({"--layers", "hotspots,communes", "--expires", "2"});
+  // The test tile spans 105.73-105.82 E, 20.96-21.04 N; this box lies east of it.
+  const std::string elsewhere = made({"--layers", "communes", "--expires", "2", "--bbox", "106.5,20.0,107.0,20.5"});
+  app_->refresh();
+  const Role anyone{"public", "", false, 401};
+  auto with = [](const std::string& token) { return std::multimap<std::string, std::string>{{"token", token}}; };
+  EXPECT_EQ(get(anyone, tile_path("hotspots", ".png"), with(hotspots)).status, 200);
+  EXPECT_EQ(get(anyone, tile_path("communes", ".png"), with(hotspots)).status, 200);
+  EXPECT_EQ(get(anyone, tile_path("clusters", ".png"), with(hotspots)).status, 403);  // not in the token
+  EXPECT_EQ(get(anyone, tile_path("villages", ".png"), with(hotspots)).status, 403);
+  EXPECT_EQ(get(anyone, "/api/units/99001", with(hotspots)).status, 403);  // maps only
+  EXPECT_EQ(get(anyone, "/ogc/collections", with(hotspots)).status, 403);
+  auto map = get_map("hotspots");
+  map.emplace("token", hotspots);
+  EXPECT_EQ(get(anyone, "/wms", map).status, 200);
+  auto other = get_map("clusters");
+  other.emplace("token", hotspots);
+  EXPECT_EQ(get(anyone, "/wms", other).status, 403);
+  const auto page = get(anyone, "/embed", {{"token", hotspots}, {"layers", "hotspots"}});
+  if (page.status == 200) {
+    EXPECT_NE(page.body->find("\"name\":\"hotspots\""), std::string::npos);
+    EXPECT_EQ(page.body->find("\"name\":\"clusters\""), std::string::npos);
+  }
+  // Outside its box a token opens nothing; inside the box tiles draw.
+  EXPECT_EQ(get(anyone, tile_path("communes", ".png"), with(elsewhere)).status, 403);
+  auto far_map = get_map("communes");
+  far_map.emplace("token", elsewhere);
+  EXPECT_EQ(get(anyone, "/wms", far_map).status, 403);
+  // Tampered, forged and expired tokens are refused.
+  std::string tampered = hotspots;
+  tampered[10] = tampered[10] == 'A' ? 'B' : 'A';
+  for (const std::string& bad : {tampered, std::string("v1.e30.AAAA"), std::string("nonsense"), std::string()}) {
+    const auto refused = get(anyone, tile_path("communes", ".png"), with(bad));
+    EXPECT_EQ(refused.status, 401) << bad;
+  }
+  const auto secret = store::open_store(db)->server_secret();
+  ASSERT_TRUE(secret);
+  access::EmbedGrant expired{{"communes"}, std::nullopt, 1000};
+  EXPECT_EQ(get(anyone, tile_path("communes", ".png"),
+                with(access::sign_embed_token(expired, secret->first, secret->second)))
+                .status,
+            401);
+  // Rotating the secret ends every token made before.
+  ASSERT_EQ(testing::run_anttmap({"--db", db, "token", "rotate"}).exit_code, 0);
+  app_->refresh();
+  EXPECT_EQ(get(anyone, tile_path("hotspots", ".png"), with(hotspots)).status, 401);
+}
+
 TEST(Sessions, IdleAndAbsoluteTimeoutsEndSessions) {
   testing::TempDir dir;
   const std::string db = dir.file("sessions.sqlite");

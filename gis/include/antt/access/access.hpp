@@ -5,9 +5,13 @@
 // names, the audit). Secrets are hashed here, once, for the store: passwords with argon2id
 // (libsodium's crypto_pwhash), API keys (random, 256 bits) with BLAKE2b, so a copy of the store
 // gives nobody a way in.
+#include <array>
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace antt::access {
@@ -26,6 +30,22 @@ DataScope data_scope_of(Role role);
 /// How a caller proved who it is.
 enum class Credential { none, api_key, session, embed_token, local };
 
+/// What an embed token grants: some layers, optionally only within a lon/lat box, until a time.
+struct EmbedGrant {
+  std::vector<std::string> layers;
+  std::optional<std::array<double, 4>> bbox;  ///< west, south, east, north (degrees)
+  std::int64_t expires = 0;                   ///< Unix seconds
+};
+
+/// A signed embed token: "v1." base64url(JSON of the grant and key id) "." base64url(HMAC-SHA-256).
+std::string sign_embed_token(const EmbedGrant& grant, std::int64_t key_id, std::string_view secret);
+/// The grant of `token` when its signature is that of secret `key_id` (`secret_of` gives it, or
+/// nothing for a retired or unknown one) and it has not expired at `now` (Unix seconds); the
+/// reason it is refused otherwise.
+std::variant<EmbedGrant, std::string> verify_embed_token(
+    std::string_view token, const std::function<std::optional<std::string>(std::int64_t)>& secret_of,
+    std::int64_t now);
+
 struct Caller {
   Role role = Role::everyone;
   Credential credential = Credential::none;
@@ -33,11 +53,15 @@ struct Caller {
   std::vector<std::string> scope;  ///< editors: the unit codes they edit
   /// The token's layers, for a caller holding an embed token: it sees no other layer.
   std::optional<std::vector<std::string>> only_layers;
+  /// And only within this lon/lat box (west, south, east, north).
+  std::optional<std::array<double, 4>> only_bbox;
 
   bool signed_in() const { return credential != Credential::none; }
   DataScope data_scope() const { return data_scope_of(role); }
   bool reads_internal() const { return data_scope() == DataScope::internal; }
   bool is_admin() const { return role == Role::admin; }
+  /// Internal attributes of public records (editors' names): internal roles, not embed tokens.
+  bool reads_internal_attributes() const { return reads_internal() && credential != Credential::embed_token; }
 };
 
 /// An account or key name: 1-64 of a-z A-Z 0-9 . _ - @; UsageError otherwise.

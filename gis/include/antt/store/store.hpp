@@ -110,6 +110,11 @@ class Store {
   virtual std::vector<ApiKey> api_keys() const = 0;
   /// The active keys with their digests: the server's table of keys.
   virtual std::vector<std::pair<ApiKey, std::string>> active_api_key_digests() const = 0;
+  /// Makes `secret` the one that signs embed tokens and retires every other (their tokens stop
+  /// working); returns its id, which tokens name.
+  virtual std::int64_t rotate_server_secret(const std::string& secret) = 0;
+  /// The secret that signs embed tokens now (id and secret), if one was made.
+  virtual std::optional<std::pair<std::int64_t, std::string>> server_secret() const = 0;
 
   // Change feed (antt/store/changes.hpp) ------------------------------------------------------
   /// The position of the newest change; 0 for a store never written. Cheap: readers poll it.
