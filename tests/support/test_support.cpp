@@ -70,6 +70,27 @@ std::string read_file(const std::string& path) {
   return content.str();
 }
 
+void add_tiny_province(store::Store& store, int year) {
+  store.insert_unit({0, "99", "Tỉnh Thử Nghiệm", store::UnitKind::province, "", "", "2008-01-01", std::nullopt,
+                     rectangle_wkb(105.77, 20.99, 105.83, 21.04), true});
+  store.insert_unit({0, "990", "Huyện Mẫu", store::UnitKind::district, "", "99", "2008-01-01", std::nullopt,
+                     rectangle_wkb(105.77, 20.99, 105.83, 21.04), true});
+  store.insert_unit({0, "99001", "Xã Hòa Bình Ngãi", store::UnitKind::commune, "xa", "990", "2008-01-01", std::nullopt,
+                     rectangle_wkb(105.78, 21.00, 105.80, 21.03), true});
+  store.insert_unit({0, "99002", "Xã Đồng Tâm Lũy", store::UnitKind::commune, "xa", "990", "2008-01-01", std::nullopt,
+                     rectangle_wkb(105.80, 21.00, 105.82, 21.03), true});
+  for (const char* code : {"99001", "99002"}) {
+    store::StatusRecord record;
+    record.unit_code = code;
+    record.year = year;
+    record.status = store::StatusValue::recognised;
+    record.decision_number = "1/QĐ-UBND";
+    record.decision_date = std::to_string(year) + "-12-20";
+    record.authority = "UBND huyện";
+    store.add_status(record);
+  }
+}
+
 std::string rectangle_wkb(double west, double south, double east, double north) {
   geo::GeosContext context;
   std::ostringstream wkt;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "antt/store/store.hpp"
+
 namespace antt::testing {
 
 /// A fresh directory under the system temp dir, removed with its contents on destruction.
@@ -43,6 +45,11 @@ std::string read_file(const std::string& path);
 
 /// ISO WKB of the MultiPolygon of one lon/lat rectangle (a unit's boundary in test stores).
 std::string rectangle_wkb(double west, double south, double east, double north);
+
+/// Writes a tiny province into `store` (call inside a write): province 99, district 990 and the
+/// communes 99001 "Xã Hòa Bình Ngãi" (105.78-105.80 E) and 99002 "Xã Đồng Tâm Lũy" (105.80-105.82 E),
+/// 21.00-21.03 N (names with every tone mark), both recognised in `year` by decision 1/QĐ-UBND.
+void add_tiny_province(store::Store& store, int year);
 
 /// True when the two WKT geometries are equal within `tolerance` (Hausdorff distance).
 ::testing::AssertionResult geometries_equal(const std::string& expected_wkt, const std::string& actual_wkt,

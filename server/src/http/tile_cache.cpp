@@ -12,6 +12,13 @@
 #include "http/http.hpp"
 
 namespace antt::http {
+
+std::string tile_etag(std::string_view body, std::string_view scope) {
+  std::string etag = strong_etag(body);
+  if (scope != "public") etag.insert(etag.size() - 1, "." + std::string(scope));
+  return etag;
+}
+
 namespace {
 
 constexpr int max_zoom = 30;
@@ -219,7 +226,7 @@ std::shared_ptr<const CachedTile> TileCache::read_from_disk(const TileKey& key) 
     return nullptr;
   }
   auto tile = std::make_shared<CachedTile>();
-  tile->etag = strong_etag(body);
+  tile->etag = tile_etag(body, key.scope);
   tile->body = std::make_shared<const std::string>(std::move(body));
   tile->content_type = content_type_for(key.variant);
   return tile;

@@ -17,6 +17,10 @@
 
 namespace antt::http {
 
+/// A tile's ETag: the strong tag of its bytes, with the access scope in it for every scope but
+/// "public", so no client carries a tag from one scope into another.
+std::string tile_etag(std::string_view body, std::string_view scope);
+
 struct TileKey {
   std::string scope = "public";  ///< access scope: a tile rendered for one scope is never served to another
   std::string layer;

@@ -16,6 +16,7 @@
 #include "antt/store/store.hpp"
 #include "serve/api.hpp"
 #include "serve/ogc_features.hpp"
+#include "serve/rate_limit.hpp"
 #include "serve/report_route.hpp"
 #include "serve/sign_in.hpp"
 #include "serve/errors.hpp"
@@ -96,6 +97,7 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, std::shared_ptr<c
   sessions.idle = std::chrono::minutes(config_.session_idle_minutes);
   sessions.absolute = std::chrono::hours(config_.session_hours);
   sessions.secure_cookie = !config_.tls_cert.empty();
+  rate_limiter_ = std::make_unique<RateLimiter>(config_.rate_limit_per_minute);
   credentials_ = std::make_unique<Credentials>(*store, sessions, [layers = layers_](const std::string& name) {
     const auto* layer = layers->find(name);
     return layer != nullptr && layer->access == layers::Access::internal;
@@ -303,9 +305,7 @@ http::Response ServeApp::render_tile(const TileAddress& address, const http::Til
   auto cached = std::make_shared<http::CachedTile>();
   cached->body = body;
   cached->content_type = rendered.content_type;
-  cached->etag = http::strong_etag(*body);
-  // The scope is part of the tag, so no client can carry a tag from one scope into another.
-  if (key.scope != access::to_string(access::DataScope::everyone)) cached->etag.insert(cached->etag.size() - 1, "." + key.scope);
+  cached->etag = http::tile_etag(*body, key.scope);
   if (config_.tile_cache) cache_->put(key, cached, generation);
   http::Response response;
   response.content_type = cached->content_type;
@@ -326,7 +326,11 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
   auto years = [this] { return years_now(); };
   auto extent = [this] { return this->extent(); };
   auto tile = [this](const TileAddress& address, access::DataScope scope) { return answer_tile(address, scope); };
-  router->set_gate(credentials_->gate());
+  // Who asks, then how often: a refused credential is not counted against the address's budget.
+  router->set_gate([this](http::Request& request) -> std::optional<http::Response> {
+    if (auto refused = credentials_->identify(request)) return refused;
+    return rate_limiter_->check(request);
+  });
 
   // The details of /health and /metrics are for admins and for this machine; no answer names a path.
   auto operator_only = [](const http::Request& request) {

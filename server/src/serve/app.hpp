@@ -21,6 +21,7 @@
 #include "mapserver/engine.hpp"
 #include "serve/access_control.hpp"
 #include "serve/config.hpp"
+#include "serve/rate_limit.hpp"
 #include "serve/params.hpp"
 #include "serve/tile_routes.hpp"
 
@@ -77,6 +78,7 @@ class ServeApp {
   ServeConfig config_;
   std::shared_ptr<const layers::LayerRegistry> layers_;
   std::shared_ptr<const LayerAccess> access_;  ///< each caller's layers
+  std::unique_ptr<RateLimiter> rate_limiter_;   ///< requests per caller, and per address for the public
   std::unique_ptr<Credentials> credentials_;   ///< the keys, accounts and sessions the gate accepts
   std::optional<std::pair<std::string, std::string>> tls_;  ///< certificate and key (PEM) when serving HTTPS
   std::unique_ptr<WorkDirLock> work_dir_lock_;

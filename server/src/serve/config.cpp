@@ -92,6 +92,8 @@ void set_config_value(ServeConfig& config, const std::string& key, const std::st
     config.session_idle_minutes = parse_int_in(key, value, 1, 24 * 60);
   } else if (key == "session_hours") {
     config.session_hours = parse_int_in(key, value, 1, 24 * 30);
+  } else if (key == "rate_limit_per_minute") {
+    config.rate_limit_per_minute = parse_int_in(key, value, 0, 10000000);
   } else {
     throw UsageError("unknown configuration key '" + key + "' / khóa cấu hình không hợp lệ");
   }
@@ -156,7 +158,8 @@ std::string to_config_text(const ServeConfig& config) {
       << "tls_key = " << config.tls_key << "\n"
       << "insecure_http = " << (config.insecure_http ? "on" : "off") << "\n"
       << "session_idle_minutes = " << config.session_idle_minutes << "\n"
-      << "session_hours = " << config.session_hours << "\n";
+      << "session_hours = " << config.session_hours << "\n"
+      << "rate_limit_per_minute = " << config.rate_limit_per_minute << "\n";
   return out.str();
 }
 

@@ -30,6 +30,9 @@ struct ServeConfig {
   bool insecure_http = false;
   int session_idle_minutes = 30;       ///< a browser session unused this long ends
   int session_hours = 12;              ///< every browser session ends this long after sign-in
+  /// Requests a minute per key, account or token, and per address for the public (bursts of a
+  /// quarter of it); loopback requests are not counted; 0 = no limit.
+  int rate_limit_per_minute = 6000;
 };
 
 /// True for an address only this machine reaches (127.0.0.0/8, ::1, localhost).

@@ -27,24 +27,7 @@ const std::string kBox = "105.77,20.99,105.83,21.04";
 void make_store(const std::string& path) {
   auto store = store::open_store(path, true);
   store->write({"cán.bộ.nhập", "access_test"}, [&] {
-    store->insert_unit({0, "99", "Tỉnh Thử Nghiệm", store::UnitKind::province, "", "", "2008-01-01", std::nullopt,
-                        testing::rectangle_wkb(105.77, 20.99, 105.83, 21.04), true});
-    store->insert_unit({0, "990", "Huyện Mẫu", store::UnitKind::district, "", "99", "2008-01-01", std::nullopt,
-                        testing::rectangle_wkb(105.77, 20.99, 105.83, 21.04), true});
-    store->insert_unit({0, "99001", "Xã Hòa Bình Ngãi", store::UnitKind::commune, "xa", "990", "2008-01-01",
-                        std::nullopt, testing::rectangle_wkb(105.78, 21.00, 105.80, 21.03), true});
-    store->insert_unit({0, "99002", "Xã Đồng Tâm Lũy", store::UnitKind::commune, "xa", "990", "2008-01-01",
-                        std::nullopt, testing::rectangle_wkb(105.80, 21.00, 105.82, 21.03), true});
-    for (const char* code : {"99001", "99002"}) {
-      store::StatusRecord record;
-      record.unit_code = code;
-      record.year = kYear;
-      record.status = store::StatusValue::recognised;
-      record.decision_number = "1/QĐ-UBND";
-      record.decision_date = "2020-12-20";
-      record.authority = "UBND huyện";
-      store->add_status(record);
-    }
+    testing::add_tiny_province(*store, kYear);
     store::HotspotDesignation hotspot;
     hotspot.commune_code = "99001";
     hotspot.valid_from = "2019-01-01";
@@ -544,6 +527,34 @@ TEST_F(AccessTest, EmbedTokensOpenTheirLayersWithinTheirBoxUntilTheyExpire) {
   ASSERT_EQ(testing::run_anttmap({"--db", db, "token", "rotate"}).exit_code, 0);
   app_->refresh();
   EXPECT_EQ(get(anyone, tile_path("hotspots", ".png"), with(hotspots)).status, 401);
+}
+
+TEST(RateLimits, EachCallerAndAddressHasItsBudgetAndIsToldWhenToComeBack) {
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  RateLimiter limiter(120, [&now] { return now; });  // 2 a second, bursts of 30
+  http::Request from_address;
+  from_address.remote_address = "203.0.113.50";
+  for (int i = 0; i < 30; ++i) ASSERT_FALSE(limiter.check(from_address)) << i;
+  const auto refused = limiter.check(from_address);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 429);
+  EXPECT_EQ(refused->headers.at("Retry-After"), "1");
+  // Another address and a key have budgets of their own; this machine is not counted.
+  http::Request other = from_address;
+  other.remote_address = "203.0.113.51";
+  EXPECT_FALSE(limiter.check(other));
+  http::Request with_key = from_address;
+  with_key.caller.credential = access::Credential::api_key;
+  with_key.caller.name = "portal";
+  EXPECT_FALSE(limiter.check(with_key));
+  http::Request local;
+  local.remote_address = "127.0.0.1";
+  for (int i = 0; i < 100; ++i) ASSERT_FALSE(limiter.check(local));
+  // Half a second later one more request is allowed, then the next is refused again.
+  now += std::chrono::milliseconds(500);
+  EXPECT_FALSE(limiter.check(from_address));
+  EXPECT_TRUE(limiter.check(from_address));
+  EXPECT_FALSE(RateLimiter(0).check(from_address));  // 0: no limit
 }
 
 TEST(Sessions, IdleAndAbsoluteTimeoutsEndSessions) {

@@ -31,24 +31,7 @@ constexpr int kZ = 12, kX = 3251, kY = 1803;
 void make_store(const std::string& path) {
   auto store = store::open_store(path, true);
   store->write({"test", "app_test"}, [&] {
-    store->insert_unit({0, "99", "Tỉnh Thử Nghiệm", store::UnitKind::province, "", "", "2008-01-01", std::nullopt,
-                        testing::rectangle_wkb(105.77, 20.99, 105.83, 21.04), true});
-    store->insert_unit({0, "990", "Huyện Mẫu", store::UnitKind::district, "", "99", "2008-01-01", std::nullopt,
-                        testing::rectangle_wkb(105.77, 20.99, 105.83, 21.04), true});
-    store->insert_unit({0, "99001", "Xã Hòa Bình Ngãi", store::UnitKind::commune, "xa", "990", "2008-01-01",
-                        std::nullopt, testing::rectangle_wkb(105.78, 21.00, 105.80, 21.03), true});
-    store->insert_unit({0, "99002", "Xã Đồng Tâm Lũy", store::UnitKind::commune, "xa", "990", "2008-01-01",
-                        std::nullopt, testing::rectangle_wkb(105.80, 21.00, 105.82, 21.03), true});
-    for (const char* code : {"99001", "99002"}) {
-      store::StatusRecord record;
-      record.unit_code = code;
-      record.year = kYear;
-      record.status = store::StatusValue::recognised;
-      record.decision_number = "1/QĐ-UBND";
-      record.decision_date = "2020-12-20";
-      record.authority = "UBND huyện";
-      store->add_status(record);
-    }
+    testing::add_tiny_province(*store, kYear);
   });
 }
 
