@@ -7,7 +7,7 @@
 namespace antt::serve {
 namespace {
 
-constexpr std::string_view kPagePolicy =
+constexpr std::string_view kSignInPagePolicy =
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 std::string login_page(const std::string& message, const std::string& token) {
@@ -37,7 +37,7 @@ http::Response page(int status, const std::string& message, const Credentials& c
   // site cannot read or set that cookie.
   const std::string token = access::random_token(16);
   http::Response response = http::Response::text(status, login_page(message, token), "text/html; charset=utf-8");
-  response.headers["Content-Security-Policy"] = std::string(kPagePolicy);
+  response.headers["Content-Security-Policy"] = std::string(kSignInPagePolicy);
   response.headers["X-Frame-Options"] = "DENY";
   response.headers["Cache-Control"] = "no-store";
   response.headers["Set-Cookie"] = std::string(kLoginCookie) + "=" + token + "; Path=/login; HttpOnly; SameSite=Strict" +
