@@ -235,7 +235,7 @@ std::optional<http::Response> Credentials::identify(http::Request& request) cons
   http::Response refused;
   if (request.method == "GET" && request.path == "/") {
     refused = http::Response::text(303, "", "text/plain; charset=utf-8");
-    refused.headers["Location"] = "/login?expired=1";
+    refused.headers["Location"] = "login?expired=1";  // relative: the viewer may sit under a proxy's sub-path
   } else {
     refused = refuse("the session has ended; sign in again at /login / phiên đăng nhập đã hết hạn", "invalid_token");
   }
@@ -306,6 +306,11 @@ std::optional<Credentials::SignIn> Credentials::sign_in(const std::string& name,
   session.started = session.last_seen = now();
   SignIn signed_in{access::random_token(), session.csrf};
   std::lock_guard lock(sessions_mutex_);
+  // Sessions nobody uses any more are dropped here, so they cannot pile up.
+  std::erase_if(sessions_, [&](const auto& entry) {
+    return session.started - entry.second.last_seen > options_.idle ||
+           session.started - entry.second.started > options_.absolute;
+  });
   sessions_.emplace(signed_in.session_id, std::move(session));
   return signed_in;
 }

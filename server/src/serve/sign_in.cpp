@@ -21,7 +21,7 @@ std::string login_page(const std::string& message, const std::string& token) {
          ".message{color:#b2182b}small{color:#555}</style></head><body><main>"
          "<h1>Đăng nhập <small>/ Sign in</small></h1>" +
          (message.empty() ? std::string() : "<p class=\"message\" role=\"alert\">" + message + "</p>") +
-         "<form method=\"post\" action=\"/login\">"
+         "<form method=\"post\" action=\"login\">"
          "<input type=\"hidden\" name=\"token\" value=\"" + token + "\">"
          "<label for=\"name\">Tên đăng nhập / Account</label>"
          "<input id=\"name\" name=\"name\" autocomplete=\"username\" required autofocus maxlength=\"64\">"
@@ -29,7 +29,7 @@ std::string login_page(const std::string& message, const std::string& token) {
          "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required "
          "maxlength=\"1024\">"
          "<button type=\"submit\">Đăng nhập / Sign in</button></form>"
-         "<p><small><a href=\"/\">Bản đồ công khai / Public map</a></small></p></main></body></html>";
+         "<p><small><a href=\"./\">Bản đồ công khai / Public map</a></small></p></main></body></html>";
 }
 
 http::Response page(int status, const std::string& message, const Credentials& credentials) {
@@ -125,7 +125,7 @@ void register_sign_in_routes(http::Router& router, Credentials& credentials) {
       const auto signed_in = credentials.sign_in(name, password);
       if (!signed_in)
         return page(401, "Sai tên đăng nhập hoặc mật khẩu. / Wrong account name or password.", credentials);
-      http::Response done = see_other("/");
+      http::Response done = see_other("./");
       done.headers["Set-Cookie"] = credentials.session_cookie(signed_in->session_id);
       return done;
     });
@@ -134,11 +134,11 @@ void register_sign_in_routes(http::Router& router, Credentials& credentials) {
     const auto session_id = cookie_value(request, kSessionCookie);
     const auto form = parse_form(request.body);
     const auto csrf = form.find("csrf");
-    if (!session_id || !request.caller.signed_in()) return see_other("/");
+    if (!session_id || !request.caller.signed_in()) return see_other("./");
     if (csrf == form.end() || !access::same_secret(csrf->second, credentials.csrf_of(request)))
       return http::Response::json_error(403, "the form lacks its CSRF token / thiếu mã chống giả mạo (CSRF)");
     credentials.sign_out(*session_id);
-    http::Response done = see_other("/");
+    http::Response done = see_other("./");
     done.headers["Set-Cookie"] = credentials.cleared_session_cookie();
     return done;
   });
