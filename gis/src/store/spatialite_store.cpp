@@ -9,6 +9,7 @@
 #include "antt/core/error.hpp"
 #include "antt/store/sqlite.hpp"
 #include "antt/store/store.hpp"
+#include "access_tables.hpp"
 #include "change_feed.hpp"
 #include "schema.hpp"
 
@@ -77,36 +78,6 @@ unsigned wkb_type(const std::string& wkb) {
   unsigned type = bytes[0] == 1 ? bytes[1] | bytes[2] << 8 | bytes[3] << 16 | unsigned(bytes[4]) << 24
                                 : bytes[4] | bytes[3] << 8 | bytes[2] << 16 | unsigned(bytes[1]) << 24;
   return (type & 0x0fffffff) % 1000;
-}
-
-std::string joined_scope(const std::vector<std::string>& codes) {
-  std::string text;
-  for (const auto& code : codes) text += (text.empty() ? "" : ",") + code;
-  return text;
-}
-
-std::vector<std::string> split_scope(const std::string& text) {
-  std::vector<std::string> codes;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const auto comma = text.find(',', start);
-    const auto end = comma == std::string::npos ? text.size() : comma;
-    if (end > start) codes.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return codes;
-}
-
-/// id, name, role, scope, disabled, created_at, password_changed_at
-Account account_of(const Statement& row) {
-  return Account{row.integer(0), row.text(1), row.text(2), split_scope(row.text(3)), row.integer(4) != 0,
-                 row.text(5), row.text(6)};
-}
-
-/// id, name, role, scope, prefix, created_at, revoked_at
-ApiKey api_key_of(const Statement& row) {
-  return ApiKey{row.integer(0), row.text(1), row.text(2), split_scope(row.text(3)), row.text(4), row.text(5),
-                row.optional_text(6)};
 }
 
 class SpatiaLiteStore final : public Store {
@@ -563,120 +534,42 @@ class SpatiaLiteStore final : public Store {
     return out;
   }
 
-  // Accounts and keys -------------------------------------------------------------------
+  // Accounts, keys and the token secret: access_tables.cpp --------------------------------
 
   void add_account(const Account& account, const std::string& password_hash) override {
     require_write("add_account");
-    if (account_credentials(account.name))
-      throw InputError("account '" + account.name + "' exists / tài khoản đã tồn tại");
-    db_.prepare_cached("INSERT INTO account (name, role, scope, password_hash, disabled) VALUES (?, ?, ?, ?, ?)")
-        .bind(1, account.name)
-        .bind(2, account.role)
-        .bind(3, joined_scope(account.scope))
-        .bind(4, password_hash)
-        .bind(5, account.disabled ? 1 : 0)
-        .run();
+    access_tables::add_account(db_, account, password_hash);
   }
-
   void set_account_password(const std::string& name, const std::string& password_hash) override {
     require_write("set_account_password");
-    require_account(name);
-    db_.prepare_cached(
-           "UPDATE account SET password_hash = ?, password_changed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
-           "WHERE name = ?")
-        .bind(1, password_hash)
-        .bind(2, name)
-        .run();
+    access_tables::set_account_password(db_, name, password_hash);
   }
-
-  void require_account(const std::string& name) const {
-    if (!account_credentials(name)) throw InputError("no account '" + name + "' / không có tài khoản này");
-  }
-
   void set_account_disabled(const std::string& name, bool disabled) override {
     require_write("set_account_disabled");
-    require_account(name);
-    db_.prepare_cached("UPDATE account SET disabled = ? WHERE name = ?").bind(1, disabled ? 1 : 0).bind(2, name).run();
+    access_tables::set_account_disabled(db_, name, disabled);
   }
-
-  std::vector<Account> accounts() const override {
-    auto statement = db_.prepare_cached(
-        "SELECT id, name, role, scope, disabled, created_at, password_changed_at FROM account ORDER BY name");
-    std::vector<Account> out;
-    while (statement.step()) out.push_back(account_of(statement));
-    return out;
-  }
-
+  std::vector<Account> accounts() const override { return access_tables::accounts(db_); }
   std::optional<std::pair<Account, std::string>> account_credentials(const std::string& name) const override {
-    auto statement = db_.prepare_cached(
-        "SELECT id, name, role, scope, disabled, created_at, password_changed_at, password_hash FROM account "
-        "WHERE name = ?");
-    statement.bind(1, name);
-    if (!statement.step()) return std::nullopt;
-    auto found = std::make_pair(account_of(statement), statement.text(7));
-    statement.reset();
-    return found;
+    return access_tables::account_credentials(db_, name);
   }
-
   void add_api_key(const ApiKey& key, const std::string& digest) override {
     require_write("add_api_key");
-    auto active = db_.prepare_cached("SELECT count(*) FROM api_key WHERE name = ? AND revoked_at IS NULL");
-    active.bind(1, key.name);
-    active.step();
-    const bool taken = active.integer(0) > 0;
-    active.reset();
-    if (taken) throw InputError("a key named '" + key.name + "' is active; revoke it first / khóa cùng tên đang dùng");
-    db_.prepare_cached("INSERT INTO api_key (name, role, scope, digest, prefix) VALUES (?, ?, ?, ?, ?)")
-        .bind(1, key.name)
-        .bind(2, key.role)
-        .bind(3, joined_scope(key.scope))
-        .bind(4, digest)
-        .bind(5, key.prefix)
-        .run();
+    access_tables::add_api_key(db_, key, digest);
   }
-
   void revoke_api_key(const std::string& name) override {
     require_write("revoke_api_key");
-    db_.prepare_cached(
-           "UPDATE api_key SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE name = ? AND revoked_at IS NULL")
-        .bind(1, name)
-        .run();
-    if (db_.changes() == 0) throw InputError("no active key named '" + name + "' / không có khóa đang dùng tên này");
+    access_tables::revoke_api_key(db_, name);
   }
-
-  std::vector<ApiKey> api_keys() const override {
-    auto statement =
-        db_.prepare_cached("SELECT id, name, role, scope, prefix, created_at, revoked_at FROM api_key ORDER BY id");
-    std::vector<ApiKey> out;
-    while (statement.step()) out.push_back(api_key_of(statement));
-    return out;
-  }
-
+  std::vector<ApiKey> api_keys() const override { return access_tables::api_keys(db_); }
   std::vector<std::pair<ApiKey, std::string>> active_api_key_digests() const override {
-    auto statement = db_.prepare_cached(
-        "SELECT id, name, role, scope, prefix, created_at, revoked_at, digest FROM api_key WHERE revoked_at IS NULL "
-        "ORDER BY id");
-    std::vector<std::pair<ApiKey, std::string>> out;
-    while (statement.step()) out.emplace_back(api_key_of(statement), statement.text(7));
-    return out;
+    return access_tables::active_api_key_digests(db_);
   }
-
   std::int64_t rotate_server_secret(const std::string& secret) override {
     require_write("rotate_server_secret");
-    db_.prepare_cached(
-           "UPDATE server_secret SET retired_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE retired_at IS NULL")
-        .run();
-    db_.prepare_cached("INSERT INTO server_secret (secret) VALUES (?)").bind(1, secret).run();
-    return db_.last_insert_id();
+    return access_tables::rotate_server_secret(db_, secret);
   }
-
   std::optional<std::pair<std::int64_t, std::string>> server_secret() const override {
-    auto statement =
-        db_.prepare_cached("SELECT id, secret FROM server_secret WHERE retired_at IS NULL ORDER BY id DESC LIMIT 1");
-    if (!statement.step()) return std::nullopt;
-    auto found = std::make_pair(statement.integer(0), statement.text(1));
-    statement.reset();
-    return found;
+    return access_tables::server_secret(db_);
   }
 
   std::int64_t change_position() const override { return newest_change_position(db_); }
