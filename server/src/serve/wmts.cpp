@@ -117,7 +117,9 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
 }  // namespace
 
 WmtsError::WmtsError(std::string code, std::string locator, const std::string& message)
-    : RequestError("WMTS: " + message, code == "OperationNotSupported" ? 501 : 400),
+    // OGC 07-057r7 answers OperationNotSupported with 501; an operation we do not offer is the
+    // client's to fix, and bad input never gets a 5xx here (monitoring counts 5xx as our faults).
+    : RequestError("WMTS: " + message, 400),
       code_(std::move(code)),
       locator_(std::move(locator)) {}
 

@@ -42,7 +42,8 @@ class WmtsError : public RequestError {
   WmtsError(std::string code, std::string locator, const std::string& message);
   const std::string& code() const { return code_; }
   const std::string& locator() const { return locator_; }
-  /// The HTTP status OGC 07-057r7 assigns to the code (400, or 501 for OperationNotSupported).
+  /// The HTTP status: 400 for every code (OGC 07-057r7 has 501 for OperationNotSupported; bad
+  /// input is never a 5xx here).
   int http_status() const;
 
  private:

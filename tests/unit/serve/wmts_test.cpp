@@ -149,7 +149,8 @@ TEST(WmtsKvp, RefusesBadValuesNamingTheParameter) {
   try {
     parse_wmts_kvp(with(good, "REQUEST", "GetFeatureInfo"), *kContext.layers);
   } catch (const WmtsError& error) {
-    EXPECT_EQ(error.http_status(), 501);
+    EXPECT_EQ(error.http_status(), 400);  // not OGC's 501: bad input is never a 5xx
+    EXPECT_EQ(error.code(), "OperationNotSupported");
   }
 }
 
