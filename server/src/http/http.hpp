@@ -108,9 +108,11 @@ std::string strong_etag(std::string_view body);
 std::string percent_decode(std::string_view text);
 
 using Handler = std::function<Response(const Request&)>;
+/// When the gate runs: before a POST's body is read (on a copy of the head), or before the handler.
+enum class GateStage { before_body, before_handler };
 /// Decides who asks before any handler runs: sets Request::caller, or returns the refusal
-/// (401 for credentials that are not valid).
-using Gate = std::function<std::optional<Response>(Request&)>;
+/// (401 for credentials that are not valid). A POST passes it at both stages.
+using Gate = std::function<std::optional<Response>(Request&, GateStage)>;
 
 /// The media type of a Content-Type value, lower case, without parameters ("application/json").
 std::string media_type(std::string_view content_type);

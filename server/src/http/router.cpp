@@ -124,7 +124,7 @@ std::optional<Response> Router::refuse_before_body(const Request& head) const {
   if (std::optional<Response> refused = refuse_route(head)) return refused;
   if (gate_ && head.method != "OPTIONS") {
     Request asking = head;
-    if (std::optional<Response> refused = gate_(asking)) return refused;
+    if (std::optional<Response> refused = gate_(asking, GateStage::before_body)) return refused;
   }
   return std::nullopt;
 }
@@ -178,7 +178,7 @@ Response Router::dispatch_deferred(Request request) const {
     return allowed;
   }
   if (gate_) {
-    if (std::optional<Response> refused = gate_(request)) {
+    if (std::optional<Response> refused = gate_(request, GateStage::before_handler)) {
       refused->route = best_match(segments, {})->pattern;
       return std::move(*refused);
     }

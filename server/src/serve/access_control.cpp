@@ -281,7 +281,7 @@ std::optional<http::Response> Credentials::identify_token(http::Request& request
 }
 
 http::Gate Credentials::gate() const {
-  return [this](http::Request& request) { return identify(request); };
+  return [this](http::Request& request, http::GateStage) { return identify(request); };
 }
 
 std::optional<Credentials::SignIn> Credentials::sign_in(const std::string& name, const std::string& password) {

@@ -327,8 +327,11 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
   auto extent = [this] { return this->extent(); };
   auto tile = [this](const TileAddress& address, access::DataScope scope) { return answer_tile(address, scope); };
   // Who asks, then how often: a refused credential is not counted against the address's budget.
-  router->set_gate([this](http::Request& request) -> std::optional<http::Response> {
+  // A POST passes the gate twice (before its body is read, then before its handler): it is
+  // counted once, before the body, so a client over its budget never has its upload read.
+  router->set_gate([this](http::Request& request, http::GateStage stage) -> std::optional<http::Response> {
     if (auto refused = credentials_->identify(request)) return refused;
+    if (stage == http::GateStage::before_handler && request.method == "POST") return std::nullopt;
     return rate_limiter_->check(request);
   });
 
