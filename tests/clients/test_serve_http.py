@@ -578,3 +578,52 @@ def test_embed_refusals_are_escaped_utf8_under_the_page_policy(server, query, re
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     page = body.decode("utf-8")  # strict: no invalid bytes reach the page
     assert reason in page and "<script" not in page and "<svg" not in page and "<img" not in page
+
+
+def test_clients_sending_one_byte_every_5_s_are_closed_at_the_deadline_without_holding_a_worker(server):
+    """Twelve connections (three times the I/O threads) each send their request one byte every 5 s, which never
+    meets an idle timeout: each is closed at request_head_seconds (10 s), and everyone else is served meanwhile."""
+    import select
+    import socket
+
+    def closed(connection):
+        readable, _, _ = select.select([connection], [], [], 0)
+        if not readable:
+            return False
+        try:
+            return connection.recv(4096) == b""
+        except ConnectionResetError:
+            return True
+
+    request = b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+    slow = [socket.create_connection(("127.0.0.1", server.port), timeout=30) for _ in range(12)]
+    started = time.monotonic()
+    closed_after = {}
+    sent = 0
+    try:
+        while len(closed_after) < len(slow) and time.monotonic() - started < 30:
+            for index, connection in enumerate(slow):
+                if index in closed_after:
+                    continue
+                if closed(connection):
+                    closed_after[index] = time.monotonic() - started
+                    continue
+                try:
+                    connection.send(request[sent:sent + 1])
+                except (BrokenPipeError, ConnectionResetError):
+                    closed_after[index] = time.monotonic() - started
+            sent += 1
+            # Between two bytes: the server answers others at once.
+            for _ in range(5):
+                begun = time.monotonic()
+                assert server.get("/tiles/communes/9/405/225.png")[0] == 200
+                assert time.monotonic() - begun < 2.0
+                time.sleep(1.0)
+    finally:
+        for connection in slow:
+            connection.close()
+    assert len(closed_after) == len(slow), closed_after
+    assert all(9.0 <= after <= 16.0 for after in closed_after.values()), closed_after
+    assert sent < len(request)  # none got to finish its request
+    status, _, body = server.get("/metrics")
+    assert b"anttmap_http_slow_clients_cut_total" in body

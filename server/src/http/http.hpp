@@ -190,7 +190,16 @@ struct ServerOptions {
   int threads = 4;                      ///< libmicrohttpd I/O threads, and as many workers for deferred answers
   std::vector<std::string> cors_allow;  ///< allowed Origins; "*" allows any
   std::size_t max_connections = 1024;
-  int connection_timeout_s = 30;
+  int connection_timeout_s = 30;  ///< libmicrohttpd's idle timeout: restarts at every byte
+  /// Deadlines for slow clients (one byte every few seconds never meets the idle timeout): a connection's
+  /// first request head (TLS handshake included) within request_head_timeout of its opening, a later one
+  /// within connection_timeout_s of the previous answer; a body at body_min_bytes_per_second on average
+  /// after a grace of request_head_timeout. A client past its deadline is disconnected. Zero: no deadline.
+  std::chrono::milliseconds request_head_timeout{10'000};
+  std::size_t body_min_bytes_per_second = 1024;
+  /// A deferred answer (a render, a report) not ready within request_time_limit is answered 503 with
+  /// Retry-After; its work is skipped if it has not started. Zero: no limit.
+  std::chrono::milliseconds request_time_limit{60'000};
   /// Largest request body read (POST); a bigger one is answered 413 without being read.
   std::size_t max_body_bytes = std::size_t{16} << 20;
   /// The store's data generation: it changes whenever an answer marked Response::reusable could

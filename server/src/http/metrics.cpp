@@ -93,6 +93,10 @@ void Metrics::record_render(std::chrono::nanoseconds duration, bool failed) {
 
 void Metrics::record_connection_limit_wait() { connection_limit_waits_.fetch_add(1, std::memory_order_relaxed); }
 
+void Metrics::record_slow_client_cut() { slow_clients_cut_.fetch_add(1, std::memory_order_relaxed); }
+
+void Metrics::record_answer_timed_out() { answers_timed_out_.fetch_add(1, std::memory_order_relaxed); }
+
 std::uint64_t Metrics::requests(const std::string& route, int status_class) const {
   if (status_class < 1 || status_class > 5) return 0;
   std::shared_lock lock(routes_mutex_);
@@ -144,6 +148,12 @@ std::string Metrics::prometheus_text() const {
   header(out, "anttmap_http_connection_limit_waits_total", "counter",
          "Times the server had max_connections open and left new clients waiting in the listen backlog.");
   out << "anttmap_http_connection_limit_waits_total " << connection_limit_waits() << '\n';
+  header(out, "anttmap_http_slow_clients_cut_total", "counter",
+         "Connections closed because the client sent its request's head or body too slowly.");
+  out << "anttmap_http_slow_clients_cut_total " << slow_clients_cut() << '\n';
+  header(out, "anttmap_http_answers_timed_out_total", "counter",
+         "Deferred answers (renders, reports) answered 503 because they took longer than request_seconds.");
+  out << "anttmap_http_answers_timed_out_total " << answers_timed_out() << '\n';
   header(out, "anttmap_process_resident_memory_bytes", "gauge", "Resident memory of the server process.");
   out << "anttmap_process_resident_memory_bytes " << resident_memory_bytes() << '\n';
   return out.str();

@@ -32,6 +32,10 @@ class Metrics {
   /// The accept thread found max_connections open and stopped accepting: new clients wait in the
   /// listen backlog until one closes. Once per wait, not per client.
   void record_connection_limit_wait();
+  /// A client too slow to send its request's head or body was cut off at its deadline.
+  void record_slow_client_cut();
+  /// A deferred answer (a render, a report) passed its time and was answered 503.
+  void record_answer_timed_out();
 
   std::uint64_t requests(const std::string& route, int status_class) const;  ///< status_class 1..5
   std::uint64_t tile_cache_hits() const { return cache_hits_.load(std::memory_order_relaxed); }
@@ -39,6 +43,8 @@ class Metrics {
   std::uint64_t reused_answers() const { return reused_answers_.load(std::memory_order_relaxed); }
   std::uint64_t render_errors() const { return render_errors_.load(std::memory_order_relaxed); }
   std::uint64_t connection_limit_waits() const { return connection_limit_waits_.load(std::memory_order_relaxed); }
+  std::uint64_t slow_clients_cut() const { return slow_clients_cut_.load(std::memory_order_relaxed); }
+  std::uint64_t answers_timed_out() const { return answers_timed_out_.load(std::memory_order_relaxed); }
 
   std::string prometheus_text() const;
 
@@ -59,6 +65,8 @@ class Metrics {
   std::atomic<std::uint64_t> render_errors_{0};
   std::atomic<std::uint64_t> render_sum_ns_{0};
   std::atomic<std::uint64_t> connection_limit_waits_{0};
+  std::atomic<std::uint64_t> slow_clients_cut_{0};
+  std::atomic<std::uint64_t> answers_timed_out_{0};
 };
 
 }  // namespace antt::http

@@ -20,6 +20,7 @@
 
 #include "antt/core/log.hpp"
 #include "http/acceptor.hpp"
+#include "http/deadlines.hpp"
 #include "http/http.hpp"
 #include "http/listen_socket.hpp"
 #include "http/metrics.hpp"
@@ -59,14 +60,6 @@ std::string client_address(MHD_Connection* connection) {
   }
   return text;
 }
-
-/// A deferred answer on its way: the worker stores it, then resumes the connection, whose thread
-/// sends it.
-struct DeferredAnswer {
-  std::mutex mutex;
-  std::optional<Response> answer;
-  std::chrono::steady_clock::time_point started;
-};
 
 /// Per-request state handed to libmicrohttpd as con_cls: born in the URI-log callback (which sees
 /// the raw request target, so we decode the path ourselves and can refuse %00), freed on completion.
@@ -126,6 +119,7 @@ struct Server::Impl {
   RouteLabeler labeler;
   ResponseWrapping wrapping;
   std::unique_ptr<ConnectionGate> gate;  ///< open connections, for the accept thread; outlives the daemon
+  std::unique_ptr<ConnectionDeadlines> deadlines;  ///< slow clients and late answers; outlives the daemon
   std::unique_ptr<WorkerPool> workers;   ///< runs deferred answers; stopped before the daemon
   DaemonHandle daemon;
   std::unique_ptr<Acceptor> acceptor;         ///< stopped first
@@ -162,18 +156,24 @@ struct Server::Impl {
     slot->started = started;
     context.deferred = slot;
     MHD_suspend_connection(connection);
+    deadlines->answer_deferred(ConnectionDeadlines::of(connection), slot);
     std::function<void()> job = [this, connection, slot, pending = std::move(pending)]() mutable noexcept {
+      {
+        std::lock_guard lock(slot->mutex);
+        if (slot->settled) return;  // timed out while queued: nobody waits for it any more
+      }
       std::optional<Response> answer;
       try {
         answer = wrapping.finish(std::move(pending));
       } catch (...) {  // out of memory while wrapping: an empty 500
         answer.reset();
       }
-      {
-        std::lock_guard lock(slot->mutex);
-        slot->answer = answer ? std::move(answer) : std::optional<Response>(Response::text(500, "internal error"));
-      }
-      MHD_resume_connection(connection);  // last: the connection may be gone right after
+      std::lock_guard lock(slot->mutex);
+      if (slot->settled) return;  // timed out meanwhile: answered 503 already
+      slot->answer = answer ? std::move(answer) : std::optional<Response>(Response::text(500, "internal error"));
+      slot->settled = true;
+      // Under the lock: the connection's thread takes the answer only after it is released.
+      MHD_resume_connection(connection);
     };
     if (!workers || !workers->submit(job)) job();  // stopping: answered on this thread
     return MHD_YES;
@@ -191,17 +191,29 @@ struct Server::Impl {
     }
   }
 
-  static void on_completed(void* /*cls*/, MHD_Connection* /*connection*/, void** con_cls,
+  static void on_completed(void* cls, MHD_Connection* connection, void** con_cls,
                            MHD_RequestTerminationCode /*toe*/) noexcept {
     std::unique_ptr<RequestContext> adopted(static_cast<RequestContext*>(*con_cls));
     *con_cls = nullptr;
+    static_cast<const Impl*>(cls)->deadlines->request_completed(ConnectionDeadlines::of(connection));
   }
 
-  static void on_connection(void* cls, MHD_Connection* /*connection*/, void** /*socket_context*/,
+  static void on_connection(void* cls, MHD_Connection* connection, void** socket_context,
                             MHD_ConnectionNotificationCode code) noexcept {
-    auto* gate = static_cast<ConnectionGate*>(cls);
-    if (code == MHD_CONNECTION_NOTIFY_STARTED) gate->started();
-    if (code == MHD_CONNECTION_NOTIFY_CLOSED) gate->closed();
+    auto& self = *static_cast<Impl*>(cls);
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+      self.gate->started();
+      try {
+        *socket_context = self.deadlines->opened(connection);
+      } catch (...) {  // out of memory: the connection goes unwatched
+        *socket_context = nullptr;
+      }
+    }
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+      self.deadlines->closed(static_cast<ConnectionDeadlines::Watched*>(*socket_context));
+      *socket_context = nullptr;
+      self.gate->closed();
+    }
   }
 
   static void on_mhd_log(void* cls, const char* format, va_list arguments) noexcept {
@@ -246,6 +258,7 @@ struct Server::Impl {
       // the next request, so that connection closes anyway).
       if (!context->headers_seen) {
         context->headers_seen = true;
+        self.deadlines->head_received(ConnectionDeadlines::of(connection));
         if (!is_post) return MHD_YES;
         const Asked asked{method, context->raw_target, std::chrono::steady_clock::now()};
         Request head = self.read_request(connection, method, *context);
@@ -258,6 +271,7 @@ struct Server::Impl {
         return MHD_YES;
       }
       if (*upload_data_size != 0) {
+        self.deadlines->body_received(ConnectionDeadlines::of(connection), *upload_data_size);
         // GET bodies are never used: discarded. POST bodies are collected up to the cap.
         if (context->reads_body && !context->too_large && !context->answered) {
           if (context->body.size() + *upload_data_size > self.options.max_body_bytes) {
@@ -277,15 +291,24 @@ struct Server::Impl {
         return MHD_YES;
       }
       if (context->answered) return MHD_YES;
-      if (context->deferred) {  // resumed: a worker left the answer
+      if (context->deferred) {  // resumed: a worker left the answer, or the deadline passed
         std::optional<Response> answer;
+        bool timed_out = false;
         {
           std::lock_guard lock(context->deferred->mutex);
           answer = std::move(context->deferred->answer);
+          timed_out = context->deferred->timed_out;
+        }
+        const Asked asked{method, context->raw_target, context->deferred->started};
+        if (timed_out) {
+          context->answered = true;
+          return self.respond(connection,
+                              self.wrapping.decorate(self.too_late(), self.read_request(connection, method, *context)),
+                              asked);
         }
         if (!answer) return MHD_YES;
         context->answered = true;
-        return self.respond(connection, *answer, Asked{method, context->raw_target, context->deferred->started});
+        return self.respond(connection, *answer, asked);
       }
       const Asked asked{method, context->raw_target, std::chrono::steady_clock::now()};
       const bool reuse = !is_post && self.may_reuse(connection, method, context->raw_target);
@@ -333,7 +356,19 @@ struct Server::Impl {
     return queued;
   }
 
+  /// The answer to a request whose deferred work passed options.request_time_limit.
+  Response too_late() const {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(options.request_time_limit).count();
+    Response late = Response::json_error(503, "the answer took longer than " + std::to_string(seconds) +
+                                                  " s (request_seconds); try again later or ask for less / "
+                                                  "máy chủ trả lời quá lâu, hãy thử lại sau");
+    late.headers["Retry-After"] = "10";
+    late.route = "timed out";
+    return late;
+  }
+
   MHD_Result queue(MHD_Connection* connection, const Response& response) const {
+    deadlines->answer_queued(ConnectionDeadlines::of(connection));
     const ResponseHandle mhd = mhd_response(response);
     if (!mhd) return MHD_NO;
     return MHD_queue_response(connection, static_cast<unsigned int>(response.status), mhd.get());
@@ -368,6 +403,7 @@ struct Server::Impl {
   }
 
   MHD_Result send_kept(MHD_Connection* connection, const ReusableAnswers::Answer& answer, const Asked& asked) const {
+    deadlines->answer_queued(ConnectionDeadlines::of(connection));
     const MHD_Result queued = MHD_queue_response(connection, answer.status, answer.response.get());
     const auto now = std::chrono::steady_clock::now();
     record(asked, answer.label, static_cast<int>(answer.status), answer.body_bytes, now - asked.started);
@@ -393,6 +429,7 @@ struct Server::Impl {
     answer->bytes = response.body->size() + target.size() + 512;  // + response and header structures
     answer->response = std::shared_ptr<MHD_Response>(mhd.release(), ResponseDestroyer{});
     answer->reused = response.reused;
+    deadlines->answer_queued(ConnectionDeadlines::of(connection));
     const MHD_Result queued = MHD_queue_response(connection, answer->status, answer->response.get());
     record(asked, answer->label, response.status, answer->body_bytes, std::chrono::steady_clock::now() - asked.started);
     if (queued == MHD_YES) reusable->keep(target, std::move(answer), generation);
@@ -437,6 +474,13 @@ void Server::start() {
       static_cast<unsigned int>(impl_->options.connection_timeout_s > 0 ? impl_->options.connection_timeout_s : 0);
 
   impl_->gate = std::make_unique<ConnectionGate>(max_connections, impl_->metrics);
+  const auto next_head = impl_->options.request_head_timeout.count() > 0
+                             ? std::chrono::milliseconds(std::chrono::seconds(timeout))
+                             : std::chrono::milliseconds(0);
+  impl_->deadlines = std::make_unique<ConnectionDeadlines>(
+      DeadlineLimits{impl_->options.request_head_timeout, next_head, impl_->options.body_min_bytes_per_second,
+                     impl_->options.request_time_limit},
+      impl_->metrics);
   impl_->workers = std::make_unique<WorkerPool>(static_cast<int>(threads));
   errno = 0;
   // One option and its values per line.
@@ -448,14 +492,15 @@ void Server::start() {
                                         MHD_OPTION_CONNECTION_LIMIT, connection_limit,
                                         MHD_OPTION_CONNECTION_TIMEOUT, timeout,
                                         MHD_OPTION_URI_LOG_CALLBACK, &Impl::on_uri, nullptr,
-                                        MHD_OPTION_NOTIFY_COMPLETED, &Impl::on_completed, nullptr,
-                                        MHD_OPTION_NOTIFY_CONNECTION, &Impl::on_connection, impl_->gate.get(),
+                                        MHD_OPTION_NOTIFY_COMPLETED, &Impl::on_completed, impl_.get(),
+                                        MHD_OPTION_NOTIFY_CONNECTION, &Impl::on_connection, impl_.get(),
                                         MHD_OPTION_ARRAY, tls_options,
                                         MHD_OPTION_END);
   // clang-format on
   if (daemon == nullptr) {
     const int error = errno;
     impl_->workers.reset();
+    impl_->deadlines.reset();
     impl_->gate.reset();
     throw std::runtime_error(std::string("serve: the HTTP server did not start (") +
                              (error != 0 ? std::strerror(error)
@@ -475,9 +520,11 @@ void Server::stop() {
   // connection, so the daemon stops with no connection suspended. Deferred answers asked for
   // meanwhile are computed on the I/O threads.
   impl_->acceptor.reset();
+  if (impl_->deadlines) impl_->deadlines->stop_watching();  // resumes nothing while the daemon stops
   if (impl_->workers) impl_->workers->stop();
   impl_->daemon.reset();
   impl_->workers.reset();
+  impl_->deadlines.reset();
   impl_->gate.reset();
 }
 

@@ -150,6 +150,8 @@ void ServeApp::start() {
   options.threads = config_.threads;
   options.cors_allow = config_.cors_allow;
   options.max_body_bytes = static_cast<std::size_t>(config_.max_body_mb) << 20;
+  options.request_head_timeout = std::chrono::seconds(config_.request_head_seconds);
+  options.request_time_limit = std::chrono::seconds(config_.request_seconds);
   options.data_generation = [this] { return answers_generation_.load(); };
   options.logger = logger_;
   options.access_log = config_.access_log;

@@ -13,6 +13,8 @@ namespace {
 using json = nlohmann::json;
 
 constexpr int kMaxJsonDepth = 32;  // GeoJSON needs 8; deeper input is refused before any parser recurses
+// A province has about 2 000 units at every level together; an edit never sends more than that at once.
+constexpr std::size_t kMaxCandidateFeatures = 20000;
 
 /// Refuses JSON nested deeper than kMaxJsonDepth before any parser sees it.
 void check_json_depth(std::string_view body) {
@@ -127,6 +129,10 @@ std::vector<validate::Candidate> read_candidates_body(const std::string& body) {
     throw RequestError(400, "the FeatureCollection has no \"features\" array / thiếu mảng features");
   // No features: no candidates, the whole store is checked (`anttmap validate` without --candidate).
   if (outline.feature_count == 0) return {};
+  if (outline.feature_count > kMaxCandidateFeatures)
+    throw RequestError(400, "the FeatureCollection has " + std::to_string(outline.feature_count) + " features; at most " +
+                                std::to_string(kMaxCandidateFeatures) +
+                                " are checked at once: send the edited units only / quá nhiều đối tượng");
   return validate::read_candidates_text(body, "request body");
 }
 

@@ -94,6 +94,10 @@ void set_config_value(ServeConfig& config, const std::string& key, const std::st
     config.session_hours = parse_int_in(key, value, 1, 24 * 30);
   } else if (key == "rate_limit_per_minute") {
     config.rate_limit_per_minute = parse_int_in(key, value, 0, 10000000);
+  } else if (key == "request_head_seconds") {
+    config.request_head_seconds = parse_int_in(key, value, 0, 600);
+  } else if (key == "request_seconds") {
+    config.request_seconds = parse_int_in(key, value, 0, 3600);
   } else {
     throw UsageError("unknown configuration key '" + key + "' / khóa cấu hình không hợp lệ");
   }
@@ -159,7 +163,9 @@ std::string to_config_text(const ServeConfig& config) {
       << "insecure_http = " << (config.insecure_http ? "on" : "off") << "\n"
       << "session_idle_minutes = " << config.session_idle_minutes << "\n"
       << "session_hours = " << config.session_hours << "\n"
-      << "rate_limit_per_minute = " << config.rate_limit_per_minute << "\n";
+      << "rate_limit_per_minute = " << config.rate_limit_per_minute << "\n"
+      << "request_head_seconds = " << config.request_head_seconds << "\n"
+      << "request_seconds = " << config.request_seconds << "\n";
   return out.str();
 }
 

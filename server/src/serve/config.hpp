@@ -33,6 +33,11 @@ struct ServeConfig {
   /// Requests a minute per key, account or token, and per address for the public (bursts of a
   /// quarter of it); loopback requests are not counted; 0 = no limit.
   int rate_limit_per_minute = 6000;
+  /// A client must send its request line and headers within this many seconds of connecting (a body
+  /// then at 1 KB/s or faster), or it is disconnected; 0 = no deadline.
+  int request_head_seconds = 10;
+  /// A render or report not ready within this many seconds is answered 503 with Retry-After; 0 = no limit.
+  int request_seconds = 60;
 };
 
 /// True for an address only this machine reaches (127.0.0.0/8, ::1, localhost).

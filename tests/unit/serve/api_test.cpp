@@ -485,7 +485,7 @@ TEST_F(ApiTest, ValidateRefusesBadInputWithAReason) {
     int status;
     std::string reason;
   };
-  const std::vector<Case> cases = {
+  std::vector<Case> cases = {
       {"{\"type\": \"FeatureCollection\", \"features\": [", {}, 400, "not valid JSON"},
       {"not json at all", {}, 400, "not valid JSON"},
       {"[1, 2, 3]", {}, 400, "FeatureCollection"},
@@ -507,6 +507,9 @@ TEST_F(ApiTest, ValidateRefusesBadInputWithAReason) {
       {candidate, {{"date", "2020-02-30"}}, 400, "date"},
       {candidate, {{"date", "yesterday"}}, 400, "date"},
   };
+  std::string many = R"({"type":"FeatureCollection","features":[)";
+  for (int i = 0; i < 20001; ++i) many += (i ? "," : "") + std::string(R"({"type":"Feature","properties":{},"geometry":null})");
+  cases.push_back({many + "]}", {}, 400, "at most 20000"});
   for (const auto& c : cases) {
     const http::Response refused = dispatch(post("/api/validate", c.body, c.params));
     EXPECT_EQ(refused.status, c.status) << c.body.substr(0, 80) << " -> " << *refused.body;
