@@ -44,6 +44,7 @@ struct GeoJsonOutline {
   std::optional<std::string> type;
   bool has_crs = false;
   std::optional<std::string> crs_type;
+  std::optional<std::string> crs_name;  ///< "crs": {"properties": {"name": ...}}
   bool features_is_array = false;
   std::size_t feature_count = 0;
 };
@@ -91,6 +92,9 @@ class OutlineReader : public nlohmann::json_sax<json> {
       if (member == "features") outline_.features_is_array = container && !object;
     } else if (depth == 2 && in_root_object && stack_[0].key == "crs" && stack_[1].object) {
       if (stack_[1].key == "type") outline_.crs_type = text ? std::optional<std::string>(*text) : std::nullopt;
+    } else if (depth == 3 && in_root_object && stack_[0].key == "crs" && stack_[1].object &&
+               stack_[1].key == "properties" && stack_[2].object) {
+      if (stack_[2].key == "name") outline_.crs_name = text ? std::optional<std::string>(*text) : std::nullopt;
     } else if (depth == 2 && in_root_object && stack_[0].key == "features" && !stack_[1].object) {
       ++outline_.feature_count;
     }
@@ -107,6 +111,28 @@ class OutlineReader : public nlohmann::json_sax<json> {
   std::vector<Level> stack_;
   std::string error_;
 };
+
+/// "urn:ogc:def:crs:EPSG::9211", "urn:ogc:def:crs:EPSG:9.9:9211", "EPSG:4326", "urn:ogc:def:crs:OGC:1.3:CRS84",
+/// "OGC:CRS84": a code GDAL resolves from PROJ's database, never a file or a URL.
+bool is_crs_code(std::string_view name) {
+  const auto all_digits = [](std::string_view text) {
+    return !text.empty() && text.size() <= 6 && text.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (name == "urn:ogc:def:crs:OGC:1.3:CRS84" || name == "urn:ogc:def:crs:OGC::CRS84" || name == "OGC:CRS84")
+    return true;
+  for (std::string_view prefix : {"EPSG:", "urn:ogc:def:crs:EPSG:"}) {
+    if (!name.starts_with(prefix)) continue;
+    std::string_view rest = name.substr(prefix.size());
+    if (prefix != "EPSG:") {  // a version, possibly empty, then the code
+      const auto colon = rest.find(':');
+      if (colon == std::string_view::npos || rest.substr(0, colon).find_first_not_of("0123456789.") != std::string_view::npos)
+        return false;
+      rest.remove_prefix(colon + 1);
+    }
+    return all_digits(rest);
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -125,6 +151,10 @@ std::vector<validate::Candidate> read_candidates_body(const std::string& body) {
   if (outline.has_crs && outline.crs_type != "name")
     throw RequestError(400, "the body's \"crs\" must be {\"type\": \"name\", ...}, e.g. urn:ogc:def:crs:EPSG::9211 / "
                         "crs phải có dạng name");
+  // Only an authority code: GDAL reads any other name as a user input, which may be a file path.
+  if (outline.has_crs && (!outline.crs_name || !is_crs_code(*outline.crs_name)))
+    throw RequestError(400, "the body's crs name must be an EPSG or OGC code (urn:ogc:def:crs:EPSG::9211, EPSG:4326, "
+                            "urn:ogc:def:crs:OGC:1.3:CRS84) / crs phải là mã EPSG");
   if (!outline.features_is_array)
     throw RequestError(400, "the FeatureCollection has no \"features\" array / thiếu mảng features");
   // No features: no candidates, the whole store is checked (`anttmap validate` without --candidate).
