@@ -25,6 +25,9 @@ def certificate(tmp_path_factory):
     return cert, key
 
 
+REDIRECT_PORTS = {}  # HTTPS port -> its --redirect-http-port
+
+
 @pytest.fixture(scope="module")
 def tls_server(sample_store, certificate, tmp_path_factory):
     cert, key = certificate
@@ -32,10 +35,11 @@ def tls_server(sample_store, certificate, tmp_path_factory):
     password.write_text("Mật khẩu qua HTTPS 2026\n")
     subprocess.run([anttmap_binary(), "--db", str(sample_store), "user", "add", "tls.viewer", "--role", "viewer",
                     "--password-file", str(password)], check=True, capture_output=True)
-    port = free_port()
+    port, plain_port = free_port(), free_port()
     work = tmp_path_factory.mktemp("tls-work")
     process = subprocess.Popen([anttmap_binary(), "--db", str(sample_store), "--quiet", "serve", "--port", str(port),
-                                "--work-dir", str(work), "--tls-cert", str(cert), "--tls-key", str(key)],
+                                "--work-dir", str(work), "--tls-cert", str(cert), "--tls-key", str(key),
+                                "--redirect-http-port", str(plain_port)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     context = ssl.create_default_context(cafile=str(cert))
     deadline = time.monotonic() + 120
@@ -52,6 +56,7 @@ def tls_server(sample_store, certificate, tmp_path_factory):
     else:
         process.kill()
         pytest.fail("the HTTPS server did not answer within 120 s")
+    REDIRECT_PORTS[port] = plain_port
     yield port, context
     process.terminate()
     process.wait(30)
@@ -127,3 +132,44 @@ def test_plain_http_beyond_this_machine_needs_an_explicit_flag(sample_store, tmp
         process.terminate()
         _, err = process.communicate(timeout=30)
     assert "--insecure-http" in err and "TLS proxy" in err
+
+
+def test_the_plain_http_port_redirects_to_the_same_path_on_https(tls_server):
+    port, context = tls_server
+    plain = REDIRECT_PORTS[port]
+    target = "/tiles/communes/9/405/225.png?year=2020&layers=a%20b"
+    connection = http.client.HTTPConnection("127.0.0.1", plain, timeout=10)
+    connection.request("GET", target)
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 301
+    location = response.getheader("Location")
+    assert location == f"https://127.0.0.1:{port}{target}", location
+    # The browser follows it to the encrypted server.
+    status, _, body = https(port, context, "GET", urllib.parse.urlsplit(location).path + "?year=2020")
+    assert status == 200 and body.startswith(b"\x89PNG")
+    # A form posted to the plain port keeps its method (308); Vietnamese paths stay encoded; no Host is 400.
+    connection.request("POST", "/login", body="name=a", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 308 and response.getheader("Location") == f"https://127.0.0.1:{port}/login"
+    connection.request("GET", "/b%E1%BA%A3n-%C4%91%E1%BB%93")
+    response = connection.getresponse()
+    response.read()
+    assert response.getheader("Location") == f"https://127.0.0.1:{port}/b%E1%BA%A3n-%C4%91%E1%BB%93"
+    connection.close()
+    import socket
+    with socket.create_connection(("127.0.0.1", plain), timeout=10) as raw:
+        raw.sendall(b"GET / HTTP/1.0\r\nHost: evil\r\n\r\nx\r\n")
+        first = raw.recv(4096)
+    assert first.startswith(b"HTTP/1.") and b" 301 " in first.split(b"\r\n")[0]
+    with socket.create_connection(("127.0.0.1", plain), timeout=10) as raw:
+        raw.sendall(b"GET / HTTP/1.1\r\nHost: a\"b<script>\r\n\r\n")
+        answer = raw.recv(4096)
+    assert b" 400 " in answer.split(b"\r\n")[0] and b"<script>" not in answer
+
+
+def test_a_redirect_port_without_https_is_refused(sample_store):
+    run = subprocess.run([anttmap_binary(), "--db", str(sample_store), "serve", "--port", str(free_port()),
+                          "--redirect-http-port", str(free_port())], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "--redirect-http-port" in run.stderr

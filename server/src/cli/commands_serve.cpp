@@ -22,7 +22,7 @@ serve::ServeConfig config_from(const ParsedArgs& args) {
       {"cache-dir", "cache_dir"}, {"cors", "cors_allow"},   {"public-url", "public_url"},
       {"work-dir", "work_dir"},   {"max-image-size", "max_image_size"},
       {"log-level", "log_level"}, {"log-format", "log_format"},
-      {"tls-cert", "tls_cert"},   {"tls-key", "tls_key"}};
+      {"tls-cert", "tls_cert"},   {"tls-key", "tls_key"},   {"redirect-http-port", "redirect_http_port"}};
   for (const auto& [flag, key] : flags) {
     if (auto value = args.get(flag)) serve::set_config_value(config, key, *value);
   }
@@ -164,6 +164,7 @@ const std::vector<OptionSpec> kServeOptions{
     {"access-log", false, "log one line per request / ghi mỗi yêu cầu một dòng"},
     {"tls-cert", true, "HTTPS: certificate chain, PEM file (with --tls-key) / chứng chỉ TLS"},
     {"tls-key", true, "HTTPS: private key, PEM file / khóa riêng TLS"},
+    {"redirect-http-port", true, "with HTTPS: also listen for plain HTTP on port N and redirect it to HTTPS / cổng HTTP chuyển sang HTTPS"},
     {"insecure-http", false, "allow plain HTTP on an address beyond this machine (warns) / cho phép HTTP không mã hóa"},
     {"print-config", false, "print the effective configuration and exit / in cấu hình"}};
 

@@ -156,6 +156,9 @@ class Router {
   std::string allowed_methods(std::string_view path) const;
   /// Runs before every handler (and before a body is read): see Gate.
   void set_gate(Gate gate) { gate_ = std::move(gate); }
+  /// Answers every request whose path no route has, whatever its method (a server that only
+  /// redirects has no other route). Bad paths are still 400.
+  void set_fallback(Handler handler) { fallback_ = std::move(handler); }
 
  private:
   struct Route {
@@ -171,6 +174,7 @@ class Router {
   std::optional<Response> refuse_route(const Request& head) const;
   std::vector<Route> routes_;
   Gate gate_;
+  Handler fallback_;
 };
 
 /// Turns the matched pattern into a low-cardinality metrics label. The default takes the first

@@ -133,6 +133,7 @@ std::optional<Response> Router::refuse_route(const Request& head) const {
   // Bad paths are refused first: a traversal attempt gets 400 whatever its method.
   if (std::string problem = path_problem(head.path); !problem.empty()) return Response::json_error(400, problem);
   const std::vector<std::string> segments = split_segments(head.path);
+  if (fallback_ && best_match(segments, {}) == nullptr) return std::nullopt;
   const bool is_get = head.method == "GET" || head.method == "HEAD";
   const bool is_post = head.method == "POST";
   if (head.method == "OPTIONS") {
@@ -171,6 +172,11 @@ Response Router::dispatch(Request request) const { return resolved(dispatch_defe
 Response Router::dispatch_deferred(Request request) const {
   if (std::optional<Response> refused = refuse_route(request)) return std::move(*refused);
   const std::vector<std::string> segments = split_segments(request.path);
+  if (fallback_ && best_match(segments, {}) == nullptr) {
+    Response answer = fallback_(request);
+    if (answer.route.empty()) answer.route = "fallback";
+    return answer;
+  }
   if (request.method == "OPTIONS") {
     Response allowed = Response::no_content();
     allowed.headers["Allow"] = allowed_methods(request.path);

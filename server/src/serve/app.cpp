@@ -20,6 +20,7 @@
 #include "serve/report_route.hpp"
 #include "serve/sign_in.hpp"
 #include "serve/errors.hpp"
+#include "serve/https_redirect.hpp"
 #include "serve/tile_routes.hpp"
 #include "serve/wmts.hpp"
 #include "serve/web.hpp"
@@ -81,6 +82,10 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, std::shared_ptr<c
     if (config_.tls_cert.empty() || config_.tls_key.empty())
       throw UsageError("give both --tls-cert and --tls-key / cần cả chứng chỉ và khóa TLS");
     tls_.emplace(read_pem(config_.tls_cert, "certificate"), read_pem(config_.tls_key, "key"));
+    if (config_.redirect_http_port == config_.port && config_.port != 0)
+      throw UsageError("--redirect-http-port must differ from --port / cổng chuyển hướng phải khác cổng HTTPS");
+  } else if (config_.redirect_http_port != 0) {
+    throw UsageError("--redirect-http-port sends browsers to HTTPS: give --tls-cert and --tls-key too / cần HTTPS");
   } else if (!is_loopback_bind(config_.bind) && !config_.insecure_http) {
     throw UsageError("serving " + config_.bind +
                      " (beyond this machine) without HTTPS would send keys, passwords and session cookies in clear: "
@@ -159,6 +164,26 @@ void ServeApp::start() {
   options.reusable_answers_max_bytes = static_cast<std::size_t>(config_.tile_cache_mb) << 19;
   server_ = std::make_unique<http::Server>(options, router_, &metrics_);
   server_->start();
+  if (config_.redirect_http_port != 0) {
+    auto redirects = std::make_shared<http::Router>();
+    const std::string public_url = config_.public_url.rfind("https://", 0) == 0 ? config_.public_url : "";
+    redirects->set_fallback([target = HttpsTarget{public_url, server_->port()}](const http::Request& request) {
+      return https_redirect(request, target);
+    });
+    http::ServerOptions plain;
+    plain.bind = config_.bind;
+    plain.port = config_.redirect_http_port;
+    plain.threads = 1;
+    plain.max_body_bytes = std::size_t{64} << 10;  // nothing is read here: a redirect follows any body
+    plain.logger = logger_;
+    redirect_server_ = std::make_unique<http::Server>(plain, redirects);
+    try {
+      redirect_server_->start();
+    } catch (...) {
+      server_.reset();
+      throw;
+    }
+  }
   {
     std::lock_guard lock(watch_mutex_);
     stopping_ = false;
@@ -173,6 +198,8 @@ void ServeApp::stop() {
   }
   watch_wake_.notify_all();
   if (watcher_.joinable()) watcher_.join();
+  if (redirect_server_) redirect_server_->stop();
+  redirect_server_.reset();
   if (server_) server_->stop();
   server_.reset();
 }

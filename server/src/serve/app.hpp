@@ -88,6 +88,7 @@ class ServeApp {
   http::Metrics metrics_;
   std::shared_ptr<http::Router> router_;
   std::unique_ptr<http::Server> server_;
+  std::unique_ptr<http::Server> redirect_server_;  ///< --redirect-http-port: plain HTTP sent on to HTTPS
 
   std::shared_ptr<const log::Logger> logger_;
   mutable std::mutex state_mutex_;  ///< guards years_, default_year_, extent_, refresh

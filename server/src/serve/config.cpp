@@ -86,6 +86,8 @@ void set_config_value(ServeConfig& config, const std::string& key, const std::st
     config.tls_cert = value;
   } else if (key == "tls_key") {
     config.tls_key = value;
+  } else if (key == "redirect_http_port") {
+    config.redirect_http_port = parse_int_in(key, value, 0, 65535);
   } else if (key == "insecure_http") {
     config.insecure_http = parse_bool(key, value);
   } else if (key == "session_idle_minutes") {
@@ -160,6 +162,7 @@ std::string to_config_text(const ServeConfig& config) {
       << "access_log = " << (config.access_log ? "on" : "off") << "\n"
       << "tls_cert = " << config.tls_cert << "\n"
       << "tls_key = " << config.tls_key << "\n"
+      << "redirect_http_port = " << config.redirect_http_port << "\n"
       << "insecure_http = " << (config.insecure_http ? "on" : "off") << "\n"
       << "session_idle_minutes = " << config.session_idle_minutes << "\n"
       << "session_hours = " << config.session_hours << "\n"

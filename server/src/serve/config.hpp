@@ -25,6 +25,7 @@ struct ServeConfig {
   bool access_log = false;             ///< one line per request (method, path, status, bytes, duration)
   std::string tls_cert;                ///< HTTPS: certificate chain (PEM file); with tls_key
   std::string tls_key;                 ///< HTTPS: private key (PEM file)
+  int redirect_http_port = 0;          ///< with HTTPS: a plain-HTTP port that redirects to it; 0 = none
   /// Plain HTTP on an address beyond this machine: refused unless asked for explicitly (keys,
   /// passwords and session cookies would cross the network in clear).
   bool insecure_http = false;

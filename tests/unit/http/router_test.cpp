@@ -54,6 +54,19 @@ TEST_F(RouterTest, UnknownPathIsJson404) {
   EXPECT_TRUE(response.route.empty());
 }
 
+TEST(RouterFallback, AnswersEveryPathNoRouteHasWhateverTheMethod) {
+  Router router;
+  router.get("/health", [](const Request&) { return Response::text(200, "ok"); });
+  router.set_fallback([](const Request& request) { return Response::text(301, request.method + " " + request.path); });
+  EXPECT_EQ(*router.dispatch(get("/health")).body, "ok");
+  const Response moved = router.dispatch(get("/tiles/a/1/2/3.png", "DELETE"));
+  EXPECT_EQ(moved.status, 301);
+  EXPECT_EQ(*moved.body, "DELETE /tiles/a/1/2/3.png");
+  EXPECT_EQ(moved.route, "fallback");
+  EXPECT_FALSE(router.refuse_before_body(get("/anything", "POST")).has_value());
+  EXPECT_EQ(router.dispatch(get("/a/../etc/passwd")).status, 400);  // bad paths are still refused
+}
+
 TEST_F(RouterTest, OtherMethodsAre405WithAllow) {
   for (const char* method : {"POST", "PUT", "DELETE", "PATCH"}) {
     Response response = router.dispatch(get("/health", method));
