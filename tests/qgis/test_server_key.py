@@ -227,14 +227,18 @@ def echo(tmp_path):
         process.wait(10)
 
 
-def _authorization_seen(url):
-    """GETs `url` through QGIS' network manager (the JSON requests' way); the header the echo server got."""
+def _authorization_seen(url, authorization=None):
+    """GETs `url` through QGIS' network manager (the JSON requests' way), with an `authorization` header of its
+    own if given; the header the echo server got."""
     from qgis.core import QgsBlockingNetworkRequest
     from qgis.PyQt.QtCore import QUrl
     from qgis.PyQt.QtNetwork import QNetworkRequest
 
+    request = QNetworkRequest(QUrl(url))
+    if authorization:
+        request.setRawHeader(b"Authorization", authorization.encode())
     blocking = QgsBlockingNetworkRequest()
-    assert blocking.get(QNetworkRequest(QUrl(url)), True) == QgsBlockingNetworkRequest.NoError, blocking.errorMessage()
+    assert blocking.get(request, True) == QgsBlockingNetworkRequest.NoError, blocking.errorMessage()
     return json.loads(bytes(blocking.reply().content()).decode())["authorization"]
 
 
@@ -259,6 +263,10 @@ def test_the_key_goes_to_the_server_and_nowhere_else(plugin, auth_db, echo):
         # A redirect is decided again: followed to another server, it arrives without the key.
         assert _authorization_seen(base + "/redirect?to=" + elsewhere + "/anttmap/x") is None
         assert _authorization_seen(base + "/redirect?to=" + base + "/x") == "Bearer " + key
+        # A copy of one of the server's requests sent elsewhere leaves without the key; another server's own
+        # credentials (a layer with its own authentication) are left alone.
+        assert _authorization_seen(elsewhere + "/x", "Bearer " + key) is None
+        assert _authorization_seen(elsewhere + "/x", "Basic c29tZW9uZTpwYXNz") == "Basic c29tZW9uZTpwYXNz"
     finally:
         backend.close()
     # Closed (the panel disconnects, the plugin unloads): no key any more.
