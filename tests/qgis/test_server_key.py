@@ -273,23 +273,42 @@ def test_the_key_goes_to_the_server_and_nowhere_else(plugin, auth_db, echo):
     assert _authorization_seen(base + "/api/years") is None
 
 
-def test_tiles_of_another_server_never_get_the_key(plugin, auth_db, echo, server):
-    from qgis.core import QgsDataSourceUri, QgsRasterLayer, QgsRectangle
+def _xyz(url):
+    from qgis.core import QgsDataSourceUri, QgsRasterLayer
+
+    uri = QgsDataSourceUri()
+    uri.setParam("type", "xyz")
+    uri.setParam("url", url)
+    layer = QgsRasterLayer(bytes(uri.encodedUri()).decode(), url, "wms")
+    assert layer.isValid()
+    return layer
+
+
+def _logged(log):
+    if not os.path.exists(log):
+        return []
+    with open(log, encoding="utf-8") as seen:
+        return [json.loads(line) for line in seen]
+
+
+def test_tiles_get_the_key_from_the_server_only_and_not_through_a_redirect(plugin, auth_db, echo):
+    from qgis.core import QgsRectangle
 
     from anttmap_qgis.core.backend import HttpBackend
 
-    elsewhere, log = echo("elsewhere")
-    backend = HttpBackend(server.url, _keep(server.keys["viewer"], server.url))
+    server, server_log = echo("server")
+    elsewhere, elsewhere_log = echo("elsewhere")
+    key = "antt_tiles-key"
+    backend = HttpBackend(server, _keep(key, server))
+    around_hoa_binh = QgsRectangle(11600000, 2300000, 11800000, 2450000)  # EPSG:3857
     try:
-        uri = QgsDataSourceUri()
-        uri.setParam("type", "xyz")
-        uri.setParam("url", elsewhere + "/tiles/hotspots/{z}/{x}/{y}.png?year=2016")
-        other = QgsRasterLayer(bytes(uri.encodedUri()).decode(), "another XYZ server", "wms")
-        assert other.isValid()
-        drawn_pixels(other, QgsRectangle(11600000, 2300000, 11800000, 2450000))  # around Hòa Bình
-        with open(log, encoding="utf-8") as seen:
-            requests = [json.loads(line) for line in seen]
-        assert len(requests) >= 2
-        assert [r for r in requests if r["authorization"]] == []
+        drawn_pixels(_xyz(server + "/tiles/own/{z}/{x}/{y}.png"), around_hoa_binh)
+        drawn_pixels(_xyz(elsewhere + "/tiles/other/{z}/{x}/{y}.png"), around_hoa_binh)
+        drawn_pixels(_xyz(server + "/redirect?to=" + elsewhere + "/tiles/redirected/{z}/{x}/{y}.png"), around_hoa_binh)
     finally:
         backend.close()
+    own = [r for r in _logged(server_log) if r["path"].startswith("/tiles/own/")]
+    assert own and all(r["authorization"] == "Bearer " + key for r in own), own
+    seen_elsewhere = _logged(elsewhere_log)
+    assert {r["path"].split("/")[2] for r in seen_elsewhere} == {"other", "redirected"}, seen_elsewhere
+    assert [r for r in seen_elsewhere if r["authorization"]] == []
