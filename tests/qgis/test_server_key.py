@@ -207,6 +207,27 @@ def test_the_panel_keeps_the_key_in_the_authentication_database_not_in_settings(
         settings.set_server_authcfg("")
 
 
+def test_unloading_the_plugin_takes_the_key_back(plugin, server, auth_db):
+    from test_plugin_gui import HostWindow
+
+    from anttmap_qgis import classFactory
+    from anttmap_qgis.core.backend import HttpBackend
+
+    host = HostWindow()
+    instance = classFactory(host)
+    instance.initGui()
+    instance.panel.key.setConfigId(_keep(server.keys["viewer"], server.url))
+    instance.panel.connect_server(server.url, 2020)
+    assert "hotspots" in instance.panel.group.layers
+    instance.unload()
+    # Were the plugin's preprocessor still there, this backend without a key would be sent the viewer's.
+    anonymous = HttpBackend(server.url)
+    try:
+        assert "hotspots" not in [d["name"] for d in anonymous.layers()]
+    finally:
+        anonymous.close()
+
+
 # -- where the key goes -----------------------------------------------------------------------------
 @pytest.fixture
 def echo(tmp_path):
