@@ -137,6 +137,21 @@ def panel(plugin, canvas, store):
     widget.deleteLater()
 
 
+@pytest.fixture(scope="session")
+def auth_db(plugin):
+    """QGIS' authentication database of the test profile, unlocked with its master password (QGIS asks the
+    user for it; here it is set once). The plugin's server key setting is cleared afterwards."""
+    from qgis.core import QgsApplication
+
+    manager = QgsApplication.authManager()
+    assert not manager.isDisabled()
+    assert manager.setMasterPassword("anttmap-tests-master", True)
+    yield manager
+    from anttmap_qgis.core import settings
+
+    settings.set_server_authcfg("")
+
+
 # -- a real `anttmap serve` --------------------------------------------------------------------------
 Served = collections.namedtuple("Served", ["url", "store", "keys"])
 KEY_ROLES = {"viewer": "viewer", "partner": "partner", "revoked": "viewer"}  # key name -> role

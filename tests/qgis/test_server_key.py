@@ -15,21 +15,6 @@ HOTSPOT = "05392"  # a hotspot commune of the sample province from 2016 on (`ant
 HOTSPOT_STROKE = "#b2182b"  # styles/anttmap-styles.json, hotspot
 
 
-@pytest.fixture(scope="module")
-def auth_db(plugin):
-    """QGIS' authentication database of the test profile, unlocked with its master password (QGIS asks the
-    user for it; here it is set once)."""
-    from qgis.core import QgsApplication
-
-    manager = QgsApplication.authManager()
-    assert not manager.isDisabled()
-    assert manager.setMasterPassword("anttmap-tests-master", True)
-    yield manager
-    from anttmap_qgis.core import settings
-
-    settings.set_server_authcfg("")
-
-
 def _keep(key, base_url):
     from anttmap_qgis.core.server_key import save_key
 
@@ -205,27 +190,6 @@ def test_the_panel_keeps_the_key_in_the_authentication_database_not_in_settings(
         QgsProject.instance().clear()
         panel.deleteLater()
         settings.set_server_authcfg("")
-
-
-def test_unloading_the_plugin_takes_the_key_back(plugin, server, auth_db):
-    from test_plugin_gui import HostWindow
-
-    from anttmap_qgis import classFactory
-    from anttmap_qgis.core.backend import HttpBackend
-
-    host = HostWindow()
-    instance = classFactory(host)
-    instance.initGui()
-    instance.panel.key.setConfigId(_keep(server.keys["viewer"], server.url))
-    instance.panel.connect_server(server.url, 2020)
-    assert "hotspots" in instance.panel.group.layers
-    instance.unload()
-    # Were the plugin's preprocessor still there, this backend without a key would be sent the viewer's.
-    anonymous = HttpBackend(server.url)
-    try:
-        assert "hotspots" not in [d["name"] for d in anonymous.layers()]
-    finally:
-        anonymous.close()
 
 
 # -- where the key goes -----------------------------------------------------------------------------
