@@ -434,37 +434,37 @@
         <translation>Chọn CSDL anttmap (tệp .sqlite do anttmap tạo).</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="193"/>
+        <location filename="../ui/panel.py" line="192"/>
         <source>The store has no yearly status yet.</source>
         <translation>CSDL chưa có trạng thái hằng năm.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="202"/>
+        <location filename="../ui/panel.py" line="201"/>
         <source>Loading layers…</source>
         <translation>Đang nạp lớp…</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="212"/>
+        <location filename="../ui/panel.py" line="211"/>
         <source>{source}: {count} layers for {year}.</source>
         <translation>{source}: {count} lớp của năm {year}.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="267"/>
+        <location filename="../ui/panel.py" line="266"/>
         <source>Changing the year…</source>
         <translation>Đang đổi năm…</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="272"/>
+        <location filename="../ui/panel.py" line="271"/>
         <source>Units and statuses of {year}.</source>
         <translation>Đơn vị và trạng thái năm {year}.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="290"/>
+        <location filename="../ui/panel.py" line="289"/>
         <source>Editing {layer}: topological editing and snapping are on; save with “Check and save”.</source>
         <translation>Đang sửa {layer}: đã bật sửa theo quan hệ không gian và bắt điểm; lưu bằng “Kiểm tra và lưu”.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="304"/>
+        <location filename="../ui/panel.py" line="303"/>
         <source>No boundary edits to save.</source>
         <translation>Không có chỉnh sửa ranh giới cần lưu.</translation>
     </message>
@@ -474,42 +474,42 @@
         <translation>Chưa lưu: kiểm tra phát hiện {count} lỗi. Sửa lỗi, hoặc dùng “Vẫn lưu…” kèm lý do.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="332"/>
+        <location filename="../ui/panel.py" line="331"/>
         <source>Save anyway</source>
         <translation>Vẫn lưu</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="332"/>
+        <location filename="../ui/panel.py" line="331"/>
         <source>Why must these edits be saved despite the errors? (recorded)</source>
         <translation>Vì sao phải lưu dù còn lỗi? (được ghi lại)</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="453"/>
+        <location filename="../ui/panel.py" line="452"/>
         <source>Saved by {editor}.</source>
         <translation>Đã lưu, người sửa: {editor}.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="348"/>
+        <location filename="../ui/panel.py" line="347"/>
         <source>Validating…</source>
         <translation>Đang kiểm tra…</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="351"/>
+        <location filename="../ui/panel.py" line="350"/>
         <source>{errors} error(s), {warnings} warning(s).</source>
         <translation>{errors} lỗi, {warnings} cảnh báo.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="360"/>
+        <location filename="../ui/panel.py" line="359"/>
         <source>error</source>
         <translation>lỗi</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="360"/>
+        <location filename="../ui/panel.py" line="359"/>
         <source>warning</source>
         <translation>cảnh báo</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="444"/>
+        <location filename="../ui/panel.py" line="443"/>
         <source>Select one unit on the map first.</source>
         <translation>Chọn một đơn vị trên bản đồ trước.</translation>
     </message>
@@ -629,7 +629,7 @@
         <translation>Chưa lưu</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="286"/>
+        <location filename="../ui/panel.py" line="285"/>
         <source>{layer} cannot be edited.</source>
         <translation>Không sửa được lớp {layer}.</translation>
     </message>
@@ -679,7 +679,7 @@
         <translation>Nhập địa chỉ máy chủ trước.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="172"/>
+        <location filename="../ui/panel.py" line="173"/>
         <source>Server key</source>
         <translation>Khóa máy chủ</translation>
     </message>
@@ -689,7 +689,7 @@
         <translation>Khóa mà `anttmap key add` đã in ra cho {server} (được cất trong cơ sở dữ liệu xác thực của QGIS):</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="184"/>
+        <location filename="../ui/panel.py" line="183"/>
         <source>Key kept in QGIS&apos; authentication database ({id}); load the layers again to use it.</source>
         <translation>Đã cất khóa vào cơ sở dữ liệu xác thực của QGIS ({id}); nạp lại lớp bản đồ để dùng khóa.</translation>
     </message>

@@ -169,9 +169,8 @@ class AnttmapPanel(QgsDockWidget):
         if not url:
             self.say(tr("Give the server's address first."), error=True)
             return None
-        key, ok = QInputDialog.getText(self, tr("Server key"), tr("The key `anttmap key add` printed for {server} "
-                                                                   "(kept in QGIS' authentication database):").format(
-            server=url), QLineEdit.Password)
+        prompt = tr("The key `anttmap key add` printed for {server} (kept in QGIS' authentication database):")
+        key, ok = QInputDialog.getText(self, tr("Server key"), prompt.format(server=url), QLineEdit.Password)
         if not ok or not key.strip():
             return None
         try:
