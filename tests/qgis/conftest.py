@@ -2,11 +2,17 @@
 the plugin installed from the zip scripts/package-qgis-plugin.sh builds, and sample stores made by
 `anttmap sample`. Run with /usr/bin/python3 -m pytest tests/qgis (ctest: qgis_plugin)."""
 import atexit
+import collections
+import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.error
+import urllib.request
 import zipfile
 
 import pytest
@@ -129,3 +135,74 @@ def panel(plugin, canvas, store):
     widget.disconnect_store()
     QgsProject.instance().clear()
     widget.deleteLater()
+
+
+@pytest.fixture(scope="session")
+def auth_db(plugin):
+    """QGIS' authentication database of the test profile, unlocked with its master password (QGIS asks the
+    user for it; here it is set once). The plugin's server key setting is cleared afterwards."""
+    from qgis.core import QgsApplication
+
+    manager = QgsApplication.authManager()
+    assert not manager.isDisabled()
+    assert manager.setMasterPassword("anttmap-tests-master", True)
+    yield manager
+    from anttmap_qgis.core import settings
+
+    settings.set_server_authcfg("")
+
+
+# -- a real `anttmap serve` --------------------------------------------------------------------------
+Served = collections.namedtuple("Served", ["url", "store", "keys"])
+KEY_ROLES = {"viewer": "viewer", "partner": "partner", "revoked": "viewer"}  # key name -> role
+
+
+def _get(url):
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+@pytest.fixture(scope="session")
+def server(sample_template, tmp_path_factory):
+    """`anttmap serve` on a copy of the sample province, with keys made by `anttmap key add` (viewer, partner,
+    and one revoked at once): Served(url, store, keys {name: key})."""
+    store = str(tmp_path_factory.mktemp("serve") / "hoabinh.sqlite")
+    shutil.copyfile(sample_template, store)
+    keys = {}
+    for name, role in KEY_ROLES.items():
+        made = subprocess.run([ANTTMAP, "--db", store, "--json", "--quiet", "key", "add", name, "--role", role],
+                              capture_output=True, text=True, check=True)
+        keys[name] = json.loads(made.stdout.strip().splitlines()[-1])["key"]
+    subprocess.run([ANTTMAP, "--db", store, "--quiet", "key", "revoke", "revoked"], capture_output=True, check=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = open(store + ".log", "w")
+    process = subprocess.Popen([ANTTMAP, "--db", store, "--quiet", "serve", "--port", str(port)],
+                               stdout=log, stderr=subprocess.STDOUT)
+    url = "http://127.0.0.1:%d" % port
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                pytest.fail("anttmap serve exited: " + open(log.name).read())
+            try:
+                if _get(url + "/health")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("anttmap serve did not become healthy within 120 s")
+            time.sleep(0.2)
+        status, body = _get(url + "/api/stats?year=2020")
+        if status != 200:
+            pytest.fail("anttmap serve answered /api/stats?year=2020 with %d, not 200: the JSON API the HTTP "
+                        "backend reads (docs/api.md) is broken: %r" % (status, body[:300]))
+        yield Served(url, store, keys)
+    finally:
+        process.terminate()
+        process.wait(30)
+        log.close()

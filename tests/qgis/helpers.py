@@ -84,3 +84,22 @@ def exported_units(db, kind, year, folder):
     with open(path, encoding="utf-8") as text:
         return [feature["properties"] for feature in json.load(text)["features"]]
 
+
+
+def drawn_pixels(layer, extent, size=256):
+    """Renders `layer` over `extent` (in the layer's CRS) on a transparent image with QGIS' parallel renderer,
+    as the canvas does; returns the colours of the pixels it drew (alpha > 0)."""
+    from qgis.core import QgsMapRendererParallelJob
+
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(layer.crs())
+    settings.setOutputSize(QSize(size, size))
+    settings.setBackgroundColor(QColor(0, 0, 0, 0))
+    settings.setExtent(extent)
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage()
+    colours = (QColor.fromRgba(image.pixel(x, y)) for x in range(image.width()) for y in range(image.height()))
+    return [colour for colour in colours if colour.alpha() > 0]

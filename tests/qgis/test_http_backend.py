@@ -1,69 +1,18 @@
 """The read-only HTTP backend against a real `anttmap serve`: /api/years, /api/stats, /api/validate and the
 server's tiles as the layer group. The server has the JSON API (docs/api.md): /api/stats answering anything but
-200 fails the module."""
+200 fails the run (the `server` fixture is in conftest.py). Keys: test_server_key.py."""
 import json
 import os
-import socket
 import subprocess
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
-
-import pytest
 
 from helpers import anttmap, colour_at, unit_geometry
-
-
-def _get(url):
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
-@pytest.fixture(scope="module")
-def server(sample_template, tmp_path_factory):
-    import shutil
-
-    store = str(tmp_path_factory.mktemp("serve") / "hoabinh.sqlite")
-    shutil.copyfile(sample_template, store)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = open(store + ".log", "w")
-    process = subprocess.Popen([os.environ["ANTTMAP"], "--db", store, "--quiet", "serve", "--port", str(port)],
-                               stdout=log, stderr=subprocess.STDOUT)
-    url = "http://127.0.0.1:%d" % port
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                pytest.fail("anttmap serve exited: " + open(log.name).read())
-            try:
-                if _get(url + "/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("anttmap serve did not become healthy within 120 s")
-            time.sleep(0.2)
-        status, body = _get(url + "/api/stats?year=2020")
-        if status != 200:
-            pytest.fail("anttmap serve answered /api/stats?year=2020 with %d, not 200: the JSON API the HTTP "
-                        "backend reads (docs/api.md) is broken: %r" % (status, body[:300]))
-        yield url, store
-    finally:
-        process.terminate()
-        process.wait(30)
-        log.close()
 
 
 def test_stats_and_years_are_the_cores(plugin, server):
     from anttmap_qgis.core.backend import HttpBackend
 
-    url, store = server
+    url, store = server.url, server.store
     backend = HttpBackend(url)
     years = backend.years()
     assert 2020 in years.years and years.default == anttmap(store, "years")["default"]
@@ -80,7 +29,7 @@ def test_stats_and_years_are_the_cores(plugin, server):
 def test_validate_posts_the_candidate(plugin, server):
     from anttmap_qgis.core.backend import HttpBackend
 
-    url, store = server
+    url, store = server.url, server.store
     moved = unit_geometry(store, "04792", 2020)
     moved.translate(0.02, 0.0)  # onto its eastern neighbours
     candidate = {"type": "FeatureCollection", "features": [
@@ -94,8 +43,9 @@ def test_panel_shows_the_servers_tiles(plugin, server, canvas):
 
     from anttmap_qgis.ui.panel import AnttmapPanel
 
-    url, store = server
+    url, store = server.url, server.store
     panel = AnttmapPanel(canvas, QgsProject.instance())
+    panel.key.setConfigId("")  # no key: the public's layers
     try:
         panel.connect_server(url, 2020)
         assert panel.backend.read_only and not panel.edit_button.isEnabled()

@@ -50,6 +50,7 @@ def test_vietnamese_translation_with_english_fallback(plugin):
         assert translator is not None
         assert status_label("recognised") == "Đạt chuẩn An toàn về ANTT"
         assert tr("Check and save") == "Kiểm tra và lưu"
+        assert tr("Key") == "Khóa" and tr("Paste key…") == "Dán khóa…"
         assert tr("a sentence nobody translated") == "a sentence nobody translated"
     finally:
         remove_translator(translator)

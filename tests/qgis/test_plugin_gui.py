@@ -1,5 +1,6 @@
 """initGui/unload in a host window: Debian's python3-qgis has no QGIS desktop, so a QMainWindow with a real
-map canvas plays QGIS' main window (QgisInterface's calls the plugin makes are answered with real widgets)."""
+map canvas plays QGIS' main window (QgisInterface's calls the plugin makes are answered with real widgets).
+Before test_processing.py, whose session-long Processing provider would be a second "anttmap" one."""
 from qgis.core import QgsApplication, QgsProject
 from qgis.gui import QgisInterface, QgsLayerTreeMapCanvasBridge, QgsMapCanvas
 from qgis.PyQt.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
@@ -68,3 +69,26 @@ def test_init_gui_adds_panel_menu_toolbar_provider_and_unload_removes_them(plugi
     assert QgsApplication.processingRegistry().providerById("anttmap") is None
     assert not [layer for layer in QgsProject.instance().mapLayers().values()
                 if layer.customProperty("anttmap/layer")]
+
+
+def test_unload_takes_the_server_key_back(plugin, server, auth_db):
+    """The key's request preprocessor goes with the plugin: were it still there, a backend without a key would be
+    sent the viewer's and list the internal layers."""
+    from anttmap_qgis import classFactory
+    from anttmap_qgis.core import settings
+    from anttmap_qgis.core.backend import HttpBackend
+    from anttmap_qgis.core.server_key import save_key
+
+    host = HostWindow()
+    instance = classFactory(host)
+    instance.initGui()
+    instance.panel.key.setConfigId(save_key(server.keys["viewer"], server.url))
+    instance.panel.connect_server(server.url, 2020)
+    assert "hotspots" in instance.panel.group.layers
+    instance.unload()
+    anonymous = HttpBackend(server.url)
+    try:
+        assert "hotspots" not in [d["name"] for d in anonymous.layers()]
+    finally:
+        anonymous.close()
+        settings.set_server_authcfg("")

@@ -43,6 +43,14 @@ class Cancelled(BackendError):
     pass
 
 
+class ServerRefused(BackendError):
+    """The server answered 401 or 403: no key, a key it does not know, or a role that may not see it."""
+
+    def __init__(self, message, status):
+        super().__init__(message, None)
+        self.status = status
+
+
 class Backend:
     read_only = True
     # True: `export_layers` writes the year's rows of every layer into a GeoPackage the plugin draws
@@ -51,6 +59,9 @@ class Backend:
 
     def describe(self):
         raise NotImplementedError
+
+    def close(self):
+        """Gives back what the backend installed (the HTTP backend's server key)."""
 
     def layers(self):
         """The layer registry, drawing order (bottom first): the descriptors of `anttmap layers --json`."""
@@ -266,22 +277,37 @@ class CliBackend(Backend):
 
 
 class HttpBackend(Backend):
-    """An anttmap server (docs/api.md), through QGIS' network manager (proxy and SSL settings apply)."""
+    """An anttmap server (docs/api.md), through QGIS' network manager (proxy and SSL settings apply).
+
+    `authcfg`: the QGIS authentication configuration holding the server key (core/server_key.py). While the
+    backend is open, every request QGIS makes below `base_url` (the API here, the tile layers) carries
+    `Authorization: Bearer KEY`; close() removes that."""
 
     read_only = True
 
-    def __init__(self, base_url, timeout_s=60):
+    def __init__(self, base_url, authcfg=None, timeout_s=60):
+        from .server_key import ServerKey, read_key
+
         self.base_url = base_url.rstrip("/")
+        self.authcfg = authcfg or ""
         self.timeout_s = timeout_s
+        self.access = ServerKey(self.base_url, read_key(self.authcfg) if self.authcfg else None)
+        self.access.install()
 
     def describe(self):
         return self.base_url
+
+    def close(self):
+        self.access.remove()
 
     def _request(self, path, body=None, feedback=None):
         from qgis.core import QgsBlockingNetworkRequest
         from qgis.PyQt.QtCore import QUrl
         from qgis.PyQt.QtNetwork import QNetworkRequest
 
+        from .server_key import REFUSED, refusal_message
+
+        # No Authorization here: the server key's preprocessor adds it (the same rule as for the tiles).
         request = QNetworkRequest(QUrl(self.base_url + path))
         request.setTransferTimeout(int(self.timeout_s * 1000))
         blocking = QgsBlockingNetworkRequest()
@@ -293,12 +319,16 @@ class HttpBackend(Backend):
         reply = blocking.reply()
         content = bytes(reply.content())
         status = reply.attribute(QNetworkRequest.HttpStatusCodeAttribute)
-        if error != QgsBlockingNetworkRequest.NoError or (status and int(status) >= 400):
+        status = int(status) if status else None
+        if error != QgsBlockingNetworkRequest.NoError or (status and status >= 400):
             try:
                 message = json.loads(content.decode("utf-8"))["error"]
             except (ValueError, KeyError, TypeError):
                 message = blocking.errorMessage() or "HTTP %s" % status
-            raise BackendError("%s: %s" % (self.base_url + path, message))
+            where = "%s: %s" % (self.base_url + path, message)
+            if status in REFUSED:
+                raise ServerRefused(refusal_message(status, self.access.has_key) + "\n" + where, status)
+            raise BackendError(where)
         return json.loads(content.decode("utf-8"))
 
     def layers(self):

@@ -1,4 +1,5 @@
-"""The plugin's settings (QGIS profile, group anttmap/): tool path, editor name, store, server."""
+"""The plugin's settings (QGIS profile, group anttmap/): tool path, editor name, store, server, and the id of
+the server key's authentication configuration (the key itself is only in QGIS' authentication database)."""
 import getpass
 
 from qgis.core import QgsSettings
@@ -52,3 +53,12 @@ def server_url():
 
 def set_server_url(url):
     _set("server", url.strip())
+
+
+def server_authcfg():
+    """The id of the authentication configuration holding the server key ("" for none), never the key."""
+    return _get("server_authcfg")
+
+
+def set_server_authcfg(authcfg):
+    _set("server_authcfg", (authcfg or "").strip())

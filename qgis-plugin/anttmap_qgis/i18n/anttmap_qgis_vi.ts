@@ -4,7 +4,7 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../core/backend.py" line="141"/>
+        <location filename="../core/backend.py" line="152"/>
         <source>Cancelled</source>
         <translation>Đã hủy</translation>
     </message>
@@ -344,127 +344,127 @@
         <translation>anttmap (phong trào ANTT)</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="28"/>
+        <location filename="../ui/panel.py" line="29"/>
         <source>anttmap — ANTT movement</source>
         <translation>anttmap — phong trào toàn dân bảo vệ ANTQ</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="54"/>
+        <location filename="../ui/panel.py" line="67"/>
         <source>Store</source>
         <translation>CSDL</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="55"/>
+        <location filename="../ui/panel.py" line="68"/>
         <source>or server</source>
         <translation>hoặc máy chủ</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="56"/>
+        <location filename="../ui/panel.py" line="70"/>
         <source>Tool</source>
         <translation>Công cụ</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="57"/>
+        <location filename="../ui/panel.py" line="71"/>
         <source>Editor</source>
         <translation>Người sửa</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="61"/>
+        <location filename="../ui/panel.py" line="75"/>
         <source>Load layers</source>
         <translation>Nạp lớp bản đồ</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="64"/>
+        <location filename="../ui/panel.py" line="78"/>
         <source>Year: the units valid on 31 December and their status</source>
         <translation>Năm: các đơn vị có hiệu lực ngày 31/12 và trạng thái của năm</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="72"/>
+        <location filename="../ui/panel.py" line="86"/>
         <source>Edit boundaries</source>
         <translation>Sửa ranh giới</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="74"/>
+        <location filename="../ui/panel.py" line="88"/>
         <source>Check and save</source>
         <translation>Kiểm tra và lưu</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="76"/>
+        <location filename="../ui/panel.py" line="90"/>
         <source>Save anyway…</source>
         <translation>Vẫn lưu…</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="77"/>
+        <location filename="../ui/panel.py" line="91"/>
         <source>Save over validation errors, giving a reason that is recorded</source>
         <translation>Lưu dù còn lỗi, kèm lý do được ghi lại</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="84"/>
+        <location filename="../ui/panel.py" line="98"/>
         <source>Unit form…</source>
         <translation>Thông tin đơn vị…</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="86"/>
+        <location filename="../ui/panel.py" line="100"/>
         <source>Validate the year</source>
         <translation>Kiểm tra năm</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="93"/>
+        <location filename="../ui/panel.py" line="107"/>
         <source>Severity</source>
         <translation>Mức độ</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="93"/>
+        <location filename="../ui/panel.py" line="107"/>
         <source>Problem</source>
         <translation>Lỗi</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="93"/>
+        <location filename="../ui/panel.py" line="107"/>
         <source>Units</source>
         <translation>Đơn vị</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="93"/>
+        <location filename="../ui/panel.py" line="107"/>
         <source>Message</source>
         <translation>Mô tả</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="128"/>
+        <location filename="../ui/panel.py" line="142"/>
         <source>Choose an anttmap store (a .sqlite file made by anttmap).</source>
         <translation>Chọn CSDL anttmap (tệp .sqlite do anttmap tạo).</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="144"/>
+        <location filename="../ui/panel.py" line="192"/>
         <source>The store has no yearly status yet.</source>
         <translation>CSDL chưa có trạng thái hằng năm.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="153"/>
+        <location filename="../ui/panel.py" line="201"/>
         <source>Loading layers…</source>
         <translation>Đang nạp lớp…</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="163"/>
+        <location filename="../ui/panel.py" line="211"/>
         <source>{source}: {count} layers for {year}.</source>
         <translation>{source}: {count} lớp của năm {year}.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="216"/>
+        <location filename="../ui/panel.py" line="266"/>
         <source>Changing the year…</source>
         <translation>Đang đổi năm…</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="221"/>
+        <location filename="../ui/panel.py" line="271"/>
         <source>Units and statuses of {year}.</source>
         <translation>Đơn vị và trạng thái năm {year}.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="239"/>
+        <location filename="../ui/panel.py" line="289"/>
         <source>Editing {layer}: topological editing and snapping are on; save with “Check and save”.</source>
         <translation>Đang sửa {layer}: đã bật sửa theo quan hệ không gian và bắt điểm; lưu bằng “Kiểm tra và lưu”.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="253"/>
+        <location filename="../ui/panel.py" line="303"/>
         <source>No boundary edits to save.</source>
         <translation>Không có chỉnh sửa ranh giới cần lưu.</translation>
     </message>
@@ -474,42 +474,42 @@
         <translation>Chưa lưu: kiểm tra phát hiện {count} lỗi. Sửa lỗi, hoặc dùng “Vẫn lưu…” kèm lý do.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="281"/>
+        <location filename="../ui/panel.py" line="331"/>
         <source>Save anyway</source>
         <translation>Vẫn lưu</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="281"/>
+        <location filename="../ui/panel.py" line="331"/>
         <source>Why must these edits be saved despite the errors? (recorded)</source>
         <translation>Vì sao phải lưu dù còn lỗi? (được ghi lại)</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="402"/>
+        <location filename="../ui/panel.py" line="452"/>
         <source>Saved by {editor}.</source>
         <translation>Đã lưu, người sửa: {editor}.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="297"/>
+        <location filename="../ui/panel.py" line="347"/>
         <source>Validating…</source>
         <translation>Đang kiểm tra…</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="300"/>
+        <location filename="../ui/panel.py" line="350"/>
         <source>{errors} error(s), {warnings} warning(s).</source>
         <translation>{errors} lỗi, {warnings} cảnh báo.</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="309"/>
+        <location filename="../ui/panel.py" line="359"/>
         <source>error</source>
         <translation>lỗi</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="309"/>
+        <location filename="../ui/panel.py" line="359"/>
         <source>warning</source>
         <translation>cảnh báo</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="393"/>
+        <location filename="../ui/panel.py" line="443"/>
         <source>Select one unit on the map first.</source>
         <translation>Chọn một đơn vị trên bản đồ trước.</translation>
     </message>
@@ -629,7 +629,7 @@
         <translation>Chưa lưu</translation>
     </message>
     <message>
-        <location filename="../ui/panel.py" line="235"/>
+        <location filename="../ui/panel.py" line="285"/>
         <source>{layer} cannot be edited.</source>
         <translation>Không sửa được lớp {layer}.</translation>
     </message>
@@ -649,9 +649,49 @@
         <translation>vi</translation>
     </message>
     <message>
-        <location filename="../core/backend.py" line="72"/>
+        <location filename="../core/backend.py" line="83"/>
         <source>{source} offers no edits: open a local anttmap store to edit.</source>
         <translation>{source} không cho phép sửa: mở CSDL anttmap trên máy để sửa.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="54"/>
+        <source>The server key (anttmap key add): a QGIS authentication configuration of type Basic whose password is the key. Without one the server shows its public layers.</source>
+        <translation>Khóa máy chủ (anttmap key add): một cấu hình xác thực QGIS loại Basic, mật khẩu là khóa. Không có khóa, máy chủ chỉ cho xem các lớp công khai.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="57"/>
+        <source>Paste key…</source>
+        <translation>Dán khóa…</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="58"/>
+        <source>Keep a key in QGIS&apos; authentication database for this server</source>
+        <translation>Cất khóa của máy chủ này vào cơ sở dữ liệu xác thực của QGIS</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="69"/>
+        <source>Key</source>
+        <translation>Khóa</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="170"/>
+        <source>Give the server&apos;s address first.</source>
+        <translation>Nhập địa chỉ máy chủ trước.</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="173"/>
+        <source>Server key</source>
+        <translation>Khóa máy chủ</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="172"/>
+        <source>The key `anttmap key add` printed for {server} (kept in QGIS&apos; authentication database):</source>
+        <translation>Khóa mà `anttmap key add` đã in ra cho {server} (được cất trong cơ sở dữ liệu xác thực của QGIS):</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="183"/>
+        <source>Key kept in QGIS&apos; authentication database ({id}); load the layers again to use it.</source>
+        <translation>Đã cất khóa vào cơ sở dữ liệu xác thực của QGIS ({id}); nạp lại lớp bản đồ để dùng khóa.</translation>
     </message>
 </context>
 </TS>

@@ -3,7 +3,7 @@ import os
 
 from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeedback, QgsGeometry, QgsProject,
                        QgsRectangle, QgsVectorLayer)
-from qgis.gui import QgsDockWidget, QgsFileWidget
+from qgis.gui import QgsAuthConfigSelect, QgsDockWidget, QgsFileWidget
 from qgis.PyQt.QtCore import QCoreApplication, QTimer, pyqtSignal
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
@@ -15,6 +15,7 @@ from ..core.binary import ToolNotFound
 from ..core.editing import CommitRefused, EditGuard, errors_of
 from ..core.i18n import tr
 from ..core.layers import LayerGroup
+from ..core.server_key import save_key
 from ..core.unit_edit import UnitEditor
 from ..core.unit_provider import register_provider
 
@@ -47,12 +48,25 @@ class AnttmapPanel(QgsDockWidget):
         self.store.setFilePath(settings.last_store())
         self.server = QLineEdit(settings.server_url())
         self.server.setPlaceholderText("https://antt.example.gov.vn")
+        # The server key: an authentication configuration of QGIS (core/server_key.py); only its id is a setting.
+        self.key = QgsAuthConfigSelect(body)
+        self.key.setConfigId(settings.server_authcfg())
+        self.key.setToolTip(tr("The server key (anttmap key add): a QGIS authentication configuration of type "
+                               "Basic whose password is the key. Without one the server shows its public layers."))
+        self.key.selectedConfigIdChanged.connect(settings.set_server_authcfg)
+        self.paste_key_button = QPushButton(tr("Paste key…"))
+        self.paste_key_button.setToolTip(tr("Keep a key in QGIS' authentication database for this server"))
+        self.paste_key_button.clicked.connect(self._paste_key_clicked)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key, 1)
+        key_row.addWidget(self.paste_key_button)
         self.tool = QgsFileWidget()
         self.tool.setFilePath(settings.binary_setting())
         self.editor = QLineEdit(settings.editor_name())
         self.editor.editingFinished.connect(self._editor_changed)
         form.addRow(tr("Store"), self.store)
         form.addRow(tr("or server"), self.server)
+        form.addRow(tr("Key"), key_row)
         form.addRow(tr("Tool"), self.tool)
         form.addRow(tr("Editor"), self.editor)
         layout.addLayout(form)
@@ -132,9 +146,43 @@ class AnttmapPanel(QgsDockWidget):
         self._use(CliBackend(path, self.editor_name(), self.tool.filePath() or None), year)
 
     def connect_server(self, url, year=None):
+        """Shows the server's layers, asking with the key the Key row names (none: the public's)."""
         settings.set_server_url(url)
         self.server.setText(url)
-        self._use(HttpBackend(url), year)
+        authcfg = self.key.configId()
+        settings.set_server_authcfg(authcfg)
+        backend = HttpBackend(url, authcfg or None)
+        backend.access.refused.connect(self._server_refused)
+        try:
+            self._use(backend, year)
+        except Exception:
+            self.disconnect_store()
+            backend.close()
+            raise
+
+    def _server_refused(self, message):
+        """The server refused a request of QGIS (a tile): no key, a revoked one, or a role that may not see it."""
+        self.say(message, error=True)
+
+    def _paste_key_clicked(self):
+        url = self.server.text().strip()
+        if not url:
+            self.say(tr("Give the server's address first."), error=True)
+            return None
+        prompt = tr("The key `anttmap key add` printed for {server} (kept in QGIS' authentication database):")
+        key, ok = QInputDialog.getText(self, tr("Server key"), prompt.format(server=url), QLineEdit.Password)
+        if not ok or not key.strip():
+            return None
+        try:
+            authcfg = save_key(key, url, self.key.configId())
+        except BackendError as error:
+            self.say(str(error), error=True)
+            return None
+        self.key.setConfigId(authcfg)
+        settings.set_server_authcfg(authcfg)
+        self.say(tr("Key kept in QGIS' authentication database ({id}); load the layers again to use it.").format(
+            id=authcfg))
+        return authcfg
 
     def _use(self, backend, year):
         self.disconnect_store()
@@ -173,6 +221,8 @@ class AnttmapPanel(QgsDockWidget):
         if self.group is not None:
             self.group.remove()
             self.group = None
+        if self.backend is not None:
+            self.backend.close()
         self.backend = None
         self._update_buttons()
 
