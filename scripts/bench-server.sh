@@ -6,6 +6,8 @@
 #     reading a plain GeoPackage export of the same store with an equivalent mapfile (scripts/bench/mapserv.map.in);
 #  2. cached tiles: `anttmap serve` answering /tiles/... from its cache against nginx serving the same PNG files
 #     from disk, at 8 and 64 connections;
+#  2b. the same cached tiles over TLS: `anttmap serve --tls-cert/--tls-key` against nginx with the same certificate,
+#     key and files, at 8 and 64 connections;
 #  3. resident memory of `anttmap serve` after a run of BENCH_MEM_REQUESTS mixed requests;
 #  4. edit -> visible: BENCH_EDITS plain-SQL status edits of communes, for each the time until the commune's cached
 #     PNG and MVT tiles and a WMS GetFeatureInfo show it (scripts/bench/freshness.py), median and worst, with the
@@ -16,10 +18,10 @@
 #        BENCH_ONLY=freshness scripts/bench-server.sh [BUILD_DIR]   only part 4 (a minute; needs python3 and curl),
 #        printed, docs/benchmarks-server.md left as it is
 # Environment: BENCH_DURATION (wrk -d per run, default 20s), BENCH_ROUNDS (default 3), BENCH_PER_ZOOM (tiles per
-#   zoom, default 40), BENCH_MEM_REQUESTS (default 100000), BENCH_PORT (first of 5 loopback ports, default 18080),
+#   zoom, default 40), BENCH_MEM_REQUESTS (default 100000), BENCH_PORT (first of 6 loopback ports, default 18080),
 #   BENCH_KEEP=1 keeps the work dir, BENCH_DOC (default docs/benchmarks-server.md; "-" writes no file),
 #   BENCH_EDITS (edits of part 4, default 20), BENCH_ONLY (empty: all parts; freshness: part 4 only).
-# Needs: nginx, wrk, spawn-fcgi, cgi-mapserver, mapserver-bin, gdal-bin, python3, curl (Debian 12 packages).
+# Needs: nginx, wrk, spawn-fcgi, cgi-mapserver, mapserver-bin, gdal-bin, python3, curl, openssl (Debian 12 packages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -45,6 +47,8 @@ nginx_port=$port                # mapserv FastCGI at /mapserv and static tiles a
 plain2_port=$((port + 1))       # anttmap serve --no-tile-cache --threads 2
 plain4_port=$((port + 2))       # anttmap serve --no-tile-cache --threads 4
 cached_port=$((port + 3))       # anttmap serve --threads 2 with its tile cache
+tls_port=$((port + 4))          # the same over TLS
+nginx_tls_port=$((port + 5))    # nginx's static tiles over TLS
 
 # --- 1. prerequisites: install nothing without saying so ---------------------------------------------------------
 missing=()
@@ -56,6 +60,7 @@ if [ -z "$only" ]; then
   command -v map2img >/dev/null || missing+=(mapserver-bin)
   command -v ogr2ogr >/dev/null || missing+=(gdal-bin)
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  command -v openssl >/dev/null || missing+=(openssl)
 fi
 command -v python3 >/dev/null || missing+=(python3)
 command -v curl >/dev/null || missing+=(curl)
@@ -80,9 +85,9 @@ have_serve=1
   echo "bench-server: '$tool serve' is not available: measuring the mapserv/nginx side only"
   [ -z "$only" ] || exit 2
 }
-for p in $nginx_port $plain2_port $plain4_port $cached_port; do
+for p in $nginx_port $plain2_port $plain4_port $cached_port $tls_port $nginx_tls_port; do
   if curl -s -o /dev/null "http://127.0.0.1:$p/"; then
-    echo "bench-server: port $p is in use; set BENCH_PORT to the first of 4 free ports"
+    echo "bench-server: port $p is in use; set BENCH_PORT to the first of 6 free ports"
     exit 2
   fi
 done
@@ -147,6 +152,9 @@ edit_to_visible() {  # port, serve flags...: part 4 against the anttmap serve on
 step "sample store$([ -n "$only" ] || echo " and GeoPackage export") ($year)"
 store=$work/store.sqlite
 "$tool" --db "$store" --quiet sample >/dev/null
+# Hotspots, clusters and models are internal: the uncached mix (all seven layers) is asked for with a viewer's key.
+viewer_key=$("$tool" --db "$store" --json key add bench-viewer --role viewer |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')
 if [ "$only" = freshness ]; then
   start_anttmap "$cached_port" --threads 2
   edit_to_visible "$cached_port" --threads 2
@@ -199,9 +207,14 @@ EOF
 MAPSERVER_CONFIG_FILE=$work/mapserver.conf spawn-fcgi -s "$work/mapserv.sock" -M 0666 -F "$cores" \
   -P "$work/mapserv.pid" -- /usr/lib/cgi-bin/mapserv >/dev/null
 mapfile -t mapserv_pids <"$work/mapserv.pid"
-mkdir -p "$work/nginx/tmp" "$work/static"
+mkdir -p "$work/nginx/tmp" "$work/static" "$work/tls"
 echo ok >"$work/static/ping.txt"
-sed -e "s#@WORK@#$work#g" -e "s#@PORT@#$nginx_port#g" "$repo/scripts/bench/nginx.conf.in" >"$work/nginx/nginx.conf"
+# One certificate and key for both TLS servers: ECDSA P-256, what a current certificate authority issues.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 -keyout "$work/tls/key.pem" -out "$work/tls/cert.pem" 2>/dev/null
+chmod 644 "$work/tls/key.pem"  # read by nginx workers (nobody when started as root); a throw-away key
+sed -e "s#@WORK@#$work#g" -e "s#@PORT@#$nginx_port#g" -e "s#@TLSPORT@#$nginx_tls_port#g" \
+  "$repo/scripts/bench/nginx.conf.in" >"$work/nginx/nginx.conf"
 "$nginx_bin" -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" &
 pids+=($!)
 nginx_pid=$!
@@ -212,7 +225,7 @@ python3 "$repo/scripts/bench/tiles.py" "$req" --points "$work/points.csv" --laye
   --per-zoom "$per_zoom" --year "$year"
 check_png() {  # url, label
   local type
-  type=$(curl -s -o "$work/check.png" -w '%{http_code} %{content_type}' "$1")
+  type=$(curl -s -H "Authorization: Bearer $viewer_key" -o "$work/check.png" -w '%{http_code} %{content_type}' "$1")
   if [ "$type" != "200 image/png" ]; then
     echo "bench-server: $2 answered '$type' to $1:" >&2
     head -c 600 "$work/check.png" >&2; echo >&2
@@ -234,8 +247,8 @@ bench() {  # key, round, port, prefix, list, connections[, limit]
   local key=$1 round=$2 p=$3 prefix=$4 list=$5 conns=$6 limit=${7:-0} d=$duration line wrk_pid
   [ "$limit" -gt 0 ] && d=3600s
   rm -rf "$work/wrk-done" && mkdir "$work/wrk-done"
-  BENCH_URLS=$list BENCH_PREFIX=$prefix BENCH_THREADS=2 BENCH_LIMIT=$limit BENCH_DONE_DIR=$work/wrk-done \
-    wrk -t2 -c"$conns" -d"$d" --latency -s "$repo/scripts/bench/urls.lua" "http://127.0.0.1:$p" >"$work/wrk.out" &
+  BENCH_URLS=$list BENCH_PREFIX=$prefix BENCH_AUTH=${auth:-} BENCH_THREADS=2 BENCH_LIMIT=$limit BENCH_DONE_DIR=$work/wrk-done \
+    wrk -t2 -c"$conns" -d"$d" --latency -s "$repo/scripts/bench/urls.lua" "${scheme:-http}://127.0.0.1:$p" >"$work/wrk.out" &
   wrk_pid=$!
   pids+=("$wrk_pid")
   if [ "$limit" -gt 0 ]; then
@@ -264,15 +277,19 @@ if [ "$have_serve" = 1 ]; then
   start_anttmap "$plain4_port" --threads 4 --no-tile-cache
   check_png "http://127.0.0.1:$plain2_port/wms$first_wms" "anttmap serve"
   cp "$work/check.png" "$work/anttmap-z14.png"
+  auth=$viewer_key
   bench wms-anttmap-t2-c8 warm "$plain2_port" /wms "$req/wms.txt" 8 "$wms_count"
   bench wms-anttmap-t4-c8 warm "$plain4_port" /wms "$req/wms.txt" 8 "$wms_count"
   bench tiles-anttmap-t2-c8 warm "$plain2_port" "" "$req/tiles-all.txt" 8 "$tiles_count"
+  auth=
 fi
 mean_bytes() {  # url prefix: mean size of the answers to the WMS list, in KB
-  python3 - "$1" "$req/wms.txt" <<'EOF'
+  python3 - "$1" "$req/wms.txt" "$viewer_key" <<'EOF'
 import sys, urllib.request
-prefix, path = sys.argv[1], sys.argv[2]
-sizes = [len(urllib.request.urlopen(prefix + line.strip()).read()) for line in open(path) if line.strip()]
+prefix, path, key = sys.argv[1], sys.argv[2], sys.argv[3]
+def size(url):
+    return len(urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": "Bearer " + key})).read())
+sizes = [size(prefix + line.strip()) for line in open(path) if line.strip()]
 print(f"{sum(sizes) / len(sizes) / 1024:.1f}")
 EOF
 }
@@ -284,9 +301,11 @@ step "uncached: $rounds rounds of wrk -t2 -c8 -d$duration, servers alternating"
 for r in $(seq 1 "$rounds"); do
   bench wms-mapserv-c8 "$r" "$nginx_port" /mapserv "$req/wms.txt" 8
   if [ "$have_serve" = 1 ]; then
+    auth=$viewer_key
     bench wms-anttmap-t2-c8 "$r" "$plain2_port" /wms "$req/wms.txt" 8
     bench wms-anttmap-t4-c8 "$r" "$plain4_port" /wms "$req/wms.txt" 8
     bench tiles-anttmap-t2-c8 "$r" "$plain2_port" "" "$req/tiles-all.txt" 8
+    auth=
   fi
 done
 mapserv_rss=0
@@ -306,8 +325,11 @@ if [ "$have_serve" = 1 ]; then
   mkdir -p "$work/cache"
   start_anttmap "$cached_port" --threads 2 --cache-dir "$work/cache"
   cached_pid=$anttmap_pid
-  bench cached-anttmap-c8 warm "$cached_port" "" "$req/tiles-all.txt" 8 "$tiles_count"
-  python3 "$repo/scripts/bench/mirror.py" "http://127.0.0.1:$cached_port" "$req/tiles-all.txt" "$work/static" \
+  # The public layers' tiles, as a portal embeds them (no key): what an internal caller gets is private, never
+  # kept or shared, so a shared cache has nothing to offer it.
+  grep -vE '^/tiles/(hotspots|clusters|models)/' "$req/tiles-all.txt" >"$req/tiles-public.txt"
+  bench cached-anttmap-c8 warm "$cached_port" "" "$req/tiles-public.txt" 8 "$(wc -l <"$req/tiles-public.txt")"
+  python3 "$repo/scripts/bench/mirror.py" "http://127.0.0.1:$cached_port" "$req/tiles-public.txt" "$work/static" \
     "$req/cached-anttmap.txt" "$req/cached-nginx.txt" >&2
   for r in $(seq 1 "$rounds"); do
     for c in 8 64; do
@@ -315,6 +337,32 @@ if [ "$have_serve" = 1 ]; then
       bench "cached-anttmap-c$c" "$r" "$cached_port" "" "$req/cached-anttmap.txt" "$c"
     done
   done
+
+  # --- 6b. the same tiles over TLS: the same certificate and key for both ------------------------------------------
+  step "cached over TLS: anttmap serve --tls-cert on :$tls_port, nginx ssl on :$nginx_tls_port"
+  "$tool" --db "$store" serve --bind 127.0.0.1 --port "$tls_port" --work-dir "$work/serve-$tls_port" --threads 2 \
+    --cache-dir "$work/cache" --tls-cert "$work/tls/cert.pem" --tls-key "$work/tls/key.pem" \
+    >"$work/anttmap-$tls_port.log" 2>&1 &
+  pids+=($!)
+  tls_pid=$!
+  for _ in $(seq 1 200); do
+    curl -skf -o /dev/null "https://127.0.0.1:$tls_port/health" && break
+    sleep 0.1
+  done
+  curl -sf --cacert "$work/tls/cert.pem" -o /dev/null "https://127.0.0.1:$tls_port/health" ||
+    { tail -20 "$work/anttmap-$tls_port.log" >&2; exit 1; }
+  curl -sf --cacert "$work/tls/cert.pem" -o /dev/null "https://127.0.0.1:$nginx_tls_port/static/ping.txt" ||
+    { echo "bench-server: nginx does not answer over TLS" >&2; tail -5 "$work/nginx/error.log" >&2; exit 1; }
+  scheme=https
+  bench tls-anttmap-c8 warm "$tls_port" "" "$req/cached-anttmap.txt" 8 "$(wc -l <"$req/cached-anttmap.txt")"
+  for r in $(seq 1 "$rounds"); do
+    for c in 8 64; do
+      bench "tls-nginx-c$c" "$r" "$nginx_tls_port" "" "$req/cached-nginx.txt" "$c"
+      bench "tls-anttmap-c$c" "$r" "$tls_port" "" "$req/cached-anttmap.txt" "$c"
+    done
+  done
+  scheme=http
+  stop_child "$tls_pid"
 
   # --- 7. memory after BENCH_MEM_REQUESTS mixed requests --------------------------------------------------------------
   step "memory: $mem_requests requests against the cached server (tiles of $((year - 2))-$year, 1 in 10 WMS)"
@@ -332,7 +380,7 @@ for i, t in enumerate(mixed):
         print(wms[(i // 9) % len(wms)])
 EOF
   awk '/^Vm(RSS|HWM)/ {printf "%s %d\n", $1, $2/1024}' "/proc/$cached_pid/status" >"$work/rss-before"
-  bench mem-anttmap-c8 1 "$cached_port" "" "$req/mixed.txt" 8 "$mem_requests"
+  auth=$viewer_key bench mem-anttmap-c8 1 "$cached_port" "" "$req/mixed.txt" 8 "$mem_requests"
   served=$(awk '$1 == "mem-anttmap-c8" {print $6}' "$results")
   {
     echo "anttmap_serve_VmRSS_before_(after_the_cached_runs) $(awk '$1 == "VmRSS:" {print $2}' "$work/rss-before") MB"
@@ -391,10 +439,17 @@ file). Both systems are measured in the same run, on the same machine, with the 
   all seven layers and \`TIME=$year\`, the same query string sent to mapserv's \`/mapserv\` and to anttmap's \`/wms\`
   (\`--no-tile-cache\`, \`--threads 2\` and \`--threads 4\`). The /tiles row asks anttmap for each layer's own tile
   (seven requests per tile, uncached). Every server first gets one warm-up pass of the list.
-- **Cached tiles.** \`anttmap serve --threads 2\` with its cache renders every layer's tile of the list once; the
+- **Keys.** Hotspots, clusters and models are internal layers: the uncached requests and the memory run send a
+  viewer's key (\`Authorization: Bearer\`, made by \`anttmap key add --role viewer\`); the cached runs ask for the
+  public layers' tiles without a key, as a portal embeds them.
+- **Cached tiles.** \`anttmap serve --threads 2\` with its cache renders every public layer's tile of the list once; the
   PNGs it then serves are copied byte for byte into nginx's static directory under the same relative paths
   (empty tiles, answered 204, are left out of both lists). nginx: sendfile, tcp_nopush, open_file_cache,
   access_log off, keepalive_requests 100000.
+- **Over TLS.** The same lists against \`anttmap serve --threads 2 --tls-cert --tls-key\` (libmicrohttpd with
+  GnuTLS, its tile cache filled from the same disk cache, one warm-up pass) and against nginx's \`ssl\` server of the
+  same static files, both with one ECDSA P-256 certificate and key made by openssl for 127.0.0.1, TLS 1.2–1.3 with
+  each library's default ciphers (TLS 1.3, AES-GCM on this CPU). wrk's keep-alive connections pay the handshake once.
 - **Client.** wrk 4 with a Lua script (\`scripts/bench/urls.lua\`) cycling through the list, each thread from its
   own offset; \`-t2\`, 8 or 64 keep-alive connections, on the same cores as the servers (loopback). Servers alternate
   within each round. Rows give the median over the rounds; a ratio is computed per round against the baseline of
@@ -407,7 +462,8 @@ file). Both systems are measured in the same run, on the same machine, with the 
   it shows the change (other bytes; the new class); edits start at offsets spread over the watcher's poll interval
   (\`scripts/bench/freshness.py\`). No baseline: the figure is the server's own delay (poll, then the rewrite of
   the changed rows and the cache invalidation, then a render).
-- Targets (issue): uncached ≥ 3× mapserv FastCGI; cached ≥ 1.0× nginx with p99 < 5 ms at 8 and at 64 connections;
+- Targets (issue): uncached ≥ 3× mapserv FastCGI; cached ≥ 1.0× nginx with p99 < 5 ms at 8 and at 64 connections,
+  over plain HTTP and over TLS;
   resident memory < 300 MB after 100,000 requests.
 
 ## Results

@@ -20,6 +20,10 @@ ROWS = [
     ("cached-anttmap-c8", "cached PNG tiles", "anttmap serve --threads 2", 8, "cached-nginx-c8", 1.0),
     ("cached-nginx-c64", "cached PNG tiles", "nginx static (2 workers)", 64, None, None),
     ("cached-anttmap-c64", "cached PNG tiles", "anttmap serve --threads 2", 64, "cached-nginx-c64", 1.0),
+    ("tls-nginx-c8", "cached PNG tiles over TLS", "nginx static (2 workers), TLS", 8, None, None),
+    ("tls-anttmap-c8", "cached PNG tiles over TLS", "anttmap serve --threads 2 --tls-cert", 8, "tls-nginx-c8", 1.0),
+    ("tls-nginx-c64", "cached PNG tiles over TLS", "nginx static (2 workers), TLS", 64, None, None),
+    ("tls-anttmap-c64", "cached PNG tiles over TLS", "anttmap serve --threads 2 --tls-cert", 64, "tls-nginx-c64", 1.0),
 ]
 
 
@@ -53,12 +57,12 @@ def main():
                 m = statistics.median(ratios)
                 ratio = f"{m:.2f}× ({min(ratios):.2f}–{max(ratios):.2f})"
                 ok = m >= target
-                if key.startswith("cached"):
+                if key.startswith(("cached", "tls")):
                     ok = ok and statistics.median(p99s) < 5.0
                     verdict = f"≥{target:.1f}× and p99 < 5 ms: {'met' if ok else 'NOT met'}"
                 else:
                     verdict = f"≥{target:.0f}×: {'met' if ok else 'NOT met'}"
-        elif key.startswith("cached"):
+        elif key.startswith(("cached", "tls")):
             verdict = "baseline"
         elif key.startswith("wms-mapserv"):
             verdict = "baseline"

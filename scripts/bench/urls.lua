@@ -1,5 +1,6 @@
 -- wrk script of scripts/bench-server.sh: cycles through a list of request paths.
 -- Environment: BENCH_URLS  file with one path (and query) per line, appended to BENCH_PREFIX (e.g. "/mapserv")
+--              BENCH_AUTH  optional API key, sent as Authorization: Bearer (internal layers need one)
 --              BENCH_LIMIT optional total number of requests: each thread stops after its share and creates the
 --                          file BENCH_DONE_DIR/<thread number>; the caller then stops wrk with SIGINT
 -- Each thread starts at its own offset in the list, so the threads do not request the same tile at the same time.
@@ -25,11 +26,13 @@ function init(args)
   local limit = tonumber(os.getenv("BENCH_LIMIT") or "0")
   left = limit > 0 and math.ceil(limit / nthreads) or -1
   non2xx = 0
+  local key = os.getenv("BENCH_AUTH") or ""
+  headers = key ~= "" and { Authorization = "Bearer " .. key } or nil
 end
 
 function request()
   index = index % #paths + 1
-  return wrk.format("GET", paths[index])
+  return wrk.format("GET", paths[index], headers)
 end
 
 function response(status, headers, body)
