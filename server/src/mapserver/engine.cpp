@@ -692,17 +692,32 @@ EngineResponse MapEngine::wms(const std::multimap<std::string, std::string>& par
     }
   }
 
-  if (!request.json_info_queries.empty()) return merged_json_feature_info(request, audience.internal);
-  return dispatch_ows(request, request.query_string, audience.internal);
+  if (!request.json_info_queries.empty()) return merged_json_feature_info(request, audience);
+  return dispatch_ows(request, request.query_string, audience);
 }
 
-EngineResponse MapEngine::dispatch_ows(const CheckedWmsRequest& request, std::string query_string, bool internal) {
+EngineResponse MapEngine::dispatch_ows(const CheckedWmsRequest& request, std::string query_string,
+                                       const WmsAudience& audience) {
   try {
     const ErrorChainScope error_scope;
     auto& maps = impl_->this_thread_maps();
-    const MapHandle map = copy_map(internal ? maps.pristine.get() : maps.pristine_public.get());
+    const MapHandle map = copy_map(audience.internal ? maps.pristine.get() : maps.pristine_public.get());
     if (!map) {
       return service_exception(request.version, "", "map engine: copying the map failed: " + collect_errors().text, 500);
+    }
+    if (audience.only_layers) {
+      // An embed token opens its own layers only: the others leave this copy of the map altogether, so
+      // capabilities do not even name them (the guard already refused them in GetMap and GetFeatureInfo).
+      for (int i = map->numlayers - 1; i >= 0; --i) {
+        const layerObj* layer = GET_LAYER(map.get(), i);
+        const std::string published = layer->group != nullptr ? layer->group : (layer->name ? layer->name : "");
+        if (std::find(audience.only_layers->begin(), audience.only_layers->end(), published) ==
+            audience.only_layers->end()) {
+          if (layerObj* removed = msRemoveLayer(map.get(), i)) {
+            if (freeLayer(removed) == MS_SUCCESS) msFree(removed);
+          }
+        }
+      }
     }
     apply_time_filter(map.get(), request.time);
 
@@ -730,10 +745,10 @@ EngineResponse MapEngine::dispatch_ows(const CheckedWmsRequest& request, std::st
   }
 }
 
-EngineResponse MapEngine::merged_json_feature_info(const CheckedWmsRequest& request, bool internal) {
+EngineResponse MapEngine::merged_json_feature_info(const CheckedWmsRequest& request, const WmsAudience& audience) {
   auto merged = nlohmann::json{{"type", "FeatureCollection"}, {"features", nlohmann::json::array()}};
   for (const auto& query : request.json_info_queries) {
-    auto answer = dispatch_ows(request, query, internal);
+    auto answer = dispatch_ows(request, query, audience);
     if (answer.status != 200) return answer;
     const auto collection = nlohmann::json::parse(answer.body, nullptr, /*allow_exceptions=*/false);
     if (!collection.is_object() || !collection.contains("features") || !collection["features"].is_array()) {

@@ -115,8 +115,8 @@ class MapEngine {
 
  private:
   /// A validated WMS request through msOWSDispatch on a fresh copy of the thread's map.
-  EngineResponse dispatch_ows(const CheckedWmsRequest& request, std::string query_string, bool internal);
-  EngineResponse merged_json_feature_info(const CheckedWmsRequest& request, bool internal);
+  EngineResponse dispatch_ows(const CheckedWmsRequest& request, std::string query_string, const WmsAudience& audience);
+  EngineResponse merged_json_feature_info(const CheckedWmsRequest& request, const WmsAudience& audience);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -499,6 +499,16 @@ TEST_F(AccessTest, EmbedTokensOpenTheirLayersWithinTheirBoxUntilTheyExpire) {
   auto other = get_map("clusters");
   other.emplace("token", hotspots);
   EXPECT_EQ(get(anyone, "/wms", other).status, 403);
+  // Capabilities read with the token name its layers and no other, internal or public.
+  const auto capabilities =
+      get(anyone, "/wms", {{"SERVICE", "WMS"}, {"VERSION", "1.3.0"}, {"REQUEST", "GetCapabilities"}, {"token", hotspots}});
+  ASSERT_EQ(capabilities.status, 200) << *capabilities.body;
+  EXPECT_NE(capabilities.body->find("<Name>hotspots</Name>"), std::string::npos);
+  EXPECT_NE(capabilities.body->find("<Name>communes</Name>"), std::string::npos);
+  for (const char* unlisted : {"<Name>clusters</Name>", "<Name>models</Name>", "<Name>villages</Name>",
+                               "<Name>districts</Name>"}) {
+    EXPECT_EQ(capabilities.body->find(unlisted), std::string::npos) << unlisted;
+  }
   const auto page = get(anyone, "/embed", {{"token", hotspots}, {"layers", "hotspots"}});
   if (page.status == 200) {
     EXPECT_NE(page.body->find("\"name\":\"hotspots\""), std::string::npos);
