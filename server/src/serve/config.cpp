@@ -108,9 +108,17 @@ void set_config_value(ServeConfig& config, const std::string& key, const std::st
 ServeConfig read_config_file(const std::string& path, ServeConfig base) {
   std::ifstream file(path);
   if (!file) throw UsageError("cannot read configuration file " + path + " / không đọc được tệp cấu hình");
-  std::string line;
+  std::ostringstream text;
+  text << file.rdbuf();
+  return read_config_text(text.str(), path, std::move(base));
+}
+
+ServeConfig read_config_text(std::string_view text, const std::string& origin, ServeConfig base) {
   int number = 0;
-  while (std::getline(file, line)) {
+  while (!text.empty()) {
+    const auto newline = text.find('\n');
+    std::string line(text.substr(0, newline));
+    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
     ++number;
     const auto hash = line.find('#');
     if (hash != std::string::npos) line.erase(hash);
@@ -118,12 +126,12 @@ ServeConfig read_config_file(const std::string& path, ServeConfig base) {
     if (line.empty()) continue;
     const auto equals = line.find('=');
     if (equals == std::string::npos) {
-      throw UsageError(path + ":" + std::to_string(number) + ": expected key = value / cần dạng khóa = giá trị");
+      throw UsageError(origin + ":" + std::to_string(number) + ": expected key = value / cần dạng khóa = giá trị");
     }
     try {
       set_config_value(base, text::trim(line.substr(0, equals)), text::trim(line.substr(equals + 1)));
     } catch (const UsageError& error) {
-      throw UsageError(path + ":" + std::to_string(number) + ": " + error.what());
+      throw UsageError(origin + ":" + std::to_string(number) + ": " + error.what());
     }
   }
   return base;

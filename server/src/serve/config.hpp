@@ -3,6 +3,7 @@
 // on top. --print-config prints the effective values in the same format, so its output is a
 // valid configuration file.
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace antt::serve {
@@ -46,6 +47,8 @@ bool is_loopback_bind(const std::string& bind);
 
 /// Reads a configuration file; throws UsageError naming the file, line and key on any mistake.
 ServeConfig read_config_file(const std::string& path, ServeConfig base = {});
+/// The same for the file's text; `origin` names it in the messages (its path).
+ServeConfig read_config_text(std::string_view text, const std::string& origin, ServeConfig base = {});
 /// Sets one key (from the file or a flag); throws UsageError for unknown keys or bad values.
 void set_config_value(ServeConfig& config, const std::string& key, const std::string& value);
 /// The effective configuration as a configuration file.
