@@ -20,3 +20,7 @@ set(CMAKE_CXX_FLAGS_UBSAN "-O1 -g -fsanitize=undefined -fno-omit-frame-pointer")
 set(CMAKE_C_FLAGS_UBSAN "-O1 -g -fsanitize=undefined -fno-omit-frame-pointer")
 set(CMAKE_EXE_LINKER_FLAGS_UBSAN "-fsanitize=undefined")
 set(CMAKE_SHARED_LINKER_FLAGS_UBSAN "-fsanitize=undefined")
+# The fuzz build (scripts/fuzz.sh, -DCMAKE_BUILD_TYPE=FUZZ with ANTT_FUZZ=ON): optimised enough to run many inputs a
+# second, assertions kept, line tables for the sanitizers' stacks. tests/fuzz adds the sanitizers to its targets.
+set(CMAKE_CXX_FLAGS_FUZZ "-O1 -gline-tables-only -fno-omit-frame-pointer")
+set(CMAKE_C_FLAGS_FUZZ "-O1 -gline-tables-only -fno-omit-frame-pointer")
