@@ -1,24 +1,36 @@
 #include "antt/text/escape.hpp"
 
+#include <unicode/utf8.h>
+
 #include <cctype>
+#include <cstdint>
 
 namespace antt::text {
 
 std::string xml_escape(std::string_view text) {
+  // U+FFFD REPLACEMENT CHARACTER, for bytes that are not UTF-8 (the documents say encoding="UTF-8").
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
   std::string out;
   out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+  const auto length = static_cast<std::int32_t>(text.size());
+  for (std::int32_t i = 0; i < length;) {
+    const std::int32_t start = i;
+    UChar32 code_point;
+    U8_NEXT(bytes, i, length, code_point);
+    switch (code_point) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\'': out += "&apos;"; break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
+        if (code_point < 0 || code_point == 0xFFFE || code_point == 0xFFFF) {
+          out += kReplacement;  // XML 1.0 allows neither
+        } else if (code_point < 0x20 && code_point != '\n' && code_point != '\t' && code_point != '\r') {
           out += '?';
         } else {
-          out += c;
+          out.append(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
         }
     }
   }

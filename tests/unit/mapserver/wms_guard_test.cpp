@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "antt/text/unicode.hpp"
+
 namespace antt::mapserver {
 namespace {
 
@@ -93,6 +95,14 @@ TEST(WmsGuard, AnswersInTheExceptionFormatOfTheVersion) {
   EXPECT_EQ(response.content_type, "application/vnd.ogc.se_xml; charset=UTF-8");
   EXPECT_NE(response.body.find("Unknown layer &apos;&lt;script&gt;&apos;"), std::string::npos) << response.body;
   EXPECT_EQ(response.body.find("<script>"), std::string::npos);
+}
+
+TEST(WmsGuard, KeepsTheExceptionReportUtf8WhateverTheRequestHeld) {
+  // Found by wms_guard_fuzzer: a layer name in Latin-1 ("xã" as one byte 0xE3) was quoted raw into a
+  // report that says encoding="UTF-8", which XML parsers (OWSLib, QGIS) then refuse to read at all.
+  const auto response = refused(check_wms_request(get_map({{"LAYERS", "x\xE3"}}), limits()));
+  EXPECT_TRUE(text::is_valid_utf8(response.body)) << response.body;
+  EXPECT_NE(response.body.find("Unknown layer &apos;x\uFFFD&apos;"), std::string::npos) << response.body;
 }
 
 TEST(WmsGuard, ClampsFeatureCountAndChecksThePixel) {

@@ -6,7 +6,8 @@
 namespace antt::text {
 
 /// `text` with & < > " ' as XML entities; control characters XML 1.0 forbids (a request may carry
-/// them) become '?'.
+/// them) become '?', and bytes that are not UTF-8 (or U+FFFE, U+FFFF) U+FFFD, so the document stays
+/// well-formed UTF-8 whatever the text held.
 std::string xml_escape(std::string_view text);
 
 /// Percent-encodes everything but A-Z a-z 0-9 - _ . ~ , : (commas and colons stay readable in
