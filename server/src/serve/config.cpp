@@ -55,8 +55,11 @@ void set_config_value(ServeConfig& config, const std::string& key, const std::st
   } else if (key == "threads") {
     config.threads = parse_int_in(key, value, 1, 256);
   } else if (key == "public_url") {
-    config.public_url = value;
-    while (!config.public_url.empty() && config.public_url.back() == '/') config.public_url.pop_back();
+    // Paths are appended to it, so no trailing '/'; trimmed again after each one, so that what
+    // --print-config writes reads back the same.
+    std::string url = text::trim(value);
+    while (!url.empty() && url.back() == '/') url = text::trim(url.substr(0, url.size() - 1));
+    config.public_url = std::move(url);
   } else if (key == "cors_allow") {
     config.cors_allow = split_list(value);
   } else if (key == "tile_cache") {
