@@ -32,6 +32,9 @@ TEST_PACKAGES=(
   chromium chromium-driver xvfb xauth
   # QGIS plugin translations: lrelease (.ts -> .qm, packaging) and pylupdate5 (collecting strings)
   qttools5-dev-tools pyqt5-dev-tools
+  # the fuzz targets (scripts/fuzz.sh): clang, libFuzzer and the sanitizer runtimes (libclang-rt-14-dev: clang
+  # only recommends it), llvm-symbolizer for readable reports (llvm-14)
+  clang libclang-rt-14-dev llvm-14
 )
 if [ "${1:-}" != "--run" ]; then PACKAGES+=("${TEST_PACKAGES[@]}"); fi
 $SUDO apt-get update -q

@@ -2,7 +2,8 @@
 # Runs every test: installs the Debian packages, builds, then ctest (GoogleTest suites against a real
 # SpatiaLite store, real GDAL/PROJ/GEOS, the embedded libmapserver; real clients — QGIS, GDAL's WMS
 # driver, OWSLib — against a running `anttmap serve`), then the concurrency, HTTP and map-engine tests
-# again under AddressSanitizer/LeakSanitizer (scripts/test-asan.sh).
+# again under AddressSanitizer/LeakSanitizer (scripts/test-asan.sh), then each libFuzzer target for a
+# minute (scripts/fuzz.sh: the request, WMS, text, config, GeoJSON and token parsers).
 # Usage: scripts/test.sh [extra ctest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,3 +13,5 @@ UNITY=${UNITY:-ON} bash scripts/build.sh
 (cd build && ctest --output-on-failure -j2 --timeout 900 "$@")
 echo "== the same concurrency, HTTP and engine tests under AddressSanitizer"
 bash scripts/test-asan.sh
+echo "== the fuzz targets, 60 s each (clang, ASan + UBSan)"
+bash scripts/fuzz.sh 60
