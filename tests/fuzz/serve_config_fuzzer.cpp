@@ -27,6 +27,9 @@ void require_in_range(const antt::serve::ServeConfig& config) {
   require(config.log_format == "text" || config.log_format == "json", "log_format is text or json");
   require(config.session_idle_minutes >= 1 && config.session_hours >= 1, "sessions last a while");
   require(config.rate_limit_per_minute >= 0, "rate_limit_per_minute not negative");
+  require(config.redirect_http_port >= 0 && config.redirect_http_port <= 65535, "redirect_http_port within 0-65535");
+  require(config.request_head_seconds >= 0 && config.request_head_seconds <= 600, "request_head_seconds within 0-600");
+  require(config.request_seconds >= 0 && config.request_seconds <= 3600, "request_seconds within 0-3600");
   require(!config.public_url.ends_with('/'), "public_url has no trailing slash");
   for (const auto& origin : config.cors_allow) require(!origin.empty(), "cors_allow holds no empty origin");
 }
