@@ -265,6 +265,15 @@ bench() {  # key, round, port, prefix, list, connections[, limit]
   printf '   %-22s round %s: %8s req/s  p50 %7s ms  p99 %7s ms  (%s requests, %s socket errors, %s non-200)\n' \
     "$key" "$round" "$2" "$3" "$4" "$5" "$6" "$7" >&2
 }
+cached_rounds() {  # key prefix, nginx port, anttmap port: the cached lists at 8 and 64 connections, servers alternating
+  local r c
+  for r in $(seq 1 "$rounds"); do
+    for c in 8 64; do
+      bench "$1-nginx-c$c" "$r" "$2" "" "$req/cached-nginx.txt" "$c"
+      bench "$1-anttmap-c$c" "$r" "$3" "" "$req/cached-anttmap.txt" "$c"
+    done
+  done
+}
 wms_count=$(wc -l <"$req/wms.txt")
 tiles_count=$(wc -l <"$req/tiles-all.txt")
 
@@ -331,12 +340,7 @@ if [ "$have_serve" = 1 ]; then
   bench cached-anttmap-c8 warm "$cached_port" "" "$req/tiles-public.txt" 8 "$(wc -l <"$req/tiles-public.txt")"
   python3 "$repo/scripts/bench/mirror.py" "http://127.0.0.1:$cached_port" "$req/tiles-public.txt" "$work/static" \
     "$req/cached-anttmap.txt" "$req/cached-nginx.txt" >&2
-  for r in $(seq 1 "$rounds"); do
-    for c in 8 64; do
-      bench "cached-nginx-c$c" "$r" "$nginx_port" "" "$req/cached-nginx.txt" "$c"
-      bench "cached-anttmap-c$c" "$r" "$cached_port" "" "$req/cached-anttmap.txt" "$c"
-    done
-  done
+  cached_rounds cached "$nginx_port" "$cached_port"
 
   # --- 6b. the same tiles over TLS: the same certificate and key for both ------------------------------------------
   step "cached over TLS: anttmap serve --tls-cert on :$tls_port, nginx ssl on :$nginx_tls_port"
@@ -355,12 +359,7 @@ if [ "$have_serve" = 1 ]; then
     { echo "bench-server: nginx does not answer over TLS" >&2; tail -5 "$work/nginx/error.log" >&2; exit 1; }
   scheme=https
   bench tls-anttmap-c8 warm "$tls_port" "" "$req/cached-anttmap.txt" 8 "$(wc -l <"$req/cached-anttmap.txt")"
-  for r in $(seq 1 "$rounds"); do
-    for c in 8 64; do
-      bench "tls-nginx-c$c" "$r" "$nginx_tls_port" "" "$req/cached-nginx.txt" "$c"
-      bench "tls-anttmap-c$c" "$r" "$tls_port" "" "$req/cached-anttmap.txt" "$c"
-    done
-  done
+  cached_rounds tls "$nginx_tls_port" "$tls_port"
   scheme=http
   stop_child "$tls_pid"
 

@@ -1,4 +1,5 @@
 #include "antt/text/escape.hpp"
+#include "antt/text/percent_encoding.hpp"
 
 #include <unicode/utf8.h>
 
@@ -37,11 +38,13 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
-std::string url_encode(std::string_view text) {
+std::string percent_encode_except(std::string_view text, std::string_view also_kept) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (const unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ',' || c == ':') {
+    const bool kept = std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
+                      also_kept.find(static_cast<char>(c)) != std::string_view::npos;
+    if (kept) {
       out += static_cast<char>(c);
     } else {
       out += '%';
@@ -51,5 +54,7 @@ std::string url_encode(std::string_view text) {
   }
   return out;
 }
+
+std::string url_encode(std::string_view text) { return percent_encode_except(text, ",:"); }
 
 }  // namespace antt::text

@@ -1,5 +1,7 @@
 #include "serve/https_redirect.hpp"
 
+#include "antt/text/percent_encoding.hpp"
+
 #include <optional>
 #include <string_view>
 
@@ -25,40 +27,12 @@ std::optional<std::string> host_of(std::string_view header) {
   return std::string(host);
 }
 
-/// The decoded path encoded again for a Location header: unreserved characters and '/' stay.
-std::string path_for_location(std::string_view path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const unsigned char c : path) {
-    const bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                      c == '_' || c == '.' || c == '~' || c == '/' || c == ',' || c == ':' || c == '@' || c == '!' ||
-                      c == '$' || c == '\'' || c == '(' || c == ')' || c == '*' || c == ';' || c == '=' || c == '+';
-    if (keep) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+/// The decoded path encoded again for a Location header: '/' and the sub-delimiters stay.
+std::string path_for_location(std::string_view path) { return text::percent_encode_except(path, "/,:@!$'()*;=+"); }
 
-/// The raw query again, with anything a header must not carry encoded.
+/// The raw query again, with only what a header must not carry encoded ('%' stays: it is encoded already).
 std::string query_for_location(std::string_view query) {
-  std::string out;
-  for (const unsigned char c : query) {
-    if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`' || c == '{' ||
-        c == '|' || c == '}') {
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
+  return text::percent_encode_except(query, "!#$%&'()*+,/:;=?@[]");
 }
 
 }  // namespace
