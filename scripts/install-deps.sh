@@ -15,6 +15,8 @@ PACKAGES=(
   libicu-dev nlohmann-json3-dev
   # accounts: argon2id password hashes, key digests
   libsodium-dev
+  # HTTPS: the GnuTLS sessions libmicrohttpd opens (one TLS record per small answer)
+  libgnutls28-dev
   curl
   # reports: PDF/PNG via cairo + pango, Times-metric serif
   libcairo2-dev libpango1.0-dev fonts-liberation2

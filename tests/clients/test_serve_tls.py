@@ -3,6 +3,7 @@ A certificate for 127.0.0.1 is made for the test by openssl; Python's ssl module
 import http.client
 import json
 import shutil
+import socket
 import ssl
 import subprocess
 import time
@@ -75,6 +76,88 @@ def test_tiles_and_capabilities_over_https(tls_server):
     assert status == 200 and body.startswith(b"\x89PNG")
     status, _, body = https(port, context, "GET", "/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0")
     assert status == 200 and f"https://127.0.0.1:{port}/wms".encode() in body
+
+
+def test_small_and_large_answers_on_one_kept_alive_connection_come_at_once(tls_server):
+    """Small answers are corked into one TLS record and sent when libmicrohttpd is done with them
+    (server/src/http/tls_records.hpp). If the send waited on TCP_CORK, each would take 200 ms."""
+    port, context = tls_server
+    connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=30)
+    tile = "/tiles/communes/9/405/225.png"
+    connection.request("GET", tile)
+    first = connection.getresponse()
+    first_body, etag = first.read(), first.getheader("ETag")
+    asked = [("GET", tile, {}), ("GET", "/health", {}), ("HEAD", tile, {}),
+             ("GET", tile, {"If-None-Match": etag}),
+             ("GET", "/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0", {}),  # over 16 KB: not corked
+             ("GET", "/tiles/villages/9/405/225.png", {}), ("GET", "/no-such-page", {})]
+    took = []
+    for _ in range(6):
+        for method, path, headers in asked:
+            started = time.monotonic()
+            connection.request(method, path, headers=headers)
+            response = connection.getresponse()
+            body = response.read()
+            took.append(time.monotonic() - started)
+            if path == tile and method == "GET" and not headers:
+                assert response.status == 200 and body == first_body
+            if headers:
+                assert response.status == 304 and body == b""
+            if method == "HEAD":
+                assert response.status == 200 and body == b""
+            if path.startswith("/wms"):
+                assert response.status == 200 and len(body) > 16 * 1024 and body.rstrip().endswith(b">")
+    took.sort()
+    assert took[len(took) // 2] < 0.05 and took[-1] < 0.15, took
+
+
+def test_a_client_that_stops_reading_is_cut_and_does_not_hold_up_others(tls_server):
+    """Pipelined requests never read, with a small receive window: once the socket is full the server
+    waits for room at most a second, then closes that connection; another client is answered meanwhile."""
+    port, context = tls_server
+    raw = socket.socket()
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    raw.settimeout(10)
+    raw.connect(("127.0.0.1", port))
+    greedy = context.wrap_socket(raw, server_hostname="127.0.0.1")
+    asked = 20000  # about 10 MB of small answers: more than the send buffer grows to (net.ipv4.tcp_wmem, 4 MB)
+    greedy.setblocking(False)
+    pending = b"GET /tiles/villages/9/405/225.png HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" * asked  # a small tile
+    started = time.monotonic()
+    while pending and time.monotonic() - started < 5:
+        try:
+            pending = pending[greedy.send(pending[:16384]):]
+        except (ssl.SSLWantWriteError, ssl.SSLWantReadError, BlockingIOError):
+            time.sleep(0.01)
+        except OSError:
+            break
+    for _ in range(8):
+        since = time.monotonic()
+        status, _, _ = https(port, context, "GET", "/health")
+        assert status == 200 and time.monotonic() - since < 3
+        time.sleep(0.25)
+    # Now read: a connection the server cut ends before all its answers; one it kept answers them all.
+    greedy.setblocking(True)
+    greedy.settimeout(5)
+    received = b""
+    reading = time.monotonic()
+    try:
+        while time.monotonic() - reading < 20:
+            chunk = greedy.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+        else:
+            pytest.fail(f"the server kept the connection of a client that stopped reading "
+                        f"({received.count(b'HTTP/1.1 200')} answers read in 20 s)")
+    except (ssl.SSLError, ConnectionError):
+        pass
+    except TimeoutError:
+        pytest.fail(f"the server kept the connection of a client that stopped reading "
+                    f"({received.count(b'HTTP/1.1 200')} answers read)")
+    finally:
+        greedy.close()
+    assert received.count(b"HTTP/1.1 200") < asked
 
 
 def test_plain_http_to_the_https_port_gets_no_answer(tls_server):

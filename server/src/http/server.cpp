@@ -27,6 +27,7 @@
 #include "http/mhd_handles.hpp"
 #include "http/response_wrapping.hpp"
 #include "http/reusable_answers.hpp"
+#include "http/tls_records.hpp"
 #include "http/worker_pool.hpp"
 
 namespace antt::http {
@@ -125,6 +126,9 @@ struct Server::Impl {
   std::unique_ptr<Acceptor> acceptor;         ///< stopped first
   std::unique_ptr<ReusableAnswers> reusable;  ///< null unless options.data_generation is set
   int bound_port = 0;
+  const bool tls = !options.tls_certificate_pem.empty();
+  /// How long an I/O thread waits for room to send a held small answer before cutting the client.
+  static constexpr int kUncorkPatienceMs = 1000;
 
   std::string label_of(const Response& response) const {
     return labeler ? labeler(response) : default_route_label(response);
@@ -195,7 +199,9 @@ struct Server::Impl {
                            MHD_RequestTerminationCode /*toe*/) noexcept {
     std::unique_ptr<RequestContext> adopted(static_cast<RequestContext*>(*con_cls));
     *con_cls = nullptr;
-    static_cast<const Impl*>(cls)->deadlines->request_completed(ConnectionDeadlines::of(connection));
+    const auto& self = *static_cast<const Impl*>(cls);
+    if (self.tls) uncork_answer(connection, kUncorkPatienceMs);
+    self.deadlines->request_completed(ConnectionDeadlines::of(connection));
   }
 
   static void on_connection(void* cls, MHD_Connection* connection, void** socket_context,
@@ -371,7 +377,16 @@ struct Server::Impl {
     deadlines->answer_queued(ConnectionDeadlines::of(connection));
     const ResponseHandle mhd = mhd_response(response);
     if (!mhd) return MHD_NO;
-    return MHD_queue_response(connection, static_cast<unsigned int>(response.status), mhd.get());
+    return queue_corked(connection, static_cast<unsigned int>(response.status), mhd.get(), response.body->size());
+  }
+
+  /// MHD_queue_response, with a small answer's header and body in one TLS record (tls_records.hpp).
+  MHD_Result queue_corked(MHD_Connection* connection, unsigned int status, MHD_Response* response,
+                          std::size_t body_bytes) const {
+    const bool corked = tls && cork_small_answer(connection, body_bytes);
+    const MHD_Result queued = MHD_queue_response(connection, status, response);
+    if (corked && queued != MHD_YES) uncork_answer(connection, 0);
+    return queued;
   }
 
   // ---- reusable answers ----
@@ -404,7 +419,7 @@ struct Server::Impl {
 
   MHD_Result send_kept(MHD_Connection* connection, const ReusableAnswers::Answer& answer, const Asked& asked) const {
     deadlines->answer_queued(ConnectionDeadlines::of(connection));
-    const MHD_Result queued = MHD_queue_response(connection, answer.status, answer.response.get());
+    const MHD_Result queued = queue_corked(connection, answer.status, answer.response.get(), answer.body_bytes);
     const auto now = std::chrono::steady_clock::now();
     record(asked, answer.label, static_cast<int>(answer.status), answer.body_bytes, now - asked.started);
     if (metrics != nullptr) metrics->record_reused_answer();
@@ -430,7 +445,8 @@ struct Server::Impl {
     answer->response = std::shared_ptr<MHD_Response>(mhd.release(), ResponseDestroyer{});
     answer->reused = response.reused;
     deadlines->answer_queued(ConnectionDeadlines::of(connection));
-    const MHD_Result queued = MHD_queue_response(connection, answer->status, answer->response.get());
+    const MHD_Result queued =
+        queue_corked(connection, answer->status, answer->response.get(), answer->body_bytes);
     record(asked, answer->label, response.status, answer->body_bytes, std::chrono::steady_clock::now() - asked.started);
     if (queued == MHD_YES) reusable->keep(target, std::move(answer), generation);
     return queued;
