@@ -13,9 +13,9 @@ if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=cc
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=ASAN -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16 \
   "${launcher[@]}" >/dev/null
 # Only the binaries whose suites run below: the core suites are not rebuilt with ASan.
-cmake --build build-asan -j2 --target antt_layers_tests antt_server_tests antt_serve_app_tests anttmap
+cmake --build build-asan -j2 --target antt_layers_tests antt_server_tests antt_serve_app_tests antt_serve_edit_tests anttmap
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=0"
 export LSAN_OPTIONS="suppressions=$PWD/tests/asan/lsan.supp:print_suppressions=0"
 cd build-asan
 ctest --output-on-failure -j2 --timeout 1200 \
-  -R '^(Engine|WmsGuard|HttpServer|Router|RouterPost|Api|TileCache|Metrics|RenderStore|RenderShapefiles|MapData|PngWriter|SimplifyCoverage|ServeApp).*|^serve_real_clients$' "$@"
+  -R '^(Engine|WmsGuard|HttpServer|Router|RouterPost|Api|TileCache|Metrics|RenderStore|RenderShapefiles|MapData|PngWriter|SimplifyCoverage|ServeApp|UnitEdits).*|^serve_real_clients$' "$@"

@@ -29,6 +29,10 @@ bool iequals(std::string_view a, std::string_view b) {
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
+bool carries_body(std::string_view method) { return method == "POST" || method == "PUT"; }
+
+bool changes_state(std::string_view method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+
 std::optional<std::string> Request::param(std::string_view name) const {
   // OGC clients send SERVICE, service or Service; the first one sent wins.
   for (const auto& [key, value] : params) {

@@ -33,6 +33,11 @@ struct CaseInsensitiveLess {
 
 bool iequals(std::string_view a, std::string_view b);
 
+/// POST and PUT: the methods whose requests carry a body the server reads.
+bool carries_body(std::string_view method);
+/// Every method but GET, HEAD and OPTIONS: a session must show its CSRF token for these.
+bool changes_state(std::string_view method);
+
 struct Request {
   std::string method = "GET";
   std::string path;                                ///< decoded path, no query
@@ -108,10 +113,10 @@ std::string strong_etag(std::string_view body);
 std::string percent_decode(std::string_view text);
 
 using Handler = std::function<Response(const Request&)>;
-/// When the gate runs: before a POST's body is read (on a copy of the head), or before the handler.
+/// When the gate runs: before a POST's or PUT's body is read (on a copy of the head), or before the handler.
 enum class GateStage { before_body, before_handler };
 /// Decides who asks before any handler runs: sets Request::caller, or returns the refusal
-/// (401 for credentials that are not valid). A POST passes it at both stages.
+/// (401 for credentials that are not valid). A POST or PUT passes it at both stages.
 using Gate = std::function<std::optional<Response>(Request&, GateStage)>;
 
 /// The media type of a Content-Type value, lower case, without parameters ("application/json").
@@ -140,6 +145,8 @@ class Router {
   /// A POST route taking an HTML form (application/x-www-form-urlencoded, else 415): sign-in and
   /// sign-out pages that work without scripts.
   void post_form(std::string pattern, Handler handler);
+  /// A PUT route: a JSON body, as post().
+  void put(std::string pattern, Handler handler);
   /// 400 JSON for paths with a ".." segment, a NUL byte or more than max_path_length bytes,
   /// 404 JSON for unknown paths, 405 (with Allow) for a method the path does not take. HEAD runs
   /// the GET handler (the server drops the body); OPTIONS on a known path answers 204 with Allow.

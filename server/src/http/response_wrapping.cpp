@@ -259,7 +259,8 @@ std::optional<Response> ResponseWrapping::refuse_upload(const Request& head) con
   const std::string encoding = head.header("Transfer-Encoding").value_or("");
   if (!length && encoding.find("chunked") == std::string::npos) {
     Response refused = Response::json_error(
-        411, "a POST needs Content-Length (or chunked transfer encoding) / yêu cầu POST cần Content-Length");
+        411, "a " + head.method + " needs Content-Length (or chunked transfer encoding) / yêu cầu " + head.method +
+                 " cần Content-Length");
     refused.route = "refused";
     return refused;
   }

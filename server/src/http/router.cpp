@@ -86,6 +86,8 @@ void Router::get(std::string pattern, Handler handler) { add("GET", std::move(pa
 
 void Router::post(std::string pattern, Handler handler) { add("POST", std::move(pattern), std::move(handler)); }
 
+void Router::put(std::string pattern, Handler handler) { add("PUT", std::move(pattern), std::move(handler)); }
+
 void Router::post_form(std::string pattern, Handler handler) {
   add("POST", std::move(pattern), std::move(handler));
   routes_.back().form = true;
@@ -116,8 +118,9 @@ std::string Router::allowed_methods(std::string_view path) const {
   const std::vector<std::string> segments = split_segments(path);
   const bool get = best_match(segments, "GET") != nullptr;
   const bool post = best_match(segments, "POST") != nullptr;
-  if (!get && !post) return {};
-  return std::string(get ? "GET, HEAD, " : "") + (post ? "POST, " : "") + "OPTIONS";
+  const bool put = best_match(segments, "PUT") != nullptr;
+  if (!get && !post && !put) return {};
+  return std::string(get ? "GET, HEAD, " : "") + (post ? "POST, " : "") + (put ? "PUT, " : "") + "OPTIONS";
 }
 
 std::optional<Response> Router::refuse_before_body(const Request& head) const {
@@ -135,12 +138,12 @@ std::optional<Response> Router::refuse_route(const Request& head) const {
   const std::vector<std::string> segments = split_segments(head.path);
   if (fallback_ && best_match(segments, {}) == nullptr) return std::nullopt;
   const bool is_get = head.method == "GET" || head.method == "HEAD";
-  const bool is_post = head.method == "POST";
+  const bool with_body = carries_body(head.method);
   if (head.method == "OPTIONS") {
     if (best_match(segments, {}) == nullptr) return Response::json_error(404, "no resource at " + head.path);
     return std::nullopt;
   }
-  const Route* route = is_get ? best_match(segments, "GET") : is_post ? best_match(segments, "POST") : nullptr;
+  const Route* route = is_get ? best_match(segments, "GET") : with_body ? best_match(segments, head.method) : nullptr;
   if (route == nullptr) {
     const std::string allowed = allowed_methods(head.path);
     if (allowed.empty()) return Response::json_error(404, "no resource at " + head.path);
@@ -150,14 +153,14 @@ std::optional<Response> Router::refuse_route(const Request& head) const {
     refused.route = best_match(segments, {})->pattern;
     return refused;
   }
-  if (is_post && route->form) {
+  if (with_body && route->form) {
     if (media_type(head.header("Content-Type").value_or("")) != "application/x-www-form-urlencoded") {
       Response refused = Response::json_error(
           415, "send the form as application/x-www-form-urlencoded / biểu mẫu phải gửi dạng x-www-form-urlencoded");
       refused.route = route->pattern;
       return refused;
     }
-  } else if (is_post) {
+  } else if (with_body) {
     if (std::string problem = content_type_problem(head.header("Content-Type")); !problem.empty()) {
       Response refused = Response::json_error(415, problem);
       refused.route = route->pattern;
@@ -189,9 +192,9 @@ Response Router::dispatch_deferred(Request request) const {
       return std::move(*refused);
     }
   }
-  const bool is_post = request.method == "POST";
-  const Route* best = best_match(segments, is_post ? "POST" : "GET");
-  if (is_post && request.body.empty()) {
+  const bool with_body = carries_body(request.method);
+  const Route* best = best_match(segments, with_body ? request.method : std::string_view("GET"));
+  if (with_body && request.body.empty()) {
     Response refused = Response::json_error(400, "the request body is empty; send a JSON document / thiếu nội dung yêu cầu");
     refused.route = best->pattern;
     return refused;

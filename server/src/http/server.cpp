@@ -68,7 +68,7 @@ struct RequestContext {
   std::shared_ptr<DeferredAnswer> deferred;  ///< set while the answer is computed by a worker
   std::string raw_target;
   bool headers_seen = false;
-  bool reads_body = false;  ///< a POST the router accepted: its body is collected
+  bool reads_body = false;  ///< a POST or PUT the router accepted: its body is collected
   bool too_large = false;   ///< the body passed max_body_bytes: the rest is discarded
   bool answered = false;    ///< a refusal was queued before the body ended
   std::string body;
@@ -258,14 +258,14 @@ struct Server::Impl {
       auto* context = static_cast<RequestContext*>(*con_cls);
       if (context == nullptr) return MHD_NO;
       const Impl& self = *static_cast<const Impl*>(cls);
-      const bool is_post = method != nullptr && std::strcmp(method, "POST") == 0;
+      const bool with_body = method != nullptr && carries_body(method);
       // Queueing on the first (headers-only) call makes 0.9.75 close the connection: wait for the
       // second. Only a refused upload is answered at once (its unread body must not be parsed as
       // the next request, so that connection closes anyway).
       if (!context->headers_seen) {
         context->headers_seen = true;
         self.deadlines->head_received(ConnectionDeadlines::of(connection));
-        if (!is_post) return MHD_YES;
+        if (!with_body) return MHD_YES;
         const Asked asked{method, context->raw_target, std::chrono::steady_clock::now()};
         Request head = self.read_request(connection, method, *context);
         if (std::optional<Response> refused = self.wrapping.refuse_upload(head)) {
@@ -278,7 +278,7 @@ struct Server::Impl {
       }
       if (*upload_data_size != 0) {
         self.deadlines->body_received(ConnectionDeadlines::of(connection), *upload_data_size);
-        // GET bodies are never used: discarded. POST bodies are collected up to the cap.
+        // GET bodies are never used: discarded. POST and PUT bodies are collected up to the cap.
         if (context->reads_body && !context->too_large && !context->answered) {
           if (context->body.size() + *upload_data_size > self.options.max_body_bytes) {
             // A chunked body passed the cap: libmicrohttpd cannot answer mid-upload, so what was kept
@@ -317,7 +317,7 @@ struct Server::Impl {
         return self.respond(connection, *answer, asked);
       }
       const Asked asked{method, context->raw_target, std::chrono::steady_clock::now()};
-      const bool reuse = !is_post && self.may_reuse(connection, method, context->raw_target);
+      const bool reuse = !with_body && self.may_reuse(connection, method, context->raw_target);
       std::uint64_t generation = 0;
       if (reuse) {
         generation = self.options.data_generation();  // before the answer is made from the data

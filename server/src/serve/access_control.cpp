@@ -223,7 +223,7 @@ std::optional<http::Response> Credentials::identify(http::Request& request) cons
       // A state-changing request must show the session's CSRF token (the forms carry it as a
       // field, which their handlers check).
       const bool form = request.path == "/logout" || request.path == "/login";
-      if (request.method == "POST" && !form &&
+      if (http::changes_state(request.method) && !form &&
           !access::same_secret(request.header(kCsrfHeader).value_or(""), found->second.csrf)) {
         return json_error_response(
             RequestError(403, "the request lacks its X-CSRF-Token / thiếu mã chống giả mạo yêu cầu (CSRF)"));

@@ -22,11 +22,11 @@
 #include "antt/layers/layers.hpp"
 #include "antt/stats/stats.hpp"
 #include "antt/store/store.hpp"
-#include "antt/styles/styles.hpp"
 #include "antt/validate/validator.hpp"
 #include "serve/candidates_body.hpp"
 #include "serve/errors.hpp"
 #include "serve/params.hpp"
+#include "serve/status_rows.hpp"
 #include "serve/store_pool.hpp"
 #include "serve/unit_index.hpp"
 
@@ -173,31 +173,9 @@ class Api {
     std::sort(history.begin(), history.end(), [](const auto& a, const auto& b) {
       return a.year != b.year ? a.year > b.year : a.id > b.id;
     });
-    const auto& status_style = styles::style("unit_status");
-    auto labels = [&](store::StatusValue status) -> std::pair<json, json> {
-      const std::string key(store::to_string(status));
-      for (const auto& entry : status_style.entries)
-        if (entry.key == key) return {entry.label_vi, entry.label_en};
-      return {std::string(store::vietnamese_label(status)), key};
-    };
     json statuses = json::array();
-    for (const auto& record : history) {
-      auto [label_vi, label_en] = labels(record.status);
-      statuses.push_back({{"id", record.id},
-                          {"year", record.year},
-                          {"status", std::string(store::to_string(record.status))},
-                          {"label_vi", label_vi},
-                          {"label_en", label_en},
-                          {"decision", optional_text(record.decision_number)},
-                          {"date", optional_text(record.decision_date)},
-                          {"authority", optional_text(record.authority)},
-                          {"note", optional_text(record.note)},
-                          {"recorded_at", record.recorded_at},
-                          // Editors' names are internal: the public and partners get null.
-                          {"recorded_by", request.caller.reads_internal_attributes() ? json(record.recorded_by) : json(nullptr)},
-                          {"supersedes", record.supersedes ? json(*record.supersedes) : json(nullptr)},
-                          {"superseded", superseded.count(record.id) != 0}});
-    }
+    for (const auto& record : history)
+      statuses.push_back(status_row_json(record, request.caller, superseded.count(record.id) != 0));
     json version_list = json::array();
     for (const IndexedUnit* version : versions)
       version_list.push_back({{"name", version->name},

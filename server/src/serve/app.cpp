@@ -15,6 +15,7 @@
 #include "antt/layers/layers.hpp"
 #include "antt/store/store.hpp"
 #include "serve/api.hpp"
+#include "serve/unit_edits.hpp"
 #include "serve/ogc_features.hpp"
 #include "serve/rate_limit.hpp"
 #include "serve/report_route.hpp"
@@ -356,11 +357,11 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
   auto extent = [this] { return this->extent(); };
   auto tile = [this](const TileAddress& address, access::DataScope scope) { return answer_tile(address, scope); };
   // Who asks, then how often: a refused credential is not counted against the address's budget.
-  // A POST passes the gate twice (before its body is read, then before its handler): it is
+  // A POST or PUT passes the gate twice (before its body is read, then before its handler): it is
   // counted once, before the body, so a client over its budget never has its upload read.
   router->set_gate([this](http::Request& request, http::GateStage stage) -> std::optional<http::Response> {
     if (auto refused = credentials_->identify(request)) return refused;
-    if (stage == http::GateStage::before_handler && request.method == "POST") return std::nullopt;
+    if (stage == http::GateStage::before_handler && http::carries_body(request.method)) return std::nullopt;
     return rate_limiter_->check(request);
   });
 
@@ -409,6 +410,7 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
                       years_now()};
   });
   register_api(*router, {access_, store_path_, extent});
+  register_unit_edits(*router, {store_path_, base_url});
   add_report_route(*router, {store_path_, engine_.get(), config_.max_image_size, {}});
   register_web_routes(*router, {access_, years, [this](const http::Request& request) {
                                   return credentials_->csrf_of(request);

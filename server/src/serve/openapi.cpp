@@ -1,0 +1,197 @@
+// The OpenAPI 3 description of /api (GET /api/openapi.json). docs/api.md is the prose; this is what
+// generators and API consoles read. Change both with the endpoints.
+#include "serve/openapi.hpp"
+
+#include <string>
+#include <utility>
+
+namespace antt::serve {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
+
+ordered_json json_content(ordered_json schema) {
+  return {{"application/json", {{"schema", std::move(schema)}}}};
+}
+
+ordered_json answer(const std::string& description, ordered_json schema = nullptr) {
+  ordered_json response = {{"description", description}};
+  if (!schema.is_null()) response["content"] = json_content(std::move(schema));
+  return response;
+}
+
+ordered_json error_answer(const std::string& description) { return answer(description, ref("Error")); }
+
+ordered_json path_parameter(const std::string& name, const std::string& description, ordered_json schema) {
+  return {{"name", name}, {"in", "path"}, {"required", true}, {"description", description}, {"schema", schema}};
+}
+
+ordered_json query_parameter(const std::string& name, const std::string& description, ordered_json schema) {
+  return {{"name", name}, {"in", "query"}, {"required", false}, {"description", description}, {"schema", schema}};
+}
+
+const ordered_json kYearParameter =
+    query_parameter("year", "four digits, one of /api/years; default the latest year with a status",
+                    {{"type", "integer"}, {"minimum", 1990}, {"maximum", 2100}});
+
+ordered_json get_operation(const std::string& id, const std::string& summary, ordered_json parameters,
+                           ordered_json ok) {
+  return {{"operationId", id},
+          {"summary", summary},
+          {"parameters", std::move(parameters)},
+          {"responses", {{"200", std::move(ok)}, {"400", error_answer("a bad parameter, with the reason")}}}};
+}
+
+ordered_json schemas() {
+  const ordered_json nullable_text = {{"type", "string"}, {"nullable", true}};
+  ordered_json status_values = {{"type", "string"},
+                                {"enum", {"not_registered", "registered", "proposed", "recognised",
+                                          "not_recognised", "revoked"}}};
+  return {
+      {"Error",
+       {{"type", "object"},
+        {"required", {"error", "status"}},
+        {"properties", {{"error", {{"type", "string"}}}, {"status", {{"type", "integer"}}}}}}},
+      {"StatusWrite",
+       {{"type", "object"},
+        {"required", {"status"}},
+        {"additionalProperties", false},
+        {"description", "recognised and revoked need decision, date and authority"},
+        {"properties",
+         {{"status", status_values},
+          {"decision", nullable_text},
+          {"date", {{"type", "string"}, {"format", "date"}, {"nullable", true}}},
+          {"authority", nullable_text},
+          {"note", nullable_text}}}}},
+      {"StatusRow",
+       {{"type", "object"},
+        {"properties",
+         {{"id", {{"type", "integer"}}},
+          {"code", {{"type", "string"}}},
+          {"year", {{"type", "integer"}}},
+          {"status", status_values},
+          {"label_vi", {{"type", "string"}}},
+          {"label_en", {{"type", "string"}}},
+          {"decision", nullable_text},
+          {"date", nullable_text},
+          {"authority", nullable_text},
+          {"note", nullable_text},
+          {"recorded_at", {{"type", "string"}}},
+          {"recorded_by", {{"type", "string"}, {"nullable", true}, {"description", "null unless the caller's role is internal"}}},
+          {"supersedes", {{"type", "integer"}, {"nullable", true}}},
+          {"superseded", {{"type", "boolean"}}},
+          {"etag", {{"type", "string"}, {"description", "send it back as If-Match to change this row"}}}}}}},
+      {"Conflict",
+       {{"type", "object"},
+        {"properties",
+         {{"error", {{"type", "string"}}},
+          {"status", {{"type", "integer"}, {"enum", {409}}}},
+          {"current", {{"allOf", ordered_json::array({ref("StatusRow")})}, {"nullable", true}}}}}}},
+      {"Unit",
+       {{"type", "object"},
+        {"properties",
+         {{"code", {{"type", "string"}}},
+          {"name", {{"type", "string"}}},
+          {"kind", {{"type", "string"}}},
+          {"parent_code", nullable_text},
+          {"valid_from", nullable_text},
+          {"valid_to", nullable_text},
+          {"versions", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+          {"statuses", {{"type", "array"}, {"items", ref("StatusRow")}}}}}}},
+      {"Document", {{"type", "object"}, {"description", "see docs/api.md"}}},
+  };
+}
+
+}  // namespace
+
+nlohmann::ordered_json openapi_document(const std::string& server_url) {
+  const ordered_json code = path_parameter("code", "the unit's code", {{"type", "string"}, {"maxLength", 64}});
+  const ordered_json year_path =
+      path_parameter("year", "four digits", {{"type", "integer"}, {"minimum", 1990}, {"maximum", 2100}});
+  ordered_json paths;
+  paths["/api/years"]["get"] =
+      get_operation("years", "years with statuses, the default year and the map's extent", ordered_json::array(),
+                    answer("the years", ref("Document")));
+  paths["/api/stats"]["get"] = get_operation("stats", "statistics of a year (as `anttmap --json stats`)",
+                                             ordered_json::array({kYearParameter}), answer("the statistics", ref("Document")));
+  paths["/api/progress"]["get"] =
+      get_operation("progress", "share of units recognised per year against the programme's targets",
+                    ordered_json::array(), answer("the series", ref("Document")));
+  paths["/api/search"]["get"] = get_operation(
+      "search", "units whose name matches, ignoring diacritics and case",
+      {{{"name", "q"}, {"in", "query"}, {"required", true}, {"schema", {{"type", "string"}, {"maxLength", 256}}}},
+       query_parameter("limit", "1-100, default 20", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100}}),
+       kYearParameter},
+      answer("the matches", ref("Document")));
+  paths["/api/units/{code}"]["get"] =
+      get_operation("unit", "one unit with its versions and status history", {code, kYearParameter},
+                    answer("the unit", ref("Unit")));
+  paths["/api/units/{code}"]["get"]["responses"]["404"] = error_answer("no unit with this code");
+
+  ordered_json show = get_operation("status", "the status row in force for a unit and year", {code, year_path},
+                                    answer("the row; its ETag header is the row's etag", ref("StatusRow")));
+  show["responses"]["404"] = error_answer("no status recorded for this unit and year");
+  paths["/api/units/{code}/status/{year}"]["get"] = show;
+  paths["/api/units/{code}/status/{year}"]["put"] = {
+      {"operationId", "setStatus"},
+      {"summary", "set or correct a unit's status of a year (editors within their scope, admins)"},
+      {"description",
+       "A correction supersedes the row in force; nothing is deleted. Send If-Match with the etag of the row you "
+       "read: a stale one is refused with 409 and the current row, so no edit is overwritten silently. The same "
+       "values again write nothing. The audit names the account and its client (X-Anttmap-Client: web, qgis or "
+       "api)."},
+      {"security", {{{"bearer", ordered_json::array()}}, {{"session", ordered_json::array()}}}},
+      {"parameters",
+       {code, year_path,
+        {{"name", "If-Match"}, {"in", "header"}, {"required", false}, {"schema", {{"type", "string"}}}},
+        {{"name", "X-Anttmap-Client"},
+         {"in", "header"},
+         {"required", false},
+         {"schema", {{"type", "string"}, {"enum", {"web", "qgis", "api"}}}}}}},
+      {"requestBody", {{"required", true}, {"content", json_content(ref("StatusWrite"))}}},
+      {"responses",
+       {{"200", answer("the stored row, with its ETag header", ref("StatusRow"))},
+        {"400", error_answer("a bad body or year, with the reason; nothing written")},
+        {"401", error_answer("no credentials")},
+        {"403", error_answer("not an editor or admin, or the unit is outside the editor's scope")},
+        {"404", error_answer("no unit with this code")},
+        {"409", answer("If-Match is not the row in force; nothing written", ref("Conflict"))},
+        {"415", error_answer("the body is not application/json")}}}};
+  paths["/api/legend"]["get"] =
+      get_operation("legend", "the legend of the layers the caller may see",
+                    ordered_json::array({query_parameter("layer", "one layer's legend", {{"type", "string"}})}),
+                    answer("the legend", ref("Document")));
+  paths["/api/layers"]["get"] = get_operation("layers", "the layers the caller may see", ordered_json::array(),
+                                              answer("the layer list", ref("Document")));
+  paths["/api/validate"]["post"] = {
+      {"operationId", "validate"},
+      {"summary", "validate candidate boundaries (as `anttmap validate --candidate`)"},
+      {"parameters", ordered_json::array({kYearParameter})},
+      {"requestBody",
+       {{"required", true}, {"content", {{"application/geo+json", {{"schema", ref("Document")}}}}}}},
+      {"responses",
+       {{"200", answer("the findings", ref("Document"))}, {"400", error_answer("not a candidate GeoJSON")}}}};
+
+  ordered_json document = {
+      {"openapi", "3.0.3"},
+      {"info",
+       {{"title", "anttmap API"},
+        {"version", "1"},
+        {"description", "Units, statuses and statistics of the ANTT movement; docs/api.md explains each answer."}}},
+      {"paths", std::move(paths)},
+      {"components",
+       {{"schemas", schemas()},
+        {"securitySchemes",
+         {{"bearer", {{"type", "http"}, {"scheme", "bearer"}, {"description", "an API key (`anttmap key add`)"}}},
+          {"session",
+           {{"type", "apiKey"},
+            {"in", "cookie"},
+            {"name", "anttmap_session"},
+            {"description", "a signed-in browser; state-changing requests also send X-CSRF-Token"}}}}}}}};
+  if (!server_url.empty()) document["servers"] = ordered_json::array({ordered_json{{"url", server_url}}});
+  return document;
+}
+
+}  // namespace antt::serve

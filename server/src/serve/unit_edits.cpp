@@ -1,0 +1,277 @@
+// Writes over the network: a unit's yearly status (docs/api.md, "Editing").
+#include "serve/unit_edits.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "antt/core/date.hpp"
+#include "antt/core/error.hpp"
+#include "antt/store/store.hpp"
+#include "antt/text/unicode.hpp"
+#include "serve/access_control.hpp"
+#include "serve/errors.hpp"
+#include "serve/openapi.hpp"
+#include "serve/params.hpp"
+#include "serve/status_rows.hpp"
+
+namespace antt::serve {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxCodeBytes = 64;
+constexpr std::size_t kMaxFieldBytes = 200;  // decision number, authority
+constexpr std::size_t kMaxNoteBytes = 2000;
+constexpr int kMinYear = 1990, kMaxYear = 2100;
+
+/// A write refused because the row changed since the client read it: the current row goes back.
+struct StaleWrite {
+  std::optional<store::StatusRecord> current;
+};
+
+/// The year of the path, within the store's range; 400 otherwise.
+int year_of(const http::Request& request) {
+  const std::string text = request.path_params.at("year");
+  const std::optional<int> year = parse_year(text);
+  if (!year || *year < kMinYear || *year > kMaxYear)
+    throw RequestError(400, "the year must be four digits from " + std::to_string(kMinYear) + " to " +
+                                std::to_string(kMaxYear) + " / năm không hợp lệ");
+  return *year;
+}
+
+std::string code_of(const http::Request& request) {
+  return checked_text(request.path_params.at("code"), kMaxCodeBytes, "code");
+}
+
+/// A text field of the body: a string (NFC, trimmed, at most `max_bytes`) or null/absent (empty).
+std::string text_field(const json& body, const char* name, std::size_t max_bytes) {
+  const auto found = body.find(name);
+  if (found == body.end() || found->is_null()) return {};
+  if (!found->is_string())
+    throw RequestError(400, std::string("\"") + name + "\" must be a string or null / trường phải là chuỗi");
+  const std::string& value = found->get_ref<const std::string&>();
+  if (!text::is_valid_utf8(value)) throw RequestError(400, std::string("\"") + name + "\" is not valid UTF-8");
+  std::string text = text::to_nfc(text::trim(value));
+  if (text.size() > max_bytes)
+    throw RequestError(400, std::string("\"") + name + "\" is longer than " + std::to_string(max_bytes) +
+                                " bytes / trường quá dài");
+  return text;
+}
+
+/// The status row a PUT body describes, for `code` and `year`.
+store::StatusRecord record_from_body(const std::string& body_text, const std::string& code, int year) {
+  json body;
+  try {
+    body = json::parse(body_text);
+  } catch (const json::exception&) {
+    throw RequestError(400, "the body is not JSON / nội dung không phải JSON");
+  }
+  if (!body.is_object())
+    throw RequestError(400, "send a JSON object {\"status\", \"decision\", \"date\", \"authority\", \"note\"}");
+  static const std::set<std::string, std::less<>> known = {"status", "decision", "date", "authority", "note"};
+  for (const auto& [key, value] : body.items()) {
+    if (known.count(key) == 0)
+      throw RequestError(400, "unknown field \"" + key +
+                                  "\"; a status takes status, decision, date, authority, note / trường không hợp lệ");
+  }
+  const auto status = body.find("status");
+  if (status == body.end() || !status->is_string())
+    throw RequestError(400, "\"status\" is required: one of not_registered, registered, proposed, recognised, "
+                            "not_recognised, revoked / thiếu trạng thái");
+  store::StatusRecord record;
+  record.unit_code = code;
+  record.year = year;
+  try {
+    record.status = store::parse_status(status->get_ref<const std::string&>());
+  } catch (const InputError& error) {
+    throw RequestError(400, error.what());
+  }
+  record.decision_number = text_field(body, "decision", kMaxFieldBytes);
+  if (const std::string date = text_field(body, "date", kMaxFieldBytes); !date.empty()) {
+    try {
+      record.decision_date = require_iso_date(date, "date");
+    } catch (const Error& error) {
+      throw RequestError(400, error.what());
+    }
+  }
+  record.authority = text_field(body, "authority", kMaxFieldBytes);
+  record.note = text_field(body, "note", kMaxNoteBytes);
+  return record;
+}
+
+/// True when the client's If-Match names `current` (or is "*" and a row exists). Weak tags never
+/// match: If-Match compares strongly.
+bool if_match_holds(std::string_view header, const std::optional<store::StatusRecord>& current) {
+  const std::string expected = current ? status_etag(current->id) : std::string();
+  while (!header.empty()) {
+    const auto comma = header.find(',');
+    const std::string_view tag = http::trim_whitespace(header.substr(0, comma));
+    if (tag == "*" && current) return true;
+    if (current && tag == expected) return true;
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+/// Same values as the row in force: writing it again would only add a duplicate correction.
+bool same_values(const store::StatusRecord& a, const store::StatusRecord& b) {
+  return a.status == b.status && a.decision_number == b.decision_number && a.decision_date == b.decision_date &&
+         a.authority == b.authority && a.note == b.note;
+}
+
+class UnitEdits {
+ public:
+  explicit UnitEdits(EditContext context) : context_(std::move(context)) {}
+
+  http::Response show(const http::Request& request) {
+    const std::string code = code_of(request);
+    const int year = year_of(request);
+    std::optional<store::StatusRecord> current;
+    {
+      std::lock_guard lock(mutex_);
+      current = current_status(writer().status_history(code), year);
+    }
+    if (!current)
+      throw RequestError(404, "no status of unit " + code + " for " + std::to_string(year) +
+                                  " / chưa có trạng thái của đơn vị trong năm này");
+    return row_answer(*current, request.caller);
+  }
+
+  http::Response put(const http::Request& request) {
+    const access::Caller& caller = request.caller;
+    if (!caller.signed_in() || caller.credential == access::Credential::embed_token)
+      throw not_allowed(caller, "setting a status");
+    if (caller.role != access::Role::editor && caller.role != access::Role::admin)
+      throw RequestError(403, "setting a status needs the editor or admin role, not " +
+                                  std::string(access::to_string(caller.role)) + " / cần vai trò biên tập viên");
+    const std::string code = code_of(request);
+    const int year = year_of(request);
+    store::StatusRecord record = record_from_body(request.body, code, year);
+    const std::optional<std::string> if_match = request.header("If-Match");
+
+    std::lock_guard lock(mutex_);
+    store::Store& writer = this->writer();
+    const std::string date = year_end(year);
+    const std::optional<store::UnitVersion> unit = writer.unit_at(code, date, false);
+    if (!unit) {
+      store::UnitQuery any;
+      any.code = code;
+      any.with_geometry = false;
+      if (writer.units(any).empty())
+        throw RequestError(404, "no unit with code " + code + " / không có đơn vị mã " + code);
+      throw RequestError(400, "unit " + code + " did not exist on 31 December " + std::to_string(year) +
+                                  " / đơn vị không tồn tại vào năm này");
+    }
+    if (caller.role == access::Role::editor && !within_scope(writer, *unit, date, caller.scope))
+      throw RequestError(403, "unit " + code + " is outside your editing scope (" + join(caller.scope) +
+                                  ") / đơn vị ngoài phạm vi được biên tập");
+
+    const store::Actor actor{caller.name, client_of(request)};
+    std::optional<store::StatusRecord> saved;
+    try {
+      writer.write(actor, [&] {
+        // Checked inside the write transaction: another server or the CLI cannot slip in between.
+        const auto current = current_status(writer.status_history(code), year);
+        if (if_match && !if_match_holds(*if_match, current)) throw StaleWrite{current};
+        if (current && same_values(*current, record)) {
+          saved = current;
+          return;
+        }
+        writer.add_status(record);
+        saved = current_status(writer.status_history(code), year);
+      });
+    } catch (const StaleWrite& stale) {
+      return conflict(stale, caller);
+    }
+    if (!saved) throw std::runtime_error("the status was written but cannot be read back");
+    return row_answer(*saved, caller);
+  }
+
+ private:
+  store::Store& writer() {
+    if (!writer_) writer_ = store::open_store(context_.store_path);
+    return *writer_;
+  }
+
+  /// True when the unit or one of its parents on `date` is among `scope`'s codes.
+  static bool within_scope(const store::Store& units, const store::UnitVersion& unit, const std::string& date,
+                           const std::vector<std::string>& scope) {
+    std::optional<store::UnitVersion> at = unit;
+    for (int depth = 0; at && depth < 8; ++depth) {  // province > district > commune > village
+      if (std::find(scope.begin(), scope.end(), at->code) != scope.end()) return true;
+      if (at->parent_code.empty()) break;
+      at = units.unit_at(at->parent_code, date, false);
+    }
+    return false;
+  }
+
+  static std::string join(const std::vector<std::string>& codes) {
+    std::string text;
+    for (const auto& code : codes) text += (text.empty() ? "" : ",") + code;
+    return text;
+  }
+
+  static http::Response row_answer(const store::StatusRecord& record, const access::Caller& caller) {
+    http::Response answer = http::Response::json(200, status_row_json(record, caller, false).dump());
+    answer.headers["ETag"] = status_etag(record.id);
+    answer.headers["Cache-Control"] = "no-store";
+    answer.reusable = false;
+    return answer;
+  }
+
+  static http::Response conflict(const StaleWrite& stale, const access::Caller& caller) {
+    json document = {{"error", "the status changed since you read it; nothing was written. Read the current row "
+                               "and decide again / trạng thái đã bị người khác sửa, chưa ghi gì"},
+                     {"status", 409},
+                     {"current", stale.current ? status_row_json(*stale.current, caller, false) : json(nullptr)}};
+    http::Response answer = http::Response::json(409, document.dump());
+    if (stale.current) answer.headers["ETag"] = status_etag(stale.current->id);
+    answer.headers["Cache-Control"] = "no-store";
+    answer.reusable = false;
+    return answer;
+  }
+
+  EditContext context_;
+  std::mutex mutex_;  ///< one writer connection, one write at a time (SQLite has one writer anyway)
+  std::unique_ptr<store::Store> writer_;
+};
+
+}  // namespace
+
+std::string client_of(const http::Request& request) {
+  const std::string named = request.header("X-Anttmap-Client").value_or("");
+  for (const char* client : {"web", "qgis", "api"})
+    if (http::iequals(named, client)) return client;
+  if (request.header("User-Agent").value_or("").find("QGIS/") != std::string::npos) return "qgis";
+  if (request.caller.credential == access::Credential::session) return "web";
+  return "api";
+}
+
+void register_unit_edits(http::Router& router, EditContext context) {
+  const std::string openapi = openapi_document(context.public_url).dump(2) + "\n";
+  router.get("/api/openapi.json", [openapi](const http::Request&) {
+    http::Response document = http::Response::json(200, openapi);
+    document.reusable = true;
+    return document;
+  });
+  auto edits = std::make_shared<UnitEdits>(std::move(context));
+  // Writes wait on SQLite's lock and argon2-free checks only: quick, but a worker keeps the I/O
+  // threads free while another process holds the write lock.
+  router.get("/api/units/{code}/status/{year}", [edits](const http::Request& request) {
+    return answer_json([&] { return edits->show(request); });
+  });
+  router.put("/api/units/{code}/status/{year}", [edits](const http::Request& request) {
+    return http::Response::deferred([edits, request] { return answer_json([&] { return edits->put(request); }); });
+  });
+}
+
+}  // namespace antt::serve

@@ -1,0 +1,257 @@
+// Editing over the network: PUT /api/units/{code}/status/{year} on `anttmap serve` assembled
+// in-process, with keys and accounts made by the CLI. Who may write (401, 403, scope), what is
+// refused (400, nothing written), conflicts (409 with the current row), the audit naming the
+// account and its client, and one write over a real socket. Its own test binary: one map engine
+// per process.
+#include <nlohmann/json.hpp>
+
+#include "antt/store/store.hpp"
+#include "../http/http_test_client.hpp"
+#include "serve/app.hpp"
+#include "test_support.hpp"
+
+namespace antt::serve {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr int kYear = 2020;
+
+std::string make_key(const std::string& db, const std::string& name, const std::string& role,
+                     std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"--db", db, "key", "add", name, "--role", role, "--json"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const auto result = testing::run_anttmap(args);
+  if (result.exit_code != 0) throw std::runtime_error("key add failed: " + result.err);
+  return Json::parse(result.out).at("key").get<std::string>();
+}
+
+class UnitEditsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir;
+    db_ = new std::string(dir_->file("store.sqlite"));
+    {
+      auto store = store::open_store(*db_, true);
+      store->write({"seed", "unit_edits_test"}, [&] { testing::add_tiny_province(*store, kYear); });
+    }
+    keys_ = new std::map<std::string, std::string>{
+        {"partner", make_key(*db_, "portal", "partner")},
+        {"viewer", make_key(*db_, "leadership", "viewer")},
+        {"commune", make_key(*db_, "xa.hoa.binh", "editor", {"--scope", "99001"})},
+        {"district", make_key(*db_, "huyen.mau", "editor", {"--scope", "990"})},
+        {"admin", make_key(*db_, "ops", "admin")}};
+    ServeConfig config;
+    config.port = 0;
+    config.work_dir = dir_->file("work");
+    config.poll_interval_ms = 50;
+    app_ = new ServeApp(*db_, config, layers::LayerRegistry::standard());
+    app_->start();
+  }
+  static void TearDownTestSuite() {
+    delete app_;
+    delete keys_;
+    delete db_;
+    delete dir_;
+  }
+
+  static http::Response call(const std::string& method, const std::string& path, const std::string& who,
+                             const std::string& body = {}, std::map<std::string, std::string> headers = {}) {
+    http::Request request;
+    request.method = method;
+    request.path = path;
+    request.body = body;
+    request.remote_address = "203.0.113.9";
+    if (!body.empty()) request.headers["Content-Type"] = "application/json";
+    if (!who.empty()) request.headers["Authorization"] = "Bearer " + keys_->at(who);
+    for (auto& [name, value] : headers) request.headers[name] = value;
+    return app_->router().dispatch(request);
+  }
+  static http::Response put(const std::string& path, const std::string& who, const Json& body,
+                            std::map<std::string, std::string> headers = {}) {
+    return call("PUT", path, who, body.dump(), std::move(headers));
+  }
+  static Json json_of(const http::Response& response) { return Json::parse(*response.body); }
+
+  /// Every status row of `code`, as the store holds them.
+  static std::vector<store::StatusRecord> history(const std::string& code) {
+    return store::open_store(*db_)->status_history(code);
+  }
+
+  static testing::TempDir* dir_;
+  static std::string* db_;
+  static std::map<std::string, std::string>* keys_;
+  static ServeApp* app_;
+};
+
+testing::TempDir* UnitEditsTest::dir_ = nullptr;
+std::string* UnitEditsTest::db_ = nullptr;
+std::map<std::string, std::string>* UnitEditsTest::keys_ = nullptr;
+ServeApp* UnitEditsTest::app_ = nullptr;
+
+const Json kRegistered = {{"status", "registered"}, {"note", "Đăng ký xây dựng khu dân cư an toàn — ỹ ữ ẵ ộ"}};
+
+TEST_F(UnitEditsTest, OnlyEditorsAndAdminsWriteAndNothingIsWrittenOtherwise) {
+  const std::size_t rows = history("99002").size();
+  const auto anonymous = put("/api/units/99002/status/2021", "", kRegistered);
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_EQ(anonymous.headers.count("WWW-Authenticate"), 1u);
+  EXPECT_EQ(put("/api/units/99002/status/2021", "partner", kRegistered).status, 403);
+  EXPECT_EQ(put("/api/units/99002/status/2021", "viewer", kRegistered).status, 403);
+  // The editor of commune 99001 may not write its neighbour.
+  const auto outside = put("/api/units/99002/status/2021", "commune", kRegistered);
+  EXPECT_EQ(outside.status, 403);
+  EXPECT_NE(json_of(outside).at("error").get<std::string>().find("scope"), std::string::npos);
+  EXPECT_EQ(history("99002").size(), rows);
+}
+
+TEST_F(UnitEditsTest, AnEditorSetsAStatusInScopeAndTheAuditNamesTheAccountAndClient) {
+  const auto answer = put("/api/units/99001/status/2022", "commune", kRegistered, {{"X-Anttmap-Client", "qgis"}});
+  ASSERT_EQ(answer.status, 200) << *answer.body;
+  const Json row = json_of(answer);
+  EXPECT_EQ(row.at("status"), "registered");
+  EXPECT_EQ(row.at("year"), 2022);
+  EXPECT_EQ(row.at("note"), kRegistered.at("note"));
+  EXPECT_EQ(row.at("recorded_by"), "xa.hoa.binh");
+  EXPECT_EQ(answer.headers.at("ETag"), row.at("etag").get<std::string>());
+  EXPECT_EQ(answer.headers.at("Cache-Control"), "no-store");
+
+  // GET /api/units/{code} shows it (the API's caches follow the store's change feed).
+  app_->refresh();
+  const Json unit = json_of(call("GET", "/api/units/99001", "viewer"));
+  bool shown = false;
+  for (const auto& status : unit.at("statuses"))
+    shown = shown || (status.at("year") == 2022 && status.at("status") == "registered" &&
+                      status.at("etag") == row.at("etag") && status.at("superseded") == false);
+  EXPECT_TRUE(shown) << unit.dump();
+  // The public sees the row, not who wrote it.
+  const Json seen = json_of(call("GET", "/api/units/99001/status/2022", ""));
+  EXPECT_EQ(seen.at("status"), "registered");
+  EXPECT_TRUE(seen.at("recorded_by").is_null());
+
+  const auto audit = store::open_store(*db_)->audit_entries();
+  bool audited = false;
+  for (const auto& entry : audit)
+    audited = audited || (entry.table_name == "unit_status" && entry.user == "xa.hoa.binh" && entry.tool == "qgis" &&
+                          entry.after_json.find("2022") != std::string::npos);
+  EXPECT_TRUE(audited);
+
+  // A district editor reaches its communes; an admin reaches every unit. Without a client header
+  // a key is "api".
+  EXPECT_EQ(put("/api/units/99002/status/2022", "district", kRegistered).status, 200);
+  EXPECT_EQ(put("/api/units/99002/status/2023", "admin", kRegistered).status, 200);
+  EXPECT_EQ(history("99002").back().recorded_by, "ops");
+  const auto last = store::open_store(*db_)->audit_entries().back();
+  EXPECT_EQ(last.tool, "api");
+}
+
+TEST_F(UnitEditsTest, AStaleIfMatchIs409WithTheCurrentRowAndTheFirstEditStands) {
+  const auto first = put("/api/units/99001/status/2024", "district", {{"status", "proposed"}});
+  ASSERT_EQ(first.status, 200) << *first.body;
+  const std::string read_etag = first.headers.at("ETag");
+
+  // Two editors read the same row; the district's editor saves first.
+  const Json recognised = {{"status", "recognised"},
+                           {"decision", "15/QĐ-UBND"},
+                           {"date", "2024-12-18"},
+                           {"authority", "UBND huyện Mẫu"}};
+  const auto saved = put("/api/units/99001/status/2024", "district", recognised, {{"If-Match", read_etag}});
+  ASSERT_EQ(saved.status, 200) << *saved.body;
+  EXPECT_NE(saved.headers.at("ETag"), read_etag);
+  EXPECT_EQ(json_of(saved).at("supersedes"), json_of(first).at("id"));
+
+  const std::size_t rows = history("99001").size();
+  const auto late = put("/api/units/99001/status/2024", "commune", {{"status", "not_recognised"}},
+                        {{"If-Match", read_etag}});
+  ASSERT_EQ(late.status, 409) << *late.body;
+  const Json conflict = json_of(late);
+  EXPECT_EQ(conflict.at("current").at("status"), "recognised");
+  EXPECT_EQ(conflict.at("current").at("decision"), "15/QĐ-UBND");
+  EXPECT_EQ(late.headers.at("ETag"), saved.headers.at("ETag"));
+  EXPECT_EQ(history("99001").size(), rows);
+
+  // With the current ETag the second editor may correct it; "*" matches any row in force.
+  EXPECT_EQ(put("/api/units/99001/status/2024", "commune", {{"status", "not_recognised"}},
+                {{"If-Match", saved.headers.at("ETag")}})
+                .status,
+            200);
+  EXPECT_EQ(put("/api/units/99001/status/2025", "commune", kRegistered, {{"If-Match", "*"}}).status, 409);
+  // A weak tag never matches If-Match.
+  const auto current = call("GET", "/api/units/99001/status/2024", "viewer");
+  EXPECT_EQ(put("/api/units/99001/status/2024", "commune", kRegistered,
+                {{"If-Match", "W/" + current.headers.at("ETag")}})
+                .status,
+            409);
+}
+
+TEST_F(UnitEditsTest, TheSameValuesAgainWriteNothing) {
+  const auto first = put("/api/units/99002/status/2019", "admin", kRegistered);
+  ASSERT_EQ(first.status, 200);
+  const std::size_t rows = history("99002").size();
+  const auto again = put("/api/units/99002/status/2019", "admin", kRegistered);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.headers.at("ETag"), first.headers.at("ETag"));
+  EXPECT_EQ(history("99002").size(), rows);
+}
+
+TEST_F(UnitEditsTest, BadRequestsAreRefusedWithAReasonAndWriteNothing) {
+  const std::size_t rows = history("99001").size();
+  struct Case {
+    std::string path, body;
+    int status;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {"/api/units/99001/status/2021", "{not json", 400, "JSON"},
+      {"/api/units/99001/status/2021", "[]", 400, "object"},
+      {"/api/units/99001/status/2021", R"({"note":"x"})", 400, "status"},
+      {"/api/units/99001/status/2021", R"({"status":"safe"})", 400, "safe"},
+      {"/api/units/99001/status/2021", R"({"status":"registered","colour":"red"})", 400, "colour"},
+      {"/api/units/99001/status/2021", R"({"status":"registered","date":"2021-02-30"})", 400, "date"},
+      {"/api/units/99001/status/2021", R"({"status":"registered","note":5})", 400, "note"},
+      {"/api/units/99001/status/2021", R"({"status":"recognised"})", 400, "decision"},
+      {"/api/units/99001/status/21", R"({"status":"registered"})", 400, "year"},
+      {"/api/units/99001/status/2200", R"({"status":"registered"})", 400, "year"},
+      {"/api/units/88888/status/2021", R"({"status":"registered"})", 404, "88888"},
+      {"/api/units/99001/status/2007", R"({"status":"registered"})", 400, "did not exist"},
+  };
+  for (const auto& bad : cases) {
+    const auto answer = call("PUT", bad.path, "admin", bad.body);
+    EXPECT_EQ(answer.status, bad.status) << bad.path << " " << bad.body << ": " << *answer.body;
+    EXPECT_NE(answer.body->find(bad.says), std::string::npos) << bad.body << ": " << *answer.body;
+  }
+  // A PUT without a JSON Content-Type is 415; without a body 400.
+  http::Request plain;
+  plain.method = "PUT";
+  plain.path = "/api/units/99001/status/2021";
+  plain.body = R"({"status":"registered"})";
+  plain.headers["Authorization"] = "Bearer " + keys_->at("admin");
+  plain.headers["Content-Type"] = "text/plain";
+  EXPECT_EQ(app_->router().dispatch(plain).status, 415);
+  EXPECT_EQ(call("PUT", "/api/units/99001/status/2021", "admin", "", {{"Content-Type", "application/json"}}).status, 400);
+  EXPECT_EQ(history("99001").size(), rows);
+  // The path takes GET and PUT only.
+  const auto deleted = call("DELETE", "/api/units/99001/status/2021", "admin");
+  EXPECT_EQ(deleted.status, 405);
+  EXPECT_EQ(deleted.headers.at("Allow"), "GET, HEAD, PUT, OPTIONS");
+}
+
+TEST_F(UnitEditsTest, APutOverARealSocketIsReadWrittenAndAnswered) {
+  testing::HttpTestClient client(app_->port());
+  const std::string body = Json{{"status", "proposed"}, {"authority", "Công an xã Hòa Bình Ngãi"}}.dump();
+  const auto answer = client.request("PUT", "/api/units/99001/status/2018",
+                                     {{"Content-Type", "application/json; charset=utf-8"},
+                                      {"Authorization", "Bearer " + keys_->at("commune")},
+                                      {"User-Agent", "Mozilla/5.0 QGIS/32200"}},
+                                     body);
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(Json::parse(answer.body).at("authority"), "Công an xã Hòa Bình Ngãi");
+  EXPECT_EQ(store::open_store(*db_)->audit_entries().back().tool, "qgis");
+  // The same connection goes on with a GET.
+  const auto shown = client.get("/api/units/99001/status/2018");
+  EXPECT_EQ(shown.status, 200);
+  EXPECT_EQ(shown.header("ETag"), answer.header("ETag"));
+}
+
+}  // namespace
+}  // namespace antt::serve
