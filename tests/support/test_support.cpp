@@ -4,6 +4,9 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
 
 #include "antt/cli/cli.hpp"
 #include "antt/geo/geos.hpp"
@@ -34,6 +37,15 @@ CliResult run_anttmap(const std::vector<std::string>& args) {
   result.out = out.str();
   result.err = err.str();
   return result;
+}
+
+std::string make_api_key(const std::string& db, const std::string& name, const std::string& role,
+                         const std::vector<std::string>& extra) {
+  std::vector<std::string> args{"--db", db, "key", "add", name, "--role", role, "--json"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const CliResult result = run_anttmap(args);
+  if (result.exit_code != 0) throw std::runtime_error("key add failed: " + result.err);
+  return nlohmann::json::parse(result.out).at("key").get<std::string>();
 }
 
 namespace {

@@ -34,6 +34,10 @@ struct CliResult {
 /// Runs `anttmap` in-process with `args`.
 CliResult run_anttmap(const std::vector<std::string>& args);
 
+/// The key `anttmap --db DB key add NAME --role ROLE EXTRA... --json` prints; throws when it fails.
+std::string make_api_key(const std::string& db, const std::string& name, const std::string& role,
+                         const std::vector<std::string>& extra = {});
+
 /// Writes a fresh copy of the sample province (`anttmap sample`) to `path`. The sample takes seconds
 /// to make: ctest makes it once for every test process (the fixture test sample_store_template,
 /// named by $ANTT_TEST_SAMPLE_STORE); a test binary run by hand makes it once per process.

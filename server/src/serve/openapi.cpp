@@ -10,19 +10,19 @@ namespace {
 
 using nlohmann::ordered_json;
 
-ordered_json ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
+ordered_json schema_ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
 
 ordered_json json_content(ordered_json schema) {
   return {{"application/json", {{"schema", std::move(schema)}}}};
 }
 
-ordered_json answer(const std::string& description, ordered_json schema = nullptr) {
+ordered_json described_answer(const std::string& description, ordered_json schema = nullptr) {
   ordered_json response = {{"description", description}};
   if (!schema.is_null()) response["content"] = json_content(std::move(schema));
   return response;
 }
 
-ordered_json error_answer(const std::string& description) { return answer(description, ref("Error")); }
+ordered_json error_answer(const std::string& description) { return described_answer(description, schema_ref("Error")); }
 
 ordered_json path_parameter(const std::string& name, const std::string& description, ordered_json schema) {
   return {{"name", name}, {"in", "path"}, {"required", true}, {"description", description}, {"schema", schema}};
@@ -44,7 +44,7 @@ ordered_json get_operation(const std::string& id, const std::string& summary, or
           {"responses", {{"200", std::move(ok)}, {"400", error_answer("a bad parameter, with the reason")}}}};
 }
 
-ordered_json schemas() {
+ordered_json component_schemas() {
   const ordered_json nullable_text = {{"type", "string"}, {"nullable", true}};
   ordered_json status_values = {{"type", "string"},
                                 {"enum", {"not_registered", "registered", "proposed", "recognised",
@@ -88,7 +88,7 @@ ordered_json schemas() {
         {"properties",
          {{"error", {{"type", "string"}}},
           {"status", {{"type", "integer"}, {"enum", {409}}}},
-          {"current", {{"allOf", ordered_json::array({ref("StatusRow")})}, {"nullable", true}}}}}}},
+          {"current", {{"allOf", ordered_json::array({schema_ref("StatusRow")})}, {"nullable", true}}}}}}},
       {"Unit",
        {{"type", "object"},
         {"properties",
@@ -99,7 +99,7 @@ ordered_json schemas() {
           {"valid_from", nullable_text},
           {"valid_to", nullable_text},
           {"versions", {{"type", "array"}, {"items", {{"type", "object"}}}}},
-          {"statuses", {{"type", "array"}, {"items", ref("StatusRow")}}}}}}},
+          {"statuses", {{"type", "array"}, {"items", schema_ref("StatusRow")}}}}}}},
       {"Document", {{"type", "object"}, {"description", "see docs/api.md"}}},
   };
 }
@@ -113,25 +113,25 @@ nlohmann::ordered_json openapi_document(const std::string& server_url) {
   ordered_json paths;
   paths["/api/years"]["get"] =
       get_operation("years", "years with statuses, the default year and the map's extent", ordered_json::array(),
-                    answer("the years", ref("Document")));
+                    described_answer("the years", schema_ref("Document")));
   paths["/api/stats"]["get"] = get_operation("stats", "statistics of a year (as `anttmap --json stats`)",
-                                             ordered_json::array({kYearParameter}), answer("the statistics", ref("Document")));
+                                             ordered_json::array({kYearParameter}), described_answer("the statistics", schema_ref("Document")));
   paths["/api/progress"]["get"] =
       get_operation("progress", "share of units recognised per year against the programme's targets",
-                    ordered_json::array(), answer("the series", ref("Document")));
+                    ordered_json::array(), described_answer("the series", schema_ref("Document")));
   paths["/api/search"]["get"] = get_operation(
       "search", "units whose name matches, ignoring diacritics and case",
       {{{"name", "q"}, {"in", "query"}, {"required", true}, {"schema", {{"type", "string"}, {"maxLength", 256}}}},
        query_parameter("limit", "1-100, default 20", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100}}),
        kYearParameter},
-      answer("the matches", ref("Document")));
+      described_answer("the matches", schema_ref("Document")));
   paths["/api/units/{code}"]["get"] =
       get_operation("unit", "one unit with its versions and status history", {code, kYearParameter},
-                    answer("the unit", ref("Unit")));
+                    described_answer("the unit", schema_ref("Unit")));
   paths["/api/units/{code}"]["get"]["responses"]["404"] = error_answer("no unit with this code");
 
   ordered_json show = get_operation("status", "the status row in force for a unit and year", {code, year_path},
-                                    answer("the row; its ETag header is the row's etag", ref("StatusRow")));
+                                    described_answer("the row; its ETag header is the row's etag", schema_ref("StatusRow")));
   show["responses"]["404"] = error_answer("no status recorded for this unit and year");
   paths["/api/units/{code}/status/{year}"]["get"] = show;
   paths["/api/units/{code}/status/{year}"]["put"] = {
@@ -150,29 +150,29 @@ nlohmann::ordered_json openapi_document(const std::string& server_url) {
          {"in", "header"},
          {"required", false},
          {"schema", {{"type", "string"}, {"enum", {"web", "qgis", "api"}}}}}}},
-      {"requestBody", {{"required", true}, {"content", json_content(ref("StatusWrite"))}}},
+      {"requestBody", {{"required", true}, {"content", json_content(schema_ref("StatusWrite"))}}},
       {"responses",
-       {{"200", answer("the stored row, with its ETag header", ref("StatusRow"))},
+       {{"200", described_answer("the stored row, with its ETag header", schema_ref("StatusRow"))},
         {"400", error_answer("a bad body or year, with the reason; nothing written")},
         {"401", error_answer("no credentials")},
         {"403", error_answer("not an editor or admin, or the unit is outside the editor's scope")},
         {"404", error_answer("no unit with this code")},
-        {"409", answer("If-Match is not the row in force; nothing written", ref("Conflict"))},
+        {"409", described_answer("If-Match is not the row in force; nothing written", schema_ref("Conflict"))},
         {"415", error_answer("the body is not application/json")}}}};
   paths["/api/legend"]["get"] =
       get_operation("legend", "the legend of the layers the caller may see",
                     ordered_json::array({query_parameter("layer", "one layer's legend", {{"type", "string"}})}),
-                    answer("the legend", ref("Document")));
+                    described_answer("the legend", schema_ref("Document")));
   paths["/api/layers"]["get"] = get_operation("layers", "the layers the caller may see", ordered_json::array(),
-                                              answer("the layer list", ref("Document")));
+                                              described_answer("the layer list", schema_ref("Document")));
   paths["/api/validate"]["post"] = {
       {"operationId", "validate"},
       {"summary", "validate candidate boundaries (as `anttmap validate --candidate`)"},
       {"parameters", ordered_json::array({kYearParameter})},
       {"requestBody",
-       {{"required", true}, {"content", {{"application/geo+json", {{"schema", ref("Document")}}}}}}},
+       {{"required", true}, {"content", {{"application/geo+json", {{"schema", schema_ref("Document")}}}}}}},
       {"responses",
-       {{"200", answer("the findings", ref("Document"))}, {"400", error_answer("not a candidate GeoJSON")}}}};
+       {{"200", described_answer("the findings", schema_ref("Document"))}, {"400", error_answer("not a candidate GeoJSON")}}}};
 
   ordered_json document = {
       {"openapi", "3.0.3"},
@@ -182,7 +182,7 @@ nlohmann::ordered_json openapi_document(const std::string& server_url) {
         {"description", "Units, statuses and statistics of the ANTT movement; docs/api.md explains each answer."}}},
       {"paths", std::move(paths)},
       {"components",
-       {{"schemas", schemas()},
+       {{"schemas", component_schemas()},
         {"securitySchemes",
          {{"bearer", {{"type", "http"}, {"scheme", "bearer"}, {"description", "an API key (`anttmap key add`)"}}},
           {"session",

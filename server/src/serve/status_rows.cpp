@@ -10,7 +10,7 @@ namespace {
 
 using nlohmann::json;
 
-json optional_text(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+json text_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
 
 /// Vietnamese and English labels, as the legend has them.
 std::pair<json, json> status_labels(store::StatusValue status) {
@@ -44,10 +44,10 @@ json status_row_json(const store::StatusRecord& record, const access::Caller& ca
           {"status", std::string(store::to_string(record.status))},
           {"label_vi", label_vi},
           {"label_en", label_en},
-          {"decision", optional_text(record.decision_number)},
-          {"date", optional_text(record.decision_date)},
-          {"authority", optional_text(record.authority)},
-          {"note", optional_text(record.note)},
+          {"decision", text_or_null(record.decision_number)},
+          {"date", text_or_null(record.decision_date)},
+          {"authority", text_or_null(record.authority)},
+          {"note", text_or_null(record.note)},
           {"recorded_at", record.recorded_at},
           // Editors' names are internal: the public and partners get null.
           {"recorded_by", caller.reads_internal_attributes() ? json(record.recorded_by) : json(nullptr)},

@@ -27,10 +27,10 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kMaxCodeBytes = 64;
+constexpr std::size_t kMaxUnitCodeBytes = 64;
 constexpr std::size_t kMaxFieldBytes = 200;  // decision number, authority
 constexpr std::size_t kMaxNoteBytes = 2000;
-constexpr int kMinYear = 1990, kMaxYear = 2100;
+constexpr int kFirstStatusYear = 1990, kLastStatusYear = 2100;
 
 /// A write refused because the row changed since the client read it: the current row goes back.
 struct StaleWrite {
@@ -38,17 +38,17 @@ struct StaleWrite {
 };
 
 /// The year of the path, within the store's range; 400 otherwise.
-int year_of(const http::Request& request) {
+int status_year_of(const http::Request& request) {
   const std::string text = request.path_params.at("year");
   const std::optional<int> year = parse_year(text);
-  if (!year || *year < kMinYear || *year > kMaxYear)
-    throw RequestError(400, "the year must be four digits from " + std::to_string(kMinYear) + " to " +
-                                std::to_string(kMaxYear) + " / năm không hợp lệ");
+  if (!year || *year < kFirstStatusYear || *year > kLastStatusYear)
+    throw RequestError(400, "the year must be four digits from " + std::to_string(kFirstStatusYear) + " to " +
+                                std::to_string(kLastStatusYear) + " / năm không hợp lệ");
   return *year;
 }
 
-std::string code_of(const http::Request& request) {
-  return checked_text(request.path_params.at("code"), kMaxCodeBytes, "code");
+std::string unit_code_of(const http::Request& request) {
+  return checked_text(request.path_params.at("code"), kMaxUnitCodeBytes, "code");
 }
 
 /// A text field of the body: a string (NFC, trimmed, at most `max_bytes`) or null/absent (empty).
@@ -108,14 +108,15 @@ store::StatusRecord record_from_body(const std::string& body_text, const std::st
 }
 
 /// True when the client's If-Match names `current` (or is "*" and a row exists). Weak tags never
-/// match: If-Match compares strongly.
+/// match: If-Match compares strongly. The tag of a gzipped answer ("status-N-gz") names the same row.
 bool if_match_holds(std::string_view header, const std::optional<store::StatusRecord>& current) {
   const std::string expected = current ? status_etag(current->id) : std::string();
+  const std::string expected_gzip = expected.empty() ? expected : expected.substr(0, expected.size() - 1) + "-gz\"";
   while (!header.empty()) {
     const auto comma = header.find(',');
     const std::string_view tag = http::trim_whitespace(header.substr(0, comma));
     if (tag == "*" && current) return true;
-    if (current && tag == expected) return true;
+    if (current && (tag == expected || tag == expected_gzip)) return true;
     if (comma == std::string_view::npos) break;
     header.remove_prefix(comma + 1);
   }
@@ -133,8 +134,8 @@ class UnitEdits {
   explicit UnitEdits(EditContext context) : context_(std::move(context)) {}
 
   http::Response show(const http::Request& request) {
-    const std::string code = code_of(request);
-    const int year = year_of(request);
+    const std::string code = unit_code_of(request);
+    const int year = status_year_of(request);
     std::optional<store::StatusRecord> current;
     {
       std::lock_guard lock(mutex_);
@@ -153,8 +154,8 @@ class UnitEdits {
     if (caller.role != access::Role::editor && caller.role != access::Role::admin)
       throw RequestError(403, "setting a status needs the editor or admin role, not " +
                                   std::string(access::to_string(caller.role)) + " / cần vai trò biên tập viên");
-    const std::string code = code_of(request);
-    const int year = year_of(request);
+    const std::string code = unit_code_of(request);
+    const int year = status_year_of(request);
     store::StatusRecord record = record_from_body(request.body, code, year);
     const std::optional<std::string> if_match = request.header("If-Match");
 

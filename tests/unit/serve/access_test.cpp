@@ -36,16 +36,6 @@ void make_store(const std::string& path) {
   });
 }
 
-/// A key made by `anttmap key add NAME --role ROLE --json`.
-std::string make_key(const std::string& db, const std::string& name, const std::string& role,
-                     std::vector<std::string> extra = {}) {
-  std::vector<std::string> args{"--db", db, "key", "add", name, "--role", role, "--json"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  const auto result = testing::run_anttmap(args);
-  if (result.exit_code != 0) throw std::runtime_error("key add failed: " + result.err);
-  return Json::parse(result.out).at("key").get<std::string>();
-}
-
 /// The value of the cookie a Set-Cookie header sets.
 std::string set_cookie_value(const http::Response& response, const std::string& name) {
   const auto found = response.headers.find("Set-Cookie");
@@ -68,11 +58,11 @@ class AccessTest : public ::testing::Test {
     const std::string db = dir_->file("store.sqlite");
     make_store(db);
     roles_ = new std::vector<Role>{{"public", "", false, 401},
-                                   {"partner", make_key(db, "portal", "partner"), false, 403},
-                                   {"viewer", make_key(db, "leadership", "viewer"), true, 0},
-                                   {"editor", make_key(db, "district-staff", "editor", {"--scope", "990"}), true, 0},
-                                   {"admin", make_key(db, "ops", "admin"), true, 0}};
-    revoked_key_ = new std::string(make_key(db, "old-portal", "viewer"));
+                                   {"partner", testing::make_api_key(db, "portal", "partner"), false, 403},
+                                   {"viewer", testing::make_api_key(db, "leadership", "viewer"), true, 0},
+                                   {"editor", testing::make_api_key(db, "district-staff", "editor", {"--scope", "990"}), true, 0},
+                                   {"admin", testing::make_api_key(db, "ops", "admin"), true, 0}};
+    revoked_key_ = new std::string(testing::make_api_key(db, "old-portal", "viewer"));
     const auto revoked = testing::run_anttmap({"--db", db, "key", "revoke", "old-portal"});
     if (revoked.exit_code != 0) throw std::runtime_error("key revoke failed: " + revoked.err);
     ServeConfig config;
@@ -362,7 +352,7 @@ TEST_F(AccessTest, CachesWarmedByAnInternalCallerNeverServeThePublic) {
 
 TEST_F(AccessTest, ARevokedKeyStopsWorkingWithoutARestart) {
   const std::string db = dir_->file("store.sqlite");
-  const std::string key = make_key(db, "short-lived", "viewer");
+  const std::string key = testing::make_api_key(db, "short-lived", "viewer");
   app_->refresh();
   http::Request request;
   request.path = "/ogc/collections/hotspots";

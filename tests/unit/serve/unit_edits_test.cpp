@@ -17,15 +17,6 @@ using Json = nlohmann::json;
 
 constexpr int kYear = 2020;
 
-std::string make_key(const std::string& db, const std::string& name, const std::string& role,
-                     std::vector<std::string> extra = {}) {
-  std::vector<std::string> args{"--db", db, "key", "add", name, "--role", role, "--json"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  const auto result = testing::run_anttmap(args);
-  if (result.exit_code != 0) throw std::runtime_error("key add failed: " + result.err);
-  return Json::parse(result.out).at("key").get<std::string>();
-}
-
 class UnitEditsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -36,11 +27,11 @@ class UnitEditsTest : public ::testing::Test {
       store->write({"seed", "unit_edits_test"}, [&] { testing::add_tiny_province(*store, kYear); });
     }
     keys_ = new std::map<std::string, std::string>{
-        {"partner", make_key(*db_, "portal", "partner")},
-        {"viewer", make_key(*db_, "leadership", "viewer")},
-        {"commune", make_key(*db_, "xa.hoa.binh", "editor", {"--scope", "99001"})},
-        {"district", make_key(*db_, "huyen.mau", "editor", {"--scope", "990"})},
-        {"admin", make_key(*db_, "ops", "admin")}};
+        {"partner", testing::make_api_key(*db_, "portal", "partner")},
+        {"viewer", testing::make_api_key(*db_, "leadership", "viewer")},
+        {"commune", testing::make_api_key(*db_, "xa.hoa.binh", "editor", {"--scope", "99001"})},
+        {"district", testing::make_api_key(*db_, "huyen.mau", "editor", {"--scope", "990"})},
+        {"admin", testing::make_api_key(*db_, "ops", "admin")}};
     ServeConfig config;
     config.port = 0;
     config.work_dir = dir_->file("work");
@@ -176,6 +167,13 @@ TEST_F(UnitEditsTest, AStaleIfMatchIs409WithTheCurrentRowAndTheFirstEditStands) 
                 .status,
             200);
   EXPECT_EQ(put("/api/units/99001/status/2025", "commune", kRegistered, {{"If-Match", "*"}}).status, 409);
+  // A browser that accepts gzip gets the tag of the gzipped answer: it names the same row.
+  const auto gzipped = call("GET", "/api/units/99001/status/2024", "viewer");
+  const std::string tag = gzipped.headers.at("ETag");
+  EXPECT_EQ(put("/api/units/99001/status/2024", "commune", {{"status", "proposed"}},
+                {{"If-Match", tag.substr(0, tag.size() - 1) + "-gz\""}})
+                .status,
+            200);
   // A weak tag never matches If-Match.
   const auto current = call("GET", "/api/units/99001/status/2024", "viewer");
   EXPECT_EQ(put("/api/units/99001/status/2024", "commune", kRegistered,
