@@ -92,13 +92,13 @@ def test_small_and_large_answers_on_one_kept_alive_connection_come_at_once(tls_s
              ("GET", "/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0", {}),  # over 16 KB: not corked
              ("GET", "/tiles/villages/9/405/225.png", {}), ("GET", "/no-such-page", {})]
     took = []
-    for _ in range(6):
+    for round_number in range(7):  # the first round renders what is not cached yet: not timed
         for method, path, headers in asked:
             started = time.monotonic()
             connection.request(method, path, headers=headers)
             response = connection.getresponse()
             body = response.read()
-            if not path.startswith("/wms"):  # capabilities are computed (slow under ASan): not the point here
+            if round_number > 0 and not path.startswith("/wms"):  # capabilities are computed: 0.3 s under ASan
                 took.append(time.monotonic() - started)
             if path == tile and method == "GET" and not headers:
                 assert response.status == 200 and body == first_body
@@ -109,7 +109,7 @@ def test_small_and_large_answers_on_one_kept_alive_connection_come_at_once(tls_s
             if path.startswith("/wms"):
                 assert response.status == 200 and len(body) > 16 * 1024 and body.rstrip().endswith(b">")
     took.sort()
-    # A write held by TCP_CORK waits 200 ms: every small answer would take that long.
+    # A write held by TCP_CORK waits 200 ms: every answer would take that long.
     assert took[len(took) // 2] < 0.05 and took[-1] < 0.15, took[-5:]
 
 
