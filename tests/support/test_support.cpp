@@ -1,6 +1,8 @@
 #include "test_support.hpp"
 
 #include <cstdlib>
+#include <pwd.h>
+#include <unistd.h>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -37,6 +39,12 @@ CliResult run_anttmap(const std::vector<std::string>& args) {
   result.out = out.str();
   result.err = err.str();
   return result;
+}
+
+std::string os_account_name() {
+  const passwd* entry = getpwuid(geteuid());
+  if (!entry) throw std::runtime_error("the test account has no entry in the user database");
+  return entry->pw_name;
 }
 
 std::string make_api_key(const std::string& db, const std::string& name, const std::string& role,

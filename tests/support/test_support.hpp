@@ -34,6 +34,9 @@ struct CliResult {
 /// Runs `anttmap` in-process with `args`.
 CliResult run_anttmap(const std::vector<std::string>& args);
 
+/// The name of the account the tests run as (the user database's, as the CLI records it; no sudo).
+std::string os_account_name();
+
 /// The key `anttmap --db DB key add NAME --role ROLE EXTRA... --json` prints; throws when it fails.
 std::string make_api_key(const std::string& db, const std::string& name, const std::string& role,
                          const std::vector<std::string>& extra = {});

@@ -15,17 +15,22 @@ namespace {
 
 const std::vector<OptionSpec> kGlobalOptions{
     {"db", true, "store file (default ./anttmap.sqlite) / tệp CSDL"},
-    {"user", true, "name recorded in the audit log (default: login name) / người sửa"},
     {"tool", true, "client recorded in the audit log, e.g. qgis (default: anttmap COMMAND) / công cụ"},
     {"json", false, "print results as JSON / in kết quả dạng JSON"},
     {"quiet", false, "no progress bars or chatter / không in tiến trình"},
     {"help", false, "show help / trợ giúp"},
 };
 
-std::string login_name() {
-  if (const char* user = std::getenv("USER"); user && *user) return user;
-  if (const passwd* entry = getpwuid(getuid()); entry && entry->pw_name) return entry->pw_name;
-  return "unknown";
+/// The operating-system account the command runs as, for the audit log: from the user database, not
+/// from $USER (any process can set that). Under sudo, root names who asked for it.
+std::string os_account() {
+  const uid_t uid = geteuid();
+  std::string name = "uid " + std::to_string(uid);
+  if (const passwd* entry = getpwuid(uid); entry && entry->pw_name) name = entry->pw_name;
+  if (uid == 0)
+    if (const char* sudo_user = std::getenv("SUDO_USER"); sudo_user && *sudo_user)
+      name += std::string(" (sudo ") + sudo_user + ")";
+  return name;
 }
 
 std::string options_help(const std::vector<OptionSpec>& options) {
@@ -171,10 +176,14 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             std::shared_ptr<const layers::LayerRegistry> layers) {
   Context context{out, err};
   context.layers = std::move(layers);
-  context.actor = {login_name(), "anttmap"};
+  context.actor = {os_account(), "anttmap"};
   context.interactive = (&err == &std::cerr) && isatty(STDERR_FILENO);
   const auto commands = all_commands();
   try {
+    for (const auto& arg : args)
+      if (arg == "--user" || arg.rfind("--user=", 0) == 0)
+        throw UsageError("--user is no longer accepted: the audit log records the account that runs the command (" +
+                         context.actor.user + ") / không còn tùy chọn --user: nhật ký ghi tài khoản hệ điều hành");
     // The command is the first positional argument; global options may precede it.
     size_t command_at = 0;
     for (; command_at < args.size(); ++command_at) {
@@ -210,7 +219,6 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       return 0;
     }
     if (auto db = parsed.get("db")) context.db_path = *db;
-    if (auto user = parsed.get("user")) context.actor.user = *user;
     context.actor.tool = "anttmap " + command->name;
     if (auto tool = parsed.get("tool"); tool && !tool->empty()) context.actor.tool = *tool;
     context.json = parsed.has("json");

@@ -1,6 +1,6 @@
 #pragma once
 // The CLI's small framework: each command is a descriptor (name, usage, options, run function)
-// in one registry; global options (--db, --user, --json, --quiet) may stand anywhere.
+// in one registry; global options (--db, --tool, --json, --quiet) may stand anywhere.
 #include <functional>
 #include <map>
 #include <memory>

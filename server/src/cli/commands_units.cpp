@@ -109,11 +109,17 @@ int run_unit_show(Context& context, const ParsedArgs& args) {
 
 int run_unit_reshape(Context& context, const ParsedArgs& args) {
   if (args.positional.size() != 2)
-    throw UsageError("usage: anttmap unit reshape FILE.geojson --year Y [--with FILE] [--override-reason TEXT]");
+    throw UsageError("usage: anttmap unit reshape FILE.geojson (--year Y | --new-version-from DATE) [--with FILE] "
+                     "[--override-reason TEXT]");
   const auto year = args.get_int("year");
-  if (!year) throw UsageError("unit reshape needs --year / cần --year");
+  const auto new_version_from = args.get("new-version-from");
+  if (!year && !new_version_from)
+    throw UsageError("unit reshape needs --year (a correction) or --new-version-from DATE / cần --year");
+  if (year && new_version_from)
+    throw UsageError("give --year (a correction) or --new-version-from (a new version), not both / chỉ một trong hai");
   editing::BoundaryEdit edit;
-  edit.year = *year;
+  if (year) edit.year = *year;
+  if (new_version_from) edit.new_version_from = require_iso_date(*new_version_from, "--new-version-from");
   edit.boundaries = validate::read_candidates(args.positional[1]);
   if (auto with = args.get("with")) edit.pending = validate::read_candidates(*with);
   if (auto reason = args.get("override-reason")) edit.override_reason = *reason;
@@ -123,6 +129,9 @@ int run_unit_reshape(Context& context, const ParsedArgs& args) {
                           {"changed", result.changed},
                           {"unchanged", result.unchanged},
                           {"override", result.override_id ? nlohmann::json(*result.override_id) : nlohmann::json()},
+                          {"change", edit.new_version_from ? "new_version" : "correction"},
+                          {"date", editing::edit_date(edit)},
+                          {"versions", result.tags},
                           {"report", validate::to_json(result.report)}};
   if (context.json) {
     print_json(context.out, document.dump());
@@ -167,18 +176,21 @@ int run_years(Context& context, const ParsedArgs&) {
 
 std::vector<Command> unit_commands() {
   return {{"unit",
-           "unit show CODE --year Y [--geometry] | unit reshape FILE.geojson --year Y [--with FILE] "
-           "[--override-reason TEXT]",
+           "unit show CODE --year Y [--geometry] | unit reshape FILE.geojson (--year Y | --new-version-from DATE) "
+           "[--with FILE] [--override-reason TEXT]",
            "one unit of a year; save edited boundaries / xem đơn vị; lưu ranh giới đã sửa",
            {{"year", true, "the year: units valid on its 31 December / năm"},
             {"geometry", false, "show: include the boundary as GeoJSON / kèm ranh giới"},
+            {"new-version-from", true,
+             "reshape: start new versions on DATE instead of correcting the year's / phiên bản mới từ ngày"},
             {"with", true, "reshape: other unsaved edits (GeoJSON) checked together, not written / các sửa đổi khác"},
             {"override-reason", true, "reshape: save despite validation errors, recording why / lý do lưu khi còn lỗi"}},
            run_unit,
            "`unit show` prints the version valid on 31 December of the year with its status, hotspot designations\n"
            "and cluster memberships. `unit reshape` reads a GeoJSON FeatureCollection of edited units (property\n"
            "\"code\"), validates it as `validate --candidate` does and corrects the geometry of each unit's version\n"
-           "of the year, all or nothing. Validation errors refuse it (exit 6, findings printed) unless\n"
+           "of the year, all or nothing; with --new-version-from DATE the version valid that day ends there and a\n"
+           "new version with the edited boundary starts (a boundary that changed, not a mistake). Validation errors refuse it (exit 6, findings printed) unless\n"
            "--override-reason is given, which is recorded with the edit (audit table validation_override)."},
           {"years", "years", "the years the map and the API offer / các năm có dữ liệu", {}, run_years,
            "The first to the last year with a status, and the default (the latest with a status)."}};

@@ -12,7 +12,7 @@ class CliTest : public ::testing::Test {
   std::string db = dir.file("cli.sqlite");
 
   CliResult run(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--db", db, "--user", "cli-tester"});
+    args.insert(args.begin(), {"--db", db});
     return run_anttmap(args);
   }
 };
@@ -52,9 +52,9 @@ TEST_F(CliTest, StatusSetNeedsDecisionForRecognisedAndRecordsTheUser) {
   ASSERT_EQ(accepted.exit_code, 0) << accepted.err;
   auto json = nlohmann::json::parse(accepted.out);
   EXPECT_EQ(json["status"], "recognised");
-  EXPECT_EQ(json["recorded_by"], "cli-tester");
+  EXPECT_EQ(json["recorded_by"], os_account_name());
   auto audit = nlohmann::json::parse(run({"audit", "--table", "unit_status", "--limit", "1", "--json"}).out);
-  EXPECT_EQ(audit["entries"][0]["user"], "cli-tester");
+  EXPECT_EQ(audit["entries"][0]["user"], os_account_name());
   EXPECT_EQ(audit["entries"][0]["tool"], "anttmap status");
 }
 

@@ -54,7 +54,7 @@ class RecordsTest : public ::testing::Test {
   }
 
   CliResult run(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--db", db, "--user", "Nguyễn Thị Hoa", "--tool", "qgis", "--json"});
+    args.insert(args.begin(), {"--db", db, "--tool", "qgis", "--json"});
     return run_anttmap(args);
   }
 
@@ -109,11 +109,11 @@ TEST_F(RecordsTest, AnOverlappingReshapeIsRefusedUnlessAReasonIsGivenAndRecorded
   EXPECT_EQ(audit[0]["operation"], "UPDATE");
   EXPECT_EQ(audit[1]["table"], "validation_override");
   for (const auto& entry : audit) {
-    EXPECT_EQ(entry["user"], "Nguyễn Thị Hoa");
+    EXPECT_EQ(entry["user"], os_account_name());
     EXPECT_EQ(entry["tool"], "qgis");
   }
   EXPECT_EQ(audit[1]["after"]["reason"], "Nghị quyết điều chỉnh địa giới chưa số hóa");
-  EXPECT_EQ(audit[1]["after"]["recorded_by"], "Nguyễn Thị Hoa");
+  EXPECT_EQ(audit[1]["after"]["recorded_by"], os_account_name());
   // The override keeps the error findings it was given over (the QGIS plugin's record of why).
   const auto findings = Json::parse(audit[1]["after"]["findings"].get<std::string>());
   ASSERT_EQ(findings.size(), report["report"]["errors"].get<std::size_t>());

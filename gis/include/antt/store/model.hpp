@@ -199,7 +199,7 @@ struct ApiKey {
 
 /// Who makes a change, recorded in the audit log.
 struct Actor {
-  std::string user;  ///< `--user`, default the login name
+  std::string user;  ///< the account: the server's signed-in caller, or the CLI's OS account
   std::string tool;  ///< e.g. "anttmap import"
 };
 
