@@ -122,3 +122,129 @@ def test_the_openapi_document_describes_the_status_write(editing_server):
     put = document["paths"]["/api/units/{code}/status/{year}"]["put"]
     assert set(put["responses"]) >= {"200", "401", "403", "409"}
     assert document["components"]["schemas"]["StatusWrite"]["required"] == ["status"]
+
+
+EDITED_COMMUNE = "04846"  # Xã Mường Chiềng, huyện Đà Bắc: its boundary is edited below (statuses above use 04831)
+
+
+def request_json(url, path, key=None, body=None, method=None):
+    headers = {"X-Anttmap-Client": "api"}
+    if key:
+        headers["Authorization"] = "Bearer " + key
+    data = None
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    request = urllib.request.Request(url + path, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def copy_of(url, key, code, query="year=2020"):
+    status, layer = request_json(url, f"/api/boundaries?layer=communes&{query}", key)
+    assert status == 200, layer
+    return next(feature for feature in layer["features"] if feature["properties"]["code"] == code)
+
+
+def moved_vertex(feature, by=0.004):
+    """The feature with the first vertex of its outer ring (and the ring's closing vertex) moved by `by` degrees."""
+    edited = json.loads(json.dumps(feature))
+    ring = edited["geometry"]["coordinates"][0][0]
+    ring[0] = [ring[0][0] + by, ring[0][1] + by]
+    ring[-1] = list(ring[0])
+    return edited
+
+
+def collection(*features):
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def audit_entries(store, table):
+    out = subprocess.run([anttmap_binary(), "--db", str(store), "--json", "audit", "--table", table],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out)["entries"]
+
+
+def test_boundary_copies_are_for_editors_only(editing_server):
+    url, keys, _ = editing_server
+    assert request_json(url, "/api/boundaries?layer=communes&year=2020")[0] == 401
+    status, refused = request_json(url, "/api/boundaries?layer=hotspots&year=2020", keys["district"])
+    assert status == 400 and "communes, villages" in refused["error"]
+    assert request_json(url, "/api/boundaries?layer=communes", keys["district"])[0] == 400
+    feature = copy_of(url, keys["district"], EDITED_COMMUNE)
+    assert feature["properties"]["name"] == "Xã Mường Chiềng" and feature["properties"]["version"].startswith('"unit-')
+
+
+def test_a_boundary_edit_is_validated_scoped_audited_and_drawn_within_a_second(editing_server):
+    url, keys, store = editing_server
+    feature = copy_of(url, keys["district"], EDITED_COMMUNE)
+    edited = moved_vertex(feature)
+    lon, lat = edited["geometry"]["coordinates"][0][0][0]
+    x, y = tile_of(lon, lat, 14)
+    tile = f"{url}/tiles/communes/14/{x}/{y}.png?year=2020"
+    old_png = http_get(tile)[2]
+    audit_before = len(audit_entries(store, "unit"))
+
+    # The moved vertex leaves the district and overlaps a neighbour: refused, nothing written.
+    status, refused = request_json(url, "/api/boundaries", keys["district"], {"year": 2020,
+                                                                            "boundaries": collection(edited)})
+    assert status == 422 and refused["written"] is False and refused["report"]["errors"] > 0
+    # Another district's editor may not write it, with or without a reason.
+    status, refused = request_json(url, "/api/boundaries", keys["other"], {
+        "year": 2020, "boundaries": collection(edited), "override_reason": "không được phép"})
+    assert status == 403 and EDITED_COMMUNE in refused["error"]
+    assert len(audit_entries(store, "unit")) == audit_before
+    assert copy_of(url, keys["district"], EDITED_COMMUNE)["properties"]["version"] == feature["properties"]["version"]
+
+    reason = "Quyết định số 12/QĐ-UBND điều chỉnh địa giới — thử nghiệm ỹ ữ ẵ ộ"
+    written_at = time.monotonic()
+    status, saved = request_json(url, "/api/boundaries", keys["district"], {
+        "year": 2020, "boundaries": collection(edited), "override_reason": reason})
+    assert status == 200 and saved["written"] and saved["changed"] == [EDITED_COMMUNE], saved
+    assert saved["change"] == "correction" and saved["override"]
+    while time.monotonic() - written_at < 5 and http_get(tile)[2] == old_png:
+        time.sleep(0.05)
+    seen_after = time.monotonic() - written_at
+    assert seen_after < 1.0, f"the tile changed {seen_after:.2f} s after the write"
+
+    rows = [row for row in audit_entries(store, "unit") if row["key"].startswith(EDITED_COMMUNE)]
+    assert (rows[-1]["operation"], rows[-1]["user"], rows[-1]["tool"]) == ("UPDATE", "can.bo.da.bac", "api")
+    overrides = audit_entries(store, "validation_override")
+    assert overrides[-1]["user"] == "can.bo.da.bac" and reason in json.dumps(overrides[-1], ensure_ascii=False)
+    now = copy_of(url, keys["district"], EDITED_COMMUNE)
+    assert now["properties"]["version"] == saved["versions"][EDITED_COMMUNE]
+    assert now["geometry"]["coordinates"][0][0][0] == edited["geometry"]["coordinates"][0][0][0]
+
+
+def test_two_editors_of_one_boundary_the_second_gets_409_and_the_first_stands(editing_server):
+    url, keys, _ = editing_server
+    both_read = copy_of(url, keys["district"], EDITED_COMMUNE)
+    first = moved_vertex(both_read, by=-0.001)
+    status, saved = request_json(url, "/api/boundaries", keys["district"], {
+        "year": 2020, "boundaries": collection(first), "override_reason": "người thứ nhất"})
+    assert status == 200 and saved["written"], saved
+    second = moved_vertex(both_read, by=0.002)
+    status, conflict = request_json(url, "/api/boundaries", keys["district"], {
+        "year": 2020, "boundaries": collection(second), "override_reason": "người thứ hai"})
+    assert status == 409 and conflict["stale"] == [EDITED_COMMUNE] and not conflict["written"]
+    current = conflict["current"]["features"][0]
+    assert current["properties"]["version"] == saved["versions"][EDITED_COMMUNE]
+    assert current["geometry"]["coordinates"][0][0][0] == first["geometry"]["coordinates"][0][0][0]
+    assert copy_of(url, keys["district"], EDITED_COMMUNE)["geometry"] == current["geometry"]
+
+
+def test_a_new_version_keeps_the_old_boundary_before_its_day(editing_server):
+    url, keys, _ = editing_server
+    before = copy_of(url, keys["district"], EDITED_COMMUNE, "date=2025-12-31")
+    edited = moved_vertex(before, by=0.0005)
+    status, saved = request_json(url, "/api/boundaries", keys["district"], {
+        "new_version_from": "2026-01-01", "boundaries": collection(edited), "override_reason": "phiên bản mới"})
+    assert status == 200 and saved["change"] == "new_version" and saved["date"] == "2026-01-01", saved
+    old = copy_of(url, keys["district"], EDITED_COMMUNE, "date=2025-12-31")
+    new = copy_of(url, keys["district"], EDITED_COMMUNE, "date=2026-01-01")
+    assert old["geometry"] == before["geometry"] and old["properties"]["valid_to"] == "2026-01-01"
+    assert new["geometry"]["coordinates"][0][0][0] == edited["geometry"]["coordinates"][0][0][0]
+    assert new["properties"]["valid_from"] == "2026-01-01"

@@ -1,5 +1,7 @@
 #include "antt/geo/ogr.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_string.h>
@@ -188,6 +190,62 @@ std::string OgrGeometry::iso_wkb() const {
   if (OGR_G_ExportToIsoWkb(handle_, wkbNDR, reinterpret_cast<unsigned char*>(out.data())) != OGRERR_NONE)
     throw Error("cannot export a geometry as WKB");
   return out;
+}
+
+namespace {
+
+std::string geojson_with(OGRGeometryH handle, const std::string& option) {
+  if (!handle) return "null";
+  OptionList options({option});
+  char* text = OGR_G_ExportToJsonEx(handle, options.get());
+  if (!text) throw Error("cannot write a geometry as GeoJSON");
+  std::string out(text);
+  CPLFree(text);
+  return out;
+}
+
+}  // namespace
+
+std::string OgrGeometry::geojson(int decimals) const {
+  return geojson_with(handle_, "COORDINATE_PRECISION=" + std::to_string(decimals));
+}
+
+namespace {
+
+/// GeoJSON coordinates of a point, ring or line: nlohmann writes each double in the shortest form
+/// that reads back the same (OGR's writer trims digits it takes for noise).
+nlohmann::json exact_positions(OGRGeometryH geometry) {
+  nlohmann::json positions = nlohmann::json::array();
+  for (int i = 0, n = OGR_G_GetPointCount(geometry); i < n; ++i)
+    positions.push_back({OGR_G_GetX(geometry, i), OGR_G_GetY(geometry, i)});
+  return positions;
+}
+
+nlohmann::json exact_polygon(OGRGeometryH polygon) {
+  nlohmann::json rings = nlohmann::json::array();
+  for (int i = 0, n = OGR_G_GetGeometryCount(polygon); i < n; ++i)
+    rings.push_back(exact_positions(OGR_G_GetGeometryRef(polygon, i)));
+  return rings;
+}
+
+}  // namespace
+
+std::string OgrGeometry::geojson_exact() const {
+  if (!handle_ || is_empty()) return "null";
+  switch (flat_type()) {
+    case wkbPolygon:
+      return nlohmann::json{{"type", "Polygon"}, {"coordinates", exact_polygon(handle_)}}.dump();
+    case wkbMultiPolygon: {
+      nlohmann::json polygons = nlohmann::json::array();
+      for (int i = 0, n = OGR_G_GetGeometryCount(handle_); i < n; ++i)
+        polygons.push_back(exact_polygon(OGR_G_GetGeometryRef(handle_, i)));
+      return nlohmann::json{{"type", "MultiPolygon"}, {"coordinates", std::move(polygons)}}.dump();
+    }
+    case wkbPoint:
+      return nlohmann::json{{"type", "Point"}, {"coordinates", exact_positions(handle_).at(0)}}.dump();
+    default:
+      return geojson_with(handle_, "SIGNIFICANT_FIGURES=17");  // not an area or a point: no unit has one
+  }
 }
 
 std::string OgrGeometry::wkt() const {

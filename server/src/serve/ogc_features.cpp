@@ -221,10 +221,6 @@ std::optional<std::set<std::string>> published_codes(const store::Store& store, 
   return inside;
 }
 
-struct CplString {
-  void operator()(char* text) const { CPLFree(text); }
-};
-
 struct Envelope {
   double minx = 0, miny = 0, maxx = 0, maxy = 0;
   bool empty = true;
@@ -247,10 +243,7 @@ Json geojson_of(const std::string& wkb) {
   auto geometry = geo::OgrGeometry::from_wkb(wkb);
   if (geometry.is_empty()) return nullptr;
   // 7 decimals of a degree is about 1 cm: finer digits only make the documents heavier.
-  geo::OptionList options({"COORDINATE_PRECISION=7"});
-  std::unique_ptr<char, CplString> text(OGR_G_ExportToJsonEx(geometry.get(), options.get()));
-  if (!text) throw Error("cannot write a geometry as GeoJSON");
-  return Json::parse(text.get());
+  return Json::parse(geometry.geojson(7));
 }
 
 /// A unit's lon/lat envelope (empty when it has no geometry).

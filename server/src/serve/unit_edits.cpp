@@ -17,6 +17,8 @@
 #include "antt/store/store.hpp"
 #include "antt/text/unicode.hpp"
 #include "serve/access_control.hpp"
+#include "serve/boundary_edits.hpp"
+#include "serve/edit_access.hpp"
 #include "serve/errors.hpp"
 #include "serve/openapi.hpp"
 #include "serve/params.hpp"
@@ -131,16 +133,13 @@ bool same_values(const store::StatusRecord& a, const store::StatusRecord& b) {
 
 class UnitEdits {
  public:
-  explicit UnitEdits(EditContext context) : context_(std::move(context)) {}
+  explicit UnitEdits(std::shared_ptr<StoreWriter> writer) : writer_(std::move(writer)) {}
 
   http::Response show(const http::Request& request) {
     const std::string code = unit_code_of(request);
     const int year = status_year_of(request);
-    std::optional<store::StatusRecord> current;
-    {
-      std::lock_guard lock(mutex_);
-      current = current_status(writer().status_history(code), year);
-    }
+    const std::optional<store::StatusRecord> current =
+        writer_->with([&](store::Store& store) { return current_status(store.status_history(code), year); });
     if (!current)
       throw RequestError(404, "no status of unit " + code + " for " + std::to_string(year) +
                                   " / chưa có trạng thái của đơn vị trong năm này");
@@ -149,18 +148,21 @@ class UnitEdits {
 
   http::Response put(const http::Request& request) {
     const access::Caller& caller = request.caller;
-    if (!caller.signed_in() || caller.credential == access::Credential::embed_token)
-      throw not_allowed(caller, "setting a status");
-    if (caller.role != access::Role::editor && caller.role != access::Role::admin)
-      throw RequestError(403, "setting a status needs the editor or admin role, not " +
-                                  std::string(access::to_string(caller.role)) + " / cần vai trò biên tập viên");
+    require_editor(caller, "setting a status");
     const std::string code = unit_code_of(request);
     const int year = status_year_of(request);
     store::StatusRecord record = record_from_body(request.body, code, year);
     const std::optional<std::string> if_match = request.header("If-Match");
 
-    std::lock_guard lock(mutex_);
-    store::Store& writer = this->writer();
+    return writer_->with([&](store::Store& writer) { return write_status(writer, request, record, if_match); });
+  }
+
+ private:
+  http::Response write_status(store::Store& writer, const http::Request& request, const store::StatusRecord& record,
+                              const std::optional<std::string>& if_match) {
+    const access::Caller& caller = request.caller;
+    const std::string& code = record.unit_code;
+    const int year = record.year;
     const std::string date = year_end(year);
     const std::optional<store::UnitVersion> unit = writer.unit_at(code, date, false);
     if (!unit) {
@@ -172,11 +174,11 @@ class UnitEdits {
       throw RequestError(400, "unit " + code + " did not exist on 31 December " + std::to_string(year) +
                                   " / đơn vị không tồn tại vào năm này");
     }
-    if (caller.role == access::Role::editor && !within_scope(writer, *unit, date, caller.scope))
-      throw RequestError(403, "unit " + code + " is outside your editing scope (" + join(caller.scope) +
+    if (!within_scope(writer, *unit, date, caller))
+      throw RequestError(403, "unit " + code + " is outside your editing scope (" + scope_text(caller) +
                                   ") / đơn vị ngoài phạm vi được biên tập");
 
-    const store::Actor actor{caller.name, client_of(request)};
+    const store::Actor actor = actor_of(request);
     std::optional<store::StatusRecord> saved;
     try {
       writer.write(actor, [&] {
@@ -195,30 +197,6 @@ class UnitEdits {
     }
     if (!saved) throw std::runtime_error("the status was written but cannot be read back");
     return row_answer(*saved, caller);
-  }
-
- private:
-  store::Store& writer() {
-    if (!writer_) writer_ = store::open_store(context_.store_path);
-    return *writer_;
-  }
-
-  /// True when the unit or one of its parents on `date` is among `scope`'s codes.
-  static bool within_scope(const store::Store& units, const store::UnitVersion& unit, const std::string& date,
-                           const std::vector<std::string>& scope) {
-    std::optional<store::UnitVersion> at = unit;
-    for (int depth = 0; at && depth < 8; ++depth) {  // province > district > commune > village
-      if (std::find(scope.begin(), scope.end(), at->code) != scope.end()) return true;
-      if (at->parent_code.empty()) break;
-      at = units.unit_at(at->parent_code, date, false);
-    }
-    return false;
-  }
-
-  static std::string join(const std::vector<std::string>& codes) {
-    std::string text;
-    for (const auto& code : codes) text += (text.empty() ? "" : ",") + code;
-    return text;
   }
 
   static http::Response row_answer(const store::StatusRecord& record, const access::Caller& caller) {
@@ -241,21 +219,10 @@ class UnitEdits {
     return answer;
   }
 
-  EditContext context_;
-  std::mutex mutex_;  ///< one writer connection, one write at a time (SQLite has one writer anyway)
-  std::unique_ptr<store::Store> writer_;
+  std::shared_ptr<StoreWriter> writer_;
 };
 
 }  // namespace
-
-std::string client_of(const http::Request& request) {
-  const std::string named = request.header("X-Anttmap-Client").value_or("");
-  for (const char* client : {"web", "qgis", "api"})
-    if (http::iequals(named, client)) return client;
-  if (request.header("User-Agent").value_or("").find("QGIS/") != std::string::npos) return "qgis";
-  if (request.caller.credential == access::Credential::session) return "web";
-  return "api";
-}
 
 void register_unit_edits(http::Router& router, EditContext context) {
   const std::string openapi = openapi_document(context.public_url).dump(2) + "\n";
@@ -264,7 +231,9 @@ void register_unit_edits(http::Router& router, EditContext context) {
     document.reusable = true;
     return document;
   });
-  auto edits = std::make_shared<UnitEdits>(std::move(context));
+  auto writer = std::make_shared<StoreWriter>(context.store_path);
+  register_boundary_edits(router, writer);
+  auto edits = std::make_shared<UnitEdits>(writer);
   // Writes wait on SQLite's lock and argon2-free checks only: quick, but a worker keeps the I/O
   // threads free while another process holds the write lock.
   router.get("/api/units/{code}/status/{year}", [edits](const http::Request& request) {

@@ -16,11 +16,8 @@ struct EditContext {
   std::string public_url;  ///< for the OpenAPI document's `servers`; empty: none
 };
 
-/// Registers GET and PUT /api/units/{code}/status/{year}, and GET /api/openapi.json, on `router`.
+/// Registers the write API on `router`: GET and PUT /api/units/{code}/status/{year}, GET and POST
+/// /api/boundaries, and GET /api/openapi.json.
 void register_unit_edits(http::Router& router, EditContext context);
-
-/// The client a write came from, for the audit: the X-Anttmap-Client header when it names one of
-/// web, qgis, api; else qgis for QGIS's User-Agent, web for a browser session, api otherwise.
-std::string client_of(const http::Request& request);
 
 }  // namespace antt::serve

@@ -1,5 +1,7 @@
 #include "antt/geo/ogr.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "antt/core/error.hpp"
 #include "test_support.hpp"
 
@@ -17,6 +19,22 @@ TEST(OgrOwners, GeometryRoundTripsThroughIsoWkbAndMoves) {
   EXPECT_TRUE(OgrGeometry::clone_of(nullptr).is_empty());
   EXPECT_THROW(OgrGeometry::from_wkt("POLYGON ((1 2"), InputError);
   EXPECT_THROW(OgrGeometry::from_wkb("xyz"), InputError);
+}
+
+TEST(OgrOwners, ExactGeoJsonGivesBackTheSameDoubles) {
+  // Coordinates whose shortest forms need 17 digits: OGR's own writer rounds them.
+  const std::string wkt =
+      "MULTIPOLYGON (((105.06358990000001 20.978845800000002,105.1 20.978845800000002,105.1 21.0,"
+      "105.06358990000001 20.978845800000002)),((106 21,106.5 21,106.5 21.5,106 21)))";
+  const auto geometry = OgrGeometry::from_wkt(wkt);
+  const auto geojson = nlohmann::json::parse(geometry.geojson_exact());
+  EXPECT_EQ(geojson["type"], "MultiPolygon");
+  EXPECT_EQ(geojson["coordinates"][0][0][0][0].get<double>(), 105.06358990000001);
+  EXPECT_EQ(geojson["coordinates"][0][0][0][1].get<double>(), 20.978845800000002);
+  OgrGeometry back(OGR_G_CreateGeometryFromJson(geojson.dump().c_str()));
+  EXPECT_EQ(back.iso_wkb(), geometry.iso_wkb());
+  EXPECT_EQ(nlohmann::json::parse(geometry.geojson(7))["coordinates"][0][0][0][0].get<double>(), 105.0635899);
+  EXPECT_EQ(OgrGeometry().geojson_exact(), "null");
 }
 
 TEST(OgrOwners, SpatialReferenceErrorsAreCrsErrors) {

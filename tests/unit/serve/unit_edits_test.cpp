@@ -3,6 +3,8 @@
 // refused (400, nothing written), conflicts (409 with the current row), the audit naming the
 // account and its client, and one write over a real socket. Its own test binary: one map engine
 // per process.
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "antt/store/store.hpp"
@@ -50,7 +52,14 @@ class UnitEditsTest : public ::testing::Test {
                              const std::string& body = {}, std::map<std::string, std::string> headers = {}) {
     http::Request request;
     request.method = method;
-    request.path = path;
+    request.path = path.substr(0, path.find('?'));
+    if (const auto query = path.find('?'); query != std::string::npos) {
+      std::stringstream pairs(path.substr(query + 1));  // plain test values: no percent-decoding needed
+      for (std::string pair; std::getline(pairs, pair, '&');) {
+        const auto equals = pair.find('=');
+        request.params.emplace(pair.substr(0, equals), equals == std::string::npos ? "" : pair.substr(equals + 1));
+      }
+    }
     request.body = body;
     request.remote_address = "203.0.113.9";
     if (!body.empty()) request.headers["Content-Type"] = "application/json";
@@ -232,6 +241,62 @@ TEST_F(UnitEditsTest, BadRequestsAreRefusedWithAReasonAndWriteNothing) {
   const auto deleted = call("DELETE", "/api/units/99001/status/2021", "admin");
   EXPECT_EQ(deleted.status, 405);
   EXPECT_EQ(deleted.headers.at("Allow"), "GET, HEAD, PUT, OPTIONS");
+}
+
+/// A GeoJSON FeatureCollection of the two communes with their shared border at `border` degrees
+/// east; `version` (when given) is the copy's tag of 99001.
+Json border_edit(double border, const std::string& version = {}) {
+  const auto box = [](double west, double east) {
+    return Json{{"type", "Polygon"},
+                {"coordinates", {{{west, 21.0}, {east, 21.0}, {east, 21.03}, {west, 21.03}, {west, 21.0}}}}};
+  };
+  Json first = {{"type", "Feature"}, {"properties", {{"code", "99001"}}}, {"geometry", box(105.78, border)}};
+  if (!version.empty()) first["properties"]["version"] = version;
+  Json second = {{"type", "Feature"}, {"properties", {{"code", "99002"}}}, {"geometry", box(border, 105.82)}};
+  return {{"type", "FeatureCollection"}, {"features", {first, second}}};
+}
+
+TEST_F(UnitEditsTest, BoundaryEditsAreScopedValidatedAuditedAndRefusedWhenStale) {
+  const auto copy = call("GET", "/api/boundaries?layer=communes&year=2020", "district");
+  ASSERT_EQ(copy.status, 200) << *copy.body;
+  const Json features = json_of(copy).at("features");
+  ASSERT_EQ(features.size(), 2u);
+  const std::string version = features[0].at("properties").at("version");
+  EXPECT_EQ(call("GET", "/api/boundaries?layer=communes&year=2020", "").status, 401);
+  EXPECT_EQ(call("GET", "/api/boundaries?layer=communes&year=2020", "viewer").status, 403);
+
+  const auto audit_size = store::open_store(*db_)->audit_entries().size();
+  const Json edit = {{"year", 2020}, {"boundaries", border_edit(105.805, version)}};
+  EXPECT_EQ(call("POST", "/api/boundaries", "partner", edit.dump()).status, 403);
+  const auto outside = call("POST", "/api/boundaries", "commune", edit.dump());  // 99002 is not theirs
+  EXPECT_EQ(outside.status, 403);
+  EXPECT_NE(json_of(outside).at("error").get<std::string>().find("99002"), std::string::npos);
+  // The tiny province's district reaches past its communes: a gap, so errors refuse the edit.
+  const auto refused = call("POST", "/api/boundaries", "district", edit.dump());
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_FALSE(json_of(refused).at("written").get<bool>());
+  EXPECT_EQ(store::open_store(*db_)->audit_entries().size(), audit_size);
+
+  Json with_reason = edit;
+  with_reason["override_reason"] = "Nghị quyết điều chỉnh địa giới";
+  const auto saved = call("POST", "/api/boundaries", "district", with_reason.dump(), {{"X-Anttmap-Client", "qgis"}});
+  ASSERT_EQ(saved.status, 200) << *saved.body;
+  EXPECT_EQ(json_of(saved).at("changed"), (Json{"99001", "99002"}));
+  const auto entries = store::open_store(*db_)->audit_entries();
+  EXPECT_EQ(entries.back().user, "huyen.mau");
+  EXPECT_EQ(entries.back().tool, "qgis");
+
+  // The same copy again: stale, 409 with the current boundary, nothing written.
+  Json again = with_reason;
+  again["boundaries"] = border_edit(105.79, version);
+  const auto stale = call("POST", "/api/boundaries", "district", again.dump());
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_EQ(json_of(stale).at("stale"), Json{"99001"});
+  EXPECT_EQ(json_of(stale).at("current").at("features")[0].at("geometry").at("coordinates")[0][0][1][0], 105.805);
+  EXPECT_EQ(store::open_store(*db_)->audit_entries().size(), entries.size());
+  EXPECT_EQ(call("POST", "/api/boundaries", "district", R"({"year": 2020, "boundaries": 7})").status, 400);
+  EXPECT_EQ(call("POST", "/api/boundaries", "district", R"({"year": 2020, "new_version_from": "2021-01-01"})").status,
+            400);
 }
 
 TEST_F(UnitEditsTest, APutOverARealSocketIsReadWrittenAndAnswered) {

@@ -117,6 +117,11 @@ class OgrGeometry {
   /// ISO WKB, little endian.
   std::string iso_wkb() const;
   std::string wkt() const;
+  /// The GeoJSON geometry object, coordinates rounded to `decimals` decimals (7 ≈ 1 cm in degrees);
+  /// "null" for a null geometry.
+  std::string geojson(int decimals) const;
+  /// The same with 17 significant digits: read back, the coordinates are the same doubles.
+  std::string geojson_exact() const;
 
  private:
   OGRGeometryH handle_ = nullptr;
