@@ -100,6 +100,36 @@ ordered_json component_schemas() {
           {"valid_to", nullable_text},
           {"versions", {{"type", "array"}, {"items", {{"type", "object"}}}}},
           {"statuses", {{"type", "array"}, {"items", schema_ref("StatusRow")}}}}}}},
+      {"BoundaryEdit",
+       {{"type", "object"},
+        {"required", {"boundaries"}},
+        {"additionalProperties", false},
+        {"description", "year (a correction of that year's versions) or new_version_from (a new version from that "
+                        "day), exactly one"},
+        {"properties",
+         {{"year", {{"type", "integer"}, {"minimum", 1990}, {"maximum", 2100}}},
+          {"new_version_from", {{"type", "string"}, {"format", "date"}}},
+          {"boundaries",
+           {{"type", "object"},
+            {"description", "GeoJSON FeatureCollection of the edited units: properties code and version (the tag "
+                            "of the copy from GET /api/boundaries; without it the copy is not checked)"}}},
+          {"pending",
+           {{"type", "object"}, {"description", "other unsaved edits checked together, not written (GeoJSON)"}}},
+          {"override_reason",
+           {{"type", "string"}, {"description", "save despite validation errors; recorded with the edit"}}}}}}},
+      {"BoundaryResult",
+       {{"type", "object"},
+        {"properties",
+         {{"written", {{"type", "boolean"}}},
+          {"changed", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+          {"unchanged", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+          {"override", {{"type", "integer"}, {"nullable", true}}},
+          {"change", {{"type", "string"}, {"enum", {"correction", "new_version"}}}},
+          {"date", {{"type", "string"}, {"format", "date"}}},
+          {"versions", {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}}},
+          {"report", {{"type", "object"}, {"description", "the validation findings (as /api/validate)"}}},
+          {"stale", {{"type", "array"}, {"items", {{"type", "string"}}}, {"description", "409 only"}}},
+          {"current", {{"type", "object"}, {"description", "409 only: the stale units as stored now"}}}}}}},
       {"Document", {{"type", "object"}, {"description", "see docs/api.md"}}},
   };
 }
@@ -159,6 +189,35 @@ nlohmann::ordered_json openapi_document(const std::string& server_url) {
         {"404", error_answer("no unit with this code")},
         {"409", described_answer("If-Match is not the row in force; nothing written", schema_ref("Conflict"))},
         {"415", error_answer("the body is not application/json")}}}};
+  paths["/api/boundaries"]["get"] = get_operation(
+      "copyBoundaries", "an editable layer's units of a day with exact boundaries and version tags (editors, admins)",
+      {{{"name", "layer"}, {"in", "query"}, {"required", true}, {"schema", {{"type", "string"}, {"enum", {"communes", "villages"}}}}},
+       kYearParameter,
+       query_parameter("date", "YYYY-MM-DD instead of year", {{"type", "string"}, {"format", "date"}})},
+      described_answer("a GeoJSON FeatureCollection (properties code, name, kind, parent_code, valid_from, valid_to, "
+                       "version)",
+                       schema_ref("Document")));
+  paths["/api/boundaries"]["get"]["security"] = {{{"bearer", ordered_json::array()}}, {{"session", ordered_json::array()}}};
+  paths["/api/boundaries"]["post"] = {
+      {"operationId", "saveBoundaries"},
+      {"summary", "save edited boundaries (editors within their scope, admins)"},
+      {"description",
+       "Validated as `anttmap validate --candidate` with the pending edits; errors refuse the write (422) unless an "
+       "override_reason is given, which is recorded. A correction changes the year's versions in place; a new "
+       "version ends the version valid on new_version_from and starts one with the edited boundary. A unit whose "
+       "version tag moved on since the copy is refused with 409 and its current boundary. All or nothing; the audit "
+       "names the account and its client."},
+      {"security", {{{"bearer", ordered_json::array()}}, {{"session", ordered_json::array()}}}},
+      {"requestBody", {{"required", true}, {"content", json_content(schema_ref("BoundaryEdit"))}}},
+      {"responses",
+       {{"200", described_answer("saved", schema_ref("BoundaryResult"))},
+        {"400", error_answer("a bad body, with the reason; nothing written")},
+        {"401", error_answer("no credentials")},
+        {"403", error_answer("not an editor or admin, or a unit outside the editor's scope (named)")},
+        {"404", error_answer("a code without a version on the day")},
+        {"409", described_answer("a stale copy; nothing written", schema_ref("BoundaryResult"))},
+        {"422", described_answer("validation errors and no override_reason; nothing written",
+                                 schema_ref("BoundaryResult"))}}}};
   paths["/api/legend"]["get"] =
       get_operation("legend", "the legend of the layers the caller may see",
                     ordered_json::array({query_parameter("layer", "one layer's legend", {{"type", "string"}})}),
