@@ -189,6 +189,9 @@ nlohmann::ordered_json openapi_document(const std::string& server_url) {
         {"404", error_answer("no unit with this code")},
         {"409", described_answer("If-Match is not the row in force; nothing written", schema_ref("Conflict"))},
         {"415", error_answer("the body is not application/json")}}}};
+  paths["/api/me"]["get"] = get_operation(
+      "me", "who the server takes the caller for: name, role, scope and whether it may edit", ordered_json::array(),
+      described_answer("{name, role, scope, edits}", schema_ref("Document")));
   paths["/api/boundaries"]["get"] = get_operation(
       "copyBoundaries", "an editable layer's units of a day with exact boundaries and version tags (editors, admins)",
       {{{"name", "layer"}, {"in", "query"}, {"required", true}, {"schema", {{"type", "string"}, {"enum", {"communes", "villages"}}}}},

@@ -233,6 +233,20 @@ void register_unit_edits(http::Router& router, EditContext context) {
   });
   auto writer = std::make_shared<StoreWriter>(context.store_path);
   register_boundary_edits(router, writer);
+  // Who the server takes the caller for: clients (the QGIS plugin) offer editing only to those who may.
+  router.get("/api/me", [](const http::Request& request) {
+    const access::Caller& caller = request.caller;
+    const bool edits = caller.signed_in() && caller.credential != access::Credential::embed_token &&
+                       (caller.role == access::Role::editor || caller.role == access::Role::admin);
+    json document = {{"name", caller.signed_in() ? json(caller.name) : json(nullptr)},
+                     {"role", std::string(access::to_string(caller.role))},
+                     {"scope", caller.scope},
+                     {"edits", edits}};
+    http::Response answer = http::Response::json(200, document.dump());
+    answer.headers["Cache-Control"] = "no-store";
+    answer.reusable = false;
+    return answer;
+  });
   auto edits = std::make_shared<UnitEdits>(writer);
   // Writes wait on SQLite's lock and argon2-free checks only: quick, but a worker keeps the I/O
   // threads free while another process holds the write lock.

@@ -299,6 +299,19 @@ TEST_F(UnitEditsTest, BoundaryEditsAreScopedValidatedAuditedAndRefusedWhenStale)
             400);
 }
 
+TEST_F(UnitEditsTest, MeNamesTheCallerAndWhetherItMayEdit) {
+  const Json district = json_of(call("GET", "/api/me", "district"));
+  EXPECT_EQ(district.at("name"), "huyen.mau");
+  EXPECT_EQ(district.at("role"), "editor");
+  EXPECT_EQ(district.at("scope"), Json{"990"});
+  EXPECT_TRUE(district.at("edits").get<bool>());
+  EXPECT_FALSE(json_of(call("GET", "/api/me", "viewer")).at("edits").get<bool>());
+  const Json nobody = json_of(call("GET", "/api/me", ""));
+  EXPECT_EQ(nobody.at("role"), "public");
+  EXPECT_TRUE(nobody.at("name").is_null());
+  EXPECT_FALSE(nobody.at("edits").get<bool>());
+}
+
 TEST_F(UnitEditsTest, APutOverARealSocketIsReadWrittenAndAnswered) {
   testing::HttpTestClient client(app_->port());
   const std::string body = Json{{"status", "proposed"}, {"authority", "Công an xã Hòa Bình Ngãi"}}.dump();
