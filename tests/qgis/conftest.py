@@ -129,7 +129,6 @@ def panel(plugin, canvas, store):
     from anttmap_qgis.ui.panel import AnttmapPanel
 
     widget = AnttmapPanel(canvas, QgsProject.instance())
-    widget.editor.setText("Nguyễn Thị Hoa")
     widget.connect_store(store, 2020)
     yield widget
     widget.disconnect_store()

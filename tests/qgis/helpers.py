@@ -2,6 +2,7 @@
 reports it (audit log, units, statuses, hotspots, clusters) — the tests' oracle, as for any other client."""
 import json
 import os
+import pwd
 import subprocess
 
 from qgis.core import QgsJsonUtils, QgsMapRendererSequentialJob, QgsMapSettings, QgsPointXY, QgsRectangle
@@ -41,11 +42,13 @@ def feature_by_code(layer, code):
 
 
 # -- the store through the anttmap tool ---------------------------------------------------------------
-def anttmap(db, *args, user=None, accept=(0,)):
+# The account the tool records for the tests' edits: the OS account they run as (never a typed name).
+OS_ACCOUNT = pwd.getpwuid(os.geteuid()).pw_name
+
+
+def anttmap(db, *args, accept=(0,)):
     """Runs `anttmap --db DB --json ARGS`; returns its JSON document."""
     command = [os.environ["ANTTMAP"], "--db", db, "--json", "--quiet"]
-    if user:
-        command += ["--user", user]
     result = subprocess.run(command + [str(arg) for arg in args], capture_output=True, text=True)
     assert result.returncode in accept, (args, result.returncode, result.stderr)
     return json.loads(result.stdout) if result.stdout.strip() else None

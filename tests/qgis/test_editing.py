@@ -5,7 +5,7 @@ import json
 import pytest
 from qgis.core import QgsGeometry, QgsPoint, QgsPointXY, QgsProject
 
-from helpers import audit_rows, feature_by_code, newest_audit_id, unit
+from helpers import OS_ACCOUNT, audit_rows, feature_by_code, newest_audit_id, unit
 
 
 def neighbours(layer):
@@ -67,12 +67,12 @@ def test_overlap_refused_with_the_finding_then_saved_with_a_reason(panel):
     saved = unit(db, first["code"], 2020, geometry=True)["geometry"]
     assert saved != stored
     unit_rows = audit_rows(db, "unit", audit_before)
-    assert [(r["operation"], r["user"], r["tool"]) for r in unit_rows] == [("UPDATE", "Nguyễn Thị Hoa", "qgis")]
+    assert [(r["operation"], r["user"], r["tool"]) for r in unit_rows] == [("UPDATE", OS_ACCOUNT, "qgis")]
     assert unit_rows[0]["key"].startswith(first["code"] + "@")
     override = audit_rows(db, "validation_override", audit_before)
-    assert [(r["operation"], r["user"], r["tool"]) for r in override] == [("INSERT", "Nguyễn Thị Hoa", "qgis")]
+    assert [(r["operation"], r["user"], r["tool"]) for r in override] == [("INSERT", OS_ACCOUNT, "qgis")]
     record = override[0]["after"]
-    assert record["reason"] == reason and record["recorded_by"] == "Nguyễn Thị Hoa"
+    assert record["reason"] == reason and record["recorded_by"] == OS_ACCOUNT
     assert first["code"] in json.loads(record["units"])
     assert "overlap" in {finding["problem"] for finding in json.loads(record["findings"])}
     assert panel.guard.last_result["override"] == int(override[0]["key"])
@@ -156,7 +156,7 @@ def test_shared_vertex_moved_with_topological_editing_is_saved_with_the_editor(p
     assert not communes.isEditable() and not villages.isEditable()
     rows = audit_rows(db, "unit", audit_before)
     assert {r["key"].split("@")[0] for r in rows} == moved_communes | moved_villages
-    assert {(r["operation"], r["user"], r["tool"]) for r in rows} == {("UPDATE", "Nguyễn Thị Hoa", "qgis")}
+    assert {(r["operation"], r["user"], r["tool"]) for r in rows} == {("UPDATE", OS_ACCOUNT, "qgis")}
     assert not audit_rows(db, "validation_override", audit_before)  # no error: nothing overridden
     for code in moved_communes | moved_villages:
         geometry = unit(db, code, 2020, geometry=True)["geometry"]

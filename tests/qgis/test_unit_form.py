@@ -2,7 +2,7 @@
 saved through the tool; audited with the editor's name and tool qgis; the map shows the new colour."""
 import pytest
 
-from helpers import (STATUS_FILL, anttmap, audit_rows, colour_at, exported_units, feature_by_code, inner_point,
+from helpers import (OS_ACCOUNT, STATUS_FILL, anttmap, audit_rows, colour_at, exported_units, feature_by_code, inner_point,
                      newest_audit_id, unit)
 
 
@@ -29,12 +29,12 @@ def test_status_change_is_audited_with_the_editor_and_recoloured(panel, tmp_path
     assert form.result() == form.Accepted
     rows = audit_rows(db, "unit_status", before)
     assert len(rows) == 1
-    assert (rows[0]["operation"], rows[0]["user"], rows[0]["tool"]) == ("INSERT", "Nguyễn Thị Hoa", "qgis")
+    assert (rows[0]["operation"], rows[0]["user"], rows[0]["tool"]) == ("INSERT", OS_ACCOUNT, "qgis")
     assert rows[0]["key"] == "%s/2020" % code
     assert rows[0]["after"]["pledge_share"] == 87.5
     assert rows[0]["after"]["police_rating"] == shown["police_rating"]  # kept, not dropped
     status = unit(db, code, 2020)["status"]
-    assert (status["status"], status["recorded_by"]) == ("proposed", "Nguyễn Thị Hoa")
+    assert (status["status"], status["recorded_by"]) == ("proposed", OS_ACCOUNT)
 
     panel.group.refresh()
     feature = feature_by_code(communes, code)
@@ -56,7 +56,7 @@ def test_recognised_needs_decision_date_and_authority(panel):
     saved = editor.save(UnitChanges(code="04792", year=2020, status="revoked", decision="15/QĐ-UBND",
                                     date="2020-12-30", authority="UBND thành phố Hòa Bình"))
     assert saved["status"]["status"] == "revoked"
-    assert saved["status"]["recorded_by"] == "Nguyễn Thị Hoa"
+    assert saved["status"]["recorded_by"] == OS_ACCOUNT
     history = anttmap(db, "status", "show", "04792")["history"]
     assert (history[-1]["year"], history[-1]["status"], history[-1]["decision"]) == (2020, "revoked", "15/QĐ-UBND")
 
@@ -75,8 +75,8 @@ def test_hotspot_and_cluster_membership_are_audited(panel, tmp_path):
                             hotspot_decision="77/QĐ-UBND", clusters=[cluster]))
     hotspot = audit_rows(db, "hotspot", before)
     member = audit_rows(db, "cluster_member", before)
-    assert [(r["operation"], r["user"], r["tool"]) for r in hotspot] == [("INSERT", "Nguyễn Thị Hoa", "qgis")]
-    assert [(r["operation"], r["user"], r["tool"]) for r in member] == [("INSERT", "Nguyễn Thị Hoa", "qgis")]
+    assert [(r["operation"], r["user"], r["tool"]) for r in hotspot] == [("INSERT", OS_ACCOUNT, "qgis")]
+    assert [(r["operation"], r["user"], r["tool"]) for r in member] == [("INSERT", OS_ACCOUNT, "qgis")]
     assert editor.current(code, 2020)["hotspot"]["decision"] == "77/QĐ-UBND"
     members = {c["code"]: c["members"] for c in anttmap(db, "cluster", "list", "--year", 2020)["clusters"]}
     assert code in members[cluster]
@@ -87,7 +87,7 @@ def test_hotspot_and_cluster_membership_are_audited(panel, tmp_path):
     editor.save(UnitChanges(code=code, year=2020, hotspot=False, hotspot_date="2020-12-01", clusters=[]))
     assert [h["valid_to"] for h in anttmap(db, "hotspot", "list", "--code", code)["hotspots"]] == ["2020-12-01"]
     assert [r["operation"] for r in audit_rows(db, "cluster_member", before)] == ["INSERT", "DELETE"]
-    assert {(r["user"], r["tool"]) for r in audit_rows(db, "hotspot", before)} == {("Nguyễn Thị Hoa", "qgis")}
+    assert {(r["user"], r["tool"]) for r in audit_rows(db, "hotspot", before)} == {(OS_ACCOUNT, "qgis")}
 
 
 def test_form_shows_hotspot_and_clusters_and_saves_only_what_changed(panel, tmp_path):

@@ -1,9 +1,14 @@
 """Where the logic runs: the anttmap tool (`--json`) on a store file, or an anttmap server's HTTP API.
 
 Both answer with the core's own JSON documents (layers, years, stats, validate, unit, reshape), so the
-plugin never re-implements a rule and never reads or writes the store itself. The HTTP backend is
-read-only for now: its layers are the server's tiles; a network writer implements the same write
-methods (reshape, set_status, ...) and sets `read_only = False`.
+plugin never re-implements a rule and never reads or writes the store itself. Who is recorded in the audit
+is never typed: the tool records the OS account it runs as, the server the account it signed in.
+
+The HTTP backend draws the server's tiles; for an editor or admin (GET /api/me) it also copies the editable
+layers (GET /api/boundaries, exact boundaries with version tags) for QGIS' editing tools and saves through
+the write API (POST /api/boundaries, PUT /api/units/{code}/status/{year}), so it works on Windows QGIS
+without the anttmap binary. A save the server refuses (validation, a stale copy, the network) raises: the
+edits stay in QGIS' edit buffer.
 """
 import json
 import os
@@ -43,6 +48,14 @@ class Cancelled(BackendError):
     pass
 
 
+class StaleCopy(BackendError):
+    """The server refused a write because someone saved the same rows since they were read (409)."""
+
+    def __init__(self, message, document):
+        super().__init__(message, None)
+        self.document = document
+
+
 class ServerRefused(BackendError):
     """The server answered 401 or 403: no key, a key it does not know, or a role that may not see it."""
 
@@ -53,9 +66,17 @@ class ServerRefused(BackendError):
 
 class Backend:
     read_only = True
-    # True: `export_layers` writes the year's rows of every layer into a GeoPackage the plugin draws
-    # (and edits); False: the layers are the server's tiles.
+    # True: `export_layers` writes the year's rows into a GeoPackage the plugin draws (and edits): every
+    # layer's for a local store, the editable layers' for a server; False: nothing is exported.
     exports_layers = False
+    # True: the layers are drawn from the server's tiles (the editable ones also from the export, to edit).
+    draws_tiles = False
+    # What the unit form may change through this backend.
+    form_parts = ("status", "criteria", "hotspot", "clusters")
+
+    def identity(self):
+        """Who the audit will name for the edits made here, as the panel shows it."""
+        return ""
 
     def describe(self):
         raise NotImplementedError
@@ -112,23 +133,27 @@ class _TemporaryJson:
 
 
 class CliBackend(Backend):
-    """Runs `anttmap --db STORE --user EDITOR --tool qgis --json ...`."""
+    """Runs `anttmap --db STORE --tool qgis --json ...`; the tool records the OS account it runs as."""
 
     read_only = False
     exports_layers = True
 
-    def __init__(self, db_path, user, binary=None):
+    def __init__(self, db_path, binary=None):
         self.db_path = db_path
-        self.user = user  # the panel keeps it up to date with its Editor field
         self.binary = binary or find_anttmap()
 
     def describe(self):
         return self.db_path
 
+    def identity(self):
+        from .settings import login_name
+
+        return tr("{account} (this computer's account)").format(account=login_name())
+
     # -- running the tool ------------------------------------------------------------------
     def run(self, args, feedback=None, accept=(0,)):
         """Runs the tool; returns (exit code, parsed JSON of stdout or None)."""
-        command = [self.binary, "--db", self.db_path, "--user", self.user, "--tool", TOOL_NAME, "--json", "--quiet"]
+        command = [self.binary, "--db", self.db_path, "--tool", TOOL_NAME, "--json", "--quiet"]
         code, out, err = self._execute(command + [str(arg) for arg in args], feedback)
         if code not in accept:
             raise BackendError(self._error_text(code, err), code)
@@ -281,9 +306,11 @@ class HttpBackend(Backend):
 
     `authcfg`: the QGIS authentication configuration holding the server key (core/server_key.py). While the
     backend is open, every request QGIS makes below `base_url` (the API here, the tile layers) carries
-    `Authorization: Bearer KEY`; close() removes that."""
+    `Authorization: Bearer KEY`; close() removes that. The server says who the key is (GET /api/me): an
+    editor or admin may edit, everyone else reads."""
 
-    read_only = True
+    draws_tiles = True
+    form_parts = ("status",)  # hotspots, clusters and criteria are not written over the network yet
 
     def __init__(self, base_url, authcfg=None, timeout_s=60):
         from .server_key import ServerKey, read_key
@@ -293,6 +320,8 @@ class HttpBackend(Backend):
         self.timeout_s = timeout_s
         self.access = ServerKey(self.base_url, read_key(self.authcfg) if self.authcfg else None)
         self.access.install()
+        self._me = None
+        self._status_tags = {}  # (code, year) -> ETag of the status row the unit form showed
 
     def describe(self):
         return self.base_url
@@ -300,7 +329,34 @@ class HttpBackend(Backend):
     def close(self):
         self.access.remove()
 
-    def _request(self, path, body=None, feedback=None):
+    # -- who -------------------------------------------------------------------------------------
+    def me(self):
+        """{"name", "role", "scope", "edits"} of the key (GET /api/me); the public's when the server cannot say."""
+        if self._me is None:
+            try:
+                self._me = self._request("/api/me")
+            except BackendError:  # an older server, or a refused key: read-only
+                self._me = {"name": None, "role": "public", "scope": [], "edits": False}
+        return self._me
+
+    @property
+    def read_only(self):
+        return not self.me().get("edits")
+
+    @property
+    def exports_layers(self):
+        return not self.read_only
+
+    def identity(self):
+        me = self.me()
+        if not me.get("name"):
+            return tr("nobody signed in (public layers only)")
+        scope = ", ".join(me.get("scope") or []) or tr("whole store")
+        return tr("{name} ({role}, scope {scope})").format(name=me["name"], role=me.get("role"), scope=scope)
+
+    # -- requests --------------------------------------------------------------------------------
+    def _request(self, path, body=None, feedback=None, method=None, headers=None, accept=(200,)):
+        """The parsed JSON answer of `path`; with `accept` other than (200,): (status, answer)."""
         from qgis.core import QgsBlockingNetworkRequest
         from qgis.PyQt.QtCore import QUrl
         from qgis.PyQt.QtNetwork import QNetworkRequest
@@ -310,27 +366,43 @@ class HttpBackend(Backend):
         # No Authorization here: the server key's preprocessor adds it (the same rule as for the tiles).
         request = QNetworkRequest(QUrl(self.base_url + path))
         request.setTransferTimeout(int(self.timeout_s * 1000))
+        request.setRawHeader(b"X-Anttmap-Client", b"qgis")
+        for name, value in (headers or {}).items():
+            request.setRawHeader(name.encode("ascii"), value.encode("utf-8"))
         blocking = QgsBlockingNetworkRequest()
-        if body is None:
+        method = method or ("GET" if body is None else "POST")
+        payload = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+        if payload is not None:
+            request.setHeader(QNetworkRequest.ContentTypeHeader,
+                              "application/geo+json" if path.startswith("/api/validate") else "application/json")
+        if method == "GET":
             error = blocking.get(request, True, feedback)
+        elif method == "PUT":
+            error = blocking.put(request, payload, feedback)
         else:
-            request.setHeader(QNetworkRequest.ContentTypeHeader, "application/geo+json")
-            error = blocking.post(request, json.dumps(body, ensure_ascii=False).encode("utf-8"), True, feedback)
+            error = blocking.post(request, payload, True, feedback)
         reply = blocking.reply()
         content = bytes(reply.content())
         status = reply.attribute(QNetworkRequest.HttpStatusCodeAttribute)
         status = int(status) if status else None
-        if error != QgsBlockingNetworkRequest.NoError or (status and status >= 400):
+        try:
+            document = json.loads(content.decode("utf-8")) if content else None
+        except ValueError:
+            document = None
+        if status in accept and status != 200 and document is not None:
+            return status, document
+        if error != QgsBlockingNetworkRequest.NoError or (status and status >= 400) or document is None:
             try:
-                message = json.loads(content.decode("utf-8"))["error"]
-            except (ValueError, KeyError, TypeError):
+                message = document["error"]
+            except (KeyError, TypeError):
                 message = blocking.errorMessage() or "HTTP %s" % status
             where = "%s: %s" % (self.base_url + path, message)
             if status in REFUSED:
                 raise ServerRefused(refusal_message(status, self.access.has_key) + "\n" + where, status)
             raise BackendError(where)
-        return json.loads(content.decode("utf-8"))
+        return (status, document) if accept != (200,) else document
 
+    # -- reading ---------------------------------------------------------------------------------
     def layers(self):
         return self._request("/api/layers")["layers"]
 
@@ -356,3 +428,70 @@ class HttpBackend(Backend):
         uri.setParam("zmin", "0")
         uri.setParam("zmax", "19")
         return bytes(uri.encodedUri()).decode("utf-8")
+
+    def export_layers(self, path, year, layers=None, feedback=None):
+        """The editable layers' units of `year` with their exact boundaries and version tags, one GeoPackage
+        table per layer (the other layers are the server's tiles)."""
+        from .boundary_copy import write_geopackage
+
+        editable = [d["name"] for d in self.layers() if d.get("editable") and (not layers or d["name"] in layers)]
+        copies = {}
+        for index, name in enumerate(editable):
+            copies[name] = self._request("/api/boundaries?layer=%s&year=%d" % (name, int(year)), feedback=feedback)
+            if feedback is not None:
+                feedback.setProgress(50.0 * (index + 1) / len(editable))
+        write_geopackage(path, copies)
+        return {"layers": editable}
+
+    def unit(self, code, year):
+        """The unit form's document from GET /api/units/{code} and the status row in force (with its ETag)."""
+        from urllib.parse import quote
+
+        unit = self._request("/api/units/%s?year=%d" % (quote(code, safe=""), int(year)))
+        status, row = self._request("/api/units/%s/status/%d" % (quote(code, safe=""), int(year)), accept=(200, 404))
+        if status == 404:
+            row = None
+            self._status_tags.pop((code, int(year)), None)
+        else:
+            self._status_tags[(code, int(year))] = row["etag"]
+        form_row = None if row is None else {"status": row["status"], "decision_number": row.get("decision"),
+                                             "decision_date": row.get("date"), "authority": row.get("authority"),
+                                             "note": row.get("note")}
+        return {"unit": unit, "status": form_row, "hotspot": None, "clusters": [], "all_clusters": []}
+
+    # -- writing (audited with the key's account and client qgis) -----------------------------------
+    def reshape(self, boundaries, year, pending=None, override_reason=None):
+        """POST /api/boundaries: the same document as the tool's `unit reshape` (a validation refusal is
+        `written: false`); a stale copy raises StaleCopy naming the units."""
+        body = {"year": int(year), "boundaries": boundaries}
+        if pending and pending.get("features"):
+            body["pending"] = pending
+        if override_reason:
+            body["override_reason"] = override_reason
+        status, document = self._request("/api/boundaries", body=body, accept=(200, 409, 422))
+        if status == 409:
+            raise StaleCopy(tr("Not saved: {units} changed on the server since you loaded the layer (someone else "
+                               "saved). Your edits are kept: note them, discard, load the layers again and redo "
+                               "them.").format(units=", ".join(document.get("stale", []))), document)
+        return document
+
+    def set_status(self, code, year, status, decision="", date="", authority="", note="", criteria=None):
+        from urllib.parse import quote
+
+        if any(value not in (None, "") for value in (criteria or {}).values()):
+            raise BackendError(tr("The criteria are not saved over the network yet: use a local store."))
+        body = {"status": status, "decision": decision or None, "date": date or None, "authority": authority or None,
+                "note": note or None}
+        headers = {}
+        tag = self._status_tags.get((code, int(year)))
+        if tag:
+            headers["If-Match"] = tag
+        path = "/api/units/%s/status/%d" % (quote(code, safe=""), int(year))
+        answer_status, row = self._request(path, body=body, method="PUT", headers=headers, accept=(200, 409))
+        if answer_status == 409:
+            current = row.get("current") or {}
+            raise StaleCopy(tr("Not saved: the status of {code} in {year} was changed meanwhile ({status}, by "
+                               "{who}). Open the form again to see it.").format(
+                code=code, year=int(year), status=current.get("status"), who=current.get("recorded_by") or "?"), row)
+        self._status_tags[(code, int(year))] = row["etag"]
+        return row

@@ -1,4 +1,5 @@
-"""Saving boundary edits through the core: `anttmap unit reshape`, never a data provider writing the store.
+"""Saving boundary edits through the core: `anttmap unit reshape` or the server's POST /api/boundaries, never a
+data provider writing the store.
 
 The editable layers (the registry's "editable": communes, villages) are drawn by the anttmap data provider
 (core/unit_provider.py), whose only write is to hand the changed geometries of a commit to the EditGuard.
@@ -6,14 +7,16 @@ The guard sends them to the backend's reshape together with the other watched la
 (communes and their villages edited together are checked together). The core validates and writes them
 as corrections of the year's versions in one transaction, audited with the editor and tool "qgis"; on
 validation errors it writes nothing unless the editor gave a reason, which it records with the edit.
-A refused save leaves the edits in QGIS' edit buffer and its findings in `last_report`.
+A refused save leaves the edits in QGIS' edit buffer and its findings in `last_report`. Over a server, each
+edited unit carries the version tag of the copy it was edited from: when someone saved it since, the server
+refuses (409) and the edits stay in the buffer with that message.
 """
 import json
 
 from qgis.core import QgsProject, QgsSnappingConfig, QgsTolerance
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
-from .backend import BackendError
+from .backend import BackendError, StaleCopy
 from .i18n import tr
 
 
@@ -45,10 +48,16 @@ def switch_on_topological_editing(project=None):
     project.setSnappingConfig(config)
 
 
-def feature_collection(units):
-    """{code: QgsGeometry} as the GeoJSON FeatureCollection the tool reads (property `code`)."""
+def _properties(code, versions):
+    version = (versions or {}).get(code)
+    return {"code": code, "version": version} if version else {"code": code}
+
+
+def feature_collection(units, versions=None):
+    """{code: QgsGeometry} as the GeoJSON FeatureCollection the core reads (property `code`, and `version`: the
+    tag of the copy, when `versions` has it). 17 decimals: an untouched vertex is sent back as it was stored."""
     return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"code": code}, "geometry": json.loads(geometry.asJson(9))}
+        {"type": "Feature", "properties": _properties(code, versions), "geometry": json.loads(geometry.asJson(17))}
         for code, geometry in sorted(units.items()) if geometry is not None and not geometry.isEmpty()]}
 
 
@@ -133,18 +142,20 @@ class EditGuard(QObject):
         return units
 
     # -- the writer the data provider calls inside a commit ------------------------------------------
-    def save_boundaries(self, layer_name, year, boundaries):
-        """Saves `boundaries` ({code: geometry}) of layer `layer_name` for `year`; returns (saved, message)."""
+    def save_boundaries(self, layer_name, year, boundaries, versions=None):
+        """Saves `boundaries` ({code: geometry}) of layer `layer_name` for `year`, edited from the copies
+        `versions` ({code: version tag}); returns (saved, message). The new tags are in last_result["versions"]."""
         layer = self._layers.get(layer_name)
         pending = {code: geometry for code, geometry in self.pending(excluding=layer).items()
                    if code not in boundaries}
         self.last_result = None
         try:
-            result = self.backend.reshape(feature_collection(boundaries), year, feature_collection(pending),
-                                          self._override_reason)
-        except (BackendError, OSError, ValueError) as error:  # the tool failed, could not run, or answered nonsense
+            result = self.backend.reshape(feature_collection(boundaries, versions), year,
+                                          feature_collection(pending), self._override_reason)
+        except (BackendError, OSError, ValueError) as error:  # refused, could not run or reach, or nonsense
             self._failure = str(error)
-            self.last_report = failure_report(str(error))
+            self.last_report = failure_report(str(error), "stale_copy" if isinstance(error, StaleCopy) else
+                                              "save_failed")
             self.refused.emit(layer, self.last_report)
             return False, str(error)
         self.last_result = result

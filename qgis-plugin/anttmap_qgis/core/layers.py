@@ -6,14 +6,17 @@ drawing order; a layer added to the registry appears here without a change to th
   map server draws, with their style class, kind, effectiveness...). Editable layers ("editable": communes,
   villages) are drawn by the anttmap data provider (core/unit_provider.py), which saves boundary edits
   through the core; the others are read-only.
-- Server: the server's XYZ tiles of the year.
+- Server: the server's XYZ tiles of the year. For an editor, each editable layer is also the editor's copy
+  (GET /api/boundaries, exact boundaries with version tags) drawn by the anttmap data provider as outlines
+  over its tiles, edited with QGIS' tools and saved through the server's API.
 """
 import os
 import shutil
 import tempfile
 import uuid
 
-from qgis.core import QgsMapLayer, QgsProject, QgsRasterLayer, QgsVectorLayer
+from qgis.core import (QgsFillSymbol, QgsMapLayer, QgsProject, QgsRasterLayer, QgsSingleSymbolRenderer,
+                       QgsVectorLayer)
 
 from .i18n import interface_language, tr
 from .unit_provider import PROVIDER_KEY, UnitLayerProvider, layer_uri, parse_uri, register_provider
@@ -75,6 +78,7 @@ class LayerGroup:
         self.year = None
         self.descriptors = []  # the registry, drawing order (bottom first)
         self.layers = {}  # registry name -> QGIS layer, in the registry's order
+        self.underlays = {}  # registry name -> the server's tiles drawn under an editable copy
         self.group = None
         self.boundary_writer = None  # given to the editable layers' providers (core/editing.py EditGuard)
         self._qml = {}
@@ -116,6 +120,14 @@ class LayerGroup:
             self.project.addMapLayer(layer, False)
             self.group.addLayer(layer)
             made[descriptor["name"]] = layer
+            if self.backend.draws_tiles and layer.providerType() == PROVIDER_KEY:
+                tiles = QgsRasterLayer(self.backend.tile_uri(descriptor["name"], self.year), layer_title(descriptor),
+                                       "wms")
+                if tiles.isValid():
+                    apply_zoom_range(tiles, descriptor)
+                    self.project.addMapLayer(tiles, False)
+                    self.group.addLayer(tiles)
+                    self.underlays[descriptor["name"]] = tiles
         self.layers = {d["name"]: made[d["name"]] for d in self.descriptors if d["name"] in made}
         if feedback is not None:
             feedback.setProgress(100.0)
@@ -136,11 +148,13 @@ class LayerGroup:
     def _make_layer(self, descriptor, export):
         name = descriptor["name"]
         title = layer_title(descriptor)
-        if export is None:
-            return QgsRasterLayer(self.backend.tile_uri(name, self.year), title, "wms")
-        if descriptor.get("editable"):
+        if descriptor.get("editable") and export is not None:
+            if self.backend.draws_tiles:
+                title = tr("{layer} — boundaries to edit").format(layer=title)
             layer = QgsVectorLayer(layer_uri(export, name, self.year), title, PROVIDER_KEY)
             self._give_writer(layer)
+        elif self.backend.draws_tiles:
+            return QgsRasterLayer(self.backend.tile_uri(name, self.year), title, "wms")
         else:
             layer = QgsVectorLayer(export_source(export, name), title, "ogr")
             layer.setReadOnly(True)
@@ -150,6 +164,11 @@ class LayerGroup:
         return layer
 
     def _style(self, layer, name):
+        if self.backend.draws_tiles:  # an editable copy over the server's tiles: outlines only
+            symbol = QgsFillSymbol.createSimple({"color": "0,0,0,0", "outline_color": "40,40,40,255",
+                                                 "outline_width": "0.4"})
+            layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+            return
         if name not in self._qml:
             path = os.path.join(self.cache_dir, "%s.qml" % name)
             with open(path, "w", encoding="utf-8") as out:
@@ -198,14 +217,17 @@ class LayerGroup:
     refresh_status = refresh
 
     def _repoint(self, export, skip):
+        for name, tiles in self.underlays.items():
+            tiles.setDataSource(self.backend.tile_uri(name, self.year), tiles.name(), "wms")
+            tiles.triggerRepaint()
         for name, layer in self.layers.items():
             if name in skip:
                 continue
-            if export is None:
-                layer.setDataSource(self.backend.tile_uri(name, self.year), layer.name(), "wms")
-            elif layer.providerType() == PROVIDER_KEY:
+            if layer.providerType() == PROVIDER_KEY and export is not None:
                 layer.setDataSource(layer_uri(export, name, self.year), layer.name(), PROVIDER_KEY)
                 self._give_writer(layer)
+            elif self.backend.draws_tiles:
+                layer.setDataSource(self.backend.tile_uri(name, self.year), layer.name(), "wms")
             else:
                 layer.setDataSource(export_source(export, name), layer.name(), "ogr")
             layer.triggerRepaint()
@@ -225,13 +247,14 @@ class LayerGroup:
 
     def remove(self):
         """Takes the group out of the project (what the user already removed by hand is skipped)."""
-        for layer in list(self.layers.values()):
+        for layer in list(self.layers.values()) + list(self.underlays.values()):
             try:
                 if self.project.mapLayer(layer.id()) is not None:
                     self.project.removeMapLayer(layer.id())
             except RuntimeError:  # deleted with the project
                 pass
         self.layers = {}
+        self.underlays = {}
         if self.group is not None:
             try:
                 parent = self.group.parent()

@@ -1,5 +1,6 @@
-"""The plugin's settings (QGIS profile, group anttmap/): tool path, editor name, store, server, and the id of
-the server key's authentication configuration (the key itself is only in QGIS' authentication database)."""
+"""The plugin's settings (QGIS profile, group anttmap/): tool path, store, server, and the id of the server
+key's authentication configuration (the key itself is only in QGIS' authentication database). No editor name:
+the audit records the account (the server's, or the OS account running the tool), never a typed name."""
 import getpass
 
 from qgis.core import QgsSettings
@@ -24,19 +25,11 @@ def set_binary_setting(path):
 
 
 def login_name():
+    """The OS account, as the panel shows it (the tool records the account it runs as)."""
     try:
         return getpass.getuser()
     except Exception:  # no login name (service accounts on Windows)
-        return "qgis"
-
-
-def editor_name():
-    """The name written into the audit log: the panel's value, else the OS login."""
-    return _get("editor") or login_name()
-
-
-def set_editor_name(name):
-    _set("editor", name.strip())
+        return "?"
 
 
 def last_store():

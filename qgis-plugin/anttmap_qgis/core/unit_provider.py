@@ -187,7 +187,9 @@ class UnitLayerProvider(QgsVectorDataProvider):
             self.pushError(tr("This layer is read-only: load it from the anttmap panel to edit boundaries."))
             return False
         code_index = self._fields.indexOf("code")
+        version_index = self._fields.indexOf("version")  # a server's copy: the tag each unit was copied at
         edited = {}
+        versions = {}
         for fid, geometry in geometries.items():
             feature = self._features.get(fid)
             code = feature.attribute(code_index) if feature is not None and code_index >= 0 else None
@@ -195,8 +197,13 @@ class UnitLayerProvider(QgsVectorDataProvider):
                 self.pushError(tr("Feature {fid} has no unit code: its boundary cannot be saved.").format(fid=fid))
                 return False
             edited[str(code)] = QgsGeometry(geometry)
+            if version_index >= 0 and feature.attribute(version_index):
+                versions[str(code)] = str(feature.attribute(version_index))
         try:
-            saved, message = self._writer.save_boundaries(self.layer_name, self.year, edited)
+            if versions:
+                saved, message = self._writer.save_boundaries(self.layer_name, self.year, edited, versions)
+            else:
+                saved, message = self._writer.save_boundaries(self.layer_name, self.year, edited)
         except Exception as error:  # noqa: BLE001 (an exception escaping into QGIS' commit aborts QGIS)
             saved, message = False, str(error)
         if not saved:
@@ -204,9 +211,13 @@ class UnitLayerProvider(QgsVectorDataProvider):
             return False
         # A new table, not an edit of the old one: snapshots held by render threads stay as they were.
         features = dict(self._features)
+        new_versions = (getattr(self._writer, "last_result", None) or {}).get("versions") or {}
         for fid, geometry in geometries.items():
             feature = QgsFeature(features[fid])
             feature.setGeometry(QgsGeometry(geometry))
+            code = str(feature.attribute(code_index))
+            if version_index >= 0 and code in new_versions:  # the next save is checked against the saved copy
+                feature.setAttribute(version_index, new_versions[code])
             features[fid] = feature
         self._features = features
         self._extent = self._extent_of(features)

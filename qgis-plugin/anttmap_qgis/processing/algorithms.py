@@ -32,9 +32,8 @@ def _backend(algorithm, parameters, context):
     path = algorithm.parameterAsFile(parameters, "DATABASE", context)
     if not path:
         raise QgsProcessingException(tr("DATABASE: give the anttmap store (a SpatiaLite file)."))
-    user = algorithm.parameterAsString(parameters, "EDITOR", context) if "EDITOR" in parameters else ""
     try:
-        return CliBackend(path, user or settings.editor_name(), settings.binary_setting() or None)
+        return CliBackend(path, settings.binary_setting() or None)
     except Exception as error:  # the tool is missing: say so in both languages
         raise QgsProcessingException(str(error))
 
@@ -49,12 +48,10 @@ class _Base(QgsProcessingAlgorithm):
     def createInstance(self):
         return type(self)()
 
-    def _database(self, editor=False):
+    def _database(self):
+        # No editor's name: the audit records the OS account the tool runs as.
         self.addParameter(QgsProcessingParameterFile(
             "DATABASE", tr("anttmap store (SpatiaLite)"), fileFilter="SpatiaLite (*.sqlite *.db *.sqlite3)"))
-        if editor:
-            self.addParameter(QgsProcessingParameterString(
-                "EDITOR", tr("Editor's name for the audit log"), defaultValue=settings.editor_name(), optional=True))
 
     def _run(self, call, feedback):
         try:
@@ -76,7 +73,7 @@ class ImportAlgorithm(_Base):
                   "TCVN3 (ABC), VNI or CP1258 attribute text is recognised automatically or as chosen.")
 
     def initAlgorithm(self, config=None):
-        self._database(editor=True)
+        self._database()
         self.addParameter(QgsProcessingParameterFile("INPUT", tr("File to import")))
         self.addParameter(QgsProcessingParameterEnum("KIND", tr("Kind of unit"), options=KINDS, defaultValue=2))
         self.addParameter(QgsProcessingParameterEnum(

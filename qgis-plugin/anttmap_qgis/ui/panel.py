@@ -1,4 +1,4 @@
-"""The anttmap panel: store or server, editor's name, year selector, edit checks and their findings."""
+"""The anttmap panel: store or server, who the audit will name, year selector, edit checks and their findings."""
 import os
 
 from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeedback, QgsGeometry, QgsProject,
@@ -62,13 +62,14 @@ class AnttmapPanel(QgsDockWidget):
         key_row.addWidget(self.paste_key_button)
         self.tool = QgsFileWidget()
         self.tool.setFilePath(settings.binary_setting())
-        self.editor = QLineEdit(settings.editor_name())
-        self.editor.editingFinished.connect(self._editor_changed)
+        # Who the audit names: the OS account for a local store, the key's account for a server; never typed.
+        self.identity = QLabel(tr("(not connected)"))
+        self.identity.setWordWrap(True)
         form.addRow(tr("Store"), self.store)
         form.addRow(tr("or server"), self.server)
         form.addRow(tr("Key"), key_row)
         form.addRow(tr("Tool"), self.tool)
-        form.addRow(tr("Editor"), self.editor)
+        form.addRow(tr("Edits recorded as"), self.identity)
         layout.addLayout(form)
 
         row = QHBoxLayout()
@@ -121,12 +122,8 @@ class AnttmapPanel(QgsDockWidget):
 
     # -- connecting ------------------------------------------------------------------------------
     def editor_name(self):
-        return self.editor.text().strip() or settings.login_name()
-
-    def _editor_changed(self):
-        settings.set_editor_name(self.editor.text())
-        if isinstance(self.backend, CliBackend):
-            self.backend.user = self.editor_name()
+        """Who the audit names for this panel's edits (the backend knows)."""
+        return self.backend.identity() if self.backend is not None else ""
 
     def _connect_clicked(self):
         try:
@@ -143,7 +140,7 @@ class AnttmapPanel(QgsDockWidget):
         settings.set_last_store(path)
         self.store.setFilePath(path)
         settings.set_binary_setting(self.tool.filePath())
-        self._use(CliBackend(path, self.editor_name(), self.tool.filePath() or None), year)
+        self._use(CliBackend(path, self.tool.filePath() or None), year)
 
     def connect_server(self, url, year=None):
         """Shows the server's layers, asking with the key the Key row names (none: the public's)."""
@@ -208,6 +205,7 @@ class AnttmapPanel(QgsDockWidget):
                 self.guard.watch(name, self.group.layers[name])
             self.group.set_boundary_writer(self.guard)
         self.zoom_to_group()
+        self.identity.setText(backend.identity() + ("" if not backend.read_only else " — " + tr("read-only")))
         self.say(tr("{source}: {count} layers for {year}.").format(
             source=backend.describe(), count=len(self.group.layers), year=chosen))
         self._update_buttons()
@@ -224,6 +222,7 @@ class AnttmapPanel(QgsDockWidget):
         if self.backend is not None:
             self.backend.close()
         self.backend = None
+        self.identity.setText(tr("(not connected)"))
         self._update_buttons()
 
     def _update_buttons(self):

@@ -1,4 +1,5 @@
-"""The unit form: status of a year with its decision, the Thông tư 23/2012 criteria, hotspot, clusters."""
+"""The unit form: status of a year with its decision, the Thông tư 23/2012 criteria, hotspot, clusters (the
+parts the backend can write: a server takes the status only, for now)."""
 from qgis.PyQt.QtCore import QDate, Qt
 from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QDoubleSpinBox,
                                  QFormLayout, QGroupBox, QLabel, QLineEdit, QListWidget, QListWidgetItem,
@@ -29,6 +30,7 @@ class UnitForm(QDialog):
         self.code = code
         self.year = int(year)
         self.current = editor.current(code, year)
+        self.parts = getattr(editor.backend, "form_parts", ("status", "criteria", "hotspot", "clusters"))
         unit = self.current["unit"]
         self.setWindowTitle(tr("Unit {code} — {name}").format(code=code, name=unit["name"]))
         layout = QVBoxLayout(self)
@@ -53,7 +55,7 @@ class UnitForm(QDialog):
         form.addRow(tr("Note"), self.note)
         layout.addWidget(status_box)
 
-        criteria_box = QGroupBox(tr("Criteria (Circular 23/2012/TT-BCA)"))
+        self.criteria_box = criteria_box = QGroupBox(tr("Criteria (Circular 23/2012/TT-BCA)"))
         criteria = QFormLayout(criteria_box)
         self.resolution = QComboBox()
         for label, value in ((tr("(not given)"), None), (tr("Yes"), True), (tr("No"), False)):
@@ -70,9 +72,10 @@ class UnitForm(QDialog):
         criteria.addRow(tr("Villages recognised (%)"), self.village_share)
         criteria.addRow(tr("Effective self-management models"), self.models)
         layout.addWidget(criteria_box)
+        criteria_box.setVisible("criteria" in self.parts)
 
         self.hotspot = None
-        if unit["kind"] == "commune":
+        if unit["kind"] == "commune" and "hotspot" in self.parts:
             hotspot_box = QGroupBox(tr("Key hotspot area"))
             hot = QFormLayout(hotspot_box)
             self.hotspot = QCheckBox(tr("Designated a key area with a complex security situation"))
@@ -96,6 +99,7 @@ class UnitForm(QDialog):
             self.clusters.addItem(item)
         clusters.addWidget(self.clusters)
         layout.addWidget(cluster_box)
+        cluster_box.setVisible("clusters" in self.parts)
 
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.save)
@@ -156,8 +160,11 @@ class UnitForm(QDialog):
             changes.hotspot = self.hotspot.isChecked()
             changes.hotspot_date = self.hotspot_date.date().toString("yyyy-MM-dd")
             changes.hotspot_decision = self.hotspot_decision.text().strip()
-        changes.clusters = [self.clusters.item(i).data(Qt.UserRole) for i in range(self.clusters.count())
-                            if self.clusters.item(i).checkState() == Qt.Checked]
+        if "clusters" in self.parts:
+            changes.clusters = [self.clusters.item(i).data(Qt.UserRole) for i in range(self.clusters.count())
+                                if self.clusters.item(i).checkState() == Qt.Checked]
+        if "criteria" not in self.parts:
+            changes.criteria = {}
         return changes
 
     def pending(self):
@@ -172,7 +179,7 @@ class UnitForm(QDialog):
             changes.status = None
         if self.hotspot is not None and changes.hotspot == self._initial_hotspot:
             changes.hotspot = None
-        if sorted(changes.clusters) == sorted(initial.clusters):
+        if changes.clusters is not None and sorted(changes.clusters) == sorted(initial.clusters):
             changes.clusters = None
         return changes
 
