@@ -3,6 +3,7 @@ the plugin installed from the zip scripts/package-qgis-plugin.sh builds, and sam
 `anttmap sample`. Run with /usr/bin/python3 -m pytest tests/qgis (ctest: qgis_plugin)."""
 import atexit
 import collections
+import contextlib
 import json
 import os
 import shutil
@@ -164,18 +165,9 @@ def _get(url):
         return error.code, error.read()
 
 
-@pytest.fixture(scope="session")
-def server(sample_template, tmp_path_factory):
-    """`anttmap serve` on a copy of the sample province, with keys made by `anttmap key add` (viewer, partner,
-    and one revoked at once): Served(url, store, keys {name: key})."""
-    store = str(tmp_path_factory.mktemp("serve") / "hoabinh.sqlite")
-    shutil.copyfile(sample_template, store)
-    keys = {}
-    for name, role in KEY_ROLES.items():
-        made = subprocess.run([ANTTMAP, "--db", store, "--json", "--quiet", "key", "add", name, "--role", role],
-                              capture_output=True, text=True, check=True)
-        keys[name] = json.loads(made.stdout.strip().splitlines()[-1])["key"]
-    subprocess.run([ANTTMAP, "--db", store, "--quiet", "key", "revoke", "revoked"], capture_output=True, check=True)
+@contextlib.contextmanager
+def serving(store):
+    """`anttmap serve` on `store` until the block ends: yields (url, process)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -196,12 +188,32 @@ def server(sample_template, tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail("anttmap serve did not become healthy within 120 s")
             time.sleep(0.2)
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(30)
+        log.close()
+
+
+def make_key(store, name, role, *extra):
+    """`anttmap key add NAME --role ROLE EXTRA...`: the key it prints."""
+    made = subprocess.run([ANTTMAP, "--db", store, "--json", "--quiet", "key", "add", name, "--role", role, *extra],
+                          capture_output=True, text=True, check=True)
+    return json.loads(made.stdout.strip().splitlines()[-1])["key"]
+
+
+@pytest.fixture(scope="session")
+def server(sample_template, tmp_path_factory):
+    """`anttmap serve` on a copy of the sample province, with keys made by `anttmap key add` (viewer, partner,
+    and one revoked at once): Served(url, store, keys {name: key})."""
+    store = str(tmp_path_factory.mktemp("serve") / "hoabinh.sqlite")
+    shutil.copyfile(sample_template, store)
+    keys = {name: make_key(store, name, role) for name, role in KEY_ROLES.items()}
+    subprocess.run([ANTTMAP, "--db", store, "--quiet", "key", "revoke", "revoked"], capture_output=True, check=True)
+    with serving(store) as (url, _process):
         status, body = _get(url + "/api/stats?year=2020")
         if status != 200:
             pytest.fail("anttmap serve answered /api/stats?year=2020 with %d, not 200: the JSON API the HTTP "
                         "backend reads (docs/api.md) is broken: %r" % (status, body[:300]))
         yield Served(url, store, keys)
-    finally:
-        process.terminate()
-        process.wait(30)
-        log.close()
