@@ -45,7 +45,7 @@ std::string options_help(const std::vector<OptionSpec>& options) {
 std::string main_help(const std::vector<Command>& commands) {
   std::ostringstream out;
   out << "anttmap " ANTT_VERSION " — bản đồ phong trào toàn dân bảo vệ ANTQ / ANTT movement map tool\n\n"
-      << "Usage: anttmap [--db PATH] [--user NAME] [--json] [--quiet] COMMAND [ARGS]\n\nCommands:\n";
+      << "Usage: anttmap [--db PATH] [--tool NAME] [--json] [--quiet] COMMAND [ARGS]\n\nCommands:\n";
   for (const auto& command : commands) {
     std::string left = "  " + command.name;
     out << left << std::string(left.size() < 14 ? 14 - left.size() : 1, ' ') << command.summary << "\n";
