@@ -128,4 +128,12 @@ const std::vector<std::string>& model_types() {
   return types;
 }
 
+std::string decision_media_type(std::string_view bytes) {
+  const auto starts_with = [&](std::string_view signature) { return bytes.substr(0, signature.size()) == signature; };
+  if (starts_with("%PDF-")) return "application/pdf";
+  if (starts_with("\xFF\xD8\xFF")) return "image/jpeg";
+  if (starts_with("\x89PNG\r\n\x1A\n")) return "image/png";
+  return {};
+}
+
 }  // namespace antt::store

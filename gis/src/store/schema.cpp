@@ -283,6 +283,34 @@ const AuditedTable kServerSecret{"server_secret", "{row}.id", {"id", "created_at
 const AuditedTable kApiKey{
     "api_key", "{row}.name || '#' || {row}.id", {"id", "name", "role", "scope", "prefix", "created_at", "revoked_at"}, ""};
 
+// Version 4: the scanned decisions behind yearly statuses, appended and never changed. The audit
+// copies every column but the bytes (their digest names them).
+const char* kSchemaV4 = R"SQL(
+CREATE TABLE decision_document (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  unit_code TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  status_id INTEGER NOT NULL REFERENCES unit_status (id),
+  media_type TEXT NOT NULL CHECK (media_type IN ('application/pdf', 'image/jpeg', 'image/png')),
+  file_name TEXT NOT NULL DEFAULT '',
+  bytes INTEGER NOT NULL CHECK (bytes > 0 AND bytes <= 10485760 AND bytes = length(content)),
+  sha256 TEXT NOT NULL,
+  content BLOB NOT NULL,
+  uploaded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  uploaded_by TEXT NOT NULL DEFAULT 'sql');
+CREATE INDEX decision_document_unit_year ON decision_document (unit_code, year);
+CREATE TRIGGER decision_document_append_only_update BEFORE UPDATE ON decision_document
+BEGIN SELECT RAISE(ABORT, 'decision documents are appended, never changed'); END;
+CREATE TRIGGER decision_document_append_only_delete BEFORE DELETE ON decision_document
+BEGIN SELECT RAISE(ABORT, 'decision documents are appended, never deleted'); END;
+)SQL";
+
+const AuditedTable kDecisionDocument{"decision_document",
+                                     "{row}.unit_code || '/' || {row}.year || '#' || {row}.id",
+                                     {"id", "unit_code", "year", "status_id", "media_type", "file_name", "bytes",
+                                      "sha256", "uploaded_at", "uploaded_by"},
+                                     ""};
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -292,9 +320,11 @@ const std::vector<Migration>& migrations() {
     std::string v2 = std::string(kSchemaV2) + audit_triggers_sql(kValidationOverride);
     std::string v3 = std::string(kSchemaV3) + audit_triggers_sql(kAccount) + audit_triggers_sql(kApiKey) +
                      audit_triggers_sql(kServerSecret);
+    std::string v4 = std::string(kSchemaV4) + audit_triggers_sql(kDecisionDocument);
     return std::vector<Migration>{{1, "units, yearly status, lineage, clusters, models, audit log", v1},
                                   {2, "reasons given to save boundaries over validation errors", v2},
-                                  {3, "accounts, API keys (hashes only) and the secret that signs embed tokens", v3}};
+                                  {3, "accounts, API keys (hashes only) and the secret that signs embed tokens", v3},
+                                  {4, "scanned decisions behind yearly statuses", v4}};
   }();
   return list;
 }

@@ -1,9 +1,12 @@
 // The SpatiaLite store: one SQLite file, WAL mode, schema migrations, every write in one
 // transaction attributed to an actor through audit_context.
+#include <array>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <map>
 #include <set>
+
+#include <sodium.h>
 
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
@@ -516,6 +519,55 @@ class SpatiaLiteStore final : public Store {
         .bind(3, record.findings_json.empty() ? std::string("[]") : record.findings_json)
         .run();
     return db_.last_insert_id();
+  }
+
+  std::int64_t add_decision_document(const DecisionDocument& document) override {
+    require_write("add_decision_document");
+    const std::string type = decision_media_type(document.content);
+    if (type.empty())
+      throw InputError("the decision must be a PDF, JPEG or PNG file (checked by its content) / quyết định phải là "
+                       "tệp PDF, JPEG hoặc PNG");
+    if (static_cast<std::int64_t>(document.content.size()) > kMaxDecisionBytes)
+      throw InputError("the decision file is larger than 10 MB / tệp quyết định lớn hơn 10 MB");
+    auto current = db_.prepare_cached("SELECT max(id) FROM unit_status WHERE unit_code = ? AND year = ?");
+    current.bind(1, document.unit_code).bind(2, document.year);
+    if (!current.step() || current.is_null(0))
+      throw InputError("unit " + document.unit_code + " has no status in " + std::to_string(document.year) +
+                       " to attach a decision to / chưa có trạng thái để đính kèm quyết định");
+    const std::int64_t status_id = current.integer(0);
+    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(document.content.data()),
+                       document.content.size());
+    std::string hex(digest.size() * 2, '0');
+    sodium_bin2hex(hex.data(), hex.size() + 1, digest.data(), digest.size());
+    db_.prepare_cached("INSERT INTO decision_document (unit_code, year, status_id, media_type, file_name, bytes, "
+                       "sha256, content, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                       "COALESCE((SELECT user FROM audit_context WHERE id = 1), 'sql'))")
+        .bind(1, document.unit_code)
+        .bind(2, document.year)
+        .bind(3, status_id)
+        .bind(4, type)
+        .bind(5, document.file_name)
+        .bind(6, static_cast<std::int64_t>(document.content.size()))
+        .bind(7, hex)
+        .bind_blob(8, document.content)
+        .run();
+    return db_.last_insert_id();
+  }
+
+  std::optional<DecisionDocument> decision_document(const std::string& unit_code, int year,
+                                                    bool with_content) const override {
+    auto statement = db_.prepare_cached(
+        std::string("SELECT id, unit_code, year, status_id, media_type, file_name, ") +
+        (with_content ? "content" : "''") +
+        ", bytes, sha256, uploaded_at, uploaded_by FROM decision_document WHERE unit_code = ? AND year = ? "
+        "ORDER BY id DESC LIMIT 1");
+    statement.bind(1, unit_code).bind(2, year);
+    if (!statement.step()) return std::nullopt;
+    return DecisionDocument{statement.integer(0), statement.text(1),  static_cast<int>(statement.integer(2)),
+                            statement.integer(3), statement.text(4),  statement.text(5),
+                            statement.blob(6),    statement.integer(7), statement.text(8),
+                            statement.text(9),    statement.text(10)};
   }
 
   std::vector<ValidationOverride> validation_overrides() const override {

@@ -147,6 +147,9 @@ class Router {
   void post_form(std::string pattern, Handler handler);
   /// A PUT route: a JSON body, as post().
   void put(std::string pattern, Handler handler);
+  /// A PUT route taking a file of one of `media_types` (Content-Type, else 415; the handler checks
+  /// the content itself); an empty body is 400.
+  void put_file(std::string pattern, std::vector<std::string> media_types, Handler handler);
   /// 400 JSON for paths with a ".." segment, a NUL byte or more than max_path_length bytes,
   /// 404 JSON for unknown paths, 405 (with Allow) for a method the path does not take. HEAD runs
   /// the GET handler (the server drops the body); OPTIONS on a known path answers 204 with Allow.
@@ -174,6 +177,7 @@ class Router {
     std::vector<std::string> segments;
     Handler handler;
     bool form = false;  ///< its body is an HTML form, not JSON
+    std::vector<std::string> file_types;  ///< its body is a file of one of these media types, not JSON
   };
   void add(std::string method, std::string pattern, Handler handler);
   const Route* best_match(const std::vector<std::string>& segments, std::string_view method) const;

@@ -88,6 +88,11 @@ void Router::post(std::string pattern, Handler handler) { add("POST", std::move(
 
 void Router::put(std::string pattern, Handler handler) { add("PUT", std::move(pattern), std::move(handler)); }
 
+void Router::put_file(std::string pattern, std::vector<std::string> media_types, Handler handler) {
+  add("PUT", std::move(pattern), std::move(handler));
+  routes_.back().file_types = std::move(media_types);
+}
+
 void Router::post_form(std::string pattern, Handler handler) {
   add("POST", std::move(pattern), std::move(handler));
   routes_.back().form = true;
@@ -160,6 +165,16 @@ std::optional<Response> Router::refuse_route(const Request& head) const {
       refused.route = route->pattern;
       return refused;
     }
+  } else if (with_body && !route->file_types.empty()) {
+    const std::string type = media_type(head.header("Content-Type").value_or(""));
+    if (std::find(route->file_types.begin(), route->file_types.end(), type) == route->file_types.end()) {
+      std::string accepted;
+      for (const auto& name : route->file_types) accepted += (accepted.empty() ? "" : ", ") + name;
+      Response refused = Response::json_error(
+          415, "send the file as one of " + accepted + " / kiểu tệp không được hỗ trợ");
+      refused.route = route->pattern;
+      return refused;
+    }
   } else if (with_body) {
     if (std::string problem = content_type_problem(head.header("Content-Type")); !problem.empty()) {
       Response refused = Response::json_error(415, problem);
@@ -195,7 +210,7 @@ Response Router::dispatch_deferred(Request request) const {
   const bool with_body = carries_body(request.method);
   const Route* best = best_match(segments, with_body ? request.method : std::string_view("GET"));
   if (with_body && request.body.empty()) {
-    Response refused = Response::json_error(400, "the request body is empty; send a JSON document / thiếu nội dung yêu cầu");
+    Response refused = Response::json_error(400, "the request body is empty / thiếu nội dung yêu cầu");
     refused.route = best->pattern;
     return refused;
   }

@@ -15,6 +15,7 @@
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
 #include "antt/store/store.hpp"
+#include "antt/text/percent_encoding.hpp"
 #include "antt/text/unicode.hpp"
 #include "serve/access_control.hpp"
 #include "serve/boundary_edits.hpp"
@@ -138,12 +139,76 @@ class UnitEdits {
   http::Response show(const http::Request& request) {
     const std::string code = unit_code_of(request);
     const int year = status_year_of(request);
-    const std::optional<store::StatusRecord> current =
-        writer_->with([&](store::Store& store) { return current_status(store.status_history(code), year); });
-    if (!current)
-      throw RequestError(404, "no status of unit " + code + " for " + std::to_string(year) +
-                                  " / chưa có trạng thái của đơn vị trong năm này");
-    return row_answer(*current, request.caller);
+    return writer_->with([&](store::Store& store) {
+      const auto current = current_status(store.status_history(code), year);
+      if (!current)
+        throw RequestError(404, "no status of unit " + code + " for " + std::to_string(year) +
+                                    " / chưa có trạng thái của đơn vị trong năm này");
+      return row_answer(*current, request.caller, store.decision_document(code, year, false));
+    });
+  }
+
+  /// PUT .../decision: the scanned decision attached to the status row in force.
+  http::Response attach_decision(const http::Request& request) {
+    const access::Caller& caller = request.caller;
+    require_editor(caller, "attaching a decision");
+    const std::string code = unit_code_of(request);
+    const int year = status_year_of(request);
+    store::DecisionDocument document;
+    document.unit_code = code;
+    document.year = year;
+    document.content = request.body;
+    if (static_cast<std::int64_t>(document.content.size()) > store::kMaxDecisionBytes)
+      throw RequestError(413, "the decision file is larger than 10 MB / tệp quyết định lớn hơn 10 MB");
+    const std::string found = store::decision_media_type(document.content);
+    const std::string declared = http::media_type(request.header("Content-Type").value_or(""));
+    if (found.empty())
+      throw RequestError(415, "the file is not a PDF, JPEG or PNG by its content / nội dung tệp không phải PDF, "
+                              "JPEG hoặc PNG");
+    if (found != declared)
+      throw RequestError(415, "the file's content is " + found + ", not " + declared + " / kiểu tệp không khớp nội dung");
+    if (const auto name = request.header("X-File-Name"))
+      document.file_name = checked_text(http::percent_decode(*name), kMaxFieldBytes, "X-File-Name");
+    const std::optional<std::string> if_match = request.header("If-Match");
+    return writer_->with([&](store::Store& writer) {
+      require_unit_in_scope(writer, code, year, caller);
+      std::optional<store::StatusRecord> current;
+      try {
+        writer.write(actor_of(request), [&] {
+          current = current_status(writer.status_history(code), year);
+          if (if_match && !if_match_holds(*if_match, current)) throw StaleWrite{current};
+          if (!current)
+            throw RequestError(400, "set the status of " + std::to_string(year) +
+                                        " first; the decision is attached to it / cần đặt trạng thái trước");
+          writer.add_decision_document(document);
+        });
+      } catch (const StaleWrite& stale) {
+        return conflict(stale, caller);
+      }
+      return row_answer(*current, caller, writer.decision_document(code, year, false));
+    });
+  }
+
+  /// GET .../decision: the scanned decision, to internal roles only (partners and the public never
+  /// learn whether there is one).
+  http::Response decision(const http::Request& request) {
+    const access::Caller& caller = request.caller;
+    if (!caller.reads_internal_attributes()) throw not_allowed(caller, "decision documents");
+    const std::string code = unit_code_of(request);
+    const int year = status_year_of(request);
+    const auto document = writer_->with([&](store::Store& store) { return store.decision_document(code, year); });
+    if (!document)
+      throw RequestError(404, "no decision document for unit " + code + " in " + std::to_string(year) +
+                                  " / chưa có tệp quyết định");
+    http::Response answer =
+        http::Response::shared(200, std::make_shared<const std::string>(document->content), document->media_type);
+    answer.headers["Content-Disposition"] = "inline; filename*=UTF-8''" + text::percent_encode_except(
+        document->file_name.empty() ? code + "-" + std::to_string(year) : document->file_name, ".-_");
+    answer.headers["X-Content-Type-Options"] = "nosniff";
+    answer.headers["Cache-Control"] = "private, no-store";
+    answer.headers["ETag"] = "\"decision-" + std::to_string(document->id) + "\"";
+    answer.reusable = false;
+    return answer;
   }
 
   http::Response put(const http::Request& request) {
@@ -163,20 +228,7 @@ class UnitEdits {
     const access::Caller& caller = request.caller;
     const std::string& code = record.unit_code;
     const int year = record.year;
-    const std::string date = year_end(year);
-    const std::optional<store::UnitVersion> unit = writer.unit_at(code, date, false);
-    if (!unit) {
-      store::UnitQuery any;
-      any.code = code;
-      any.with_geometry = false;
-      if (writer.units(any).empty())
-        throw RequestError(404, "no unit with code " + code + " / không có đơn vị mã " + code);
-      throw RequestError(400, "unit " + code + " did not exist on 31 December " + std::to_string(year) +
-                                  " / đơn vị không tồn tại vào năm này");
-    }
-    if (!within_scope(writer, *unit, date, caller))
-      throw RequestError(403, "unit " + code + " is outside your editing scope (" + scope_text(caller) +
-                                  ") / đơn vị ngoài phạm vi được biên tập");
+    require_unit_in_scope(writer, code, year, caller);
 
     const store::Actor actor = actor_of(request);
     std::optional<store::StatusRecord> saved;
@@ -196,11 +248,44 @@ class UnitEdits {
       return conflict(stale, caller);
     }
     if (!saved) throw std::runtime_error("the status was written but cannot be read back");
-    return row_answer(*saved, caller);
+    return row_answer(*saved, caller, writer.decision_document(code, year, false));
   }
 
-  static http::Response row_answer(const store::StatusRecord& record, const access::Caller& caller) {
-    http::Response answer = http::Response::json(200, status_row_json(record, caller, false).dump());
+  /// 404 for an unknown code, 400 for a year the unit did not exist, 403 outside the caller's scope.
+  static void require_unit_in_scope(const store::Store& writer, const std::string& code, int year,
+                                    const access::Caller& caller) {
+    const std::string date = year_end(year);
+    const std::optional<store::UnitVersion> unit = writer.unit_at(code, date, false);
+    if (!unit) {
+      store::UnitQuery any;
+      any.code = code;
+      any.with_geometry = false;
+      if (writer.units(any).empty())
+        throw RequestError(404, "no unit with code " + code + " / không có đơn vị mã " + code);
+      throw RequestError(400, "unit " + code + " did not exist on 31 December " + std::to_string(year) +
+                                  " / đơn vị không tồn tại vào năm này");
+    }
+    if (!within_scope(writer, *unit, date, caller))
+      throw RequestError(403, "unit " + code + " is outside your editing scope (" + scope_text(caller) +
+                                  ") / đơn vị ngoài phạm vi được biên tập");
+  }
+
+  static http::Response row_answer(const store::StatusRecord& record, const access::Caller& caller,
+                                   const std::optional<store::DecisionDocument>& document) {
+    json row = status_row_json(record, caller, false);
+    // Whether a decision is attached is internal too: partners and the public are not told.
+    if (caller.reads_internal_attributes())
+      row["decision_document"] =
+          document ? json{{"media_type", document->media_type},
+                          {"file_name", document->file_name},
+                          {"bytes", document->bytes},
+                          {"sha256", document->sha256},
+                          {"uploaded_at", document->uploaded_at},
+                          {"uploaded_by", document->uploaded_by},
+                          {"url", "/api/units/" + text::percent_encode_except(record.unit_code, "") + "/status/" +
+                                      std::to_string(record.year) + "/decision"}}
+                   : json(nullptr);
+    http::Response answer = http::Response::json(200, row.dump());
     answer.headers["ETag"] = status_etag(record.id);
     answer.headers["Cache-Control"] = "no-store";
     answer.reusable = false;
@@ -256,6 +341,14 @@ void register_unit_edits(http::Router& router, EditContext context) {
   router.put("/api/units/{code}/status/{year}", [edits](const http::Request& request) {
     return http::Response::deferred([edits, request] { return answer_json([&] { return edits->put(request); }); });
   });
+  router.get("/api/units/{code}/status/{year}/decision", [edits](const http::Request& request) {
+    return http::Response::deferred([edits, request] { return answer_json([&] { return edits->decision(request); }); });
+  });
+  router.put_file("/api/units/{code}/status/{year}/decision", {"application/pdf", "image/jpeg", "image/png"},
+                  [edits](const http::Request& request) {
+                    return http::Response::deferred(
+                        [edits, request] { return answer_json([&] { return edits->attach_decision(request); }); });
+                  });
 }
 
 }  // namespace antt::serve

@@ -299,6 +299,48 @@ TEST_F(UnitEditsTest, BoundaryEditsAreScopedValidatedAuditedAndRefusedWhenStale)
             400);
 }
 
+TEST_F(UnitEditsTest, ADecisionIsAttachedKeptOnCorrectionAndServedToInternalRolesOnly) {
+  const std::string pdf = "%PDF-1.4\n% Quyết định công nhận — ỹ ữ ẵ ộ\n" + std::string(5000, 'x') + "\n%%EOF\n";
+  const std::string path = "/api/units/99002/status/2020/decision";
+  const auto upload = [&](const std::string& who, const std::string& body, const std::string& type) {
+    return call("PUT", path, who, body,
+                {{"Content-Type", type}, {"X-File-Name", "Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%2012.pdf"}});
+  };
+  EXPECT_EQ(call("GET", path, "viewer").status, 404);
+  EXPECT_EQ(upload("partner", pdf, "application/pdf").status, 403);
+  EXPECT_EQ(upload("commune", pdf, "application/pdf").status, 403);  // 99002 is not theirs
+  EXPECT_EQ(upload("district", "<html><script>alert(1)</script></html>", "application/pdf").status, 415);
+  EXPECT_EQ(upload("district", pdf, "image/png").status, 415);  // the content says PDF
+  EXPECT_EQ(upload("district", pdf, "text/html").status, 415);
+  EXPECT_EQ(upload("district", "%PDF-" + std::string(store::kMaxDecisionBytes, 'x'), "application/pdf").status, 413);
+  EXPECT_FALSE(store::open_store(*db_)->decision_document("99002", 2020));
+
+  const auto attached = upload("district", pdf, "application/pdf");
+  ASSERT_EQ(attached.status, 200) << *attached.body;
+  EXPECT_EQ(json_of(attached).at("decision_document").at("file_name"), "Quyết định 12.pdf");
+  EXPECT_EQ(json_of(attached).at("decision_document").at("bytes"), pdf.size());
+  EXPECT_EQ(store::open_store(*db_)->audit_entries().back().user, "huyen.mau");
+
+  const auto served = call("GET", path, "viewer");
+  ASSERT_EQ(served.status, 200);
+  EXPECT_EQ(*served.body, pdf);
+  EXPECT_EQ(served.content_type, "application/pdf");
+  EXPECT_EQ(served.headers.at("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(call("GET", path, "partner").status, 403);
+  EXPECT_EQ(call("GET", path, "").status, 401);
+  // Partners are not even told a decision is attached.
+  EXPECT_FALSE(json_of(call("GET", "/api/units/99002/status/2020", "partner")).contains("decision_document"));
+
+  // A correction of the status keeps the decision.
+  const auto corrected = put("/api/units/99002/status/2020", "district",
+                             {{"status", "recognised"}, {"decision", "1/QĐ-UBND"}, {"date", "2020-12-20"},
+                              {"authority", "UBND huyện"}, {"note", "đính chính"}});
+  ASSERT_EQ(corrected.status, 200) << *corrected.body;
+  EXPECT_EQ(json_of(corrected).at("decision_document").at("sha256"),
+            json_of(attached).at("decision_document").at("sha256"));
+  EXPECT_EQ(*call("GET", path, "admin").body, pdf);
+}
+
 TEST_F(UnitEditsTest, MeNamesTheCallerAndWhetherItMayEdit) {
   const Json district = json_of(call("GET", "/api/me", "district"));
   EXPECT_EQ(district.at("name"), "huyen.mau");

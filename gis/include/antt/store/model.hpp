@@ -173,6 +173,29 @@ struct ValidationOverride {
   std::string findings_json;       ///< the validation errors overridden (validate::to_json findings)
 };
 
+/// The scanned decision behind a yearly status (PDF, JPEG or PNG), kept in the store. Documents are
+/// appended, never changed: the one in force for a unit and year is the newest, and a correction of the
+/// status keeps it.
+struct DecisionDocument {
+  std::int64_t id = 0;
+  std::string unit_code;
+  int year = 0;
+  std::int64_t status_id = 0;  ///< the status row in force when it was attached
+  std::string media_type;      ///< application/pdf, image/jpeg or image/png (checked by content)
+  std::string file_name;       ///< as the uploader named it (NFC); may be empty
+  std::string content;         ///< the bytes; empty in listings
+  std::int64_t bytes = 0;
+  std::string sha256;          ///< set by the store (hex)
+  std::string uploaded_at;     ///< set by the store
+  std::string uploaded_by;     ///< set by the store: the actor's user
+};
+
+/// The largest decision document the store accepts.
+inline constexpr std::int64_t kMaxDecisionBytes = 10 * 1024 * 1024;
+
+/// The media type the bytes are (PDF, JPEG or PNG, by their signature), or "" for anything else.
+std::string decision_media_type(std::string_view bytes);
+
 /// A person who signs in (the web viewer; later the QGIS plugin and the write API). The password
 /// is kept only as an argon2id hash (antt/access/access.hpp), never read back by listings.
 struct Account {

@@ -55,6 +55,14 @@ class Store {
   virtual std::vector<StatusRecord> status_history(const std::string& unit_code) const = 0;
   virtual std::vector<int> years_with_status() const = 0;
 
+  /// Attaches a decision document to the status row in force for its unit and year (InputError when
+  /// none is, when the bytes are not PDF/JPEG/PNG by content, or larger than kMaxDecisionBytes).
+  virtual std::int64_t add_decision_document(const DecisionDocument& document) = 0;
+  /// The document in force for a unit and year (the newest), with its content unless `with_content`
+  /// is false; nothing when none.
+  virtual std::optional<DecisionDocument> decision_document(const std::string& unit_code, int year,
+                                                            bool with_content = true) const = 0;
+
   // Lineage, hotspots, clusters, models, core forces, festival ------------------------------
   virtual std::int64_t add_lineage_event(const LineageEvent& event) = 0;
   virtual std::vector<LineageEvent> lineage_events() const = 0;
