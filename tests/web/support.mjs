@@ -79,6 +79,7 @@ export class Server {
   constructor(dir, port, process_, log, viewerKey) {
     this.viewerKey = viewerKey;
     this.dir = dir;
+    this.store = join(dir, 'sample.sqlite');
     this.port = port;
     this.process = process_;
     this.log = log;

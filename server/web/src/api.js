@@ -26,6 +26,37 @@ export async function getJSON(url, { signal } = {}) {
   return body;
 }
 
+/**
+ * A write of the signed-in editor: JSON (or a file) with the session's CSRF token, the client's name
+ * for the audit and, when given, the ETag of the row it changes. Answers {status, body, etag}; a
+ * 409 is an answer (the row changed meanwhile), other failures throw ApiError.
+ */
+export async function send(method, url, { json, file, csrf, ifMatch } = {}) {
+  const headers = { Accept: 'application/json', 'X-Anttmap-Client': 'web' };
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  if (ifMatch) headers['If-Match'] = ifMatch;
+  let body;
+  if (file) {
+    headers['Content-Type'] = file.type;
+    headers['X-File-Name'] = encodeURIComponent(file.name);
+    body = file;
+  } else {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(json);
+  }
+  const response = await fetch(url, { method, headers, body });
+  let answer = null;
+  try {
+    answer = await response.json();
+  } catch {
+    answer = null;
+  }
+  if (!response.ok && response.status !== 409) {
+    throw new ApiError(response.status, (answer && answer.error) || `${response.status} ${response.statusText}`);
+  }
+  return { status: response.status, body: answer, etag: response.headers.get('ETag') };
+}
+
 /** The configuration the server wrote into the page: the layer registry and the style legend. */
 export function pageConfig() {
   const element = document.getElementById('antt-config');

@@ -115,6 +115,12 @@ export class ProvinceMap {
     for (const [name, entry] of this.layers) entry.source.setUrl(this.tileUrl(name, entry.retina));
   }
 
+  /** Draws every layer again (after an edit: the tiles are revalidated, the changed ones come new). */
+  refresh() {
+    this.setState('loading');
+    for (const entry of this.layers.values()) entry.source.refresh();
+  }
+
   setVisible(name, visible) {
     const entry = this.layers.get(name);
     if (!entry) return;

@@ -9,6 +9,7 @@ import { ProvinceMap } from './map.js';
 import { renderChart, renderTable, furthestFromTarget } from './progress.js';
 import { setupSearch } from './search.js';
 import { loadUnit, renderMessage, renderUnit } from './unit.js';
+import { renderStatusForm } from './edit.js';
 
 // GetFeatureInfo preference: the most detailed unit under the pointer first; layers the registry
 // adds later are asked after these, topmost first.
@@ -106,9 +107,22 @@ async function main() {
   drawLayerList();
   drawLegend();
 
-  // The selected unit.
+  // The selected unit, and for editors and admins its status form.
   const unitBox = $('unit');
   let selected = null;  // the /api/units document
+  const editing = config.account && ['editor', 'admin'].includes(config.account.role);
+  const drawUnit = ({ year = map.year, notice } = {}) => {
+    renderUnit(unitBox, selected, styles);
+    if (!editing) return;
+    renderStatusForm(unitBox, selected, {
+      account: config.account, years, year, notice,
+      onSaved: async (savedYear) => {
+        map.refresh();
+        selected = await loadUnit(selected.code);
+        drawUnit({ year: savedYear, notice: t('edit_saved') });
+      },
+    });
+  };
   const showUnit = async (code, { zoom = false, mark = true } = {}) => {
     $('panel-unit').open = true;
     if (narrow.matches) setDrawer(true);  // on a phone the history is in the drawer
@@ -116,7 +130,7 @@ async function main() {
     renderMessage(unitBox, t('loading'));
     try {
       selected = await loadUnit(code);
-      renderUnit(unitBox, selected, styles);
+      drawUnit();
       if (selected.bbox && mark) map.mark(selected.bbox, null);
       if (selected.bbox && zoom) map.fitLonLat(selected.bbox);
     } catch (error) {
@@ -204,7 +218,7 @@ async function main() {
     drawLayerList();
     drawLegend();
     drawProgress();
-    if (selected) renderUnit(unitBox, selected, styles);
+    if (selected) drawUnit();
     else if (!unitBox.dataset.code) renderMessage(unitBox, t('unit_hint'));
   });
 
