@@ -126,3 +126,45 @@ def test_sigkill_during_boundary_writes_leaves_whole_edits_and_a_valid_store(tin
             assert updates.fetchone()[0] % 2 == 0
     assert answered > 0, "no edit was ever saved: the kills did not land during writes"
     print(f"{answered} edits answered before the kills")
+
+
+def test_sigkill_during_decision_uploads_leaves_whole_files_and_a_valid_store(tiny_store, tmp_path):
+    store, key = tiny_store
+    assert run(store, "status", "set", "91001", "--year", 2020, "--status", "registered").returncode == 0
+    # 4 MB each: the body takes a while to arrive and to be written, so kills land in every phase.
+    document = b"%PDF-1.4\n" + bytes(range(256)) * (4 * 4096) + b"\n%%EOF\n"
+    uploaded = 0
+    for trial, delay in enumerate((0.05, 0.15, 0.3, 0.6)):
+        process, url = start_server(store, tmp_path / ("upload%d" % trial))
+        stop = threading.Event()
+        result = {}
+
+        def keep_uploading():
+            saved = 0
+            while not stop.is_set():
+                request = urllib.request.Request(url + "/api/units/91001/status/2020/decision", data=document,
+                                                 method="PUT", headers={"Authorization": "Bearer " + key,
+                                                                        "Content-Type": "application/pdf"})
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as answer:
+                        saved += answer.status == 200
+                except OSError:
+                    break
+            result["saved"] = saved
+
+        writer = threading.Thread(target=keep_uploading)
+        writer.start()
+        time.sleep(delay)
+        process.kill()
+        process.wait(30)
+        stop.set()
+        writer.join(30)
+        uploaded += result.get("saved", 0)
+        with sqlite3.connect(store) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            rows = db.execute("SELECT bytes, length(content), content FROM decision_document").fetchall()
+            for size, length, content in rows:  # every stored file is the whole file
+                assert size == length == len(document) and content == document
+        assert run(store, "validate", "--year", 2020).returncode == 0
+    assert uploaded > 0, "no upload was ever saved: the kills did not land during uploads"
+    print(f"{uploaded} uploads answered before the kills")

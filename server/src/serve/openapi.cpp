@@ -189,6 +189,36 @@ nlohmann::ordered_json openapi_document(const std::string& server_url) {
         {"404", error_answer("no unit with this code")},
         {"409", described_answer("If-Match is not the row in force; nothing written", schema_ref("Conflict"))},
         {"415", error_answer("the body is not application/json")}}}};
+  ordered_json decision_get = get_operation(
+      "decision", "the scanned decision of the status in force (internal roles only)", {code, year_path},
+      {{"description", "the file"},
+       {"content", {{"application/pdf", ordered_json::object()}, {"image/jpeg", ordered_json::object()},
+                    {"image/png", ordered_json::object()}}}});
+  decision_get["responses"]["401"] = error_answer("no credentials");
+  decision_get["responses"]["403"] = error_answer("a role that may not see decisions (partner, embed token)");
+  decision_get["responses"]["404"] = error_answer("no document");
+  paths["/api/units/{code}/status/{year}/decision"]["get"] = decision_get;
+  paths["/api/units/{code}/status/{year}/decision"]["put"] = {
+      {"operationId", "attachDecision"},
+      {"summary", "attach the scanned decision (PDF, JPEG or PNG by content, at most 10 MB) to the status in force"},
+      {"security", {{{"bearer", ordered_json::array()}}, {{"session", ordered_json::array()}}}},
+      {"parameters",
+       {code, year_path,
+        {{"name", "If-Match"}, {"in", "header"}, {"required", false}, {"schema", {{"type", "string"}}}},
+        {{"name", "X-File-Name"}, {"in", "header"}, {"required", false}, {"schema", {{"type", "string"}}}}}},
+      {"requestBody",
+       {{"required", true},
+        {"content", {{"application/pdf", {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
+                     {"image/jpeg", {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
+                     {"image/png", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}},
+      {"responses",
+       {{"200", described_answer("the status row with decision_document", schema_ref("StatusRow"))},
+        {"400", error_answer("no status row to attach it to")},
+        {"401", error_answer("no credentials")},
+        {"403", error_answer("not an editor or admin, or outside the editor's scope")},
+        {"409", described_answer("If-Match is not the row in force", schema_ref("Conflict"))},
+        {"413", error_answer("larger than 10 MB")},
+        {"415", error_answer("not a PDF, JPEG or PNG by its content, or another declared type")}}}};
   paths["/api/me"]["get"] = get_operation(
       "me", "who the server takes the caller for: name, role, scope and whether it may edit", ordered_json::array(),
       described_answer("{name, role, scope, edits}", schema_ref("Document")));
