@@ -6,15 +6,12 @@
 
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
+#include "antt/editing/records.hpp"
 #include "antt/text/unicode.hpp"
 #include "command.hpp"
 
 namespace antt::cli {
 namespace {
-
-bool in_force_on(const store::HotspotDesignation& hotspot, const std::string& date) {
-  return hotspot.valid_from <= date && hotspot.valid_to.value_or(std::string(antt::kOpenEnd)) > date;
-}
 
 int run_hotspot_list(Context& context, const ParsedArgs& args) {
   auto store = context.open_store();
@@ -48,19 +45,10 @@ int run_hotspot_designate(Context& context, const ParsedArgs& args) {
   store::HotspotDesignation hotspot;
   hotspot.commune_code = code;
   hotspot.valid_from = require_iso_date(*from, "--from");
-  hotspot.decision = text::to_nfc(args.get("decision").value_or(""));
-  hotspot.note = text::to_nfc(args.get("note").value_or(""));
+  hotspot.decision = args.get("decision").value_or("");
+  hotspot.note = args.get("note").value_or("");
   auto store = context.open_store();
-  const auto commune = store->unit_at(code, hotspot.valid_from, false);
-  if (!commune || commune->kind != store::UnitKind::commune)
-    throw InputError("no commune " + code + " on " + hotspot.valid_from + " / không có xã mã " + code + " vào ngày này");
-  for (const auto& existing : store->hotspots())
-    if (existing.commune_code == code && in_force_on(existing, hotspot.valid_from))
-      throw InputError("commune " + code + " is already a hotspot on " + hotspot.valid_from + " (since " +
-                       existing.valid_from + ") / xã đã là địa bàn trọng điểm");
-  std::int64_t id = 0;
-  store->write(context.actor, [&] { id = store->add_hotspot(hotspot); });
-  hotspot.id = id;
+  hotspot = editing::designate_hotspot(*store, context.actor, hotspot);
   if (context.json) print_json(context.out, hotspot_json(hotspot).dump());
   else if (!context.quiet) context.out << "designated / đã đưa vào danh sách trọng điểm: " << code << "\n";
   return 0;
@@ -73,17 +61,8 @@ int run_hotspot_lift(Context& context, const ParsedArgs& args) {
   if (!on) throw UsageError("hotspot lift needs --on DATE, the first day it no longer applies / cần --on");
   const std::string date = require_iso_date(*on, "--on");
   auto store = context.open_store();
-  std::optional<store::HotspotDesignation> current;
-  for (const auto& hotspot : store->hotspots())
-    if (hotspot.commune_code == code && hotspot.valid_from < date &&
-        hotspot.valid_to.value_or(std::string(antt::kOpenEnd)) > date)
-      current = hotspot;
-  if (!current)
-    throw InputError("commune " + code + " has no hotspot designation in force before " + date +
-                     " / xã không có quyết định trọng điểm đang hiệu lực");
-  store->write(context.actor, [&] { store->end_hotspot(current->id, date); });
-  current->valid_to = date;
-  if (context.json) print_json(context.out, hotspot_json(*current).dump());
+  const auto current = editing::lift_hotspot(*store, context.actor, code, date);
+  if (context.json) print_json(context.out, hotspot_json(current).dump());
   else if (!context.quiet) context.out << "lifted / đã đưa ra khỏi danh sách: " << code << " from " << date << "\n";
   return 0;
 }
@@ -135,19 +114,7 @@ int run_cluster_membership(Context& context, const ParsedArgs& args) {
   for (std::string cluster; std::getline(stream, cluster, ',');)
     if (!cluster.empty()) wanted.insert(cluster);
   auto store = context.open_store();
-  if (!store->unit_at(code, year_end(*year), false))
-    throw InputError("no unit " + code + " is valid on 31 December " + std::to_string(*year) +
-                     " / không có đơn vị này vào năm " + std::to_string(*year));
-  std::set<std::string> current;
-  for (const auto& cluster_year : store->cluster_years(*year))
-    for (const auto& member : cluster_year.member_codes)
-      if (member == code) current.insert(cluster_year.cluster_code);
-  store->write(context.actor, [&] {
-    for (const auto& cluster : current)
-      if (!wanted.count(cluster)) store->set_cluster_member(cluster, *year, code, false);
-    for (const auto& cluster : wanted)
-      if (!current.count(cluster)) store->set_cluster_member(cluster, *year, code, true);
-  });
+  editing::set_cluster_membership(*store, context.actor, code, *year, wanted);
   if (context.json)
     print_json(context.out, nlohmann::json{{"unit", code}, {"year", *year}, {"clusters", wanted}}.dump());
   else if (!context.quiet)

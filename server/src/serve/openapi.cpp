@@ -219,6 +219,25 @@ nlohmann::ordered_json openapi_document(const std::string& server_url) {
         {"409", described_answer("If-Match is not the row in force", schema_ref("Conflict"))},
         {"413", error_answer("larger than 10 MB")},
         {"415", error_answer("not a PDF, JPEG or PNG by its content, or another declared type")}}}};
+  const auto record_write = [&](const std::string& id, const std::string& summary, ordered_json parameters) {
+    return ordered_json{
+        {"operationId", id},
+        {"summary", summary},
+        {"security", {{{"bearer", ordered_json::array()}}, {{"session", ordered_json::array()}}}},
+        {"parameters", std::move(parameters)},
+        {"requestBody", {{"required", true}, {"content", json_content(schema_ref("Document"))}}},
+        {"responses",
+         {{"200", described_answer("the record as stored", schema_ref("Document"))},
+          {"400", error_answer("a bad body or a rule broken (see docs/api.md); nothing written")},
+          {"401", error_answer("no credentials")},
+          {"403", error_answer("not an editor or admin, or outside the editor's scope")}}}};
+  };
+  paths["/api/units/{code}/hotspot"]["post"] =
+      record_write("designateHotspot", "designate a key hotspot commune from a day {from, decision, note}", {code});
+  paths["/api/units/{code}/hotspot/lift"]["post"] =
+      record_write("liftHotspot", "end the hotspot designation in force {on}", {code});
+  paths["/api/units/{code}/clusters/{year}"]["put"] =
+      record_write("setClusters", "the border clusters a unit belongs to in a year {clusters}", {code, year_path});
   paths["/api/me"]["get"] = get_operation(
       "me", "who the server takes the caller for: name, role, scope and whether it may edit", ordered_json::array(),
       described_answer("{name, role, scope, edits}", schema_ref("Document")));

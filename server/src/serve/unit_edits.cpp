@@ -14,6 +14,7 @@
 
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
+#include "antt/editing/records.hpp"
 #include "antt/store/store.hpp"
 #include "antt/text/percent_encoding.hpp"
 #include "antt/text/unicode.hpp"
@@ -108,6 +109,41 @@ store::StatusRecord record_from_body(const std::string& body_text, const std::st
   record.authority = text_field(body, "authority", kMaxFieldBytes);
   record.note = text_field(body, "note", kMaxNoteBytes);
   return record;
+}
+
+/// A JSON object body whose fields are all among `known` (400 naming the first other one).
+json object_body(const std::string& text, const std::set<std::string, std::less<>>& known, const std::string& what) {
+  json body;
+  try {
+    body = json::parse(text);
+  } catch (const json::exception&) {
+    throw RequestError(400, "the body is not JSON / nội dung không phải JSON");
+  }
+  std::string fields;
+  for (const auto& name : known) fields += (fields.empty() ? "" : ", ") + name;
+  if (!body.is_object()) throw RequestError(400, what + " takes a JSON object with " + fields);
+  for (const auto& [key, value] : body.items())
+    if (known.count(key) == 0)
+      throw RequestError(400, "unknown field \"" + key + "\"; " + what + " takes " + fields + " / trường không hợp lệ");
+  return body;
+}
+
+/// A required ISO date field of `body`.
+std::string date_field(const json& body, const char* name) {
+  const std::string text = text_field(body, name, kMaxFieldBytes);
+  if (text.empty()) throw RequestError(400, std::string("\"") + name + "\" (YYYY-MM-DD) is required / thiếu ngày");
+  const auto date = parse_iso_date(text);
+  if (!date) throw RequestError(400, std::string("\"") + name + "\" must be a calendar date YYYY-MM-DD");
+  return *date;
+}
+
+nlohmann::json hotspot_answer(const store::HotspotDesignation& hotspot) {
+  return {{"id", hotspot.id},
+          {"commune_code", hotspot.commune_code},
+          {"valid_from", hotspot.valid_from},
+          {"valid_to", hotspot.valid_to ? json(*hotspot.valid_to) : json(nullptr)},
+          {"decision", hotspot.decision.empty() ? json(nullptr) : json(hotspot.decision)},
+          {"note", hotspot.note.empty() ? json(nullptr) : json(hotspot.note)}};
 }
 
 /// True when the client's If-Match names `current` (or is "*" and a row exists). Weak tags never
@@ -211,6 +247,48 @@ class UnitEdits {
     return answer;
   }
 
+  /// POST /api/units/{code}/hotspot: designation from a date; .../hotspot/lift: its end.
+  http::Response hotspot(const http::Request& request, bool lift) {
+    const access::Caller& caller = request.caller;
+    require_editor(caller, lift ? "lifting a hotspot designation" : "designating a hotspot");
+    const std::string code = unit_code_of(request);
+    const json body = lift ? object_body(request.body, {"on"}, "lifting a hotspot")
+                           : object_body(request.body, {"from", "decision", "note"}, "a hotspot designation");
+    const std::string date = date_field(body, lift ? "on" : "from");
+    return writer_->with([&](store::Store& writer) {
+      require_unit_in_scope(writer, code, year_of(date), caller);
+      if (lift) return no_store(json_answer_of(hotspot_answer(editing::lift_hotspot(writer, actor_of(request), code, date))));
+      store::HotspotDesignation designation;
+      designation.commune_code = code;
+      designation.valid_from = date;
+      designation.decision = text_field(body, "decision", kMaxFieldBytes);
+      designation.note = text_field(body, "note", kMaxNoteBytes);
+      return no_store(json_answer_of(hotspot_answer(editing::designate_hotspot(writer, actor_of(request), designation))));
+    });
+  }
+
+  /// PUT /api/units/{code}/clusters/{year}: the unit is a member of exactly these clusters that year.
+  http::Response clusters(const http::Request& request) {
+    const access::Caller& caller = request.caller;
+    require_editor(caller, "changing cluster membership");
+    const std::string code = unit_code_of(request);
+    const int year = status_year_of(request);
+    const json body = object_body(request.body, {"clusters"}, "cluster membership");
+    const auto list = body.find("clusters");
+    if (list == body.end() || !list->is_array())
+      throw RequestError(400, "\"clusters\" must be an array of cluster codes (empty: none) / cần danh sách mã cụm");
+    std::set<std::string> wanted;
+    for (const auto& cluster : *list) {
+      if (!cluster.is_string()) throw RequestError(400, "\"clusters\" holds cluster codes (strings)");
+      wanted.insert(checked_text(cluster.get<std::string>(), kMaxUnitCodeBytes, "cluster"));
+    }
+    return writer_->with([&](store::Store& writer) {
+      require_unit_in_scope(writer, code, year, caller);
+      editing::set_cluster_membership(writer, actor_of(request), code, year, wanted);
+      return no_store(json_answer_of({{"unit", code}, {"year", year}, {"clusters", wanted}}));
+    });
+  }
+
   http::Response put(const http::Request& request) {
     const access::Caller& caller = request.caller;
     require_editor(caller, "setting a status");
@@ -268,6 +346,13 @@ class UnitEdits {
     if (!within_scope(writer, *unit, date, caller))
       throw RequestError(403, "unit " + code + " is outside your editing scope (" + scope_text(caller) +
                                   ") / đơn vị ngoài phạm vi được biên tập");
+  }
+
+  static http::Response json_answer_of(const json& document) { return http::Response::json(200, document.dump()); }
+  static http::Response no_store(http::Response answer) {
+    answer.headers["Cache-Control"] = "no-store";
+    answer.reusable = false;
+    return answer;
   }
 
   static http::Response row_answer(const store::StatusRecord& record, const access::Caller& caller,
@@ -340,6 +425,15 @@ void register_unit_edits(http::Router& router, EditContext context) {
   });
   router.put("/api/units/{code}/status/{year}", [edits](const http::Request& request) {
     return http::Response::deferred([edits, request] { return answer_json([&] { return edits->put(request); }); });
+  });
+  router.post("/api/units/{code}/hotspot", [edits](const http::Request& request) {
+    return http::Response::deferred([edits, request] { return answer_json([&] { return edits->hotspot(request, false); }); });
+  });
+  router.post("/api/units/{code}/hotspot/lift", [edits](const http::Request& request) {
+    return http::Response::deferred([edits, request] { return answer_json([&] { return edits->hotspot(request, true); }); });
+  });
+  router.put("/api/units/{code}/clusters/{year}", [edits](const http::Request& request) {
+    return http::Response::deferred([edits, request] { return answer_json([&] { return edits->clusters(request); }); });
   });
   router.get("/api/units/{code}/status/{year}/decision", [edits](const http::Request& request) {
     return http::Response::deferred([edits, request] { return answer_json([&] { return edits->decision(request); }); });

@@ -341,6 +341,34 @@ TEST_F(UnitEditsTest, ADecisionIsAttachedKeptOnCorrectionAndServedToInternalRole
   EXPECT_EQ(*call("GET", path, "admin").body, pdf);
 }
 
+TEST_F(UnitEditsTest, HotspotsAndClusterMembershipAreWrittenInScopeThroughTheCoresRules) {
+  const auto post = [&](const std::string& path, const std::string& who, const Json& body) {
+    return call("POST", path, who, body.dump());
+  };
+  EXPECT_EQ(post("/api/units/99001/hotspot", "partner", {{"from", "2020-03-01"}}).status, 403);
+  EXPECT_EQ(post("/api/units/99002/hotspot", "commune", {{"from", "2020-03-01"}}).status, 403);
+  EXPECT_EQ(post("/api/units/99001/hotspot", "commune", {{"since", "2020-03-01"}}).status, 400);
+  EXPECT_EQ(post("/api/units/99001/hotspot", "commune", {{"from", "2020-02-30"}}).status, 400);
+  const auto designated = post("/api/units/99001/hotspot", "commune",
+                               {{"from", "2020-03-01"}, {"decision", "5/QĐ-UBND"}, {"note", "Địa bàn phức tạp"}});
+  ASSERT_EQ(designated.status, 200) << *designated.body;
+  EXPECT_EQ(json_of(designated).at("decision"), "5/QĐ-UBND");
+  EXPECT_EQ(store::open_store(*db_)->audit_entries().back().user, "xa.hoa.binh");
+  const auto twice = post("/api/units/99001/hotspot", "commune", {{"from", "2020-06-01"}});
+  EXPECT_EQ(twice.status, 400);
+  EXPECT_NE(json_of(twice).at("error").get<std::string>().find("already a hotspot"), std::string::npos);
+  const auto lifted = post("/api/units/99001/hotspot/lift", "commune", {{"on", "2020-09-01"}});
+  ASSERT_EQ(lifted.status, 200) << *lifted.body;
+  EXPECT_EQ(json_of(lifted).at("valid_to"), "2020-09-01");
+  EXPECT_EQ(post("/api/units/99001/hotspot/lift", "commune", {{"on", "2020-10-01"}}).status, 400);
+  EXPECT_EQ(store::open_store(*db_)->hotspots().size(), 1u);
+
+  EXPECT_EQ(put("/api/units/99001/clusters/2020", "commune", {{"clusters", {"NO-SUCH"}}}).status, 400);
+  EXPECT_EQ(put("/api/units/99002/clusters/2020", "commune", {{"clusters", Json::array()}}).status, 403);
+  const auto none = put("/api/units/99001/clusters/2020", "commune", {{"clusters", Json::array()}});
+  EXPECT_EQ(none.status, 200) << *none.body;
+}
+
 TEST_F(UnitEditsTest, MeNamesTheCallerAndWhetherItMayEdit) {
   const Json district = json_of(call("GET", "/api/me", "district"));
   EXPECT_EQ(district.at("name"), "huyen.mau");
