@@ -54,8 +54,9 @@ std::optional<double> optional_number(const std::string& text, const std::string
 }  // namespace
 
 StatusImportResult import_statuses(store::Store& store, const store::Actor& actor, const std::string& path,
-                                   const std::function<void(double)>& progress) {
+                                   const std::function<void(double)>& progress, const StatusImportOptions& options) {
   if (!std::filesystem::exists(path)) throw InputError("no such file: " + path);
+  const std::string shown = options.label.empty() ? path : options.label;  // the input, in messages
   GDALAllRegister();
   std::string extension = lower(std::filesystem::path(path).extension().string());
   if (extension != ".csv" && extension != ".xlsx")
@@ -64,23 +65,23 @@ StatusImportResult import_statuses(store::Store& store, const store::Actor& acto
   const char* xlsx_options[] = {"FIELD_TYPES=STRING", "HEADERS=FORCE", nullptr};
   DatasetPtr dataset(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
                                 extension == ".csv" ? csv_options : xlsx_options, nullptr));
-  if (!dataset) throw InputError("cannot read '" + path + "': " + CPLGetLastErrorMsg());
+  if (!dataset) throw InputError("cannot read '" + shown + "': " + CPLGetLastErrorMsg());
   OGRLayerH layer = GDALDatasetGetLayer(dataset.get(), 0);
-  if (!layer) throw InputError("'" + path + "' has no table");
+  if (!layer) throw InputError("'" + shown + "' has no table");
   OGRFeatureDefnH definition = OGR_L_GetLayerDefn(layer);
   std::map<std::string, int> columns;
   for (int i = 0; i < OGR_FD_GetFieldCount(definition); ++i)
     columns[lower(text::trim(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(definition, i))))] = i;
   for (const char* required : {"code", "year", "status"})
     if (!columns.count(required))
-      throw InputError("'" + path + "' lacks the column '" + required +
+      throw InputError("'" + shown + "' lacks the column '" + required +
                        "'; expected code, year, status, decision, date, authority, note");
   static const std::set<std::string> known{"code", "year", "status", "decision", "date", "authority", "note",
                                            "resolution_adopted", "pledge_share", "police_rating",
                                            "villages_recognised_share", "effective_models"};
   for (const auto& [name, index] : columns)
     if (!known.count(name))
-      throw InputError("unknown column '" + name + "' in '" + path +
+      throw InputError("unknown column '" + name + "' in '" + shown +
                        "'; expected code, year, status, decision, date, authority, note (and criteria columns)");
 
   std::vector<store::StatusRecord> records;
@@ -125,11 +126,11 @@ StatusImportResult import_statuses(store::Store& store, const store::Actor& acto
     } catch (const InputError& error) {
       OGR_F_Destroy(feature);
       std::string message = error.what();
-      throw InputError("'" + path + "' " + (message.rfind("row ", 0) == 0 ? message : where + ": " + message) +
+      throw InputError("'" + shown + "' " + (message.rfind("row ", 0) == 0 ? message : where + ": " + message) +
                        " — nothing imported / không nhập dòng nào");
     } catch (const UsageError& error) {
       OGR_F_Destroy(feature);
-      throw InputError("'" + path + "' " + where + ": " + error.what() + " — nothing imported");
+      throw InputError("'" + shown + "' " + where + ": " + error.what() + " — nothing imported");
     }
   }
   StatusImportResult result;
@@ -137,9 +138,10 @@ StatusImportResult import_statuses(store::Store& store, const store::Actor& acto
     size_t done = 0;
     for (const auto& record : records) {
       try {
+        if (options.check_row) options.check_row(record);
         store.add_status(record);
       } catch (const InputError& error) {
-        throw InputError("'" + path + "': " + record.unit_code + " " + std::to_string(record.year) + ": " + error.what() +
+        throw InputError("'" + shown + "': " + record.unit_code + " " + std::to_string(record.year) + ": " + error.what() +
                          " — nothing imported / không nhập dòng nào");
       }
       if (progress && ++done % 200 == 0) progress(static_cast<double>(done) / records.size());

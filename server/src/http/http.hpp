@@ -150,6 +150,8 @@ class Router {
   /// A PUT route taking a file of one of `media_types` (Content-Type, else 415; the handler checks
   /// the content itself); an empty body is 400.
   void put_file(std::string pattern, std::vector<std::string> media_types, Handler handler);
+  /// The same for POST.
+  void post_file(std::string pattern, std::vector<std::string> media_types, Handler handler);
   /// 400 JSON for paths with a ".." segment, a NUL byte or more than max_path_length bytes,
   /// 404 JSON for unknown paths, 405 (with Allow) for a method the path does not take. HEAD runs
   /// the GET handler (the server drops the body); OPTIONS on a known path answers 204 with Allow.

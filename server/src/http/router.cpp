@@ -93,6 +93,11 @@ void Router::put_file(std::string pattern, std::vector<std::string> media_types,
   routes_.back().file_types = std::move(media_types);
 }
 
+void Router::post_file(std::string pattern, std::vector<std::string> media_types, Handler handler) {
+  add("POST", std::move(pattern), std::move(handler));
+  routes_.back().file_types = std::move(media_types);
+}
+
 void Router::post_form(std::string pattern, Handler handler) {
   add("POST", std::move(pattern), std::move(handler));
   routes_.back().form = true;

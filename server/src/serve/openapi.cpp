@@ -232,6 +232,22 @@ nlohmann::ordered_json openapi_document(const std::string& server_url) {
           {"401", error_answer("no credentials")},
           {"403", error_answer("not an editor or admin, or outside the editor's scope")}}}};
   };
+  paths["/api/statuses/import"]["post"] = {
+      {"operationId", "importStatuses"},
+      {"summary", "import a CSV or XLSX sheet of statuses, all rows or none (editors within their scope, admins)"},
+      {"security", {{{"bearer", ordered_json::array()}}, {{"session", ordered_json::array()}}}},
+      {"requestBody",
+       {{"required", true},
+        {"content",
+         {{"text/csv", {{"schema", {{"type", "string"}}}}},
+          {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}},
+      {"responses",
+       {{"200", described_answer("{imported}", schema_ref("Document"))},
+        {"400", error_answer("a bad row, named; nothing written")},
+        {"401", error_answer("no credentials")},
+        {"403", error_answer("a row outside the editor's scope, named; nothing written")},
+        {"415", error_answer("not CSV or XLSX")}}}};
   paths["/api/units/{code}/hotspot"]["post"] =
       record_write("designateHotspot", "designate a key hotspot commune from a day {from, decision, note}", {code});
   paths["/api/units/{code}/hotspot/lift"]["post"] =

@@ -1,7 +1,11 @@
 // Writes over the network: a unit's yearly status (docs/api.md, "Editing").
 #include "serve/unit_edits.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,6 +19,7 @@
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
 #include "antt/editing/records.hpp"
+#include "antt/status/status_import.hpp"
 #include "antt/store/store.hpp"
 #include "antt/text/percent_encoding.hpp"
 #include "antt/text/unicode.hpp"
@@ -168,6 +173,38 @@ bool same_values(const store::StatusRecord& a, const store::StatusRecord& b) {
          a.authority == b.authority && a.note == b.note;
 }
 
+/// A file of the request body on disk for a reader that takes paths (GDAL); removed when done.
+class TemporaryFile {
+ public:
+  TemporaryFile(const std::string& extension, const std::string& content) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "anttmap-upload-XXXXXX").string() + extension;
+    const int descriptor = mkstemps(pattern.data(), static_cast<int>(extension.size()));
+    if (descriptor < 0) throw std::runtime_error("cannot make a temporary file for the upload");
+    path_ = pattern;
+    std::size_t written = 0;
+    while (written < content.size()) {
+      const ssize_t step = ::write(descriptor, content.data() + written, content.size() - written);
+      if (step <= 0) {
+        ::close(descriptor);
+        std::filesystem::remove(path_);
+        throw std::runtime_error("cannot write the upload to a temporary file");
+      }
+      written += static_cast<std::size_t>(step);
+    }
+    ::close(descriptor);
+  }
+  ~TemporaryFile() {
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+  }
+  TemporaryFile(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(const TemporaryFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 class UnitEdits {
  public:
   explicit UnitEdits(std::shared_ptr<StoreWriter> writer) : writer_(std::move(writer)) {}
@@ -264,6 +301,30 @@ class UnitEdits {
       designation.decision = text_field(body, "decision", kMaxFieldBytes);
       designation.note = text_field(body, "note", kMaxNoteBytes);
       return no_store(json_answer_of(hotspot_answer(editing::designate_hotspot(writer, actor_of(request), designation))));
+    });
+  }
+
+  /// POST /api/statuses/import: a CSV or XLSX sheet of statuses (as `anttmap status import`), all rows
+  /// or none; every row's unit must be within the caller's scope.
+  http::Response import_statuses(const http::Request& request) {
+    const access::Caller& caller = request.caller;
+    require_editor(caller, "importing statuses");
+    const std::string type = http::media_type(request.header("Content-Type").value_or(""));
+    const bool xlsx = type != "text/csv";
+    if (xlsx != (request.body.rfind("PK\x03\x04", 0) == 0))
+      throw RequestError(415, xlsx ? "the body is not an XLSX workbook / tệp không phải XLSX"
+                                   : "the body is not a CSV sheet / tệp không phải CSV");
+    if (!xlsx && !text::is_valid_utf8(request.body))
+      throw RequestError(400, "a CSV sheet must be UTF-8 (save it as \"CSV UTF-8\") / tệp CSV phải mã hóa UTF-8");
+    TemporaryFile sheet(xlsx ? ".xlsx" : ".csv", request.body);
+    status::StatusImportOptions options;
+    options.label = "the uploaded sheet";
+    return writer_->with([&](store::Store& writer) {
+      options.check_row = [&](const store::StatusRecord& record) {
+        require_unit_in_scope(writer, record.unit_code, record.year, caller);
+      };
+      const auto result = status::import_statuses(writer, actor_of(request), sheet.path(), {}, options);
+      return no_store(json_answer_of({{"imported", result.imported}}));
     });
   }
 
@@ -426,6 +487,12 @@ void register_unit_edits(http::Router& router, EditContext context) {
   router.put("/api/units/{code}/status/{year}", [edits](const http::Request& request) {
     return http::Response::deferred([edits, request] { return answer_json([&] { return edits->put(request); }); });
   });
+  router.post_file("/api/statuses/import",
+                   {"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+                   [edits](const http::Request& request) {
+                     return http::Response::deferred(
+                         [edits, request] { return answer_json([&] { return edits->import_statuses(request); }); });
+                   });
   router.post("/api/units/{code}/hotspot", [edits](const http::Request& request) {
     return http::Response::deferred([edits, request] { return answer_json([&] { return edits->hotspot(request, false); }); });
   });

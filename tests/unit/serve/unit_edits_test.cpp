@@ -3,6 +3,7 @@
 // refused (400, nothing written), conflicts (409 with the current row), the audit naming the
 // account and its client, and one write over a real socket. Its own test binary: one map engine
 // per process.
+#include <algorithm>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -367,6 +368,32 @@ TEST_F(UnitEditsTest, HotspotsAndClusterMembershipAreWrittenInScopeThroughTheCor
   EXPECT_EQ(put("/api/units/99002/clusters/2020", "commune", {{"clusters", Json::array()}}).status, 403);
   const auto none = put("/api/units/99001/clusters/2020", "commune", {{"clusters", Json::array()}});
   EXPECT_EQ(none.status, 200) << *none.body;
+}
+
+TEST_F(UnitEditsTest, AStatusSheetIsImportedWholeOnlyWhenEveryRowIsInScope) {
+  const auto import = [&](const std::string& who, const std::string& sheet, const std::string& type = "text/csv") {
+    return call("POST", "/api/statuses/import", who, sheet, {{"Content-Type", type}});
+  };
+  const std::string mine = "code,year,status,decision,date,authority,note\n"
+                           "99001,2016,registered,,,,Đăng ký — ỹ ữ ẵ ộ\n";
+  const std::string mixed = mine + "99002,2016,registered,,,,\n";
+  const auto rows = history("99001").size() + history("99002").size();
+  const auto outside = import("commune", mixed);
+  EXPECT_EQ(outside.status, 403) << *outside.body;
+  EXPECT_NE(json_of(outside).at("error").get<std::string>().find("99002"), std::string::npos);
+  EXPECT_EQ(history("99001").size() + history("99002").size(), rows);  // nothing, not the first row either
+  EXPECT_EQ(import("commune", "code,year,status\n99001,20x6,registered\n").status, 400);
+  EXPECT_EQ(import("commune", mine, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").status, 415);
+  EXPECT_EQ(import("commune", mine, "text/plain").status, 415);
+  EXPECT_EQ(import("partner", mine).status, 403);
+  const auto imported = import("commune", mine);
+  ASSERT_EQ(imported.status, 200) << *imported.body;
+  EXPECT_EQ(json_of(imported).at("imported"), 1);
+  const auto in_2016 = history("99001");
+  const auto row = std::find_if(in_2016.begin(), in_2016.end(), [](const auto& record) { return record.year == 2016; });
+  ASSERT_NE(row, in_2016.end());
+  EXPECT_EQ(row->note, "Đăng ký — ỹ ữ ẵ ộ");
+  EXPECT_EQ(row->recorded_by, "xa.hoa.binh");
 }
 
 TEST_F(UnitEditsTest, MeNamesTheCallerAndWhetherItMayEdit) {
