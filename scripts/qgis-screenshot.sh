@@ -2,6 +2,9 @@
 # Screenshot of QGIS with the anttmap plugin's panel and the sample province (Hòa Bình, 2020), taken under
 # Xvfb with Debian's python3-qgis: map canvas, layer tree and the plugin's panel after a validation run.
 # Usage: scripts/qgis-screenshot.sh [OUTPUT.png]   (default docs/images/qgis-plugin.png)
+#        MODE=server scripts/qgis-screenshot.sh docs/images/qgis-plugin-server.png
+#        (the plugin signed in to an `anttmap serve` of the store with a district editor's key, editing a
+#        commune's boundary over the server; docs/qgis-plugin.md, "Editing on a server")
 # Environment: ANTTMAP (the tool; default build-qgis/server/anttmap, build/server/anttmap, then PATH),
 # STORE (an existing store instead of a fresh `anttmap sample`). Needs xvfb-run (Debian: xvfb, xauth).
 set -euo pipefail
@@ -19,12 +22,24 @@ if [ -z "${STORE:-}" ]; then
   STORE="$WORK/hoabinh.sqlite"
   "$ANTTMAP" --db "$STORE" --quiet sample >/dev/null
 fi
+SERVER_URL=""
+if [ "${MODE:-}" = "server" ]; then
+  SERVER_KEY="$("$ANTTMAP" --db "$STORE" --json key add can.bo.da.bac --role editor --scope 150 |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["key"])')"
+  PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  "$ANTTMAP" --db "$STORE" --quiet serve --port "$PORT" --work-dir "$WORK/serve" >"$WORK/serve.log" 2>&1 &
+  SERVER_PID=$!
+  trap 'kill "$SERVER_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+  SERVER_URL="http://127.0.0.1:$PORT"
+  for _ in $(seq 600); do curl -sf "$SERVER_URL/health" >/dev/null && break; sleep 0.2; done
+  export SERVER_KEY
+fi
 # The plugin as a user installs it (zip with compiled translations), in a throw-away QGIS profile.
 ZIP="$(bash "$ROOT/scripts/package-qgis-plugin.sh" "$WORK/zip" | tail -1)"
 mkdir -p "$WORK/profile/python/plugins"
 python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$ZIP" "$WORK/profile/python/plugins"
 mkdir -p "$(dirname "$OUTPUT")"
-export ANTTMAP STORE OUTPUT PROFILE="$WORK/profile" PYTHONDONTWRITEBYTECODE=1 XDG_RUNTIME_DIR="$WORK" \
+export SERVER_URL ANTTMAP STORE OUTPUT PROFILE="$WORK/profile" PYTHONDONTWRITEBYTECODE=1 XDG_RUNTIME_DIR="$WORK" \
   XDG_CONFIG_HOME="$WORK/config" XDG_CACHE_HOME="$WORK/cache"
 unset QT_QPA_PLATFORM
 xvfb-run -a -s "-screen 0 1400x900x24" /usr/bin/python3 - <<'PY'
@@ -63,15 +78,27 @@ panel = AnttmapPanel(canvas, project, window)
 window.addDockWidget(Qt.RightDockWidgetArea, panel)
 window.resize(1400, 900)
 window.show()
-panel.connect_store(os.environ["STORE"], 2020)
+server = os.environ.get("SERVER_URL")
+if server:  # signed in with the editor's key, kept in QGIS' authentication database
+    from anttmap_qgis.core.server_key import save_key
+
+    QgsApplication.authManager().setMasterPassword("anttmap-screenshot", True)
+    panel.server.setText(server)
+    panel.key.setConfigId(save_key(os.environ["SERVER_KEY"], server))
+    panel.connect_server(server, 2020)
+else:
+    panel.connect_store(os.environ["STORE"], 2020)
 for name in ("villages", "models", "units"):
-    node = panel.group.group.findLayer(panel.group.layers[name].id())
-    node.setItemVisibilityChecked(False)
+    layer = panel.group.underlays.get(name) or panel.group.layers.get(name)
+    if layer is not None:
+        panel.group.group.findLayer(layer.id()).setItemVisibilityChecked(False)
+    if server and name in panel.group.layers:
+        panel.group.group.findLayer(panel.group.layers[name].id()).setItemVisibilityChecked(False)
 tree.expandAll()
 # An edit the core refuses: a vertex of a commune pushed into its neighbour. The findings are listed.
 communes = panel.start_editing("communes")
 features = {f["code"]: f for f in communes.getFeatures()}
-first = features["04792"]
+first = features["04846" if server else "04792"]
 for second in features.values():
     if second.id() != first.id() and first.geometry().touches(second.geometry()):
         break
@@ -81,11 +108,13 @@ panel.save_edits()
 window.resizeDocks([tree_dock, panel], [300, 430], Qt.Horizontal)
 for _ in range(20):  # let the layer tree bridge hand the visible layers to the canvas
     app.processEvents()
-loop = QEventLoop()
-canvas.mapCanvasRefreshed.connect(loop.quit)
-QTimer.singleShot(60000, loop.quit)
-canvas.refreshAllLayers()
-loop.exec_()
+for _ in range(2 if server else 1):  # the server's tiles: a second pass draws them from QGIS' tile cache
+    loop = QEventLoop()
+    canvas.mapCanvasRefreshed.connect(loop.quit)
+    QTimer.singleShot(60000, loop.quit)
+    canvas.refreshAllLayers()
+    loop.exec_()
+    canvas.mapCanvasRefreshed.disconnect(loop.quit)
 for _ in range(20):
     app.processEvents()
 image = window.grab().toImage()

@@ -32,5 +32,5 @@ def test_screenshot_script_draws_the_province_and_the_panel(sample_template, tmp
         colour = QColor(image.pixel(x, y))
         return colour.red() > 140 and colour.green() < 90 and colour.blue() < 90
 
-    red = sum(1 for y in range(260, 400) for x in range(975, 1030) if reddish(x, y))
+    red = sum(1 for y in range(260, 400) for x in range(930, 1030) if reddish(x, y))
     assert red > 0

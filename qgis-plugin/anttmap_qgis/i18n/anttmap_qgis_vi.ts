@@ -693,5 +693,49 @@
         <source>Key kept in QGIS&apos; authentication database ({id}); load the layers again to use it.</source>
         <translation>Đã cất khóa vào cơ sở dữ liệu xác thực của QGIS ({id}); nạp lại lớp bản đồ để dùng khóa.</translation>
     </message>
+    <message>
+        <source>Not saved: {units} changed on the server since you loaded the layer (someone else saved). Your edits are kept: note them, discard, load the layers again and redo them.</source>
+        <translation>Chưa lưu: {units} đã được người khác sửa trên máy chủ sau khi bạn nạp lớp. Các sửa đổi của bạn vẫn được giữ: ghi lại, bỏ sửa, nạp lại lớp rồi sửa lại.</translation>
+    </message>
+    <message>
+        <source>The criteria are not saved over the network yet: use a local store.</source>
+        <translation>Các tiêu chí chưa lưu được qua máy chủ: hãy dùng CSDL trên máy.</translation>
+    </message>
+    <message>
+        <source>Not saved: the status of {code} in {year} was changed meanwhile ({status}, by {who}). Open the form again to see it.</source>
+        <translation>Chưa lưu: trạng thái của {code} năm {year} vừa được sửa ({status}, bởi {who}). Mở lại biểu mẫu để xem.</translation>
+    </message>
+    <message>
+        <source>{account} (this computer&apos;s account)</source>
+        <translation>{account} (tài khoản của máy này)</translation>
+    </message>
+    <message>
+        <source>nobody signed in (public layers only)</source>
+        <translation>chưa đăng nhập (chỉ các lớp công khai)</translation>
+    </message>
+    <message>
+        <source>whole store</source>
+        <translation>toàn bộ CSDL</translation>
+    </message>
+    <message>
+        <source>{name} ({role}, scope {scope})</source>
+        <translation>{name} ({role}, phạm vi {scope})</translation>
+    </message>
+    <message>
+        <source>{layer} — boundaries to edit</source>
+        <translation>{layer} — ranh giới để sửa</translation>
+    </message>
+    <message>
+        <source>(not connected)</source>
+        <translation>(chưa kết nối)</translation>
+    </message>
+    <message>
+        <source>Edits recorded as</source>
+        <translation>Nhật ký ghi người sửa</translation>
+    </message>
+    <message>
+        <source>read-only</source>
+        <translation>chỉ xem</translation>
+    </message>
 </context>
 </TS>
