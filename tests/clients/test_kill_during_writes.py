@@ -67,6 +67,22 @@ def start_server(store, folder):
     pytest.fail("anttmap serve did not start")
 
 
+def kill_during(store, folder, delay, work):
+    """Starts a server on `store`, runs `work(url, stop)` in a thread, SIGKILLs the server after `delay` s
+    (no handler runs, no transaction is finished by the server); returns what `work` returned."""
+    process, url = start_server(store, folder)
+    stop = threading.Event()
+    result = {}
+    writer = threading.Thread(target=lambda: result.setdefault("done", work(url, stop)))
+    writer.start()
+    time.sleep(delay)
+    process.kill()
+    process.wait(30)
+    stop.set()
+    writer.join(30)
+    return result.get("done", 0)
+
+
 def keep_moving_the_border(url, key, stop):
     """Posts border moves until `stop` is set or the server is gone; returns how many were answered 200."""
     saved = 0
@@ -101,18 +117,9 @@ def east_edge_and_west_edge(store):
 def test_sigkill_during_boundary_writes_leaves_whole_edits_and_a_valid_store(tiny_store, tmp_path):
     store, key = tiny_store
     answered = 0
-    for trial, delay in enumerate((0.05, 0.12, 0.2, 0.33, 0.5, 0.8)):
-        process, url = start_server(store, tmp_path / ("work%d" % trial))
-        stop = threading.Event()
-        result = {}
-        writer = threading.Thread(target=lambda: result.setdefault("saved", keep_moving_the_border(url, key, stop)))
-        writer.start()
-        time.sleep(delay)
-        process.kill()  # SIGKILL: no handler runs, no transaction is finished by the server
-        process.wait(30)
-        stop.set()
-        writer.join(30)
-        answered += result.get("saved", 0)
+    for trial, delay in enumerate((0.05, 0.12, 0.2, 0.33, 0.5, 0.8, 2.0)):
+        answered += kill_during(store, tmp_path / ("work%d" % trial), delay,
+                                lambda url, stop: keep_moving_the_border(url, key, stop))
 
         with sqlite3.connect(store) as db:
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -134,12 +141,8 @@ def test_sigkill_during_decision_uploads_leaves_whole_files_and_a_valid_store(ti
     # 4 MB each: the body takes a while to arrive and to be written, so kills land in every phase.
     document = b"%PDF-1.4\n" + bytes(range(256)) * (4 * 4096) + b"\n%%EOF\n"
     uploaded = 0
-    for trial, delay in enumerate((0.05, 0.15, 0.3, 0.6)):
-        process, url = start_server(store, tmp_path / ("upload%d" % trial))
-        stop = threading.Event()
-        result = {}
-
-        def keep_uploading():
+    for trial, delay in enumerate((0.05, 0.15, 0.3, 0.6, 2.5)):  # the last lets uploads finish under ASan too
+        def keep_uploading(url, stop):
             saved = 0
             while not stop.is_set():
                 request = urllib.request.Request(url + "/api/units/91001/status/2020/decision", data=document,
@@ -150,16 +153,9 @@ def test_sigkill_during_decision_uploads_leaves_whole_files_and_a_valid_store(ti
                         saved += answer.status == 200
                 except OSError:
                     break
-            result["saved"] = saved
+            return saved
 
-        writer = threading.Thread(target=keep_uploading)
-        writer.start()
-        time.sleep(delay)
-        process.kill()
-        process.wait(30)
-        stop.set()
-        writer.join(30)
-        uploaded += result.get("saved", 0)
+        uploaded += kill_during(store, tmp_path / ("upload%d" % trial), delay, keep_uploading)
         with sqlite3.connect(store) as db:
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             rows = db.execute("SELECT bytes, length(content), content FROM decision_document").fetchall()
