@@ -3,6 +3,7 @@ an editor's status write shows in the map's tiles within a second, a second edit
 ETag gets 409 and the first edit stands, an editor of another district gets 403."""
 import json
 import math
+import os
 import shutil
 import subprocess
 import time
@@ -209,7 +210,10 @@ def test_a_boundary_edit_is_validated_scoped_audited_and_drawn_within_a_second(e
     while time.monotonic() - written_at < 5 and http_get(tile)[2] == old_png:
         time.sleep(0.05)
     seen_after = time.monotonic() - written_at
-    assert seen_after < 1.0, f"the tile changed {seen_after:.2f} s after the write"
+    # The second is the optimized build's promise (ctest stage); the ASan stage (5-10x slower renders) checks
+    # that the tile does change, within 5 s.
+    bound = 5.0 if "ASAN_OPTIONS" in os.environ else 1.0
+    assert seen_after < bound, f"the tile changed {seen_after:.2f} s after the write"
 
     rows = [row for row in audit_entries(store, "unit") if row["key"].startswith(EDITED_COMMUNE)]
     assert (rows[-1]["operation"], rows[-1]["user"], rows[-1]["tool"]) == ("UPDATE", "can.bo.da.bac", "api")
