@@ -108,8 +108,10 @@ FieldMap map_fields(const std::vector<std::string>& names, const std::vector<boo
   map.code = named_or_default(names, has_values, options.code_field, "--code-field", default_code_fields(kind), true, "code");
   map.name = named_or_default(names, has_values, options.name_field, "--name-field", default_name_fields(kind), true, "name");
   if (kind != UnitKind::province) {
-    bool required = kind == UnitKind::district || kind == UnitKind::commune || kind == UnitKind::village;
-    map.parent = named_or_default(names, has_values, options.parent_field, "--parent-field", default_parent_fields(kind),
+    bool required = !options.parent_code &&
+                    (kind == UnitKind::district || kind == UnitKind::commune || kind == UnitKind::village);
+    if (!options.parent_code || options.parent_field)
+      map.parent = named_or_default(names, has_values, options.parent_field, "--parent-field", default_parent_fields(kind),
                                   required, "parent unit's code");
   }
   if (kind == UnitKind::commune)

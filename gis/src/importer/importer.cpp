@@ -113,6 +113,7 @@ std::vector<Candidate> decode_features(Run& run, RawLayer& raw, const TextDecode
       unit.code = code_of(fields.code, kind);
       unit.name = text_of(fields.name);
       if (fields.parent >= 0) unit.parent_code = code_of(fields.parent, parent_kind);
+      if (unit.parent_code.empty() && run.options.parent_code) unit.parent_code = *run.options.parent_code;
       if (kind == UnitKind::commune) {
         std::string given = text_of(fields.subtype);
         unit.subtype = given.empty() ? subtype_from_prefix(unit.name) : subtype_from_value(given);
@@ -210,13 +211,15 @@ std::vector<UnitVersion> check_against_store(Run& run, const store::Store& store
 
 }  // namespace
 
-ImportResult import_units(store::Store& store, const store::Actor& actor, const std::string& path,
-                          const ImportOptions& options, const std::function<void(double)>& progress) {
+namespace {
+
+/// Reads, decodes and checks a file's features (everything but the store).
+std::vector<Candidate> read_candidates(Run& run, const std::string& path, const std::function<void(double)>& progress) {
+  const ImportOptions& options = run.options;
   auto report = [&](double fraction) {
     if (progress) progress(std::clamp(fraction, 0.0, 1.0));
   };
   // Options first: a usage mistake costs no reading.
-  Run run{options, {}, {}, {}, {}};
   run.valid_from = options.valid_from.empty() ? std::string(store::kOpenStart)
                                               : require_iso_date(options.valid_from, "--valid-from");
   if (options.valid_to) run.valid_to = require_iso_date(*options.valid_to, "--valid-to");
@@ -252,6 +255,30 @@ ImportResult import_units(store::Store& store, const store::Actor& actor, const 
 
   // Check everything before writing anything.
   auto candidates = decode_features(run, raw, encoding.decoder, names, fields, to_wgs84, report);
+  index_codes(run, candidates);
+  run.problems.throw_if_any(path);
+  return candidates;
+}
+
+}  // namespace
+
+UnitsRead read_units(const std::string& path, const ImportOptions& options, const std::function<void(double)>& progress) {
+  Run run{options, {}, {}, {}, {}};
+  auto candidates = read_candidates(run, path, progress);
+  UnitsRead out;
+  for (auto& candidate : candidates) out.units.push_back(std::move(candidate.unit));
+  out.info = std::move(run.result);
+  return out;
+}
+
+ImportResult import_units(store::Store& store, const store::Actor& actor, const std::string& path,
+                          const ImportOptions& options, const std::function<void(double)>& progress) {
+  auto report = [&](double fraction) {
+    if (progress) progress(std::clamp(fraction, 0.0, 1.0));
+  };
+  Run run{options, {}, {}, {}, {}};
+  ImportResult& result = run.result;
+  auto candidates = read_candidates(run, path, progress);
   auto by_code = index_codes(run, candidates);
   run.problems.throw_if_any(path);
   auto to_replace = check_against_store(run, store, candidates, by_code);

@@ -16,7 +16,8 @@ constexpr std::string_view kCommunes2019 = "hoabinh-communes-2008-2019.csv";
 constexpr std::string_view kCommunes2020 = "hoabinh-communes-2020-2025.csv";
 constexpr std::string_view kCrosswalk = "hoabinh-crosswalk-2019-2020.csv";
 
-/// Records of an embedded CSV as maps from header name to (NFC) value.
+}  // namespace
+
 std::vector<std::map<std::string, std::string>> read_csv(std::string_view file) {
   std::string_view text = embedded_file(file);
   if (text.empty()) throw Error("sample: the embedded file " + std::string(file) + " is missing; rebuild anttmap");
@@ -42,6 +43,8 @@ std::vector<std::map<std::string, std::string>> read_csv(std::string_view file) 
   }
   return rows;
 }
+
+namespace {
 
 const std::string& field(const std::map<std::string, std::string>& row, const std::string& name,
                          std::string_view file) {

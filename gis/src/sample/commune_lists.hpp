@@ -2,6 +2,7 @@
 // The public lists the sample is built on (sample-data/*.csv, compiled in): Hòa Bình's districts
 // and communes of 2008-2019 and 2020-2025 with their GSO codes, and the 2019→2020 crosswalk.
 // UNRESOLVED crosswalk rows are settled here with a plausible candidate, marked as invented.
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,9 @@ AdminLists read_admin_lists();
 std::string subtype_of_name(std::string_view name);
 /// "Xã Sủ Ngòi" → "Sủ Ngòi".
 std::string name_without_type(std::string_view name);
+
+/// Records of an embedded CSV (sample-data/) as maps from header name to (NFC) value.
+std::vector<std::map<std::string, std::string>> read_csv(std::string_view file);
 
 /// Splits one CSV record (RFC 4180 quotes); exposed for tests.
 std::vector<std::string> split_csv_line(std::string_view line);

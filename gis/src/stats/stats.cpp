@@ -11,6 +11,7 @@
 
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
+#include "antt/editing/lineage.hpp"
 #include "antt/geo/ogr.hpp"
 
 namespace antt::stats {
@@ -113,17 +114,27 @@ YearStats compute_stats(const store::Store& store, int year, std::optional<std::
       throw InputError("cannot tell which province to count: give --province CODE / hãy chọn tỉnh bằng --province");
     province_code = *with_districts.begin();
   }
+  // A province that no longer exists on the date is counted as what it became (Hòa Bình → Phú Thọ).
+  if (!by_code.count(*province_code))
+    if (auto successor = editing::successor_on(store, *province_code, stats.date)) province_code = successor;
   auto province = by_code.find(*province_code);
   if (province == by_code.end() || province->second->kind != UnitKind::province)
     throw InputError("no province " + *province_code + " is valid on " + stats.date + " / không có tỉnh mã " +
                      *province_code + " vào ngày này");
 
-  // Each unit's district (or none, for provincial units), found by walking up the parent chain.
+  // Areas are the districts when the province has some on the date; since the two-tier reform
+  // (2025-07-01) communes hang directly under the province and are the areas.
+  const bool with_districts = std::any_of(units.begin(), units.end(), [&](const UnitVersion& unit) {
+    return unit.kind == UnitKind::district && unit.parent_code == *province_code;
+  });
+  const UnitKind area_kind = with_districts ? UnitKind::district : UnitKind::commune;
+  stats.area_level = std::string(store::to_string(area_kind));
+  // Each unit's area (or none, for provincial units), found by walking up the parent chain.
   auto area_of = [&](const UnitVersion& unit) -> std::optional<std::string> {
     const UnitVersion* current = &unit;
     std::optional<std::string> district;
     for (int depth = 0; depth < 8 && current; ++depth) {
-      if (current->kind == UnitKind::district && !district) district = current->code;
+      if (current->kind == area_kind && !district) district = current->code;
       if (current->code == *province_code) return district.value_or("");
       auto parent = by_code.find(current->parent_code);
       current = parent == by_code.end() ? nullptr : parent->second;
@@ -134,7 +145,7 @@ YearStats compute_stats(const store::Store& store, int year, std::optional<std::
   std::map<std::string, AreaStats> districts;
   std::map<std::string, Tally> tallies;
   for (const auto& unit : units)
-    if (unit.kind == UnitKind::district && unit.parent_code == *province_code)
+    if (unit.kind == area_kind && unit.parent_code == *province_code)
       districts[unit.code] = AreaStats{unit.code, unit.name, {}, {}, recognised_target(year), {}};
   stats.province = AreaStats{province->second->code, province->second->name, {}, {}, recognised_target(year), {}};
 
@@ -261,6 +272,7 @@ nlohmann::json to_json(const YearStats& stats) {
   for (const auto& district : stats.districts) districts.push_back(area_json(district));
   return {{"year", stats.year},
           {"date", stats.date},
+          {"area_level", stats.area_level},
           {"criteria_rule", std::string(store::criteria_rule_for_year(stats.year))},
           {"target", recognised_target(stats.year) ? nlohmann::json(*recognised_target(stats.year)) : nlohmann::json(nullptr)},
           {"province", area_json(stats.province)},

@@ -60,6 +60,9 @@ struct ImportOptions {
   std::optional<std::string> valid_to;    ///< exclusive
   bool replace = false;                   ///< replace versions of the same code that overlap in time (audited)
   std::optional<std::string> layer;       ///< layer name for multi-layer sources
+  /// The parent of every unit without a parent field value (e.g. communes directly under the
+  /// province since 2025); with it no parent field is needed.
+  std::optional<std::string> parent_code;
 };
 
 struct ImportResult {
@@ -69,6 +72,16 @@ struct ImportResult {
   std::string source_crs;     ///< the CRS the coordinates were read in, and the datum shift used
   std::vector<std::string> warnings;
 };
+
+struct UnitsRead {
+  std::vector<store::UnitVersion> units;  ///< decoded and checked, valid_from/valid_to from the options
+  ImportResult info;                      ///< encoding, CRS and warnings (counts stay 0)
+};
+
+/// Reads the units of `path` as import_units does (text, CRS, geometry, unique codes) without
+/// looking at or writing any store: for the new units of a lineage change. Throws as import_units.
+UnitsRead read_units(const std::string& path, const ImportOptions& options,
+                     const std::function<void(double)>& progress = {});
 
 /// Imports every feature of `path` as units of `options.kind`. Throws InputError (bad file,
 /// field, value or conflict — nothing written), CrsError (no or suspicious CRS), UsageError

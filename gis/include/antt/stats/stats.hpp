@@ -52,6 +52,9 @@ struct YearStats {
   int year = 0;
   std::string date;  ///< 31 December of the year
   AreaStats province;
+  /// What `districts` holds: "district", or "commune" when the province has no districts on the
+  /// date (from 2025-07-01).
+  std::string area_level = "district";
   std::vector<AreaStats> districts;
 };
 
