@@ -6,13 +6,13 @@ import subprocess
 from helpers import OS_ACCOUNT, anttmap, audit_rows, exported_units, unit, unit_geometry
 
 
-def test_provider_lists_the_four_algorithms(processing_ready):
+def test_provider_lists_its_algorithms(processing_ready):
     from qgis.core import QgsApplication
 
     provider = QgsApplication.processingRegistry().providerById("anttmap")
     assert provider is not None
     assert sorted(a.id() for a in provider.algorithms()) == [
-        "anttmap:export", "anttmap:import", "anttmap:stats", "anttmap:validate"]
+        "anttmap:export", "anttmap:import", "anttmap:lineage", "anttmap:stats", "anttmap:validate"]
     for algorithm in provider.algorithms():
         assert algorithm.parameterDefinition("DATABASE") is not None, algorithm.id()
 
@@ -83,3 +83,22 @@ def test_export_then_import_through_vn2000(processing_ready, store, tmp_path):
     a, b = unit_geometry(store, "04792", 2020).boundingBox(), unit_geometry(fresh, "04792", 2020).boundingBox()
     assert abs(a.xMinimum() - b.xMinimum()) < 1e-5 and abs(a.yMinimum() - b.yMinimum()) < 1e-5  # within a metre
     assert audit_rows(fresh, "unit")[-1]["user"] == OS_ACCOUNT  # the account running QGIS, never typed
+
+
+def test_lineage_records_a_merge_as_an_event_and_moves_the_villages(processing_ready, store):
+    """A merge of two 2026 communes is a lineage event: the old versions end, the merged one starts with the
+    union of their boundaries, their villages follow; audited as the OS account with tool qgis."""
+    import processing
+
+    result = processing.run("anttmap:lineage", {
+        "DATABASE": store, "KIND": 0, "CODES": "05287,05290", "DATE": "2026-09-01",
+        "DECISION": "99/NQ-UBTVQH15 (thử nghiệm)", "INTO": "05287", "NAME": "Xã Mường Vang Nhân Nghĩa"})
+    assert result["EVENT"] > 0
+    shown = json.loads(subprocess.run([os.environ["ANTTMAP"], "--db", store, "--json", "lineage", "show", "05290"],
+                                      capture_output=True, text=True, check=True).stdout)
+    assert shown["after"][0]["code"] == "05287"
+    assert shown["versions"][-1]["valid_to"] == "2026-09-01"
+    merged = unit(store, "05287", 2026)
+    assert merged["unit"]["name"] == "Xã Mường Vang Nhân Nghĩa"
+    rows = audit_rows(store, "lineage_event", 0)
+    assert rows and rows[-1]["user"] == OS_ACCOUNT and rows[-1]["tool"] == "qgis"

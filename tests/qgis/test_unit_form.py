@@ -110,3 +110,18 @@ def test_form_shows_hotspot_and_clusters_and_saves_only_what_changed(panel, tmp_
     before = newest_audit_id(db)
     form.save()
     assert newest_audit_id(db) == before  # nothing changed, nothing written
+
+
+def test_the_form_shows_what_a_unit_was_made_from_and_what_it_became(panel):
+    """Phường Hoà Bình (04795) of 2026 was made from seven wards of 2020 (lineage, read-only in the form)."""
+    from qgis.PyQt.QtWidgets import QLabel
+
+    from anttmap_qgis.ui.unit_form import UnitForm
+
+    form = UnitForm(panel.unit_editor(), "04795", 2026, panel)
+    assert form.lineage is not None
+    made_from = form.lineage.findChild(QLabel, "lineage_before").text()
+    for code in ("04798", "04801", "04804", "04807"):
+        assert code in made_from, made_from
+    old = UnitForm(panel.unit_editor(), "04798", 2020, panel)
+    assert "04795" in old.lineage.findChild(QLabel, "lineage_after").text()

@@ -277,7 +277,7 @@ Plan plan_change(const store::Store& store, const geo::GeosContext& context, con
       std::vector<const GEOSGeometry*> raw;
       for (const auto& old : plan.ending)
         if (!old.geometry_wkb.empty()) parts.push_back(geometry_of(context, old)), raw.push_back(parts.back().get());
-      if (!raw.empty()) version.geometry_wkb = geo::union_of(context, raw, 1e-8).wkb();
+      if (!raw.empty()) version.geometry_wkb = geo::multipolygon_wkb(context, geo::union_of(context, raw, 1e-8).get());
     }
     if (version.geometry_wkb.empty() && !store::kind_may_be_point(version.kind) &&
         (change.kind == LineageKind::split || change.kind == LineageKind::create))

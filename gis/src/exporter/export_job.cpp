@@ -58,7 +58,7 @@ geo::OgrGeometry ExportJob::output_geometry(geo::OgrGeometry geometry, const std
 }
 
 ExportResult ExportJob::write(std::span<const Attribute> attributes, const std::vector<OutputLayer>& layers,
-                              const std::function<void(double)>& progress) const {
+                              const std::function<void(double)>& progress, const std::vector<OutputTable>& tables) const {
   auto report = [&](double fraction) {
     if (progress) progress(std::clamp(fraction, 0.0, 1.0));
   };
@@ -88,6 +88,16 @@ ExportResult ExportJob::write(std::span<const Attribute> attributes, const std::
         if (++done % 64 == 0) report(0.9 * static_cast<double>(done) / total);
       }
       result.features += static_cast<int>(layer.features.size());
+    }
+    if (format_.driver == "GPKG") {
+      Format table_format = format_;
+      table_format.geometry = false;
+      table_format.layer_options.clear();
+      for (const auto& table : tables) {
+        if (table.rows.empty()) continue;
+        LayerWriter writer(dataset.get(), table.name, wkbNone, table_format, target_, table.attributes, path_);
+        for (const auto& row : table.rows) writer.write(row, path_);
+      }
     }
     for (auto& file : more_files) file.close();
     dataset.close();

@@ -22,6 +22,14 @@ struct OutputLayer {
   std::vector<OutputFeature> features;
 };
 
+/// A table without geometry written beside the layers where the format holds several tables
+/// (GeoPackage), e.g. the lineage events; other formats skip it.
+struct OutputTable {
+  std::string name;
+  std::vector<Attribute> attributes;
+  std::vector<OutputFeature> rows;
+};
+
 class ExportJob {
  public:
   /// Checks the extension (UsageError), --t-srs (CrsError; UsageError for KML) and, without
@@ -42,7 +50,7 @@ class ExportJob {
   /// Shapefile each in a file of its own, other formats as further layers). Stale Shapefile files of
   /// this export's layers are removed. `progress` receives 0…1.
   ExportResult write(std::span<const Attribute> attributes, const std::vector<OutputLayer>& layers,
-                     const std::function<void(double)>& progress) const;
+                     const std::function<void(double)>& progress, const std::vector<OutputTable>& tables = {}) const;
 
  private:
   std::string path_;

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "antt/core/date.hpp"
+#include "antt/editing/lineage.hpp"
 #include "export_job.hpp"
 
 namespace antt::exporter {
@@ -98,7 +99,21 @@ ExportResult export_units(const store::Store& store, const std::string& path, co
     layers.push_back(std::move(areas));
     layers.push_back(std::move(points));
   }
-  auto result = job.write(kUnitAttributes, layers, [&](double f) { report(0.1 + 0.9 * f); });
+  // The lineage events travel with a GeoPackage (`anttmap lineage load` reads them back).
+  std::vector<OutputTable> tables;
+  if (format.driver == "GPKG") {
+    OutputTable lineage{"lineage", {}, {}};
+    for (const auto& column : editing::lineage_columns())
+      lineage.attributes.push_back({column.c_str(), column.c_str(), OFTString, 0});
+    for (auto& row : editing::lineage_rows(store)) {
+      OutputFeature feature;
+      for (auto& value : row) feature.values.emplace_back(std::move(value));
+      feature.what = "lineage event";
+      lineage.rows.push_back(std::move(feature));
+    }
+    tables.push_back(std::move(lineage));
+  }
+  auto result = job.write(kUnitAttributes, layers, [&](double f) { report(0.1 + 0.9 * f); }, tables);
   report(1);
   return result;
 }

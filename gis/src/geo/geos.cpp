@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numbers>
 
 #include "antt/core/error.hpp"
@@ -161,6 +162,24 @@ double geodesic_area_m2(const GeosContext& context, const GEOSGeometry* geometry
   const double m_per_deg_lat = std::numbers::pi / 180.0 * a * (1 - e2) / (w * w * w);
   const double m_per_deg_lon = std::numbers::pi / 180.0 * a * std::cos(lat) / w;
   return area_deg2 * m_per_deg_lat * m_per_deg_lon;
+}
+
+std::string multipolygon_wkb(const GeosContext& context, const GEOSGeometry* geometry) {
+  std::vector<GEOSGeometry*> polygons;
+  const std::function<void(const GEOSGeometry*)> collect = [&](const GEOSGeometry* part) {
+    const int type = GEOSGeomTypeId_r(context.get(), part);
+    if (type == GEOS_POLYGON) {
+      if (GEOSisEmpty_r(context.get(), part) != 1) polygons.push_back(GEOSGeom_clone_r(context.get(), part));
+    } else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+      for (int i = 0; i < GEOSGetNumGeometries_r(context.get(), part); ++i)
+        collect(GEOSGetGeometryN_r(context.get(), part, i));
+    }
+  };
+  collect(geometry);
+  if (polygons.empty()) return {};
+  Geometry multi(context, GEOSGeom_createCollection_r(context.get(), GEOS_MULTIPOLYGON, polygons.data(),
+                                                      static_cast<unsigned>(polygons.size())));
+  return multi.wkb();
 }
 
 }  // namespace antt::geo

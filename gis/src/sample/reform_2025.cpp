@@ -30,29 +30,6 @@ constexpr const char* kCommunes2025 = "phutho-2025-communes.csv";
 constexpr const char* kCrosswalk2025 = "phutho-crosswalk-2025.csv";
 constexpr const char* kSampleNote = "mẫu giả lập / sample";
 
-std::string multipolygon_wkb(const geo::GeosContext& context, const GEOSGeometry* geometry) {
-  // Keep only the polygons (an intersection may add lines and points where shapes touch).
-  std::vector<GEOSGeometry*> polygons;
-  const int n = GEOSGetNumGeometries_r(context.get(), geometry);
-  for (int i = 0; i < n; ++i) {
-    const GEOSGeometry* part = GEOSGetGeometryN_r(context.get(), geometry, i);
-    const int type = GEOSGeomTypeId_r(context.get(), part);
-    if (type == GEOS_POLYGON) {
-      polygons.push_back(GEOSGeom_clone_r(context.get(), part));
-    } else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
-      for (int j = 0; j < GEOSGetNumGeometries_r(context.get(), part); ++j) {
-        const GEOSGeometry* inner = GEOSGetGeometryN_r(context.get(), part, j);
-        if (GEOSGeomTypeId_r(context.get(), inner) == GEOS_POLYGON)
-          polygons.push_back(GEOSGeom_clone_r(context.get(), inner));
-      }
-    }
-  }
-  if (polygons.empty()) return {};
-  geo::Geometry multi(context, GEOSGeom_createCollection_r(context.get(), GEOS_MULTIPOLYGON, polygons.data(),
-                                                           static_cast<unsigned>(polygons.size())));
-  return multi.wkb();
-}
-
 geo::Geometry intersection(const geo::GeosContext& context, const GEOSGeometry* a, const GEOSGeometry* b) {
   return geo::Geometry(context, geo::check(context, GEOSIntersection_r(context.get(), a, b), "intersection"));
 }
@@ -78,7 +55,7 @@ std::map<std::string, std::string> recut_villages(const geo::GeosContext& contex
   std::map<std::string, std::string> out;
   if (villages.empty()) return out;
   if (villages.size() == 1) {
-    out[villages.front().code] = multipolygon_wkb(context, commune);
+    out[villages.front().code] = geo::multipolygon_wkb(context, commune);
     return out;
   }
   std::vector<GEOSGeometry*> sites;
@@ -106,7 +83,7 @@ std::map<std::string, std::string> recut_villages(const geo::GeosContext& contex
       geo::Geometry site(context, GEOSGeom_createPointFromXY_r(context.get(), coordinates[v].first, coordinates[v].second));
       if (GEOSIntersects_r(context.get(), cell, site.get()) != 1 || out.count(villages[v].code)) continue;
       geo::Geometry clipped = intersection(context, cell, commune);
-      out[villages[v].code] = multipolygon_wkb(context, clipped.get());
+      out[villages[v].code] = geo::multipolygon_wkb(context, clipped.get());
       break;
     }
   }
@@ -297,7 +274,7 @@ int replay_2025_reform(store::Store& store, const store::Actor& actor, std::uint
     std::vector<const GEOSGeometry*> raw;
     for (const auto& commune : crosswalk.new_units)
       parts.push_back(geo::Geometry::from_wkb(context, commune.geometry_wkb)), raw.push_back(parts.back().get());
-    phu_tho.geometry_wkb = multipolygon_wkb(context, geo::union_of(context, raw, 1e-8).get());
+    phu_tho.geometry_wkb = geo::multipolygon_wkb(context, geo::union_of(context, raw, 1e-8).get());
   }
   provinces.to = {phu_tho};
   editing::apply_lineage(store, actor, provinces), ++events;
@@ -333,7 +310,7 @@ int replay_2025_reform(store::Store& store, const store::Actor& actor, std::uint
       reshape_from(store, unit, point_inside(context, area.get(), shape.get()).wkb());
     } else {  // a campus: its part inside, or a point where it was
       geo::Geometry inside = intersection(context, area.get(), shape.get());
-      const std::string wkb = multipolygon_wkb(context, inside.get());
+      const std::string wkb = geo::multipolygon_wkb(context, inside.get());
       if (!wkb.empty()) {
         reshape_from(store, unit, wkb);
       } else {

@@ -12,6 +12,7 @@
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
 #include "antt/editing/lineage.hpp"
+#include "antt/geo/geos.hpp"
 #include "antt/geo/ogr.hpp"
 
 namespace antt::stats {
@@ -413,6 +414,150 @@ void write_xlsx(const YearStats& stats, const std::string& path) {
     throw;
   }
   std::filesystem::rename(temporary, target);
+}
+
+std::optional<double> ReexpressedYear::area_share() const {
+  if (area_km2 <= 0) return std::nullopt;
+  return 100.0 * recognised_area_km2 / area_km2;
+}
+
+std::optional<double> ReexpressedYear::village_share() const {
+  if (villages == 0) return std::nullopt;
+  return 100.0 * villages_recognised / villages;
+}
+
+namespace {
+
+/// Codes a unit came from through lineage (transitively, back to the start).
+std::set<std::string> predecessors_of(const std::vector<store::LineageEvent>& events, const std::string& code) {
+  std::set<std::string> found;
+  std::vector<std::pair<std::string, std::string>> frontier{{code, std::string(kOpenEnd)}};
+  for (int depth = 0; depth < 16 && !frontier.empty(); ++depth) {
+    std::vector<std::pair<std::string, std::string>> next;
+    for (const auto& [current, before] : frontier)
+      for (const auto& event : events) {
+        if (event.effective_date > before) continue;
+        const bool in_to = std::any_of(event.to.begin(), event.to.end(),
+                                       [&](const store::UnitRef& ref) { return ref.code == current; });
+        if (!in_to) continue;
+        for (const auto& ref : event.from)
+          if (found.insert(ref.code).second) next.emplace_back(ref.code, event.effective_date);
+      }
+    frontier = std::move(next);
+  }
+  return found;
+}
+
+}  // namespace
+
+std::vector<ReexpressedUnit> reexpress(const store::Store& store, const std::string& on_date,
+                                       const std::vector<int>& years, std::optional<std::string> province_code) {
+  const std::string date = require_iso_date(on_date, "--on-units-of");
+  if (years.empty()) throw UsageError("re-expression needs at least one year / cần ít nhất một năm");
+  if (!province_code) province_code = store.setting("home_province");
+  if (province_code)
+    if (auto successor = editing::successor_on(store, *province_code, date)) province_code = successor;
+  geo::GeosContext context;
+  auto today = store.units({date, {UnitKind::commune, UnitKind::district, UnitKind::village}, {}, true});
+  std::map<std::string, const UnitVersion*> today_by_code;
+  for (const auto& unit : today) today_by_code[unit.code] = &unit;
+  auto in_province = [&](const UnitVersion& unit) {
+    if (!province_code) return true;
+    const UnitVersion* current = &unit;
+    for (int depth = 0; depth < 8 && current; ++depth) {
+      if (current->parent_code == *province_code) return true;
+      auto parent = today_by_code.find(current->parent_code);
+      current = parent == today_by_code.end() ? nullptr : parent->second;
+    }
+    return false;
+  };
+  const auto events = store.lineage_events();
+  std::map<std::string, std::set<std::string>> ancestors_of;
+  std::vector<ReexpressedUnit> out;
+  std::vector<const UnitVersion*> targets;
+  std::map<std::string, geo::Geometry> target_geometry;
+  for (const auto& unit : today)
+    if (unit.kind == UnitKind::commune && in_province(unit) && !unit.geometry_wkb.empty()) {
+      targets.push_back(&unit);
+      target_geometry.emplace(unit.code, geo::Geometry::from_wkb(context, unit.geometry_wkb));
+      auto& ancestors = ancestors_of[unit.code] = predecessors_of(events, unit.code);
+      ancestors.insert(unit.code);
+      out.push_back({unit.code, unit.name, {}});
+    }
+  for (int year : years) {
+    const std::string then = year_end(year);
+    auto old_units = store.units({then, {UnitKind::commune, UnitKind::village}, {}, true});
+    const auto statuses = store.statuses_of_year(year);
+    auto recognised = [&](const std::string& code) {
+      auto found = statuses.find(code);
+      return found != statuses.end() && found->second.status == store::StatusValue::recognised;
+    };
+    std::vector<std::pair<const UnitVersion*, geo::Geometry>> old_communes, old_villages;
+    for (const auto& unit : old_units)
+      if (!unit.geometry_wkb.empty())
+        (unit.kind == UnitKind::commune ? old_communes : old_villages)
+            .emplace_back(&unit, geo::Geometry::from_wkb(context, unit.geometry_wkb));
+    // Villages first, each once: the unit it belongs to on the later date, or the one holding it.
+    std::map<std::string, std::pair<int, int>> village_tally;  // target -> villages, recognised
+    for (const auto& [village, geometry] : old_villages) {
+      std::optional<std::string> home;
+      const auto later = today_by_code.find(village->code);
+      if (later != today_by_code.end() && later->second->kind == UnitKind::village) {
+        home = later->second->parent_code;
+      } else {
+        geo::Geometry point(context, GEOSPointOnSurface_r(context.get(), geometry.get()));
+        for (const UnitVersion* target : targets)
+          if (point && GEOSIntersects_r(context.get(), target_geometry.at(target->code).get(), point.get()) == 1) {
+            home = target->code;
+            break;
+          }
+      }
+      if (!home) continue;
+      auto& tally = village_tally[*home];
+      ++tally.first;
+      if (recognised(village->code)) ++tally.second;
+    }
+    for (size_t t = 0; t < targets.size(); ++t) {
+      const UnitVersion& target = *targets[t];
+      const GEOSGeometry* shape = target_geometry.at(target.code).get();
+      const auto& ancestors = ancestors_of.at(target.code);
+      const bool through_lineage = ancestors.size() > 1;
+      ReexpressedYear figures;
+      figures.year = year;
+      for (const auto& [old, geometry] : old_communes) {
+        if (through_lineage && !ancestors.count(old->code)) continue;
+        if (GEOSIntersects_r(context.get(), shape, geometry.get()) != 1) continue;
+        geo::Geometry common(context, GEOSIntersection_r(context.get(), shape, geometry.get()));
+        if (!common) continue;
+        const double km2 = geo::geodesic_area_m2(context, common.get()) / 1e6;
+        figures.area_km2 += km2;
+        if (recognised(old->code)) figures.recognised_area_km2 += km2;
+      }
+      const auto tally = village_tally.find(target.code);
+      if (tally != village_tally.end()) figures.villages = tally->second.first, figures.villages_recognised = tally->second.second;
+      out[t].years.push_back(figures);
+    }
+  }
+  return out;
+}
+
+nlohmann::json to_json(const std::vector<ReexpressedUnit>& units, const std::string& on_date) {
+  nlohmann::json list = nlohmann::json::array();
+  auto optional = [](const std::optional<double>& value) {
+    return value ? nlohmann::json(std::round(*value * 10) / 10) : nlohmann::json(nullptr);
+  };
+  for (const auto& unit : units) {
+    nlohmann::json years = nlohmann::json::object();
+    for (const auto& year : unit.years)
+      years[std::to_string(year.year)] = {{"area_km2", std::round(year.area_km2 * 1000) / 1000},
+                                          {"recognised_area_km2", std::round(year.recognised_area_km2 * 1000) / 1000},
+                                          {"area_share", optional(year.area_share())},
+                                          {"villages", year.villages},
+                                          {"villages_recognised", year.villages_recognised},
+                                          {"village_share", optional(year.village_share())}};
+    list.push_back({{"code", unit.code}, {"name", unit.name}, {"years", years}});
+  }
+  return {{"on_units_of", on_date}, {"units", list}};
 }
 
 }  // namespace antt::stats

@@ -163,8 +163,11 @@ struct RenderStore::Impl final : layers::RowSource {
   std::pair<std::vector<int>, std::optional<int>> status_years() const {
     auto with_status = store_->years_with_status();
     if (with_status.empty()) return {{year_of(today())}, std::nullopt};
+    // Up to this year even without statuses: today's units are drawn, as "no data" (đã có đơn vị,
+    // chưa có trạng thái), rather than the year refused.
     std::vector<int> years;
-    for (int year = with_status.front(); year <= with_status.back(); ++year) years.push_back(year);
+    const int last = std::max(with_status.back(), year_of(today()));
+    for (int year = with_status.front(); year <= last; ++year) years.push_back(year);
     return {years, with_status.back()};
   }
 

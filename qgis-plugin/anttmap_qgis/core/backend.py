@@ -246,6 +246,24 @@ class CliBackend(Backend):
                 args += ["--override-reason", override_reason]
             return self.run(args, accept=(0, EXIT_VALIDATION_ERRORS))[1]
 
+    def lineage(self, code):
+        """What the unit was made from and what it became (`lineage show`)."""
+        return self.run(["lineage", "show", code])[1]
+
+    def record_lineage(self, kind, codes, date, decision, into=None, name=None, subtype=None, parent=None,
+                       units=None, note=None, feedback=None):
+        """Records a merge, split, rename, reclassification, transfer, abolition or creation as a lineage event
+        (`lineage KIND`): the old versions end the day before `date`, the new ones start on it; children move
+        to the successor that holds them. `units` is the new units' file for a split or a creation."""
+        args = ["lineage", kind] + list(codes) + ["--date", date, "--decision", decision]
+        for option, value in (("into", into), ("name", name), ("subtype", subtype), ("parent", parent),
+                              ("units", units), ("note", note)):
+            if value:
+                args += ["--" + option, value]
+        if kind == "create":
+            args += ["--kind", "commune"]
+        return self.run(args, feedback)[1]
+
     def set_status(self, code, year, status, decision="", date="", authority="", note="", criteria=None):
         args = ["status", "set", code, "--year", int(year), "--status", status]
         for option, value in (("decision", decision), ("date", date), ("authority", authority), ("note", note)):
@@ -474,6 +492,16 @@ class HttpBackend(Backend):
                                "saved). Your edits are kept: note them, discard, load the layers again and redo "
                                "them.").format(units=", ".join(document.get("stale", []))), document)
         return document
+
+    def lineage(self, code):
+        """GET /api/units/{code}/lineage: what the unit was made from and what it became."""
+        from urllib.parse import quote
+
+        return self._request("/api/units/%s/lineage" % quote(code, safe=""))
+
+    def record_lineage(self, *args, **kwargs):
+        raise BackendError(tr("Merges and splits are recorded with the anttmap tool on the store (`anttmap lineage`) "
+                              "for now; the server has no API for them yet."))
 
     def set_status(self, code, year, status, decision="", date="", authority="", note="", criteria=None):
         from urllib.parse import quote

@@ -737,5 +737,73 @@
         <source>read-only</source>
         <translation>chỉ xem</translation>
     </message>
+    <message>
+        <source>Lineage</source>
+        <translation>Lịch sử sáp nhập, chia tách</translation>
+    </message>
+    <message>
+        <source>Made from</source>
+        <translation>Hình thành từ</translation>
+    </message>
+    <message>
+        <source>Became</source>
+        <translation>Trở thành</translation>
+    </message>
+    <message>
+        <source>Record a merge, split or other change of units</source>
+        <translation>Ghi nhận sáp nhập, chia tách hoặc thay đổi khác của đơn vị</translation>
+    </message>
+    <message>
+        <source>Ends the units' versions the day before DATE and starts the new ones on it, under the legal decision, in one audited transaction; villages and facilities of a unit that ends move to the successor that holds them. A merge takes the merged codes and INTO (the new or kept code); a split and a creation take the new units' file; a rename NAME, a reclassification SUBTYPE, a transfer PARENT.</source>
+        <translation>Kết thúc phiên bản của các đơn vị vào ngày trước DATE và bắt đầu phiên bản mới từ ngày đó, theo văn bản pháp lý, trong một giao dịch có nhật ký; khu dân cư và cơ sở của đơn vị kết thúc chuyển về đơn vị kế thừa chứa chúng. Sáp nhập cần các mã bị nhập và INTO (mã mới hoặc mã giữ lại); chia tách và thành lập cần tệp đơn vị mới; đổi tên cần NAME, chuyển loại cần SUBTYPE, điều chuyển cần PARENT.</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Thay đổi</translation>
+    </message>
+    <message>
+        <source>Codes of the units it changes, comma-separated</source>
+        <translation>Mã các đơn vị bị thay đổi, cách nhau bởi dấu phẩy</translation>
+    </message>
+    <message>
+        <source>Effective date (YYYY-MM-DD)</source>
+        <translation>Ngày có hiệu lực (YYYY-MM-DD)</translation>
+    </message>
+    <message>
+        <source>Legal decision, e.g. 830/NQ-UBTVQH14</source>
+        <translation>Văn bản pháp lý, ví dụ 830/NQ-UBTVQH14</translation>
+    </message>
+    <message>
+        <source>Merge: the merged unit's code</source>
+        <translation>Sáp nhập: mã đơn vị sau sáp nhập</translation>
+    </message>
+    <message>
+        <source>New name</source>
+        <translation>Tên mới</translation>
+    </message>
+    <message>
+        <source>New type (xa, phuong, thi_tran)</source>
+        <translation>Loại mới (xa, phuong, thi_tran)</translation>
+    </message>
+    <message>
+        <source>New parent code</source>
+        <translation>Mã đơn vị cấp trên mới</translation>
+    </message>
+    <message>
+        <source>Split, creation: the new units' file</source>
+        <translation>Chia tách, thành lập: tệp đơn vị mới</translation>
+    </message>
+    <message>
+        <source>Lineage event</source>
+        <translation>Sự kiện lịch sử</translation>
+    </message>
+    <message>
+        <source>Ended {closed}; started {opened}.</source>
+        <translation>Đã kết thúc {closed}; đã bắt đầu {opened}.</translation>
+    </message>
+    <message>
+        <source>Merges and splits are recorded with the anttmap tool on the store (`anttmap lineage`) for now; the server has no API for them yet.</source>
+        <translation>Hiện sáp nhập, chia tách được ghi bằng công cụ anttmap trên CSDL (`anttmap lineage`); máy chủ chưa có API cho việc này.</translation>
+    </message>
 </context>
 </TS>

@@ -1,4 +1,4 @@
-"""The four algorithms. Each takes the store path as DATABASE and runs the anttmap tool on it."""
+"""The algorithms. Each takes the store path as DATABASE and runs the anttmap tool on it."""
 from qgis.core import (QgsFeature, QgsFeatureSink, QgsField, QgsFields, QgsGeometry, QgsGeometryCollection, QgsProcessing,
                        QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingOutputNumber,
                        QgsProcessingParameterBoolean, QgsProcessingParameterCrs, QgsProcessingParameterEnum,
@@ -250,3 +250,55 @@ class ExportAlgorithm(_Base):
         for file in result.get("files", []):
             feedback.pushInfo(tr("Wrote {file}").format(file=file))
         return {"OUTPUT": path, "FEATURES": result.get("features", 0)}
+
+
+LINEAGE_KINDS = ["merge", "split", "rename", "reclassify", "transfer", "abolish", "create"]
+
+
+class LineageAlgorithm(_Base):
+    """A merge or split (and the other changes in time) recorded as a lineage event, not as hand-edited
+    polygons: the old versions end the day before the date, the new ones start on it, children follow."""
+
+    def name(self):
+        return "lineage"
+
+    def displayName(self):
+        return tr("Record a merge, split or other change of units")
+
+    def shortHelpString(self):
+        return tr("Ends the units' versions the day before DATE and starts the new ones on it, under the legal "
+                  "decision, in one audited transaction; villages and facilities of a unit that ends move to the "
+                  "successor that holds them. A merge takes the merged codes and INTO (the new or kept code); a "
+                  "split and a creation take the new units' file; a rename NAME, a reclassification SUBTYPE, a "
+                  "transfer PARENT.")
+
+    def initAlgorithm(self, config=None):
+        self._database()
+        self.addParameter(QgsProcessingParameterEnum("KIND", tr("Change"), options=LINEAGE_KINDS, defaultValue=0))
+        self.addParameter(QgsProcessingParameterString("CODES", tr("Codes of the units it changes, comma-separated"),
+                                                       optional=True))
+        self.addParameter(QgsProcessingParameterString("DATE", tr("Effective date (YYYY-MM-DD)")))
+        self.addParameter(QgsProcessingParameterString("DECISION", tr("Legal decision, e.g. 830/NQ-UBTVQH14")))
+        self.addParameter(QgsProcessingParameterString("INTO", tr("Merge: the merged unit's code"), optional=True))
+        self.addParameter(QgsProcessingParameterString("NAME", tr("New name"), optional=True))
+        self.addParameter(QgsProcessingParameterString("SUBTYPE", tr("New type (xa, phuong, thi_tran)"), optional=True))
+        self.addParameter(QgsProcessingParameterString("PARENT", tr("New parent code"), optional=True))
+        self.addParameter(QgsProcessingParameterFile("UNITS", tr("Split, creation: the new units' file"), optional=True))
+        self.addParameter(QgsProcessingParameterString("NOTE", tr("Note"), optional=True))
+        self.addOutput(QgsProcessingOutputNumber("EVENT", tr("Lineage event")))
+
+    def processAlgorithm(self, parameters, context, feedback):
+        backend = _backend(self, parameters, context)
+        codes = [code.strip() for code in self.parameterAsString(parameters, "CODES", context).split(",")
+                 if code.strip()]
+        value = lambda name: self.parameterAsString(parameters, name, context) or None  # noqa: E731
+        result = self._run(lambda: backend.record_lineage(
+            LINEAGE_KINDS[self.parameterAsEnum(parameters, "KIND", context)], codes, value("DATE"),
+            value("DECISION"), into=value("INTO"), name=value("NAME"), subtype=value("SUBTYPE"),
+            parent=value("PARENT"), units=self.parameterAsFile(parameters, "UNITS", context) or None,
+            note=value("NOTE"), feedback=feedback), feedback)
+        for move in result.get("moved", []):
+            feedback.pushInfo(move)
+        feedback.pushInfo(tr("Ended {closed}; started {opened}.").format(
+            closed=", ".join(result.get("closed", [])), opened=", ".join(result.get("opened", []))))
+        return {"EVENT": result.get("event_id", 0)}

@@ -4,7 +4,7 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.i18n import PLUGIN_DIR, tr
-from .algorithms import ExportAlgorithm, ImportAlgorithm, StatsAlgorithm, ValidateAlgorithm
+from .algorithms import ExportAlgorithm, ImportAlgorithm, LineageAlgorithm, StatsAlgorithm, ValidateAlgorithm
 
 
 class AnttmapProvider(QgsProcessingProvider):
@@ -21,5 +21,5 @@ class AnttmapProvider(QgsProcessingProvider):
         return QIcon(os.path.join(PLUGIN_DIR, "icon.svg"))
 
     def loadAlgorithms(self):
-        for algorithm in (ImportAlgorithm(), ValidateAlgorithm(), StatsAlgorithm(), ExportAlgorithm()):
+        for algorithm in (ImportAlgorithm(), ValidateAlgorithm(), StatsAlgorithm(), ExportAlgorithm(), LineageAlgorithm()):
             self.addAlgorithm(algorithm)

@@ -36,6 +36,9 @@ class UnitForm(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<b>%s</b> (%s, %s) — %s" % (unit["name"], kind_label(unit["kind"]), code,
                                                              tr("year {year}").format(year=self.year))))
+        self.lineage = self._lineage_box(editor.backend, code)
+        if self.lineage is not None:
+            layout.addWidget(self.lineage)
 
         status_box = QGroupBox(tr("Status of the year"))
         form = QFormLayout(status_box)
@@ -107,6 +110,31 @@ class UnitForm(QDialog):
         layout.addWidget(buttons)
         self.status.currentIndexChanged.connect(self._decision_required)
         self._fill()
+
+    @staticmethod
+    def _lineage_box(backend, code):
+        """What the unit was made from and what it became, read-only (merges and splits are recorded as lineage
+        events with `anttmap lineage` or the Processing algorithm, not by editing polygons)."""
+        try:
+            lineage = backend.lineage(code)
+        except (BackendError, AttributeError):
+            return None
+        if not lineage or not (lineage.get("before") or lineage.get("after")):
+            return None
+        box = QGroupBox(tr("Lineage"))
+        box.setObjectName("lineage")
+        lines = QVBoxLayout(box)
+        for key, title in (("before", tr("Made from")), ("after", tr("Became"))):
+            items = lineage.get(key) or []
+            if not items:
+                continue
+            text = "; ".join("%s %s (%s, %s)" % (item["code"], item.get("name") or "", item["date"], item["kind"])
+                             for item in items)
+            label = QLabel("<i>%s:</i> %s" % (title, text))
+            label.setObjectName("lineage_" + key)
+            label.setWordWrap(True)
+            lines.addWidget(label)
+        return box
 
     def _fill(self):
         row = self.current["status"] or {}

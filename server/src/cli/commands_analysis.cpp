@@ -1,5 +1,7 @@
 // stats, validate: analysis of the store (moved here from commands_report.cpp).
+#include <cstdio>
 #include <fstream>
+#include <sstream>
 
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
@@ -16,7 +18,47 @@ int latest_status_year(const store::Store& store) {
   return years.back();
 }
 
+/// `stats --on-units-of DATE --years 2015,2020`: history re-expressed on the units of a date.
+int run_reexpress(Context& context, const ParsedArgs& args, const std::string& on_date) {
+  auto store = context.open_store();
+  std::vector<int> years;
+  const std::string list = args.get("years").value_or(args.get("year").value_or(""));
+  std::stringstream stream(list);
+  for (std::string item; std::getline(stream, item, ',');) {
+    try {
+      size_t used = 0;
+      years.push_back(std::stoi(item, &used));
+      if (used != item.size()) throw std::invalid_argument(item);
+    } catch (const std::exception&) {
+      throw UsageError("--years takes years separated by commas, e.g. 2015,2020");
+    }
+  }
+  if (years.empty()) throw UsageError("--on-units-of needs --years, e.g. --years 2015,2020 / cần --years");
+  const auto units = stats::reexpress(*store, on_date, years, args.get("province"));
+  if (context.json) {
+    print_json(context.out, stats::to_json(units, require_iso_date(on_date, "--on-units-of")).dump());
+    return 0;
+  }
+  auto percent = [](const std::optional<double>& value) {
+    if (!value) return std::string("—");
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%.1f %%", *value);
+    return std::string(buffer);
+  };
+  context.out << "Đơn vị ngày / units of " << on_date << ": tỷ lệ diện tích và khu dân cư đạt chuẩn / share of "
+              << "area and villages recognised\n";
+  for (const auto& unit : units) {
+    context.out << unit.code << "  " << unit.name;
+    for (const auto& year : unit.years)
+      context.out << "  |  " << year.year << ": " << percent(year.area_share()) << " area, "
+                  << year.villages_recognised << "/" << year.villages << " villages";
+    context.out << "\n";
+  }
+  return 0;
+}
+
 int run_stats(Context& context, const ParsedArgs& args) {
+  if (auto on_date = args.get("on-units-of")) return run_reexpress(context, args, *on_date);
   auto store = context.open_store();
   int year = args.get_int("year").value_or(0);
   if (!args.has("year")) year = latest_status_year(*store);
@@ -65,16 +107,21 @@ int run_validate(Context& context, const ParsedArgs& args) {
 
 std::vector<Command> analysis_commands() {
   return {
-      {"stats", "stats --year Y [--json] [--xlsx FILE] [--province CODE]",
+      {"stats", "stats --year Y [--json] [--xlsx FILE] [--province CODE] | stats --on-units-of DATE --years Y,Y",
        "Yearly statistics against the programme's targets / thống kê theo chỉ tiêu",
        {{"year", true, "year (default: the latest year with a status)"},
+        {"on-units-of", true, "re-express the years on the communes of this date (e.g. 2026-12-31)"},
+        {"years", true, "with --on-units-of: the years, comma-separated (e.g. 2015,2020)"},
         {"xlsx", true, "also write the tables to an .xlsx workbook"},
         {"province", true, "province code (default: the store's home province)"}},
        run_stats,
        "Counts units valid on 31 December of the year, per district and for the province: total, registered,\n"
        "proposed, recognised and the share recognised against the targets (over 70 % from 2015, over 90 % from\n"
        "2020), plus the self-management model, 19/8 festival and core force indicators. A provincial unit with no\n"
-       "district counts at province level only."},
+       "district counts at province level only. From 2025-07-01 provinces have no districts: the areas are the\n"
+       "communes, and a province that merged (Hòa Bình) is counted as what it became (Phú Thọ).\n"
+       "--on-units-of DATE --years 2015,2020 gives, for each commune of DATE, the share of its ground and of its\n"
+       "villages that was recognised in each year, through lineage and overlap."},
       {"validate", "validate [--year Y | --date D] [--candidate FILE] [--json]",
        "Check geometry, topology and status rules / kiểm tra dữ liệu",
        {{"year", true, "check the units of 31 December of Y (default: today's units)"},

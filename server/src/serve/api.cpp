@@ -18,6 +18,7 @@
 
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
+#include "antt/editing/lineage.hpp"
 #include "antt/geo/web_mercator.hpp"
 #include "antt/layers/layers.hpp"
 #include "antt/stats/stats.hpp"
@@ -91,6 +92,37 @@ class Api {
     auto snap = snapshot();
     const int year = year_param(request, snap->years);
     return json_answer(stats::to_json(*year_stats(*snap, year)));
+  }
+
+  /// What a unit became and what it was made from (antt::editing::lineage_of).
+  http::Response lineage(const http::Request& request) {
+    const std::string code = checked_text(request.path_params.at("code"), kMaxCodeBytes, "code");
+    auto lease = pool_.acquire();
+    return json_answer(editing::lineage_of(*lease, code));
+  }
+
+  /// History re-expressed on the units of a date: ?on_units_of=2026-12-31&years=2015,2020.
+  http::Response history(const http::Request& request) {
+    const auto on = request.param("on_units_of");
+    if (!on) throw RequestError(400, "on_units_of=YYYY-MM-DD is required / cần on_units_of");
+    const auto date = parse_iso_date(checked_text(*on, kMaxCodeBytes, "on_units_of"));
+    if (!date) throw RequestError(400, "on_units_of must be a date YYYY-MM-DD / ngày không hợp lệ");
+    std::vector<int> years;
+    const std::string list = checked_text(request.param("years").value_or(""), kMaxCodeBytes, "years");
+    size_t start = 0;
+    while (start <= list.size() && !list.empty()) {
+      const size_t end = std::min(list.find(',', start), list.size());
+      const std::string item = list.substr(start, end - start);
+      const auto year = parse_time_filter(item);
+      if (!year || item.size() != 4 || year->year < kMinYear || year->year > kMaxYear)
+        throw RequestError(400, "years must be years separated by commas, e.g. 2015,2020 / năm không hợp lệ");
+      years.push_back(year->year);
+      start = end + 1;
+    }
+    if (years.empty() || years.size() > 20)
+      throw RequestError(400, "years: give 1 to 20 years, e.g. years=2015,2020 / cần danh sách năm");
+    auto lease = pool_.acquire();
+    return json_answer(stats::to_json(stats::reexpress(*lease, *date, years), *date));
   }
 
   http::Response progress(const http::Request&) {
@@ -264,12 +296,15 @@ class Api {
       auto lease = pool_.acquire();
       with_status = (*lease).years_with_status();
     }
-    // The years the map draws (mapdata::RenderStore::years): first to last status year.
+    // The years the map draws (mapdata::RenderStore::years): the first status year to this year
+    // (a year without statuses draws today's units as "no data"); the map opens on this year.
+    const int this_year = year_of(today());
     if (with_status.empty()) {
-      fresh->years = {{year_of(today())}, year_of(today())};
+      fresh->years = {{this_year}, this_year};
     } else {
-      for (int year = with_status.front(); year <= with_status.back(); ++year) fresh->years.all.push_back(year);
-      fresh->years.default_year = with_status.back();
+      const int last = std::max(with_status.back(), this_year);
+      for (int year = with_status.front(); year <= last; ++year) fresh->years.all.push_back(year);
+      fresh->years.default_year = this_year < with_status.front() ? with_status.back() : this_year;
     }
     std::lock_guard lock(mutex_);
     // Another request may have made one for this version meanwhile: share it (and its caches).
@@ -373,6 +408,8 @@ void register_api(http::Router& router, ApiContext context) {
   router.get("/api/progress", deferred(&Api::progress));
   router.get("/api/search", on(&Api::search));
   router.get("/api/units/{code}", on(&Api::unit));
+  router.get("/api/units/{code}/lineage", on(&Api::lineage));
+  router.get("/api/history", deferred(&Api::history));
   router.get("/api/legend", on(&Api::legend));
   router.get("/api/layers", on(&Api::layer_list));
   router.post("/api/validate", deferred(&Api::validate));

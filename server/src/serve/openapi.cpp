@@ -160,6 +160,18 @@ nlohmann::ordered_json openapi_document(const std::string& server_url) {
                     described_answer("the unit", schema_ref("Unit")));
   paths["/api/units/{code}"]["get"]["responses"]["404"] = error_answer("no unit with this code");
 
+  paths["/api/units/{code}/lineage"]["get"] =
+      get_operation("lineage", "what the unit was made from and what it became (as `anttmap --json lineage show`)",
+                    ordered_json::array({code}), described_answer("versions, events, before and after", schema_ref("Document")));
+  paths["/api/units/{code}/lineage"]["get"]["responses"]["404"] = error_answer("no unit with this code");
+  paths["/api/history"]["get"] = get_operation(
+      "history", "recognition of past years re-expressed on the communes of a date",
+      ordered_json::array(
+          {{{"name", "on_units_of"}, {"in", "query"}, {"required", true}, {"schema", {{"type", "string"}, {"format", "date"}}}},
+           {{"name", "years"}, {"in", "query"}, {"required", true}, {"schema", {{"type", "string"}, {"example", "2015,2020"}}}}}),
+      described_answer("per commune and year: area and village shares recognised", schema_ref("Document")));
+  paths["/api/history"]["get"]["responses"]["400"] = error_answer("a bad date or year list, with the reason");
+
   ordered_json show = get_operation("status", "the status row in force for a unit and year", {code, year_path},
                                     described_answer("the row; its ETag header is the row's etag", schema_ref("StatusRow")));
   show["responses"]["404"] = error_answer("no status recorded for this unit and year");

@@ -18,12 +18,47 @@ function formatDate(iso) {
   return match && lang() === 'vi' ? `${match[3]}/${match[2]}/${match[1]}` : iso;
 }
 
+/** The unit with its lineage (what it was made from and what it became); a lineage that cannot be
+ * read leaves the unit shown without it. */
 export async function loadUnit(code) {
-  return getJSON(`api/units/${encodeURIComponent(code)}`);
+  const path = `api/units/${encodeURIComponent(code)}`;
+  const [unit, lineage] = await Promise.all([getJSON(path), getJSON(`${path}/lineage`).catch(() => null)]);
+  return { ...unit, lineage };
+}
+
+const KIND_LABELS = {
+  merge: ['sáp nhập', 'merge'], split: ['chia tách', 'split'], rename: ['đổi tên', 'rename'],
+  reclassify: ['chuyển loại', 'reclassify'], transfer: ['điều chuyển', 'transfer'],
+  abolish: ['giải thể', 'abolish'], create: ['thành lập', 'create'],
+};
+
+/** "Made from" and "became" lists; `onUnit(code)` opens another unit. */
+function renderLineage(container, lineage, onUnit) {
+  if (!lineage) return;
+  for (const [key, items] of [['lineage_before', lineage.before], ['lineage_after', lineage.after]]) {
+    if (!items?.length) continue;
+    const section = element('div', null, 'lineage');
+    section.dataset.direction = key;
+    section.append(element('h4', t(key)));
+    const list = element('ul');
+    for (const item of items) {
+      const entry = element('li');
+      const label = KIND_LABELS[item.kind]?.[lang() === 'vi' ? 0 : 1] ?? item.kind;
+      const link = element('button', `${item.name || item.code} (${item.code})`, 'link');
+      link.type = 'button';
+      link.dataset.code = item.code;
+      if (onUnit) link.addEventListener('click', () => onUnit(item.code));
+      entry.append(element('span', `${formatDate(item.date)} · ${label}: `), link);
+      if (item.decision) entry.title = item.decision;
+      list.append(entry);
+    }
+    section.append(list);
+    container.append(section);
+  }
 }
 
 /** Renders `unit` (the /api/units document) into `container`; `styles` colour the statuses. */
-export function renderUnit(container, unit, styles) {
+export function renderUnit(container, unit, styles, { onUnit } = {}) {
   container.replaceChildren();
   container.dataset.code = unit.code;
   const title = element('h3', unit.name, 'unit-name');
@@ -37,6 +72,7 @@ export function renderUnit(container, unit, styles) {
   if (unit.parent_name || unit.parent_code) fact(t('parent'), unit.parent_name || unit.parent_code);
   if (unit.valid_from) fact(t('valid'), `${unit.valid_from} → ${unit.valid_to || '…'}`);
   container.append(title, facts);
+  renderLineage(container, unit.lineage, onUnit);
 
   const statuses = unit.statuses ?? [];
   if (!statuses.length) {

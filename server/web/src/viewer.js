@@ -112,7 +112,7 @@ async function main() {
   let selected = null;  // the /api/units document
   const editing = config.account && ['editor', 'admin'].includes(config.account.role);
   const drawUnit = ({ year = map.year, notice } = {}) => {
-    renderUnit(unitBox, selected, styles);
+    renderUnit(unitBox, selected, styles, { onUnit: (code) => showUnit(code, { zoom: true }) });
     if (!editing) return;
     renderStatusForm(unitBox, selected, {
       account: config.account, years, year, notice,

@@ -8,7 +8,12 @@
 #include <map>
 #include <set>
 
+#include <gdal.h>
+#include <ogr_api.h>
+
 #include "antt/core/date.hpp"
+#include "antt/editing/lineage.hpp"
+#include "antt/stats/stats.hpp"
 #include "antt/core/error.hpp"
 #include "antt/geo/geos.hpp"
 #include "antt/store/store.hpp"
@@ -481,7 +486,7 @@ TEST(SampleValidation, AnotherSeedValidatesWithoutFindings) {
   testing::TempDir dir;
   auto store = store::open_spatialite_store(dir.file("sample.sqlite"), true);
   load_sample(*store, {"tester", "sample_test"}, options);
-  for (int year : {2012, 2019, 2020, 2021}) {
+  for (int year : {2012, 2019, 2020, 2021, 2025, 2026}) {
     const auto report = validate::validate_store(*store, {.year = year});
     std::vector<std::string> found;
     for (const auto& finding : report.findings) found.push_back(finding.problem + ": " + finding.message);
@@ -551,6 +556,81 @@ TEST(SampleStore, LoadsIntoASpatialiteStoreInOneTransaction) {
 
   // A second load refuses instead of duplicating the province.
   EXPECT_THROW(load_sample(*store, {"tester", "sample_test"}, {}), InputError);
+}
+
+// The sample replays 1 July 2025 through the lineage write path: the units of each date are those
+// that existed then, and since the reform the 46 real communes of Phú Thọ on Hòa Bình's ground.
+TEST(SampleStore, ReplaysTheRealHistoryUnitsOfEachDate) {
+  testing::TempDir dir;
+  auto store = store::open_spatialite_store(dir.file("sample.sqlite"), true);
+  load_sample(*store, {"tester", "sample_test"}, {});
+  auto on = [&](const std::string& date, UnitKind kind) {
+    std::vector<store::UnitVersion> out;
+    for (auto& unit : store->units({date, {kind}, std::nullopt, true}))
+      if (unit.code.rfind("LG-", 0) != 0) out.push_back(std::move(unit));  // the invented neighbours
+    return out;
+  };
+  auto codes = [](const std::vector<store::UnitVersion>& units) {
+    std::set<std::string> out;
+    for (const auto& unit : units) out.insert(unit.code);
+    return out;
+  };
+  // 2015: Hòa Bình, 11 districts, 210 communes.
+  EXPECT_TRUE(codes(on("2015-12-31", UnitKind::province)).count("17"));
+  EXPECT_EQ(on("2015-12-31", UnitKind::district).size(), 11u);
+  EXPECT_EQ(on("2015-12-31", UnitKind::commune).size(), 210u);
+  // 2020: 10 districts, 151 communes.
+  EXPECT_EQ(on("2020-12-31", UnitKind::district).size(), 10u);
+  EXPECT_EQ(on("2020-12-31", UnitKind::commune).size(), 151u);
+  EXPECT_EQ(on("2025-06-30", UnitKind::commune).size(), 151u);
+  // 2026: Phú Thọ, no districts, 46 communes under it, each with its real boundary.
+  const auto provinces = on("2026-12-31", UnitKind::province);
+  ASSERT_EQ(provinces.size(), 1u);
+  EXPECT_EQ(provinces[0].code, "25");
+  EXPECT_EQ(provinces[0].name, "Tỉnh Phú Thọ");
+  EXPECT_TRUE(on("2026-12-31", UnitKind::district).empty());
+  const auto communes = on("2026-12-31", UnitKind::commune);
+  ASSERT_EQ(communes.size(), 46u);
+  std::map<std::string, std::string> real;  // code -> WKT, as sample-data/phutho-2025-communes.csv has it
+  {
+    GDALAllRegister();
+    const char* options[] = {"AUTODETECT_TYPE=NO", "HEADERS=YES", "GEOM_POSSIBLE_NAMES=nothing", nullptr};
+    GDALDatasetH csv = GDALOpenEx(ANTT_SOURCE_DIR "/sample-data/phutho-2025-communes.csv", GDAL_OF_VECTOR, nullptr,
+                                  options, nullptr);
+    ASSERT_NE(csv, nullptr);
+    OGRLayerH layer = GDALDatasetGetLayer(csv, 0);
+    for (OGRFeatureH row; (row = OGR_L_GetNextFeature(layer)) != nullptr; OGR_F_Destroy(row))
+      real[OGR_F_GetFieldAsString(row, OGR_F_GetFieldIndex(row, "ma_xa"))] =
+          OGR_F_GetFieldAsString(row, OGR_F_GetFieldIndex(row, "wkt"));
+    GDALClose(csv);
+  }
+  ASSERT_EQ(real.size(), 46u);
+  geo::GeosContext geos;
+  for (const auto& commune : communes) {
+    EXPECT_EQ(commune.parent_code, "25") << commune.code;
+    EXPECT_FALSE(commune.synthetic) << commune.code;
+    ASSERT_TRUE(real.count(commune.code)) << commune.code;
+    const auto expected = geo::Geometry::from_wkt(geos, real.at(commune.code));
+    const auto stored = geo::Geometry::from_wkb(geos, commune.geometry_wkb);
+    EXPECT_EQ(GEOSEqualsExact_r(geos.get(), expected.get(), stored.get(), 1e-9), 1) << commune.code;
+  }
+  // Phường Hoà Bình (04795, once Phường Thịnh Lang) and what it was made from.
+  const auto lineage = editing::lineage_of(*store, "04795");
+  std::set<std::string> before;
+  for (const auto& item : lineage["before"]) before.insert(item["code"].get<std::string>());
+  for (const char* code : {"04798", "04801", "04804", "04807", "04816", "04918"}) EXPECT_TRUE(before.count(code)) << code;
+  EXPECT_EQ(editing::successor_on(*store, "17", "2026-12-31").value_or(""), "25");
+  // Every village and facility moved with its commune; statuses go on to 2026.
+  EXPECT_EQ(on("2026-12-31", UnitKind::village).size(), on("2020-12-31", UnitKind::village).size());
+  for (int year = 2021; year <= 2026; ++year) EXPECT_FALSE(store->statuses_of_year(year).empty()) << year;
+  const auto stats = stats::compute_stats(*store, 2026);
+  EXPECT_EQ(stats.province.code, "25");
+  EXPECT_EQ(stats.area_level, "commune");
+  EXPECT_EQ(stats.districts.size(), 46u);
+  const auto earlier = stats::compute_stats(*store, 2015);
+  EXPECT_EQ(earlier.province.code, "17");
+  EXPECT_EQ(earlier.area_level, "district");
+  EXPECT_EQ(earlier.districts.size(), 11u);
 }
 
 }  // namespace

@@ -3,7 +3,9 @@
 // Clusters are exported the same way by export_clusters (antt/exporter/cluster_export.hpp).
 //
 // Format by extension:
-//   .gpkg            GeoPackage; layer NAME (areas) and, when there are point units too, NAME_points
+//   .gpkg            GeoPackage; layer NAME (areas) and, when there are point units too, NAME_points;
+//                    and the table `lineage` (every lineage event, antt/editing/lineage.hpp's
+//                    lineage_columns(); `anttmap lineage load FILE.gpkg` reads it back)
 //   .geojson, .json  GeoJSON (RFC 7946 when the output is EPSG:4326; otherwise with a "crs" member)
 //   .shp             ESRI Shapefile, UTF-8 with a .cpg file; areas in NAME.shp, points in
 //                    NAME_points.shp when both exist (a Shapefile holds one geometry type)

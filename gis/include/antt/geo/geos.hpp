@@ -62,6 +62,10 @@ GEOSGeometry* check(const GeosContext& context, GEOSGeometry* result, std::strin
 /// Throws Error with GEOS' message when that fails too.
 Geometry union_of(const GeosContext& context, const std::vector<const GEOSGeometry*>& parts, double retry_grid);
 
+/// The polygons of `geometry` (an overlay may add lines and points where shapes touch) as one
+/// MultiPolygon in ISO WKB, the form the store keeps areas in; "" when it has no polygon.
+std::string multipolygon_wkb(const GeosContext& context, const GEOSGeometry* geometry);
+
 /// Area in square metres of a lon/lat geometry, on a local equal-area approximation
 /// (good to well under 1 % at provincial scale; used for sliver tolerances and areas).
 double geodesic_area_m2(const GeosContext& context, const GEOSGeometry* geometry);

@@ -66,6 +66,31 @@ std::optional<double> recognised_target(int year);
 YearStats compute_stats(const store::Store& store, int year, std::optional<std::string> province_code = {});
 
 nlohmann::json to_json(const YearStats& stats);
+/// One year's recognition re-expressed on one unit of a later date.
+struct ReexpressedYear {
+  int year = 0;
+  double area_km2 = 0;             ///< the unit's ground covered by that year's communes that came into it
+  double recognised_area_km2 = 0;  ///< of which in communes recognised that year
+  int villages = 0;                ///< villages of that year that came into the unit
+  int villages_recognised = 0;
+  std::optional<double> area_share() const;     ///< percent; nothing without ground
+  std::optional<double> village_share() const;  ///< percent; nothing without villages
+};
+
+struct ReexpressedUnit {
+  std::string code, name;
+  std::vector<ReexpressedYear> years;
+};
+
+/// History on today's units: for each commune valid on `on_date` (in the province, default the
+/// home one or what it became), the share of its ground and of its villages that was recognised
+/// in each of `years`. A year's commune counts for the unit where they overlap, among the unit's
+/// predecessors through lineage (all overlapping communes when it has no lineage); a village
+/// counts for the unit it belongs to on `on_date`, or, gone by then, for the unit holding it.
+std::vector<ReexpressedUnit> reexpress(const store::Store& store, const std::string& on_date,
+                                       const std::vector<int>& years, std::optional<std::string> province_code = {});
+nlohmann::json to_json(const std::vector<ReexpressedUnit>& units, const std::string& on_date);
+
 /// A plain-text table for the terminal.
 std::string to_text(const YearStats& stats);
 /// Writes the same tables to an .xlsx workbook (GDAL's XLSX driver): one sheet per kind and pooled,
