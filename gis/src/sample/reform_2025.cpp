@@ -7,6 +7,8 @@
 #include "reform_2025.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <memory>
 #include <map>
 #include <set>
 
@@ -29,6 +31,7 @@ using store::UnitVersion;
 constexpr const char* kCommunes2025 = "phutho-2025-communes.csv";
 constexpr const char* kCrosswalk2025 = "phutho-crosswalk-2025.csv";
 constexpr const char* kSampleNote = "mẫu giả lập / sample";
+constexpr int kLloydSteps = 6;  // enough to leave no sliver of a village
 
 geo::Geometry intersection(const geo::GeosContext& context, const GEOSGeometry* a, const GEOSGeometry* b) {
   return geo::Geometry(context, geo::check(context, GEOSIntersection_r(context.get(), a, b), "intersection"));
@@ -36,8 +39,11 @@ geo::Geometry intersection(const geo::GeosContext& context, const GEOSGeometry* 
 
 /// A point inside `area` near `where`: `where` itself when inside, else a point of the area
 /// within ~500 m of the nearest boundary point.
-geo::Geometry point_inside(const geo::GeosContext& context, const GEOSGeometry* area, const GEOSGeometry* where) {
-  if (GEOSIntersects_r(context.get(), area, where) == 1) return geo::Geometry(context, GEOSGeom_clone_r(context.get(), where));
+geo::Geometry point_inside(const geo::GeosContext& context, const GEOSGeometry* area, const GEOSGeometry* where,
+                           const GEOSPreparedGeometry* prepared = nullptr) {
+  const bool inside = prepared ? GEOSPreparedIntersects_r(context.get(), prepared, where) == 1
+                               : GEOSIntersects_r(context.get(), area, where) == 1;
+  if (inside) return geo::Geometry(context, GEOSGeom_clone_r(context.get(), where));
   GEOSCoordSequence* nearest = GEOSNearestPoints_r(context.get(), area, where);
   double x = 0, y = 0;
   GEOSCoordSeq_getXY_r(context.get(), nearest, 0, &x, &y);
@@ -48,8 +54,21 @@ geo::Geometry point_inside(const geo::GeosContext& context, const GEOSGeometry* 
   return geo::Geometry(context, geo::check(context, GEOSPointOnSurface_r(context.get(), near.get()), "point on surface"));
 }
 
-/// The villages of one commune re-cut inside its (real) boundary: a Voronoi cell around a point
-/// of each village, clipped to the commune. Returns code -> MultiPolygon WKB.
+struct Extent {
+  double minx = 1e300, miny = 1e300, maxx = -1e300, maxy = -1e300;
+  void add(const geo::GeosContext& context, const GEOSGeometry* geometry) {
+    double value = 0;
+    if (GEOSGeom_getXMin_r(context.get(), geometry, &value) == 1) minx = std::min(minx, value);
+    if (GEOSGeom_getYMin_r(context.get(), geometry, &value) == 1) miny = std::min(miny, value);
+    if (GEOSGeom_getXMax_r(context.get(), geometry, &value) == 1) maxx = std::max(maxx, value);
+    if (GEOSGeom_getYMax_r(context.get(), geometry, &value) == 1) maxy = std::max(maxy, value);
+  }
+};
+
+/// The villages of one commune re-cut inside its (real) boundary: a Voronoi cell around each
+/// village, clipped to the commune. The sites start at the villages' old centres mapped from their
+/// old extent onto the commune's (so the layout is kept), and two Lloyd steps (each site moved to
+/// its cell's centre) even the cells out. Returns code -> MultiPolygon WKB.
 std::map<std::string, std::string> recut_villages(const geo::GeosContext& context, const GEOSGeometry* commune,
                                                   const std::vector<UnitVersion>& villages) {
   std::map<std::string, std::string> out;
@@ -58,35 +77,70 @@ std::map<std::string, std::string> recut_villages(const geo::GeosContext& contex
     out[villages.front().code] = geo::multipolygon_wkb(context, commune);
     return out;
   }
-  std::vector<GEOSGeometry*> sites;
-  std::vector<std::pair<double, double>> coordinates;
-  std::set<std::pair<long long, long long>> used;
+  Extent before, after;
+  std::vector<geo::Geometry> centres;
   for (const auto& village : villages) {
     auto shape = geo::Geometry::from_wkb(context, village.geometry_wkb);
-    geo::Geometry centre(context, geo::check(context, GEOSPointOnSurface_r(context.get(), shape.get()), "point"));
-    geo::Geometry site = point_inside(context, commune, centre.get());
-    double x = 0, y = 0;
-    GEOSGeomGetX_r(context.get(), site.get(), &x);
-    GEOSGeomGetY_r(context.get(), site.get(), &y);
-    while (!used.insert({std::llround(x * 1e7), std::llround(y * 1e7)}).second) x += 2e-6;  // one site per place
-    coordinates.emplace_back(x, y);
-    sites.push_back(GEOSGeom_createPointFromXY_r(context.get(), x, y));
+    before.add(context, shape.get());
+    centres.emplace_back(context, geo::check(context, GEOSPointOnSurface_r(context.get(), shape.get()), "point"));
   }
-  geo::Geometry points(context, GEOSGeom_createCollection_r(context.get(), GEOS_MULTIPOINT, sites.data(),
-                                                            static_cast<unsigned>(sites.size())));
-  geo::Geometry cells(context, geo::check(context, GEOSVoronoiDiagram_r(context.get(), points.get(), commune, 0, 0),
-                                          "Voronoi diagram"));
-  const int n = GEOSGetNumGeometries_r(context.get(), cells.get());
-  for (int i = 0; i < n; ++i) {
-    const GEOSGeometry* cell = GEOSGetGeometryN_r(context.get(), cells.get(), i);
-    for (size_t v = 0; v < villages.size(); ++v) {
-      geo::Geometry site(context, GEOSGeom_createPointFromXY_r(context.get(), coordinates[v].first, coordinates[v].second));
-      if (GEOSIntersects_r(context.get(), cell, site.get()) != 1 || out.count(villages[v].code)) continue;
-      geo::Geometry clipped = intersection(context, cell, commune);
-      out[villages[v].code] = geo::multipolygon_wkb(context, clipped.get());
-      break;
+  after.add(context, commune);
+  auto scaled = [](double value, double from_min, double from_max, double to_min, double to_max) {
+    return from_max > from_min ? to_min + (value - from_min) / (from_max - from_min) * (to_max - to_min)
+                               : (to_min + to_max) / 2;
+  };
+  std::vector<std::pair<double, double>> sites;
+  for (const auto& centre : centres) {
+    double x = 0, y = 0;
+    GEOSGeomGetX_r(context.get(), centre.get(), &x);
+    GEOSGeomGetY_r(context.get(), centre.get(), &y);
+    sites.emplace_back(scaled(x, before.minx, before.maxx, after.minx, after.maxx),
+                       scaled(y, before.miny, before.maxy, after.miny, after.maxy));
+  }
+  std::vector<std::string> cells_of(villages.size());
+  // Prepared once: the sites are tested against the commune thousands of times.
+  std::unique_ptr<const GEOSPreparedGeometry, std::function<void(const GEOSPreparedGeometry*)>> prepared(
+      GEOSPrepare_r(context.get(), commune),
+      [&context](const GEOSPreparedGeometry* p) { GEOSPreparedGeom_destroy_r(context.get(), p); });
+  for (int step = 0; step < kLloydSteps + 1; ++step) {
+    // Every site inside the commune, each at a place of its own.
+    std::set<std::pair<long long, long long>> used;
+    std::vector<GEOSGeometry*> points;
+    for (auto& [x, y] : sites) {
+      geo::Geometry where(context, GEOSGeom_createPointFromXY_r(context.get(), x, y));
+      geo::Geometry inside = point_inside(context, commune, where.get(), prepared.get());
+      GEOSGeomGetX_r(context.get(), inside.get(), &x);
+      GEOSGeomGetY_r(context.get(), inside.get(), &y);
+      while (!used.insert({std::llround(x * 1e7), std::llround(y * 1e7)}).second) x += 2e-6;
+      points.push_back(GEOSGeom_createPointFromXY_r(context.get(), x, y));
+    }
+    geo::Geometry multipoint(context, GEOSGeom_createCollection_r(context.get(), GEOS_MULTIPOINT, points.data(),
+                                                                  static_cast<unsigned>(points.size())));
+    geo::Geometry cells(context, geo::check(context, GEOSVoronoiDiagram_r(context.get(), multipoint.get(), commune, 0, 0),
+                                            "Voronoi diagram"));
+    const int n = GEOSGetNumGeometries_r(context.get(), cells.get());
+    std::vector<char> done(villages.size(), 0);
+    for (int i = 0; i < n; ++i) {
+      const GEOSGeometry* cell = GEOSGetGeometryN_r(context.get(), cells.get(), i);
+      for (size_t v = 0; v < villages.size(); ++v) {
+        if (done[v]) continue;
+        geo::Geometry site(context, GEOSGeom_createPointFromXY_r(context.get(), sites[v].first, sites[v].second));
+        if (GEOSIntersects_r(context.get(), cell, site.get()) != 1) continue;
+        done[v] = 1;
+        geo::Geometry clipped = intersection(context, cell, commune);
+        cells_of[v] = geo::multipolygon_wkb(context, clipped.get());
+        if (step < kLloydSteps && !cells_of[v].empty()) {  // Lloyd: the next site is the cell's centre
+          geo::Geometry centre(context, GEOSGetCentroid_r(context.get(), clipped.get()));
+          if (centre) {
+            GEOSGeomGetX_r(context.get(), centre.get(), &sites[v].first);
+            GEOSGeomGetY_r(context.get(), centre.get(), &sites[v].second);
+          }
+        }
+        break;
+      }
     }
   }
+  for (size_t v = 0; v < villages.size(); ++v) out[villages[v].code] = cells_of[v];
   return out;
 }
 

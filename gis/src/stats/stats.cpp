@@ -517,25 +517,51 @@ std::vector<ReexpressedUnit> reexpress(const store::Store& store, const std::str
       ++tally.first;
       if (recognised(village->code)) ++tally.second;
     }
+    // Each of the year's communes gives its ground to the units that descend from it through lineage:
+    // to each the share of it that overlaps the unit (among those descendants), or equal shares when
+    // the boundaries do not meet at all (e.g. old boundaries that were only sketched). A unit without
+    // lineage gets the communes that overlap it.
+    std::map<std::string, std::vector<size_t>> heirs;  // old code -> targets descending from it
+    for (size_t t = 0; t < targets.size(); ++t)
+      for (const auto& code : ancestors_of.at(targets[t]->code)) heirs[code].push_back(t);
+    std::vector<ReexpressedYear> figures(targets.size());
+    for (auto& entry : figures) entry.year = year;
+    auto overlap_km2 = [&](const GEOSGeometry* a, const GEOSGeometry* b) {
+      if (GEOSIntersects_r(context.get(), a, b) != 1) return 0.0;
+      geo::Geometry common(context, GEOSIntersection_r(context.get(), a, b));
+      return common ? geo::geodesic_area_m2(context, common.get()) / 1e6 : 0.0;
+    };
+    for (const auto& [old, geometry] : old_communes) {
+      const auto found = heirs.find(old->code);
+      std::vector<std::pair<size_t, double>> parts;  // target, km²
+      if (found != heirs.end()) {
+        const double area = geo::geodesic_area_m2(context, geometry.get()) / 1e6;
+        std::vector<double> overlaps;
+        double total = 0;
+        for (size_t t : found->second) {
+          overlaps.push_back(overlap_km2(target_geometry.at(targets[t]->code).get(), geometry.get()));
+          total += overlaps.back();
+        }
+        for (size_t i = 0; i < found->second.size(); ++i)
+          parts.emplace_back(found->second[i], area * (total > 0 ? overlaps[i] / total : 1.0 / found->second.size()));
+      } else {
+        for (size_t t = 0; t < targets.size(); ++t)
+          if (ancestors_of.at(targets[t]->code).size() == 1) {
+            const double km2 = overlap_km2(target_geometry.at(targets[t]->code).get(), geometry.get());
+            if (km2 > 0) parts.emplace_back(t, km2);
+          }
+      }
+      for (const auto& [t, km2] : parts) {
+        figures[t].area_km2 += km2;
+        if (recognised(old->code)) figures[t].recognised_area_km2 += km2;
+      }
+    }
     for (size_t t = 0; t < targets.size(); ++t) {
       const UnitVersion& target = *targets[t];
-      const GEOSGeometry* shape = target_geometry.at(target.code).get();
-      const auto& ancestors = ancestors_of.at(target.code);
-      const bool through_lineage = ancestors.size() > 1;
-      ReexpressedYear figures;
-      figures.year = year;
-      for (const auto& [old, geometry] : old_communes) {
-        if (through_lineage && !ancestors.count(old->code)) continue;
-        if (GEOSIntersects_r(context.get(), shape, geometry.get()) != 1) continue;
-        geo::Geometry common(context, GEOSIntersection_r(context.get(), shape, geometry.get()));
-        if (!common) continue;
-        const double km2 = geo::geodesic_area_m2(context, common.get()) / 1e6;
-        figures.area_km2 += km2;
-        if (recognised(old->code)) figures.recognised_area_km2 += km2;
-      }
       const auto tally = village_tally.find(target.code);
-      if (tally != village_tally.end()) figures.villages = tally->second.first, figures.villages_recognised = tally->second.second;
-      out[t].years.push_back(figures);
+      if (tally != village_tally.end())
+        figures[t].villages = tally->second.first, figures[t].villages_recognised = tally->second.second;
+      out[t].years.push_back(figures[t]);
     }
   }
   return out;

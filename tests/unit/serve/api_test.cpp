@@ -5,11 +5,14 @@
 #include <cpl_conv.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
+#include <set>
 #include <thread>
 
 #include "../http/http_test_client.hpp"
+#include "antt/core/date.hpp"
 #include "antt/geo/ogr.hpp"
 #include "antt/stats/stats.hpp"
 #include "antt/store/store.hpp"
@@ -107,9 +110,13 @@ class ApiTest : public ::testing::Test {
 testing::TempDir* ApiTest::dir_ = nullptr;
 
 TEST_F(ApiTest, YearsAreTheStatusYearsWithTheDefaultAndTheExtentInDegrees) {
+  // From the first status year to this year (the sample's statuses run to 2026): the map opens on today.
   const json years = get_json("/api/years");
-  EXPECT_EQ(years["years"], json({2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020}));
-  EXPECT_EQ(years["default"], 2020);
+  const int last = std::max(2026, year_of(today()));
+  json expected = json::array();
+  for (int year = 2012; year <= last; ++year) expected.push_back(year);
+  EXPECT_EQ(years["years"], expected);
+  EXPECT_EQ(years["default"], year_of(today()));
   const auto extent = years["extent"].get<std::vector<double>>();
   ASSERT_EQ(extent.size(), 4u);
   EXPECT_NEAR(extent[0], 104.655, 0.01);  // 11650000 m east
@@ -125,7 +132,7 @@ TEST_F(ApiTest, StatsIsTheCliDocument) {
     ASSERT_EQ(cli.exit_code, 0) << cli.err;
     EXPECT_EQ(get_json("/api/stats", {{"year", year}}), json::parse(cli.out)) << year;
   }
-  EXPECT_EQ(get_json("/api/stats")["year"], 2020);  // default: the latest year with a status
+  EXPECT_EQ(get_json("/api/stats")["year"], year_of(today()));  // default: this year
 }
 
 TEST_F(ApiTest, BadYearsAre400WithAReason) {
@@ -134,20 +141,22 @@ TEST_F(ApiTest, BadYearsAre400WithAReason) {
     EXPECT_EQ(refused.status, 400) << year;
     EXPECT_NE(error_of(refused).find("year"), std::string::npos) << year;
   }
-  EXPECT_NE(error_of(dispatch(get("/api/stats", {{"year", "2030"}}))).find("2012-2020"), std::string::npos);
+  EXPECT_NE(error_of(dispatch(get("/api/stats", {{"year", "2030"}}))).find("2012-" + std::to_string(std::max(2026, year_of(today())))),
+            std::string::npos);
 }
 
 TEST_F(ApiTest, ProgressIsThePooledShareOfTheStatistics) {
   const json progress = get_json("/api/progress");
-  EXPECT_EQ(progress["years"].size(), 9u);
+  EXPECT_EQ(progress["years"].size(), static_cast<size_t>(std::max(2026, year_of(today())) - 2012 + 1));
   EXPECT_EQ(progress["targets"], json::parse(R"([{"from":2015,"share":70.0,"strictly_over":true},
                                                   {"from":2020,"share":90.0,"strictly_over":true}])"));
-  EXPECT_EQ(progress["province"]["code"], "17");
-  EXPECT_EQ(progress["province"]["name"], "Tỉnh Hòa Bình");
+  // The province as it is now (Hòa Bình merged into Phú Thọ on 2025-07-01); its series goes back.
+  EXPECT_EQ(progress["province"]["code"], "25");
+  EXPECT_EQ(progress["province"]["name"], "Tỉnh Phú Thọ");
 
   auto store = store::open_spatialite_store(store_path(), false);
   std::size_t checked = 0;
-  for (int year : {2012, 2015, 2019, 2020}) {
+  for (int year : {2012, 2015, 2019, 2020, 2026}) {
     const stats::YearStats expected = stats::compute_stats(*store, year);
     const json stats_json = stats::to_json(expected);
     auto point_of = [&](const json& area) -> json {
@@ -188,10 +197,12 @@ TEST_F(ApiTest, ProgressAndStatsFollowTheStoreAtOnce) {
   store::open_spatialite_store(store_path(), false)->backup_to(copy);
   http::Router edited_router;
   register_api(edited_router, {std::make_shared<const LayerAccess>(layers::LayerRegistry::standard()), copy, {}});
-  auto share_of = [&](const std::string& district) {
+  auto share_of = [&](const std::string& district) {  // the district's point of 2020
     const json progress = body(edited_router.dispatch(get("/api/progress")));
     for (const auto& entry : progress["districts"])
-      if (entry["code"] == district) return entry["series"].back();
+      if (entry["code"] == district)
+        for (const auto& point : entry["series"])
+          if (point["year"] == 2020) return point;
     return json();
   };
 
@@ -231,8 +242,12 @@ TEST_F(ApiTest, ProgressAndStatsFollowTheStoreAtOnce) {
     }
 
   // The history keeps the corrected row, flagged, under the new one.
-  const json history = body(edited_router.dispatch(as_viewer(get("/api/units/" + commune))))["statuses"];
-  ASSERT_EQ(history.size(), units_before["statuses"].size() + 1);
+  const json all_rows = body(edited_router.dispatch(as_viewer(get("/api/units/" + commune))))["statuses"];
+  ASSERT_EQ(all_rows.size(), units_before["statuses"].size() + 1);
+  json history = json::array();  // the rows of 2020, newest first
+  for (const auto& row : all_rows)
+    if (row["year"] == 2020) history.push_back(row);
+  ASSERT_EQ(history.size(), 2u);
   EXPECT_EQ(history[0]["year"], 2020);
   EXPECT_EQ(history[0]["status"], "revoked");
   EXPECT_EQ(history[0]["superseded"], false);
@@ -241,13 +256,13 @@ TEST_F(ApiTest, ProgressAndStatsFollowTheStoreAtOnce) {
   EXPECT_EQ(history[1]["status"], "recognised");
   // Editors' names are internal: the public gets the history without them.
   const json public_history = body(edited_router.dispatch(get("/api/units/" + commune)))["statuses"];
-  EXPECT_TRUE(public_history[0]["recorded_by"].is_null());
+  for (const auto& row : public_history) EXPECT_TRUE(row["recorded_by"].is_null());
   EXPECT_EQ(history[1]["superseded"], true);
   EXPECT_EQ(history[0]["supersedes"], history[1]["id"]);
 }
 
 TEST_F(ApiTest, SearchIgnoresDiacriticsTonePlacementAndCase) {
-  const json plain = get_json("/api/search", {{"q", "hoa binh"}});
+  const json plain = get_json("/api/search", {{"q", "hoa binh"}, {"year", "2020"}});
   ASSERT_GE(plain["results"].size(), 2u);
   // Whole names first: the province, then the city (its prefix aside, the name is the query).
   EXPECT_EQ(plain["results"][0]["code"], "17");
@@ -257,11 +272,11 @@ TEST_F(ApiTest, SearchIgnoresDiacriticsTonePlacementAndCase) {
   EXPECT_EQ(plain["query"], "hoa binh");
   // Old-style tone placement (Hoà), upper case, decomposed (NFD) input: the same answer.
   for (const std::string query : {"Hoà Bình", "HÒA BÌNH", "  hoa   BINH ", "Ho\xCC\x80" "a Bi\xCC\x80nh"}) {
-    const json other = get_json("/api/search", {{"q", query}});
+    const json other = get_json("/api/search", {{"q", query}, {"year", "2020"}});
     EXPECT_EQ(other["results"], plain["results"]) << query;
   }
 
-  const json da_bac = get_json("/api/search", {{"q", "da bac"}});
+  const json da_bac = get_json("/api/search", {{"q", "da bac"}, {"year", "2020"}});
   ASSERT_GE(da_bac["results"].size(), 2u);
   const json& district = da_bac["results"][0];
   EXPECT_EQ(district["code"], "150");
@@ -281,7 +296,7 @@ TEST_F(ApiTest, SearchIgnoresDiacriticsTonePlacementAndCase) {
   EXPECT_LT(bbox[3], 21.5);
   EXPECT_TRUE(center[0] > bbox[0] && center[0] < bbox[2] && center[1] > bbox[1] && center[1] < bbox[3]);
   // Units whose name merely contains the words come after the whole names.
-  const json all_da_bac = get_json("/api/search", {{"q", "da bac"}, {"limit", "100"}})["results"];
+  const json all_da_bac = get_json("/api/search", {{"q", "da bac"}, {"limit", "100"}, {"year", "2020"}})["results"];
   std::size_t whole = 0, partial = 0;
   for (std::size_t i = 0; i < all_da_bac.size(); ++i) {
     if (all_da_bac[i]["name"] == "Xóm Đá Bạc") whole = i;  // the same letters without their marks
@@ -293,7 +308,7 @@ TEST_F(ApiTest, SearchIgnoresDiacriticsTonePlacementAndCase) {
 
 TEST_F(ApiTest, SearchRanksWordPrefixesAndFollowsTheYear) {
   // "bac" starts a word of "Huyện Đà Bắc" but sits inside one elsewhere: word starts rank first.
-  const json prefix = get_json("/api/search", {{"q", "bac"}, {"limit", "100"}});
+  const json prefix = get_json("/api/search", {{"q", "bac"}, {"limit", "100"}, {"year", "2020"}});
   ASSERT_FALSE(prefix["results"].empty());
   bool seen_inside_word = false;
   for (const auto& result : prefix["results"]) {
@@ -303,7 +318,9 @@ TEST_F(ApiTest, SearchRanksWordPrefixesAndFollowsTheYear) {
     else EXPECT_FALSE(seen_inside_word) << "a word-start match after a match inside a word: " << folded;
   }
   // Every word of the query starting a word of the name, in any order, still matches.
-  EXPECT_EQ(get_json("/api/search", {{"q", "bac da"}})["results"][0]["code"], "150");
+  EXPECT_EQ(get_json("/api/search", {{"q", "bac da"}, {"year", "2020"}})["results"][0]["code"], "150");
+  // Today Đà Bắc is a commune of Phú Thọ: the district is not found in 2026.
+  EXPECT_EQ(get_json("/api/search", {{"q", "da bac"}, {"year", "2026"}})["results"][0]["code"], "04831");
   // A commune merged away in 2020 is found in 2019 only.
   auto store = store::open_spatialite_store(store_path(), false);
   std::string name, code;
@@ -357,11 +374,16 @@ TEST_F(ApiTest, UnitHasItsVersionsAndStatusHistoryNewestFirst) {
   EXPECT_EQ(district["kind"], "district");
   EXPECT_EQ(district["parent_name"], "Tỉnh Hòa Bình");
   EXPECT_EQ(district["valid_from"], "2008-08-01");
-  EXPECT_TRUE(district["valid_to"].is_null());
+  EXPECT_EQ(district["valid_to"], "2025-07-01");  // districts ended with the two-tier reform
   EXPECT_EQ(district["bbox"].size(), 4u);
   EXPECT_TRUE(district["statuses"].empty());  // districts are graded by their units' share, not recognised
 
-  const json unit = get_json("/api/units/04831");
+  // Without a year, the newest version: since 2025-07-01 Xã Đà Bắc directly under Phú Thọ.
+  const json today = get_json("/api/units/04831");
+  EXPECT_EQ(today["name"], "Xã Đà Bắc");
+  EXPECT_EQ(today["subtype"], "xa");
+  EXPECT_EQ(today["parent_name"], "Tỉnh Phú Thọ");
+  const json unit = get_json("/api/units/04831", {{"year", "2020"}});
   EXPECT_EQ(unit["name"], "Thị trấn Đà Bắc");
   EXPECT_EQ(unit["subtype"], "thi_tran");
   EXPECT_EQ(unit["parent_name"], "Huyện Đà Bắc");
@@ -394,6 +416,30 @@ TEST_F(ApiTest, UnitHasItsVersionsAndStatusHistoryNewestFirst) {
                                                     .code);
   EXPECT_EQ(village["kind"], "village");
   EXPECT_FALSE(village["parent_name"].is_null());
+}
+
+TEST_F(ApiTest, LineageAndHistoryReExpressedOnTodaysUnits) {
+  const json lineage = get_json("/api/units/04795/lineage");
+  EXPECT_EQ(lineage["name"], "Phường Hoà Bình");
+  std::set<std::string> before;
+  for (const auto& item : lineage["before"]) before.insert(item["code"].get<std::string>());
+  for (const char* code : {"04798", "04801", "04804", "04807", "04816", "04918"}) EXPECT_TRUE(before.count(code)) << code;
+  EXPECT_EQ(get_json("/api/units/17/lineage")["after"][0]["code"], "25");
+  EXPECT_EQ(dispatch(get("/api/units/NOPE/lineage")).status, 404);
+
+  const json history = get_json("/api/history", {{"on_units_of", "2026-12-31"}, {"years", "2015,2020"}});
+  ASSERT_EQ(history["units"].size(), 46u);
+  auto store = store::open_spatialite_store(store_path(), false);
+  const auto expected = stats::reexpress(*store, "2026-12-31", {2015, 2020});
+  EXPECT_EQ(history, stats::to_json(expected, "2026-12-31"));
+  for (const auto& unit : history["units"]) {
+    EXPECT_TRUE(unit["years"]["2015"]["area_share"].is_number()) << unit["code"];
+    EXPECT_GT(unit["years"]["2020"]["villages"].get<int>(), 0) << unit["code"];
+  }
+  for (const auto& bad : std::vector<Params>{
+           {{"years", "2015"}}, {{"on_units_of", "2026-13-01"}, {"years", "2015"}},
+           {{"on_units_of", "2026-12-31"}, {"years", "abc"}}, {{"on_units_of", "2026-12-31"}}})
+    EXPECT_EQ(dispatch(get("/api/history", bad)).status, 400);
 }
 
 TEST_F(ApiTest, UnknownUnitsAre404AndBadCodes400) {
@@ -578,7 +624,7 @@ TEST_F(ApiTest, OverRealSocketsConcurrently) {
     clients.emplace_back([&, t] {
       antt::testing::HttpTestClient client(server.port());
       for (int i = 0; i < 5; ++i) {
-        const auto search = client.get("/api/search?q=da%20bac&limit=5");
+        const auto search = client.get("/api/search?q=da%20bac&limit=5&year=2020");
         const auto progress = client.get("/api/progress");
         const auto stats = client.get("/api/stats?year=" + std::to_string(2012 + (t + i) % 9));
         const auto unit = client.get("/api/units/150");

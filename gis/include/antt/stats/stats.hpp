@@ -84,9 +84,10 @@ struct ReexpressedUnit {
 
 /// History on today's units: for each commune valid on `on_date` (in the province, default the
 /// home one or what it became), the share of its ground and of its villages that was recognised
-/// in each of `years`. A year's commune counts for the unit where they overlap, among the unit's
-/// predecessors through lineage (all overlapping communes when it has no lineage); a village
-/// counts for the unit it belongs to on `on_date`, or, gone by then, for the unit holding it.
+/// in each of `years`. A year's commune gives its ground to the units that descend from it through
+/// lineage, in proportion to how it overlaps each (equal shares when it overlaps none of them);
+/// a unit without lineage counts the communes that overlap it. A village counts for the unit it
+/// belongs to on `on_date`, or, gone by then, for the unit holding it.
 std::vector<ReexpressedUnit> reexpress(const store::Store& store, const std::string& on_date,
                                        const std::vector<int>& years, std::optional<std::string> province_code = {});
 nlohmann::json to_json(const std::vector<ReexpressedUnit>& units, const std::string& on_date);
