@@ -1,5 +1,6 @@
 """`anttmap serve` over real sockets: endpoints, hostile requests, freshness after plain SQL, concurrency."""
 import concurrent.futures
+import datetime
 import gzip
 import http.client
 import json
@@ -21,7 +22,9 @@ def test_health_and_metrics(server):
     status, headers, body = server.get("/health")
     assert status == 200 and headers["Content-Type"].startswith("application/json")
     health = json.loads(body)
-    assert health["default_year"] == 2020 and health["years"][0] == 2012
+    # The map opens on this year (the sample's statuses run to 2026: Phú Thọ's communes since 2025-07-01).
+    this_year = datetime.date.today().year
+    assert health["default_year"] == this_year and health["years"][0] == 2012 and health["years"][-1] >= 2026
     status, headers, body = server.get("/metrics")
     assert status == 200
     assert b"anttmap_http_requests_total" in body
@@ -82,7 +85,7 @@ def test_vector_tile_is_generalised_at_low_zoom(server):
 
 def test_tilejson_and_ogc_api(server):
     status, _, body = server.get("/tiles/communes.json")
-    assert status == 200 and json.loads(body)["tiles"][0].endswith(".png?year=2020")
+    assert status == 200 and json.loads(body)["tiles"][0].endswith(".png?year=%d" % datetime.date.today().year)
     status, headers, body = server.get("/ogc/collections/communes/items?year=2019&limit=1000")
     assert status == 200 and headers["Content-Type"].startswith("application/geo+json")
     assert json.loads(body)["numberMatched"] == 210
@@ -394,15 +397,21 @@ def test_api_years_match_the_map_and_search_ignores_diacritics(server):
     assert years["years"] == health["years"] and years["default"] == health["default_year"]
     assert 104 < years["extent"][0] < years["extent"][2] < 107
 
-    status, _, body = server.get("/api/search?q=da%20bac")
+    status, _, body = server.get("/api/search?q=da%20bac&year=2020")
     assert status == 200
     first = json.loads(body)["results"][0]
     assert (first["code"], first["name"], first["parent_name"]) == ("150", "Huyện Đà Bắc", "Tỉnh Hòa Bình")
+    # Since 2025-07-01 no districts: Đà Bắc is a commune directly under Phú Thọ.
+    today = json.loads(server.get("/api/search?q=da%20bac&year=2026")[2])["results"][0]
+    assert (today["code"], today["name"], today["parent_name"]) == ("04831", "Xã Đà Bắc", "Tỉnh Phú Thọ")
     west, south, east, north = first["bbox"]
     assert 104 < west < first["center"][0] < east < 107 and 20 < south < first["center"][1] < north < 22
     for query in ("hoa%20binh", urllib.parse.quote("Hoà Bình"), urllib.parse.quote("HÒA BÌNH")):
-        names = [r["name"] for r in json.loads(server.get("/api/search?q=" + query)[2])["results"]]
+        names = [r["name"] for r in json.loads(server.get("/api/search?q=" + query + "&year=2020")[2])["results"]]
         assert names[:2] == ["Tỉnh Hòa Bình", "Thành phố Hòa Bình"], (query, names[:3])
+        # Today the name is Phường Hoà Bình's (tone placed the old way in the 2025 list): found all the same.
+        today = [r["name"] for r in json.loads(server.get("/api/search?q=" + query)[2])["results"]]
+        assert today[0] == "Phường Hoà Bình", (query, today[:3])
 
 
 @pytest.mark.parametrize("path,expected", [

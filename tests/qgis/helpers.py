@@ -63,6 +63,12 @@ def audit_rows(db, table=None, after_id=0):
     return sorted(anttmap(db, *args)["entries"], key=lambda entry: entry["id"])
 
 
+def lasts_to_the_reform(unit):
+    """An exported unit of 2020 whose version runs on until the 2025 reform (or beyond): one version from
+    2020 to 2025, not one that changed in 2021."""
+    return unit.get("valid_to") in (None, "2025-07-01")
+
+
 def newest_audit_id(db):
     entries = anttmap(db, "audit", "--limit", 1)["entries"]
     return max((entry["id"] for entry in entries), default=0)

@@ -3,7 +3,7 @@ import json
 import os
 import subprocess
 
-from helpers import OS_ACCOUNT, anttmap, audit_rows, exported_units, unit, unit_geometry
+from helpers import OS_ACCOUNT, anttmap, audit_rows, exported_units, lasts_to_the_reform, unit, unit_geometry
 
 
 def test_provider_lists_its_algorithms(processing_ready):
@@ -39,7 +39,7 @@ def test_validate_writes_findings_with_severity_problem_units(processing_ready, 
 
     # Make one sure finding: a village moved far outside its commune (saved over the errors, as another
     # client of the store could).
-    code = sorted(u["code"] for u in exported_units(store, "village", 2020, tmp_path) if not u.get("valid_to"))[0]
+    code = sorted(u["code"] for u in exported_units(store, "village", 2020, tmp_path) if lasts_to_the_reform(u))[0]
     geometry = unit(store, code, 2020, geometry=True)["geometry"]
 
     def moved(coordinates):

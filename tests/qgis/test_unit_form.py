@@ -3,7 +3,7 @@ saved through the tool; audited with the editor's name and tool qgis; the map sh
 import pytest
 
 from helpers import (OS_ACCOUNT, STATUS_FILL, anttmap, audit_rows, colour_at, exported_units, feature_by_code, inner_point,
-                     newest_audit_id, unit)
+                     lasts_to_the_reform, newest_audit_id, unit)
 
 
 def test_status_change_is_audited_with_the_editor_and_recoloured(panel, tmp_path):
@@ -12,7 +12,7 @@ def test_status_change_is_audited_with_the_editor_and_recoloured(panel, tmp_path
     db = panel.backend.db_path
     communes = panel.group.layers["communes"]
     code = next(u["code"] for u in exported_units(db, "commune", 2020, tmp_path)
-                if u["status"] == "recognised" and not u.get("valid_to"))
+                if u.get("status") == "recognised" and lasts_to_the_reform(u))
     feature = feature_by_code(communes, code)
     assert colour_at(communes, inner_point(feature)) == STATUS_FILL["recognised"]
 
@@ -68,7 +68,7 @@ def test_hotspot_and_cluster_membership_are_audited(panel, tmp_path):
     editor = panel.unit_editor()
     designated = {h["commune_code"] for h in anttmap(db, "hotspot", "list")["hotspots"]}
     code = sorted(u["code"] for u in exported_units(db, "commune", 2020, tmp_path)
-                  if not u.get("valid_to") and u["code"] not in designated)[0]
+                  if lasts_to_the_reform(u) and u["code"] not in designated)[0]
     cluster = sorted(c["code"] for c in anttmap(db, "cluster", "list", "--year", 2020)["clusters"])[0]
     before = newest_audit_id(db)
     editor.save(UnitChanges(code=code, year=2020, hotspot=True, hotspot_date="2020-06-01",
@@ -97,7 +97,7 @@ def test_form_shows_hotspot_and_clusters_and_saves_only_what_changed(panel, tmp_
 
     db = panel.backend.db_path
     clusters = anttmap(db, "cluster", "list", "--year", 2020)["clusters"]
-    current = {u["code"] for u in exported_units(db, "commune", 2020, tmp_path) if not u.get("valid_to")}
+    current = {u["code"] for u in exported_units(db, "commune", 2020, tmp_path) if lasts_to_the_reform(u)}
     member = sorted(code for c in clusters for code in c["members"] if code in current)[0]
     form = UnitForm(panel.unit_editor(), member, 2020, panel)
     assert form.hotspot is not None  # communes can be designated

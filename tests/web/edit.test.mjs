@@ -48,7 +48,7 @@ async function signInAndFind(page) {
   await page.keyboard.press('Enter');
   await page.waitForURL(`${server.url}/**`);
   await waitForMap(page, year);
-  await page.locator('#search').fill('thi tran da bac');
+  await page.locator('#search').fill('xa da bac');  // Thị trấn Đà Bắc until 2025, Xã Đà Bắc since
   await page.locator('#search-results li[role="option"]').first().waitFor();
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
@@ -74,7 +74,7 @@ describe('the status form', () => {
     try {
       await signInAndFind(page);
       const form = page.locator('.status-form');
-      assert.match(await form.locator('h4').textContent(), /Thị trấn Đà Bắc/);
+      assert.match(await form.locator('h4').textContent(), /Xã Đà Bắc/);
       // Labelled controls: found by their Vietnamese labels, filled by keyboard.
       await page.getByLabel('Năm', { exact: true }).last().selectOption(String(year));
       await page.getByLabel('Trạng thái', { exact: true }).selectOption('revoked');

@@ -181,10 +181,12 @@ describe('the viewer at /', () => {
     });
   });
 
-  for (const [query, expected] of [['hoa binh', 'Thành phố Hòa Bình'], ['da bac', 'Huyện Đà Bắc'],
-    ['DA   BAC', 'Thị trấn Đà Bắc']]) {
-    it(`finds "${expected}" when "${query}" is typed and zooms to it`, async () => {
-      await withPage('/', years.default, async (page) => {
+  // In 2020 (before the 2025 reform, the districts and the old names), and today (Phú Thọ's communes).
+  for (const [query, expected, year] of [['hoa binh', 'Thành phố Hòa Bình', 2020], ['da bac', 'Huyện Đà Bắc', 2020],
+    ['DA   BAC', 'Thị trấn Đà Bắc', 2020], ['da bac', 'Xã Đà Bắc', null], ['hoa binh', 'Phường Hoà Bình', null]]) {
+    it(`finds "${expected}" when "${query}" is typed in ${year ?? 'the default year'} and zooms to it`, async () => {
+      const shown = year ?? years.default;
+      await withPage(year ? `/#year=${year}` : '/', shown, async (page) => {
         const before = await page.evaluate(() => window.anttmap.map.map.getView().getZoom());
         await page.locator('#search').fill(query);
         const first = page.locator('#search-results li[role="option"]').first();
@@ -195,12 +197,32 @@ describe('the viewer at /', () => {
         await page.locator('#search-results li[role="option"]').nth(index).click();
         await page.waitForSelector('#unit[data-code] .unit-name', { timeout: 15000 });
         assert.ok((await page.locator('#unit .unit-name').textContent()).includes(expected));
-        await waitForMap(page, years.default);
+        await waitForMap(page, shown);
         const after = await page.evaluate(() => window.anttmap.map.map.getView().getZoom());
         assert.ok(after > before, `zoom ${before} -> ${after}`);
       });
     });
   }
+
+  it('opens on this year and shows what a commune was made from, each predecessor a click away', async () => {
+    assert.equal(years.default, new Date().getFullYear());
+    await withPage('/', years.default, async (page) => {
+      await page.locator('#search').fill('phuong hoa binh');
+      await page.locator('#search-results li[role="option"]').first().waitFor({ timeout: 15000 });
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      const madeFrom = page.locator('#unit .lineage[data-direction="lineage_before"]');
+      await madeFrom.waitFor({ timeout: 15000 });
+      assert.equal(await madeFrom.locator('h4').textContent(), 'Hình thành từ');
+      const codes = await madeFrom.locator('button[data-code]').evaluateAll((buttons) => buttons.map((b) => b.dataset.code));
+      for (const code of ['04798', '04801', '04804']) assert.ok(codes.includes(code), `made from: ${codes}`);
+      await madeFrom.locator('button[data-code="04798"]').click();
+      await page.waitForSelector('#unit[data-code="04798"] .unit-name', { timeout: 15000 });
+      assert.ok((await page.locator('#unit .unit-name').textContent()).includes('Hữu Nghị'));
+      const became = page.locator('#unit .lineage[data-direction="lineage_after"] button[data-code="04795"]');
+      assert.equal(await became.count(), 1);
+    });
+  });
 
   it('switches to English and remembers it', async () => {
     const { context, page, problems } = await openPage(browser, server);
@@ -227,11 +249,12 @@ describe('the viewer at /', () => {
   });
 
   it('switches layers and their legend', async () => {
-    await withPage('/', years.default, async (page) => {
+    // 2020: districts were abolished on 2025-07-01, so today's map has none to colour.
+    await withPage('/#year=2020', 2020, async (page) => {
       assert.equal(await page.locator('#legend [data-layer="districts"]').count(), 0);
       await page.locator('#layer-list input[value="communes"]').uncheck();
       await page.locator('#layer-list input[value="districts"]').check();
-      await waitForMap(page, years.default);
+      await waitForMap(page, 2020);
       assert.equal(await page.locator('#legend [data-layer="districts"]').count(), 1);
       const { total, counts } = await colourCounts(analysis, await mapShot(page), rgb(share));
       const coloured = Object.values(counts).reduce((a, b) => a + b, 0);

@@ -336,6 +336,15 @@ void write_moves(store::Store& store, const std::vector<ChildMove>& moves, const
   for (const auto& [key, event] : events) store.add_lineage_event(event);
 }
 
+/// Hotspot designations of units that end without continuing end with them (inside the caller's
+/// write): a designation names the commune it was made for, not whatever later takes its code.
+void end_designations(store::Store& store, const std::set<std::string>& ended, const std::string& date) {
+  for (const auto& hotspot : store.hotspots())
+    if (ended.count(hotspot.commune_code) && hotspot.valid_from < date &&
+        hotspot.valid_to.value_or(std::string(kOpenEnd)) > date)
+      store.end_hotspot(hotspot.id, date);
+}
+
 std::string require_decision(const std::string& decision) {
   const std::string trimmed = text::trim(decision);
   if (trimmed.empty())
@@ -366,6 +375,10 @@ LineageResult apply_lineage(store::Store& store, const store::Actor& actor, cons
     const auto moves = children_to_move(store, context, successors, date, ending_codes, problems);
     problems.throw_if_any(std::string(store::to_string(change.kind)) + " on " + date);
     result.event_id = write_plan(store, plan, date);
+    std::set<std::string> ended;
+    for (const auto& old : plan.ending)
+      if (!continuing.count(old.code)) ended.insert(old.code);
+    end_designations(store, ended, date);
     for (const auto& old : plan.ending) result.closed.push_back(old.code);
     for (const auto& version : plan.opening) result.opened.push_back(version.code);
     write_moves(store, moves, date, checked.decision, checked.synthetic, result.moved);
@@ -608,6 +621,10 @@ CrosswalkResult apply_crosswalk(store::Store& store, const store::Actor& actor, 
       store.add_lineage_event(event);
       ++result.events;
     }
+    std::set<std::string> ended;
+    for (const auto& [code, old] : old_units)
+      if (!new_codes.count(code)) ended.insert(code);
+    end_designations(store, ended, date);
     std::vector<std::string> moved;
     write_moves(store, moves, date, decision, crosswalk.synthetic, moved);
     result.moved_children = static_cast<int>(moved.size());

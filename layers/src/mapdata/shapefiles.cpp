@@ -1,11 +1,15 @@
 #include "antt/mapdata/shapefiles.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <tuple>
 #include <deque>
+#include <future>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -237,6 +241,40 @@ struct RenderShapefiles::CoverageCache {
   static constexpr std::size_t kMaxEntries = 24;
   std::deque<Entry> entries;  ///< most recently used first
 
+  std::deque<Entry>::iterator find(const std::string& layer, int level, const std::unordered_set<std::uint64_t>& distinct) {
+    return std::find_if(entries.begin(), entries.end(), [&](const Entry& entry) {
+      return entry.layer == layer && entry.level == level && entry.by_geometry.size() == distinct.size() &&
+             std::all_of(distinct.begin(), distinct.end(), [&](std::uint64_t key) { return entry.by_geometry.count(key); });
+    });
+  }
+
+  /// Generalises the rows at every level in `levels` not cached yet, the levels in parallel (each
+  /// simplify_coverage has its own GEOS context): an edit redraws several years at three levels,
+  /// and the server promises the new tiles within a second.
+  void prepare(const std::string& layer, const std::vector<int>& levels, const std::vector<DrawnRow>& rows,
+               const std::vector<std::uint64_t>& keys) {
+    const std::unordered_set<std::uint64_t> distinct(keys.begin(), keys.end());
+    std::vector<int> missing;
+    for (int level : levels)
+      if (find(layer, level, distinct) == entries.end()) missing.push_back(level);
+    if (missing.size() < 2) return;  // generalise() does a single one as well
+    std::vector<CoverageShape> shapes;
+    shapes.reserve(rows.size());
+    for (const auto& row : rows) shapes.push_back(coverage_shape(row.geometry.get()));
+    std::vector<std::future<std::vector<CoverageShape>>> running;
+    for (int level : missing)
+      running.push_back(std::async(std::launch::async, [&shapes, level] {
+        return simplify_coverage(shapes, tolerance_of_level(level));
+      }));
+    for (std::size_t i = 0; i < missing.size(); ++i) {
+      auto simplified = running[i].get();
+      Entry entry{layer, missing[i], {}};
+      for (std::size_t k = 0; k < keys.size(); ++k) entry.by_geometry.emplace(keys[k], std::move(simplified[k]));
+      entries.push_front(std::move(entry));
+      if (entries.size() > kMaxEntries) entries.pop_back();
+    }
+  }
+
   /// The rows' geometries at `level`, generalised together (antt/mapdata/coverage.hpp):
   /// neighbours keep the same shared boundary, so the boundary file draws it once. A null
   /// geometry for a row narrower than the tolerance everywhere.
@@ -244,10 +282,7 @@ struct RenderShapefiles::CoverageCache {
   std::vector<geo::OgrGeometry> generalise(const std::string& layer, int level, const std::vector<DrawnRow>& rows,
                                            const std::vector<std::uint64_t>& keys) {
     const std::unordered_set<std::uint64_t> distinct(keys.begin(), keys.end());
-    auto found = std::find_if(entries.begin(), entries.end(), [&](const Entry& entry) {
-      return entry.layer == layer && entry.level == level && entry.by_geometry.size() == distinct.size() &&
-             std::all_of(distinct.begin(), distinct.end(), [&](std::uint64_t key) { return entry.by_geometry.count(key); });
-    });
+    auto found = find(layer, level, distinct);
     if (found != entries.end()) {
       Entry used = std::move(*found);
       entries.erase(found);
@@ -403,6 +438,16 @@ void RenderShapefiles::update(const std::vector<std::pair<std::string, int>>& ta
   if (pending_.empty()) return;
   auto next = std::make_shared<ShapefileSet>(*current());
   for (const auto& [layer_name, year] : pending_) {
+    const auto timing_start = std::chrono::steady_clock::now();
+    struct TimingPrint {
+      std::chrono::steady_clock::time_point start;
+      std::string what;
+      ~TimingPrint() {
+        if (std::getenv("ANTT_TIMING"))
+          std::fprintf(stderr, "  shapefiles %s %.0f ms\n", what.c_str(),
+                       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+      }
+    } timing_print{timing_start, layer_name + " " + std::to_string(year)};
     const auto* layer = registry_->find(layer_name);
     const bool points = layer && layer->geometry == layers::GeometryType::point;
     const bool boundaries = layer && draws_boundaries_once(*layer);
@@ -414,6 +459,11 @@ void RenderShapefiles::update(const std::vector<std::pair<std::string, int>>& ta
     if (boundaries) {
       full_detail = rows_at_level(rows, kLevels - 1);
       for (const auto& row : full_detail) full_detail_keys.push_back(geometry_key(*row.row));
+    }
+    if (boundaries) {
+      std::vector<int> generalised_levels;
+      for (int level = 0; level < kLevels - 1; ++level) generalised_levels.push_back(level);
+      coverage_cache_->prepare(layer_name, generalised_levels, full_detail, full_detail_keys);
     }
     for (int level = 0; level < kLevels; ++level) {
       const std::string table = table_name(layer_name, level);

@@ -1,4 +1,6 @@
 // status set / status import / status show.
+#include <algorithm>
+
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
 #include "antt/status/status_import.hpp"
@@ -61,9 +63,11 @@ int run_status_set(Context& context, const ParsedArgs& args) {
   record.criteria.villages_recognised_share = parse_percent(args.get("village-share"), "village-share");
   if (auto models = args.get_int("effective-models")) record.criteria.effective_models = *models;
   auto store = context.open_store();
-  store->write(context.actor, [&] { store->add_status(record); });
-  auto history = store->status_history(record.unit_code);
-  const auto& saved = history.back();
+  std::int64_t id = 0;
+  store->write(context.actor, [&] { id = store->add_status(record); });
+  // The row just written (the history is ordered by year, and later years may exist).
+  const auto history = store->status_history(record.unit_code);
+  const auto saved = *std::find_if(history.begin(), history.end(), [&](const store::StatusRecord& row) { return row.id == id; });
   if (context.json) {
     print_json(context.out, record_json(saved).dump());
   } else {

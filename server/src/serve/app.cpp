@@ -1,5 +1,6 @@
 #include "serve/app.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -10,6 +11,7 @@
 #include <sstream>
 #include <nlohmann/json.hpp>
 
+#include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
 #include "antt/geo/web_mercator.hpp"
 #include "antt/layers/layers.hpp"
@@ -28,6 +30,15 @@
 
 namespace antt::serve {
 namespace {
+
+/// The map's default TIME (and /health's default_year): this year when the map offers it (today's
+/// units, drawn as "no data" until statuses come), else the latest year with a status.
+int default_year_of(const std::vector<int>& years, std::optional<int> latest_status) {
+  const int this_year = year_of(today());
+  if (std::find(years.begin(), years.end(), this_year) != years.end()) return this_year;
+  return latest_status.value_or(years.empty() ? 0 : years.back());
+}
+
 
 std::string default_work_dir(const std::string& store_path) {
   const auto absolute = std::filesystem::absolute(store_path);
@@ -118,7 +129,7 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, std::shared_ptr<c
   render_store_ = std::make_unique<mapdata::RenderStore>(std::move(store), layers_, render_path, shapefile_dir);
   render_store_->build_all(progress);
   years_ = render_store_->years();
-  default_year_ = render_store_->latest_status_year().value_or(years_.empty() ? 0 : years_.back());
+  default_year_ = default_year_of(years_, render_store_->latest_status_year());
   extent_ = render_store_->extent();
 
   mapserver::EngineConfig engine_config;
@@ -243,7 +254,7 @@ mapdata::RefreshResult ServeApp::refresh() {
       cache_->invalidate(dirty.layer, dirty.year, {dirty.box.minx, dirty.box.miny, dirty.box.maxx, dirty.box.maxy});
     }
     const auto years = render_store_->years();
-    const int latest = render_store_->latest_status_year().value_or(years.empty() ? 0 : years.back());
+    const int latest = default_year_of(years, render_store_->latest_status_year());
     {
       std::lock_guard lock(state_mutex_);
       const bool years_changed = years != years_;

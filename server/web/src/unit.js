@@ -18,11 +18,16 @@ function formatDate(iso) {
   return match && lang() === 'vi' ? `${match[3]}/${match[2]}/${match[1]}` : iso;
 }
 
-/** The unit with its lineage (what it was made from and what it became); a lineage that cannot be
- * read leaves the unit shown without it. */
-export async function loadUnit(code) {
+/** The unit as it was in `year`, with its lineage (what it was made from and what it became); a
+ * lineage that cannot be read leaves the unit shown without it. */
+export async function loadUnit(code, year) {
   const path = `api/units/${encodeURIComponent(code)}`;
-  const [unit, lineage] = await Promise.all([getJSON(path), getJSON(`${path}/lineage`).catch(() => null)]);
+  const [newest, lineage] = await Promise.all([getJSON(path), getJSON(`${path}/lineage`).catch(() => null)]);
+  // The version of the map's year; a unit that did not exist then (reached through lineage) as it last was.
+  const end = `${year}-12-31`;
+  const versions = newest.versions ?? [];
+  const ofYear = versions.findIndex((v) => (v.valid_from ?? '0001-01-01') <= end && (!v.valid_to || v.valid_to > end));
+  const unit = year && ofYear >= 0 && ofYear !== versions.length - 1 ? await getJSON(`${path}?year=${year}`) : newest;
   return { ...unit, lineage };
 }
 

@@ -118,7 +118,7 @@ async function main() {
       account: config.account, years, year, notice,
       onSaved: async (savedYear) => {
         map.refresh();
-        selected = await loadUnit(selected.code);
+        selected = await loadUnit(selected.code, map.year);
         drawUnit({ year: savedYear, notice: t('edit_saved') });
       },
     });
@@ -129,7 +129,7 @@ async function main() {
     $('panel-unit').scrollIntoView({ block: 'nearest' });
     renderMessage(unitBox, t('loading'));
     try {
-      selected = await loadUnit(code);
+      selected = await loadUnit(code, map.year);
       drawUnit();
       if (selected.bbox && mark) map.mark(selected.bbox, null);
       if (selected.bbox && zoom) map.fitLonLat(selected.bbox);

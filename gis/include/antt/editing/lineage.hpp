@@ -4,7 +4,8 @@
 // write path for them (the CLI's `anttmap lineage …`, the sample's replay of the real history):
 // the versions valid the day before close on the date, the new versions open on it, the children
 // of a unit that ends (villages, agencies, …) move to its successor that holds them (by
-// location), and one lineage event records what became of what. All or nothing; audited.
+// location), hotspot designations of a unit that ends without a successor of its code end with
+// it, and one lineage event records what became of what. All or nothing; audited.
 //
 // A whole reform at once (e.g. 1 July 2025: Hòa Bình's 151 communes became 46 of Phú Thọ) is a
 // crosswalk: old code -> new code with the share of the old unit's area, and the new units. It is
