@@ -1,9 +1,6 @@
 // RenderStore: builds the render file from the store with each layer's row builder, and follows
 // the store's change feed.
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <set>
@@ -407,25 +404,15 @@ RefreshResult RenderStore::refresh() {
       if (new_year || affected.every_year.count(layer.name)) targets.insert({layer.name, year});
   }
 
-  const auto t0 = std::chrono::steady_clock::now();
   std::vector<Rewrite> rewrites;
   for (const auto& target : targets) rewrites.push_back(impl.plan(target, impl.rows_of(target)));
-  const auto t1 = std::chrono::steady_clock::now();
   for (const auto& [target, rows] : impl.written)
     if (!has(years, target.second)) rewrites.push_back(impl.plan(target, {}));
   impl.execute(rewrites);
   impl.position = changes.back().position;
   impl.publish(years, latest);
 
-  const auto t2 = std::chrono::steady_clock::now();
   impl.write_shapefiles(rewrites);
-  const auto t3 = std::chrono::steady_clock::now();
-  if (std::getenv("ANTT_TIMING")) {
-    auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
-    std::fprintf(stderr, "refresh: %zu targets; rows %.0f ms, execute %.0f ms, shapefiles %.0f ms\n", targets.size(),
-                 ms(t0, t1), ms(t1, t2), ms(t2, t3));
-    for (const auto& t : targets) std::fprintf(stderr, "  %s %d\n", t.first.c_str(), t.second);
-  }
   for (const auto& rewrite : rewrites)
     if (rewrite.changed) result.dirty.push_back({rewrite.target.first, rewrite.target.second, rewrite.dirty});
   result.changed = result.changed || !result.dirty.empty() || years != old_years;

@@ -1,9 +1,9 @@
 #include "antt/mapdata/shapefiles.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
+#include <array>
+#include <atomic>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -437,60 +437,116 @@ void RenderShapefiles::update(const std::vector<std::pair<std::string, int>>& ta
       pending_.insert(target);
   if (pending_.empty()) return;
   auto next = std::make_shared<ShapefileSet>(*current());
-  for (const auto& [layer_name, year] : pending_) {
-    const auto timing_start = std::chrono::steady_clock::now();
-    struct TimingPrint {
-      std::chrono::steady_clock::time_point start;
-      std::string what;
-      ~TimingPrint() {
-        if (std::getenv("ANTT_TIMING"))
-          std::fprintf(stderr, "  shapefiles %s %.0f ms\n", what.c_str(),
-                       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  // One file per (layer, year, level). What each file holds is worked out here, in order (the rows
+  // come from the render store's connection; the shared-boundary layers are generalised, levels in
+  // parallel); the files are then written by two threads at a time: an edit redraws its unit's
+  // layers for every year the version spans, and the server promises the new tiles within a second.
+  struct FileJob {
+    ShapefileSet::Key key;
+    std::string path, boundaries_path;
+    bool points = false;
+    std::shared_ptr<const std::vector<DrawnRow>> rows;  // shared by the levels of a layer's year
+    std::vector<geo::OgrGeometry> generalised;          // empty: the rows' own geometries
+    std::optional<Written> written;
+  };
+  constexpr std::size_t kTargetsPerBatch = 8;  // bounds the rows held at once (a whole build has hundreds)
+  std::vector<std::pair<std::string, int>> order(pending_.begin(), pending_.end());
+  for (std::size_t first = 0; first < order.size(); first += kTargetsPerBatch) {
+    std::vector<FileJob> jobs;
+    for (std::size_t t = first; t < std::min(order.size(), first + kTargetsPerBatch); ++t) {
+      const auto& [layer_name, year] = order[t];
+      const auto* layer = registry_->find(layer_name);
+      const bool points = layer && layer->geometry == layers::GeometryType::point;
+      const bool boundaries = layer && draws_boundaries_once(*layer);
+      const auto rows = rows_of(layer_name, year);
+      // Layers drawn with shared boundaries are generalised here, together, from their full-detail
+      // rows (the render store simplifies each polygon alone); the others are copied level by level.
+      // A year in which units changed holds two coverages that overlap each other: the units at its
+      // end, and those that ended during it (e.g. 2025: Phú Thọ's communes and Hòa Bình's). Each is
+      // generalised as a coverage of its own, so both are the same as the neighbouring years' (cached).
+      std::shared_ptr<const std::vector<DrawnRow>> full_detail;
+      std::array<std::vector<std::size_t>, 2> groups;  // indices into full_detail: at the year's end, ended before
+      std::array<std::vector<DrawnRow>, 2> group_rows;
+      std::array<std::vector<std::uint64_t>, 2> group_keys;
+      if (boundaries) {
+        full_detail = std::make_shared<const std::vector<DrawnRow>>(rows_at_level(rows, kLevels - 1));
+        const int year_end = year * 10000 + 1231;
+        for (std::size_t i = 0; i < full_detail->size(); ++i) {
+          const int group = (*full_detail)[i].row->valid_on(year_end) ? 0 : 1;
+          groups[group].push_back(i);
+          group_rows[group].push_back({(*full_detail)[i].row, geo::OgrGeometry(OGR_G_Clone((*full_detail)[i].geometry.get()))});
+          group_keys[group].push_back(geometry_key(*(*full_detail)[i].row));
+        }
+        std::vector<int> generalised_levels;
+        for (int level = 0; level < kLevels - 1; ++level) generalised_levels.push_back(level);
+        for (int group = 0; group < 2; ++group)
+          if (!group_rows[group].empty())
+            coverage_cache_->prepare(layer_name, generalised_levels, group_rows[group], group_keys[group]);
       }
-    } timing_print{timing_start, layer_name + " " + std::to_string(year)};
-    const auto* layer = registry_->find(layer_name);
-    const bool points = layer && layer->geometry == layers::GeometryType::point;
-    const bool boundaries = layer && draws_boundaries_once(*layer);
-    const auto rows = rows_of(layer_name, year);
-    // Layers drawn with shared boundaries are generalised here, together, from their full-detail
-    // rows (the render store simplifies each polygon alone); the others are copied level by level.
-    std::vector<DrawnRow> full_detail;
-    std::vector<std::uint64_t> full_detail_keys;
-    if (boundaries) {
-      full_detail = rows_at_level(rows, kLevels - 1);
-      for (const auto& row : full_detail) full_detail_keys.push_back(geometry_key(*row.row));
-    }
-    if (boundaries) {
-      std::vector<int> generalised_levels;
-      for (int level = 0; level < kLevels - 1; ++level) generalised_levels.push_back(level);
-      coverage_cache_->prepare(layer_name, generalised_levels, full_detail, full_detail_keys);
-    }
-    for (int level = 0; level < kLevels; ++level) {
-      const std::string table = table_name(layer_name, level);
-      const auto path = (std::filesystem::path(directory_) /
-                         (table + "_" + std::to_string(year) + "_" + std::to_string(++serial_) + ".shp"))
-                            .string();
-      const std::string boundaries_path =
-          boundaries ? std::filesystem::path(path).replace_extension().string() + "_boundaries.shp" : std::string();
-      const ShapefileSet::Key key{layer_name, level, year};
-      PartialShapefile partial(path);
-      PartialShapefile partial_boundaries(boundaries_path);
-      std::optional<Written> written;
-      if (!boundaries) {
-        written = write_rows(rows_at_level(rows, level), nullptr, points, path, boundaries_path);
-      } else if (level == kLevels - 1) {
-        written = write_rows(full_detail, nullptr, points, path, boundaries_path);
-      } else {
-        const auto generalised = coverage_cache_->generalise(layer_name, level, full_detail, full_detail_keys);
-        written = write_rows(full_detail, &generalised, points, path, boundaries_path);
+      for (int level = 0; level < kLevels; ++level) {
+        FileJob job;
+        job.key = {layer_name, level, year};
+        job.path = (std::filesystem::path(directory_) / (table_name(layer_name, level) + "_" + std::to_string(year) +
+                                                         "_" + std::to_string(++serial_) + ".shp"))
+                       .string();
+        job.boundaries_path =
+            boundaries ? std::filesystem::path(job.path).replace_extension().string() + "_boundaries.shp" : std::string();
+        job.points = points;
+        if (!boundaries) {
+          job.rows = std::make_shared<const std::vector<DrawnRow>>(rows_at_level(rows, level));
+        } else {
+          job.rows = full_detail;
+          if (level < kLevels - 1) {
+            job.generalised.resize(full_detail->size());
+            for (int group = 0; group < 2; ++group) {
+              if (group_rows[group].empty()) continue;
+              auto shapes = coverage_cache_->generalise(layer_name, level, group_rows[group], group_keys[group]);
+              for (std::size_t k = 0; k < shapes.size(); ++k) job.generalised[groups[group][k]] = std::move(shapes[k]);
+            }
+          }
+        }
+        jobs.push_back(std::move(job));
       }
-      if (written) {
-        next->files_[key] = std::make_shared<const ShapefileOnDisk>(
-            path, std::move(written->envelopes), written->valid_from_max, written->valid_to_min, boundaries_path);
-        partial.keep();  // from here the set owns the files
-        partial_boundaries.keep();
+    }
+    // Write: each job by one of two threads; a file whose writing failed is removed, and the first
+    // failure is thrown once all threads stopped (so no half-written file is published).
+    std::vector<std::unique_ptr<PartialShapefile>> partial;
+    for (const auto& job : jobs) {
+      partial.push_back(std::make_unique<PartialShapefile>(job.path));
+      partial.push_back(std::make_unique<PartialShapefile>(job.boundaries_path));
+    }
+    std::atomic<std::size_t> next_job{0};
+    auto work = [&] {
+      for (std::size_t i; (i = next_job++) < jobs.size();) {
+        auto& job = jobs[i];
+        job.written = write_rows(*job.rows, job.generalised.empty() ? nullptr : &job.generalised, job.points, job.path,
+                                 job.boundaries_path);
+      }
+    };
+    auto helper = std::async(std::launch::async, work);
+    std::exception_ptr failure;
+    try {
+      work();
+    } catch (...) {
+      failure = std::current_exception();
+      next_job = jobs.size();
+    }
+    try {
+      helper.get();
+    } catch (...) {
+      if (!failure) failure = std::current_exception();
+    }
+    if (failure) std::rethrow_exception(failure);
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      auto& job = jobs[i];
+      if (job.written) {
+        next->files_[job.key] = std::make_shared<const ShapefileOnDisk>(
+            job.path, std::move(job.written->envelopes), job.written->valid_from_max, job.written->valid_to_min,
+            job.boundaries_path);
+        partial[2 * i]->keep();  // from here the set owns the files
+        partial[2 * i + 1]->keep();
       } else {
-        next->files_.erase(key);
+        next->files_.erase(job.key);
       }
     }
   }
