@@ -15,7 +15,9 @@ $tool --db "$db" init
 $tool --db "$db" sample
 $tool --db "$db" stats --year 2015
 $tool --db "$db" stats --year 2020
+$tool --db "$db" stats --year 2026 | head -n 8   # Phú Thọ since 2025-07-01: by commune, no districts
 $tool --db "$db" validate --year 2020 --no-wkt | tail -n 5
+$tool --db "$db" validate --year 2026 --no-wkt | tail -n 1
 $tool --db "$db" export out/hoabinh-2020.gpkg --kind commune --year 2020
 $tool --db "$db" export out/hoabinh-villages-2020.gpkg --kind village --year 2020
 echo "Map-ready GeoPackages in out/; open them in QGIS, or run '$tool --db $db --help'."

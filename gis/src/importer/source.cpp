@@ -59,10 +59,11 @@ std::vector<OGRLayerH> choose_layers(GDALDatasetH dataset, const std::string& pa
     return {layer};
   }
   if (count == 1) return {GDALDatasetGetLayer(dataset, 0)};
+  // Tables without geometry (the `lineage` table of anttmap's GeoPackage exports) hold no units.
   std::vector<OGRLayerH> non_empty;
   for (int i = 0; i < count; ++i) {
     OGRLayerH layer = GDALDatasetGetLayer(dataset, i);
-    if (OGR_L_GetFeatureCount(layer, TRUE) > 0) non_empty.push_back(layer);
+    if (OGR_L_GetGeomType(layer) != wkbNone && OGR_L_GetFeatureCount(layer, TRUE) > 0) non_empty.push_back(layer);
   }
   if (non_empty.size() == 1) return non_empty;
   if (non_empty.size() == 2) {

@@ -453,12 +453,14 @@ void RenderShapefiles::update(const std::vector<std::pair<std::string, int>>& ta
   std::vector<std::pair<std::string, int>> order(pending_.begin(), pending_.end());
   for (std::size_t first = 0; first < order.size(); first += kTargetsPerBatch) {
     std::vector<FileJob> jobs;
+    // The rows stay alive until the batch is written: the jobs' DrawnRows point into them.
+    std::vector<std::vector<std::shared_ptr<const layers::LayerRow>>> batch_rows;
     for (std::size_t t = first; t < std::min(order.size(), first + kTargetsPerBatch); ++t) {
       const auto& [layer_name, year] = order[t];
       const auto* layer = registry_->find(layer_name);
       const bool points = layer && layer->geometry == layers::GeometryType::point;
       const bool boundaries = layer && draws_boundaries_once(*layer);
-      const auto rows = rows_of(layer_name, year);
+      const auto& rows = batch_rows.emplace_back(rows_of(layer_name, year));
       // Layers drawn with shared boundaries are generalised here, together, from their full-detail
       // rows (the render store simplifies each polygon alone); the others are copied level by level.
       // A year in which units changed holds two coverages that overlap each other: the units at its

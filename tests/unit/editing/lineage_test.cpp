@@ -4,10 +4,14 @@
 // village in each.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <set>
 
 #include "antt/core/error.hpp"
 #include "antt/editing/lineage.hpp"
+#include "antt/exporter/exporter.hpp"
+#include "antt/importer/importer.hpp"
 #include "antt/geo/geos.hpp"
 #include "antt/stats/stats.hpp"
 #include "test_support.hpp"
@@ -246,6 +250,51 @@ TEST_F(CrosswalkTest, LineageRoundTripsThroughCsvIntoAnotherStore) {
   // A store without the units refuses them, naming the unit.
   auto empty = store::open_store(dir_.file("other.sqlite"), true);
   EXPECT_THROW(load_lineage(*empty, kOperator, events), InputError);
+}
+
+// Export from one store (a GeoPackage: the units of a day and the table `lineage`), into another that
+// has the same versions: the same events come back; the units import of the file ignores the table.
+TEST_F(CrosswalkTest, LineageRoundTripsThroughAGeoPackageExport) {
+  apply_crosswalk(*store_, kOperator, reform());
+  const std::string gpkg = dir_.file("export.gpkg");
+  exporter::ExportOptions options;
+  options.kind = store::UnitKind::commune;
+  options.date = "2026-12-31";
+  exporter::export_units(*store_, gpkg, options);
+
+  auto other = store::open_store(dir_.file("other.sqlite"), true);
+  store::UnitQuery all;
+  auto versions = store_->units(all);
+  std::stable_sort(versions.begin(), versions.end(), [](const store::UnitVersion& a, const store::UnitVersion& b) {
+    return static_cast<int>(a.kind) < static_cast<int>(b.kind);
+  });
+  other->write({"setup", "test"}, [&] {
+    for (auto version : versions) version.id = 0, other->insert_unit(version);
+  });
+  const auto read = read_lineage_file(gpkg);
+  EXPECT_EQ(load_lineage(*other, kOperator, read), static_cast<int>(store_->lineage_events().size()));
+  auto summary = [](const std::vector<store::LineageEvent>& events) {
+    std::multiset<std::string> out;
+    for (const auto& event : events) {
+      std::string line = std::string(store::to_string(event.kind)) + "|" + event.effective_date + "|" + event.decision +
+                         "|" + event.note;
+      for (const auto& ref : event.from) line += "|f:" + ref.code + "@" + ref.valid_from;
+      for (const auto& ref : event.to) line += "|t:" + ref.code + "@" + ref.valid_from;
+      out.insert(line);
+    }
+    return out;
+  };
+  EXPECT_EQ(summary(other->lineage_events()), summary(store_->lineage_events()));
+  EXPECT_EQ(lineage_of(*other, "99005")["before"], lineage_of(*store_, "99005")["before"]);
+  // The file's units import without naming a layer: the lineage table is not a layer of units.
+  auto third = store::open_store(dir_.file("third.sqlite"), true);
+  importer::ImportOptions units;
+  units.kind = store::UnitKind::commune;
+  units.valid_from = "2025-07-01";
+  third->write({"setup", "test"}, [&] {
+    third->insert_unit(unit("99", "Tỉnh Thử Nghiệm", store::UnitKind::province, "", rectangle_wkb(105.77, 20.99, 105.83, 21.04)));
+  });
+  EXPECT_EQ(importer::import_units(*third, kOperator, gpkg, units).imported, 2);
 }
 
 /// Re-expression on today's units, hand-computed: in 2015 99001 was recognised and 99002 not; V1

@@ -167,19 +167,21 @@ TEST_F(ServeAppTest, TheTestLayerIsInWmtsCapabilitiesAndItsTilesDraw) {
   const auto wmts = get("/wmts", {{"SERVICE", "WMTS"},   {"REQUEST", "GetTile"},  {"VERSION", "1.0.0"},
                                   {"LAYER", kLayer},      {"STYLE", "default"},    {"FORMAT", "image/png"},
                                   {"TILEMATRIXSET", "GoogleMapsCompatible"},       {"TILEMATRIX", std::to_string(kZ)},
-                                  {"TILEROW", std::to_string(kY)},                 {"TILECOL", std::to_string(kX)}});
+                                  {"TILEROW", std::to_string(kY)},                 {"TILECOL", std::to_string(kX)},
+                                  {"TIME", std::to_string(kYear)}});
   ASSERT_EQ(wmts.status, 200) << *wmts.body;
   EXPECT_GT(drawn_pixels(*wmts.body), 20);
 
+  // The statuses are of 2020; the map opens on this year, where the test layer has no marker.
   const auto tile = get("/tiles/" + std::string(kLayer) + "/" + std::to_string(kZ) + "/" + std::to_string(kX) + "/" +
-                        std::to_string(kY) + ".png");
+                        std::to_string(kY) + ".png", {{"year", std::to_string(kYear)}});
   ASSERT_EQ(tile.status, 200) << *tile.body;
   EXPECT_GT(drawn_pixels(*tile.body), 20);
 }
 
 TEST_F(ServeAppTest, TheTestLayerHasVectorTilesAndTileJson) {
   const auto mvt = get("/tiles/" + std::string(kLayer) + "/" + std::to_string(kZ) + "/" + std::to_string(kX) + "/" +
-                       std::to_string(kY) + ".mvt");
+                       std::to_string(kY) + ".mvt", {{"year", std::to_string(kYear)}});
   ASSERT_EQ(mvt.status, 200) << *mvt.body;
   EXPECT_NE(mvt.body->find(kLayer), std::string::npos);  // the MVT layer is named after it
   EXPECT_NE(mvt.body->find("Mốc Xã Đồng Tâm Lũy"), std::string::npos);
@@ -251,7 +253,8 @@ TEST_F(ServeAppTest, TheCliListsTheTestLayerFromTheSameRegistry) {
 TEST_F(ServeAppTest, AStatusChangeRedrawsTheTestLayerThroughItsDependency) {
   const std::string path = "/tiles/test_markers/" + std::to_string(kZ) + "/" + std::to_string(kX) + "/" +
                            std::to_string(kY) + ".mvt";
-  const auto before = get(path);
+  const std::multimap<std::string, std::string> of_year{{"year", std::to_string(kYear)}};
+  const auto before = get(path, of_year);
   ASSERT_EQ(before.status, 200);
   {
     auto store = store::open_store(dir_->file("store.sqlite"));
@@ -267,7 +270,7 @@ TEST_F(ServeAppTest, AStatusChangeRedrawsTheTestLayerThroughItsDependency) {
   bool dirty = false;
   for (const auto& area : result.dirty) dirty = dirty || area.layer == kLayer;
   EXPECT_TRUE(dirty);
-  const auto after = get(path);
+  const auto after = get(path, of_year);
   ASSERT_EQ(after.status, 200);
   EXPECT_NE(*after.body, *before.body);
   EXPECT_NE(after.body->find("not_recognised"), std::string::npos);
