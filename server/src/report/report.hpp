@@ -80,6 +80,8 @@ struct ReportData {
   std::string province_name;  ///< "Hòa Bình"
   std::string area_title;     ///< "tỉnh Hòa Bình" / "huyện Đà Bắc"
   std::string area_code;
+  /// The province's areas in the year: "district", or "commune" since districts ended (2025-07-01).
+  std::string area_level = "district";
   bool in_year = false;       ///< the report's year is the current year: counts so far
   std::string as_of;          ///< dd/mm/yyyy of the state shown (today for in-year, 31/12/Y otherwise)
   std::string dated;          ///< dd/mm/yyyy the report is dated

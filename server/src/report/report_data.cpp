@@ -165,12 +165,19 @@ ReportData collect_report(const store::Store& store, const ReportRequest& reques
   if (!request.district) {
     data.area_title = "tỉnh " + data.province_name;
     data.area_code = stats.province.code;
+    data.area_level = stats.area_level;
     for (const auto& district : stats.districts) {
       data.summary.push_back({district.name, district.pooled, district.meets_target(), false});
     }
     data.summary.push_back({"Toàn tỉnh", stats.province.pooled, stats.province.meets_target(), true});
+    const bool by_commune = stats.area_level == "commune";  // no districts since 2025-07-01
     int section_number = 0;
-    for (const auto& district : stats.districts) {
+    if (by_commune) {
+      data.units.push_back(section("1. Xã, phường trực thuộc tỉnh"));
+      for (const auto& unit : units)
+        if (unit.kind == UnitKind::commune && unit.parent_code == stats.province.code) data.units.push_back(commune_row(unit));
+    }
+    for (const auto& district : by_commune ? std::vector<stats::AreaStats>{} : stats.districts) {
       bool first = true;
       for (const auto& unit : units) {
         if (unit.kind != UnitKind::commune || unit.parent_code != district.code) continue;
@@ -179,8 +186,9 @@ ReportData collect_report(const store::Store& store, const ReportRequest& reques
         data.units.push_back(commune_row(unit));
       }
     }
+    const UnitKind area_kind = by_commune ? UnitKind::commune : UnitKind::district;
     for (const auto& unit : units) {
-      if (unit.kind != UnitKind::district) continue;
+      if (unit.kind != area_kind || unit.parent_code != stats.province.code) continue;
       if (auto full = store.unit_at(unit.code, year_end_date, true)) collect_rings(full->geometry_wkb, data.area_rings);
     }
     data.summary_line = "Năm " + std::to_string(year) + (data.in_year ? " (tính đến ngày " + data.as_of + ")" : "") +

@@ -304,7 +304,7 @@ class Writer {
 
   void legend() {
     const bool province = !data_.request.district;
-    const auto& style = styles::style(province ? "district_share" : "unit_status");
+    const auto& style = styles::style(province && data_.area_level != "commune" ? "district_share" : "unit_status");
     const double width = right_ - left_;
     const double col_w = width * 0.55;
     double y = y_;
@@ -327,8 +327,9 @@ class Writer {
     cairo_move_to(cr_, left_, y + 5);
     cairo_line_to(cr_, left_ + swatch_w, y + 5);
     cairo_stroke(cr_);
-    y += text_at(escape(province ? "Ranh giới xã, phường, thị trấn; ranh giới huyện đậm hơn"
-                                 : "Ranh giới và tên xã, phường, thị trấn; đường đậm: ranh giới huyện"),
+    y += text_at(escape(province && data_.area_level == "commune" ? "Ranh giới xã, phường (không còn cấp huyện từ 01/7/2025)"
+                        : province ? "Ranh giới xã, phường, thị trấn; ranh giới huyện đậm hơn"
+                                   : "Ranh giới và tên xã, phường, thị trấn; đường đậm: ranh giới huyện"),
                  left_ + swatch_w + 4, y, col_w - swatch_w - 4, 9);
 
     const double note_x = left_ + col_w + 8, note_w = width - col_w - 8;

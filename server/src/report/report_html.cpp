@@ -117,7 +117,7 @@ std::string write_html(const ReportData& data, const MapImage& map) {
   out << "<div class=\"map\"><img alt=\"Bản đồ " << html(data.area_title) << " năm " << year
       << "\" src=\"data:image/png;base64," << base64(map.png) << "\">" << kNorthArrow << scale_bar_svg(map) << "</div>\n";
 
-  const auto& style = styles::style(province ? "district_share" : "unit_status");
+  const auto& style = styles::style(province && data.area_level != "commune" ? "district_share" : "unit_status");
   out << "<div class=\"below\"><div class=\"legend\"><b>Chú giải:</b> " << html(style.title_vi) << "<br>";
   for (const auto& entry : style.entries) {
     out << "<span class=\"swatch\" style=\"background:" << html(entry.fill.empty() ? "#ffffff" : entry.fill)

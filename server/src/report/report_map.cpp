@@ -30,6 +30,8 @@ struct Layer {
 /// District: commune and village status fills, commune boundaries and names on top.
 std::vector<Layer> layers_of(const ReportData& data) {
   if (data.request.district) return {{"communes", false}, {"villages", false}, {"communes", true}};
+  // Since 2025-07-01 the province has no districts: its communes are graded and outlined.
+  if (data.area_level == "commune") return {{"communes", false}, {"communes", true}};
   return {{"districts", false}, {"communes", true}, {"districts", true}};
 }
 
