@@ -14,7 +14,7 @@
 namespace antt::cli {
 namespace {
 
-std::vector<std::string> code_list(const std::string& text) {
+std::vector<std::string> code_list_of(const std::string& text) {
   std::vector<std::string> codes;
   std::stringstream stream(text);
   for (std::string code; std::getline(stream, code, ',');)
@@ -22,14 +22,14 @@ std::vector<std::string> code_list(const std::string& text) {
   return codes;
 }
 
-std::string required(const ParsedArgs& args, const std::string& name, const std::string& why) {
+std::string required_text(const ParsedArgs& args, const std::string& name, const std::string& why) {
   const auto value = args.get(name);
   if (!value || text::trim(*value).empty()) throw UsageError(why);
   return *value;
 }
 
 /// The new units of a split, a create or a crosswalk, from a GIS file.
-std::vector<store::UnitVersion> units_file(Context& context, const ParsedArgs& args, store::UnitKind kind) {
+std::vector<store::UnitVersion> new_units_file(Context& context, const ParsedArgs& args, store::UnitKind kind) {
   importer::ImportOptions options;
   options.kind = kind;
   options.code_field = args.get("code-field");
@@ -40,20 +40,20 @@ std::vector<store::UnitVersion> units_file(Context& context, const ParsedArgs& a
   options.encoding = args.get("encoding").value_or("auto");
   options.layer = args.get("layer");
   options.parent_code = args.get("parent");
-  auto read = importer::read_units(required(args, "units", "this change needs its new units: --units FILE / cần --units"),
+  auto read = importer::read_units(required_text(args, "units", "this change needs its new units: --units FILE / cần --units"),
                                    options, context.progress("read"));
   for (const auto& warning : read.info.warnings)
     if (!context.quiet && !context.json) context.err << "warning: " << warning << "\n";
   return std::move(read.units);
 }
 
-store::UnitKind kind_of(const store::Store& store, const std::string& code, const std::string& date) {
+store::UnitKind kind_on_eve(const store::Store& store, const std::string& code, const std::string& date) {
   const auto version = store.unit_at(code, editing::day_before(date), false);
   if (!version) throw InputError("no unit " + code + " is valid on " + editing::day_before(date) + " / không có đơn vị mã " + code);
   return version->kind;
 }
 
-void print_result(Context& context, const editing::LineageResult& result) {
+void print_lineage_result(Context& context, const editing::LineageResult& result) {
   if (context.json) {
     print_json(context.out, nlohmann::json{{"event_id", result.event_id},
                                            {"closed", result.closed},
@@ -68,34 +68,34 @@ void print_result(Context& context, const editing::LineageResult& result) {
   for (const auto& move : result.moved) context.out << "  " << move << "\n";
 }
 
-int run_change(Context& context, const ParsedArgs& args, store::LineageKind kind) {
+int run_lineage_change(Context& context, const ParsedArgs& args, store::LineageKind kind) {
   editing::LineageChange change;
   change.kind = kind;
-  change.effective_date = require_iso_date(required(args, "date", "--date YYYY-MM-DD is required (the day it takes effect) / cần --date"), "--date");
-  change.decision = required(args, "decision", "--decision is required (e.g. 830/NQ-UBTVQH14) / cần số văn bản --decision");
+  change.effective_date = require_iso_date(required_text(args, "date", "--date YYYY-MM-DD is required (the day it takes effect) / cần --date"), "--date");
+  change.decision = required_text(args, "decision", "--decision is required (e.g. 830/NQ-UBTVQH14) / cần số văn bản --decision");
   change.note = args.get("note").value_or("");
   auto store = context.open_store();
   const std::vector<std::string> rest(args.positional.begin() + 1, args.positional.end());
   using store::LineageKind;
   switch (kind) {
     case LineageKind::merge: {
-      change.from = rest.empty() ? code_list(args.get("from").value_or("")) : rest;
+      change.from = rest.empty() ? code_list_of(args.get("from").value_or("")) : rest;
       store::UnitVersion into;
-      into.code = required(args, "into", "merge needs --into CODE (the merged unit's code) / cần --into");
+      into.code = required_text(args, "into", "merge needs --into CODE (the merged unit's code) / cần --into");
       into.name = args.get("name").value_or("");
       into.subtype = args.get("subtype").value_or("");
       into.parent_code = args.get("parent").value_or("");
-      into.kind = change.from.empty() ? store::UnitKind::commune : kind_of(*store, change.from.front(), change.effective_date);
+      into.kind = change.from.empty() ? store::UnitKind::commune : kind_on_eve(*store, change.from.front(), change.effective_date);
       change.to.push_back(into);
       break;
     }
     case LineageKind::split:
       if (rest.size() != 1) throw UsageError("usage: anttmap lineage split CODE --units FILE --date D --decision N");
       change.from = rest;
-      change.to = units_file(context, args, kind_of(*store, rest.front(), change.effective_date));
+      change.to = new_units_file(context, args, kind_on_eve(*store, rest.front(), change.effective_date));
       break;
     case LineageKind::create:
-      change.to = units_file(context, args, store::parse_unit_kind(required(args, "kind", "create needs --kind KIND")));
+      change.to = new_units_file(context, args, store::parse_unit_kind(required_text(args, "kind", "create needs --kind KIND")));
       break;
     case LineageKind::abolish:
       if (rest.empty()) throw UsageError("usage: anttmap lineage abolish CODE... --date D --decision N");
@@ -109,27 +109,27 @@ int run_change(Context& context, const ParsedArgs& args, store::LineageKind kind
       change.from = rest;
       store::UnitVersion next;
       next.code = rest.front();
-      next.kind = kind_of(*store, next.code, change.effective_date);
-      if (kind == LineageKind::rename) next.name = required(args, "name", "rename needs --name / cần tên mới --name");
+      next.kind = kind_on_eve(*store, next.code, change.effective_date);
+      if (kind == LineageKind::rename) next.name = required_text(args, "name", "rename needs --name / cần tên mới --name");
       if (kind == LineageKind::reclassify) {
-        next.subtype = required(args, "subtype", "reclassify needs --subtype xa|phuong|thi_tran / cần --subtype");
+        next.subtype = required_text(args, "subtype", "reclassify needs --subtype xa|phuong|thi_tran / cần --subtype");
         next.name = args.get("name").value_or("");
       }
-      if (kind == LineageKind::transfer) next.parent_code = required(args, "parent", "transfer needs --parent CODE / cần --parent");
+      if (kind == LineageKind::transfer) next.parent_code = required_text(args, "parent", "transfer needs --parent CODE / cần --parent");
       change.to.push_back(next);
       break;
     }
   }
-  print_result(context, editing::apply_lineage(*store, context.actor, change));
+  print_lineage_result(context, editing::apply_lineage(*store, context.actor, change));
   return 0;
 }
 
-int run_import(Context& context, const ParsedArgs& args) {
+int run_lineage_import(Context& context, const ParsedArgs& args) {
   if (args.positional.size() != 2)
     throw UsageError("usage: anttmap lineage import CROSSWALK.csv --date D --decision N --units FILE [--kind commune]");
   editing::Crosswalk crosswalk;
-  crosswalk.effective_date = require_iso_date(required(args, "date", "--date is required / cần --date"), "--date");
-  crosswalk.decision = required(args, "decision", "--decision is required / cần --decision");
+  crosswalk.effective_date = require_iso_date(required_text(args, "date", "--date is required / cần --date"), "--date");
+  crosswalk.decision = required_text(args, "decision", "--decision is required / cần --decision");
   crosswalk.note = args.get("note").value_or("");
   crosswalk.partial = args.has("partial");
   if (auto tolerance = args.get("tolerance")) {
@@ -140,7 +140,7 @@ int run_import(Context& context, const ParsedArgs& args) {
     }
   }
   crosswalk.rows = editing::read_crosswalk_csv(args.positional[1]);
-  crosswalk.new_units = units_file(context, args, store::parse_unit_kind(args.get("kind").value_or("commune")));
+  crosswalk.new_units = new_units_file(context, args, store::parse_unit_kind(args.get("kind").value_or("commune")));
   auto store = context.open_store();
   const auto result = editing::apply_crosswalk(*store, context.actor, crosswalk);
   if (context.json) {
@@ -159,7 +159,7 @@ int run_import(Context& context, const ParsedArgs& args) {
   return 0;
 }
 
-int run_show(Context& context, const ParsedArgs& args) {
+int run_lineage_show(Context& context, const ParsedArgs& args) {
   if (args.positional.size() != 2) throw UsageError("usage: anttmap lineage show CODE");
   auto store = context.open_store();
   const auto lineage = editing::lineage_of(*store, args.positional[1]);
@@ -189,14 +189,14 @@ int run_show(Context& context, const ParsedArgs& args) {
   return 0;
 }
 
-std::string csv_field(const std::string& value) {
+std::string lineage_csv_field(const std::string& value) {
   if (value.find_first_of(",\"\n\r") == std::string::npos) return value;
   std::string out = "\"";
   for (char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
 }
 
-int run_export(Context& context, const ParsedArgs& args) {
+int run_lineage_export(Context& context, const ParsedArgs& args) {
   if (args.positional.size() != 2) throw UsageError("usage: anttmap lineage export FILE.csv");
   const std::string path = args.positional[1];
   if (std::filesystem::path(path).extension() != ".csv")
@@ -211,7 +211,7 @@ int run_export(Context& context, const ParsedArgs& args) {
     for (size_t i = 0; i < columns.size(); ++i) file << (i ? "," : "") << columns[i];
     file << "\n";
     for (const auto& row : rows) {
-      for (size_t i = 0; i < row.size(); ++i) file << (i ? "," : "") << csv_field(row[i]);
+      for (size_t i = 0; i < row.size(); ++i) file << (i ? "," : "") << lineage_csv_field(row[i]);
       file << "\n";
     }
     if (!file.flush()) throw Error("cannot write " + temporary);
@@ -222,7 +222,7 @@ int run_export(Context& context, const ParsedArgs& args) {
   return 0;
 }
 
-int run_load(Context& context, const ParsedArgs& args) {
+int run_lineage_load(Context& context, const ParsedArgs& args) {
   if (args.positional.size() != 2) throw UsageError("usage: anttmap lineage load FILE.csv|FILE.gpkg");
   const auto events = editing::read_lineage_file(args.positional[1]);
   auto store = context.open_store();
@@ -237,14 +237,14 @@ int run_lineage(Context& context, const ParsedArgs& args) {
   if (args.positional.empty()) throw UsageError("lineage needs a subcommand: show, merge, split, rename, reclassify, "
                                                 "transfer, abolish, create, import, export, load");
   const std::string& verb = args.positional[0];
-  if (verb == "show") return run_show(context, args);
-  if (verb == "import") return run_import(context, args);
-  if (verb == "export") return run_export(context, args);
-  if (verb == "load") return run_load(context, args);
+  if (verb == "show") return run_lineage_show(context, args);
+  if (verb == "import") return run_lineage_import(context, args);
+  if (verb == "export") return run_lineage_export(context, args);
+  if (verb == "load") return run_lineage_load(context, args);
   for (auto kind : {store::LineageKind::merge, store::LineageKind::split, store::LineageKind::rename,
                     store::LineageKind::reclassify, store::LineageKind::transfer, store::LineageKind::abolish,
                     store::LineageKind::create})
-    if (verb == store::to_string(kind)) return run_change(context, args, kind);
+    if (verb == store::to_string(kind)) return run_lineage_change(context, args, kind);
   throw UsageError("unknown lineage subcommand '" + verb + "'; use show, merge, split, rename, reclassify, transfer, "
                    "abolish, create, import, export or load");
 }
