@@ -434,7 +434,8 @@ std::set<std::string> predecessors_of(const std::vector<store::LineageEvent>& ev
   std::vector<std::pair<std::string, std::string>> frontier{{code, std::string(kOpenEnd)}};
   for (int depth = 0; depth < 16 && !frontier.empty(); ++depth) {
     std::vector<std::pair<std::string, std::string>> next;
-    for (const auto& [current, before] : frontier)
+    for (const auto& [code, before] : frontier) {
+      const std::string& current = code;  // a plain reference: lambdas may not capture structured bindings (clang)
       for (const auto& event : events) {
         if (event.effective_date > before) continue;
         const bool in_to = std::any_of(event.to.begin(), event.to.end(),
@@ -443,6 +444,7 @@ std::set<std::string> predecessors_of(const std::vector<store::LineageEvent>& ev
         for (const auto& ref : event.from)
           if (found.insert(ref.code).second) next.emplace_back(ref.code, event.effective_date);
       }
+    }
     frontier = std::move(next);
   }
   return found;
