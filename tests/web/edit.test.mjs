@@ -71,6 +71,12 @@ describe('the status form', () => {
   it('sets a status with its decision file; the map shows it; a partner cannot fetch the file', async () => {
     const unit = await server.json(`/api/units/${COMMUNE}?year=${year}`);
     const { context, page, problems } = await openPage(browser, server, { viewport: { width: 1200, height: 800 } });
+    // A slow network: the form's row arrives late. What is chosen meanwhile must not be overwritten by it
+    // (the form waits, disabled, for its row; a checker's slower machine once lost the race).
+    await context.route(/\/api\/units\/[^/]+\/status\/\d+$/, async (route) => {
+      if (route.request().method() === 'GET') await new Promise((resolve) => setTimeout(resolve, 700));
+      await route.continue();
+    });
     try {
       await signInAndFind(page);
       const form = page.locator('.status-form');

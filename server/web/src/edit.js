@@ -113,7 +113,12 @@ export function renderStatusForm(container, unit, { account, years, year, onSave
       attached.append(`${t('edit_attached')}: `, link);
     }
   };
+  // While a row loads the controls are disabled: the row arriving must not overwrite what someone
+  // (a fast hand, a slow network) already chose, and no save goes out with the previous row's ETag.
+  const controls = [yearSelect, statusSelect, decision, date, authority, note, file, save];
   const load = async () => {
+    form.setAttribute('aria-busy', 'true');
+    for (const control of controls) control.disabled = true;
     try {
       const row = await getJSON(path(yearSelect.value));
       etag = row.etag;
@@ -122,6 +127,9 @@ export function renderStatusForm(container, unit, { account, years, year, onSave
       etag = null;
       show(null);
       if (error.status !== 404) say(`${t('error')}: ${error.message}`, true);
+    } finally {
+      for (const control of controls) control.disabled = false;
+      form.removeAttribute('aria-busy');
     }
   };
   yearSelect.addEventListener('change', () => {
