@@ -361,13 +361,27 @@ def test_report_pdf_over_a_real_socket(server, tmp_path):
     assert status == 200
 
 
+def test_report_of_a_quarter_as_recorded_by_its_end(server):
+    """?period=2020-Q1&as_of=end: the title names the quarter and the moment; the sample's rows were
+    recorded when it was made, so nothing of 2020 was known on 31/03/2020."""
+    status, _, body = server.get("/report?period=2020-Q1&as_of=end&format=html")
+    assert status == 200, body[:300]
+    html = body.decode("utf-8")
+    assert "quý I năm 2020" in html
+    assert "tính đến ngày 31/03/2020" in html
+    assert "toàn tỉnh có 0/" in html
+
+
 @pytest.mark.parametrize("query,reason", [
     ("year=1999&format=pdf", "1999"),
     ("year=20x0", "YYYY"),
     ("year=2020&paper=A5", "A4 or A3"),
     ("year=2020&format=docx", "pdf, png or html"),
     ("year=2020&district=99999", "99999"),
-    ("year=2020&period=q5", "q1, q2, q3, q4 or h1"),
+    ("year=2020&period=q5", "q1, q2, q3, q4, h1 or 9m"),
+    ("period=2020-Q7", "2020-Q1, 2020-H1, 2020-9M"),
+    ("year=2021&period=2020-Q1", "is not in year 2021"),
+    ("year=2020&as_of=31%2F03%2F2020", "as_of must be"),
 ])
 def test_report_refuses_bad_parameters_with_400(server, query, reason):
     status, headers, body = server.get("/report?" + query)

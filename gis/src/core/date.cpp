@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <string>
 
 #include "antt/core/error.hpp"
 
@@ -72,5 +73,96 @@ std::string today() {
 }
 
 int year_of(std::string_view iso_date) { return std::stoi(std::string(iso_date.substr(0, 4))); }
+
+namespace {
+
+constexpr long long kVietnamOffsetSeconds = 7 * 3600;  // Asia/Ho_Chi_Minh, no daylight saving
+
+bool read_digits_at(std::string_view text, std::size_t from, std::size_t count, int& value) {
+  if (text.size() < from + count) return false;
+  value = 0;
+  for (std::size_t i = from; i < from + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+    value = value * 10 + (text[i] - '0');
+  }
+  return true;
+}
+
+long long civil_days_since_epoch(int y, unsigned m, unsigned d) {
+  const std::chrono::sys_days day = std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month{m},
+                                                                std::chrono::day{d}};
+  return day.time_since_epoch().count();
+}
+
+/// Milliseconds since 1970 (UTC) as the store's recorded_at text.
+std::string utc_instant_text(long long epoch_ms) {
+  const long long seconds = epoch_ms >= 0 ? epoch_ms / 1000 : (epoch_ms - 999) / 1000;
+  const int millis = static_cast<int>(epoch_ms - seconds * 1000);
+  const long long days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
+  const long long of_day = seconds - days * 86400;
+  const std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{days}}};
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02lld:%02lld:%02lld.%03dZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), of_day / 3600,
+                of_day / 60 % 60, of_day % 60, millis);
+  return buffer;
+}
+
+}  // namespace
+
+std::optional<std::string> parse_known_at(std::string_view text) {
+  if (text.size() < 10 || !parse_iso_date(text.substr(0, 10))) return std::nullopt;
+  int y = 0, m = 0, d = 0;
+  read_digits_at(text, 0, 4, y), read_digits_at(text, 5, 2, m), read_digits_at(text, 8, 2, d);
+  const long long day_ms = civil_days_since_epoch(y, m, d) * 86400000LL;
+  if (text.size() == 10) return utc_instant_text(day_ms + 86400000LL - 1 - kVietnamOffsetSeconds * 1000);
+  int hour = 0, minute = 0, second = 0, millis = 0;
+  if (text[10] != 'T' && text[10] != ' ') return std::nullopt;
+  if (!read_digits_at(text, 11, 2, hour) || text.size() < 16 || text[13] != ':' || !read_digits_at(text, 14, 2, minute))
+    return std::nullopt;
+  std::size_t at = 16;
+  if (at < text.size() && text[at] == ':') {
+    if (!read_digits_at(text, at + 1, 2, second)) return std::nullopt;
+    at += 3;
+    if (at < text.size() && text[at] == '.') {
+      std::size_t count = 0;
+      for (++at; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at, ++count)
+        if (count < 3) millis = millis * 10 + (text[at] - '0');
+      if (count == 0) return std::nullopt;
+      for (; count < 3; ++count) millis *= 10;
+    }
+  }
+  if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
+  long long offset_seconds = kVietnamOffsetSeconds;
+  const std::string_view zone = text.substr(at);
+  if (zone == "Z") {
+    offset_seconds = 0;
+  } else if (!zone.empty()) {
+    int zone_hours = 0, zone_minutes = 0;
+    if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':' || !read_digits_at(zone, 1, 2, zone_hours) ||
+        !read_digits_at(zone, 4, 2, zone_minutes) || zone_hours > 14 || zone_minutes > 59)
+      return std::nullopt;
+    offset_seconds = (zone[0] == '-' ? -1 : 1) * (zone_hours * 3600LL + zone_minutes * 60LL);
+  }
+  const long long local_ms = day_ms + ((hour * 60LL + minute) * 60 + second) * 1000 + millis;
+  return utc_instant_text(local_ms - offset_seconds * 1000);
+}
+
+std::string require_known_at(std::string_view text, std::string_view what) {
+  if (auto instant = parse_known_at(text)) return *instant;
+  throw InputError(std::string(what) + ": '" + std::string(text) +
+                   "' is neither a date (YYYY-MM-DD) nor a moment (YYYY-MM-DDTHH:MM[:SS][Z|+07:00]) / không phải "
+                   "ngày hoặc thời điểm hợp lệ");
+}
+
+std::string known_at_local_date(std::string_view instant) {
+  int y = 0, m = 0, d = 0, hour = 0, minute = 0, second = 0;
+  if (!read_digits_at(instant, 0, 4, y) || !read_digits_at(instant, 5, 2, m) || !read_digits_at(instant, 8, 2, d) ||
+      !read_digits_at(instant, 11, 2, hour) || !read_digits_at(instant, 14, 2, minute) || !read_digits_at(instant, 17, 2, second))
+    return std::string(instant.substr(0, 10));
+  const long long local = civil_days_since_epoch(y, m, d) * 86400LL + hour * 3600LL + minute * 60LL + second +
+                          kVietnamOffsetSeconds;
+  return utc_instant_text(local * 1000).substr(0, 10);
+}
 
 }  // namespace antt

@@ -98,9 +98,19 @@ std::optional<double> recognised_target(int year) {
   return std::nullopt;
 }
 
-YearStats compute_stats(const store::Store& store, int year, std::optional<std::string> province_code) {
+std::string share_grade(const Counts& pooled) {
+  if (pooled.with_status == 0 || pooled.total == 0) return "no_data";
+  const double share = pooled.share_recognised();
+  if (share > 90.0) return "above_90";
+  if (share > 70.0) return "above_70";
+  return "below_70";
+}
+
+YearStats compute_stats(const store::Store& store, int year, std::optional<std::string> province_code,
+                        const std::optional<std::string>& known_at) {
   YearStats stats;
   stats.year = year;
+  stats.known_at = known_at.value_or("");
   stats.date = year_end(year);
   auto units = store.units({stats.date, {}, {}, false});
   std::map<std::string, const UnitVersion*> by_code;
@@ -150,7 +160,7 @@ YearStats compute_stats(const store::Store& store, int year, std::optional<std::
       districts[unit.code] = AreaStats{unit.code, unit.name, {}, {}, recognised_target(year), {}};
   stats.province = AreaStats{province->second->code, province->second->name, {}, {}, recognised_target(year), {}};
 
-  auto statuses = store.statuses_of_year(year);
+  auto statuses = known_at ? store.statuses_known_at(year, *known_at) : store.statuses_of_year(year);
   std::map<std::string, bool> festival_held;
   for (const auto& festival : store.festivals(year)) festival_held[festival.unit_code] = festival.held;
   std::map<std::string, bool> core_staffed;
@@ -274,6 +284,7 @@ nlohmann::json to_json(const YearStats& stats) {
   return {{"year", stats.year},
           {"date", stats.date},
           {"area_level", stats.area_level},
+          {"known_at", stats.known_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(stats.known_at)},
           {"criteria_rule", std::string(store::criteria_rule_for_year(stats.year))},
           {"target", recognised_target(stats.year) ? nlohmann::json(*recognised_target(stats.year)) : nlohmann::json(nullptr)},
           {"province", area_json(stats.province)},
@@ -283,6 +294,8 @@ nlohmann::json to_json(const YearStats& stats) {
 std::string to_text(const YearStats& stats) {
   std::ostringstream out;
   out << "Năm / year " << stats.year << " (đơn vị hiện hữu ngày 31/12/" << stats.year << ")";
+  if (!stats.known_at.empty())
+    out << " — số liệu đã ghi nhận đến / as recorded by " << stats.known_at;
   if (auto target = recognised_target(stats.year)) out << " — chỉ tiêu / target: trên " << *target << " %";
   out << "\n";
   char line[512];

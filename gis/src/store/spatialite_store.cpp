@@ -240,6 +240,20 @@ class SpatiaLiteStore final : public Store {
     return out;
   }
 
+  std::map<std::string, StatusRecord> statuses_known_at(int year, const std::string& instant) const override {
+    // recorded_at is UTC text of one width ("…T08:30:00.123Z"): text order is time order.
+    auto statement = db_.prepare_cached(std::string("SELECT ") + kStatusColumns +
+                                        " FROM unit_status s WHERE year = ? AND id = (SELECT max(id) FROM unit_status t "
+                                        "WHERE t.unit_code = s.unit_code AND t.year = s.year AND t.recorded_at <= ?)");
+    statement.bind(1, year).bind(2, instant);
+    std::map<std::string, StatusRecord> out;
+    while (statement.step()) {
+      auto record = read_status(statement);
+      out.emplace(record.unit_code, std::move(record));
+    }
+    return out;
+  }
+
   std::vector<StatusRecord> status_history(const std::string& unit_code) const override {
     auto statement = db_.prepare_cached(std::string("SELECT ") + kStatusColumns +
                                  " FROM unit_status WHERE unit_code = ? ORDER BY year, id");

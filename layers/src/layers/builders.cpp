@@ -47,12 +47,6 @@ std::string percent_text(double share) {
   return out + " %";
 }
 
-std::string district_class(double share) {
-  if (share > 90.0) return "above_90";
-  if (share > 70.0) return "above_70";
-  return "below_70";
-}
-
 std::string cluster_label(store::ClusterKind kind) {
   return kind == store::ClusterKind::giap_ranh ? "Cụm an ninh trật tự giáp ranh" : "Cụm liên kết an ninh trật tự";
 }
@@ -119,7 +113,7 @@ std::vector<LayerRow> district_rows(RowSource& source, const std::vector<UnitKin
     row.share = pooled.share_recognised();
     row.recognised = pooled.recognised;
     row.total = pooled.total;
-    row.class_key = district_class(*row.share);
+    row.class_key = stats::share_grade(pooled);
     row.label = "Đạt " + percent_text(*row.share);
   }
   return rows;

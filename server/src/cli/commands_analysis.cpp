@@ -62,7 +62,9 @@ int run_stats(Context& context, const ParsedArgs& args) {
   auto store = context.open_store();
   int year = args.get_int("year").value_or(0);
   if (!args.has("year")) year = latest_status_year(*store);
-  auto stats = stats::compute_stats(*store, year, args.get("province"));
+  std::optional<std::string> known_at;
+  if (auto as_of = args.get("as-of")) known_at = require_known_at(*as_of, "--as-of");
+  auto stats = stats::compute_stats(*store, year, args.get("province"), known_at);
   if (auto xlsx = args.get("xlsx")) stats::write_xlsx(stats, *xlsx);
   if (context.json)
     print_json(context.out, stats::to_json(stats).dump());
@@ -107,9 +109,12 @@ int run_validate(Context& context, const ParsedArgs& args) {
 
 std::vector<Command> analysis_commands() {
   return {
-      {"stats", "stats --year Y [--json] [--xlsx FILE] [--province CODE] | stats --on-units-of DATE --years Y,Y",
+      {"stats",
+       "stats --year Y [--as-of DATE] [--json] [--xlsx FILE] [--province CODE] | stats --on-units-of DATE --years Y,Y",
        "Yearly statistics against the programme's targets / thống kê theo chỉ tiêu",
        {{"year", true, "year (default: the latest year with a status)"},
+        {"as-of", true, "the statuses as recorded by then: YYYY-MM-DD (end of that day, Vietnam time) or "
+                        "YYYY-MM-DDTHH:MM[:SS](Z|+07:00); later rows and corrections are left out"},
         {"on-units-of", true, "re-express the years on the communes of this date (e.g. 2026-12-31)"},
         {"years", true, "with --on-units-of: the years, comma-separated (e.g. 2015,2020)"},
         {"xlsx", true, "also write the tables to an .xlsx workbook"},

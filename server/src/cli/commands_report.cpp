@@ -197,16 +197,26 @@ report::Format format_of(const ParsedArgs& args, const std::string& output) {
 }
 
 int run_report(Context& context, const ParsedArgs& args) {
-  if (!args.has("year")) throw UsageError("report needs --year Y / cần --year");
+  // "--period 2020-Q1" names the year too; with --year as well, both must agree.
+  const auto period = report::parse_period(args.get("period").value_or("year"));  // a bad one fails first
+  const auto year_period = args.get("period") ? report::parse_year_period(*args.get("period")) : std::nullopt;
+  if (!args.has("year") && !year_period)
+    throw UsageError("report needs --year Y or --period YYYY[-Q1..Q4|-H1|-9M] / cần --year hoặc --period");
   const auto output = output_argument(args, "report");
   if (!output || output->empty()) throw UsageError("report needs -o FILE (or --output FILE) / cần -o TỆP");
   report::ReportRequest request;
-  request.year = *args.get_int("year");
+  request.year = args.has("year") ? *args.get_int("year") : year_period->year;
+  if (year_period && year_period->year != request.year)
+    throw UsageError("--period " + *args.get("period") + " is not in --year " + std::to_string(request.year) +
+                     " / kỳ báo cáo không thuộc năm đã chọn");
   request.district = args.get("district");
   request.paper = report::parse_paper(args.get("paper").value_or("A4"));
   request.format = format_of(args, *output);
-  request.period = report::parse_period(args.get("period").value_or("year"));
+  request.period = period;
   if (auto date = args.get("date")) request.today = require_iso_date(*date, "--date");
+  if (auto as_of = args.get("as-of"))
+    request.known_at = require_known_at(*as_of == "end" ? report::period_end(request.period, request.year) : *as_of,
+                                        "--as-of");
 
   const auto target_dir = fs::path(*output).parent_path().empty() ? fs::path(".") : fs::path(*output).parent_path();
   if (!fs::is_directory(target_dir) || ::access(target_dir.c_str(), W_OK) != 0)
@@ -230,6 +240,9 @@ int run_report(Context& context, const ParsedArgs& args) {
                                            {"year", request.year},
                                            {"area", data.area_title},
                                            {"in_year", data.in_year},
+                                           {"period", report::period_phrase(request.period, request.year)},
+                                           {"known_at", request.known_at ? nlohmann::json(*request.known_at)
+                                                                         : nlohmann::json(nullptr)},
                                            {"bytes", document.size()},
                                            {"scale", map.scale_denominator},
                                            {"map_pixels", {map.width_px, map.height_px}},
@@ -248,14 +261,20 @@ int run_report(Context& context, const ParsedArgs& args) {
 
 std::vector<Command> report_commands() {
   return {
-      {"report", "report --year Y [--district CODE] [--paper A4|A3] [--format pdf|png|html] [--period P] -o FILE",
+      {"report",
+       "report --year Y | --period YYYY[-Q1..Q4|-H1|-9M] [--as-of DATE] [--district CODE] [--paper A4|A3] "
+       "[--format pdf|png|html] -o FILE",
        "Printable report: map, table of units, targets / báo cáo in",
-       {{"year", true, "the year reported (must have statuses)"},
+       {{"year", true, "the year reported (must have statuses); --period 2020-Q1 names it too"},
         {"district", true, "a district's GSO code: that district's communes and villages (default: the province)"},
         {"paper", true, "A4 (default) or A3, portrait"},
         {"format", true, "pdf (default; or from the -o extension), png (page 1, 150 dpi) or html"},
         {"output", true, "the file to write (same as -o FILE)"},
-        {"period", true, "year (default), q1, q2, q3, q4 or h1 (6 tháng đầu năm): the period the title names"},
+        {"period", true, "2020, 2020-Q1..2020-Q4, 2020-H1 (6 tháng đầu năm), 2020-9M (9 tháng); or year, q1..q4, "
+                         "h1, 9m with --year: the period the title names"},
+        {"as-of", true, "count only what had been recorded by then: YYYY-MM-DD (end of that day, Vietnam time), "
+                        "YYYY-MM-DDTHH:MM[:SS](Z|+07:00), or 'end' for the period's last day: to print a report "
+                        "again as it was known then (default: everything recorded so far)"},
         {"date", true, "the date the report carries, YYYY-MM-DD (default today); the current year is in-year"}},
        run_report,
        "Page 1: the administrative header (Nghị định 30/2020/NĐ-CP), the title with the year, the map (the\n"
@@ -263,6 +282,9 @@ std::vector<Command> report_commands() {
        "result against the year's target (over 70 % from 2015, over 90 % from 2020). Then the summary table\n"
        "(total, registered, proposed, recognised, share) and every unit with its status and decision, over as\n"
        "many pages as needed, and the signature block. A report for the current year counts units so far.\n"
+       "With --as-of the figures, the table and the map's colours are the statuses as they had been recorded\n"
+       "by then (the store keeps every row with the moment it was recorded): a correction made later is left\n"
+       "out, so the report printed again shows what was known. Unit boundaries are those of 31 December.\n"
        "The output is written to a temporary file and renamed: a failed run leaves no file.\n"
        "Exit codes: 2 bad option (paper, format, missing -o), 3 store, 4 year without status or unknown\n"
        "district. See docs/reports.md."},

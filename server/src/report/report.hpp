@@ -21,16 +21,28 @@ namespace antt::report {
 
 enum class Paper { a4, a3 };
 enum class Format { pdf, png, html };
-/// The reporting period the title names; the figures are always the year's state on the report's date.
-enum class Period { year, q1, q2, q3, q4, h1 };
+/// The reporting period the title names; the figures are the year's state as recorded by the
+/// report's moment (everything so far, or ReportRequest::known_at).
+enum class Period { year, q1, q2, q3, q4, h1, nine_months };
+
+/// A period with its year, as offices write it: "2020-Q1", "2020-H1", "2020-9M", "2020".
+struct YearPeriod {
+  int year = 0;
+  Period period = Period::year;
+};
+/// "2020-Q1".."2020-Q4", "2020-H1", "2020-9M", "2020" (any case); nothing for a period without a
+/// year ("q1"), which parse_period reads.
+std::optional<YearPeriod> parse_year_period(std::string_view text);
+/// The period's last day, ISO ("2020-Q1" -> "2020-03-31").
+std::string period_end(Period period, int year);
 
 /// "A4"/"A3" (any case); throws UsageError naming the choices.
 Paper parse_paper(std::string_view text);
 /// "pdf", "png", "html" (any case); throws UsageError naming the choices.
 Format parse_format(std::string_view text);
-/// "year", "q1".."q4", "h1" (any case); throws UsageError naming the choices.
+/// "year", "q1".."q4", "h1", "9m" (any case); throws UsageError naming the choices.
 Period parse_period(std::string_view text);
-/// "năm 2020", "quý II năm 2026", "6 tháng đầu năm 2026".
+/// "năm 2020", "quý II năm 2026", "6 tháng đầu năm 2026", "9 tháng đầu năm 2026".
 std::string period_phrase(Period period, int year);
 std::string_view to_string(Paper paper);
 std::string_view to_string(Format format);
@@ -49,6 +61,9 @@ struct ReportRequest {
   Format format = Format::pdf;
   Period period = Period::year;
   std::string today;  ///< ISO date the report is dated and "in-year" is judged by; empty = today
+  /// Count only what had been recorded by this instant (UTC, antt::parse_known_at): a report printed
+  /// again later shows what was known then. Nothing: everything recorded so far.
+  std::optional<std::string> known_at;
 };
 
 /// One line of the summary table: counts of an area or a kind against the year's target.
@@ -75,6 +90,14 @@ struct UnitRow {
 /// Outer rings (and holes) of the area in EPSG:4326, for the mask around a district on the map.
 using Ring = std::vector<std::pair<double, double>>;
 
+/// An area filled on the map in a class of a style: used when the report shows statuses as known at
+/// a past moment, which the engine's layers (drawn from what is recorded now) cannot show.
+struct MapFill {
+  std::string style;  ///< "unit_status" or "district_share"
+  std::string key;    ///< the class key (antt/styles/styles.hpp)
+  std::vector<Ring> rings;  ///< EPSG:4326 lon/lat
+};
+
 struct ReportData {
   ReportRequest request;
   std::string province_name;  ///< "Hòa Bình"
@@ -85,12 +108,17 @@ struct ReportData {
   bool in_year = false;       ///< the report's year is the current year: counts so far
   std::string as_of;          ///< dd/mm/yyyy of the state shown (today for in-year, 31/12/Y otherwise)
   std::string dated;          ///< dd/mm/yyyy the report is dated
+  /// The notes' data line: "Số liệu: trạng thái năm 2020 [ghi nhận đến …], đơn vị hành chính tại ngày …".
+  std::string data_note;
   std::string title;          ///< "Kết quả xây dựng … quý II năm 2026 (tính đến ngày …) — tỉnh Hòa Bình"
   std::optional<double> target;  ///< the year's recognised-share target, percent (strictly over)
   std::vector<SummaryRow> summary;
   std::vector<UnitRow> units;
   std::string summary_line;   ///< the sentence against the target
   std::vector<Ring> area_rings;  ///< the area's polygon rings (the province: its districts'), EPSG:4326 lon/lat
+  /// With request.known_at: every fill of the map in its class as known then, drawn in this order
+  /// instead of the engine's fill layers (the engine still draws boundaries and names).
+  std::vector<MapFill> fills;
 };
 
 /// Reads everything the report shows. Throws InputError for a year without any status or an
@@ -121,6 +149,13 @@ MapImage render_map(mapserver::MapEngine& engine, const ReportData& data, int ma
 std::string write_document(const ReportData& data, const MapImage& map);
 /// The standalone printable HTML page (report_html.cpp); write_document's html format.
 std::string write_html(const ReportData& data, const MapImage& map);
+
+/// A colour of the style definition, components 0..1.
+struct Rgb {
+  double r = 0, g = 0, b = 0;
+};
+/// "#rrggbb" -> components; white for anything else (the definition is checked when it loads).
+Rgb parse_colour(std::string_view hex);
 
 /// ISO "2020-12-28" -> "28/12/2020"; other text unchanged.
 std::string vn_date(std::string_view iso);

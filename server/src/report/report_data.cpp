@@ -111,6 +111,52 @@ std::string share_text(const stats::Counts& counts) {
          vn_percent(counts.share_recognised()) + " %)";
 }
 
+/// A UTC instant as Vietnamese time: "2020-03-31T16:59:59.999Z" -> "16:59 ngày 31/03/2020" (UTC+7 → 23:59).
+std::string vn_moment(const std::string& instant) {
+  const std::string local_date = known_at_local_date(instant);
+  int hour = 0, minute = 0;
+  if (instant.size() >= 16 && std::sscanf(instant.c_str() + 11, "%2d:%2d", &hour, &minute) == 2) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%02d:%02d", (hour + 7) % 24, minute);
+    return std::string(text) + " ngày " + vn_date(local_date);
+  }
+  return vn_date(local_date);
+}
+
+/// Every fill of the report's map in its class as known at the report's moment: the districts'
+/// grades (province by district), else the communes' (and, for a district, the villages') statuses.
+std::vector<MapFill> fills_as_known(const store::Store& store, const ReportData& data, const stats::YearStats& stats,
+                                    const std::map<std::string, store::StatusRecord>& statuses) {
+  const std::string date = year_end(data.request.year);
+  std::vector<MapFill> fills;
+  auto add = [&fills](std::string style, std::string key, const std::string& wkb) {
+    MapFill fill{std::move(style), std::move(key), {}};
+    collect_rings(wkb, fill.rings);
+    if (!fill.rings.empty()) fills.push_back(std::move(fill));
+  };
+  if (!data.request.district && data.area_level == "district") {
+    for (const auto& district : stats.districts)
+      if (auto unit = store.unit_at(district.code, date, true))
+        add("district_share", stats::share_grade(district.pooled), unit->geometry_wkb);
+    return fills;
+  }
+  store::UnitQuery query;
+  query.at_date = date;
+  query.kinds = {UnitKind::commune};
+  if (data.request.district) query.kinds.push_back(UnitKind::village);
+  const auto units = store.units(query);
+  std::set<std::string> communes;
+  for (const auto& unit : units)
+    if (unit.kind == UnitKind::commune && unit.parent_code == data.area_code) {
+      communes.insert(unit.code);
+      add("unit_status", status_key(statuses.count(unit.code) ? &statuses.at(unit.code) : nullptr), unit.geometry_wkb);
+    }
+  for (const auto& unit : units)  // villages over their communes, as the engine stacks them
+    if (unit.kind == UnitKind::village && communes.count(unit.parent_code))
+      add("unit_status", status_key(statuses.count(unit.code) ? &statuses.at(unit.code) : nullptr), unit.geometry_wkb);
+  return fills;
+}
+
 }  // namespace
 
 ReportData collect_report(const store::Store& store, const ReportRequest& request) {
@@ -127,14 +173,19 @@ ReportData collect_report(const store::Store& store, const ReportRequest& reques
                      " chưa có dữ liệu trạng thái");
   }
   const std::string year_end_date = year_end(year);
-  data.in_year = year_of(data.request.today) == year;
-  data.as_of = vn_date(data.in_year ? data.request.today : year_end_date);
+  // The moment whose knowledge the report shows: now, or what had been recorded by request.known_at.
+  const std::string known_date = request.known_at ? known_at_local_date(*request.known_at) : data.request.today;
+  data.in_year = year_of(known_date) == year;
+  data.as_of = vn_date(data.in_year ? known_date : year_end_date);
   data.dated = vn_date(data.request.today);
+  const std::string moment_phrase = data.in_year       ? " (tính đến ngày " + data.as_of + ")"
+                                    : request.known_at ? " (số liệu ghi nhận đến ngày " + vn_date(known_date) + ")"
+                                                       : std::string();
 
-  const auto stats = stats::compute_stats(store, year);
+  const auto stats = stats::compute_stats(store, year, {}, request.known_at);
   data.target = stats.province.target;
   data.province_name = without_type_word(stats.province.name);
-  const auto statuses = store.statuses_of_year(year);
+  const auto statuses = request.known_at ? store.statuses_known_at(year, *request.known_at) : store.statuses_of_year(year);
 
   store::UnitQuery query;
   query.at_date = year_end_date;
@@ -191,8 +242,7 @@ ReportData collect_report(const store::Store& store, const ReportRequest& reques
       if (unit.kind != area_kind || unit.parent_code != stats.province.code) continue;
       if (auto full = store.unit_at(unit.code, year_end_date, true)) collect_rings(full->geometry_wkb, data.area_rings);
     }
-    data.summary_line = "Năm " + std::to_string(year) + (data.in_year ? " (tính đến ngày " + data.as_of + ")" : "") +
-                        ", toàn tỉnh có " + share_text(stats.province.pooled);
+    data.summary_line = "Năm " + std::to_string(year) + moment_phrase + ", toàn tỉnh có " + share_text(stats.province.pooled);
   } else {
     const auto district = store.unit_at(*request.district, year_end_date, true);
     if (!district || district->kind != UnitKind::district) {
@@ -248,8 +298,8 @@ ReportData collect_report(const store::Store& store, const ReportRequest& reques
       if (auto parent = by_code.find(unit.parent_code); parent != by_code.end()) row.parent += ", " + parent->second->name;
       data.units.push_back(std::move(row));
     }
-    data.summary_line = "Năm " + std::to_string(year) + (data.in_year ? " (tính đến ngày " + data.as_of + ")" : "") +
-                        ", " + data.area_title + " có " + share_text(area->pooled);
+    data.summary_line = "Năm " + std::to_string(year) + moment_phrase + ", " + data.area_title + " có " +
+                        share_text(area->pooled);
   }
   const auto& total = data.summary.back();
   if (data.in_year) {
@@ -267,9 +317,29 @@ ReportData collect_report(const store::Store& store, const ReportRequest& reques
   data.summary_line += ".";
   data.title = "Kết quả xây dựng khu dân cư, xã, phường, thị trấn, cơ quan, doanh nghiệp, nhà trường đạt tiêu chuẩn "
                "“An toàn về an ninh, trật tự” " +
-               period_phrase(request.period, year) + (data.in_year ? " (tính đến ngày " + data.as_of + ")" : "") +
-               " — " + data.area_title;
+               period_phrase(request.period, year) + moment_phrase + " — " + data.area_title;
+  data.data_note = "Số liệu: trạng thái năm " + std::to_string(year) +
+                   (request.known_at ? " như đã ghi nhận đến hết " + vn_moment(*request.known_at) : std::string()) +
+                   ", đơn vị hành chính tại ngày " + data.as_of + ".";
+  if (request.known_at) data.fills = fills_as_known(store, data, stats, statuses);
   return data;
+}
+
+Rgb parse_colour(std::string_view hex) {
+  auto part = [&](std::size_t at) -> std::optional<double> {
+    int value = 0;
+    for (std::size_t i = at; i < at + 2; ++i) {
+      const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(hex[i])));
+      if (c >= '0' && c <= '9') value = value * 16 + (c - '0');
+      else if (c >= 'a' && c <= 'f') value = value * 16 + (c - 'a' + 10);
+      else return std::nullopt;
+    }
+    return value / 255.0;
+  };
+  if (hex.size() != 7 || hex[0] != '#') return {1, 1, 1};
+  const auto r = part(1), g = part(3), b = part(5);
+  if (!r || !g || !b) return {1, 1, 1};
+  return {*r, *g, *b};
 }
 
 std::string vn_date(std::string_view iso) {
@@ -320,8 +390,43 @@ Period parse_period(std::string_view text) {
   if (lower == "q3") return Period::q3;
   if (lower == "q4") return Period::q4;
   if (lower == "h1") return Period::h1;
-  throw UsageError("period must be year, q1, q2, q3, q4 or h1, not '" + std::string(text) +
-                   "' / kỳ báo cáo phải là year, q1, q2, q3, q4 hoặc h1");
+  if (lower == "9m") return Period::nine_months;
+  if (auto with_year = parse_year_period(text)) return with_year->period;
+  throw UsageError("period must be year, q1, q2, q3, q4, h1 or 9m, optionally after the year (2020-Q1, 2020-H1, "
+                   "2020-9M, 2020), not '" + std::string(text) +
+                   "' / kỳ báo cáo phải là year, q1..q4, h1, 9m hoặc 2020-Q1, 2020-H1, 2020-9M, 2020");
+}
+
+std::optional<YearPeriod> parse_year_period(std::string_view text) {
+  if (text.size() < 4) return std::nullopt;
+  int year = 0;
+  for (char c : text.substr(0, 4)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    year = year * 10 + (c - '0');
+  }
+  if (text.size() == 4) return YearPeriod{year, Period::year};
+  if (text[4] != '-') return std::nullopt;
+  const auto rest = lower_case(text.substr(5));
+  static const std::vector<std::pair<std::string, Period>> kPeriods{
+      {"q1", Period::q1}, {"q2", Period::q2}, {"q3", Period::q3}, {"q4", Period::q4},
+      {"h1", Period::h1}, {"9m", Period::nine_months}};
+  for (const auto& [name, period] : kPeriods)
+    if (rest == name) return YearPeriod{year, period};
+  return std::nullopt;
+}
+
+std::string period_end(Period period, int year) {
+  const std::string y = std::to_string(year);
+  switch (period) {
+    case Period::q1: return y + "-03-31";
+    case Period::q2:
+    case Period::h1: return y + "-06-30";
+    case Period::q3:
+    case Period::nine_months: return y + "-09-30";
+    case Period::q4:
+    case Period::year: break;
+  }
+  return year_end(year);
 }
 
 std::string period_phrase(Period period, int year) {
@@ -332,6 +437,7 @@ std::string period_phrase(Period period, int year) {
     case Period::q3: return "quý III " + of_year;
     case Period::q4: return "quý IV " + of_year;
     case Period::h1: return "6 tháng đầu " + of_year;
+    case Period::nine_months: return "9 tháng đầu " + of_year;
     case Period::year: break;
   }
   return of_year;

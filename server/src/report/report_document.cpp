@@ -31,16 +31,6 @@ std::string upper(const std::string& text) {
   return upper_text.get();
 }
 
-struct Rgb {
-  double r = 0, g = 0, b = 0;
-};
-
-Rgb parse_colour(const std::string& hex) {
-  if (hex.size() != 7 || hex[0] != '#') return {1, 1, 1};
-  auto part = [&](int at) { return std::stoi(hex.substr(static_cast<std::size_t>(at), 2), nullptr, 16) / 255.0; };
-  return {part(1), part(3), part(5)};
-}
-
 enum class Align { left, centre, right };
 
 struct Column {
@@ -340,9 +330,7 @@ class Writer {
     ny += text_at(escape("Tỷ lệ 1:" + vn_thousands(std::llround(map_.scale_denominator)) + " khi in khổ " +
                          std::string(to_string(data_.request.paper)) + " đúng kích thước (100 %)."),
                   note_x, ny, note_w, 9);
-    ny += text_at(escape("Số liệu: trạng thái năm " + std::to_string(data_.request.year) + ", đơn vị hành chính tại ngày " +
-                         data_.as_of + "."),
-                  note_x, ny, note_w, 9);
+    ny += text_at(escape(data_.data_note), note_x, ny, note_w, 9);
     ny += text_at(escape("Nguồn: Cơ sở dữ liệu phong trào toàn dân bảo vệ ANTQ (anttmap), lập ngày " + data_.dated + "."),
                   note_x, ny, note_w, 9);
     y_ = std::max(y, ny) + 6;

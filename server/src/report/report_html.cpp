@@ -126,8 +126,7 @@ std::string write_html(const ReportData& data, const MapImage& map) {
   out << "</div><div class=\"notes\"><b>Ghi chú</b><br>Hệ tọa độ: " << html(map.crs_note)
       << "; mũi tên chỉ hướng Bắc lưới (lệch Bắc thực dưới 0,5°).<br>Tỷ lệ 1:"
       << vn_thousands(std::llround(map.scale_denominator)) << " khi in khổ " << to_string(data.request.paper)
-      << " đúng kích thước (100 %).<br>Số liệu: trạng thái năm " << year << ", đơn vị hành chính tại ngày " << data.as_of
-      << ".<br>Nguồn: Cơ sở dữ liệu phong trào toàn dân bảo vệ ANTQ (anttmap), lập ngày " << data.dated
+      << " đúng kích thước (100 %).<br>" << html(data.data_note) << "<br>Nguồn: Cơ sở dữ liệu phong trào toàn dân bảo vệ ANTQ (anttmap), lập ngày " << data.dated
       << ".</div></div>\n<p class=\"result\"><b>" << html(data.summary_line) << "</b></p>\n</div>\n";
 
   out << "<h3>I. TỔNG HỢP KẾT QUẢ" << (data.in_year ? " (TÍNH ĐẾN NGÀY " + data.as_of + ")" : "") << "</h3>\n"

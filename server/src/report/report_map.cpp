@@ -10,6 +10,7 @@
 #include "antt/core/error.hpp"
 #include "antt/geo/crs.hpp"
 #include "antt/geo/ogr.hpp"
+#include "antt/styles/styles.hpp"
 #include "mapserver/engine.hpp"
 #include "report/cairo_handles.hpp"
 #include "report/report.hpp"
@@ -39,6 +40,38 @@ std::vector<Layer> layers_of(const ReportData& data) {
 double round_scale(double scale) {
   const double step = std::pow(10.0, std::floor(std::log10(scale)) - 1);
   return std::ceil(scale / step - 1e-9) * step;
+}
+
+/// Fills each area in its class's colour (solid: the style's hatching is left to the engine's maps),
+/// with the class's outline, in order.
+void paint_fills(cairo_t* cr, const std::vector<MapFill>& fills, const geo::CoordinateTransformation& transform,
+                 const mapserver::Box& box, double px_per_m) {
+  cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+  cairo_set_line_width(cr, 0.5);
+  for (const auto& fill : fills) {
+    const auto& entries = styles::style(fill.style).entries;
+    const auto entry = std::find_if(entries.begin(), entries.end(),
+                                    [&](const styles::LegendEntry& candidate) { return candidate.key == fill.key; });
+    if (entry == entries.end()) continue;
+    cairo_new_path(cr);
+    for (const auto& ring : fill.rings) {
+      bool first = true;
+      for (auto [x, y] : ring) {
+        if (!transform.transform_point(x, y)) continue;
+        const double px = (x - box.minx) * px_per_m, py = (box.maxy - y) * px_per_m;
+        if (first) cairo_move_to(cr, px, py);
+        else cairo_line_to(cr, px, py);
+        first = false;
+      }
+      cairo_close_path(cr);
+    }
+    const auto colour = parse_colour(entry->fill.empty() ? "#ffffff" : entry->fill);
+    cairo_set_source_rgb(cr, colour.r, colour.g, colour.b);
+    cairo_fill_preserve(cr);
+    const auto stroke = parse_colour(entry->stroke);
+    cairo_set_source_rgb(cr, stroke.r, stroke.g, stroke.b);
+    cairo_stroke(cr);
+  }
 }
 
 }  // namespace
@@ -89,7 +122,13 @@ MapImage render_map(mapserver::MapEngine& engine, const ReportData& data, int ma
   auto cr = make_cairo(canvas.get());
   cairo_set_source_rgb(cr.get(), 1, 1, 1);
   cairo_paint(cr.get());
+  const double px_per_m = image.width_px / (box.maxx - box.minx);
+  // Statuses as known at a past moment: the fills are drawn here from the report's data (the
+  // engine's layers show what is recorded now); the engine still draws boundaries and names.
+  const bool as_known = data.request.known_at.has_value();
+  if (as_known) paint_fills(cr.get(), data.fills, transform, box, px_per_m);
   for (const auto& layer : layers_of(data)) {
+    if (as_known && !layer.outline) continue;
     mapserver::ImageRequest request;
     request.layers = {layer.name};
     if (layer.outline) request.outline_layers = {layer.name};
@@ -108,7 +147,6 @@ MapImage render_map(mapserver::MapEngine& engine, const ReportData& data, int ma
   }
 
   // Veil what lies outside the area (neighbouring districts or provinces), then outline the area.
-  const double px_per_m = image.width_px / (box.maxx - box.minx);
   auto ring_path = [&] {
     for (const auto& ring : rings) {
       bool first = true;

@@ -91,6 +91,15 @@ class Api {
   http::Response stats(const http::Request& request) {
     auto snap = snapshot();
     const int year = year_param(request, snap->years);
+    if (auto as_of = request.param("as_of")) {
+      // What had been recorded by then: computed for this request, never kept.
+      const auto known_at = parse_known_at(checked_text(*as_of, kMaxCodeBytes, "as_of"));
+      if (!known_at)
+        throw RequestError(400, "as_of must be YYYY-MM-DD (end of that day, Vietnam time) or "
+                                "YYYY-MM-DDTHH:MM[:SS](Z|+07:00) / thời điểm không hợp lệ");
+      auto lease = pool_.acquire();
+      return json_answer(stats::to_json(stats::compute_stats(*lease, year, {}, known_at)));
+    }
     return json_answer(stats::to_json(*year_stats(*snap, year)));
   }
 

@@ -144,8 +144,14 @@ nlohmann::ordered_json openapi_document(const std::string& server_url) {
   paths["/api/years"]["get"] =
       get_operation("years", "years with statuses, the default year and the map's extent", ordered_json::array(),
                     described_answer("the years", schema_ref("Document")));
-  paths["/api/stats"]["get"] = get_operation("stats", "statistics of a year (as `anttmap --json stats`)",
-                                             ordered_json::array({kYearParameter}), described_answer("the statistics", schema_ref("Document")));
+  paths["/api/stats"]["get"] = get_operation(
+      "stats", "statistics of a year (as `anttmap --json stats`)",
+      ordered_json::array({kYearParameter,
+                           query_parameter("as_of",
+                                           "count the statuses as recorded by then: YYYY-MM-DD (end of that day, "
+                                           "Vietnam time) or YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM)",
+                                           {{"type", "string"}, {"maxLength", 64}})}),
+      described_answer("the statistics", schema_ref("Document")));
   paths["/api/progress"]["get"] =
       get_operation("progress", "share of units recognised per year against the programme's targets",
                     ordered_json::array(), described_answer("the series", schema_ref("Document")));

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 
+#include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
 #include "antt/store/store.hpp"
 #include "antt/text/unicode.hpp"
@@ -28,17 +29,31 @@ std::string file_name(const report::ReportData& data) {
 
 http::Response report_response(const http::Request& request, const ReportRouteContext& context) {
   require_printable_params(request);
+  // period=2020-Q1 names the year as well; with year= too, both must agree.
+  const auto period_text = request.param("period");
+  const auto period = report::parse_period(period_text.value_or("year"));  // a bad one fails first
+  const auto year_period = period_text ? report::parse_year_period(*period_text) : std::nullopt;
   const auto year_text = request.param("year");
-  if (!year_text) throw RequestError("year is required, e.g. /report?year=2020 / cần tham số year");
-  const auto year = parse_year(*year_text);
+  if (!year_text && !year_period)
+    throw RequestError("year is required, e.g. /report?year=2020 or ?period=2020-Q1 / cần tham số year");
+  const auto year = year_text ? parse_year(*year_text) : std::optional<int>(year_period->year);
   if (!year) throw RequestError("year must be YYYY, not '" + *year_text + "' / năm phải có dạng YYYY");
+  if (year_period && year_period->year != *year)
+    throw RequestError("period " + *period_text + " is not in year " + std::to_string(*year) +
+                       " / kỳ báo cáo không thuộc năm đã chọn");
   report::ReportRequest wanted;
   wanted.year = *year;
+  wanted.period = period;
+  if (auto as_of = request.param("as_of")) {
+    wanted.known_at = parse_known_at(*as_of == "end" ? report::period_end(wanted.period, wanted.year) : *as_of);
+    if (!wanted.known_at)
+      throw RequestError("as_of must be YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS](Z|+07:00) or end, not '" + *as_of +
+                         "' / thời điểm không hợp lệ");
+  }
   wanted.today = context.today;
   if (auto district = request.param("district"); district && !district->empty()) wanted.district = *district;
   wanted.paper = report::parse_paper(request.param("paper").value_or("A4"));
   wanted.format = report::parse_format(request.param("format").value_or("pdf"));
-  wanted.period = report::parse_period(request.param("period").value_or("year"));
 
   report::ReportData data;
   {

@@ -5,11 +5,15 @@
 #include <fstream>
 #include <memory>
 #include <regex>
+#include <thread>
 
+#include <cpl_string.h>
 #include <gdal.h>
 #include <nlohmann/json.hpp>
 
+#include "antt/core/date.hpp"
 #include "antt/store/store.hpp"
+#include "report/report.hpp"
 #include "test_support.hpp"
 
 namespace antt::testing {
@@ -162,6 +166,17 @@ long pixels_of_colour(const std::string& path, int rgb) {
   return count;
 }
 
+/// Writes the map a report's HTML embeds (a data: URI) to `path` and returns `path`.
+std::string embedded_map(const std::string& html, const std::string& path) {
+  const std::string marker = "src=\"data:image/png;base64,";
+  const auto from = html.find(marker);
+  if (from == std::string::npos) return path;
+  std::string data = html.substr(from + marker.size(), html.find('"', from + marker.size()) - from - marker.size());
+  data.resize(static_cast<std::size_t>(CPLBase64DecodeInPlace(reinterpret_cast<GByte*>(data.data()))));
+  write_file(path, data);
+  return path;
+}
+
 TEST_F(ReportTest, MapUsesTheWebMapColoursOfTheDistrictGrades) {
   const auto png = out("colours-2020.png");
   ASSERT_EQ(report({"--year", "2020", "--format", "png", "-o", png}).exit_code, 0);
@@ -211,7 +226,11 @@ TEST_F(ReportTest, BadInputsFailClearlyAndWriteNothing) {
       {{"--year", "1999", "-o", target}, 4, "no status recorded for year 1999"},
       {{"--year", "2020", "--paper", "A5", "-o", target}, 2, "A4 or A3"},
       {{"--year", "2020", "--format", "docx", "-o", target}, 2, "pdf, png or html"},
-      {{"--year", "2020", "--period", "q5", "-o", target}, 2, "q1, q2, q3, q4 or h1"},
+      {{"--year", "2020", "--period", "q5", "-o", target}, 2, "q1, q2, q3, q4, h1 or 9m"},
+      {{"--period", "2020-Q5", "-o", target}, 2, "2020-Q1, 2020-H1, 2020-9M"},
+      {{"--year", "2021", "--period", "2020-Q1", "-o", target}, 2, "is not in --year 2021"},
+      {{"--year", "2020", "--as-of", "31/03/2020", "-o", target}, 4, "--as-of: '31/03/2020' is neither a date"},
+      {{"--year", "2020", "--as-of", "2020-03-31T25:00Z", "-o", target}, 4, "--as-of"},
       {{"--year", "twenty", "-o", target}, 2, "--year"},
       {{"--year", "2020"}, 2, "-o FILE"},
       {{"-o", target}, 2, "--year"},
@@ -228,10 +247,72 @@ TEST_F(ReportTest, BadInputsFailClearlyAndWriteNothing) {
     EXPECT_EQ(entry.path().filename().string().find(".never.pdf"), std::string::npos) << entry.path();
 }
 
+TEST_F(ReportTest, AReportAsOfAPastMomentLeavesOutALaterCorrection) {
+  // A store of its own: the correction must not reach the other tests' store.
+  const auto db = out("as-of.sqlite");
+  copy_sample_store(db);
+  std::string code, known_at;
+  {
+    auto store = store::open_spatialite_store(db, false);
+    for (const auto& [candidate, record] : store->statuses_of_year(2026)) {
+      auto unit = store->unit_at(candidate, "2026-12-31", false);
+      if (unit && unit->kind == store::UnitKind::commune && record.status == store::StatusValue::recognised) {
+        code = candidate;
+        break;
+      }
+    }
+    ASSERT_FALSE(code.empty());
+    // The moment the sample's last row was recorded (its rows were written one after another).
+    for (const auto& [candidate, record] : store->statuses_of_year(2026)) known_at = std::max(known_at, record.recorded_at);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // recorded_at counts milliseconds
+  const auto corrected = run_anttmap({"--db", db, "--quiet", "status", "set", code, "--year", "2026", "--status",
+                                      "revoked", "--decision", "77/QĐ-THỬ-NGHIỆM", "--date", "2026-11-30",
+                                      "--authority", "UBND tỉnh Phú Thọ"});
+  ASSERT_EQ(corrected.exit_code, 0) << corrected.err;
+
+  auto report_of = [&](std::vector<std::string> extra, const std::string& file) {
+    std::vector<std::string> args{"--db", db, "--quiet", "--json", "report", "--period", "2026-Q4", "-o", file};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto result = run_anttmap(args);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return result;
+  };
+  // Now: the correction is in the table and the commune is drawn revoked.
+  report_of({}, out("now.html"));
+  const auto now = read_file(out("now.html"));
+  EXPECT_NE(now.find("77/QĐ-THỬ-NGHIỆM"), std::string::npos);
+  // As known before it: the recognition the sample recorded, in the table, the figures and on the map.
+  const auto json = nlohmann::json::parse(report_of({"--as-of", known_at}, out("then.html")).out);
+  EXPECT_EQ(json["known_at"], known_at);
+  EXPECT_EQ(json["period"], "quý IV năm 2026");
+  const auto then = read_file(out("then.html"));
+  EXPECT_EQ(then.find("77/QĐ-THỬ-NGHIỆM"), std::string::npos) << "a correction recorded later";
+  EXPECT_NE(then.find("quý IV năm 2026"), std::string::npos);
+  EXPECT_NE(then.find("Số liệu: trạng thái năm 2026 như đã ghi nhận đến hết "), std::string::npos);
+  EXPECT_EQ(now.find("như đã ghi nhận"), std::string::npos);
+
+  // One commune (thousands of pixels at 200 dpi) changes colour between the two maps; the rest is
+  // drawn alike although the as-of fills come from the report's data, not the engine's layers.
+  const auto now_png = embedded_map(now, out("now-map.png"));
+  const auto then_png = embedded_map(then, out("then-map.png"));
+  const long revoked_now = pixels_of_colour(now_png, 0xf4a6a6), revoked_then = pixels_of_colour(then_png, 0xf4a6a6);
+  const long recognised_now = pixels_of_colour(now_png, 0x08519c);
+  const long recognised_then = pixels_of_colour(then_png, 0x08519c);
+  EXPECT_GT(revoked_now - revoked_then, 1000) << revoked_now << " vs " << revoked_then;
+  EXPECT_GT(recognised_then - recognised_now, 1000) << recognised_then << " vs " << recognised_now;
+  const long no_data_now = pixels_of_colour(now_png, 0xe0e0e0), no_data_then = pixels_of_colour(then_png, 0xe0e0e0);
+  EXPECT_LT(std::abs(no_data_now - no_data_then), no_data_now / 10 + 2000) << no_data_now << " vs " << no_data_then;
+  // "--as-of end": the period's last day, the end of it in Vietnam.
+  EXPECT_EQ(parse_known_at(report::period_end(report::Period::q1, 2020)), "2020-03-31T16:59:59.999Z");
+  EXPECT_EQ(report::period_end(report::Period::nine_months, 2020), "2020-09-30");
+  EXPECT_EQ(report::period_end(report::Period::year, 2020), "2020-12-31");
+}
+
 TEST_F(ReportTest, HelpDocumentsTheOptions) {
   const auto help = run_anttmap({"report", "--help"});
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* word : {"--year", "--district", "--paper", "--format", "-o FILE", "A3", "html"})
+  for (const char* word : {"--year", "--district", "--paper", "--format", "-o FILE", "A3", "html", "--as-of", "2020-Q1"})
     EXPECT_NE(help.out.find(word), std::string::npos) << word;
 }
 

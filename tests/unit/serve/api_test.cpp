@@ -442,6 +442,23 @@ TEST_F(ApiTest, LineageAndHistoryReExpressedOnTodaysUnits) {
     EXPECT_EQ(dispatch(get("/api/history", bad)).status, 400);
 }
 
+TEST_F(ApiTest, StatsAsOfAMomentEqualTheCoresAndRefuseABadMoment) {
+  // The sample's rows were all recorded when it was made: before 2013 nothing of 2012 was known.
+  const json before = get_json("/api/stats", {{"year", "2012"}, {"as_of", "2012-06-30"}});
+  EXPECT_EQ(before["known_at"], "2012-06-30T16:59:59.999Z");
+  EXPECT_EQ(before["province"]["pooled"]["with_status"], 0);
+  auto store = store::open_spatialite_store(store_path(), false);
+  EXPECT_EQ(get_json("/api/stats", {{"year", "2020"}, {"as_of", "2099-01-01T00:00+07:00"}}),
+            stats::to_json(stats::compute_stats(*store, 2020, {}, std::string("2098-12-31T17:00:00.000Z"))));
+  EXPECT_EQ(get_json("/api/stats", {{"year", "2020"}, {"as_of", "2099-01-01"}})["province"],
+            get_json("/api/stats", {{"year", "2020"}})["province"]);  // everything recorded by then
+  for (const char* bad : {"yesterday", "2020-02-30", "2020-01-01T25:00Z", ""}) {
+    const http::Response refused = dispatch(get("/api/stats", {{"year", "2020"}, {"as_of", bad}}));
+    EXPECT_EQ(refused.status, 400) << bad;
+    EXPECT_NE(error_of(refused).find("as_of"), std::string::npos) << bad;
+  }
+}
+
 TEST_F(ApiTest, UnknownUnitsAre404AndBadCodes400) {
   const http::Response missing = dispatch(get("/api/units/99999"));
   EXPECT_EQ(missing.status, 404);

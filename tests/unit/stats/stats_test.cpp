@@ -3,6 +3,10 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include <chrono>
+#include <thread>
+
+#include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
 #include "test_support.hpp"
 
@@ -97,6 +101,52 @@ TEST_F(StatsTest, DistrictCountsMatchHandComputedFigures) {
   EXPECT_EQ(d2.pooled.total, 2);  // C3, S1
   EXPECT_EQ(d2.pooled.registered, 1);
   EXPECT_EQ(d2.pooled.recognised, 0);
+}
+
+TEST_F(StatsTest, AsOfAMomentCountsOnlyWhatHadBeenRecordedByThen) {
+  std::string before_corrections;  // the moment the last row of SetUp was recorded
+  for (const auto& [code, record] : store->statuses_of_year(2015))
+    before_corrections = std::max(before_corrections, record.recorded_at);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // recorded_at counts milliseconds
+  store->write(actor, [&] {
+    status("V4", StatusValue::recognised);  // later recognitions ...
+    status("C2", StatusValue::recognised);
+    status("V1", StatusValue::registered);  // ... and a later correction downwards
+  });
+  // Now: V2, V3, V4, C1, C2 recognised in D1 (5 of 6); V1 fell back to registered.
+  EXPECT_EQ(district(compute_stats(*store, 2015), "D1").pooled.recognised, 5);
+  EXPECT_EQ(share_grade(district(compute_stats(*store, 2015), "D1").pooled), "above_70");  // 83.3 %
+  // As known before both: V1-V3, C1 recognised, V4 registered (the hand-computed figures above).
+  const auto then = compute_stats(*store, 2015, {}, before_corrections);
+  EXPECT_EQ(then.known_at, before_corrections);
+  const auto& d1 = district(then, "D1");
+  EXPECT_EQ(d1.pooled.recognised, 4);
+  EXPECT_EQ(d1.pooled.proposed, 5);
+  EXPECT_EQ(d1.by_kind.at("village").recognised, 3);
+  EXPECT_EQ(store->statuses_known_at(2015, before_corrections).at("V1").status, StatusValue::recognised);
+  EXPECT_EQ(store->statuses_known_at(2015, before_corrections).at("V4").status, StatusValue::registered);
+  EXPECT_EQ(to_json(then)["known_at"], before_corrections);
+  // Before anything was recorded: units, but no status.
+  const auto nothing = compute_stats(*store, 2015, {}, std::string("2000-01-01T00:00:00.000Z"));
+  EXPECT_EQ(district(nothing, "D1").pooled.total, 6);
+  EXPECT_EQ(district(nothing, "D1").pooled.with_status, 0);
+  EXPECT_EQ(share_grade(district(nothing, "D1").pooled), "no_data");
+  EXPECT_EQ(share_grade(district(then, "D1").pooled), "below_70");  // 66.7 %
+}
+
+TEST(KnownAt, DatesAreTheEndOfTheDayInVietnamAndMomentsKeepTheirZone) {
+  EXPECT_EQ(parse_known_at("2020-03-31"), "2020-03-31T16:59:59.999Z");
+  EXPECT_EQ(parse_known_at("2020-03-31T08:30:00.123Z"), "2020-03-31T08:30:00.123Z");
+  EXPECT_EQ(parse_known_at("2020-03-31T08:30Z"), "2020-03-31T08:30:00.000Z");
+  EXPECT_EQ(parse_known_at("2020-04-01T05:00"), "2020-03-31T22:00:00.000Z");  // no zone: Vietnam time
+  EXPECT_EQ(parse_known_at("2020-04-01T05:00:07+07:00"), "2020-03-31T22:00:07.000Z");
+  EXPECT_EQ(parse_known_at("2020-12-31T23:00:00-02:00"), "2021-01-01T01:00:00.000Z");
+  EXPECT_EQ(parse_known_at("2021-01-01T00:00:00.5+07:00"), "2020-12-31T17:00:00.500Z");
+  for (const char* bad : {"", "2020", "31/03/2020", "2020-02-30", "2020-03-31T24:00Z", "2020-03-31T08:60Z",
+                          "2020-03-31T08:30+7", "2020-03-31T08:30:00.Z", "2020-03-31X", "2020-03-31T08:30Zjunk"})
+    EXPECT_FALSE(parse_known_at(bad)) << bad;
+  EXPECT_EQ(known_at_local_date("2020-03-31T16:59:59.999Z"), "2020-03-31");
+  EXPECT_EQ(known_at_local_date("2020-03-31T17:00:00.000Z"), "2020-04-01");
 }
 
 TEST_F(StatsTest, ProvinceCountsProvincialUnitsAndExcludesNeighbours) {

@@ -47,6 +47,16 @@ struct TimeFilter {
   bool operator==(const TimeFilter&) const = default;
 };
 
+/// An "as of" moment for what had been recorded by then, as the store writes recorded_at (UTC,
+/// "YYYY-MM-DDTHH:MM:SS.sssZ", so text order is time order). "YYYY-MM-DD" is the end of that day in
+/// Vietnam (UTC+7: "2020-03-31" -> "2020-03-31T16:59:59.999Z"); "YYYY-MM-DDTHH:MM[:SS[.s…]]" with
+/// "Z" or "±HH:MM" is that instant (without a zone: Vietnam time). Nothing for anything else.
+std::optional<std::string> parse_known_at(std::string_view text);
+/// Like parse_known_at but throws InputError naming `what` (e.g. "--as-of").
+std::string require_known_at(std::string_view text, std::string_view what);
+/// The Vietnamese calendar date of such an instant ("2020-03-31T16:59:59.999Z" -> "2020-03-31").
+std::string known_at_local_date(std::string_view instant);
+
 /// "YYYY" (the year) or "YYYY-MM-DD" (a real calendar date, its year); nothing for anything else.
 std::optional<TimeFilter> parse_time_filter(std::string_view text);
 

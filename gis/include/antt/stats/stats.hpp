@@ -56,6 +56,8 @@ struct YearStats {
   /// date (from 2025-07-01).
   std::string area_level = "district";
   std::vector<AreaStats> districts;
+  /// Statuses as known at this instant (UTC, antt::parse_known_at); empty: everything recorded.
+  std::string known_at;
 };
 
 /// The recognised-share target in force in `year`: >70 % from 2015, >90 % from 2020.
@@ -63,7 +65,14 @@ std::optional<double> recognised_target(int year);
 
 /// Computes the statistics of `year`. `province_code` defaults to the store's home province
 /// (setting "home_province"), else the only province that has districts.
-YearStats compute_stats(const store::Store& store, int year, std::optional<std::string> province_code = {});
+/// `known_at` (UTC instant, antt::parse_known_at): count the statuses as they had been recorded by
+/// then, leaving out later rows and corrections (a report printed again later shows what was known).
+YearStats compute_stats(const store::Store& store, int year, std::optional<std::string> province_code = {},
+                        const std::optional<std::string>& known_at = {});
+
+/// The grade a district (or any area) is drawn with on the district_share style: "no_data" when no
+/// unit has a status, else "below_70" (share <= 70 %), "above_70" (<= 90 %) or "above_90".
+std::string share_grade(const Counts& pooled);
 
 nlohmann::json to_json(const YearStats& stats);
 /// One year's recognition re-expressed on one unit of a later date.

@@ -51,6 +51,9 @@ class Store {
   virtual std::int64_t add_status(const StatusRecord& record) = 0;
   /// The current status of every unit that has one in `year`, by unit code.
   virtual std::map<std::string, StatusRecord> statuses_of_year(int year) const = 0;
+  /// The status of every unit in `year` as it was known at `instant` (UTC, as parse_known_at gives):
+  /// the newest row recorded by then. Rows recorded later, corrections included, are left out.
+  virtual std::map<std::string, StatusRecord> statuses_known_at(int year, const std::string& instant) const = 0;
   /// Every row for a unit, oldest first (including superseded ones).
   virtual std::vector<StatusRecord> status_history(const std::string& unit_code) const = 0;
   virtual std::vector<int> years_with_status() const = 0;
