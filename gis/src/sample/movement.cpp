@@ -675,6 +675,7 @@ void add_movement(const World& world, const std::vector<Facility>& facilities, S
   movement.add_clusters();
   movement.add_hotspots();
   data.settings.push_back({"home_province", kProvinceCode});
+  data.settings.push_back({store::kSyntheticDataSetting, "1"});  // every answer drawn from it says it is invented
   data.summary.status_rows = static_cast<int>(data.statuses.size());
 }
 

@@ -761,4 +761,6 @@ void restore_spatialite_store(const std::string& source, const std::string& targ
   if (rc != SQLITE_DONE) throw StoreError("restore into '" + target + "' failed: " + std::string(sqlite3_errstr(rc)));
 }
 
+bool holds_synthetic_data(const Store& store) { return store.setting(kSyntheticDataSetting).value_or("") == "1"; }
+
 }  // namespace antt::store

@@ -110,6 +110,8 @@ struct ReportData {
   std::string dated;          ///< dd/mm/yyyy the report is dated
   /// The notes' data line: "Số liệu: trạng thái năm 2020 [ghi nhận đến …], đơn vị hành chính tại ngày …".
   std::string data_note;
+  /// The store holds invented data (the sample): every page carries store::kSyntheticDataMark.
+  bool synthetic = false;
   std::string title;          ///< "Kết quả xây dựng … quý II năm 2026 (tính đến ngày …) — tỉnh Hòa Bình"
   std::optional<double> target;  ///< the year's recognised-share target, percent (strictly over)
   std::vector<SummaryRow> summary;

@@ -322,6 +322,7 @@ ReportData collect_report(const store::Store& store, const ReportRequest& reques
                    (request.known_at ? " như đã ghi nhận đến hết " + vn_moment(*request.known_at) : std::string()) +
                    ", đơn vị hành chính tại ngày " + data.as_of + ".";
   if (request.known_at) data.fills = fills_as_known(store, data, stats, statuses);
+  data.synthetic = store::holds_synthetic_data(store);
   return data;
 }
 

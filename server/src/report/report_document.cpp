@@ -160,7 +160,28 @@ class Writer {
   }
 
   void end_page() {
+    if (data_.synthetic) sample_mark();
     if (!first_page_only_) cairo_show_page(cr_);
+  }
+
+  /// Invented data must never pass for a real report: the mark across the page, over everything, and
+  /// once more in the bottom margin where a cropped copy keeps it.
+  void sample_mark() {
+    const std::string mark = "<b>" + escape(store::kSyntheticDataMark) + "</b>";
+    auto text = layout(mark, 40, 0, Align::centre);
+    const double width = ink_width_of(text.get()), height = height_of(text.get());
+    cairo_save(cr_);
+    cairo_translate(cr_, page_w_ / 2, page_h_ / 2);
+    cairo_rotate(cr_, -std::atan2(page_h_, page_w_));
+    cairo_move_to(cr_, -width / 2, -height / 2);
+    pango_cairo_layout_path(cr_, text.get());
+    cairo_set_source_rgba(cr_, 0.8, 0.1, 0.1, 0.18);
+    cairo_fill(cr_);
+    cairo_restore(cr_);
+    auto footer = layout(mark, 9, right_ - left_, Align::centre);
+    cairo_set_source_rgb(cr_, 0.7, 0.1, 0.1);
+    cairo_move_to(cr_, left_, page_h_ - 12 * kPtPerMm);
+    pango_cairo_show_layout(cr_, footer.get());
   }
 
   void new_page() {

@@ -103,7 +103,16 @@ std::string write_html(const ReportData& data, const MapImage& map) {
       << ".mappage { page-break-after: always; } .mappage p.result { font-size: 11pt; }\n"
       << ".sign { display: flex; margin-top: 14pt; page-break-inside: avoid; } .sign .left { width: 45%; font-size: 11pt; }\n"
       << ".sign .right { width: 55%; text-align: center; } .sign .space { height: 28mm; }\n"
-      << "</style></head><body>\n<div class=\"mappage\">\n";
+      << ".sample-mark { position: fixed; top: 45%; left: 0; right: 0; text-align: center; transform: rotate(-55deg); "
+         "font: bold 40pt sans-serif; color: rgba(204, 26, 26, 0.18); pointer-events: none; z-index: 10; }\n"
+      << ".sample-foot { position: fixed; bottom: 0; left: 0; right: 0; text-align: center; font: bold 9pt sans-serif; "
+         "color: #b31a1a; }\n"
+      << "</style></head><body>\n";
+  // Invented data (the sample): fixed elements are repeated on every printed page.
+  if (data.synthetic)
+    out << "<div class=\"sample-mark\" aria-hidden=\"true\">" << html(store::kSyntheticDataMark)
+        << "</div>\n<div class=\"sample-foot\" role=\"note\">" << html(store::kSyntheticDataMark) << "</div>\n";
+  out << "<div class=\"mappage\">\n";
 
   const auto& d = data.dated;
   out << "<div class=\"header\"><div class=\"left\"><div style=\"text-transform: uppercase\">UBND tỉnh "

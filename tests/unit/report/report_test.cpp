@@ -106,6 +106,12 @@ TEST_F(ReportTest, ProvincePdfOnA4HasTheHeaderMapTableAndPages) {
   ASSERT_FALSE(decision.empty());
   EXPECT_NE(text.find(decision), std::string::npos) << decision;
   EXPECT_NE(text.find(date), std::string::npos) << date;
+  // The sample's invented figures never pass for real: every page says so.
+  for (int page = 1; page <= pdf_pages(pdf); ++page)
+    EXPECT_NE(command_output("pdftotext -f " + std::to_string(page) + " -l " + std::to_string(page) + " '" + pdf + "' -")
+                  .find("DỮ LIỆU GIẢ LẬP / SAMPLE DATA"),
+              std::string::npos)
+        << "page " << page;
   // The table header repeats on every table page.
   std::size_t headers = 0;
   for (auto at = text.find("Số quyết định"); at != std::string::npos; at = text.find("Số quyết định", at + 1)) ++headers;
@@ -196,6 +202,7 @@ TEST_F(ReportTest, HtmlIsStandaloneAndPrintable) {
   EXPECT_NE(html.find("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), std::string::npos);
   EXPECT_NE(html.find("Phường Tân Hòa"), std::string::npos);
   EXPECT_NE(html.find("<thead>"), std::string::npos);
+  EXPECT_NE(html.find("<div class=\"sample-foot\" role=\"note\">DỮ LIỆU GIẢ LẬP / SAMPLE DATA</div>"), std::string::npos);
   // No external reference: nothing loaded from elsewhere.
   EXPECT_EQ(html.find("src=\"http"), std::string::npos);
   EXPECT_EQ(html.find("href="), std::string::npos);
@@ -262,6 +269,8 @@ TEST_F(ReportTest, AReportAsOfAPastMomentLeavesOutALaterCorrection) {
       }
     }
     ASSERT_FALSE(code.empty());
+    // A store of real data carries no sample mark.
+    store->write({"tester", "report_test"}, [&] { store->set_setting(store::kSyntheticDataSetting, "0"); });
     // The moment the sample's last row was recorded (its rows were written one after another).
     for (const auto& [candidate, record] : store->statuses_of_year(2026)) known_at = std::max(known_at, record.recorded_at);
   }
@@ -282,6 +291,7 @@ TEST_F(ReportTest, AReportAsOfAPastMomentLeavesOutALaterCorrection) {
   report_of({}, out("now.html"));
   const auto now = read_file(out("now.html"));
   EXPECT_NE(now.find("77/QĐ-THỬ-NGHIỆM"), std::string::npos);
+  EXPECT_EQ(now.find("DỮ LIỆU GIẢ LẬP"), std::string::npos);
   // As known before it: the recognition the sample recorded, in the table, the figures and on the map.
   const auto json = nlohmann::json::parse(report_of({"--as-of", known_at}, out("then.html")).out);
   EXPECT_EQ(json["known_at"], known_at);

@@ -140,6 +140,14 @@ class Store {
   virtual void backup_to(const std::string& path) const = 0;
 };
 
+/// The setting ("1") by which a store says it holds invented data (`anttmap sample`): every answer
+/// drawn from it says so, so nobody takes the sample's figures, hotspots or decisions for real.
+inline constexpr const char* kSyntheticDataSetting = "synthetic_data";
+/// The words every such answer carries (report pages, the viewer, the map's legend).
+inline constexpr const char* kSyntheticDataMark = "DỮ LIỆU GIẢ LẬP / SAMPLE DATA";
+/// True when `store` holds invented data (kSyntheticDataSetting is "1").
+bool holds_synthetic_data(const Store& store);
+
 /// Opens (and migrates) the SpatiaLite store at `path`; `create` makes a new file if missing.
 std::unique_ptr<Store> open_spatialite_store(const std::string& path, bool create);
 
