@@ -207,6 +207,8 @@ describe('the viewer at /', () => {
   it('opens on this year and shows what a commune was made from, each predecessor a click away', async () => {
     assert.equal(years.default, new Date().getFullYear());
     await withPage('/', years.default, async (page) => {
+      // The sample's figures are invented, and the map says so (as /api answers and report pages do).
+      assert.equal(await page.locator('#map .synthetic-mark[role="note"]').textContent(), 'DỮ LIỆU GIẢ LẬP / SAMPLE DATA');
       await page.locator('#search').fill('phuong hoa binh');
       await page.locator('#search-results li[role="option"]').first().waitFor({ timeout: 15000 });
       await page.keyboard.press('ArrowDown');
@@ -321,6 +323,7 @@ describe('/embed', () => {
     const year = 2015;
     const bbox = years.extent.map((v) => v.toFixed(3)).join(',');
     await withPage(`/embed?layers=districts&year=${year}&bbox=${bbox}`, year, async (page) => {
+      assert.ok(await page.locator('#map .synthetic-mark').isVisible(), 'an embedded sample map says it is invented');
       assert.equal(await page.locator('.bar').count(), 0);
       assert.equal(await page.locator('#legend [data-layer="districts"]').count(), 1);
       assert.equal(await page.locator('#legend [data-layer="communes"]').count(), 0);

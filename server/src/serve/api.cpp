@@ -61,6 +61,7 @@ json center_json(const IndexedUnit& unit) { return unit.center ? json(*unit.cent
 struct Snapshot {
   std::int64_t version = 0;
   Years years;  ///< first .. last status year, as the map draws them; the default: the latest with a status
+  bool synthetic = false;  ///< the store holds invented data (store::holds_synthetic_data)
 
   std::mutex mutex;  ///< guards the values below and serialises their computation
   std::map<int, std::shared_ptr<const stats::YearStats>> stats;
@@ -75,6 +76,12 @@ class Api {
         pool_(context_.store_path, context_.pooled_connections),
         version_(context_.store_path) {}
 
+  /// Every answer drawn from invented data says so: "synthetic": true beside the document's own keys.
+  http::Response answer(json document) {
+    if (document.is_object() && snapshot()->synthetic) document["synthetic"] = true;
+    return json_answer(document);
+  }
+
   http::Response years(const http::Request&) {
     auto snap = snapshot();
     json extent = nullptr;
@@ -85,7 +92,7 @@ class Api {
                   rounded_degrees(lon_lat.north)};
       }
     }
-    return json_answer({{"years", snap->years.all}, {"default", snap->years.default_year}, {"extent", extent}});
+    return answer({{"years", snap->years.all}, {"default", snap->years.default_year}, {"extent", extent}});
   }
 
   http::Response stats(const http::Request& request) {
@@ -98,16 +105,16 @@ class Api {
         throw RequestError(400, "as_of must be YYYY-MM-DD (end of that day, Vietnam time) or "
                                 "YYYY-MM-DDTHH:MM[:SS](Z|+07:00) / thời điểm không hợp lệ");
       auto lease = pool_.acquire();
-      return json_answer(stats::to_json(stats::compute_stats(*lease, year, {}, known_at)));
+      return answer(stats::to_json(stats::compute_stats(*lease, year, {}, known_at)));
     }
-    return json_answer(stats::to_json(*year_stats(*snap, year)));
+    return answer(stats::to_json(*year_stats(*snap, year)));
   }
 
   /// What a unit became and what it was made from (antt::editing::lineage_of).
   http::Response lineage(const http::Request& request) {
     const std::string code = checked_text(request.path_params.at("code"), kMaxCodeBytes, "code");
     auto lease = pool_.acquire();
-    return json_answer(editing::lineage_of(*lease, code));
+    return answer(editing::lineage_of(*lease, code));
   }
 
   /// History re-expressed on the units of a date: ?on_units_of=2026-12-31&years=2015,2020.
@@ -131,13 +138,17 @@ class Api {
     if (years.empty() || years.size() > 20)
       throw RequestError(400, "years: give 1 to 20 years, e.g. years=2015,2020 / cần danh sách năm");
     auto lease = pool_.acquire();
-    return json_answer(stats::to_json(stats::reexpress(*lease, *date, years), *date));
+    return answer(stats::to_json(stats::reexpress(*lease, *date, years), *date));
   }
 
   http::Response progress(const http::Request&) {
     auto snap = snapshot();
     std::lock_guard lock(snap->mutex);
-    if (!snap->progress) snap->progress = std::make_shared<const std::string>(progress_json(*snap).dump());
+    if (!snap->progress) {
+      json document = progress_json(*snap);
+      if (snap->synthetic) document["synthetic"] = true;
+      snap->progress = std::make_shared<const std::string>(document.dump());
+    }
     return http::Response::shared(200, snap->progress, "application/json");
   }
 
@@ -181,7 +192,7 @@ class Api {
                          {"bbox", bbox_json(unit)},
                          {"center", center_json(unit)}});
     }
-    return json_answer({{"query", query}, {"year", year}, {"total", hits.size()}, {"results", results}});
+    return answer({{"query", query}, {"year", year}, {"total", hits.size()}, {"results", results}});
   }
 
   http::Response unit(const http::Request& request) {
@@ -223,7 +234,7 @@ class Api {
                               {"parent_code", optional_text(version->parent_code)},
                               {"valid_from", valid_from_json(*version)},
                               {"valid_to", optional_text(version->valid_to)}});
-    return json_answer({{"code", chosen->code},
+    return answer({{"code", chosen->code},
                         {"name", chosen->name},
                         {"kind", std::string(store::to_string(chosen->kind))},
                         {"subtype", optional_text(chosen->subtype)},
@@ -283,7 +294,7 @@ class Api {
                               "toàn bộ CSDL, thử lại sau");
     auto lease = pool_.acquire();
     const validate::Report report = validate::validate_store(*lease, options, candidates);
-    return json_answer(validate::to_json(report));
+    return answer(validate::to_json(report));
   }
 
  private:
@@ -304,6 +315,7 @@ class Api {
     {
       auto lease = pool_.acquire();
       with_status = (*lease).years_with_status();
+      fresh->synthetic = store::holds_synthetic_data(*lease);
     }
     // The years the map draws (mapdata::RenderStore::years): the first status year to this year
     // (a year without statuses draws today's units as "no data"); the map opens on this year.

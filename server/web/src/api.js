@@ -74,13 +74,25 @@ export function pageConfig() {
 export async function loadYears() {
   try {
     const answer = await getJSON('api/years');
-    return { years: answer.years, defaultYear: answer.default, extent: answer.extent };
+    return { years: answer.years, defaultYear: answer.default, extent: answer.extent, synthetic: answer.synthetic === true };
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 404) throw error;
   }
   const health = await getJSON('health');
   const tilejson = await getJSON('tiles/communes.json');
-  return { years: health.years, defaultYear: health.default_year, extent: tilejson.bounds };
+  return { years: health.years, defaultYear: health.default_year, extent: tilejson.bounds, synthetic: false };
+}
+
+/**
+ * Invented data (the sample store, "synthetic": true in /api answers) says so over the map, in the
+ * words the reports print, so a screenshot of it never passes for real figures.
+ */
+export function markSyntheticData(mapElement) {
+  const mark = document.createElement('div');
+  mark.className = 'synthetic-mark';
+  mark.setAttribute('role', 'note');
+  mark.textContent = 'DỮ LIỆU GIẢ LẬP / SAMPLE DATA';
+  mapElement.append(mark);
 }
 
 /** The legend: /api/legend, or the one the server wrote into the page. Always an array of styles. */

@@ -3,7 +3,7 @@
 // 400 page, so they are only read here.
 import 'ol/ol.css';
 import './embed.css';
-import { loadLegend, loadYears, pageConfig } from './api.js';
+import { loadLegend, loadYears, markSyntheticData, pageConfig } from './api.js';
 import { initLanguage, t } from './i18n.js';
 import { renderLegend } from './legend.js';
 import { ProvinceMap } from './map.js';
@@ -16,7 +16,8 @@ async function main() {
   initLanguage(params.get('lang') ?? 'vi');  // an iframe follows its portal, not the viewer's choice
   const layers = config.layers ?? [];
   const wanted = params.get('layers')?.split(',').map((name) => name.trim()) ?? ['communes'];
-  const { defaultYear, extent } = await loadYears();
+  const { defaultYear, extent, synthetic } = await loadYears();
+  if (synthetic) markSyntheticData($('map'));
   const year = params.has('year') ? Number(params.get('year')) : defaultYear;
   const bbox = params.has('bbox') ? params.get('bbox').split(',').map(Number) : extent;
   const map = new ProvinceMap('map', { layers, visible: wanted, year, extent: bbox, controls: false });

@@ -2,7 +2,7 @@
 // search by name, and the progress panel. Vietnamese by default, English on request (remembered).
 import 'ol/ol.css';
 import './viewer.css';
-import { ApiError, getJSON, loadLegend, loadYears, pageConfig } from './api.js';
+import { ApiError, getJSON, loadLegend, loadYears, markSyntheticData, pageConfig } from './api.js';
 import { initLanguage, lang, onLanguageChange, pick, setLanguage, t } from './i18n.js';
 import { renderLegend } from './legend.js';
 import { ProvinceMap } from './map.js';
@@ -35,7 +35,8 @@ async function main() {
   }
   $('lang').addEventListener('click', () => setLanguage(lang() === 'vi' ? 'en' : 'vi'));
 
-  const { years, defaultYear, extent } = await loadYears();
+  const { years, defaultYear, extent, synthetic } = await loadYears();
+  if (synthetic) markSyntheticData($('map'));
   const styles = await loadLegend(config);
   const layers = config.layers ?? [];
   const clickOrder = [
