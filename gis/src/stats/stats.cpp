@@ -5,12 +5,14 @@
 
 #include <cmath>
 #include <cstdio>
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <sstream>
 
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
+#include "antt/editing/indicators.hpp"
 #include "antt/editing/lineage.hpp"
 #include "antt/geo/geos.hpp"
 #include "antt/geo/ogr.hpp"
@@ -43,6 +45,16 @@ void count(Counts& counts, const store::StatusRecord* status) {
 
 double percent(int numerator, int denominator) {
   return denominator == 0 ? 0.0 : 100.0 * numerator / denominator;
+}
+
+/// "movement_grade:kha" -> "Xếp loại phong trào (…): khá"; an indicator id -> its label.
+std::string total_label(const std::string& id) {
+  const auto colon = id.find(':');
+  const auto& definition = editing::indicator_definition(id.substr(0, colon));
+  if (colon == std::string::npos) return definition.label_vi;
+  for (const auto& [key, label] : editing::movement_grades())
+    if (key == id.substr(colon + 1)) return definition.label_vi + ": " + label;
+  return definition.label_vi + ": " + id.substr(colon + 1);
 }
 
 /// Per-area tallies for the indicators, filled while walking the units.
@@ -212,9 +224,63 @@ YearStats compute_stats(const store::Store& store, int year, std::optional<std::
       }
     }
   }
+  // The plan's other indicators (antt/editing/indicators.hpp) recorded in the year: counts and
+  // money summed, grades counted, and the share of reporting units against the target.
+  struct Share {
+    int meeting = 0, reporting = 0;
+  };
+  std::map<std::string, std::map<std::string, Share>> shares;  // area code ("" = province) -> indicator -> share
+  const auto values = store.indicator_values(year, known_at);
+  std::map<std::string, std::map<std::string, const store::IndicatorValue*>> value_of;  // unit -> indicator -> value
+  std::set<std::string> recorded;
+  for (const auto& value : values) {
+    value_of[value.unit_code][value.indicator] = &value;
+    recorded.insert(value.indicator);
+  }
+  for (const auto& unit : units) {
+    if (recorded.empty()) break;
+    const auto area = area_of(unit);
+    if (!area) continue;
+    std::vector<std::pair<std::string, AreaStats*>> areas{{"", &stats.province}};
+    if (!area->empty() && districts.count(*area)) areas.emplace_back(*area, &districts[*area]);
+    const auto unit_values = value_of.find(unit.code);
+    for (const auto& definition : editing::indicator_definitions()) {
+      if (!recorded.count(definition.id)) continue;
+      const store::IndicatorValue* value = nullptr;
+      if (unit_values != value_of.end())
+        if (auto found = unit_values->second.find(definition.id); found != unit_values->second.end()) value = found->second;
+      const bool reports = std::find(definition.reported_by.begin(), definition.reported_by.end(), unit.kind) !=
+                           definition.reported_by.end();
+      const bool meets = value && value->number &&
+                         (definition.kind == editing::IndicatorKind::yes_no ? *value->number != 0 : *value->number >= 100);
+      for (auto& [key, area_stats] : areas) {
+        if (definition.target && reports) {
+          auto& share = shares[key][definition.id];
+          ++share.reporting;
+          if (meets) ++share.meeting;
+        }
+        if (!value) continue;
+        if ((definition.kind == editing::IndicatorKind::count || definition.kind == editing::IndicatorKind::money) &&
+            value->number)
+          area_stats->totals[definition.id] += *value->number;
+        if (definition.kind == editing::IndicatorKind::grade) area_stats->totals[definition.id + ":" + value->text] += 1;
+      }
+    }
+  }
+  auto add_shares = [&](AreaStats& area, const std::string& key) {
+    for (const auto& definition : editing::indicator_definitions()) {
+      auto found = shares[key].find(definition.id);
+      if (found == shares[key].end()) continue;
+      area.indicators.push_back({definition.id, definition.label_vi, found->second.meeting, found->second.reporting,
+                                 definition.target, false});
+    }
+  };
+
   stats.province.indicators = indicators_of(tallies[""], year);
+  add_shares(stats.province, "");
   for (auto& [code, district] : districts) {
     district.indicators = indicators_of(tallies[code], year);
+    add_shares(district, code);
     stats.districts.push_back(std::move(district));
   }
   return stats;
@@ -260,6 +326,7 @@ nlohmann::json area_json(const AreaStats& area) {
   out["target"] = area.target ? nlohmann::json(*area.target) : nlohmann::json(nullptr);
   out["meets_target"] = optional_json(area.meets_target());
   out["indicators"] = indicators;
+  out["totals"] = area.totals;
   return out;
 }
 
@@ -319,6 +386,14 @@ std::string to_text(const YearStats& stats) {
       out << " (chỉ tiêu " << (indicator.strictly_over ? "trên " : "") << *indicator.target << " %: "
           << (meets ? (*meets ? "đạt" : "chưa đạt") : "—") << ")";
     out << "\n";
+  }
+  if (!stats.province.totals.empty()) {
+    out << "\nTổng số / totals (toàn tỉnh / province):\n";
+    for (const auto& [id, total] : stats.province.totals) {
+      char number[64];
+      std::snprintf(number, sizeof number, "%.0f", total);
+      out << "  " << total_label(id) << ": " << number << "\n";
+    }
   }
   return out.str();
 }
@@ -420,6 +495,22 @@ void write_xlsx(const YearStats& stats, const std::string& path) {
         OGR_F_SetFieldString(row.get(), 8, meets_label(indicator.meets()).c_str());
         indicators.add(row);
       }
+    // The plan's counted indicators summed per area (and grades counted), when any was recorded.
+    if (std::any_of(areas.begin(), areas.end(), [](const AreaStats* area) { return !area->totals.empty(); })) {
+      Sheet totals(dataset.get(), "tong_so",
+                   {{"area_code", OFTString}, {"area_name", OFTString}, {"indicator", OFTString},
+                    {"label", OFTString}, {"total", OFTReal}});
+      for (const AreaStats* area : areas)
+        for (const auto& [id, total] : area->totals) {
+          auto row = totals.new_row();
+          OGR_F_SetFieldString(row.get(), 0, area->code.c_str());
+          OGR_F_SetFieldString(row.get(), 1, area->name.c_str());
+          OGR_F_SetFieldString(row.get(), 2, id.c_str());
+          OGR_F_SetFieldString(row.get(), 3, total_label(id).c_str());
+          OGR_F_SetFieldDouble(row.get(), 4, total);
+          totals.add(row);
+        }
+    }
     dataset.close();
   } catch (...) {
     std::error_code ignored;

@@ -27,6 +27,7 @@ ChangeTopic topic_of_table(std::string_view table) {
   if (table == "settings") return ChangeTopic::setting;
   if (table == "validation_override") return ChangeTopic::validation_override;
   if (table == "account" || table == "api_key" || table == "server_secret") return ChangeTopic::account;
+  if (table == "indicator_value") return ChangeTopic::indicator;
   return ChangeTopic::other;
 }
 
@@ -146,6 +147,7 @@ std::string_view to_string(ChangeTopic topic) {
     case ChangeTopic::setting: return "setting";
     case ChangeTopic::validation_override: return "validation_override";
     case ChangeTopic::account: return "account";
+    case ChangeTopic::indicator: return "indicator";
     case ChangeTopic::other: return "other";
   }
   return "other";
@@ -213,6 +215,7 @@ std::vector<Change> read_changes(const Database& db, std::int64_t after) {
       case ChangeTopic::cluster_membership:
       case ChangeTopic::core_force:
       case ChangeTopic::festival:
+      case ChangeTopic::indicator:
         codes_from("unit_code");
         years_from_year();
         break;

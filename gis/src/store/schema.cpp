@@ -311,6 +311,39 @@ const AuditedTable kDecisionDocument{"decision_document",
                                       "sha256", "uploaded_at", "uploaded_by"},
                                      ""};
 
+// Version 5: the programme's other indicators (antt/editing/indicators.hpp), append-only like
+// statuses, so what was known at a moment can be read back.
+const char* kSchemaV5 = R"SQL(
+CREATE TABLE indicator_value (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  unit_code TEXT NOT NULL,
+  year INTEGER NOT NULL CHECK (year BETWEEN 1990 AND 2100),
+  indicator TEXT NOT NULL CHECK (length(trim(indicator)) > 0),
+  number REAL,
+  text TEXT,
+  note TEXT,
+  supersedes INTEGER REFERENCES indicator_value (id),
+  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  recorded_by TEXT NOT NULL DEFAULT 'sql',
+  CHECK (number IS NOT NULL OR length(trim(COALESCE(text, ''))) > 0));
+CREATE INDEX indicator_value_key ON indicator_value (unit_code, year, indicator, id);
+CREATE INDEX indicator_value_year ON indicator_value (year);
+CREATE TRIGGER indicator_value_append_only_update BEFORE UPDATE ON indicator_value
+BEGIN SELECT RAISE(ABORT, 'indicator values are append-only: add a correcting row instead'); END;
+CREATE TRIGGER indicator_value_append_only_delete BEFORE DELETE ON indicator_value
+BEGIN SELECT RAISE(ABORT, 'indicator values are append-only: add a correcting row instead'); END;
+CREATE TRIGGER indicator_value_unit_exists BEFORE INSERT ON indicator_value
+WHEN NOT EXISTS (SELECT 1 FROM unit u WHERE u.code = NEW.unit_code
+  AND u.valid_from <= printf('%04d-12-31', NEW.year)
+  AND COALESCE(u.valid_to, '9999-12-31') > printf('%04d-12-31', NEW.year))
+BEGIN SELECT RAISE(ABORT, 'no unit with this code is valid on 31 December of that year'); END;
+)SQL";
+
+const AuditedTable kIndicatorValue{"indicator_value",
+                                   "{row}.unit_code || '/' || {row}.year || ':' || {row}.indicator",
+                                   {"id", "unit_code", "year", "indicator", "number", "text", "note", "supersedes"},
+                                   ""};
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -321,10 +354,12 @@ const std::vector<Migration>& migrations() {
     std::string v3 = std::string(kSchemaV3) + audit_triggers_sql(kAccount) + audit_triggers_sql(kApiKey) +
                      audit_triggers_sql(kServerSecret);
     std::string v4 = std::string(kSchemaV4) + audit_triggers_sql(kDecisionDocument);
+    std::string v5 = std::string(kSchemaV5) + audit_triggers_sql(kIndicatorValue);
     return std::vector<Migration>{{1, "units, yearly status, lineage, clusters, models, audit log", v1},
                                   {2, "reasons given to save boundaries over validation errors", v2},
                                   {3, "accounts, API keys (hashes only) and the secret that signs embed tokens", v3},
-                                  {4, "scanned decisions behind yearly statuses", v4}};
+                                  {4, "scanned decisions behind yearly statuses", v4},
+                                  {5, "the programme's other indicators, append-only", v5}};
   }();
   return list;
 }

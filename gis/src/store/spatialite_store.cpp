@@ -74,6 +74,24 @@ constexpr const char* kStatusColumns =
     "id, unit_code, year, status, decision_number, decision_date, authority, resolution_adopted, pledge_share, "
     "police_rating, villages_recognised_share, effective_models, note, supersedes, recorded_at, recorded_by";
 
+IndicatorValue read_indicator_value(const Statement& row) {
+  IndicatorValue value;
+  value.id = row.integer(0);
+  value.unit_code = row.text(1);
+  value.year = static_cast<int>(row.integer(2));
+  value.indicator = row.text(3);
+  if (!row.is_null(4)) value.number = row.real(4);
+  value.text = row.text(5);
+  value.note = row.text(6);
+  if (!row.is_null(7)) value.supersedes = row.integer(7);
+  value.recorded_at = row.text(8);
+  value.recorded_by = row.text(9);
+  return value;
+}
+
+constexpr const char* kIndicatorColumns =
+    "id, unit_code, year, indicator, number, text, note, supersedes, recorded_at, recorded_by";
+
 /// WKB geometry type (ignoring Z/M flags) of an ISO/OGC WKB blob.
 unsigned wkb_type(const std::string& wkb) {
   if (wkb.size() < 5) return 0;
@@ -237,6 +255,49 @@ class SpatiaLiteStore final : public Store {
       auto record = read_status(statement);
       out.emplace(record.unit_code, std::move(record));
     }
+    return out;
+  }
+
+  std::int64_t add_indicator_value(const IndicatorValue& value) override {
+    require_write("add_indicator_value");
+    if (!unit_at(value.unit_code, year_end(value.year), false))
+      throw InputError("no unit " + value.unit_code + " is valid on 31/12/" + std::to_string(value.year) +
+                       " / không có đơn vị mã " + value.unit_code + " vào năm " + std::to_string(value.year));
+    std::optional<std::int64_t> current;
+    {
+      auto previous = db_.prepare_cached(
+          "SELECT max(id) FROM indicator_value WHERE unit_code = ? AND year = ? AND indicator = ?");
+      previous.bind(1, value.unit_code).bind(2, value.year).bind(3, value.indicator);
+      if (previous.step() && !previous.is_null(0)) current = previous.integer(0);
+    }
+    auto insert = db_.prepare_cached(
+        "INSERT INTO indicator_value (unit_code, year, indicator, number, text, note, supersedes, recorded_by) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT user FROM audit_context WHERE id = 1), 'sql'))");
+    insert.bind(1, value.unit_code).bind(2, value.year).bind(3, value.indicator).bind(4, value.number);
+    insert.bind_or_null(5, value.text).bind_or_null(6, value.note).bind(7, current);
+    insert.run();
+    return db_.last_insert_id();
+  }
+
+  std::vector<IndicatorValue> indicator_values(int year, const std::optional<std::string>& known_at) const override {
+    // As statuses_known_at: recorded_at is UTC text of one width, so text order is time order.
+    auto statement = db_.prepare_cached(
+        std::string("SELECT ") + kIndicatorColumns +
+        " FROM indicator_value v WHERE year = ? AND id = (SELECT max(id) FROM indicator_value t WHERE t.unit_code = "
+        "v.unit_code AND t.year = v.year AND t.indicator = v.indicator AND t.recorded_at <= ?) ORDER BY unit_code, "
+        "indicator");
+    statement.bind(1, year).bind(2, known_at.value_or(std::string(kOpenEnd)));
+    std::vector<IndicatorValue> out;
+    while (statement.step()) out.push_back(read_indicator_value(statement));
+    return out;
+  }
+
+  std::vector<IndicatorValue> indicator_history(const std::string& unit_code) const override {
+    auto statement = db_.prepare_cached(std::string("SELECT ") + kIndicatorColumns +
+                                        " FROM indicator_value WHERE unit_code = ? ORDER BY year, indicator, id");
+    statement.bind(1, unit_code);
+    std::vector<IndicatorValue> out;
+    while (statement.step()) out.push_back(read_indicator_value(statement));
     return out;
   }
 

@@ -31,7 +31,8 @@ store::ChangeTopic parse_topic(const std::string& text) {
                      store::ChangeTopic::hotspot, store::ChangeTopic::cluster, store::ChangeTopic::cluster_membership,
                      store::ChangeTopic::model, store::ChangeTopic::model_year, store::ChangeTopic::core_force,
                      store::ChangeTopic::festival, store::ChangeTopic::setting,
-                     store::ChangeTopic::validation_override, store::ChangeTopic::account})
+                     store::ChangeTopic::validation_override, store::ChangeTopic::account,
+                     store::ChangeTopic::indicator})
     if (store::to_string(topic) == text) return topic;
   throw Error("layers.json: unknown change topic '" + text + "'");
 }

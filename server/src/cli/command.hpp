@@ -75,7 +75,7 @@ std::vector<Command> report_commands();   // report
 std::vector<Command> styles_commands();   // styles
 std::vector<Command> layers_commands();   // layers
 std::vector<Command> unit_commands();     // unit, years
-std::vector<Command> record_commands();   // hotspot, cluster
+std::vector<Command> record_commands();   // record, hotspot, cluster
 std::vector<Command> lineage_commands();  // lineage
 std::vector<Command> serve_commands();    // serve, seed
 std::vector<Command> access_commands();   // user, key

@@ -6,6 +6,7 @@
 
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
+#include "antt/editing/indicators.hpp"
 #include "antt/editing/records.hpp"
 #include "antt/text/unicode.hpp"
 #include "command.hpp"
@@ -128,6 +129,125 @@ int run_cluster(Context& context, const ParsedArgs& args) {
   throw UsageError("unknown cluster subcommand '" + args.positional[0] + "'; use list or membership");
 }
 
+// ---- record: the programme's indicators (antt/editing/indicators.hpp) ----------------------------
+
+nlohmann::json indicator_value_json(const store::IndicatorValue& value) {
+  const auto& definition = editing::indicator_definition(value.indicator);
+  auto text = [](const std::string& field) { return field.empty() ? nlohmann::json() : nlohmann::json(field); };
+  nlohmann::json out{{"indicator", value.indicator},
+                     {"label", definition.label_vi},
+                     {"kind", editing::to_string(definition.kind)},
+                     {"value", definition.kind == editing::IndicatorKind::grade
+                                   ? nlohmann::json(value.text)
+                                   : (value.number ? nlohmann::json(*value.number) : nlohmann::json())},
+                     {"shown", editing::format_indicator_value(definition, value)},
+                     {"note", text(value.note)},
+                     {"recorded_at", text(value.recorded_at)},
+                     {"recorded_by", text(value.recorded_by)}};
+  return out;
+}
+
+int run_record_indicators(Context& context) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& definition : editing::indicator_definitions()) {
+    nlohmann::json kinds = nlohmann::json::array();
+    for (auto kind : definition.reported_by) kinds.push_back(store::to_string(kind));
+    list.push_back({{"id", definition.id},
+                    {"label_vi", definition.label_vi},
+                    {"label_en", definition.label_en},
+                    {"kind", editing::to_string(definition.kind)},
+                    {"reported_by", kinds},
+                    {"target", definition.target ? nlohmann::json(*definition.target) : nlohmann::json()},
+                    {"source", definition.source}});
+  }
+  if (context.json) {
+    print_json(context.out, nlohmann::json{{"indicators", list}}.dump());
+    return 0;
+  }
+  for (const auto& definition : editing::indicator_definitions()) {
+    context.out << definition.id << " (" << editing::to_string(definition.kind) << ", " << definition.source << ")"
+                << (definition.target ? " — chỉ tiêu / target 100 %" : "") << "\n    " << definition.label_vi << "\n";
+  }
+  return 0;
+}
+
+/// "ID=VALUE" positionals after `record set UNIT`.
+std::vector<std::pair<std::string, std::string>> indicator_assignments(const ParsedArgs& args) {
+  std::vector<std::pair<std::string, std::string>> values;
+  for (std::size_t i = 2; i < args.positional.size(); ++i) {
+    const auto& item = args.positional[i];
+    const auto equals = item.find('=');
+    if (equals == std::string::npos || equals == 0)
+      throw UsageError("'" + item + "': write INDICATOR=VALUE, e.g. propaganda_sessions=12 (`anttmap record "
+                       "indicators` lists them) / hãy viết CHỈ_TIÊU=GIÁ_TRỊ");
+    values.emplace_back(item.substr(0, equals), item.substr(equals + 1));
+  }
+  return values;
+}
+
+int run_record_set(Context& context, const ParsedArgs& args) {
+  if (args.positional.size() < 2) throw UsageError("record set needs a unit code / cần mã đơn vị");
+  const auto year = args.get_int("year");
+  if (!year) throw UsageError("record set needs --year Y / cần --year");
+  const auto values = indicator_assignments(args);
+  auto store = context.open_store();
+  const auto recorded = editing::record_indicators(*store, context.actor, args.positional[1], *year, values,
+                                                   args.get("note").value_or(""));
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& value : recorded) list.push_back(indicator_value_json(value));
+  if (context.json) {
+    print_json(context.out, nlohmann::json{{"unit", args.positional[1]}, {"year", *year}, {"recorded", list}}.dump());
+  } else if (!context.quiet) {
+    for (const auto& value : recorded)
+      context.out << args.positional[1] << " " << *year << " " << value.indicator << " = "
+                  << editing::format_indicator_value(editing::indicator_definition(value.indicator), value) << "\n";
+    context.out << recorded.size() << " value(s) recorded / đã ghi " << recorded.size() << " giá trị\n";
+  }
+  return 0;
+}
+
+int run_record_show(Context& context, const ParsedArgs& args) {
+  if (args.positional.size() != 2) throw UsageError("record show needs one unit code / cần một mã đơn vị");
+  const auto year = args.get_int("year");
+  if (!year) throw UsageError("record show needs --year Y / cần --year");
+  std::optional<std::string> known_at;
+  if (auto as_of = args.get("as-of")) known_at = require_known_at(*as_of, "--as-of");
+  auto store = context.open_store();
+  const std::string& code = args.positional[1];
+  const auto unit = store->unit_at(code, year_end(*year), false);
+  if (!unit)
+    throw InputError("no unit " + code + " is valid on 31/12/" + std::to_string(*year) + " / không có đơn vị mã " +
+                     code + " vào năm " + std::to_string(*year));
+  const auto values = editing::indicators_of_unit(*store, code, *year, known_at);
+  if (context.json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& value : values) list.push_back(indicator_value_json(value));
+    print_json(context.out, nlohmann::json{{"unit", code},
+                                           {"name", unit->name},
+                                           {"year", *year},
+                                           {"known_at", known_at ? nlohmann::json(*known_at) : nlohmann::json()},
+                                           {"indicators", list}}
+                                .dump());
+    return 0;
+  }
+  context.out << code << " " << unit->name << " — " << *year << "\n";
+  if (values.empty()) context.out << "  (no indicator recorded / chưa ghi chỉ tiêu nào)\n";
+  for (const auto& value : values) {
+    const auto& definition = editing::indicator_definition(value.indicator);
+    context.out << "  " << definition.label_vi << ": " << editing::format_indicator_value(definition, value);
+    if (!value.note.empty()) context.out << " (" << value.note << ")";
+    context.out << "\n";
+  }
+  return 0;
+}
+
+int run_record(Context& context, const ParsedArgs& args) {
+  if (args.positional.empty() || args.positional[0] == "indicators") return run_record_indicators(context);
+  if (args.positional[0] == "set") return run_record_set(context, args);
+  if (args.positional[0] == "show") return run_record_show(context, args);
+  throw UsageError("unknown record subcommand '" + args.positional[0] + "'; use indicators, set or show");
+}
+
 }  // namespace
 
 nlohmann::json hotspot_json(const store::HotspotDesignation& hotspot) {
@@ -141,7 +261,24 @@ nlohmann::json hotspot_json(const store::HotspotDesignation& hotspot) {
 }
 
 std::vector<Command> record_commands() {
-  return {{"hotspot",
+  return {{"record",
+           "record indicators | record set UNIT --year Y INDICATOR=VALUE... [--note TEXT] | record show UNIT --year Y "
+           "[--as-of DATE]",
+           "the programme's indicators of a unit and year: list, set, show / các chỉ tiêu của phong trào",
+           {{"year", true, "the year the values are for"},
+            {"note", true, "set: a note kept with each value (e.g. the report it comes from)"},
+            {"as-of", true, "show: as recorded by then, YYYY-MM-DD (end of that day, Vietnam time) or a moment"}},
+           run_record,
+           "`record indicators` lists every indicator: its id, what it counts, who reports it and its target.\n"
+           "`record set 04831 --year 2020 propaganda_sessions=12 resolution_and_plan=có pledge_share=95,5\n"
+           "movement_grade=khá` records them in one audited transaction: all or nothing (an unknown\n"
+           "indicator, a unit that does not report one, a value that does not read, and nothing is written).\n"
+           "Values: counts and đồng as whole numbers (1.500.000 or 1500000), percentages 0-100 (85,5),\n"
+           "yes/no as có/không (or 1/0), grades khá, trung bình, yếu. Every value is kept: a correction is a\n"
+           "new row, so `stats --as-of` and `report --as-of` show what was known at a moment (the 19/8\n"
+           "festival and the core forces keep one row per unit and year). `stats` sums the counts and đồng\n"
+           "per district and province and gives the share of units meeting each target."},
+          {"hotspot",
            "hotspot [list] [--year Y] [--code C] | hotspot designate CODE --from DATE [--decision NO] [--note TEXT] | "
            "hotspot lift CODE --on DATE",
            "key hotspot communes (địa bàn trọng điểm): list, designate, lift / địa bàn trọng điểm",

@@ -45,6 +45,10 @@ struct AreaStats {
   Counts pooled;
   std::optional<double> target;  ///< recognised-share target of the year (strictly over)
   std::vector<Indicator> indicators;
+  /// Sums over the area's units of the plan's counted indicators recorded that year (id ->
+  /// total: "propaganda_sessions", "budget_spent_vnd"…) and how many units have each grade
+  /// ("movement_grade:kha"…); antt/editing/indicators.hpp.
+  std::map<std::string, double> totals;
   std::optional<bool> meets_target() const;
 };
 

@@ -28,6 +28,7 @@ enum class ChangeTopic {
   setting,             ///< a store setting (e.g. home_province)
   validation_override, ///< a reason recorded for saving boundaries over validation errors
   account,             ///< an account or an API key: created, changed, disabled, revoked
+  indicator,           ///< a value of a programme indicator (antt/editing/indicators.hpp)
   other,               ///< a record this version does not know (a newer schema's)
 };
 std::string_view to_string(ChangeTopic topic);

@@ -71,6 +71,21 @@ struct StatusRecord {
   std::optional<std::int64_t> supersedes;  ///< set by the store: the row this one corrects
 };
 
+/// One value of a programme indicator (antt/editing/indicators.hpp) for a unit and year: append-only
+/// like statuses; the newest row of a unit, year and indicator is the one in force.
+struct IndicatorValue {
+  std::int64_t id = 0;
+  std::string unit_code;
+  int year = 0;
+  std::string indicator;        ///< an id of editing::indicator_definitions()
+  std::optional<double> number; ///< counts, percentages, VND, yes (1) / no (0)
+  std::string text;             ///< grades ("kha", "trung_binh", "yeu")
+  std::string note;
+  std::string recorded_at;  ///< set by the store
+  std::string recorded_by;  ///< set by the store
+  std::optional<std::int64_t> supersedes;  ///< set by the store: the row this one corrects
+};
+
 enum class LineageKind { create, abolish, merge, split, rename, transfer, reclassify };
 std::string_view to_string(LineageKind kind);
 LineageKind parse_lineage_kind(std::string_view text);

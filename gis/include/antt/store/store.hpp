@@ -66,6 +66,16 @@ class Store {
   virtual std::optional<DecisionDocument> decision_document(const std::string& unit_code, int year,
                                                             bool with_content = true) const = 0;
 
+  // Programme indicators (append-only, as statuses) --------------------------------------------
+  /// Appends a value; it supersedes the one in force for the same unit, year and indicator.
+  /// InputError when no unit of that code is valid on 31 December of the year.
+  virtual std::int64_t add_indicator_value(const IndicatorValue& value) = 0;
+  /// The values in force in `year` (as known at `known_at`, a UTC instant, when given), ordered by
+  /// unit code and indicator.
+  virtual std::vector<IndicatorValue> indicator_values(int year, const std::optional<std::string>& known_at = {}) const = 0;
+  /// Every value of a unit, oldest first (superseded ones too).
+  virtual std::vector<IndicatorValue> indicator_history(const std::string& unit_code) const = 0;
+
   // Lineage, hotspots, clusters, models, core forces, festival ------------------------------
   virtual std::int64_t add_lineage_event(const LineageEvent& event) = 0;
   virtual std::vector<LineageEvent> lineage_events() const = 0;

@@ -1,0 +1,298 @@
+// The programme's indicators: the catalogue (from the plan's text, ../shared/domain in the design
+// notes), reading values as offices write them, and the one write path.
+#include "antt/editing/indicators.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "antt/core/date.hpp"
+#include "antt/core/error.hpp"
+#include "antt/text/unicode.hpp"
+
+namespace antt::editing {
+namespace {
+
+using store::UnitKind;
+
+constexpr const char* kFestival = "festival_19_8";
+constexpr const char* kCoreForceStaffed = "core_force_staffed";
+constexpr const char* kCoreForceMembers = "core_force_members";
+
+const std::vector<UnitKind> kResidentialAndFacilities{UnitKind::village, UnitKind::commune, UnitKind::agency,
+                                                      UnitKind::enterprise, UnitKind::school};
+const std::vector<UnitKind> kAdministrativeLevels{UnitKind::province, UnitKind::district, UnitKind::commune};
+
+std::string indicator_ids() {
+  std::string ids;
+  for (const auto& definition : indicator_definitions()) ids += (ids.empty() ? "" : ", ") + definition.id;
+  return ids;
+}
+
+[[noreturn]] void refuse_value(const IndicatorDefinition& definition, std::string_view text, const char* expected) {
+  throw InputError(definition.id + ": '" + std::string(text) + "' is not " + expected + " / giá trị không hợp lệ cho “" +
+                   definition.label_vi + "”");
+}
+
+/// Digits only, or digits grouped by '.' (Vietnamese thousands: "1.500.000").
+std::optional<double> whole_number(const std::string& text) {
+  std::vector<std::string> groups{""};
+  for (char c : text) {
+    if (c == '.') groups.emplace_back();
+    else if (c >= '0' && c <= '9') groups.back() += c;
+    else return std::nullopt;
+  }
+  std::string digits;
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    const bool fits = groups.size() == 1 ? !groups[i].empty() : (i == 0 ? groups[i].size() >= 1 && groups[i].size() <= 3
+                                                                        : groups[i].size() == 3);
+    if (!fits) return std::nullopt;
+    digits += groups[i];
+  }
+  if (digits.size() > 15) return std::nullopt;
+  return std::stod(digits);
+}
+
+/// "85,5" or "85.5" or "85": a decimal number.
+std::optional<double> decimal_number(std::string text) {
+  std::replace(text.begin(), text.end(), ',', '.');
+  if (text.empty() || text.front() == '.' || text.back() == '.' || std::count(text.begin(), text.end(), '.') > 1)
+    return std::nullopt;
+  for (char c : text)
+    if ((c < '0' || c > '9') && c != '.') return std::nullopt;
+  return std::stod(text);
+}
+
+std::string vn_grouped(double value) {
+  std::string digits = std::to_string(static_cast<long long>(std::llround(value)));
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += '.';
+    out += digits[i];
+  }
+  return out;
+}
+
+bool reports(const IndicatorDefinition& definition, UnitKind kind) {
+  return std::find(definition.reported_by.begin(), definition.reported_by.end(), kind) != definition.reported_by.end();
+}
+
+std::string kinds_text(const IndicatorDefinition& definition) {
+  std::string text;
+  for (UnitKind kind : definition.reported_by) text += (text.empty() ? "" : ", ") + std::string(store::to_string(kind));
+  return text;
+}
+
+}  // namespace
+
+std::string_view to_string(IndicatorKind kind) {
+  switch (kind) {
+    case IndicatorKind::count: return "count";
+    case IndicatorKind::percent: return "percent";
+    case IndicatorKind::yes_no: return "yes_no";
+    case IndicatorKind::grade: return "grade";
+    case IndicatorKind::money: return "money";
+  }
+  return "count";
+}
+
+const std::vector<IndicatorDefinition>& indicator_definitions() {
+  static const std::vector<IndicatorDefinition> definitions{
+      {"documents_disseminated", "Văn bản của Đảng, Nhà nước, ngành Công an về ANTT đã triển khai đến người dân",
+       "Party, State and police documents on security made known to every resident", IndicatorKind::yes_no,
+       kResidentialAndFacilities, 100.0, "§II.2"},
+      {"resolution_and_plan", "Cấp ủy có Nghị quyết, chính quyền có kế hoạch thực hiện công tác ANTT",
+       "Party committee resolution and government plan on security adopted", IndicatorKind::yes_no,
+       kResidentialAndFacilities, 100.0, "§II.2"},
+      {"pledge_share", "Tỷ lệ hộ gia đình, cán bộ, công nhân viên, học sinh ký cam kết tham gia phòng chống tội phạm (%)",
+       "Share of households, staff and pupils who signed the crime-prevention pledge (%)", IndicatorKind::percent,
+       kResidentialAndFacilities, 100.0, "§II.2"},
+      {kFestival, "Tổ chức Ngày hội toàn dân bảo vệ ANTQ 19/8", "Held the 19 August national security festival",
+       IndicatorKind::yes_no, kResidentialAndFacilities, 100.0, "§III.6"},
+      {kCoreForceStaffed, "Lực lượng nòng cốt được kiện toàn, đủ số lượng, chất lượng",
+       "Core forces (commune police, civil defence) fully staffed", IndicatorKind::yes_no, kResidentialAndFacilities,
+       100.0, "§II.2"},
+      {kCoreForceMembers, "Số thành viên lực lượng nòng cốt", "Members of the core forces", IndicatorKind::count,
+       kResidentialAndFacilities, std::nullopt, "§II.2"},
+      {"propaganda_sessions", "Số buổi tuyên truyền về phong trào toàn dân bảo vệ ANTQ",
+       "Propaganda sessions on the movement", IndicatorKind::count, kResidentialAndFacilities, std::nullopt, "§III.1"},
+      {"propaganda_participants", "Số lượt người dự tuyên truyền", "Attendance at propaganda sessions",
+       IndicatorKind::count, kResidentialAndFacilities, std::nullopt, "§III.1"},
+      {"propaganda_materials", "Số tài liệu, tờ rơi, pa-nô tuyên truyền đã phát hành",
+       "Leaflets, posters and other materials issued", IndicatorKind::count, kResidentialAndFacilities, std::nullopt,
+       "§III.1"},
+      {"peak_campaigns", "Số đợt cao điểm tấn công, trấn áp tội phạm đã tổ chức",
+       "Peak campaigns against crime organised", IndicatorKind::count, kAdministrativeLevels, std::nullopt, "§III.4"},
+      {"police_training_courses", "Số lớp tập huấn, bồi dưỡng nghiệp vụ cho Công an xã",
+       "Training courses for commune police", IndicatorKind::count, kAdministrativeLevels, std::nullopt, "§III.5"},
+      {"prestigious_persons", "Số người có uy tín trong đồng bào dân tộc thiểu số tham gia phong trào",
+       "Prestigious persons of ethnic-minority communities taking part", IndicatorKind::count,
+       {UnitKind::village, UnitKind::commune}, std::nullopt, "§III.2"},
+      {"movement_grade", "Xếp loại phong trào (khá, trung bình, yếu)", "Movement quality grade (good, fair, weak)",
+       IndicatorKind::grade, kResidentialAndFacilities, std::nullopt, "§IV"},
+      {"budget_planned_vnd", "Kinh phí được giao cho phong trào (đồng)", "Budget allotted to the movement (VND)",
+       IndicatorKind::money, kAdministrativeLevels, std::nullopt, "§V"},
+      {"budget_spent_vnd", "Kinh phí đã chi cho phong trào (đồng)", "Budget spent on the movement (VND)",
+       IndicatorKind::money, kAdministrativeLevels, std::nullopt, "§V"},
+  };
+  return definitions;
+}
+
+const IndicatorDefinition& indicator_definition(std::string_view id) {
+  for (const auto& definition : indicator_definitions())
+    if (definition.id == id) return definition;
+  throw UsageError("unknown indicator '" + std::string(id) + "'; the indicators are: " + indicator_ids() +
+                   " / không có chỉ tiêu này");
+}
+
+const std::vector<std::pair<std::string, std::string>>& movement_grades() {
+  static const std::vector<std::pair<std::string, std::string>> grades{
+      {"kha", "khá"}, {"trung_binh", "trung bình"}, {"yeu", "yếu"}};
+  return grades;
+}
+
+void parse_indicator_value(const IndicatorDefinition& definition, std::string_view raw, store::IndicatorValue& value) {
+  const std::string text = text::trim(text::to_nfc(raw));
+  value.number.reset();
+  value.text.clear();
+  switch (definition.kind) {
+    case IndicatorKind::count:
+    case IndicatorKind::money: {
+      const auto number = whole_number(text);
+      if (!number) refuse_value(definition, raw, definition.kind == IndicatorKind::money
+                                                     ? "a whole number of đồng (1500000 or 1.500.000)"
+                                                     : "a whole number >= 0");
+      value.number = *number;
+      return;
+    }
+    case IndicatorKind::percent: {
+      const auto number = decimal_number(text);
+      if (!number || *number > 100) refuse_value(definition, raw, "a percentage from 0 to 100 (85,5 or 85.5)");
+      value.number = *number;
+      return;
+    }
+    case IndicatorKind::yes_no: {
+      const std::string folded = text::fold_for_search(text);
+      if (folded == "co" || folded == "yes" || folded == "1" || folded == "true" || folded == "x") {
+        value.number = 1;
+      } else if (folded == "khong" || folded == "no" || folded == "0" || folded == "false") {
+        value.number = 0;
+      } else {
+        refuse_value(definition, raw, "yes or no (có, không, 1, 0)");
+      }
+      return;
+    }
+    case IndicatorKind::grade: {
+      const std::string folded = text::fold_for_search(text);
+      for (const auto& [key, label] : movement_grades())
+        if (folded == key || folded == text::fold_for_search(label)) {
+          value.text = key;
+          return;
+        }
+      refuse_value(definition, raw, "a grade: khá, trung bình or yếu (kha, trung_binh, yeu)");
+    }
+  }
+}
+
+std::string format_indicator_value(const IndicatorDefinition& definition, const store::IndicatorValue& value) {
+  switch (definition.kind) {
+    case IndicatorKind::count: return value.number ? vn_grouped(*value.number) : "";
+    case IndicatorKind::money: return value.number ? vn_grouped(*value.number) + " đ" : "";
+    case IndicatorKind::percent: {
+      if (!value.number) return "";
+      char text[32];
+      std::snprintf(text, sizeof text, "%g", std::round(*value.number * 10) / 10);
+      std::string out = text;
+      std::replace(out.begin(), out.end(), '.', ',');
+      return out + " %";
+    }
+    case IndicatorKind::yes_no: return value.number ? (*value.number != 0 ? "có" : "không") : "";
+    case IndicatorKind::grade:
+      for (const auto& [key, label] : movement_grades())
+        if (key == value.text) return label;
+      return value.text;
+  }
+  return "";
+}
+
+std::vector<store::IndicatorValue> record_indicators(store::Store& store, const store::Actor& actor,
+                                                     const std::string& unit_code, int year,
+                                                     const std::vector<std::pair<std::string, std::string>>& values,
+                                                     const std::string& note) {
+  if (values.empty()) throw UsageError("nothing to record: give INDICATOR=VALUE / chưa có giá trị nào");
+  const auto unit = store.unit_at(unit_code, year_end(year), false);
+  if (!unit)
+    throw InputError("no unit " + unit_code + " is valid on 31/12/" + std::to_string(year) + " / không có đơn vị mã " +
+                     unit_code + " vào năm " + std::to_string(year));
+  // Everything is read and checked before anything is written.
+  std::vector<std::pair<const IndicatorDefinition*, store::IndicatorValue>> parsed;
+  std::map<std::string, bool> seen;
+  for (const auto& [id, text] : values) {
+    const auto& definition = indicator_definition(id);
+    if (seen[definition.id]) throw UsageError(definition.id + " is given twice / chỉ tiêu bị nhập hai lần");
+    seen[definition.id] = true;
+    if (!reports(definition, unit->kind))
+      throw InputError(definition.id + " is reported by " + kinds_text(definition) + ", not by a " +
+                       std::string(store::to_string(unit->kind)) + " (" + unit_code + " " + unit->name +
+                       ") / loại đơn vị này không báo cáo chỉ tiêu “" + definition.label_vi + "”");
+    store::IndicatorValue value;
+    value.unit_code = unit_code;
+    value.year = year;
+    value.indicator = definition.id;
+    value.note = text::trim(text::to_nfc(note));
+    parse_indicator_value(definition, text, value);
+    parsed.emplace_back(&definition, std::move(value));
+  }
+  std::vector<store::IndicatorValue> recorded;
+  store.write(actor, [&] {
+    std::optional<store::CoreForce> force;
+    for (auto& [definition, value] : parsed) {
+      if (definition->id == kFestival) {
+        store.set_festival({unit_code, year, *value.number != 0});
+      } else if (definition->id == kCoreForceStaffed || definition->id == kCoreForceMembers) {
+        if (!force) {
+          force = store::CoreForce{unit_code, year, false, 0};
+          for (const auto& existing : store.core_forces(year))
+            if (existing.unit_code == unit_code) force = existing;
+        }
+        if (definition->id == kCoreForceStaffed) force->staffed = *value.number != 0;
+        else force->members = static_cast<int>(*value.number);
+      } else {
+        value.id = store.add_indicator_value(value);
+      }
+      recorded.push_back(value);
+    }
+    if (force) store.set_core_force(*force);
+  });
+  return recorded;
+}
+
+std::vector<store::IndicatorValue> indicators_of_unit(const store::Store& store, const std::string& unit_code, int year,
+                                                      const std::optional<std::string>& known_at) {
+  std::map<std::string, store::IndicatorValue> by_id;
+  for (auto& value : store.indicator_values(year, known_at))
+    if (value.unit_code == unit_code) by_id[value.indicator] = std::move(value);
+  auto row = [&](const char* id, double number) {
+    store::IndicatorValue value;
+    value.unit_code = unit_code;
+    value.year = year;
+    value.indicator = id;
+    value.number = number;
+    by_id[id] = value;
+  };
+  // These tables keep no history: a moment in the past cannot be told apart from now.
+  for (const auto& festival : store.festivals(year))
+    if (festival.unit_code == unit_code) row(kFestival, festival.held ? 1 : 0);
+  for (const auto& force : store.core_forces(year))
+    if (force.unit_code == unit_code) {
+      row(kCoreForceStaffed, force.staffed ? 1 : 0);
+      row(kCoreForceMembers, force.members);
+    }
+  std::vector<store::IndicatorValue> out;
+  for (const auto& definition : indicator_definitions())
+    if (auto found = by_id.find(definition.id); found != by_id.end()) out.push_back(std::move(found->second));
+  return out;
+}
+
+}  // namespace antt::editing
