@@ -207,13 +207,14 @@ def test_a_boundary_edit_is_validated_scoped_audited_and_drawn_within_a_second(e
     written_at = time.monotonic()
     assert status == 200 and saved["written"] and saved["changed"] == [EDITED_COMMUNE], saved
     assert saved["change"] == "correction" and saved["override"]
-    while time.monotonic() - written_at < 5 and http_get(tile)[2] == old_png:
-        time.sleep(0.05)
-    seen_after = time.monotonic() - written_at
     # The edited version runs from 2020 to the 2025 reform, so six years of drawings are redone (a status
     # change, one year, keeps the 1 s: the test above). Measured: under 1 s alone, 1.27 s beside the other tests
-    # of the ctest stage; 2 s bounds that. The ASan stage (5-10x slower renders) checks the tile changes at all.
-    bound = 5.0 if "ASAN_OPTIONS" in os.environ else 2.0
+    # of the ctest stage; 2 s bounds that. The ASan stage (5-10x slower renders; over 5 s once on a loaded
+    # machine) checks that the tile changes at all.
+    bound = 20.0 if "ASAN_OPTIONS" in os.environ else 2.0
+    while time.monotonic() - written_at < bound and http_get(tile)[2] == old_png:
+        time.sleep(0.05)
+    seen_after = time.monotonic() - written_at
     assert seen_after < bound, f"the tile changed {seen_after:.2f} s after the write"
 
     rows = [row for row in audit_entries(store, "unit") if row["key"].startswith(EDITED_COMMUNE)]

@@ -18,6 +18,7 @@
 
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
+#include "antt/editing/indicators.hpp"
 #include "antt/editing/lineage.hpp"
 #include "antt/geo/web_mercator.hpp"
 #include "antt/layers/layers.hpp"
@@ -44,6 +45,27 @@ constexpr std::size_t kMaxCodeBytes = 64;
 http::Response json_answer(const json& document) {
   // Store text is NFC UTF-8; replace rather than throw should anything slip through.
   return http::Response::json(200, document.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+/// The plan's other indicators (budgets, propaganda, grades…, antt/editing/indicators.hpp) are the
+/// movement's own figures: a caller who does not read internal layers gets the statistics without
+/// them (an empty `totals`, no such indicator), as if none had been recorded.
+json without_internal_indicators(json document) {
+  auto strip = [](json& area) {
+    area["totals"] = json::object();
+    json kept = json::array();
+    for (const auto& indicator : area["indicators"]) {
+      const auto& definitions = editing::indicator_definitions();
+      const bool internal = std::any_of(definitions.begin(), definitions.end(), [&](const auto& definition) {
+        return indicator["id"] == definition.id;
+      });
+      if (!internal) kept.push_back(indicator);
+    }
+    area["indicators"] = std::move(kept);
+  };
+  strip(document["province"]);
+  for (auto& district : document["districts"]) strip(district);
+  return document;
 }
 
 json optional_text(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
@@ -76,6 +98,10 @@ class Api {
         pool_(context_.store_path, context_.pooled_connections),
         version_(context_.store_path) {}
 
+  static json for_caller(const http::Request& request, json document) {
+    return request.caller.reads_internal() ? document : without_internal_indicators(std::move(document));
+  }
+
   /// Every answer drawn from invented data says so: "synthetic": true beside the document's own keys.
   http::Response answer(json document) {
     if (document.is_object() && snapshot()->synthetic) document["synthetic"] = true;
@@ -105,9 +131,9 @@ class Api {
         throw RequestError(400, "as_of must be YYYY-MM-DD (end of that day, Vietnam time) or "
                                 "YYYY-MM-DDTHH:MM[:SS](Z|+07:00) / thời điểm không hợp lệ");
       auto lease = pool_.acquire();
-      return answer(stats::to_json(stats::compute_stats(*lease, year, {}, known_at)));
+      return answer(for_caller(request, stats::to_json(stats::compute_stats(*lease, year, {}, known_at))));
     }
-    return answer(stats::to_json(*year_stats(*snap, year)));
+    return answer(for_caller(request, stats::to_json(*year_stats(*snap, year))));
   }
 
   /// What a unit became and what it was made from (antt::editing::lineage_of).

@@ -14,6 +14,7 @@
 #include "../http/http_test_client.hpp"
 #include "antt/core/date.hpp"
 #include "antt/geo/ogr.hpp"
+#include "antt/editing/indicators.hpp"
 #include "antt/stats/stats.hpp"
 #include "antt/store/store.hpp"
 #include "antt/text/unicode.hpp"
@@ -470,6 +471,30 @@ TEST_F(ApiTest, StatsAsOfAMomentEqualTheCoresAndRefuseABadMoment) {
     EXPECT_EQ(refused.status, 400) << bad;
     EXPECT_NE(error_of(refused).find("as_of"), std::string::npos) << bad;
   }
+}
+
+TEST_F(ApiTest, ThePlansOtherIndicatorsReachInternalRolesOnly) {
+  const std::string copy = dir_->file("indicators.sqlite");
+  store::open_spatialite_store(store_path(), false)->backup_to(copy);
+  {
+    auto store = store::open_spatialite_store(copy, false);
+    editing::record_indicators(*store, {"tester", "api_test"}, "04831", 2020,
+                               {{"budget_spent_vnd", "1.500.000"}, {"resolution_and_plan", "có"}}, "");
+  }
+  http::Router router;
+  register_api(router, {std::make_shared<const LayerAccess>(layers::LayerRegistry::standard()), copy, {}});
+  auto has_indicator = [](const json& area, const std::string& id) {
+    return std::any_of(area["indicators"].begin(), area["indicators"].end(),
+                       [&](const json& indicator) { return indicator["id"] == id; });
+  };
+  const json internal = body(router.dispatch(as_viewer(get("/api/stats", {{"year", "2020"}}))));
+  EXPECT_EQ(internal["province"]["totals"]["budget_spent_vnd"], 1500000);
+  EXPECT_TRUE(has_indicator(internal["province"], "resolution_and_plan"));
+  const json everyone = body(router.dispatch(get("/api/stats", {{"year", "2020"}})));
+  EXPECT_EQ(everyone["province"]["totals"], json::object());
+  EXPECT_FALSE(has_indicator(everyone["province"], "resolution_and_plan"));
+  EXPECT_TRUE(has_indicator(everyone["province"], "festival_held"));  // the figures that were always public
+  for (const auto& district : everyone["districts"]) EXPECT_EQ(district["totals"], json::object());
 }
 
 TEST_F(ApiTest, UnknownUnitsAre404AndBadCodes400) {
