@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
+#include <tuple>
 
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
@@ -74,10 +76,6 @@ std::string vn_grouped(double value) {
   return out;
 }
 
-bool reports(const IndicatorDefinition& definition, UnitKind kind) {
-  return std::find(definition.reported_by.begin(), definition.reported_by.end(), kind) != definition.reported_by.end();
-}
-
 std::string kinds_text(const IndicatorDefinition& definition) {
   std::string text;
   for (UnitKind kind : definition.reported_by) text += (text.empty() ? "" : ", ") + std::string(store::to_string(kind));
@@ -85,6 +83,10 @@ std::string kinds_text(const IndicatorDefinition& definition) {
 }
 
 }  // namespace
+
+bool reported_by(const IndicatorDefinition& definition, store::UnitKind kind) {
+  return std::find(definition.reported_by.begin(), definition.reported_by.end(), kind) != definition.reported_by.end();
+}
 
 std::string_view to_string(IndicatorKind kind) {
   switch (kind) {
@@ -221,77 +223,115 @@ std::vector<store::IndicatorValue> record_indicators(store::Store& store, const 
                                                      const std::vector<std::pair<std::string, std::string>>& values,
                                                      const std::string& note) {
   if (values.empty()) throw UsageError("nothing to record: give INDICATOR=VALUE / chưa có giá trị nào");
-  const auto unit = store.unit_at(unit_code, year_end(year), false);
-  if (!unit)
-    throw InputError("no unit " + unit_code + " is valid on 31/12/" + std::to_string(year) + " / không có đơn vị mã " +
-                     unit_code + " vào năm " + std::to_string(year));
-  // Everything is read and checked before anything is written.
-  std::vector<std::pair<const IndicatorDefinition*, store::IndicatorValue>> parsed;
+  std::vector<store::IndicatorValue> parsed;
   std::map<std::string, bool> seen;
   for (const auto& [id, text] : values) {
     const auto& definition = indicator_definition(id);
     if (seen[definition.id]) throw UsageError(definition.id + " is given twice / chỉ tiêu bị nhập hai lần");
     seen[definition.id] = true;
-    if (!reports(definition, unit->kind))
-      throw InputError(definition.id + " is reported by " + kinds_text(definition) + ", not by a " +
-                       std::string(store::to_string(unit->kind)) + " (" + unit_code + " " + unit->name +
-                       ") / loại đơn vị này không báo cáo chỉ tiêu “" + definition.label_vi + "”");
     store::IndicatorValue value;
     value.unit_code = unit_code;
     value.year = year;
     value.indicator = definition.id;
-    value.note = text::trim(text::to_nfc(note));
+    value.note = note;
     parse_indicator_value(definition, text, value);
-    parsed.emplace_back(&definition, std::move(value));
+    parsed.push_back(std::move(value));
+  }
+  return record_indicator_values(store, actor, std::move(parsed));
+}
+
+void check_unit_reports(const IndicatorDefinition& definition, const store::UnitVersion& unit) {
+  if (!reported_by(definition, unit.kind))
+    throw InputError(definition.id + " is reported by " + kinds_text(definition) + ", not by a " +
+                     std::string(store::to_string(unit.kind)) + " (" + unit.code + " " + unit.name +
+                     ") / loại đơn vị này không báo cáo chỉ tiêu “" + definition.label_vi + "”");
+}
+
+std::vector<store::IndicatorValue> record_indicator_values(store::Store& store, const store::Actor& actor,
+                                                           std::vector<store::IndicatorValue> values,
+                                                           const std::function<void()>& also) {
+  // Everything is checked before anything is written.
+  std::map<std::pair<std::string, int>, store::UnitKind> kinds;
+  std::set<std::tuple<std::string, int, std::string>> seen;
+  for (auto& value : values) {
+    const auto& definition = indicator_definition(value.indicator);
+    const auto key = std::make_pair(value.unit_code, value.year);
+    if (!kinds.count(key)) {
+      const auto unit = store.unit_at(value.unit_code, year_end(value.year), false);
+      if (!unit)
+        throw InputError("no unit " + value.unit_code + " is valid on 31/12/" + std::to_string(value.year) +
+                         " / không có đơn vị mã " + value.unit_code + " vào năm " + std::to_string(value.year));
+      check_unit_reports(definition, *unit);
+      kinds[key] = unit->kind;
+    } else if (!reported_by(definition, kinds[key])) {
+      check_unit_reports(definition, *store.unit_at(value.unit_code, year_end(value.year), false));
+    }
+    if (!seen.insert({value.unit_code, value.year, definition.id}).second)
+      throw InputError(definition.id + " of " + value.unit_code + " in " + std::to_string(value.year) +
+                       " is given twice / chỉ tiêu bị nhập hai lần");
+    if (definition.kind == IndicatorKind::grade ? value.text.empty() : !value.number)
+      throw InputError(definition.id + " of " + value.unit_code + " has no value / thiếu giá trị");
+    value.note = text::trim(text::to_nfc(value.note));
   }
   std::vector<store::IndicatorValue> recorded;
   store.write(actor, [&] {
-    std::optional<store::CoreForce> force;
-    for (auto& [definition, value] : parsed) {
-      if (definition->id == kFestival) {
-        store.set_festival({unit_code, year, *value.number != 0});
-      } else if (definition->id == kCoreForceStaffed || definition->id == kCoreForceMembers) {
-        if (!force) {
-          force = store::CoreForce{unit_code, year, false, 0};
-          for (const auto& existing : store.core_forces(year))
-            if (existing.unit_code == unit_code) force = existing;
+    std::map<std::pair<std::string, int>, store::CoreForce> forces;
+    for (auto& value : values) {
+      const std::string& id = value.indicator;
+      if (id == kFestival) {
+        store.set_festival({value.unit_code, value.year, *value.number != 0});
+      } else if (id == kCoreForceStaffed || id == kCoreForceMembers) {
+        const auto key = std::make_pair(value.unit_code, value.year);
+        auto found = forces.find(key);
+        if (found == forces.end()) {
+          store::CoreForce force{value.unit_code, value.year, false, 0};
+          for (const auto& existing : store.core_forces(value.year))
+            if (existing.unit_code == value.unit_code) force = existing;
+          found = forces.emplace(key, force).first;
         }
-        if (definition->id == kCoreForceStaffed) force->staffed = *value.number != 0;
-        else force->members = static_cast<int>(*value.number);
+        if (id == kCoreForceStaffed) found->second.staffed = *value.number != 0;
+        else found->second.members = static_cast<int>(*value.number);
       } else {
         value.id = store.add_indicator_value(value);
       }
       recorded.push_back(value);
     }
-    if (force) store.set_core_force(*force);
+    for (const auto& [key, force] : forces) store.set_core_force(force);
+    if (also) also();
   });
   return recorded;
 }
 
-std::vector<store::IndicatorValue> indicators_of_unit(const store::Store& store, const std::string& unit_code, int year,
-                                                      const std::optional<std::string>& known_at) {
-  std::map<std::string, store::IndicatorValue> by_id;
-  for (auto& value : store.indicator_values(year, known_at))
-    if (value.unit_code == unit_code) by_id[value.indicator] = std::move(value);
-  auto row = [&](const char* id, double number) {
+std::map<std::pair<std::string, std::string>, store::IndicatorValue> indicators_in_force(
+    const store::Store& store, int year, const std::optional<std::string>& known_at) {
+  std::map<std::pair<std::string, std::string>, store::IndicatorValue> by_key;
+  for (auto& value : store.indicator_values(year, known_at)) {
+    auto key = std::make_pair(value.unit_code, value.indicator);
+    by_key[std::move(key)] = std::move(value);
+  }
+  auto row = [&](const std::string& unit_code, const char* id, double number) {
     store::IndicatorValue value;
     value.unit_code = unit_code;
     value.year = year;
     value.indicator = id;
     value.number = number;
-    by_id[id] = value;
+    by_key[{unit_code, id}] = value;
   };
   // These tables keep no history: a moment in the past cannot be told apart from now.
-  for (const auto& festival : store.festivals(year))
-    if (festival.unit_code == unit_code) row(kFestival, festival.held ? 1 : 0);
-  for (const auto& force : store.core_forces(year))
-    if (force.unit_code == unit_code) {
-      row(kCoreForceStaffed, force.staffed ? 1 : 0);
-      row(kCoreForceMembers, force.members);
-    }
+  for (const auto& festival : store.festivals(year)) row(festival.unit_code, kFestival, festival.held ? 1 : 0);
+  for (const auto& force : store.core_forces(year)) {
+    row(force.unit_code, kCoreForceStaffed, force.staffed ? 1 : 0);
+    row(force.unit_code, kCoreForceMembers, force.members);
+  }
+  return by_key;
+}
+
+std::vector<store::IndicatorValue> indicators_of_unit(const store::Store& store, const std::string& unit_code, int year,
+                                                      const std::optional<std::string>& known_at) {
+  const auto in_force = indicators_in_force(store, year, known_at);
   std::vector<store::IndicatorValue> out;
   for (const auto& definition : indicator_definitions())
-    if (auto found = by_id.find(definition.id); found != by_id.end()) out.push_back(std::move(found->second));
+    if (auto found = in_force.find({unit_code, definition.id}); found != in_force.end()) out.push_back(found->second);
   return out;
 }
 

@@ -6,8 +6,10 @@
 
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
+#include "antt/editing/indicator_sheets.hpp"
 #include "antt/editing/indicators.hpp"
 #include "antt/editing/records.hpp"
+#include "antt/office/xlsx.hpp"
 #include "antt/text/unicode.hpp"
 #include "command.hpp"
 
@@ -241,11 +243,92 @@ int run_record_show(Context& context, const ParsedArgs& args) {
   return 0;
 }
 
+nlohmann::json problems_json(const std::vector<editing::CellProblem>& problems) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& problem : problems)
+    list.push_back({{"sheet", problem.sheet},
+                    {"row", problem.row > 0 ? nlohmann::json(problem.row) : nlohmann::json()},
+                    {"column", problem.column > 0 ? nlohmann::json(office::column_letters(problem.column)) : nlohmann::json()},
+                    {"place", problem.place()},
+                    {"reason", problem.reason}});
+  return list;
+}
+
+int run_record_import(Context& context, const ParsedArgs& args) {
+  if (args.positional.size() != 2)
+    throw UsageError("usage: anttmap record import FILE.xlsx|FILE.csv [--year Y] [--note TEXT] / cần một tệp");
+  editing::SheetImportOptions options;
+  options.year = args.get_int("year");
+  options.note = args.get("note").value_or("");
+  auto store = context.open_store();
+  editing::SheetImportResult result;
+  try {
+    result = editing::import_indicator_sheets(*store, context.actor, args.positional[1], options);
+  } catch (const editing::SheetError& error) {
+    if (context.json) {
+      print_json(context.out, nlohmann::json{{"file", args.positional[1]},
+                                             {"recorded", 0},
+                                             {"problems", problems_json(error.problems())}}
+                                  .dump());
+      return static_cast<int>(error.exit_code());
+    }
+    throw;
+  }
+  if (context.json) {
+    print_json(context.out, nlohmann::json{{"file", args.positional[1]},
+                                           {"year", result.year},
+                                           {"recorded", result.recorded},
+                                           {"unchanged", result.unchanged},
+                                           {"models_added", result.models_added},
+                                           {"model_years", result.model_years},
+                                           {"units", result.units},
+                                           {"by_indicator", result.by_indicator},
+                                           {"problems", nlohmann::json::array()}}
+                                .dump());
+  } else if (!context.quiet) {
+    for (const auto& [id, count] : result.by_indicator) context.out << "  " << id << ": " << count << "\n";
+    if (result.models_added || result.model_years)
+      context.out << "  models / mô hình: " << result.models_added << " new, " << result.model_years
+                  << " yearly effectiveness\n";
+    context.out << result.recorded << " value(s) recorded for " << result.units << " unit(s), " << result.unchanged
+                << " unchanged / đã ghi " << result.recorded << " giá trị, " << result.unchanged
+                << " không đổi\n";
+  }
+  return 0;
+}
+
+int run_template(Context& context, const ParsedArgs& args) {
+  editing::TemplateRequest request;
+  const auto year = args.get_int("year");
+  if (!year) throw UsageError("template needs --year Y / cần --year");
+  request.year = *year;
+  request.within = args.get("within");
+  if (!request.within) request.within = args.get("district");
+  const auto output = output_argument(args, "template");
+  if (!output) throw UsageError("template needs -o FILE.xlsx / cần tệp ra -o");
+  auto store = context.open_store();
+  const auto summary = editing::write_indicator_template(*store, request, *output);
+  if (context.json) {
+    print_json(context.out, nlohmann::json{{"output", *output},
+                                           {"year", request.year},
+                                           {"scope", summary.scope},
+                                           {"sheets", summary.sheets},
+                                           {"units", summary.units},
+                                           {"models", summary.models}}
+                                .dump());
+  } else if (!context.quiet) {
+    context.out << "wrote / đã ghi " << *output << ": " << summary.sheets << " sheets, " << summary.units
+                << " units, " << summary.models << " models (" << summary.scope << ", " << request.year << ")\n";
+  }
+  return 0;
+}
+
 int run_record(Context& context, const ParsedArgs& args) {
   if (args.positional.empty() || args.positional[0] == "indicators") return run_record_indicators(context);
   if (args.positional[0] == "set") return run_record_set(context, args);
   if (args.positional[0] == "show") return run_record_show(context, args);
-  throw UsageError("unknown record subcommand '" + args.positional[0] + "'; use indicators, set or show");
+  if (args.positional[0] == "import") return run_record_import(context, args);
+  throw UsageError("unknown record subcommand '" + args.positional[0] + "'; use indicators, set, show or import");
 }
 
 }  // namespace
@@ -263,10 +346,10 @@ nlohmann::json hotspot_json(const store::HotspotDesignation& hotspot) {
 std::vector<Command> record_commands() {
   return {{"record",
            "record indicators | record set UNIT --year Y INDICATOR=VALUE... [--note TEXT] | record show UNIT --year Y "
-           "[--as-of DATE]",
-           "the programme's indicators of a unit and year: list, set, show / các chỉ tiêu của phong trào",
-           {{"year", true, "the year the values are for"},
-            {"note", true, "set: a note kept with each value (e.g. the report it comes from)"},
+           "[--as-of DATE] | record import FILE.xlsx|FILE.csv [--year Y] [--note TEXT]",
+           "the programme's indicators of a unit and year: list, set, show, import a form / các chỉ tiêu của phong trào",
+           {{"year", true, "the year the values are for (import: must agree with the form's)"},
+            {"note", true, "set, import: a note kept with each value (e.g. the report it comes from)"},
             {"as-of", true, "show: as recorded by then, YYYY-MM-DD (end of that day, Vietnam time) or a moment"}},
            run_record,
            "`record indicators` lists every indicator: its id, what it counts, who reports it and its target.\n"
@@ -277,7 +360,24 @@ std::vector<Command> record_commands() {
            "yes/no as có/không (or 1/0), grades khá, trung bình, yếu. Every value is kept: a correction is a\n"
            "new row, so `stats --as-of` and `report --as-of` show what was known at a moment (the 19/8\n"
            "festival and the core forces keep one row per unit and year). `stats` sums the counts and đồng\n"
-           "per district and province and gives the share of units meeting each target."},
+           "per district and province and gives the share of units meeting each target.\n"
+           "`record import FORM.xlsx` reads back the form `anttmap template` wrote (or a CSV with the columns\n"
+           "ma_don_vi, chi_tieu, gia_tri and optionally nam, ghi_chu): every cell is checked first and every\n"
+           "problem is listed with its sheet, row and column (wrong header, unknown code, text in a number,\n"
+           "a bad date, merged cells, formulas); then nothing is written. Values equal to those in force are\n"
+           "not written again; with --json the problems come as a list."},
+          {"template",
+           "template --year Y [--within CODE] -o FILE.xlsx",
+           "the form offices fill in for a year's indicators / biểu mẫu báo cáo chỉ tiêu của năm",
+           {{"year", true, "the year of the form"},
+            {"within", true, "only the units under this district (or province), itself included"},
+            {"district", true, "same as --within"},
+            {"output", true, "the workbook to write (same as -o FILE)"}},
+           run_template,
+           "One sheet per indicator (the units that report it, with their codes, names and the values in\n"
+           "force pre-filled, a drop-down list or a number rule on the value column), a sheet of\n"
+           "self-management models (existing ones listed, blank rows for new ones) and a guide sheet naming\n"
+           "the year. Fill it in Excel or LibreOffice and read it back with `anttmap record import FILE`."},
           {"hotspot",
            "hotspot [list] [--year Y] [--code C] | hotspot designate CODE --from DATE [--decision NO] [--note TEXT] | "
            "hotspot lift CODE --on DATE",

@@ -5,6 +5,8 @@
 // (store::IndicatorValue), so a report as of a past moment leaves out a later correction. The 19/8
 // festival and the core forces keep their own tables (statistics read them since the first
 // version); recording them here writes there.
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +38,9 @@ struct IndicatorDefinition {
   std::string source;  ///< where the plan names it
 };
 
+/// Whether units of `kind` report `definition`.
+bool reported_by(const IndicatorDefinition& definition, store::UnitKind kind);
+
 /// Every indicator, in the order forms and reports list them.
 const std::vector<IndicatorDefinition>& indicator_definitions();
 /// The indicator `id`; UsageError naming the known ids.
@@ -60,6 +65,22 @@ std::vector<store::IndicatorValue> record_indicators(store::Store& store, const 
                                                      const std::string& unit_code, int year,
                                                      const std::vector<std::pair<std::string, std::string>>& values,
                                                      const std::string& note);
+
+/// Records values already read (parse_indicator_value), for any units and years, in one audited
+/// transaction, all or nothing: InputError when a unit is not valid on 31 December of its year, does
+/// not report an indicator, or an indicator of a unit and year comes twice. `also` runs inside the
+/// same transaction (other records of the same form). Returns the values as recorded.
+std::vector<store::IndicatorValue> record_indicator_values(store::Store& store, const store::Actor& actor,
+                                                           std::vector<store::IndicatorValue> values,
+                                                           const std::function<void()>& also = {});
+
+/// InputError when units of `unit`'s kind do not report `definition`.
+void check_unit_reports(const IndicatorDefinition& definition, const store::UnitVersion& unit);
+
+/// Every value in force in `year` (as known at `known_at` when given), the festival and core force
+/// rows included, by (unit code, indicator id).
+std::map<std::pair<std::string, std::string>, store::IndicatorValue> indicators_in_force(
+    const store::Store& store, int year, const std::optional<std::string>& known_at = {});
 
 /// The values of `unit_code` in force in `year` (as known at `known_at` when given), the festival
 /// and core force rows included, in the order of indicator_definitions().

@@ -1,0 +1,912 @@
+// The indicator form: written from the store for a year, read back cell by cell. Every cell is
+// checked and every problem collected before anything is written, so an office sees all its
+// mistakes at once and a bad form changes nothing.
+#include "antt/editing/indicator_sheets.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "antt/core/date.hpp"
+#include "antt/editing/indicators.hpp"
+#include "antt/office/xlsx.hpp"
+#include "antt/text/unicode.hpp"
+
+namespace antt::editing {
+namespace {
+
+using office::InCell;
+using office::InSheet;
+using office::OutCell;
+using office::OutSheet;
+using store::UnitKind;
+using store::UnitVersion;
+
+// Columns of an indicator sheet.
+constexpr int kCodeColumn = 1;
+constexpr int kValueColumn = 5;
+constexpr int kNoteColumn = 6;
+// Columns of the model sheet.
+constexpr int kModelUnitColumn = 1;
+constexpr int kModelCodeColumn = 3;
+constexpr int kModelTypeColumn = 4;
+constexpr int kModelNameColumn = 5;
+constexpr int kModelFoundedColumn = 6;
+constexpr int kModelEffectiveColumn = 7;
+// Blank rows the model sheet offers for new models (the drop-down lists reach them).
+constexpr int kBlankModelRows = 100;
+// A form of a province has a few thousand rows; a message lists this many problems at most.
+constexpr std::size_t kProblemsShown = 60;
+
+const std::vector<UnitKind> kModelUnitKinds{UnitKind::village, UnitKind::commune, UnitKind::agency,
+                                            UnitKind::enterprise, UnitKind::school};
+
+std::string kind_label(UnitKind kind) {
+  switch (kind) {
+    case UnitKind::province: return "Tỉnh";
+    case UnitKind::district: return "Huyện, thành phố";
+    case UnitKind::commune: return "Xã, phường, thị trấn";
+    case UnitKind::village: return "Khu dân cư";
+    case UnitKind::agency: return "Cơ quan";
+    case UnitKind::enterprise: return "Doanh nghiệp";
+    case UnitKind::school: return "Nhà trường";
+  }
+  return "";
+}
+
+const std::vector<std::pair<std::string, std::string>>& model_type_labels() {
+  static const std::vector<std::pair<std::string, std::string>> labels{
+      {"to_lien_gia_tu_quan", "Tổ liên gia tự quản"},
+      {"dong_ho_o_nha_tu_quan", "Dòng họ, ổ nhà tự quản"},
+      {"lang_thon_xom_tu_quan", "Làng, thôn, xóm tự quản"},
+      {"to_tuan_tra_nhan_dan", "Tổ tuần tra nhân dân"},
+      {"to_hoa_giai", "Tổ hòa giải"},
+      {"clb_phong_chong_toi_pham", "CLB phòng, chống tội phạm"},
+      {"hom_thu_to_giac", "Hòm thư tố giác tội phạm"},
+      {"tieng_keng_binh_yen", "Tiếng kẻng bình yên"},
+      {"giup_nguoi_lam_loi", "Giúp người lầm lỗi hòa nhập"},
+      {"clb_19_8", "Câu lạc bộ 19/8"},
+      {"khac", "Mô hình khác"},
+  };
+  return labels;
+}
+
+std::string model_type_label(const std::string& key) {
+  for (const auto& [type, label] : model_type_labels())
+    if (type == key) return label;
+  return key;
+}
+
+std::optional<std::string> model_type_of(const std::string& text) {
+  const std::string folded = text::fold_for_search(text::trim(text));
+  for (const auto& [type, label] : model_type_labels())
+    if (folded == type || folded == text::fold_for_search(label)) return type;
+  return std::nullopt;
+}
+
+std::string vn_date(const std::string& iso) {
+  return iso.size() == 10 ? iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4) : iso;
+}
+
+std::optional<bool> yes_no_of(const std::string& text) {
+  const std::string folded = text::fold_for_search(text::trim(text));
+  if (folded == "co" || folded == "yes" || folded == "1" || folded == "true" || folded == "x") return true;
+  if (folded == "khong" || folded == "no" || folded == "0" || folded == "false") return false;
+  return std::nullopt;
+}
+
+std::string header_text(const IndicatorDefinition& definition) { return definition.label_vi; }
+
+std::vector<std::string> indicator_headers(const IndicatorDefinition& definition) {
+  return {"Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Thuộc", header_text(definition), "Ghi chú"};
+}
+
+std::vector<std::string> model_headers(int year) {
+  return {"Mã đơn vị", "Tên đơn vị", "Mã mô hình", "Loại mô hình", "Tên mô hình", "Ngày thành lập",
+          "Hiệu quả năm " + std::to_string(year)};
+}
+
+std::string value_hint(const IndicatorDefinition& definition) {
+  switch (definition.kind) {
+    case IndicatorKind::count: return "số nguyên ≥ 0";
+    case IndicatorKind::money: return "số đồng, số nguyên (1500000 hoặc 1.500.000)";
+    case IndicatorKind::percent: return "tỷ lệ % từ 0 đến 100 (85,5)";
+    case IndicatorKind::yes_no: return "có / không";
+    case IndicatorKind::grade: return "khá / trung bình / yếu";
+  }
+  return "";
+}
+
+OutCell bold(std::string text) { return OutCell{std::move(text), std::nullopt, true}; }
+OutCell text_cell(std::string text) { return OutCell{std::move(text), std::nullopt, false}; }
+OutCell number_cell(double number) { return OutCell{"", number, false}; }
+
+/// The value in force as the form shows it: numbers as numbers, the rest as people write them.
+OutCell value_cell(const IndicatorDefinition& definition, const store::IndicatorValue& value) {
+  if ((definition.kind == IndicatorKind::count || definition.kind == IndicatorKind::money ||
+       definition.kind == IndicatorKind::percent) &&
+      value.number)
+    return number_cell(*value.number);
+  return text_cell(format_indicator_value(definition, value));
+}
+
+/// The units of a year in the order a form lists them: each under its parent, by code.
+std::vector<const UnitVersion*> units_in_form_order(const std::vector<UnitVersion>& units,
+                                                    const std::optional<std::string>& within) {
+  std::map<std::string, std::vector<const UnitVersion*>> children;
+  std::set<std::string> codes;
+  for (const auto& unit : units) codes.insert(unit.code);
+  std::vector<const UnitVersion*> roots;
+  for (const auto& unit : units) {
+    if (within ? unit.code == *within : (unit.parent_code.empty() || !codes.count(unit.parent_code)))
+      roots.push_back(&unit);
+    else if (!unit.parent_code.empty())
+      children[unit.parent_code].push_back(&unit);
+  }
+  auto by_code = [](const UnitVersion* a, const UnitVersion* b) { return a->code < b->code; };
+  std::sort(roots.begin(), roots.end(), by_code);
+  for (auto& [parent, list] : children) std::sort(list.begin(), list.end(), by_code);
+  std::vector<const UnitVersion*> ordered;
+  std::vector<const UnitVersion*> stack(roots.rbegin(), roots.rend());
+  while (!stack.empty()) {
+    const UnitVersion* unit = stack.back();
+    stack.pop_back();
+    ordered.push_back(unit);
+    if (auto found = children.find(unit->code); found != children.end())
+      stack.insert(stack.end(), found->second.rbegin(), found->second.rend());
+  }
+  return ordered;
+}
+
+/// Everything the checks of one year need.
+struct YearContext {
+  std::map<std::string, UnitVersion> units;  ///< valid on 31 December, by code
+  std::map<std::pair<std::string, std::string>, store::IndicatorValue> in_force;
+};
+
+struct ModelRow {
+  store::SelfManagementModel model;  ///< id 0: a new one
+  std::optional<bool> effective;
+};
+
+class FormReader {
+ public:
+  FormReader(const store::Store& store, std::string file) : store_(store), file_(std::move(file)) {
+    for (const auto& model : store_.models()) models_by_code_[model.code] = model;
+  }
+
+  void problem(const std::string& sheet, int row, int column, std::string reason) {
+    problems_.push_back({sheet, row, column, std::move(reason)});
+  }
+  const std::vector<CellProblem>& problems() const { return problems_; }
+
+  YearContext& year(int year) {
+    auto found = years_.find(year);
+    if (found != years_.end()) return found->second;
+    YearContext context;
+    store::UnitQuery query;
+    query.at_date = year_end(year);
+    query.with_geometry = false;
+    for (auto& unit : store_.units(query)) context.units.emplace(unit.code, std::move(unit));
+    context.in_force = indicators_in_force(store_, year);
+    return years_.emplace(year, std::move(context)).first->second;
+  }
+
+  /// The text of a cell that should hold plain text, or nothing after naming the problem.
+  std::optional<std::string> plain_text(const std::string& sheet, int row, int column, const InCell* cell) {
+    if (!cell) return std::string();
+    if (!cell->formula.empty()) {
+      problem(sheet, row, column,
+              "a formula (=" + cell->formula + "): type the value itself / ô chứa công thức, hãy ghi giá trị");
+      return std::nullopt;
+    }
+    if (cell->type == InCell::Type::error) {
+      problem(sheet, row, column, "an error value (" + cell->text + ") / ô báo lỗi " + cell->text);
+      return std::nullopt;
+    }
+    return text::trim(text::to_nfc(cell->text));
+  }
+
+  /// The unit of a code cell valid on 31 December of `year` that may report `definition`.
+  const UnitVersion* unit_of(const std::string& sheet, int row, int column, const InCell* cell, int year) {
+    const auto code = plain_text(sheet, row, column, cell);
+    if (!code) return nullptr;
+    if (code->empty()) {
+      problem(sheet, row, column, "no unit code on a row with a value / thiếu mã đơn vị");
+      return nullptr;
+    }
+    const auto& units = this->year(year).units;
+    const auto found = units.find(*code);
+    if (found == units.end()) {
+      std::string reason = "unknown unit code '" + *code + "': no unit of that code in " + std::to_string(year) +
+                           " / không có đơn vị mã " + *code + " trong năm " + std::to_string(year);
+      if (cell && cell->type == InCell::Type::number)
+        for (std::string padded = "0" + *code; padded.size() <= 6; padded = "0" + padded)
+          if (units.count(padded)) {
+            reason += " (typed as a number it lost its leading zero: " + padded +
+                      "; format the column as text / mã bị mất số 0 ở đầu)";
+            break;
+          }
+      problem(sheet, row, column, reason);
+      return nullptr;
+    }
+    return &found->second;
+  }
+
+  /// A value cell read as `definition` wants it, into `value`; false after naming the problem.
+  bool read_value(const std::string& sheet, int row, int column, const InCell& cell,
+                  const IndicatorDefinition& definition, store::IndicatorValue& value) {
+    const auto text = plain_text(sheet, row, column, &cell);
+    if (!text) return false;
+    std::string as_written = *text;
+    if (cell.type == InCell::Type::number) {
+      if (cell.date_format) {
+        problem(sheet, row, column, "a date where " + value_hint(definition) + " goes / ô định dạng ngày tháng");
+        return false;
+      }
+      char number[40];
+      std::snprintf(number, sizeof number, "%.15g", cell.number);
+      as_written = number;
+    } else if (cell.type == InCell::Type::boolean) {
+      as_written = cell.number != 0 ? "1" : "0";
+    }
+    try {
+      parse_indicator_value(definition, as_written, value);
+    } catch (const InputError& error) {
+      const bool numeric = definition.kind == IndicatorKind::count || definition.kind == IndicatorKind::money ||
+                           definition.kind == IndicatorKind::percent;
+      problem(sheet, row, column,
+              std::string(numeric && cell.type == InCell::Type::text ? "text in a number: " : "") + "'" + as_written +
+                  "' is not " + value_hint(definition) + " / giá trị không hợp lệ");
+      return false;
+    }
+    return true;
+  }
+
+  void check_headers(const InSheet& sheet, const std::vector<std::string>& expected, bool& usable) {
+    usable = true;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      const int column = static_cast<int>(i + 1);
+      const InCell* cell = sheet.cell(1, column);
+      const std::string found = cell ? text::trim(text::to_nfc(cell->text)) : "";
+      const bool matches = text::fold_for_search(found) == text::fold_for_search(expected[i]);
+      if (!matches) {
+        problem(sheet.name, 1, column,
+                "header '" + found + "' where the form has '" + expected[i] + "' / tiêu đề cột sai, cần “" +
+                    expected[i] + "”");
+        usable = false;
+      }
+    }
+  }
+
+  void check_merged(const InSheet& sheet) {
+    for (const auto& range : sheet.merged) {
+      const auto colon = range.find(':');
+      int row = 0, column = 0;
+      const std::string first = range.substr(0, colon);
+      std::size_t i = 0;
+      for (; i < first.size() && std::isalpha(static_cast<unsigned char>(first[i])); ++i)
+        column = column * 26 + (std::toupper(static_cast<unsigned char>(first[i])) - 'A' + 1);
+      row = std::atoi(first.c_str() + i);
+      problem(sheet.name, row, column,
+              "merged cells " + range + ": unmerge them, one value per cell / ô bị gộp, hãy bỏ gộp ô");
+    }
+  }
+
+  /// One value of an indicator (from a form's sheet or a CSV row) checked; kept when it changes
+  /// what is in force.
+  void take_value(const std::string& sheet, int row, int code_column, const InCell* code_cell, int value_column,
+                  const InCell& value_cell, const IndicatorDefinition& definition, int year, const std::string& note,
+                  std::map<std::string, int>& rows_of_codes) {
+    const UnitVersion* unit = unit_of(sheet, row, code_column, code_cell, year);
+    store::IndicatorValue value;
+    value.year = year;
+    value.indicator = definition.id;
+    value.note = note;
+    const bool readable = read_value(sheet, row, value_column, value_cell, definition, value);
+    if (!unit) return;
+    if (!reported_by(definition, unit->kind)) {
+      problem(sheet, row, code_column,
+              unit->code + " (" + unit->name + ") is a " + std::string(store::to_string(unit->kind)) +
+                  ", which does not report this indicator / loại đơn vị này không báo cáo chỉ tiêu “" +
+                  definition.label_vi + "”");
+      return;
+    }
+    const std::string key = definition.id + "|" + std::to_string(year) + "|" + unit->code;
+    if (auto [at, fresh] = rows_of_codes.emplace(key, row); !fresh) {
+      problem(sheet, row, code_column,
+              "unit " + unit->code + " is already on row " + std::to_string(at->second) +
+                  " / đơn vị đã có ở dòng " + std::to_string(at->second));
+      return;
+    }
+    if (!readable) return;
+    value.unit_code = unit->code;
+    units_checked_.insert(unit->code);
+    const auto& in_force = this->year(year).in_force;
+    if (auto current = in_force.find({unit->code, definition.id});
+        current != in_force.end() && current->second.number == value.number && current->second.text == value.text) {
+      ++unchanged_;
+      return;
+    }
+    values_.push_back(std::move(value));
+  }
+
+  void read_indicator_sheet(const InSheet& sheet, const IndicatorDefinition& definition, int year) {
+    bool usable = false;
+    check_headers(sheet, indicator_headers(definition), usable);
+    check_merged(sheet);
+    if (!usable) return;
+    std::map<std::string, int> rows_of_codes;
+    for (int row = 2; row <= sheet.last_row; ++row) {
+      const InCell* value = sheet.cell(row, kValueColumn);
+      if (!value || (value->formula.empty() && value->type == InCell::Type::text && text::trim(value->text).empty()))
+        continue;  // a unit left blank: nothing reported
+      const auto note = plain_text(sheet.name, row, kNoteColumn, sheet.cell(row, kNoteColumn));
+      take_value(sheet.name, row, kCodeColumn, sheet.cell(row, kCodeColumn), kValueColumn, *value, definition, year,
+                 note.value_or("") + (note && !note->empty() && !note_.empty() ? "; " : "") + note_, rows_of_codes);
+    }
+  }
+
+  std::optional<std::string> date_cell(const std::string& sheet, int row, int column, const InCell* cell,
+                                       bool date1904) {
+    if (!cell) return std::string();
+    if (cell->type == InCell::Type::number) {
+      if (!cell->formula.empty() || !cell->date_format) {
+        if (!cell->formula.empty()) plain_text(sheet, row, column, cell);
+        else problem(sheet, row, column, "the number " + cell->text + " is not a date: type dd/mm/yyyy / cần ghi ngày dạng dd/mm/yyyy");
+        return std::nullopt;
+      }
+      if (auto date = office::date_of_serial(cell->number, date1904)) return date;
+      problem(sheet, row, column, "not a date / không phải ngày tháng");
+      return std::nullopt;
+    }
+    const auto text = plain_text(sheet, row, column, cell);
+    if (!text) return std::nullopt;
+    if (text->empty()) return std::string();
+    if (auto date = parse_form_date(*text)) return date;
+    problem(sheet, row, column, "bad date '" + *text + "': type dd/mm/yyyy, e.g. 15/03/2018 / ngày tháng không hợp lệ");
+    return std::nullopt;
+  }
+
+  void read_model_sheet(const InSheet& sheet, int year, bool date1904) {
+    bool usable = false;
+    check_headers(sheet, model_headers(year), usable);
+    check_merged(sheet);
+    if (!usable) return;
+    std::map<std::string, int> rows_of_models;
+    std::map<std::string, int> next_number;
+    for (int row = 2; row <= sheet.last_row; ++row) {
+      bool any = false;
+      for (int column = kModelCodeColumn; column <= kModelEffectiveColumn; ++column)
+        if (const InCell* cell = sheet.cell(row, column); cell && (!text::trim(cell->text).empty() || !cell->formula.empty()))
+          any = true;
+      if (!any) continue;  // a unit's row with no model, or a blank row
+      const std::size_t before = problems_.size();
+      const auto code = plain_text(sheet.name, row, kModelCodeColumn, sheet.cell(row, kModelCodeColumn));
+      const auto type_text = plain_text(sheet.name, row, kModelTypeColumn, sheet.cell(row, kModelTypeColumn));
+      const auto name = plain_text(sheet.name, row, kModelNameColumn, sheet.cell(row, kModelNameColumn));
+      const auto founded = date_cell(sheet.name, row, kModelFoundedColumn, sheet.cell(row, kModelFoundedColumn), date1904);
+      std::optional<bool> effective;
+      if (const InCell* cell = sheet.cell(row, kModelEffectiveColumn)) {
+        if (auto text = plain_text(sheet.name, row, kModelEffectiveColumn, cell); text && !text->empty()) {
+          effective = cell->type == InCell::Type::boolean ? std::optional<bool>(cell->number != 0) : yes_no_of(*text);
+          if (!effective)
+            problem(sheet.name, row, kModelEffectiveColumn, "'" + *text + "' is not có or không / cần ghi có hoặc không");
+        }
+      }
+      std::optional<std::string> type;
+      if (type_text && !type_text->empty()) {
+        type = model_type_of(*type_text);
+        if (!type) {
+          std::string known;
+          for (const auto& [key, label] : model_type_labels()) known += (known.empty() ? "" : ", ") + label;
+          problem(sheet.name, row, kModelTypeColumn, "unknown type of model '" + *type_text + "'; the types are: " +
+                                                         known + " / loại mô hình không có trong danh mục");
+        }
+      }
+      if (founded && !founded->empty() && *founded > year_end(year))
+        problem(sheet.name, row, kModelFoundedColumn,
+                "founded " + vn_date(*founded) + ", after the form's year " + std::to_string(year) +
+                    " / ngày thành lập sau năm báo cáo");
+      const UnitVersion* unit = unit_of(sheet.name, row, kModelUnitColumn, sheet.cell(row, kModelUnitColumn), year);
+      if (unit && std::find(kModelUnitKinds.begin(), kModelUnitKinds.end(), unit->kind) == kModelUnitKinds.end())
+        problem(sheet.name, row, kModelUnitColumn,
+                unit->code + " is a " + std::string(store::to_string(unit->kind)) +
+                    "; models belong to villages, communes, agencies, enterprises and schools / cấp này không có mô hình");
+      if (problems_.size() != before || !unit || !code) continue;
+
+      ModelRow entry;
+      entry.effective = effective;
+      if (!code->empty()) {
+        const auto existing = models_by_code_.find(*code);
+        if (existing == models_by_code_.end()) {
+          problem(sheet.name, row, kModelCodeColumn,
+                  "unknown model code '" + *code + "' (leave it empty for a new model) / không có mô hình mã này");
+          continue;
+        }
+        entry.model = existing->second;
+        auto differs = [&](int column, const std::string& what, const std::string& in_store, const std::string& given) {
+          if (!given.empty() && given != in_store)
+            problem(sheet.name, row, column,
+                    what + " '" + given + "' differs from the store's '" + in_store + "' for model " + *code +
+                        ": the form records a model's yearly effectiveness, not changes to it / không sửa thông tin "
+                        "mô hình qua biểu mẫu");
+        };
+        differs(kModelUnitColumn, "unit", entry.model.unit_code, unit->code);
+        differs(kModelTypeColumn, "type", entry.model.type, type.value_or(""));
+        differs(kModelNameColumn, "name", entry.model.name, *name);
+        differs(kModelFoundedColumn, "founded", vn_date(entry.model.founded), founded ? vn_date(*founded) : "");
+      } else {
+        if (!type || name->empty() || !founded || founded->empty()) {
+          problem(sheet.name, row, type ? (name->empty() ? kModelNameColumn : kModelFoundedColumn) : kModelTypeColumn,
+                  "a new model needs its type, name and founding date / mô hình mới cần loại, tên và ngày thành lập");
+          continue;
+        }
+        entry.model.unit_code = unit->code;
+        entry.model.type = *type;
+        entry.model.name = *name;
+        entry.model.founded = *founded;
+      }
+      if (!entry.model.code.empty()) {
+        if (auto [at, fresh] = rows_of_models.emplace(entry.model.code, row); !fresh) {
+          problem(sheet.name, row, kModelCodeColumn, "model " + entry.model.code + " is already on row " +
+                                                         std::to_string(at->second) + " / mô hình bị ghi hai lần");
+          continue;
+        }
+      }
+      if (entry.model.id != 0) {
+        if (!effectiveness_) effectiveness_ = store_.model_effectiveness(year);
+        const auto now = effectiveness_->find(entry.model.id);
+        if (!entry.effective) continue;
+        if (now != effectiveness_->end() && now->second == *entry.effective) {
+          ++unchanged_;
+          continue;
+        }
+      }
+      units_checked_.insert(unit->code);
+      models_.push_back(std::move(entry));
+    }
+  }
+
+  std::vector<store::IndicatorValue>& values() { return values_; }
+  std::vector<ModelRow>& models() { return models_; }
+  const std::set<std::string>& units_checked() const { return units_checked_; }
+  int unchanged() const { return unchanged_; }
+  void set_note(std::string note) { note_ = std::move(note); }
+  const std::map<std::string, store::SelfManagementModel>& models_by_code() const { return models_by_code_; }
+
+  [[noreturn]] void fail() const { throw SheetError(file_, problems_); }
+
+ private:
+  const store::Store& store_;
+  std::string file_;
+  std::string note_;
+  std::vector<CellProblem> problems_;
+  std::map<int, YearContext> years_;
+  std::map<std::string, store::SelfManagementModel> models_by_code_;
+  std::optional<std::map<std::int64_t, bool>> effectiveness_;
+  std::vector<store::IndicatorValue> values_;
+  std::vector<ModelRow> models_;
+  std::set<std::string> units_checked_;
+  int unchanged_ = 0;
+};
+
+/// The form's year, from the guide sheet's "Năm báo cáo" row.
+std::optional<int> form_year(const InSheet& guide) {
+  for (int row = 1; row <= guide.last_row; ++row) {
+    const InCell* label = guide.cell(row, 1);
+    if (!label || text::fold_for_search(text::trim(label->text)) != "nam bao cao") continue;
+    const InCell* value = guide.cell(row, 2);
+    if (!value) return std::nullopt;
+    const std::string text = text::trim(value->text);
+    if (text.size() == 4 && std::all_of(text.begin(), text.end(), ::isdigit)) return std::stoi(text);
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+/// RFC 4180 text: fields split by `separator`, quotes doubled inside quoted fields.
+std::vector<std::vector<std::string>> parse_csv(const std::string& content, char separator) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool quoted = false, field_started = false;
+  for (std::size_t i = 0; i < content.size(); ++i) {
+    const char c = content[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < content.size() && content[i + 1] == '"') field += '"', ++i;
+      else if (c == '"') quoted = false;
+      else field += c;
+    } else if (c == '"' && !field_started) {
+      quoted = field_started = true;
+    } else if (c == separator) {
+      rows.back().push_back(std::move(field)), field.clear(), field_started = false;
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && i + 1 < content.size() && content[i + 1] == '\n') ++i;
+      rows.back().push_back(std::move(field)), field.clear(), field_started = false;
+      rows.emplace_back();
+    } else {
+      field += c, field_started = true;
+    }
+  }
+  if (field_started || !rows.back().empty()) rows.back().push_back(std::move(field));
+  while (!rows.empty() && (rows.back().empty() || (rows.back().size() == 1 && rows.back()[0].empty()))) rows.pop_back();
+  return rows;
+}
+
+InSheet csv_as_sheet(const std::string& path, const std::string& name, FormReader& reader) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot open " + path + " / không mở được tệp");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string content = buffer.str();
+  if (content.rfind("\xEF\xBB\xBF", 0) == 0) content.erase(0, 3);
+  InSheet sheet;
+  sheet.name = name;
+  if (!text::is_valid_utf8(content)) {
+    reader.problem(name, 0, 0, "the file is not UTF-8 text: save it as “CSV UTF-8” / tệp không phải văn bản UTF-8");
+    return sheet;
+  }
+  const std::string first_line = content.substr(0, content.find('\n'));
+  const char separator = first_line.find(';') != std::string::npos && first_line.find(',') == std::string::npos ? ';' : ',';
+  const auto rows = parse_csv(content, separator);
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    for (std::size_t c = 0; c < rows[r].size(); ++c) {
+      if (rows[r][c].empty()) continue;
+      InCell cell;
+      cell.text = rows[r][c];
+      sheet.cells[{static_cast<int>(r + 1), static_cast<int>(c + 1)}] = std::move(cell);
+      sheet.last_row = static_cast<int>(r + 1);
+    }
+  return sheet;
+}
+
+void read_csv(const InSheet& sheet, const SheetImportOptions& options, FormReader& reader) {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> kColumns{
+      {"code", {"ma_don_vi", "ma don vi", "code", "unit_code"}},
+      {"indicator", {"chi_tieu", "chi tieu", "indicator"}},
+      {"value", {"gia_tri", "gia tri", "value"}},
+      {"year", {"nam", "year"}},
+      {"note", {"ghi_chu", "ghi chu", "note"}},
+  };
+  std::map<std::string, int> columns;
+  int last_column = 0;
+  for (const auto& [place, cell] : sheet.cells)
+    if (place.first == 1) last_column = std::max(last_column, place.second);
+  for (int column = 1; column <= last_column; ++column) {
+    const InCell* cell = sheet.cell(1, column);
+    const std::string header = cell ? text::fold_for_search(text::trim(cell->text)) : "";
+    bool known = false;
+    for (const auto& [role, names] : kColumns)
+      if (std::find(names.begin(), names.end(), header) != names.end()) {
+        known = true;
+        if (columns.count(role))
+          reader.problem(sheet.name, 1, column, "column '" + header + "' comes twice / cột bị lặp");
+        columns[role] = column;
+      }
+    if (!known)
+      reader.problem(sheet.name, 1, column,
+                     "unknown column '" + (cell ? cell->text : std::string()) +
+                         "'; the columns are ma_don_vi, chi_tieu, gia_tri, nam, ghi_chu / cột không có trong mẫu");
+  }
+  for (const char* role : {"code", "indicator", "value"})
+    if (!columns.count(role))
+      reader.problem(sheet.name, 1, 0,
+                     std::string("no ") + role + " column (ma_don_vi, chi_tieu, gia_tri) / thiếu cột bắt buộc");
+  if (!columns.count("year") && !options.year)
+    reader.problem(sheet.name, 1, 0, "no year: add a column nam or give --year / thiếu năm báo cáo");
+  if (!reader.problems().empty()) return;
+  std::map<std::string, int> rows_of_codes;
+  for (int row = 2; row <= sheet.last_row; ++row) {
+    const InCell* value = sheet.cell(row, columns["value"]);
+    const InCell* indicator_cell = sheet.cell(row, columns["indicator"]);
+    if (!value && !indicator_cell && !sheet.cell(row, columns["code"])) continue;
+    int year = options.year.value_or(0);
+    if (columns.count("year")) {
+      const InCell* year_cell = sheet.cell(row, columns["year"]);
+      const std::string text = year_cell ? text::trim(year_cell->text) : "";
+      const bool digits = text.size() == 4 && std::all_of(text.begin(), text.end(), ::isdigit);
+      if (!digits || (options.year && std::stoi(text) != *options.year)) {
+        reader.problem(sheet.name, row, columns["year"],
+                       digits ? "year " + text + " differs from --year " + std::to_string(*options.year) +
+                                    " / năm khác với --year"
+                              : "'" + text + "' is not a year / năm không hợp lệ");
+        continue;
+      }
+      year = std::stoi(text);
+    }
+    const std::string id = indicator_cell ? text::trim(indicator_cell->text) : "";
+    const IndicatorDefinition* definition = nullptr;
+    for (const auto& candidate : indicator_definitions())
+      if (candidate.id == id) definition = &candidate;
+    if (!definition) {
+      reader.problem(sheet.name, row, columns["indicator"],
+                     "unknown indicator '" + id + "' (`anttmap record indicators` lists them) / không có chỉ tiêu này");
+      continue;
+    }
+    if (!value) {
+      reader.problem(sheet.name, row, columns["value"], "no value / thiếu giá trị");
+      continue;
+    }
+    const InCell* note = columns.count("note") ? sheet.cell(row, columns["note"]) : nullptr;
+    std::string note_text = note ? text::trim(text::to_nfc(note->text)) : "";
+    if (!options.note.empty()) note_text += (note_text.empty() ? "" : "; ") + options.note;
+    reader.take_value(sheet.name, row, columns["code"], sheet.cell(row, columns["code"]), columns["value"], *value,
+                      *definition, year, note_text, rows_of_codes);
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> parse_form_date(const std::string& raw) {
+  const std::string text = text::trim(raw);
+  if (auto iso = parse_iso_date(text)) return iso;
+  int day = 0, month = 0, year = 0;
+  char first = 0, second = 0;
+  int consumed = 0;
+  if (std::sscanf(text.c_str(), "%2d%c%2d%c%4d%n", &day, &first, &month, &second, &year, &consumed) != 5 ||
+      consumed != static_cast<int>(text.size()) || first != second || (first != '/' && first != '-' && first != '.') ||
+      year < 1000 || day < 1 || month < 1 || !std::isdigit(static_cast<unsigned char>(text.front())))
+    return std::nullopt;
+  char iso[48];
+  std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", year, month, day);
+  return parse_iso_date(iso);
+}
+
+std::string CellProblem::place() const {
+  std::string place = "sheet '" + sheet + "'";
+  if (row > 0) place += ", row " + std::to_string(row);
+  if (column > 0) place += ", column " + office::column_letters(column);
+  if (row > 0 && column > 0) place += " (" + office::cell_name(row, column) + ")";
+  return place;
+}
+
+namespace {
+std::string problems_message(const std::string& file, const std::vector<CellProblem>& problems) {
+  std::string message = file + ": " + std::to_string(problems.size()) +
+                        " problem(s); nothing was recorded / có lỗi trong biểu mẫu, chưa ghi gì:";
+  for (std::size_t i = 0; i < problems.size() && i < kProblemsShown; ++i)
+    message += "\n  " + problems[i].place() + ": " + problems[i].reason;
+  if (problems.size() > kProblemsShown)
+    message += "\n  … and " + std::to_string(problems.size() - kProblemsShown) + " more";
+  return message;
+}
+}  // namespace
+
+SheetError::SheetError(const std::string& file, std::vector<CellProblem> problems)
+    : InputError(problems_message(file, problems)), problems_(std::move(problems)) {}
+
+TemplateSummary write_indicator_template(const store::Store& store, const TemplateRequest& request,
+                                         const std::string& path) {
+  const int year = request.year;
+  if (year < 1900 || year > 9999) throw UsageError("template needs --year YYYY / cần --year");
+  store::UnitQuery query;
+  query.at_date = year_end(year);
+  query.with_geometry = false;
+  const auto units = store.units(query);
+  if (units.empty())
+    throw InputError("no unit is valid on 31/12/" + std::to_string(year) + " / không có đơn vị nào trong năm " +
+                     std::to_string(year));
+  std::string scope;
+  if (request.within) {
+    const auto found = std::find_if(units.begin(), units.end(), [&](const UnitVersion& unit) { return unit.code == *request.within; });
+    if (found == units.end())
+      throw InputError("no unit " + *request.within + " in " + std::to_string(year) + " / không có đơn vị mã " +
+                       *request.within + " trong năm " + std::to_string(year));
+    scope = found->name + " (" + found->code + ")";
+  }
+  const auto ordered = units_in_form_order(units, request.within);
+  if (!request.within)
+    for (const auto* unit : ordered)
+      if (unit->kind == UnitKind::province) scope = unit->name + " (" + unit->code + ")";
+  std::map<std::string, const UnitVersion*> by_code;
+  for (const auto& unit : units) by_code[unit.code] = &unit;
+  auto parent_name = [&](const UnitVersion& unit) {
+    const auto found = by_code.find(unit.parent_code);
+    return found == by_code.end() ? std::string() : found->second->name;
+  };
+  const auto in_force = indicators_in_force(store, year);
+
+  TemplateSummary summary;
+  summary.scope = scope;
+  std::vector<OutSheet> sheets;
+  OutSheet guide;
+  guide.name = kGuideSheet;
+  guide.freeze_first_row = false;
+  guide.column_widths = {26, 60, 26, 34, 16};
+  guide.rows = {{bold("BIỂU MẪU BÁO CÁO CÁC CHỈ TIÊU PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC")},
+                {text_cell("Năm báo cáo"), number_cell(year)},
+                {text_cell("Phạm vi"), text_cell(scope)},
+                {text_cell("Mẫu tạo ngày"), text_cell(vn_date(today()))},
+                {text_cell("Cách ghi"),
+                 text_cell("Mỗi trang tính là một chỉ tiêu: ghi giá trị vào cột E cho từng đơn vị, để trống nếu "
+                           "không có số liệu. Không gộp ô, không dùng công thức, không đổi tiêu đề cột. Trang "
+                           "mo_hinh_tu_quan: mỗi dòng một mô hình; mô hình mới để trống mã mô hình.")},
+                {text_cell("Nhập lại"), text_cell("anttmap record import TỆP.xlsx")},
+                {},
+                {bold("Trang tính"), bold("Chỉ tiêu"), bold("Đơn vị báo cáo"), bold("Cách ghi giá trị"),
+                 bold("Chỉ tiêu kế hoạch")}};
+
+  for (const auto& definition : indicator_definitions()) {
+    OutSheet sheet;
+    sheet.name = definition.id;
+    sheet.column_widths = {12, 34, 20, 28, 30, 30};
+    sheet.text_columns = {kCodeColumn};
+    std::vector<OutCell> header;
+    for (const auto& text : indicator_headers(definition)) header.push_back(bold(text));
+    sheet.rows.push_back(std::move(header));
+    std::string kinds;
+    for (const auto kind : definition.reported_by) kinds += (kinds.empty() ? "" : ", ") + kind_label(kind);
+    for (const auto* unit : ordered) {
+      if (!reported_by(definition, unit->kind)) continue;
+      std::vector<OutCell> row{text_cell(unit->code), text_cell(unit->name), text_cell(kind_label(unit->kind)),
+                               text_cell(parent_name(*unit)), text_cell(""), text_cell("")};
+      if (auto found = in_force.find({unit->code, definition.id}); found != in_force.end()) {
+        row[kValueColumn - 1] = value_cell(definition, found->second);
+        row[kNoteColumn - 1] = text_cell(found->second.note);
+      }
+      sheet.rows.push_back(std::move(row));
+    }
+    const int last = std::max(2, static_cast<int>(sheet.rows.size()));
+    office::ColumnRule rule{kValueColumn, 2, last, {}, std::nullopt, std::nullopt, false,
+                            "Cần ghi " + value_hint(definition)};
+    switch (definition.kind) {
+      case IndicatorKind::yes_no: rule.choices = {"có", "không"}; break;
+      case IndicatorKind::grade:
+        for (const auto& [key, label] : movement_grades()) rule.choices.push_back(label);
+        break;
+      case IndicatorKind::percent: rule.minimum = 0, rule.maximum = 100; break;
+      case IndicatorKind::count:
+      case IndicatorKind::money: rule.minimum = 0, rule.whole = true; break;
+    }
+    sheet.rules.push_back(rule);
+    guide.rows.push_back({text_cell(definition.id), text_cell(definition.label_vi), text_cell(kinds),
+                          text_cell(value_hint(definition)),
+                          definition.target ? text_cell(std::to_string(static_cast<int>(*definition.target)) + " %")
+                                            : text_cell("")});
+    sheets.push_back(std::move(sheet));
+  }
+
+  // Self-management models: the existing ones of units in scope, then blank rows for new ones.
+  OutSheet models;
+  models.name = kModelSheet;
+  models.column_widths = {12, 30, 16, 28, 36, 16, 16};
+  models.text_columns = {kModelUnitColumn, kModelCodeColumn};
+  models.date_columns = {kModelFoundedColumn};
+  std::vector<OutCell> header;
+  for (const auto& text : model_headers(year)) header.push_back(bold(text));
+  models.rows.push_back(std::move(header));
+  std::map<std::string, std::vector<const store::SelfManagementModel*>> models_of_unit;
+  const auto all_models = store.models();
+  const auto effectiveness = store.model_effectiveness(year);
+  for (const auto& model : all_models)
+    if (model.founded.empty() || model.founded <= year_end(year)) models_of_unit[model.unit_code].push_back(&model);
+  for (const auto* unit : ordered)
+    for (const auto* model : models_of_unit[unit->code]) {
+      const auto effective = effectiveness.find(model->id);
+      models.rows.push_back({text_cell(unit->code), text_cell(unit->name), text_cell(model->code),
+                             text_cell(model_type_label(model->type)), text_cell(model->name),
+                             text_cell(vn_date(model->founded)),
+                             text_cell(effective == effectiveness.end() ? "" : effective->second ? "có" : "không")});
+      ++summary.models;
+    }
+  const int last_model_row = static_cast<int>(models.rows.size()) + kBlankModelRows;
+  office::ColumnRule types{kModelTypeColumn, 2, last_model_row, {}, std::nullopt, std::nullopt, false,
+                           "Chọn loại mô hình trong danh sách"};
+  for (const auto& [key, label] : model_type_labels()) types.choices.push_back(label);
+  models.rules.push_back(types);
+  models.rules.push_back(office::ColumnRule{kModelEffectiveColumn, 2, last_model_row, {"có", "không"}, std::nullopt,
+                                            std::nullopt, false, "Ghi có hoặc không"});
+  guide.rows.push_back({text_cell(kModelSheet), text_cell("Mô hình tự quản về ANTT: loại, tên, ngày thành lập, hiệu quả trong năm"),
+                        text_cell("Khu dân cư, xã, cơ quan, doanh nghiệp, nhà trường"), text_cell("có / không"),
+                        text_cell("")});
+  sheets.push_back(std::move(models));
+  sheets.insert(sheets.begin(), std::move(guide));
+
+  std::set<std::string> listed;
+  for (const auto* unit : ordered) listed.insert(unit->code);
+  summary.units = static_cast<int>(listed.size());
+  summary.sheets = static_cast<int>(sheets.size());
+  office::write_workbook(sheets, path);
+  return summary;
+}
+
+SheetImportResult import_indicator_sheets(store::Store& store, const store::Actor& actor, const std::string& path,
+                                          const SheetImportOptions& options) {
+  const std::string label = options.label.empty() ? path : options.label;
+  std::string extension = std::filesystem::path(path).extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(), ::tolower);
+  if (extension != ".xlsx" && extension != ".csv")
+    throw InputError("record import reads the form (.xlsx) or a .csv, not '" + extension +
+                     "' / chỉ đọc tệp .xlsx hoặc .csv");
+  FormReader reader(store, label);
+  reader.set_note(options.note);
+  SheetImportResult result;
+  if (extension == ".csv") {
+    const InSheet sheet = csv_as_sheet(path, std::filesystem::path(label).filename().string(), reader);
+    if (reader.problems().empty()) read_csv(sheet, options, reader);
+    result.year = options.year.value_or(reader.values().empty() ? 0 : reader.values().front().year);
+  } else {
+    const office::Workbook workbook = office::read_workbook(path);
+    std::optional<int> year;
+    const InSheet* guide = nullptr;
+    for (const auto& sheet : workbook.sheets)
+      if (sheet.name == kGuideSheet) guide = &sheet;
+    if (guide) year = form_year(*guide);
+    if (!guide && !options.year)
+      reader.problem(kGuideSheet, 0, 0,
+                     "the form's guide sheet is missing, so its year is unknown: give --year / thiếu trang Huong_dan");
+    else if (guide && !year)
+      reader.problem(kGuideSheet, 0, 2, "no year on the row “Năm báo cáo” / thiếu năm báo cáo");
+    if (year && options.year && *year != *options.year)
+      reader.problem(kGuideSheet, 2, 2,
+                     "the form is for " + std::to_string(*year) + ", not " + std::to_string(*options.year) +
+                         " / biểu mẫu của năm khác");
+    if (!year) year = options.year;
+    if (year && reader.problems().empty()) {
+      for (const auto& sheet : workbook.sheets) {
+        if (sheet.name == kGuideSheet) continue;
+        if (sheet.name == kModelSheet) {
+          reader.read_model_sheet(sheet, *year, workbook.date1904);
+          continue;
+        }
+        const IndicatorDefinition* definition = nullptr;
+        for (const auto& candidate : indicator_definitions())
+          if (candidate.id == sheet.name) definition = &candidate;
+        if (definition) {
+          reader.read_indicator_sheet(sheet, *definition, *year);
+        } else if (!sheet.cells.empty()) {
+          reader.problem(sheet.name, 0, 0,
+                         "not a sheet of the form (its sheets are Huong_dan, mo_hinh_tu_quan and the indicator ids "
+                         "of `anttmap record indicators`) / trang tính không thuộc biểu mẫu");
+        }
+      }
+    }
+    result.year = year.value_or(0);
+  }
+  if (!reader.problems().empty()) reader.fail();
+
+  if (options.check_unit)
+    for (const auto& code : reader.units_checked()) options.check_unit(code);
+
+  auto& models = reader.models();
+  if (reader.values().empty() && models.empty()) {
+    result.unchanged = reader.unchanged();
+    return result;
+  }
+  std::set<std::string> taken;
+  for (const auto& [code, model] : reader.models_by_code()) taken.insert(code);
+  std::set<std::string> written_units;
+  const auto recorded = record_indicator_values(store, actor, std::move(reader.values()), [&] {
+    for (auto& entry : models) {
+      if (entry.model.id == 0) {
+        for (int number = 1; entry.model.code.empty(); ++number) {
+          char suffix[32];
+          std::snprintf(suffix, sizeof suffix, "-MH%02d", number);
+          if (taken.insert(entry.model.unit_code + suffix).second) entry.model.code = entry.model.unit_code + suffix;
+        }
+        entry.model.id = store.add_model(entry.model);
+        ++result.models_added;
+        written_units.insert(entry.model.unit_code);
+      }
+      if (entry.effective) {
+        store.set_model_year({entry.model.id, result.year, *entry.effective});
+        ++result.model_years;
+        written_units.insert(entry.model.unit_code);
+      }
+    }
+  });
+  for (const auto& value : recorded) {
+    ++result.by_indicator[value.indicator];
+    written_units.insert(value.unit_code);
+  }
+  result.recorded = static_cast<int>(recorded.size());
+  result.unchanged += reader.unchanged();
+  result.units = static_cast<int>(written_units.size());
+  return result;
+}
+
+}  // namespace antt::editing
