@@ -30,6 +30,8 @@ TEST_PACKAGES=(
   openssl
   # pdftotext in the report tests
   poppler-utils
+  # a spreadsheet client (openpyxl) fills the indicator form as an office would
+  python3-openpyxl
   # browser tests of the web viewer and the QGIS screenshot
   chromium chromium-driver xvfb xauth
   # QGIS plugin translations: lrelease (.ts -> .qm, packaging) and pylupdate5 (collecting strings)

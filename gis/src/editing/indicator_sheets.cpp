@@ -110,6 +110,17 @@ std::vector<std::string> model_headers(int year) {
           "Hiệu quả năm " + std::to_string(year)};
 }
 
+std::string value_hint_en(const IndicatorDefinition& definition) {
+  switch (definition.kind) {
+    case IndicatorKind::count: return "a whole number >= 0";
+    case IndicatorKind::money: return "a whole number of đồng";
+    case IndicatorKind::percent: return "a percentage from 0 to 100";
+    case IndicatorKind::yes_no: return "có or không (yes or no)";
+    case IndicatorKind::grade: return "khá, trung bình or yếu";
+  }
+  return "";
+}
+
 std::string value_hint(const IndicatorDefinition& definition) {
   switch (definition.kind) {
     case IndicatorKind::count: return "số nguyên ≥ 0";
@@ -245,7 +256,8 @@ class FormReader {
     std::string as_written = *text;
     if (cell.type == InCell::Type::number) {
       if (cell.date_format) {
-        problem(sheet, row, column, "a date where " + value_hint(definition) + " goes / ô định dạng ngày tháng");
+        problem(sheet, row, column, "a date where " + value_hint_en(definition) + " goes / ô định dạng ngày tháng, cần " +
+                                        value_hint(definition));
         return false;
       }
       char number[40];
@@ -261,7 +273,7 @@ class FormReader {
                            definition.kind == IndicatorKind::percent;
       problem(sheet, row, column,
               std::string(numeric && cell.type == InCell::Type::text ? "text in a number: " : "") + "'" + as_written +
-                  "' is not " + value_hint(definition) + " / giá trị không hợp lệ");
+                  "' is not " + value_hint_en(definition) + " / giá trị không hợp lệ, cần " + value_hint(definition));
       return false;
     }
     return true;
@@ -701,7 +713,7 @@ TemplateSummary write_indicator_template(const store::Store& store, const Templa
   const auto ordered = units_in_form_order(units, request.within);
   if (!request.within)
     for (const auto* unit : ordered)
-      if (unit->kind == UnitKind::province) scope = unit->name + " (" + unit->code + ")";
+      if (unit->kind == UnitKind::province) scope += (scope.empty() ? "" : ", ") + unit->name + " (" + unit->code + ")";
   std::map<std::string, const UnitVersion*> by_code;
   for (const auto& unit : units) by_code[unit.code] = &unit;
   auto parent_name = [&](const UnitVersion& unit) {
