@@ -337,7 +337,7 @@ class FormReader {
     }
     if (!readable) return;
     value.unit_code = unit->code;
-    units_checked_.insert(unit->code);
+    units_checked_.insert({unit->code, year});
     const auto& in_force = this->year(year).in_force;
     if (auto current = in_force.find({unit->code, definition.id});
         current != in_force.end() && current->second.number == value.number && current->second.text == value.text) {
@@ -479,14 +479,14 @@ class FormReader {
           continue;
         }
       }
-      units_checked_.insert(unit->code);
+      units_checked_.insert({unit->code, year});
       models_.push_back(std::move(entry));
     }
   }
 
   std::vector<store::IndicatorValue>& values() { return values_; }
   std::vector<ModelRow>& models() { return models_; }
-  const std::set<std::string>& units_checked() const { return units_checked_; }
+  const std::set<std::pair<std::string, int>>& units_checked() const { return units_checked_; }
   int unchanged() const { return unchanged_; }
   void set_note(std::string note) { note_ = std::move(note); }
   const std::map<std::string, store::SelfManagementModel>& models_by_code() const { return models_by_code_; }
@@ -503,7 +503,7 @@ class FormReader {
   std::optional<std::map<std::int64_t, bool>> effectiveness_;
   std::vector<store::IndicatorValue> values_;
   std::vector<ModelRow> models_;
-  std::set<std::string> units_checked_;
+  std::set<std::pair<std::string, int>> units_checked_;
   int unchanged_ = 0;
 };
 
@@ -687,6 +687,17 @@ std::string problems_message(const std::string& file, const std::vector<CellProb
   return message;
 }
 }  // namespace
+
+nlohmann::json problems_json(const std::vector<CellProblem>& problems) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& problem : problems)
+    list.push_back({{"sheet", problem.sheet},
+                    {"row", problem.row > 0 ? nlohmann::json(problem.row) : nlohmann::json()},
+                    {"column", problem.column > 0 ? nlohmann::json(office::column_letters(problem.column)) : nlohmann::json()},
+                    {"place", problem.place()},
+                    {"reason", problem.reason}});
+  return list;
+}
 
 SheetError::SheetError(const std::string& file, std::vector<CellProblem> problems)
     : InputError(problems_message(file, problems)), problems_(std::move(problems)) {}
@@ -882,7 +893,7 @@ SheetImportResult import_indicator_sheets(store::Store& store, const store::Acto
   if (!reader.problems().empty()) reader.fail();
 
   if (options.check_unit)
-    for (const auto& code : reader.units_checked()) options.check_unit(code);
+    for (const auto& [code, year] : reader.units_checked()) options.check_unit(code, year);
 
   auto& models = reader.models();
   if (reader.values().empty() && models.empty()) {

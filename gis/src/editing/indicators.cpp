@@ -335,4 +335,20 @@ std::vector<store::IndicatorValue> indicators_of_unit(const store::Store& store,
   return out;
 }
 
+nlohmann::json indicator_value_json(const store::IndicatorValue& value) {
+  const auto& definition = indicator_definition(value.indicator);
+  auto text = [](const std::string& field) { return field.empty() ? nlohmann::json() : nlohmann::json(field); };
+  nlohmann::json out{{"indicator", value.indicator},
+                     {"label", definition.label_vi},
+                     {"kind", to_string(definition.kind)},
+                     {"value", definition.kind == IndicatorKind::grade
+                                   ? nlohmann::json(value.text)
+                                   : (value.number ? nlohmann::json(*value.number) : nlohmann::json())},
+                     {"shown", format_indicator_value(definition, value)},
+                     {"note", text(value.note)},
+                     {"recorded_at", text(value.recorded_at)},
+                     {"recorded_by", text(value.recorded_by)}};
+  return out;
+}
+
 }  // namespace antt::editing

@@ -133,22 +133,6 @@ int run_cluster(Context& context, const ParsedArgs& args) {
 
 // ---- record: the programme's indicators (antt/editing/indicators.hpp) ----------------------------
 
-nlohmann::json indicator_value_json(const store::IndicatorValue& value) {
-  const auto& definition = editing::indicator_definition(value.indicator);
-  auto text = [](const std::string& field) { return field.empty() ? nlohmann::json() : nlohmann::json(field); };
-  nlohmann::json out{{"indicator", value.indicator},
-                     {"label", definition.label_vi},
-                     {"kind", editing::to_string(definition.kind)},
-                     {"value", definition.kind == editing::IndicatorKind::grade
-                                   ? nlohmann::json(value.text)
-                                   : (value.number ? nlohmann::json(*value.number) : nlohmann::json())},
-                     {"shown", editing::format_indicator_value(definition, value)},
-                     {"note", text(value.note)},
-                     {"recorded_at", text(value.recorded_at)},
-                     {"recorded_by", text(value.recorded_by)}};
-  return out;
-}
-
 int run_record_indicators(Context& context) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& definition : editing::indicator_definitions()) {
@@ -196,7 +180,7 @@ int run_record_set(Context& context, const ParsedArgs& args) {
   const auto recorded = editing::record_indicators(*store, context.actor, args.positional[1], *year, values,
                                                    args.get("note").value_or(""));
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& value : recorded) list.push_back(indicator_value_json(value));
+  for (const auto& value : recorded) list.push_back(editing::indicator_value_json(value));
   if (context.json) {
     print_json(context.out, nlohmann::json{{"unit", args.positional[1]}, {"year", *year}, {"recorded", list}}.dump());
   } else if (!context.quiet) {
@@ -223,7 +207,7 @@ int run_record_show(Context& context, const ParsedArgs& args) {
   const auto values = editing::indicators_of_unit(*store, code, *year, known_at);
   if (context.json) {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& value : values) list.push_back(indicator_value_json(value));
+    for (const auto& value : values) list.push_back(editing::indicator_value_json(value));
     print_json(context.out, nlohmann::json{{"unit", code},
                                            {"name", unit->name},
                                            {"year", *year},
@@ -243,17 +227,6 @@ int run_record_show(Context& context, const ParsedArgs& args) {
   return 0;
 }
 
-nlohmann::json problems_json(const std::vector<editing::CellProblem>& problems) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& problem : problems)
-    list.push_back({{"sheet", problem.sheet},
-                    {"row", problem.row > 0 ? nlohmann::json(problem.row) : nlohmann::json()},
-                    {"column", problem.column > 0 ? nlohmann::json(office::column_letters(problem.column)) : nlohmann::json()},
-                    {"place", problem.place()},
-                    {"reason", problem.reason}});
-  return list;
-}
-
 int run_record_import(Context& context, const ParsedArgs& args) {
   if (args.positional.size() != 2)
     throw UsageError("usage: anttmap record import FILE.xlsx|FILE.csv [--year Y] [--note TEXT] / cần một tệp");
@@ -268,7 +241,7 @@ int run_record_import(Context& context, const ParsedArgs& args) {
     if (context.json) {
       print_json(context.out, nlohmann::json{{"file", args.positional[1]},
                                              {"recorded", 0},
-                                             {"problems", problems_json(error.problems())}}
+                                             {"problems", editing::problems_json(error.problems())}}
                                   .dump());
       return static_cast<int>(error.exit_code());
     }

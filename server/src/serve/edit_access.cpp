@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "antt/core/date.hpp"
+#include "antt/core/error.hpp"
 #include "serve/access_control.hpp"
 #include "serve/errors.hpp"
 
@@ -44,5 +46,23 @@ std::string client_of(const http::Request& request) {
 }
 
 store::Actor actor_of(const http::Request& request) { return {request.caller.name, client_of(request)}; }
+
+void require_unit_in_scope(const store::Store& writer, const std::string& code, int year,
+                           const access::Caller& caller) {
+  const std::string date = year_end(year);
+  const std::optional<store::UnitVersion> unit = writer.unit_at(code, date, false);
+  if (!unit) {
+    store::UnitQuery any;
+    any.code = code;
+    any.with_geometry = false;
+    if (writer.units(any).empty())
+      throw RequestError(404, "no unit with code " + code + " / không có đơn vị mã " + code);
+    throw RequestError(400, "unit " + code + " did not exist on 31 December " + std::to_string(year) +
+                                " / đơn vị không tồn tại vào năm này");
+  }
+  if (!within_scope(writer, *unit, date, caller))
+    throw RequestError(403, "unit " + code + " is outside your editing scope (" + scope_text(caller) +
+                                ") / đơn vị ngoài phạm vi được biên tập");
+}
 
 }  // namespace antt::serve

@@ -41,6 +41,11 @@ void require_editor(const access::Caller& caller, const std::string& what);
 bool within_scope(const store::Store& units, const store::UnitVersion& unit, const std::string& date,
                   const access::Caller& caller);
 
+/// 404 for an unknown code, 400 for a year the unit did not exist (31 December), 403 outside the
+/// caller's scope.
+void require_unit_in_scope(const store::Store& writer, const std::string& code, int year,
+                           const access::Caller& caller);
+
 /// The caller's scope codes, comma-separated, for messages.
 std::string scope_text(const access::Caller& caller);
 

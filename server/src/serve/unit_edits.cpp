@@ -27,6 +27,7 @@
 #include "serve/boundary_edits.hpp"
 #include "serve/edit_access.hpp"
 #include "serve/errors.hpp"
+#include "serve/indicator_edits.hpp"
 #include "serve/openapi.hpp"
 #include "serve/params.hpp"
 #include "serve/status_rows.hpp"
@@ -390,25 +391,6 @@ class UnitEdits {
     return row_answer(*saved, caller, writer.decision_document(code, year, false));
   }
 
-  /// 404 for an unknown code, 400 for a year the unit did not exist, 403 outside the caller's scope.
-  static void require_unit_in_scope(const store::Store& writer, const std::string& code, int year,
-                                    const access::Caller& caller) {
-    const std::string date = year_end(year);
-    const std::optional<store::UnitVersion> unit = writer.unit_at(code, date, false);
-    if (!unit) {
-      store::UnitQuery any;
-      any.code = code;
-      any.with_geometry = false;
-      if (writer.units(any).empty())
-        throw RequestError(404, "no unit with code " + code + " / không có đơn vị mã " + code);
-      throw RequestError(400, "unit " + code + " did not exist on 31 December " + std::to_string(year) +
-                                  " / đơn vị không tồn tại vào năm này");
-    }
-    if (!within_scope(writer, *unit, date, caller))
-      throw RequestError(403, "unit " + code + " is outside your editing scope (" + scope_text(caller) +
-                                  ") / đơn vị ngoài phạm vi được biên tập");
-  }
-
   static http::Response json_answer_of(const json& document) { return http::Response::json(200, document.dump()); }
   static http::Response no_store(http::Response answer) {
     answer.headers["Cache-Control"] = "no-store";
@@ -464,6 +446,7 @@ void register_unit_edits(http::Router& router, EditContext context) {
   });
   auto writer = std::make_shared<StoreWriter>(context.store_path);
   register_boundary_edits(router, writer);
+  register_indicator_edits(router, writer);
   // Who the server takes the caller for: clients (the QGIS plugin) offer editing only to those who may.
   router.get("/api/me", [](const http::Request& request) {
     const access::Caller& caller = request.caller;

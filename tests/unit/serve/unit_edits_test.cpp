@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "antt/editing/indicators.hpp"
+#include "antt/office/xlsx.hpp"
 #include "antt/store/store.hpp"
 #include "../http/http_test_client.hpp"
 #include "serve/app.hpp"
@@ -424,6 +426,96 @@ TEST_F(UnitEditsTest, APutOverARealSocketIsReadWrittenAndAnswered) {
   const auto shown = client.get("/api/units/99001/status/2018");
   EXPECT_EQ(shown.status, 200);
   EXPECT_EQ(shown.header("ETag"), answer.header("ETag"));
+}
+
+TEST_F(UnitEditsTest, IndicatorsAreReadByInternalRolesAndWrittenByEditorsInTheirScope) {
+  const Json values = {{"values", {{"propaganda_sessions", 12}, {"resolution_and_plan", "có"}, {"movement_grade", "Khá"}}},
+                       {"note", "Báo cáo 6 tháng — ỹ ữ ẵ ộ"}};
+  EXPECT_EQ(put("/api/units/99001/indicators/2020", "", values).status, 401);
+  EXPECT_EQ(put("/api/units/99001/indicators/2020", "viewer", values).status, 403);
+  EXPECT_EQ(put("/api/units/99002/indicators/2020", "commune", values).status, 403);  // outside its scope
+  EXPECT_EQ(put("/api/units/99001/indicators/2007", "commune", values).status, 400);  // no such unit then
+  EXPECT_EQ(put("/api/units/99001/indicators/2020", "commune", {{"values", {{"pledge_share", "nhiều"}}}}).status, 400);
+  EXPECT_EQ(put("/api/units/99001/indicators/2020", "commune", {{"values", {{"nope", 1}}}}).status, 400);
+  EXPECT_EQ(put("/api/units/99001/indicators/2020", "commune", {{"values", {{"propaganda_sessions", 1}}}, {"x", 1}}).status,
+            400);
+  EXPECT_EQ(put("/api/units/990/indicators/2020", "district", {{"values", {{"pledge_share", 50}}}}).status, 400)
+      << "a district does not report the pledge share";
+  EXPECT_TRUE(store::open_store(*db_)->indicator_history("99001").empty()) << "a refused write wrote nothing";
+
+  const auto written = put("/api/units/99001/indicators/2020", "commune", values);
+  ASSERT_EQ(written.status, 200) << *written.body;
+  const Json answer = json_of(written);
+  ASSERT_EQ(answer.at("indicators").size(), 3u);
+  EXPECT_EQ(answer.at("indicators")[0].at("recorded_by"), "xa.hoa.binh");
+  EXPECT_EQ(answer.at("indicators")[0].at("note"), "Báo cáo 6 tháng — ỹ ữ ẵ ộ");
+
+  const auto read = call("GET", "/api/units/99001/indicators/2020", "viewer");
+  ASSERT_EQ(read.status, 200);
+  EXPECT_EQ(json_of(read).at("indicators"), answer.at("indicators"));
+  EXPECT_EQ(read.headers.at("Cache-Control"), "private, no-store");
+  EXPECT_EQ(call("GET", "/api/units/99001/indicators/2020", "partner").status, 403);
+  EXPECT_NE(call("GET", "/api/units/99001/indicators/2020", "").status, 200);
+  EXPECT_EQ(call("GET", "/api/units/99001/indicators/2020?as_of=2020-01-01", "viewer").status, 200);
+  EXPECT_TRUE(json_of(call("GET", "/api/units/99001/indicators/2020?as_of=2020-01-01", "viewer"))
+                  .at("indicators").empty()) << "nothing was known in 2020";
+  EXPECT_EQ(call("GET", "/api/units/99001/indicators/2020?as_of=hôm qua", "viewer").status, 400);
+}
+
+TEST_F(UnitEditsTest, TheIndicatorFormGoesOutAndComesBackWithinTheEditorsScope) {
+  EXPECT_EQ(call("GET", "/api/indicators/template?year=2021", "viewer").status, 403);
+  EXPECT_EQ(call("GET", "/api/indicators/template?year=2021&within=99002", "commune").status, 403);
+  const auto form = call("GET", "/api/indicators/template?year=2021", "commune");  // its one scope unit
+  ASSERT_EQ(form.status, 200) << *form.body;
+  EXPECT_EQ(form.content_type, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  const auto path = dir_->file("form-2021.xlsx");
+  testing::write_file(path, *form.body);
+  auto book = office::read_workbook(path);
+  std::vector<office::OutSheet> sheets;
+  for (const auto& in : book.sheets) {
+    office::OutSheet out;
+    out.name = in.name;
+    out.rows.resize(in.last_row);
+    for (const auto& [place, cell] : in.cells) {
+      auto& row = out.rows[place.first - 1];
+      row.resize(std::max<std::size_t>(row.size(), place.second));
+      row[place.second - 1] = cell.type == office::InCell::Type::number ? office::OutCell{"", cell.number, false}
+                                                                        : office::OutCell{cell.text};
+    }
+    sheets.push_back(std::move(out));
+  }
+  auto& sessions = *std::find_if(sheets.begin(), sheets.end(), [](const auto& sheet) { return sheet.name == "propaganda_sessions"; });
+  ASSERT_EQ(sessions.rows.size(), 2u) << "the header and commune 99001 only";
+  sessions.rows[1].resize(5);
+  sessions.rows[1][4] = office::OutCell{"7"};
+  office::write_workbook(sheets, path);
+  const std::string filled = testing::read_file(path);
+  const std::string type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+  // A row of the neighbouring commune: refused whole, as the editor may not write it.
+  sessions.rows.push_back({office::OutCell{"99002"}, {}, {}, {}, office::OutCell{"3"}});
+  office::write_workbook(sheets, path);
+  const auto outside = call("POST", "/api/indicators/import", "commune", testing::read_file(path), {{"Content-Type", type}});
+  EXPECT_EQ(outside.status, 403) << *outside.body;
+  sessions.rows.back()[4] = office::OutCell{"ba"};
+  office::write_workbook(sheets, path);
+  const auto bad = call("POST", "/api/indicators/import", "commune", testing::read_file(path), {{"Content-Type", type}});
+  ASSERT_EQ(bad.status, 400) << *bad.body;
+  EXPECT_EQ(json_of(bad).at("problems")[0].at("place"), "sheet 'propaganda_sessions', row 3, column E (E3)");
+  EXPECT_TRUE(store::open_store(*db_)->indicator_values(2021).empty()) << "nothing was written";
+  EXPECT_EQ(call("POST", "/api/indicators/import", "commune", filled, {{"Content-Type", "text/csv"}}).status, 415);
+
+  const auto recorded = call("POST", "/api/indicators/import", "commune", filled, {{"Content-Type", type}});
+  ASSERT_EQ(recorded.status, 200) << *recorded.body;
+  EXPECT_EQ(json_of(recorded).at("recorded"), 1);
+  const auto stored = store::open_store(*db_)->indicator_values(2021);
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].number, 7);
+  EXPECT_EQ(stored[0].recorded_by, "xa.hoa.binh");
+  const auto csv = call("POST", "/api/indicators/import?year=2021", "district",
+                        "ma_don_vi,chi_tieu,gia_tri\n99002,pledge_share,\"92,5\"\n", {{"Content-Type", "text/csv"}});
+  ASSERT_EQ(csv.status, 200) << *csv.body;
+  EXPECT_EQ(json_of(csv).at("recorded"), 1);
 }
 
 }  // namespace

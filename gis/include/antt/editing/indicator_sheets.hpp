@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "antt/core/error.hpp"
 #include "antt/store/store.hpp"
 
@@ -47,6 +49,9 @@ struct CellProblem {
   std::string place() const;
 };
 
+/// The problems as the CLI and the API list them: sheet, row, column (a letter), place, reason.
+nlohmann::json problems_json(const std::vector<CellProblem>& problems);
+
 /// Every bad cell of a form; nothing was written.
 class SheetError : public InputError {
  public:
@@ -63,7 +68,7 @@ struct SheetImportOptions {
   std::string label;        ///< how messages name the file; empty: its path
   /// Called for every value and model before anything is written (the server's scope check); what
   /// it throws aborts the import.
-  std::function<void(const std::string& unit_code)> check_unit;
+  std::function<void(const std::string& unit_code, int year)> check_unit;
 };
 
 struct SheetImportResult {

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "antt/store/store.hpp"
 
 namespace antt::editing {
@@ -86,5 +88,9 @@ std::map<std::pair<std::string, std::string>, store::IndicatorValue> indicators_
 /// and core force rows included, in the order of indicator_definitions().
 std::vector<store::IndicatorValue> indicators_of_unit(const store::Store& store, const std::string& unit_code, int year,
                                                       const std::optional<std::string>& known_at = {});
+
+/// A value as the CLI and the API give it: indicator, label, kind, value, shown, note, recorded_at,
+/// recorded_by.
+nlohmann::json indicator_value_json(const store::IndicatorValue& value);
 
 }  // namespace antt::editing
