@@ -272,6 +272,59 @@ nlohmann::ordered_json openapi_document(const std::string& server_url) {
       record_write("liftHotspot", "end the hotspot designation in force {on}", {code});
   paths["/api/units/{code}/clusters/{year}"]["put"] =
       record_write("setClusters", "the border clusters a unit belongs to in a year {clusters}", {code, year_path});
+  paths["/api/units/{code}/indicators/{year}"]["get"] = get_operation(
+      "unitIndicators", "the programme's indicators of a unit in a year, as recorded (viewers, editors, admins)",
+      {code, year_path,
+       query_parameter("as_of", "as recorded by then: YYYY-MM-DD (end of that day, Vietnam time) or a moment",
+                       {{"type", "string"}})},
+      described_answer("{unit, name, year, known_at, reports, indicators: [{indicator, label, kind, value, shown, note, "
+                       "recorded_at, recorded_by}]}",
+                       schema_ref("Document")));
+  paths["/api/units/{code}/indicators/{year}"]["get"]["security"] = {{{"bearer", ordered_json::array()}},
+                                                                     {{"session", ordered_json::array()}}};
+  paths["/api/units/{code}/indicators/{year}"]["put"] = record_write(
+      "recordIndicators",
+      "record indicators of a unit and year, all or nothing {values: {id: value}, note} (`anttmap record indicators` "
+      "lists the ids)",
+      {code, year_path});
+  paths["/api/indicators/template"]["get"] = {
+      {"operationId", "indicatorForm"},
+      {"summary", "the year's indicator form to fill (.xlsx), pre-filled with the values in force (editors of the "
+                  "unit named by within, admins)"},
+      {"security", {{{"bearer", ordered_json::array()}}, {{"session", ordered_json::array()}}}},
+      {"parameters",
+       {kYearParameter, query_parameter("within", "a unit of the editor's scope (needed when the scope has several)",
+                                        {{"type", "string"}})}},
+      {"responses",
+       {{"200", {{"description", "the workbook"},
+                 {"content", {{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}},
+        {"400", error_answer("no year, or within missing for a scope of several units")},
+        {"401", error_answer("no credentials")},
+        {"403", error_answer("not an editor or admin, or outside the editor's scope")}}}};
+  paths["/api/indicators/import"]["post"] = {
+      {"operationId", "importIndicators"},
+      {"summary", "a filled indicator form (.xlsx) or a CSV (ma_don_vi, chi_tieu, gia_tri[, nam, ghi_chu]), all or "
+                  "nothing (editors within their scope, admins)"},
+      {"security", {{{"bearer", ordered_json::array()}}, {{"session", ordered_json::array()}}}},
+      {"parameters",
+       {query_parameter("year", "must agree with the form's; needed for a CSV without nam", {{"type", "integer"}}),
+        query_parameter("note", "kept with every value", {{"type", "string"}})}},
+      {"requestBody",
+       {{"required", true},
+        {"content",
+         {{"text/csv", {{"schema", {{"type", "string"}}}}},
+          {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}},
+      {"responses",
+       {{"200", described_answer("{year, recorded, unchanged, models_added, model_years, units, by_indicator}",
+                                 schema_ref("Document"))},
+        {"400", described_answer("{error, problems: [{sheet, row, column, place, reason}]}: every bad cell; nothing "
+                                 "written",
+                                 schema_ref("Document"))},
+        {"401", error_answer("no credentials")},
+        {"403", error_answer("a unit outside the editor's scope, named; nothing written")},
+        {"415", error_answer("not CSV or XLSX")}}}};
   paths["/api/me"]["get"] = get_operation(
       "me", "who the server takes the caller for: name, role, scope and whether it may edit", ordered_json::array(),
       described_answer("{name, role, scope, edits}", schema_ref("Document")));
