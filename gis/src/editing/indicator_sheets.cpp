@@ -13,6 +13,7 @@
 
 #include "antt/core/date.hpp"
 #include "antt/editing/indicators.hpp"
+#include "antt/editing/lineage.hpp"
 #include "antt/office/xlsx.hpp"
 #include "antt/text/unicode.hpp"
 
@@ -714,15 +715,19 @@ TemplateSummary write_indicator_template(const store::Store& store, const Templa
     throw InputError("no unit is valid on 31/12/" + std::to_string(year) + " / không có đơn vị nào trong năm " +
                      std::to_string(year));
   std::string scope;
-  if (request.within) {
-    const auto found = std::find_if(units.begin(), units.end(), [&](const UnitVersion& unit) { return unit.code == *request.within; });
+  std::optional<std::string> within = request.within;
+  // A province's form lists its own units, not the neighbours' the store keeps for border clusters.
+  if (!within)
+    if (const auto home = store.setting("home_province")) within = successor_on(store, *home, year_end(year));
+  if (within) {
+    const auto found = std::find_if(units.begin(), units.end(), [&](const UnitVersion& unit) { return unit.code == *within; });
     if (found == units.end())
-      throw InputError("no unit " + *request.within + " in " + std::to_string(year) + " / không có đơn vị mã " +
-                       *request.within + " trong năm " + std::to_string(year));
+      throw InputError("no unit " + *within + " in " + std::to_string(year) + " / không có đơn vị mã " + *within +
+                       " trong năm " + std::to_string(year));
     scope = found->name + " (" + found->code + ")";
   }
-  const auto ordered = units_in_form_order(units, request.within);
-  if (!request.within)
+  const auto ordered = units_in_form_order(units, within);
+  if (!within)
     for (const auto* unit : ordered)
       if (unit->kind == UnitKind::province) scope += (scope.empty() ? "" : ", ") + unit->name + " (" + unit->code + ")";
   std::map<std::string, const UnitVersion*> by_code;

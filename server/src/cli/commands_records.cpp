@@ -343,7 +343,7 @@ std::vector<Command> record_commands() {
            "template --year Y [--within CODE] -o FILE.xlsx",
            "the form offices fill in for a year's indicators / biểu mẫu báo cáo chỉ tiêu của năm",
            {{"year", true, "the year of the form"},
-            {"within", true, "only the units under this district (or province), itself included"},
+            {"within", true, "only the units under this district (or province), itself included (default: the home province)"},
             {"district", true, "same as --within"},
             {"output", true, "the workbook to write (same as -o FILE)"}},
            run_template,

@@ -23,7 +23,8 @@ inline constexpr const char* kGuideSheet = "Huong_dan";
 
 struct TemplateRequest {
   int year = 0;
-  /// Only the units under this one (a district or the province), itself included.
+  /// Only the units under this one (a district or the province), itself included. Default: the
+  /// store's home province (or what it became by the year), else every unit.
   std::optional<std::string> within;
 };
 
