@@ -98,6 +98,15 @@ struct MapFill {
   std::vector<Ring> rings;  ///< EPSG:4326 lon/lat
 };
 
+/// One of the programme's other indicators of the report's area (antt/stats: models, the 19/8
+/// festival, core forces and the plan's catalogue of antt/editing/indicators.hpp).
+struct IndicatorLine {
+  std::string label;
+  std::string value;    ///< "3/4 đơn vị (75,0 %)", "12", "3.500.000 đ", "khá: 1; yếu: 1"
+  std::string target;   ///< "100 %", "trên 70 %" or empty
+  std::string verdict;  ///< "Đạt", "Không đạt", "Chưa đạt" or "—"
+};
+
 struct ReportData {
   ReportRequest request;
   std::string province_name;  ///< "Hòa Bình"
@@ -116,6 +125,8 @@ struct ReportData {
   std::optional<double> target;  ///< the year's recognised-share target, percent (strictly over)
   std::vector<SummaryRow> summary;
   std::vector<UnitRow> units;
+  /// The area's other indicators recorded for the year (empty: none recorded).
+  std::vector<IndicatorLine> indicators;
   std::string summary_line;   ///< the sentence against the target
   std::vector<Ring> area_rings;  ///< the area's polygon rings (the province: its districts'), EPSG:4326 lon/lat
   /// With request.known_at: every fill of the map in its class as known then, drawn in this order

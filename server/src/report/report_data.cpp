@@ -11,6 +11,7 @@
 
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
+#include "antt/editing/indicators.hpp"
 #include "antt/geo/ogr.hpp"
 #include "report/report.hpp"
 
@@ -157,6 +158,43 @@ std::vector<MapFill> fills_as_known(const store::Store& store, const ReportData&
   return fills;
 }
 
+/// The area's indicators as the report's section lists them: shares against their targets first,
+/// then the plan's sums (counts, đồng, grades), in the catalogue's order.
+std::vector<IndicatorLine> indicator_lines(const stats::AreaStats& area, bool in_year) {
+  std::vector<IndicatorLine> lines;
+  for (const auto& indicator : area.indicators) {
+    if (indicator.denominator == 0) continue;
+    IndicatorLine line;
+    line.label = indicator.label;
+    line.value = vn_thousands(indicator.numerator) + "/" + vn_thousands(indicator.denominator) + " đơn vị (" +
+                 vn_percent(indicator.share()) + " %)";
+    if (indicator.target) {
+      char target[32];
+      std::snprintf(target, sizeof target, "%.0f %%", *indicator.target);
+      line.target = (indicator.strictly_over ? "trên " : "") + std::string(target);
+    }
+    const auto meets = indicator.meets();
+    line.verdict = !meets ? "—" : *meets ? "Đạt" : in_year ? "Chưa đạt" : "Không đạt";
+    lines.push_back(std::move(line));
+  }
+  for (const auto& definition : editing::indicator_definitions()) {
+    if (definition.kind == editing::IndicatorKind::grade) {
+      std::string counts;
+      for (const auto& [key, label] : editing::movement_grades())
+        if (auto found = area.totals.find(definition.id + ":" + key); found != area.totals.end())
+          counts += (counts.empty() ? "" : "; ") + label + ": " + vn_thousands(std::llround(found->second));
+      if (!counts.empty()) lines.push_back({definition.label_vi, counts + " đơn vị", "", "—"});
+      continue;
+    }
+    const auto found = area.totals.find(definition.id);
+    if (found == area.totals.end()) continue;
+    store::IndicatorValue sum;
+    sum.number = found->second;
+    lines.push_back({definition.label_vi, editing::format_indicator_value(definition, sum), "", "—"});
+  }
+  return lines;
+}
+
 }  // namespace
 
 ReportData collect_report(const store::Store& store, const ReportRequest& request) {
@@ -221,6 +259,7 @@ ReportData collect_report(const store::Store& store, const ReportRequest& reques
       data.summary.push_back({district.name, district.pooled, district.meets_target(), false});
     }
     data.summary.push_back({"Toàn tỉnh", stats.province.pooled, stats.province.meets_target(), true});
+    data.indicators = indicator_lines(stats.province, data.in_year);
     const bool by_commune = stats.area_level == "commune";  // no districts since 2025-07-01
     int section_number = 0;
     if (by_commune) {
@@ -266,6 +305,7 @@ ReportData collect_report(const store::Store& store, const ReportRequest& reques
       data.summary.push_back({kind_heading(kind), found->second, meets, false});
     }
     data.summary.push_back({"Cộng", area->pooled, area->meets_target(), true});
+    data.indicators = indicator_lines(*area, data.in_year);
 
     std::vector<const UnitVersion*> communes;
     std::set<std::string> commune_codes;

@@ -83,7 +83,13 @@ class Writer {
     y_ += 6;
     paragraph("<b>Đánh giá:</b> " + escape(data_.summary_line), 12);
     y_ += 8;
-    heading("II. DANH SÁCH ĐƠN VỊ VÀ TRẠNG THÁI NĂM " + std::to_string(data_.request.year));
+    if (!data_.indicators.empty()) {
+      heading("II. CÁC CHỈ TIÊU KHÁC CỦA PHONG TRÀO NĂM " + std::to_string(data_.request.year));
+      indicator_table();
+      y_ += 8;
+    }
+    heading(std::string(data_.indicators.empty() ? "II" : "III") + ". DANH SÁCH ĐƠN VỊ VÀ TRẠNG THÁI NĂM " +
+            std::to_string(data_.request.year));
     unit_table();
     y_ += kSignatureGap;
     signature();
@@ -450,6 +456,23 @@ class Writer {
       row.cells = {{line.total ? "" : std::to_string(++number)}, {line.label},
                    {vn_thousands(c.total)}, {vn_thousands(c.registered)}, {vn_thousands(c.proposed)},
                    {vn_thousands(c.recognised)}, {vn_percent(c.share_recognised())}, {verdict}};
+      rows.push_back(std::move(row));
+    }
+    table(columns, rows, 10.5);
+  }
+
+  void indicator_table() {
+    const std::vector<Column> columns{{"STT", 0.06, Align::centre},
+                                      {"Chỉ tiêu", 0.46, Align::left},
+                                      {"Kết quả", 0.22, Align::right},
+                                      {"Chỉ tiêu kế hoạch", 0.14, Align::centre},
+                                      {"Đánh giá", 0.12, Align::centre}};
+    std::vector<Row> rows;
+    int number = 0;
+    for (const auto& line : data_.indicators) {
+      Row row;
+      row.cells = {{std::to_string(++number)}, {line.label}, {line.value}, {line.target.empty() ? "—" : line.target},
+                   {line.verdict}};
       rows.push_back(std::move(row));
     }
     table(columns, rows, 10.5);

@@ -153,7 +153,18 @@ std::string write_html(const ReportData& data, const MapImage& map) {
   }
   out << "</tbody></table>\n<p><b>Đánh giá:</b> " << html(data.summary_line) << "</p>\n";
 
-  out << "<h3>II. DANH SÁCH ĐƠN VỊ VÀ TRẠNG THÁI NĂM " << year << "</h3>\n<table class=\"data\"><thead><tr><th>STT</th>"
+  if (!data.indicators.empty()) {
+    out << "<h3>II. CÁC CHỈ TIÊU KHÁC CỦA PHONG TRÀO NĂM " << year << "</h3>\n<table class=\"data\"><thead><tr>"
+           "<th>STT</th><th>Chỉ tiêu</th><th>Kết quả</th><th>Chỉ tiêu kế hoạch</th><th>Đánh giá</th></tr></thead><tbody>\n";
+    number = 0;
+    for (const auto& line : data.indicators)
+      out << "<tr><td class=\"c\">" << ++number << "</td><td>" << html(line.label) << "</td><td class=\"num\">"
+          << html(line.value) << "</td><td class=\"c\">" << html(line.target.empty() ? "—" : line.target)
+          << "</td><td class=\"c\">" << html(line.verdict) << "</td></tr>\n";
+    out << "</tbody></table>\n";
+  }
+
+  out << "<h3>" << (data.indicators.empty() ? "II" : "III") << ". DANH SÁCH ĐƠN VỊ VÀ TRẠNG THÁI NĂM " << year << "</h3>\n<table class=\"data\"><thead><tr><th>STT</th>"
       << "<th>Mã</th><th>Tên đơn vị</th><th>" << (province ? "KDC đạt / tổng số" : "KDC đạt / tổng số; loại")
       << "</th><th>Trạng thái năm " << year << "</th><th>Số quyết định</th><th>Ngày quyết định</th></tr></thead><tbody>\n";
   number = 0;

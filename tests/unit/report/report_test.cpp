@@ -319,6 +319,59 @@ TEST_F(ReportTest, AReportAsOfAPastMomentLeavesOutALaterCorrection) {
   EXPECT_EQ(report::period_end(report::Period::year, 2020), "2020-12-31");
 }
 
+TEST_F(ReportTest, TheProgrammesOtherIndicatorsAreReportedWithTheirSumsAndTargets) {
+  const auto db = out("indicators.sqlite");
+  copy_sample_store(db);
+  // Two communes of Đà Bắc (150) report their propaganda sessions and budget; one its grade.
+  std::vector<std::string> communes;
+  {
+    auto store = store::open_spatialite_store(db, false);
+    store::UnitQuery query;
+    query.at_date = "2020-12-31";
+    query.kinds = {store::UnitKind::commune};
+    query.with_geometry = false;
+    for (const auto& unit : store->units(query))
+      if (unit.parent_code == "150" && communes.size() < 2) communes.push_back(unit.code);
+  }
+  ASSERT_EQ(communes.size(), 2u);
+  auto record = [&](const std::string& code, std::vector<std::string> values) {
+    std::vector<std::string> args{"--db", db, "--quiet", "record", "set", code, "--year", "2020"};
+    args.insert(args.end(), values.begin(), values.end());
+    const auto result = run_anttmap(args);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+  };
+  record(communes[0], {"propaganda_sessions=7", "budget_spent_vnd=2.000.000", "movement_grade=khá", "pledge_share=100"});
+  record(communes[1], {"propaganda_sessions=5", "budget_spent_vnd=1.500.000", "pledge_share=80"});
+
+  const auto html = out("da-bac-chi-tieu.html");
+  const auto made = run_anttmap({"--db", db, "--quiet", "report", "--year", "2020", "--district", "150", "--format",
+                                 "html", "-o", html});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const auto page = read_file(html);
+  const auto section = page.find("II. CÁC CHỈ TIÊU KHÁC CỦA PHONG TRÀO NĂM 2020");
+  ASSERT_NE(section, std::string::npos);
+  EXPECT_NE(page.find("III. DANH SÁCH ĐƠN VỊ"), std::string::npos);
+  auto row_of = [&](const std::string& label) {
+    const auto at = page.find(label, section);
+    return at == std::string::npos ? std::string() : page.substr(at, page.find("</tr>", at) - at);
+  };
+  EXPECT_NE(row_of("Số buổi tuyên truyền").find(">12<"), std::string::npos) << row_of("Số buổi tuyên truyền");
+  EXPECT_NE(row_of("Kinh phí đã chi").find("3.500.000 đ"), std::string::npos);
+  EXPECT_NE(row_of("Xếp loại phong trào").find("khá: 1 đơn vị"), std::string::npos);
+  // Every household signed in one of the units that report it: 1 of the district's villages,
+  // communes, agencies and schools, against 100 %: not met.
+  const auto pledge = row_of("Tỷ lệ hộ gia đình");
+  EXPECT_NE(pledge.find("1/"), std::string::npos) << pledge;
+  EXPECT_NE(pledge.find("100 %"), std::string::npos);
+  EXPECT_NE(pledge.find("Không đạt"), std::string::npos);
+
+  const auto pdf = out("da-bac-chi-tieu.pdf");
+  ASSERT_EQ(run_anttmap({"--db", db, "--quiet", "report", "--year", "2020", "--district", "150", "-o", pdf}).exit_code, 0);
+  const auto text = command_output("pdftotext -layout '" + pdf + "' -");
+  EXPECT_NE(text.find("CÁC CHỈ TIÊU KHÁC CỦA PHONG TRÀO"), std::string::npos);
+  EXPECT_NE(text.find("3.500.000 đ"), std::string::npos);
+}
+
 TEST_F(ReportTest, HelpDocumentsTheOptions) {
   const auto help = run_anttmap({"report", "--help"});
   EXPECT_EQ(help.exit_code, 0);
