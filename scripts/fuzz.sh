@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift $(($# > 0 ? 1 : 0))
-all=(http_request wms_guard legacy_text serve_config candidates_body embed_token)
+all=(http_request wms_guard legacy_text serve_config candidates_body embed_token xlsx_sheet)
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then names=("${all[@]}"); fi
 for name in "${names[@]}"; do

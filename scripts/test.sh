@@ -3,7 +3,7 @@
 # SpatiaLite store, real GDAL/PROJ/GEOS, the embedded libmapserver; real clients — QGIS, GDAL's WMS
 # driver, OWSLib — against a running `anttmap serve`), then the concurrency, HTTP and map-engine tests
 # again under AddressSanitizer/LeakSanitizer (scripts/test-asan.sh), then each libFuzzer target for a
-# minute (scripts/fuzz.sh: the request, WMS, text, config, GeoJSON and token parsers).
+# while (scripts/fuzz.sh: the request, WMS, text, config, GeoJSON, token and form-sheet parsers).
 # Usage: scripts/test.sh [extra ctest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,5 +13,5 @@ UNITY=${UNITY:-ON} bash scripts/build.sh
 (cd build && ctest --output-on-failure -j2 --timeout 900 "$@")
 echo "== the same concurrency, HTTP and engine tests under AddressSanitizer"
 bash scripts/test-asan.sh
-echo "== the fuzz targets, 60 s each (clang, ASan + UBSan)"
-bash scripts/fuzz.sh 60
+echo "== the fuzz targets, 50 s each (clang, ASan + UBSan)"
+bash scripts/fuzz.sh 50

@@ -119,6 +119,18 @@ def test_an_editor_saves_a_boundary_and_a_status_through_the_server(plugin, auth
         shown = anttmap(store, "unit", "show", COMMUNE, "--year", 2020)["status"]
         assert shown["status"] == "recognised" and shown["recorded_by"] == "can.bo.da.bac"
         assert _audit_of(store, "unit_status", COMMUNE)[-1]["tool"] == "qgis"
+
+        # The programme's indicators through the same form, over PUT /api/units/{code}/indicators/{year}.
+        from anttmap_qgis.ui.unit_form import UnitForm
+
+        form = UnitForm(editor, COMMUNE, 2020, panel)
+        assert form.indicator_box is not None and "propaganda_sessions" in form.indicator_fields
+        saved = editor.save(UnitChanges(code=COMMUNE, year=2020, indicators={"propaganda_sessions": "9"},
+                                        indicator_note="Báo cáo số 7"))["indicators"]
+        recorded = {item["indicator"]: item for item in saved["indicators"]}
+        assert recorded["propaganda_sessions"]["value"] == 9
+        assert recorded["propaganda_sessions"]["recorded_by"] == "can.bo.da.bac"
+        assert _audit_of(store, "indicator_value", COMMUNE)[-1]["tool"] == "qgis"
     finally:
         _close(panel)
 

@@ -125,3 +125,52 @@ def test_the_form_shows_what_a_unit_was_made_from_and_what_it_became(panel):
         assert code in made_from, made_from
     old = UnitForm(panel.unit_editor(), "04798", 2020, panel)
     assert "04795" in old.lineage.findChild(QLabel, "lineage_after").text()
+
+
+def test_the_programmes_indicators_are_entered_in_the_form_and_recorded_through_the_tool(panel):
+    """The form lists what a commune reports (its catalogue's indicators), records only what changed as new
+    values (audited with the editor and tool qgis) and refuses a value that does not read, writing nothing."""
+    from qgis.PyQt.QtWidgets import QComboBox, QLineEdit
+
+    from anttmap_qgis.core.backend import BackendError
+    from anttmap_qgis.core.unit_edit import UnitChanges
+    from anttmap_qgis.ui.unit_form import UnitForm
+
+    db = panel.backend.db_path
+    code = "04846"  # Xã Mường Chiềng, huyện Đà Bắc
+    form = UnitForm(panel.unit_editor(), code, 2020, panel)
+    assert form.indicator_box is not None
+    reported = set(form.indicator_fields)
+    assert {"propaganda_sessions", "pledge_share", "movement_grade", "budget_spent_vnd"} <= reported
+    sessions = form.findChild(QLineEdit, "indicator_propaganda_sessions")
+    grade = form.findChild(QComboBox, "indicator_movement_grade")
+    assert sessions.text() == "" and grade.currentData() == ""
+    sessions.setText("12")
+    grade.setCurrentIndex(grade.findData("khá"))
+    form.findChild(QLineEdit, "indicator_pledge_share").setText("85,5")
+    form.indicator_note.setText("Báo cáo 6 tháng — ỹ ữ ẵ ộ")
+    pending = form.pending()
+    assert pending.status is None, "only the indicators changed"
+    assert pending.indicators == {"propaganda_sessions": "12", "movement_grade": "khá", "pledge_share": "85,5"}
+    before = newest_audit_id(db)
+    form.save()
+    assert form.result() == form.Accepted
+    rows = audit_rows(db, "indicator_value", before)
+    assert len(rows) == 3 and {(row["user"], row["tool"]) for row in rows} == {(OS_ACCOUNT, "qgis")}
+    shown = {item["indicator"]: item for item in anttmap(db, "record", "show", code, "--year", 2020)["indicators"]}
+    assert shown["propaganda_sessions"]["value"] == 12 and shown["movement_grade"]["value"] == "kha"
+    assert shown["pledge_share"]["value"] == 85.5 and shown["pledge_share"]["note"] == "Báo cáo 6 tháng — ỹ ữ ẵ ộ"
+
+    # Opened again, the form shows them; unchanged, nothing is written.
+    again = UnitForm(panel.unit_editor(), code, 2020, panel)
+    assert again.findChild(QLineEdit, "indicator_propaganda_sessions").text() == "12"
+    assert again.findChild(QLineEdit, "indicator_pledge_share").text() == "85,5"
+    assert again.findChild(QComboBox, "indicator_movement_grade").currentData() == "khá"
+    assert again.pending().indicators is None
+    # A value that does not read is refused by the core, with nothing written.
+    before = newest_audit_id(db)
+    with pytest.raises(BackendError) as refused:
+        panel.unit_editor().save(UnitChanges(code=code, year=2020, indicators={"propaganda_sessions": "13",
+                                                                               "pledge_share": "nhiều"}))
+    assert "pledge_share" in str(refused.value)
+    assert newest_audit_id(db) == before

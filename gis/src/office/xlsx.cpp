@@ -345,11 +345,20 @@ void read_worksheet(const Package& package, const std::string& member, const std
   int row_number = 0;
   for_each_child(CPLGetXMLNode(worksheet, "sheetData"), "row", [&](const CPLXMLNode* row) {
     const std::string r = attribute(row, "r");
-    row_number = r.empty() ? row_number + 1 : std::atoi(r.c_str());
+    if (r.empty()) {
+      ++row_number;
+    } else {
+      const auto [named_row, named_column] = parse_cell_name("A" + r);
+      if (named_row < 1)
+        throw InputError(sheet.name + ": a row numbered '" + r + "' (rows are 1 to 1048576) / số dòng không hợp lệ");
+      row_number = named_row;
+    }
+    if (row_number > 1048576) throw InputError(sheet.name + ": more than 1048576 rows / quá nhiều dòng");
     int column = 0;
     for_each_child(row, "c", [&](const CPLXMLNode* c) {
       const auto [named_row, named_column] = parse_cell_name(attribute(c, "r"));
       column = named_column > 0 ? named_column : column + 1;
+      if (column > 16384) throw InputError(sheet.name + ": more than 16384 columns / quá nhiều cột");
       InCell cell;
       const std::string type = attribute(c, "t");
       const char* value = CPLGetXMLValue(c, "v", nullptr);
@@ -461,11 +470,12 @@ void write_workbook(const std::vector<OutSheet>& sheets, const std::string& path
 Workbook read_workbook(const std::string& path) {
   geo::register_gdal_drivers();
   {
-    std::FILE* file = std::fopen(path.c_str(), "rb");
+    // Through VSI, so a workbook in memory (/vsimem/) reads as one on disk.
+    VSILFILE* file = VSIFOpenL(path.c_str(), "rb");
     if (!file) throw InputError("cannot open " + path + " / không mở được tệp");
     char signature[4] = {};
-    const std::size_t read = std::fread(signature, 1, 4, file);
-    std::fclose(file);
+    const std::size_t read = VSIFReadL(signature, 1, 4, file);
+    VSIFCloseL(file);
     if (read >= 4 && signature[0] == '\xD0' && signature[1] == '\xCF')
       throw InputError(path + " is an Excel 97-2003 workbook (.xls): save it as .xlsx (Excel Workbook) and try again / "
                        "hãy lưu bảng tính dưới dạng .xlsx");

@@ -72,7 +72,7 @@ class Backend:
     # True: the layers are drawn from the server's tiles (the editable ones also from the export, to edit).
     draws_tiles = False
     # What the unit form may change through this backend.
-    form_parts = ("status", "criteria", "hotspot", "clusters")
+    form_parts = ("status", "criteria", "hotspot", "clusters", "indicators")
 
     def identity(self):
         """Who the audit will name for the edits made here, as the panel shows it."""
@@ -277,6 +277,24 @@ class CliBackend(Backend):
             args += ["--" + option, value]
         return self.run(args)[1]
 
+    def indicators(self, code, year, kind=None):
+        """{"reports": [{id, label, label_en, kind, target}] for the unit's kind, "indicators": the values in force}
+        from `record indicators` and `record show`."""
+        if not hasattr(self, "_catalogue"):
+            self._catalogue = self.run(["record", "indicators"])[1]["indicators"]
+        shown = self.run(["record", "show", code, "--year", int(year)])[1]
+        kind = kind or self.unit(code, year)["unit"]["kind"]
+        reports = [{"id": item["id"], "label": item["label_vi"], "label_en": item["label_en"], "kind": item["kind"],
+                    "target": item.get("target")} for item in self._catalogue if kind in item["reported_by"]]
+        return {"reports": reports, "indicators": shown["indicators"]}
+
+    def record_indicators(self, code, year, values, note=""):
+        """`record set CODE --year Y ID=VALUE...`: all values or none, audited."""
+        args = ["record", "set", code, "--year", int(year)] + ["%s=%s" % (key, value) for key, value in values.items()]
+        if note:
+            args += ["--note", note]
+        return self.run(args)[1]
+
     def designate_hotspot(self, code, valid_from, decision="", note=""):
         args = ["hotspot", "designate", code, "--from", valid_from]
         for option, value in (("decision", decision), ("note", note)):
@@ -328,7 +346,8 @@ class HttpBackend(Backend):
     editor or admin may edit, everyone else reads."""
 
     draws_tiles = True
-    form_parts = ("status",)  # hotspots, clusters and criteria are not written over the network yet
+    # hotspots, clusters and criteria are not written by the plugin over the network yet
+    form_parts = ("status", "indicators")
 
     def __init__(self, base_url, authcfg=None, timeout_s=60):
         from .server_key import ServerKey, read_key
@@ -502,6 +521,20 @@ class HttpBackend(Backend):
     def record_lineage(self, *args, **kwargs):
         raise BackendError(tr("Merges and splits are recorded with the anttmap tool on the store (`anttmap lineage`) "
                               "for now; the server has no API for them yet."))
+
+    def indicators(self, code, year, kind=None):
+        """GET /api/units/{code}/indicators/{year}: what the unit reports and the values in force."""
+        from urllib.parse import quote
+
+        return self._request("/api/units/%s/indicators/%d" % (quote(code, safe=""), int(year)))
+
+    def record_indicators(self, code, year, values, note=""):
+        """PUT /api/units/{code}/indicators/{year}: all values or none, audited with the key's account."""
+        from urllib.parse import quote
+
+        body = {"values": dict(values), "note": note or None}
+        return self._request("/api/units/%s/indicators/%d" % (quote(code, safe=""), int(year)), body=body,
+                             method="PUT")
 
     def set_status(self, code, year, status, decision="", date="", authority="", note="", criteria=None):
         from urllib.parse import quote

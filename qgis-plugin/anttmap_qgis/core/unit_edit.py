@@ -1,5 +1,6 @@
 """The unit form's reading and saving, all through the backend (the core's rules): `unit show`, then
-`status set`, `hotspot designate|lift` and `cluster membership`, attributed to the editor with tool "qgis"."""
+`status set`, `hotspot designate|lift`, `cluster membership` and `record set` (the programme's indicators),
+attributed to the editor with tool "qgis"."""
 from dataclasses import dataclass, field
 
 from .backend import BackendError
@@ -22,6 +23,9 @@ class UnitChanges:
     hotspot_date: str = ""
     hotspot_decision: str = ""
     clusters: list = None  # None: unchanged
+    # The programme's indicators that changed: id -> value as people write it ("12", "85,5", "có", "khá")
+    indicators: dict = None
+    indicator_note: str = ""
 
 
 def check_changes(changes):
@@ -62,4 +66,7 @@ class UnitEditor:
                 saved["hotspot"] = self.backend.lift_hotspot(changes.code, changes.hotspot_date)
         if changes.clusters is not None:
             saved["clusters"] = self.backend.set_clusters(changes.code, changes.year, sorted(changes.clusters))
+        if changes.indicators:
+            saved["indicators"] = self.backend.record_indicators(changes.code, changes.year, changes.indicators,
+                                                                 changes.indicator_note)
         return saved

@@ -805,5 +805,35 @@
         <source>Merges and splits are recorded with the anttmap tool on the store (`anttmap lineage`) for now; the server has no API for them yet.</source>
         <translation>Hiện sáp nhập, chia tách được ghi bằng công cụ anttmap trên CSDL (`anttmap lineage`); máy chủ chưa có API cho việc này.</translation>
     </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="1"/>
+        <source>Programme indicators of {year}</source>
+        <translation>Các chỉ tiêu của phong trào năm {year}</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="1"/>
+        <source>a whole number</source>
+        <translation>số nguyên</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="1"/>
+        <source>đồng, a whole number</source>
+        <translation>số đồng, số nguyên</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="1"/>
+        <source>0 to 100</source>
+        <translation>từ 0 đến 100</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="1"/>
+        <source>e.g. the report the figures come from</source>
+        <translation>ví dụ: báo cáo có số liệu này</translation>
+    </message>
+    <message>
+        <location filename="../ui/unit_form.py" line="1"/>
+        <source>Note for the indicators</source>
+        <translation>Ghi chú cho các chỉ tiêu</translation>
+    </message>
 </context>
 </TS>

@@ -1,16 +1,33 @@
-"""The unit form: status of a year with its decision, the Thông tư 23/2012 criteria, hotspot, clusters (the
-parts the backend can write: a server takes the status only, for now)."""
+"""The unit form: status of a year with its decision, the Thông tư 23/2012 criteria, hotspot, clusters and the
+programme's other indicators (the parts the backend can write: a server takes the status and the indicators, for
+now)."""
 from qgis.PyQt.QtCore import QDate, Qt
 from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QDoubleSpinBox,
                                  QFormLayout, QGroupBox, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                                 QMessageBox, QSpinBox, QVBoxLayout)
+                                 QMessageBox, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from ..core.backend import BackendError
-from ..core.i18n import tr
+from ..core.i18n import interface_language, tr
 from ..core.labels import NEEDS_DECISION, POLICE_RATINGS, STATUSES, kind_label, police_rating_label, status_label
 from ..core.unit_edit import UnitChanges
 
 UNSET = -1
+GRADES = (("kha", "khá"), ("trung_binh", "trung bình"), ("yeu", "yếu"))
+
+
+def indicator_text(item):
+    """A recorded value as the tool reads it back: "12", "85,5", "có", "khá"."""
+    value = item.get("value")
+    if value is None or value == "":
+        return ""
+    kind = item.get("kind")
+    if kind == "yes_no":
+        return "có" if value else "không"
+    if kind == "grade":
+        return dict(GRADES).get(value, value)
+    if kind == "percent":
+        return ("%g" % float(value)).replace(".", ",")
+    return str(int(value))
 
 
 def _optional_spin(maximum, decimals):
@@ -104,6 +121,13 @@ class UnitForm(QDialog):
         layout.addWidget(cluster_box)
         cluster_box.setVisible("clusters" in self.parts)
 
+        self.indicator_fields = {}
+        self.indicator_box = None
+        if "indicators" in self.parts:
+            self.indicator_box = self._indicator_box(editor.backend, code, unit["kind"])
+            if self.indicator_box is not None:
+                layout.addWidget(self.indicator_box)
+
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
@@ -135,6 +159,62 @@ class UnitForm(QDialog):
             label.setWordWrap(True)
             lines.addWidget(label)
         return box
+
+    def _indicator_box(self, backend, code, kind):
+        """One field per indicator the unit's kind reports, filled with the value in force; what changes is
+        recorded as a new value (`record set` / PUT .../indicators), the old one kept for "as of" reports."""
+        try:
+            document = backend.indicators(code, self.year, kind)
+        except (BackendError, AttributeError):
+            return None
+        if not document.get("reports"):
+            return None
+        recorded = {item["indicator"]: item for item in document.get("indicators", [])}
+        box = QGroupBox(tr("Programme indicators of {year}").format(year=self.year))
+        box.setObjectName("indicators")
+        outer = QVBoxLayout(box)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setMaximumHeight(260)
+        inner = QWidget()
+        form = QFormLayout(inner)
+        vietnamese = interface_language() == "vi"
+        hints = {"count": tr("a whole number"), "money": tr("đồng, a whole number"), "percent": tr("0 to 100")}
+        for report in document["reports"]:
+            current = indicator_text(dict(recorded.get(report["id"], {}), kind=report["kind"]))
+            if report["kind"] in ("yes_no", "grade"):
+                field = QComboBox()
+                field.addItem(tr("(not given)"), "")
+                choices = (("có", tr("Yes")), ("không", tr("No"))) if report["kind"] == "yes_no" else \
+                    tuple((label, label) for _, label in GRADES)
+                for value, label in choices:
+                    field.addItem(label, value)
+                field.setCurrentIndex(max(0, field.findData(current)))
+            else:
+                field = QLineEdit(current)
+                field.setPlaceholderText(hints.get(report["kind"], ""))
+            field.setObjectName("indicator_" + report["id"])
+            label = QLabel(report["label"] if vietnamese or not report.get("label_en") else report["label_en"])
+            label.setWordWrap(True)
+            form.addRow(label, field)
+            self.indicator_fields[report["id"]] = (field, current)
+        scroll.setWidget(inner)
+        outer.addWidget(scroll)
+        self.indicator_note = QLineEdit()
+        self.indicator_note.setPlaceholderText(tr("e.g. the report the figures come from"))
+        note_row = QFormLayout()
+        note_row.addRow(tr("Note for the indicators"), self.indicator_note)
+        outer.addLayout(note_row)
+        return box
+
+    def indicator_changes(self):
+        """The indicators whose field now differs from the value in force (an emptied field records nothing)."""
+        changed = {}
+        for key, (field, initial) in self.indicator_fields.items():
+            text = field.currentData() if isinstance(field, QComboBox) else field.text().strip()
+            if text and text != initial:
+                changed[key] = text
+        return changed
 
     def _fill(self):
         row = self.current["status"] or {}
@@ -193,6 +273,9 @@ class UnitForm(QDialog):
                                 if self.clusters.item(i).checkState() == Qt.Checked]
         if "criteria" not in self.parts:
             changes.criteria = {}
+        if self.indicator_fields:
+            changes.indicators = self.indicator_changes() or None
+            changes.indicator_note = self.indicator_note.text().strip()
         return changes
 
     def pending(self):

@@ -241,7 +241,12 @@ class IndicatorEdits {
       list.push_back(editing::indicator_value_json(value));
     json reported = json::array();
     for (const auto& definition : editing::indicator_definitions())
-      if (editing::reported_by(definition, unit.kind)) reported.push_back(definition.id);
+      if (editing::reported_by(definition, unit.kind))
+        reported.push_back({{"id", definition.id},
+                            {"label", definition.label_vi},
+                            {"label_en", definition.label_en},
+                            {"kind", editing::to_string(definition.kind)},
+                            {"target", definition.target ? json(*definition.target) : json(nullptr)}});
     return {{"unit", unit.code},
             {"name", unit.name},
             {"year", year},

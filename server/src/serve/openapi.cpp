@@ -277,7 +277,8 @@ nlohmann::ordered_json openapi_document(const std::string& server_url) {
       {code, year_path,
        query_parameter("as_of", "as recorded by then: YYYY-MM-DD (end of that day, Vietnam time) or a moment",
                        {{"type", "string"}})},
-      described_answer("{unit, name, year, known_at, reports, indicators: [{indicator, label, kind, value, shown, note, "
+      described_answer("{unit, name, year, known_at, reports: [{id, label, label_en, kind, target}], indicators: [{indicator, label, "
+                       "kind, value, shown, note, "
                        "recorded_at, recorded_by}]}",
                        schema_ref("Document")));
   paths["/api/units/{code}/indicators/{year}"]["get"]["security"] = {{{"bearer", ordered_json::array()}},
