@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
 import {
   Server, chromiumPath, colourCounts, hexToRgb, openPage, pixelDiff, playwright, request, waitForMap,
 } from './support.mjs';
@@ -283,6 +284,35 @@ describe('the viewer at /', () => {
         return { name: district.name, gap: point && point.total > 0 ? 70 - point.share : -Infinity };
       }).sort((a, b) => b.gap - a.gap);
       assert.equal(await page.locator('#progress-table tbody tr td button').first().textContent(), gaps[0].name);
+    });
+  });
+
+  it('lists the province\'s other indicators of the year: shares for everyone, the plan\'s sums for leadership', async () => {
+    // Mường Chiềng (Đà Bắc) reports its propaganda sessions and budget for 2020.
+    const recorded = spawnSync(process.env.ANTTMAP, ['--db', server.store, '--quiet', 'record', 'set', '04846',
+      '--year', '2020', 'propaganda_sessions=12', 'budget_spent_vnd=1.500.000', 'movement_grade=khá'], { encoding: 'utf8' });
+    assert.equal(recorded.status, 0, recorded.stderr);
+    const deadline = Date.now() + 15000;  // the server's answers follow the store's change feed
+    for (;;) {
+      const answer = await request(`${server.url}/api/stats?year=2020`, { headers: { Authorization: `Bearer ${server.viewerKey}` } });
+      if (JSON.parse(answer.body.toString('utf8')).province.totals.propaganda_sessions === 12) break;
+      assert.ok(Date.now() < deadline, 'the server did not see the recorded values');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const rowText = (page, id) => page.locator(`#progress-indicators tr[data-indicator="${id}"]`).innerText();
+    await withPage('/#year=2020', 2020, async (page) => {
+      await page.waitForSelector('#progress-indicators tr[data-indicator="propaganda_sessions"]');
+      assert.ok((await page.locator('#progress-indicators caption').textContent()).includes('2020'));
+      assert.match(await rowText(page, 'propaganda_sessions'), /Số buổi tuyên truyền[\s\S]*\b12\b/);
+      assert.match(await rowText(page, 'budget_spent_vnd'), /1\.500\.000 đ/);
+      assert.match(await rowText(page, 'movement_grade'), /khá: 1/);
+      assert.match(await rowText(page, 'festival_held'), /[\d.]+\/[\d.]+ \([\d,]+ %\)/);
+    }, { key: server.viewerKey });
+    // The public sees the shares, not the plan's internal figures.
+    await withPage('/#year=2020', 2020, async (page) => {
+      await page.waitForSelector('#progress-indicators tr[data-indicator="festival_held"]');
+      assert.equal(await page.locator('#progress-indicators tr[data-indicator="propaganda_sessions"]').count(), 0);
+      assert.equal(await page.locator('#progress-indicators tr[data-indicator="budget_spent_vnd"]').count(), 0);
     });
   });
 

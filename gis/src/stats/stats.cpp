@@ -346,6 +346,13 @@ std::string format_share(double share) {
 }  // namespace
 
 nlohmann::json to_json(const YearStats& stats) {
+  // What the totals' ids mean, for clients that show them (the plan's text: nothing internal).
+  nlohmann::json catalogue = nlohmann::json::array();
+  for (const auto& definition : editing::indicator_definitions())
+    catalogue.push_back({{"id", definition.id},
+                         {"label_vi", definition.label_vi},
+                         {"label_en", definition.label_en},
+                         {"kind", editing::to_string(definition.kind)}});
   nlohmann::json districts = nlohmann::json::array();
   for (const auto& district : stats.districts) districts.push_back(area_json(district));
   return {{"year", stats.year},
@@ -355,7 +362,8 @@ nlohmann::json to_json(const YearStats& stats) {
           {"criteria_rule", std::string(store::criteria_rule_for_year(stats.year))},
           {"target", recognised_target(stats.year) ? nlohmann::json(*recognised_target(stats.year)) : nlohmann::json(nullptr)},
           {"province", area_json(stats.province)},
-          {"districts", districts}};
+          {"districts", districts},
+          {"indicator_catalogue", catalogue}};
 }
 
 std::string to_text(const YearStats& stats) {

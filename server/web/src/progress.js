@@ -1,7 +1,7 @@
 // The progress panel: share of units recognised per year (/api/progress) for the province and a
 // chosen district, against the 70 % and 90 % target lines, and the districts furthest from the
 // target in the latest year. Drawn as plain SVG, so it prints sharply and needs no chart library.
-import { percent, t } from './i18n.js';
+import { lang, percent, pick, t } from './i18n.js';
 
 const svgNS = 'http://www.w3.org/2000/svg';
 
@@ -139,4 +139,76 @@ export function renderTable(table, progress, onPick, year = null) {
     note.rows[0].cells[0].textContent = t('all_met');
     table.append(note);
   }
+}
+
+const grades = { kha: { vi: 'khá', en: 'good' }, trung_binh: { vi: 'trung bình', en: 'fair' }, yeu: { vi: 'yếu', en: 'weak' } };
+
+function number(value) {
+  return Math.round(value).toLocaleString(lang() === 'vi' ? 'vi-VN' : 'en-GB');
+}
+
+/**
+ * The area's other indicators of the year (/api/stats: shares against their targets; for internal
+ * callers also the plan's sums): one row each, the shares first.
+ */
+export function indicatorRows(stats, code) {
+  const area = code ? (stats.districts ?? []).find((district) => district.code === code) : stats.province;
+  if (!area) return [];
+  const rows = [];
+  for (const indicator of area.indicators ?? []) {
+    if (!indicator.denominator) continue;
+    const target = indicator.target == null ? '–' : `${indicator.target_strictly_over ? '> ' : ''}${percent(indicator.target)}`;
+    const verdict = indicator.meets_target == null ? '–' : indicator.meets_target ? '✓' : '✗';
+    rows.push({ id: indicator.id, label: indicator.label,
+      value: `${number(indicator.numerator)}/${number(indicator.denominator)} (${percent(indicator.share)})`, target, verdict });
+  }
+  const totals = area.totals ?? {};
+  for (const entry of stats.indicator_catalogue ?? []) {
+    if (entry.kind === 'grade') {
+      const counts = Object.entries(grades)
+        .filter(([key]) => totals[`${entry.id}:${key}`] != null)
+        .map(([key, label]) => `${label[lang()] ?? label.vi}: ${number(totals[`${entry.id}:${key}`])}`);
+      if (counts.length) rows.push({ id: entry.id, label: pick(entry, 'label'), value: counts.join('; '), target: '–', verdict: '–' });
+      continue;
+    }
+    if (totals[entry.id] == null) continue;
+    const value = number(totals[entry.id]) + (entry.kind === 'money' ? ' đ' : '');
+    rows.push({ id: entry.id, label: pick(entry, 'label'), value, target: '–', verdict: '–' });
+  }
+  return rows;
+}
+
+/** Draws indicatorRows() into `table`, captioned with the year and the area's name. */
+export function renderIndicators(table, stats, code) {
+  table.replaceChildren();
+  if (!stats) return;
+  const rows = indicatorRows(stats, code);
+  const area = code ? (stats.districts ?? []).find((district) => district.code === code) : stats.province;
+  const caption = document.createElement('caption');
+  caption.textContent = `${t('other_indicators')} ${stats.year}${area ? ` — ${area.name}` : ''}`;
+  table.append(caption);
+  if (!rows.length) {
+    const note = document.createElement('tbody');
+    note.innerHTML = '<tr><td colspan="4"></td></tr>';
+    note.rows[0].cells[0].textContent = t('no_indicators');
+    table.append(note);
+    return;
+  }
+  const head = document.createElement('thead');
+  head.innerHTML = '<tr><th></th><th></th><th></th><th></th></tr>';
+  [t('indicator'), t('result'), t('target'), t('assessment')].forEach((label, index) => {
+    head.rows[0].cells[index].textContent = label;
+  });
+  const body = document.createElement('tbody');
+  for (const row of rows) {
+    const tr = document.createElement('tr');
+    tr.dataset.indicator = row.id;
+    for (const text of [row.label, row.value, row.target, row.verdict]) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+  table.append(head, body);
 }

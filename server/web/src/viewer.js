@@ -6,7 +6,7 @@ import { ApiError, getJSON, loadLegend, loadYears, markSyntheticData, pageConfig
 import { initLanguage, lang, onLanguageChange, pick, setLanguage, t } from './i18n.js';
 import { renderLegend } from './legend.js';
 import { ProvinceMap } from './map.js';
-import { renderChart, renderTable, furthestFromTarget } from './progress.js';
+import { renderChart, renderTable, renderIndicators, furthestFromTarget } from './progress.js';
 import { setupSearch } from './search.js';
 import { loadUnit, renderMessage, renderUnit } from './unit.js';
 import { renderStatusForm } from './edit.js';
@@ -173,7 +173,30 @@ async function main() {
   // Progress towards the targets.
   let progress = null;
   const districtSelect = $('progress-district');
+  // The other indicators of the province in the map's year (/api/stats; the plan's sums for internal roles).
+  let yearStats = null;
+  let statsAsked = null;
+  const drawIndicators = () => {
+    const year = map.year;
+    if (yearStats?.year === year) {
+      renderIndicators($('progress-indicators'), yearStats, null);
+      return;
+    }
+    if (statsAsked === year) return;
+    statsAsked = year;
+    getJSON(`api/stats?year=${year}`)
+      .then((answer) => {
+        if (answer.year !== map.year) return;
+        yearStats = answer;
+        renderIndicators($('progress-indicators'), yearStats, null);
+      })
+      .catch(() => {
+        statsAsked = null;
+        $('progress-indicators').replaceChildren();
+      });
+  };
   const drawProgress = () => {
+    drawIndicators();
     if (!progress) return;
     const chosen = (progress.districts ?? []).find((district) => district.code === districtSelect.value);
     const series = [{ name: `${t('province')}: ${progress.province?.name ?? ''}`, points: progress.province?.series ?? [], className: 'province' }];
