@@ -3,9 +3,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <iostream>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -214,6 +216,13 @@ int run_report(Context& context, const ParsedArgs& args) {
   request.format = format_of(args, *output);
   request.period = period;
   if (auto date = args.get("date")) request.today = require_iso_date(*date, "--date");
+  // The letterhead file, then each flag over it.
+  if (auto file = args.get("letterhead")) request.letterhead = report::read_letterhead(*file);
+  for (const auto& key : report::letterhead_keys()) {
+    std::string flag = key;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    if (auto value = args.get(flag)) report::set_letterhead(request.letterhead, key, *value);
+  }
   if (auto as_of = args.get("as-of"))
     request.known_at = require_known_at(*as_of == "end" ? report::period_end(request.period, request.year) : *as_of,
                                         "--as-of");
@@ -275,7 +284,16 @@ std::vector<Command> report_commands() {
         {"as-of", true, "count only what had been recorded by then: YYYY-MM-DD (end of that day, Vietnam time), "
                         "YYYY-MM-DDTHH:MM[:SS](Z|+07:00), or 'end' for the period's last day: to print a report "
                         "again as it was known then (default: everything recorded so far)"},
-        {"date", true, "the date the report carries, YYYY-MM-DD (default today); the current year is in-year"}},
+        {"date", true, "the date the report carries, YYYY-MM-DD (default today); the current year is in-year"},
+        {"letterhead", true, "a file of key = value lines: parent_body, issuer, number, place, signer_title, "
+                             "signer, recipients (see docs/reports.md); the flags below override it"},
+        {"parent-body", true, "the body above the issuer, e.g. UBND TỈNH HÒA BÌNH (default from the province)"},
+        {"issuer", true, "who issues the report; '|' breaks the line (default: the Ban Chỉ đạo)"},
+        {"number", true, "the document number, e.g. 12/BC-BCĐ (default: left blank to write by hand)"},
+        {"place", true, "the place before the date (default: the province)"},
+        {"signer-title", true, "above the signature, e.g. 'TM. BAN CHỈ ĐẠO|TRƯỞNG BAN'"},
+        {"signer", true, "the signer's name (default: a dotted line)"},
+        {"recipients", true, "Nơi nhận, separated by ';'"}},
        run_report,
        "Page 1: the administrative header (Nghị định 30/2020/NĐ-CP), the title with the year, the map (the\n"
        "server's styles, VN-2000 / TM-3 106-00, true scale bar, north arrow, legend, source line) and the\n"

@@ -22,7 +22,8 @@ serve::ServeConfig config_from(const ParsedArgs& args) {
       {"cache-dir", "cache_dir"}, {"cors", "cors_allow"},   {"public-url", "public_url"},
       {"work-dir", "work_dir"},   {"max-image-size", "max_image_size"},
       {"log-level", "log_level"}, {"log-format", "log_format"},
-      {"tls-cert", "tls_cert"},   {"tls-key", "tls_key"},   {"redirect-http-port", "redirect_http_port"}};
+      {"tls-cert", "tls_cert"},   {"tls-key", "tls_key"},   {"redirect-http-port", "redirect_http_port"},
+      {"report-letterhead", "report_letterhead"}};
   for (const auto& [flag, key] : flags) {
     if (auto value = args.get(flag)) serve::set_config_value(config, key, *value);
   }
@@ -165,6 +166,7 @@ const std::vector<OptionSpec> kServeOptions{
     {"tls-cert", true, "HTTPS: certificate chain, PEM file (with --tls-key) / chứng chỉ TLS"},
     {"tls-key", true, "HTTPS: private key, PEM file / khóa riêng TLS"},
     {"redirect-http-port", true, "with HTTPS: also listen for plain HTTP on port N and redirect it to HTTPS / cổng HTTP chuyển sang HTTPS"},
+    {"report-letterhead", true, "the letterhead file of /report (issuer, number, signer, recipients; docs/reports.md) / tiêu đề văn bản báo cáo"},
     {"insecure-http", false, "allow plain HTTP on an address beyond this machine (warns) / cho phép HTTP không mã hóa"},
     {"print-config", false, "print the effective configuration and exit / in cấu hình"}};
 

@@ -54,6 +54,31 @@ struct PaperSize {
 };
 PaperSize paper_size(Paper paper);
 
+/// Who issues the report and who signs it (Nghị định 30/2020/NĐ-CP): from a letterhead file
+/// (`report --letterhead FILE`, the server's `report_letterhead`) or flags; what is left empty takes
+/// the Ban Chỉ đạo's usual text (a number and a signer's name to be written by hand).
+struct Letterhead {
+  std::string parent_body;   ///< "UBND TỈNH HÒA BÌNH"; default from the province
+  std::string issuer;        ///< "BAN CHỈ ĐẠO PHONG TRÀO|TOÀN DÂN BẢO VỆ|AN NINH TỔ QUỐC" ('|' breaks the line)
+  std::string number;        ///< "12/BC-BCĐ"; default "      /BC-BCĐ" to fill in
+  std::string place;         ///< "Hòa Bình" in "Hòa Bình, ngày …"; default the province
+  std::string signer_title;  ///< "TM. BAN CHỈ ĐẠO|TRƯỞNG BAN"
+  std::string signer;        ///< the name under the signature; default a dotted line
+  std::vector<std::string> recipients;  ///< "Nơi nhận"; default the province's usual list
+};
+
+/// The keys of a letterhead file and of its flags: parent_body, issuer, number, place, signer_title,
+/// signer, recipients (separated by ';').
+const std::vector<std::string>& letterhead_keys();
+/// Sets `key` of `letterhead` to `value` (NFC, trimmed); UsageError naming the keys for another.
+void set_letterhead(Letterhead& letterhead, std::string_view key, std::string_view value);
+/// Reads "key = value" lines (UTF-8; '#' comments); UsageError naming file:line for a mistake.
+Letterhead read_letterhead(const std::string& path);
+/// The letterhead with every empty field given its usual text for `province_name` ("Hòa Bình").
+Letterhead completed(Letterhead letterhead, const std::string& province_name);
+/// "- Ban Chỉ đạo tỉnh;" … "- Lưu: VT.": the recipients as the block lists them.
+std::vector<std::string> recipient_lines(const Letterhead& letterhead);
+
 struct ReportRequest {
   int year = 0;
   std::optional<std::string> district;  ///< GSO code of a district valid on 31 December of `year`
@@ -64,6 +89,7 @@ struct ReportRequest {
   /// Count only what had been recorded by this instant (UTC, antt::parse_known_at): a report printed
   /// again later shows what was known then. Nothing: everything recorded so far.
   std::optional<std::string> known_at;
+  Letterhead letterhead;
 };
 
 /// One line of the summary table: counts of an area or a kind against the year's target.
@@ -121,6 +147,7 @@ struct ReportData {
   std::string data_note;
   /// The store holds invented data (the sample): every page carries store::kSyntheticDataMark.
   bool synthetic = false;
+  Letterhead letterhead;      ///< completed: every field set
   std::string title;          ///< "Kết quả xây dựng … quý II năm 2026 (tính đến ngày …) — tỉnh Hòa Bình"
   std::optional<double> target;  ///< the year's recognised-share target, percent (strictly over)
   std::vector<SummaryRow> summary;

@@ -363,6 +363,7 @@ ReportData collect_report(const store::Store& store, const ReportRequest& reques
                    ", đơn vị hành chính tại ngày " + data.as_of + ".";
   if (request.known_at) data.fills = fills_as_known(store, data, stats, statuses);
   data.synthetic = store::holds_synthetic_data(store);
+  data.letterhead = completed(request.letterhead, data.province_name);
   return data;
 }
 

@@ -31,6 +31,13 @@ std::string upper(const std::string& text) {
   return upper_text.get();
 }
 
+/// Letterhead text with '|' as line breaks, escaped for pango markup.
+std::string lines_of(const std::string& text) {
+  std::string out = escape(text);
+  for (auto at = out.find('|'); at != std::string::npos; at = out.find('|', at)) out.replace(at, 1, "\n");
+  return out;
+}
+
 enum class Align { left, centre, right };
 
 struct Column {
@@ -200,13 +207,13 @@ class Writer {
   void administrative_header() {
     const double width = right_ - left_;
     const double left_w = width * 0.47, right_x = left_ + width * 0.45, right_w = width * 0.55;
-    const std::string province = upper(data_.province_name);
+    const Letterhead& head = data_.letterhead;
     double y = y_;
-    y += text_at(escape("UBND TỈNH " + province), left_, y, left_w, 12, Align::centre);
-    y += text_at("<b>BAN CHỈ ĐẠO PHONG TRÀO\nTOÀN DÂN BẢO VỆ\nAN NINH TỔ QUỐC</b>", left_, y, left_w, 12, Align::centre);
+    y += text_at(escape(head.parent_body), left_, y, left_w, 12, Align::centre);
+    y += text_at("<b>" + lines_of(head.issuer) + "</b>", left_, y, left_w, 12, Align::centre);
     rule(left_ + left_w * 0.35, left_ + left_w * 0.65, y + 4);
     y += 10;
-    y += text_at(escape("Số:        /BC-BCĐ"), left_, y, left_w, 13, Align::centre);
+    y += text_at(escape("Số: " + head.number), left_, y, left_w, 13, Align::centre);
     const double left_bottom = y;
 
     y = y_;
@@ -220,7 +227,7 @@ class Writer {
     rule(motto_x, motto_x + motto_w, y + 1);
     y += 8;
     const auto& d = data_.dated;  // dd/mm/yyyy
-    y += text_at("<i>" + escape(data_.province_name + ", ngày " + d.substr(0, 2) + " tháng " + d.substr(3, 2) + " năm " +
+    y += text_at("<i>" + escape(head.place + ", ngày " + d.substr(0, 2) + " tháng " + d.substr(3, 2) + " năm " +
                                 d.substr(6)) +
                      "</i>",
                  right_x, y, right_w, 13, Align::centre);
@@ -510,14 +517,15 @@ class Writer {
     const double y = y_;
     double ly = y;
     ly += text_at("<b><i>Nơi nhận:</i></b>", left_, ly, width * 0.45, 12);
-    for (const char* line : {"- Ban Chỉ đạo tỉnh;", "- Công an tỉnh;", "- UBND các huyện, thành phố;", "- Lưu: VT."})
-      ly += text_at(escape(line), left_, ly, width * 0.45, 11);
+    for (const auto& line : recipient_lines(data_.letterhead)) ly += text_at(escape(line), left_, ly, width * 0.45, 11);
     const double rx = left_ + width * 0.45, rw = width * 0.55;
     double ry = y;
-    ry += text_at("<b>TM. BAN CHỈ ĐẠO\nTRƯỞNG BAN</b>", rx, ry, rw, 13, Align::centre);
+    ry += text_at("<b>" + lines_of(data_.letterhead.signer_title) + "</b>", rx, ry, rw, 13, Align::centre);
     ry += text_at("<i>(Ký, ghi rõ họ tên, đóng dấu)</i>", rx, ry, rw, 12, Align::centre);
     ry += 28 * kPtPerMm;
-    ry += text_at(escape("…………………………………"), rx, ry, rw, 13, Align::centre);
+    const std::string& signer = data_.letterhead.signer;
+    ry += text_at(signer.empty() ? escape("…………………………………") : "<b>" + escape(signer) + "</b>", rx, ry, rw, 13,
+                  Align::centre);
     y_ = std::max(ly, ry);
   }
 

@@ -14,6 +14,13 @@ namespace {
 
 std::string html(const std::string& text) { return text::xml_escape(text); }
 
+/// Letterhead text with '|' as line breaks.
+std::string html_lines(const std::string& text) {
+  std::string out = html(text);
+  for (auto at = out.find('|'); at != std::string::npos; at = out.find('|', at)) out.replace(at, 1, "<br>");
+  return out;
+}
+
 std::string base64(const std::string& bytes) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
@@ -115,11 +122,13 @@ std::string write_html(const ReportData& data, const MapImage& map) {
   out << "<div class=\"mappage\">\n";
 
   const auto& d = data.dated;
-  out << "<div class=\"header\"><div class=\"left\"><div style=\"text-transform: uppercase\">UBND tỉnh "
-      << html(data.province_name) << "</div><div><b>BAN CHỈ ĐẠO PHONG TRÀO<br>TOÀN DÂN BẢO VỆ<br>AN NINH TỔ QUỐC</b></div>"
-      << "<div class=\"rule\"></div><div style=\"font-size:13pt\">Số:&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;/BC-BCĐ</div></div>\n"
+  const Letterhead& head = data.letterhead;
+  out << "<div class=\"header\"><div class=\"left\"><div>" << html(head.parent_body) << "</div><div><b>"
+      << html_lines(head.issuer) << "</b></div>"
+      << "<div class=\"rule\"></div><div style=\"font-size:13pt; white-space: pre\">Số: " << html(head.number)
+      << "</div></div>\n"
       << "<div class=\"right\"><div><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b></div><div class=\"motto\">Độc lập - Tự do - Hạnh phúc</div>"
-      << "<div style=\"font-size:13pt; margin-top:8pt\"><i>" << html(data.province_name) << ", ngày " << d.substr(0, 2)
+      << "<div style=\"font-size:13pt; margin-top:8pt\"><i>" << html(head.place) << ", ngày " << d.substr(0, 2)
       << " tháng " << d.substr(3, 2) << " năm " << d.substr(6) << "</i></div></div></div>\n";
 
   out << "<h1>BÁO CÁO</h1><h2>" << html(data.title) << "</h2>\n";
@@ -179,9 +188,11 @@ std::string write_html(const ReportData& data, const MapImage& map) {
         << html(unit.decision_date) << "</td></tr>\n";
   }
   out << "</tbody></table>\n";
-  out << "<div class=\"sign\"><div class=\"left\"><b><i>Nơi nhận:</i></b><br>- Ban Chỉ đạo tỉnh;<br>- Công an tỉnh;<br>"
-         "- UBND các huyện, thành phố;<br>- Lưu: VT.</div><div class=\"right\"><b>TM. BAN CHỈ ĐẠO<br>TRƯỞNG BAN</b><br>"
-         "<i>(Ký, ghi rõ họ tên, đóng dấu)</i><div class=\"space\"></div>…………………………………</div></div>\n";
+  out << "<div class=\"sign\"><div class=\"left\"><b><i>Nơi nhận:</i></b>";
+  for (const auto& line : recipient_lines(head)) out << "<br>" << html(line);
+  out << "</div><div class=\"right\"><b>" << html_lines(head.signer_title) << "</b><br>"
+      << "<i>(Ký, ghi rõ họ tên, đóng dấu)</i><div class=\"space\"></div>"
+      << (head.signer.empty() ? std::string("…………………………………") : "<b>" + html(head.signer) + "</b>") << "</div></div>\n";
   out << "</body></html>\n";
   return out.str();
 }

@@ -422,7 +422,10 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
   });
   register_api(*router, {access_, store_path_, extent});
   register_unit_edits(*router, {store_path_, base_url});
-  add_report_route(*router, {store_path_, engine_.get(), config_.max_image_size, {}});
+  // Read at start: a bad letterhead stops the server here, not a report later.
+  const report::Letterhead letterhead =
+      config_.report_letterhead.empty() ? report::Letterhead{} : report::read_letterhead(config_.report_letterhead);
+  add_report_route(*router, {store_path_, engine_.get(), config_.max_image_size, {}, letterhead});
   register_web_routes(*router, {access_, years, [this](const http::Request& request) {
                                   return credentials_->csrf_of(request);
                                 }});

@@ -70,6 +70,8 @@ void set_config_value(ServeConfig& config, const std::string& key, const std::st
     config.cache_dir = value;
   } else if (key == "work_dir") {
     config.work_dir = value;
+  } else if (key == "report_letterhead") {
+    config.report_letterhead = value;
   } else if (key == "max_image_size") {
     config.max_image_size = parse_int_in(key, value, 256, 16384);
   } else if (key == "poll_interval_ms") {
@@ -178,6 +180,7 @@ std::string to_config_text(const ServeConfig& config) {
       << "session_idle_minutes = " << config.session_idle_minutes << "\n"
       << "session_hours = " << config.session_hours << "\n"
       << "rate_limit_per_minute = " << config.rate_limit_per_minute << "\n"
+      << "report_letterhead = " << config.report_letterhead << "\n"
       << "request_head_seconds = " << config.request_head_seconds << "\n"
       << "request_seconds = " << config.request_seconds << "\n";
   return out.str();

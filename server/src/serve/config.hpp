@@ -40,6 +40,9 @@ struct ServeConfig {
   int request_head_seconds = 10;
   /// A render or report not ready within this many seconds is answered 503 with Retry-After; 0 = no limit.
   int request_seconds = 60;
+  /// The letterhead of /report (report::read_letterhead's file: issuer, number, signer…); empty =
+  /// the Ban Chỉ đạo's usual text.
+  std::string report_letterhead;
 };
 
 /// True for an address only this machine reaches (127.0.0.0/8, ::1, localhost).

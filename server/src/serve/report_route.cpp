@@ -51,6 +51,7 @@ http::Response report_response(const http::Request& request, const ReportRouteCo
                          "' / thời điểm không hợp lệ");
   }
   wanted.today = context.today;
+  wanted.letterhead = context.letterhead;
   if (auto district = request.param("district"); district && !district->empty()) wanted.district = *district;
   wanted.paper = report::parse_paper(request.param("paper").value_or("A4"));
   wanted.format = report::parse_format(request.param("format").value_or("pdf"));

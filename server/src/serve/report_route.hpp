@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "http/http.hpp"
+#include "report/report.hpp"
 
 namespace antt::mapserver {
 class MapEngine;
@@ -20,6 +21,7 @@ struct ReportRouteContext {
   mapserver::MapEngine* engine = nullptr;  ///< the server's engine; outlives the router
   int max_image_size = 4096;
   std::string today;  ///< ISO date the reports carry; empty = the day of the request
+  report::Letterhead letterhead;  ///< from the configuration's report_letterhead
 };
 
 /// Registers GET /report on `router`.

@@ -372,6 +372,42 @@ TEST_F(ReportTest, TheProgrammesOtherIndicatorsAreReportedWithTheirSumsAndTarget
   EXPECT_NE(text.find("3.500.000 đ"), std::string::npos);
 }
 
+TEST_F(ReportTest, TheLetterheadComesFromItsFileAndFlags) {
+  const auto letterhead = out("tieu-de.conf");
+  write_file(letterhead,
+             "# the office's letterhead\n"
+             "parent_body = UBND TỈNH HÒA BÌNH\n"
+             "issuer = CÔNG AN TỈNH HÒA BÌNH|PHÒNG THAM MƯU\n"
+             "number = 12/BC-CAT-PV01\n"
+             "signer_title = KT. GIÁM ĐỐC|PHÓ GIÁM ĐỐC\n"
+             "signer = Nguyễn Văn Ẩn\n"
+             "recipients = Bộ Công an (V05); Thường trực Tỉnh ủy; Lưu: VT, PV01\n");
+  const auto html = out("tieu-de.html");
+  const auto made = report({"--year", "2020", "--district", "150", "--format", "html", "--letterhead", letterhead,
+                            "--signer", "Đinh Thị Ỹ", "-o", html});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const auto page = read_file(html);
+  for (const char* expected : {"UBND TỈNH HÒA BÌNH", "CÔNG AN TỈNH HÒA BÌNH<br>PHÒNG THAM MƯU", "Số: 12/BC-CAT-PV01",
+                               "KT. GIÁM ĐỐC<br>PHÓ GIÁM ĐỐC", "<b>Đinh Thị Ỹ</b>", "- Bộ Công an (V05);",
+                               "- Thường trực Tỉnh ủy;", "- Lưu: VT, PV01."})
+    EXPECT_NE(page.find(expected), std::string::npos) << expected;
+  EXPECT_EQ(page.find("Nguyễn Văn Ẩn"), std::string::npos) << "the flag overrides the file";
+  EXPECT_EQ(page.find("TM. BAN CHỈ ĐẠO"), std::string::npos);
+
+  const auto pdf = out("tieu-de.pdf");
+  ASSERT_EQ(report({"--year", "2020", "--district", "150", "--letterhead", letterhead, "-o", pdf}).exit_code, 0);
+  const auto text = command_output("pdftotext -layout '" + pdf + "' -");
+  for (const char* expected : {"PHÒNG THAM MƯU", "12/BC-CAT-PV01", "PHÓ GIÁM ĐỐC", "Nguyễn Văn Ẩn", "Lưu: VT, PV01."})
+    EXPECT_NE(text.find(expected), std::string::npos) << expected;
+
+  const auto bad = out("sai.conf");
+  write_file(bad, "issuer = X\nsigned_by = Y\n");
+  const auto refused = report({"--year", "2020", "--letterhead", bad, "-o", out("khong.pdf")});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("sai.conf:2: unknown letterhead key 'signed_by'"), std::string::npos) << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(out("khong.pdf")));
+}
+
 TEST_F(ReportTest, HelpDocumentsTheOptions) {
   const auto help = run_anttmap({"report", "--help"});
   EXPECT_EQ(help.exit_code, 0);
