@@ -372,7 +372,20 @@ def test_report_of_a_quarter_as_recorded_by_its_end(server):
     assert "toàn tỉnh có 0/" in html
 
 
+def test_report_of_a_phase_charts_its_years(server):
+    """?phase=2012-2015: the sơ kết of the plan's first stage, a row and a point for each year."""
+    status, _, body = server.get("/report?phase=2012-2015&format=html")
+    assert status == 200, body[:300]
+    html = body.decode("utf-8")
+    assert "<h1>BÁO CÁO SƠ KẾT</h1>" in html and "giai đoạn 2012-2015" in html
+    assert all('<tr data-year="%d">' % year in html for year in range(2012, 2016))
+    assert '<svg class="trend"' in html
+
+
 @pytest.mark.parametrize("query,reason", [
+    ("phase=2015-2012", "phase must be FROM-TO"),
+    ("phase=2012-2015&period=2015-Q1", "not both"),
+    ("phase=2012-2015&year=2014", "last year 2015"),
     ("year=1999&format=pdf", "1999"),
     ("year=20x0", "YYYY"),
     ("year=2020&paper=A5", "A4 or A3"),

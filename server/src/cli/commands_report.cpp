@@ -202,12 +202,21 @@ int run_report(Context& context, const ParsedArgs& args) {
   // "--period 2020-Q1" names the year too; with --year as well, both must agree.
   const auto period = report::parse_period(args.get("period").value_or("year"));  // a bad one fails first
   const auto year_period = args.get("period") ? report::parse_year_period(*args.get("period")) : std::nullopt;
-  if (!args.has("year") && !year_period)
-    throw UsageError("report needs --year Y or --period YYYY[-Q1..Q4|-H1|-9M] / cần --year hoặc --period");
+  std::optional<std::pair<int, int>> phase;
+  if (auto text = args.get("phase")) {
+    phase = report::parse_phase(*text);
+    if (!phase) throw UsageError("--phase must be FROM-TO, e.g. 2012-2015 or 2012-2020, not '" + *text + "' / giai đoạn không hợp lệ");
+    if (args.has("period")) throw UsageError("give --phase or --period, not both / chỉ chọn một trong --phase, --period");
+    if (args.has("year") && *args.get_int("year") != phase->second)
+      throw UsageError("--year must be the phase's last year " + std::to_string(phase->second) + " / năm phải là năm cuối giai đoạn");
+  }
+  if (!args.has("year") && !year_period && !phase)
+    throw UsageError("report needs --year Y, --period YYYY[-Q1..Q4|-H1|-9M] or --phase FROM-TO / cần --year hoặc --period");
   const auto output = output_argument(args, "report");
   if (!output || output->empty()) throw UsageError("report needs -o FILE (or --output FILE) / cần -o TỆP");
   report::ReportRequest request;
-  request.year = args.has("year") ? *args.get_int("year") : year_period->year;
+  request.year = args.has("year") ? *args.get_int("year") : phase ? phase->second : year_period->year;
+  if (phase) request.phase_from = phase->first;
   if (year_period && year_period->year != request.year)
     throw UsageError("--period " + *args.get("period") + " is not in --year " + std::to_string(request.year) +
                      " / kỳ báo cáo không thuộc năm đã chọn");
@@ -249,7 +258,10 @@ int run_report(Context& context, const ParsedArgs& args) {
                                            {"year", request.year},
                                            {"area", data.area_title},
                                            {"in_year", data.in_year},
-                                           {"period", report::period_phrase(request.period, request.year)},
+                                           {"period", request.phase_from
+                                                          ? "giai đoạn " + std::to_string(*request.phase_from) + "-" +
+                                                                std::to_string(request.year)
+                                                          : report::period_phrase(request.period, request.year)},
                                            {"known_at", request.known_at ? nlohmann::json(*request.known_at)
                                                                          : nlohmann::json(nullptr)},
                                            {"bytes", document.size()},
@@ -271,7 +283,7 @@ int run_report(Context& context, const ParsedArgs& args) {
 std::vector<Command> report_commands() {
   return {
       {"report",
-       "report --year Y | --period YYYY[-Q1..Q4|-H1|-9M] [--as-of DATE] [--district CODE] [--paper A4|A3] "
+       "report --year Y | --period YYYY[-Q1..Q4|-H1|-9M] | --phase FROM-TO [--as-of DATE] [--district CODE] [--paper A4|A3] "
        "[--format pdf|png|html] -o FILE",
        "Printable report: map, table of units, targets / báo cáo in",
        {{"year", true, "the year reported (must have statuses); --period 2020-Q1 names it too"},
@@ -279,6 +291,8 @@ std::vector<Command> report_commands() {
         {"paper", true, "A4 (default) or A3, portrait"},
         {"format", true, "pdf (default; or from the -o extension), png (page 1, 150 dpi) or html"},
         {"output", true, "the file to write (same as -o FILE)"},
+        {"phase", true, "a phase review, e.g. 2012-2015 (sơ kết giai đoạn I) or 2012-2020 (tổng kết): every year's "
+                        "results against its target in a table and a chart, then the last year's report"},
         {"period", true, "2020, 2020-Q1..2020-Q4, 2020-H1 (6 tháng đầu năm), 2020-9M (9 tháng); or year, q1..q4, "
                          "h1, 9m with --year: the period the title names"},
         {"as-of", true, "count only what had been recorded by then: YYYY-MM-DD (end of that day, Vietnam time), "

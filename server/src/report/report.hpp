@@ -6,6 +6,7 @@
 // VN-2000 / TM-3 106-00 so the scale bar is true on paper) and three writers: PDF (cairo + pango),
 // PNG (page 1 at 150 dpi) and a standalone printable HTML page.
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,10 @@ struct YearPeriod {
 std::optional<YearPeriod> parse_year_period(std::string_view text);
 /// The period's last day, ISO ("2020-Q1" -> "2020-03-31").
 std::string period_end(Period period, int year);
+
+/// A phase of the programme reviewed as a whole: "2012-2015" (sơ kết giai đoạn I), "2012-2020"
+/// (tổng kết). Nothing unless two four-digit years, the first before the second, at most 30 apart.
+std::optional<std::pair<int, int>> parse_phase(std::string_view text);
 
 /// "A4"/"A3" (any case); throws UsageError naming the choices.
 Paper parse_paper(std::string_view text);
@@ -90,6 +95,20 @@ struct ReportRequest {
   /// again later shows what was known then. Nothing: everything recorded so far.
   std::optional<std::string> known_at;
   Letterhead letterhead;
+  /// A phase review from this year to `year`: the results of every year of the phase against the
+  /// targets (table and chart) before the last year's report.
+  std::optional<int> phase_from;
+};
+
+/// One year of a phase review: the province's units against the year's target, and the shares of
+/// two of the plan's indicators (nothing when no unit reports them that year).
+struct TrendRow {
+  int year = 0;
+  stats::Counts counts;
+  std::optional<double> target;  ///< percent, strictly over
+  std::optional<bool> meets;
+  std::optional<double> festival_share;
+  std::optional<double> models_effective_share;
 };
 
 /// One line of the summary table: counts of an area or a kind against the year's target.
@@ -148,10 +167,13 @@ struct ReportData {
   /// The store holds invented data (the sample): every page carries store::kSyntheticDataMark.
   bool synthetic = false;
   Letterhead letterhead;      ///< completed: every field set
+  std::string document_kind = "BÁO CÁO";  ///< "BÁO CÁO SƠ KẾT" / "BÁO CÁO TỔNG KẾT" for a phase review
   std::string title;          ///< "Kết quả xây dựng … quý II năm 2026 (tính đến ngày …) — tỉnh Hòa Bình"
   std::optional<double> target;  ///< the year's recognised-share target, percent (strictly over)
   std::vector<SummaryRow> summary;
   std::vector<UnitRow> units;
+  /// A phase review's years, oldest first (empty for the other reports).
+  std::vector<TrendRow> trend;
   /// The area's other indicators recorded for the year (empty: none recorded).
   std::vector<IndicatorLine> indicators;
   std::string summary_line;   ///< the sentence against the target

@@ -195,7 +195,35 @@ std::vector<IndicatorLine> indicator_lines(const stats::AreaStats& area, bool in
   return lines;
 }
 
+std::vector<TrendRow> trend_of(const store::Store& store, int from, int to, const std::optional<std::string>& known_at) {
+  std::vector<TrendRow> rows;
+  for (int year = from; year <= to; ++year) {
+    const auto stats = stats::compute_stats(store, year, {}, known_at);
+    TrendRow row;
+    row.year = year;
+    row.counts = stats.province.pooled;
+    row.target = stats.province.target;
+    row.meets = stats.province.meets_target();
+    for (const auto& indicator : stats.province.indicators) {
+      if (indicator.denominator == 0) continue;
+      if (indicator.id == "festival_held") row.festival_share = indicator.share();
+      if (indicator.id == "models_effective") row.models_effective_share = indicator.share();
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
 }  // namespace
+
+std::optional<std::pair<int, int>> parse_phase(std::string_view text) {
+  if (text.size() != 9 || text[4] != '-') return std::nullopt;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 7, 8})
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  const int from = std::stoi(std::string(text.substr(0, 4))), to = std::stoi(std::string(text.substr(5, 4)));
+  if (from < 1990 || to > 2100 || from >= to || to - from > 30) return std::nullopt;
+  return std::make_pair(from, to);
+}
 
 ReportData collect_report(const store::Store& store, const ReportRequest& request) {
   ReportData data;
@@ -357,13 +385,20 @@ ReportData collect_report(const store::Store& store, const ReportRequest& reques
   data.summary_line += ".";
   data.title = "Kết quả xây dựng khu dân cư, xã, phường, thị trấn, cơ quan, doanh nghiệp, nhà trường đạt tiêu chuẩn "
                "“An toàn về an ninh, trật tự” " +
-               period_phrase(request.period, year) + moment_phrase + " — " + data.area_title;
+               (request.phase_from ? "giai đoạn " + std::to_string(*request.phase_from) + "-" + std::to_string(year)
+                                   : period_phrase(request.period, year)) +
+               moment_phrase + " — " + data.area_title;
   data.data_note = "Số liệu: trạng thái năm " + std::to_string(year) +
                    (request.known_at ? " như đã ghi nhận đến hết " + vn_moment(*request.known_at) : std::string()) +
                    ", đơn vị hành chính tại ngày " + data.as_of + ".";
   if (request.known_at) data.fills = fills_as_known(store, data, stats, statuses);
   data.synthetic = store::holds_synthetic_data(store);
   data.letterhead = completed(request.letterhead, data.province_name);
+  if (request.phase_from) {
+    data.trend = trend_of(store, *request.phase_from, year, request.known_at);
+    // The plan's own words: its end (2020) is reviewed as a whole (tổng kết), a stage within it is sơ kết.
+    data.document_kind = year >= 2020 ? "BÁO CÁO TỔNG KẾT" : "BÁO CÁO SƠ KẾT";
+  }
   return data;
 }
 

@@ -85,18 +85,25 @@ class Writer {
     end_page();
     if (first_page_only_) return;
     begin_page();
-    heading("I. TỔNG HỢP KẾT QUẢ" + std::string(data_.in_year ? " (TÍNH ĐẾN NGÀY " + data_.as_of + ")" : ""));
+    const std::string year = std::to_string(data_.request.year);
+    if (!data_.trend.empty()) {
+      heading(numbered("KẾT QUẢ QUA CÁC NĂM, GIAI ĐOẠN " + std::to_string(data_.trend.front().year) + "-" + year));
+      trend_chart();
+      trend_table();
+      y_ += 8;
+    }
+    heading(numbered("TỔNG HỢP KẾT QUẢ" + std::string(data_.trend.empty() ? "" : " NĂM " + year) +
+                     (data_.in_year ? " (TÍNH ĐẾN NGÀY " + data_.as_of + ")" : "")));
     summary_table();
     y_ += 6;
     paragraph("<b>Đánh giá:</b> " + escape(data_.summary_line), 12);
     y_ += 8;
     if (!data_.indicators.empty()) {
-      heading("II. CÁC CHỈ TIÊU KHÁC CỦA PHONG TRÀO NĂM " + std::to_string(data_.request.year));
+      heading(numbered("CÁC CHỈ TIÊU KHÁC CỦA PHONG TRÀO NĂM " + year));
       indicator_table();
       y_ += 8;
     }
-    heading(std::string(data_.indicators.empty() ? "II" : "III") + ". DANH SÁCH ĐƠN VỊ VÀ TRẠNG THÁI NĂM " +
-            std::to_string(data_.request.year));
+    heading(numbered("DANH SÁCH ĐƠN VỊ VÀ TRẠNG THÁI NĂM " + year));
     unit_table();
     y_ += kSignatureGap;
     signature();
@@ -152,6 +159,12 @@ class Writer {
     cairo_move_to(cr_, left_, y_);
     pango_cairo_show_layout(cr_, text.get());
     y_ += h;
+  }
+
+  /// "I. TEXT", "II. TEXT"…: the sections present, numbered in order.
+  std::string numbered(const std::string& text) {
+    static constexpr const char* kRoman[] = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII"};
+    return std::string(kRoman[std::min<std::size_t>(section_++, 7)]) + ". " + text;
   }
 
   void heading(const std::string& text) {
@@ -244,7 +257,7 @@ class Writer {
 
   void map_page() {
     administrative_header();
-    paragraph("<b>BÁO CÁO</b>", 14, Align::centre);
+    paragraph("<b>" + escape(data_.document_kind) + "</b>", 14, Align::centre);
     paragraph("<b>" + escape(data_.title) + "</b>", 13, Align::centre);
     y_ += 6;
     const double map_w = map_.width_mm * kPtPerMm, map_h = map_.height_mm * kPtPerMm;
@@ -468,6 +481,91 @@ class Writer {
     table(columns, rows, 10.5);
   }
 
+  /// The province's share of recognised units per year (a line with its values) against the
+  /// year's target (dashed), 0-100 %.
+  void trend_chart() {
+    const double height = 62 * kPtPerMm;
+    if (y_ + height > bottom_) new_page();
+    const double x0 = left_ + 14 * kPtPerMm, x1 = right_ - 6 * kPtPerMm;
+    const double y0 = y_ + 4 * kPtPerMm, y1 = y_ + height - 12 * kPtPerMm;
+    const auto& rows = data_.trend;
+    const double step = rows.size() > 1 ? (x1 - x0) / static_cast<double>(rows.size() - 1) : 0;
+    auto x_of = [&](std::size_t i) { return rows.size() > 1 ? x0 + step * static_cast<double>(i) : (x0 + x1) / 2; };
+    auto y_of = [&](double share) { return y1 - (y1 - y0) * share / 100.0; };
+    cairo_set_line_width(cr_, 0.4);
+    for (int level = 0; level <= 100; level += 25) {
+      cairo_set_source_rgb(cr_, 0.8, 0.8, 0.8);
+      cairo_move_to(cr_, x0, y_of(level));
+      cairo_line_to(cr_, x1, y_of(level));
+      cairo_stroke(cr_);
+      text_at(escape(std::to_string(level) + " %"), left_, y_of(level) - 5, 12 * kPtPerMm, 8, Align::right);
+    }
+    // Targets: a dashed step per year that has one.
+    cairo_set_source_rgb(cr_, 0.75, 0.1, 0.1);
+    cairo_set_line_width(cr_, 1.0);
+    const double dashes[] = {4.0, 3.0};
+    cairo_set_dash(cr_, dashes, 2, 0);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (!rows[i].target) continue;
+      const double half = rows.size() > 1 ? step / 2 : 20;
+      cairo_move_to(cr_, std::max(x0, x_of(i) - half), y_of(*rows[i].target));
+      cairo_line_to(cr_, std::min(x1, x_of(i) + half), y_of(*rows[i].target));
+      cairo_stroke(cr_);
+    }
+    cairo_set_dash(cr_, nullptr, 0, 0);
+    // The shares.
+    cairo_set_source_rgb(cr_, 0.03, 0.32, 0.61);
+    cairo_set_line_width(cr_, 1.4);
+    bool started = false;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (rows[i].counts.total == 0) continue;
+      const double x = x_of(i), y = y_of(rows[i].counts.share_recognised());
+      started ? cairo_line_to(cr_, x, y) : cairo_move_to(cr_, x, y);
+      started = true;
+    }
+    cairo_stroke(cr_);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const double x = x_of(i);
+      text_at(escape(std::to_string(rows[i].year)), x - 20, y1 + 3, 40, 8.5, Align::centre);
+      if (rows[i].counts.total == 0) continue;
+      const double y = y_of(rows[i].counts.share_recognised());
+      cairo_set_source_rgb(cr_, 0.03, 0.32, 0.61);
+      cairo_arc(cr_, x, y, 2.2, 0, 2 * M_PI);
+      cairo_fill(cr_);
+      text_at(escape(vn_percent(rows[i].counts.share_recognised())), x - 20, y - 13, 40, 7.5, Align::centre);
+    }
+    const double legend_y = y1 + 14;
+    text_at("<span foreground=\"#08519c\">━━</span> Tỷ lệ đơn vị đạt chuẩn An toàn về ANTT   "
+            "<span foreground=\"#bf1a1a\">╌╌</span> Chỉ tiêu của năm",
+            x0, legend_y, x1 - x0, 9, Align::centre);
+    y_ += height;
+  }
+
+  void trend_table() {
+    const std::vector<Column> columns{{"Năm", 0.08, Align::centre},          {"Tổng số đơn vị", 0.13, Align::right},
+                                      {"Đạt chuẩn", 0.12, Align::right},      {"Tỷ lệ đạt (%)", 0.12, Align::right},
+                                      {"Chỉ tiêu", 0.12, Align::centre},      {"Đánh giá", 0.13, Align::centre},
+                                      {"Tổ chức Ngày hội 19/8 (%)", 0.15, Align::right},
+                                      {"Mô hình hiệu quả (%)", 0.15, Align::right}};
+    std::vector<Row> rows;
+    for (const auto& line : data_.trend) {
+      Row row;
+      auto share = [](const std::optional<double>& value) { return value ? vn_percent(*value) : std::string("—"); };
+      const std::string target = line.target ? "trên " + vn_percent(*line.target) + " %" : "—";
+      const std::string verdict = !line.meets ? "—" : *line.meets ? "Đạt" : "Không đạt";
+      row.cells = {{std::to_string(line.year)},
+                   {vn_thousands(line.counts.total)},
+                   {vn_thousands(line.counts.recognised)},
+                   {line.counts.total ? vn_percent(line.counts.share_recognised()) : "—"},
+                   {target},
+                   {verdict},
+                   {share(line.festival_share)},
+                   {share(line.models_effective_share)}};
+      rows.push_back(std::move(row));
+    }
+    table(columns, rows, 10);
+  }
+
   void indicator_table() {
     const std::vector<Column> columns{{"STT", 0.06, Align::centre},
                                       {"Chỉ tiêu", 0.46, Align::left},
@@ -537,6 +635,7 @@ class Writer {
   PangoContextHandle pango_;
   double page_w_ = 0, page_h_ = 0, left_ = 0, right_ = 0, top_ = 0, bottom_ = 0, y_ = 0;
   int page_ = 0;
+  std::size_t section_ = 0;
 };
 
 int count_pages(const ReportData& data, const MapImage& map) {

@@ -1,6 +1,7 @@
 // The standalone printable HTML report: inline CSS with @page size and the NĐ 30/2020 margins,
 // the map as a data: URI PNG sized in millimetres (so the scale bar, inline SVG, stays true when
 // printed at 100 %), tables whose header repeats on every printed page. No external reference.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -13,6 +14,52 @@ namespace antt::report {
 namespace {
 
 std::string html(const std::string& text) { return text::xml_escape(text); }
+
+/// The phase's shares per year (a line with its values) against each year's target (dashed), as SVG.
+std::string trend_svg(const std::vector<TrendRow>& rows) {
+  const double width = 600, height = 220, x0 = 44, x1 = 585, y0 = 12, y1 = 180;
+  const double step = rows.size() > 1 ? (x1 - x0) / static_cast<double>(rows.size() - 1) : 0;
+  auto x_of = [&](std::size_t i) { return rows.size() > 1 ? x0 + step * static_cast<double>(i) : (x0 + x1) / 2; };
+  auto y_of = [&](double share) { return y1 - (y1 - y0) * share / 100.0; };
+  char number[64];
+  auto fixed = [&](double value) {
+    std::snprintf(number, sizeof number, "%.1f", value);
+    return std::string(number);
+  };
+  std::ostringstream svg;
+  svg << "<svg class=\"trend\" viewBox=\"0 0 " << width << " " << height
+      << "\" role=\"img\" style=\"width:100%; max-width:170mm\" xmlns=\"http://www.w3.org/2000/svg\">"
+      << "<title>Tỷ lệ đơn vị đạt chuẩn qua các năm</title>";
+  for (int level = 0; level <= 100; level += 25)
+    svg << "<line x1=\"" << x0 << "\" x2=\"" << x1 << "\" y1=\"" << fixed(y_of(level)) << "\" y2=\"" << fixed(y_of(level))
+        << "\" stroke=\"#ccc\" stroke-width=\"0.6\"/><text x=\"" << x0 - 4 << "\" y=\"" << fixed(y_of(level) + 3)
+        << "\" font-size=\"9\" text-anchor=\"end\">" << level << " %</text>";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const double half = rows.size() > 1 ? step / 2 : 20;
+    if (rows[i].target)
+      svg << "<line class=\"target\" x1=\"" << fixed(std::max(x0, x_of(i) - half)) << "\" x2=\""
+          << fixed(std::min(x1, x_of(i) + half)) << "\" y1=\"" << fixed(y_of(*rows[i].target)) << "\" y2=\""
+          << fixed(y_of(*rows[i].target)) << "\" stroke=\"#bf1a1a\" stroke-width=\"1.2\" stroke-dasharray=\"5 3\"/>";
+    svg << "<text x=\"" << fixed(x_of(i)) << "\" y=\"" << y1 + 14 << "\" font-size=\"9\" text-anchor=\"middle\">"
+        << rows[i].year << "</text>";
+  }
+  std::string points;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (rows[i].counts.total > 0)
+      points += (points.empty() ? "" : " ") + fixed(x_of(i)) + "," + fixed(y_of(rows[i].counts.share_recognised()));
+  svg << "<polyline class=\"share\" fill=\"none\" stroke=\"#08519c\" stroke-width=\"2\" points=\"" << points << "\"/>";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].counts.total == 0) continue;
+    const double y = y_of(rows[i].counts.share_recognised());
+    svg << "<circle cx=\"" << fixed(x_of(i)) << "\" cy=\"" << fixed(y) << "\" r=\"3\" fill=\"#08519c\"/><text x=\""
+        << fixed(x_of(i)) << "\" y=\"" << fixed(y - 7) << "\" font-size=\"8.5\" text-anchor=\"middle\">"
+        << vn_percent(rows[i].counts.share_recognised()) << "</text>";
+  }
+  svg << "<text x=\"" << (x0 + x1) / 2 << "\" y=\"" << height - 6
+      << "\" font-size=\"9\" text-anchor=\"middle\"><tspan fill=\"#08519c\">━━</tspan> Tỷ lệ đơn vị đạt chuẩn An toàn "
+         "về ANTT   <tspan fill=\"#bf1a1a\">╌╌</tspan> Chỉ tiêu của năm</text></svg>\n";
+  return svg.str();
+}
 
 /// Letterhead text with '|' as line breaks.
 std::string html_lines(const std::string& text) {
@@ -131,7 +178,7 @@ std::string write_html(const ReportData& data, const MapImage& map) {
       << "<div style=\"font-size:13pt; margin-top:8pt\"><i>" << html(head.place) << ", ngày " << d.substr(0, 2)
       << " tháng " << d.substr(3, 2) << " năm " << d.substr(6) << "</i></div></div></div>\n";
 
-  out << "<h1>BÁO CÁO</h1><h2>" << html(data.title) << "</h2>\n";
+  out << "<h1>" << html(data.document_kind) << "</h1><h2>" << html(data.title) << "</h2>\n";
   out << "<div class=\"map\"><img alt=\"Bản đồ " << html(data.area_title) << " năm " << year
       << "\" src=\"data:image/png;base64," << base64(map.png) << "\">" << kNorthArrow << scale_bar_svg(map) << "</div>\n";
 
@@ -147,7 +194,31 @@ std::string write_html(const ReportData& data, const MapImage& map) {
       << " đúng kích thước (100 %).<br>" << html(data.data_note) << "<br>Nguồn: Cơ sở dữ liệu phong trào toàn dân bảo vệ ANTQ (anttmap), lập ngày " << data.dated
       << ".</div></div>\n<p class=\"result\"><b>" << html(data.summary_line) << "</b></p>\n</div>\n";
 
-  out << "<h3>I. TỔNG HỢP KẾT QUẢ" << (data.in_year ? " (TÍNH ĐẾN NGÀY " + data.as_of + ")" : "") << "</h3>\n"
+  std::size_t section = 0;
+  const auto numbered = [&section](const std::string& text) {
+    static constexpr const char* kRoman[] = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII"};
+    return std::string(kRoman[std::min<std::size_t>(section++, 7)]) + ". " + text;
+  };
+  if (!data.trend.empty()) {
+    out << "<h3>" << html(numbered("KẾT QUẢ QUA CÁC NĂM, GIAI ĐOẠN " + std::to_string(data.trend.front().year) + "-" +
+                                   year))
+        << "</h3>\n" << trend_svg(data.trend)
+        << "<table class=\"data trend\"><thead><tr><th>Năm</th><th>Tổng số đơn vị</th><th>Đạt chuẩn</th>"
+           "<th>Tỷ lệ đạt (%)</th><th>Chỉ tiêu</th><th>Đánh giá</th><th>Tổ chức Ngày hội 19/8 (%)</th>"
+           "<th>Mô hình hiệu quả (%)</th></tr></thead><tbody>\n";
+    auto share = [](const std::optional<double>& value) { return value ? vn_percent(*value) : std::string("—"); };
+    for (const auto& line : data.trend)
+      out << "<tr data-year=\"" << line.year << "\"><td class=\"c\">" << line.year << "</td><td class=\"num\">"
+          << vn_thousands(line.counts.total) << "</td><td class=\"num\">" << vn_thousands(line.counts.recognised)
+          << "</td><td class=\"num\">" << (line.counts.total ? vn_percent(line.counts.share_recognised()) : "—")
+          << "</td><td class=\"c\">" << (line.target ? "trên " + vn_percent(*line.target) + " %" : "—")
+          << "</td><td class=\"c\">" << (!line.meets ? "—" : *line.meets ? "Đạt" : "Không đạt")
+          << "</td><td class=\"num\">" << share(line.festival_share) << "</td><td class=\"num\">"
+          << share(line.models_effective_share) << "</td></tr>\n";
+    out << "</tbody></table>\n";
+  }
+  out << "<h3>" << html(numbered("TỔNG HỢP KẾT QUẢ" + std::string(data.trend.empty() ? "" : " NĂM " + year) +
+                                 (data.in_year ? " (TÍNH ĐẾN NGÀY " + data.as_of + ")" : ""))) << "</h3>\n"
       << "<table class=\"data\"><thead><tr><th>STT</th><th>Đơn vị</th><th>Tổng số đơn vị</th><th>Đã đăng ký</th>"
          "<th>Đề nghị công nhận</th><th>Đạt chuẩn</th><th>Tỷ lệ đạt (%)</th><th>So với chỉ tiêu</th></tr></thead><tbody>\n";
   int number = 0;
@@ -163,7 +234,8 @@ std::string write_html(const ReportData& data, const MapImage& map) {
   out << "</tbody></table>\n<p><b>Đánh giá:</b> " << html(data.summary_line) << "</p>\n";
 
   if (!data.indicators.empty()) {
-    out << "<h3>II. CÁC CHỈ TIÊU KHÁC CỦA PHONG TRÀO NĂM " << year << "</h3>\n<table class=\"data\"><thead><tr>"
+    out << "<h3>" << html(numbered("CÁC CHỈ TIÊU KHÁC CỦA PHONG TRÀO NĂM " + year))
+        << "</h3>\n<table class=\"data\"><thead><tr>"
            "<th>STT</th><th>Chỉ tiêu</th><th>Kết quả</th><th>Chỉ tiêu kế hoạch</th><th>Đánh giá</th></tr></thead><tbody>\n";
     number = 0;
     for (const auto& line : data.indicators)
@@ -173,7 +245,8 @@ std::string write_html(const ReportData& data, const MapImage& map) {
     out << "</tbody></table>\n";
   }
 
-  out << "<h3>" << (data.indicators.empty() ? "II" : "III") << ". DANH SÁCH ĐƠN VỊ VÀ TRẠNG THÁI NĂM " << year << "</h3>\n<table class=\"data\"><thead><tr><th>STT</th>"
+  out << "<h3>" << html(numbered("DANH SÁCH ĐƠN VỊ VÀ TRẠNG THÁI NĂM " + year))
+      << "</h3>\n<table class=\"data\"><thead><tr><th>STT</th>"
       << "<th>Mã</th><th>Tên đơn vị</th><th>" << (province ? "KDC đạt / tổng số" : "KDC đạt / tổng số; loại")
       << "</th><th>Trạng thái năm " << year << "</th><th>Số quyết định</th><th>Ngày quyết định</th></tr></thead><tbody>\n";
   number = 0;

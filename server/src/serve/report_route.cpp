@@ -33,7 +33,14 @@ http::Response report_response(const http::Request& request, const ReportRouteCo
   const auto period_text = request.param("period");
   const auto period = report::parse_period(period_text.value_or("year"));  // a bad one fails first
   const auto year_period = period_text ? report::parse_year_period(*period_text) : std::nullopt;
-  const auto year_text = request.param("year");
+  std::optional<std::pair<int, int>> phase;
+  if (const auto phase_text = request.param("phase")) {
+    phase = report::parse_phase(*phase_text);
+    if (!phase) throw RequestError("phase must be FROM-TO, e.g. 2012-2015, not '" + *phase_text + "' / giai đoạn không hợp lệ");
+    if (period_text) throw RequestError("give phase or period, not both / chỉ chọn phase hoặc period");
+  }
+  const auto year_text = phase && !request.param("year") ? std::optional<std::string>(std::to_string(phase->second))
+                                                          : request.param("year");
   if (!year_text && !year_period)
     throw RequestError("year is required, e.g. /report?year=2020 or ?period=2020-Q1 / cần tham số year");
   const auto year = year_text ? parse_year(*year_text) : std::optional<int>(year_period->year);
@@ -41,8 +48,11 @@ http::Response report_response(const http::Request& request, const ReportRouteCo
   if (year_period && year_period->year != *year)
     throw RequestError("period " + *period_text + " is not in year " + std::to_string(*year) +
                        " / kỳ báo cáo không thuộc năm đã chọn");
+  if (phase && phase->second != *year)
+    throw RequestError("year must be the phase's last year " + std::to_string(phase->second) + " / năm phải là năm cuối giai đoạn");
   report::ReportRequest wanted;
   wanted.year = *year;
+  if (phase) wanted.phase_from = phase->first;
   wanted.period = period;
   if (auto as_of = request.param("as_of")) {
     wanted.known_at = parse_known_at(*as_of == "end" ? report::period_end(wanted.period, wanted.year) : *as_of);

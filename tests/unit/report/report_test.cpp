@@ -408,6 +408,57 @@ TEST_F(ReportTest, TheLetterheadComesFromItsFileAndFlags) {
   EXPECT_FALSE(std::filesystem::exists(out("khong.pdf")));
 }
 
+TEST_F(ReportTest, APhaseReviewChartsEveryYearAgainstItsTarget) {
+  const auto html = out("tong-ket-2012-2020.html");
+  const auto made = run_anttmap({"--db", db_, "--quiet", "--json", "report", "--phase", "2012-2020", "--format", "html",
+                                 "-o", html});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_EQ(nlohmann::json::parse(made.out)["period"], "giai đoạn 2012-2020");
+  const auto page = read_file(html);
+  EXPECT_NE(page.find("<h1>BÁO CÁO TỔNG KẾT</h1>"), std::string::npos);
+  EXPECT_NE(page.find("giai đoạn 2012-2020"), std::string::npos);
+  EXPECT_NE(page.find("I. KẾT QUẢ QUA CÁC NĂM, GIAI ĐOẠN 2012-2020"), std::string::npos);
+  EXPECT_NE(page.find("II. TỔNG HỢP KẾT QUẢ NĂM 2020"), std::string::npos);
+  // Every year's row holds the province's figures as `stats` computes them.
+  int points = 0;
+  for (int year = 2012; year <= 2020; ++year) {
+    const auto stats = run_anttmap({"--db", db_, "--json", "stats", "--year", std::to_string(year)});
+    ASSERT_EQ(stats.exit_code, 0) << stats.err;
+    const auto province = nlohmann::json::parse(stats.out)["province"];
+    const auto at = page.find("<tr data-year=\"" + std::to_string(year) + "\">");
+    ASSERT_NE(at, std::string::npos) << year;
+    const auto row = page.substr(at, page.find("</tr>", at) - at);
+    EXPECT_NE(row.find(">" + report::vn_thousands(province["total"].get<int>()) + "<"), std::string::npos) << row;
+    EXPECT_NE(row.find(">" + report::vn_thousands(province["recognised"].get<int>()) + "<"), std::string::npos) << row;
+    const double share = 100.0 * province["recognised"].get<int>() / std::max(1, province["total"].get<int>());
+    EXPECT_NE(row.find(">" + report::vn_percent(share) + "<"), std::string::npos) << row;
+    if (year < 2015) EXPECT_NE(row.find(">—<"), std::string::npos) << "no target before 2015: " << row;
+    if (year >= 2015 && year < 2020) EXPECT_NE(row.find("trên 70,0 %"), std::string::npos) << row;
+    if (year == 2020) EXPECT_NE(row.find("trên 90,0 %"), std::string::npos) << row;
+    if (province["total"].get<int>() > 0) ++points;
+  }
+  // The chart: one point per year with units, the targets of 2015-2020 dashed.
+  const auto chart = page.substr(page.find("<svg class=\"trend\""), page.find("</svg>", page.find("<svg class=\"trend\"")) -
+                                                                    page.find("<svg class=\"trend\""));
+  std::size_t circles = 0, targets = 0;
+  for (auto at = chart.find("<circle"); at != std::string::npos; at = chart.find("<circle", at + 1)) ++circles;
+  for (auto at = chart.find("class=\"target\""); at != std::string::npos; at = chart.find("class=\"target\"", at + 1)) ++targets;
+  EXPECT_EQ(static_cast<int>(circles), points);
+  EXPECT_EQ(targets, 6u);
+
+  const auto pdf = out("so-ket-2012-2015.pdf");
+  ASSERT_EQ(report({"--phase", "2012-2015", "-o", pdf}).exit_code, 0);
+  const auto text = command_output("pdftotext -layout '" + pdf + "' -");
+  EXPECT_NE(text.find("BÁO CÁO SƠ KẾT"), std::string::npos);
+  EXPECT_NE(text.find("KẾT QUẢ QUA CÁC NĂM, GIAI ĐOẠN 2012-2015"), std::string::npos);
+  EXPECT_NE(text.find("trên 70,0 %"), std::string::npos) << "the 2015 row and its target";
+
+  EXPECT_EQ(report({"--phase", "2015-2012", "-o", out("x.pdf")}).exit_code, 2);
+  EXPECT_EQ(report({"--phase", "2012-2015", "--period", "2015-Q1", "-o", out("x.pdf")}).exit_code, 2);
+  EXPECT_EQ(report({"--phase", "2012-2015", "--year", "2014", "-o", out("x.pdf")}).exit_code, 2);
+  EXPECT_FALSE(std::filesystem::exists(out("x.pdf")));
+}
+
 TEST_F(ReportTest, HelpDocumentsTheOptions) {
   const auto help = run_anttmap({"report", "--help"});
   EXPECT_EQ(help.exit_code, 0);
