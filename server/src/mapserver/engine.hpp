@@ -75,6 +75,9 @@ struct EngineConfig {
   /// The drawing shapefiles of the moment (antt/mapdata/shapefiles.hpp), required: images are
   /// drawn from them; queries, vector tiles and the other WMS requests read the render file.
   std::function<std::shared_ptr<const mapdata::ShapefileSet>()> shapefiles;
+  /// Draw "DỮ LIỆU GIẢ LẬP / SAMPLE DATA" across every image (PNG and JPEG): the store holds invented
+  /// data, which must not pass for real wherever a map of it is shown or embedded.
+  bool sample_mark = false;
 };
 
 /// Who a WMS request is answered for.

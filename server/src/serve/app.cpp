@@ -126,6 +126,8 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, std::shared_ptr<c
   work_dir_lock_ = std::make_unique<WorkDirLock>(config_.work_dir);
   const auto render_path = (std::filesystem::path(config_.work_dir) / "render.sqlite").string();
   const auto shapefile_dir = (std::filesystem::path(config_.work_dir) / "drawing-shapefiles").string();
+  // Invented data (the sample) is marked on every map image the server draws (store::kSyntheticDataMark).
+  const bool synthetic = store::holds_synthetic_data(*store);
   render_store_ = std::make_unique<mapdata::RenderStore>(std::move(store), layers_, render_path, shapefile_dir);
   render_store_->build_all(progress);
   years_ = render_store_->years();
@@ -142,6 +144,7 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, std::shared_ptr<c
   engine_config.years = years_;
   engine_config.default_year = default_year_;
   engine_config.shapefiles = [store = render_store_.get()] { return store->shapefiles(); };
+  engine_config.sample_mark = synthetic;
   engine_ = std::make_unique<mapserver::MapEngine>(engine_config);
 
   http::TileCacheOptions cache_options;
