@@ -25,6 +25,9 @@ constexpr const char* kCoreForceMembers = "core_force_members";
 const std::vector<UnitKind> kResidentialAndFacilities{UnitKind::village, UnitKind::commune, UnitKind::agency,
                                                       UnitKind::enterprise, UnitKind::school};
 const std::vector<UnitKind> kAdministrativeLevels{UnitKind::province, UnitKind::district, UnitKind::commune};
+// Commendations are counted where they were given: in every unit and at every level.
+const std::vector<UnitKind> kCommendedBy{UnitKind::province, UnitKind::district, UnitKind::commune, UnitKind::village,
+                                         UnitKind::agency,   UnitKind::enterprise, UnitKind::school};
 
 std::string indicator_ids() {
   std::string ids;
@@ -133,6 +136,12 @@ const std::vector<IndicatorDefinition>& indicator_definitions() {
        {UnitKind::village, UnitKind::commune}, std::nullopt, "§III.2"},
       {"movement_grade", "Xếp loại phong trào (khá, trung bình, yếu)", "Movement quality grade (good, fair, weak)",
        IndicatorKind::grade, kResidentialAndFacilities, std::nullopt, "§IV"},
+      {"commended_collectives", "Số tập thể được khen thưởng về phong trào (số, cấp khen và quyết định ghi ở ghi chú)",
+       "Collectives commended for the movement (level and decision in the note)", IndicatorKind::count,
+       kCommendedBy, std::nullopt, "§IV"},
+      {"commended_individuals", "Số cá nhân được khen thưởng về phong trào (số, cấp khen và quyết định ghi ở ghi chú)",
+       "Individuals commended for the movement (level and decision in the note)", IndicatorKind::count,
+       kCommendedBy, std::nullopt, "§IV"},
       {"budget_planned_vnd", "Kinh phí được giao cho phong trào (đồng)", "Budget allotted to the movement (VND)",
        IndicatorKind::money, kAdministrativeLevels, std::nullopt, "§V"},
       {"budget_spent_vnd", "Kinh phí đã chi cho phong trào (đồng)", "Budget spent on the movement (VND)",

@@ -250,16 +250,18 @@ nlohmann::ordered_json openapi_document(const std::string& server_url) {
           {"401", error_answer("no credentials")},
           {"403", error_answer("not an editor or admin, or outside the editor's scope")}}}};
   };
+  // A CSV or XLSX sheet sent as the body.
+  const ordered_json sheet_upload = {
+      {"required", true},
+      {"content",
+       {{"text/csv", {{"schema", {{"type", "string"}}}}},
+        {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
   paths["/api/statuses/import"]["post"] = {
       {"operationId", "importStatuses"},
       {"summary", "import a CSV or XLSX sheet of statuses, all rows or none (editors within their scope, admins)"},
       {"security", {{{"bearer", ordered_json::array()}}, {{"session", ordered_json::array()}}}},
-      {"requestBody",
-       {{"required", true},
-        {"content",
-         {{"text/csv", {{"schema", {{"type", "string"}}}}},
-          {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}},
+      {"requestBody", sheet_upload},
       {"responses",
        {{"200", described_answer("{imported}", schema_ref("Document"))},
         {"400", error_answer("a bad row, named; nothing written")},
@@ -311,12 +313,7 @@ nlohmann::ordered_json openapi_document(const std::string& server_url) {
       {"parameters",
        {query_parameter("year", "must agree with the form's; needed for a CSV without nam", {{"type", "integer"}}),
         query_parameter("note", "kept with every value", {{"type", "string"}})}},
-      {"requestBody",
-       {{"required", true},
-        {"content",
-         {{"text/csv", {{"schema", {{"type", "string"}}}}},
-          {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}},
+      {"requestBody", sheet_upload},
       {"responses",
        {{"200", described_answer("{year, recorded, unchanged, models_added, model_years, units, by_indicator}",
                                  schema_ref("Document"))},

@@ -102,16 +102,24 @@ export function renderChart(container, progress, series, year) {
 }
 
 /** The table of districts furthest from the target; `onPick(code)` when a row is chosen. */
+/** A table head of one row with these labels. */
+function headOf(labels) {
+  const head = document.createElement('thead');
+  const row = head.insertRow();
+  for (const label of labels) {
+    const cell = document.createElement('th');
+    cell.textContent = label;
+    row.append(cell);
+  }
+  return head;
+}
+
 export function renderTable(table, progress, onPick, year = null) {
   const rows = furthestFromTarget(progress, 5, year);
   table.replaceChildren();
   const caption = document.createElement('caption');
   caption.textContent = t('furthest') + (rows.length ? ` (${rows[0].point.year})` : '');
-  const head = document.createElement('thead');
-  head.innerHTML = '<tr><th></th><th></th><th></th><th></th></tr>';
-  [t('district'), t('share'), t('target'), t('gap')].forEach((label, index) => {
-    head.rows[0].cells[index].textContent = label;
-  });
+  const head = headOf([t('district'), t('share'), t('target'), t('gap')]);
   const body = document.createElement('tbody');
   for (const row of rows) {
     const tr = document.createElement('tr');
@@ -194,11 +202,7 @@ export function renderIndicators(table, stats, code) {
     table.append(note);
     return;
   }
-  const head = document.createElement('thead');
-  head.innerHTML = '<tr><th></th><th></th><th></th><th></th></tr>';
-  [t('indicator'), t('result'), t('target'), t('assessment')].forEach((label, index) => {
-    head.rows[0].cells[index].textContent = label;
-  });
+  const head = headOf([t('indicator'), t('result'), t('target'), t('assessment')]);
   const body = document.createElement('tbody');
   for (const row of rows) {
     const tr = document.createElement('tr');

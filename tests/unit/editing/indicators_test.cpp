@@ -166,7 +166,8 @@ TEST_F(IndicatorsTest, StatisticsSumCountsAndShareTargetsByHand) {
   record("V2", {{"resolution_and_plan", "không"}, {"movement_grade", "yếu"}, {"pledge_share", "80"}});
   record("C1", {{"resolution_and_plan", "có"}, {"propaganda_sessions", "5"}, {"budget_spent_vnd", "2.000.000"}});
   record("C3", {{"propaganda_sessions", "4"}});
-  record("17", {{"budget_spent_vnd", "1.500.000"}, {"police_training_courses", "2"}});
+  record("17", {{"budget_spent_vnd", "1.500.000"}, {"police_training_courses", "2"}, {"commended_collectives", "3"}});
+  record("V2", {{"commended_individuals", "2"}});
   const auto stats = stats::compute_stats(*store, 2020);
 
   const auto& d1 = district(stats, "D1");
@@ -194,6 +195,9 @@ TEST_F(IndicatorsTest, StatisticsSumCountsAndShareTargetsByHand) {
   EXPECT_EQ(stats.province.totals.at("propaganda_sessions"), 12);
   EXPECT_EQ(stats.province.totals.at("budget_spent_vnd"), 3500000);
   EXPECT_EQ(stats.province.totals.at("police_training_courses"), 2);
+  EXPECT_EQ(stats.province.totals.at("commended_collectives"), 3);  // given by the province
+  EXPECT_EQ(stats.province.totals.at("commended_individuals"), 2);  // in V2, counted up to the province
+  EXPECT_EQ(d1.totals.at("commended_individuals"), 2);
   EXPECT_EQ(indicator(stats.province, "resolution_and_plan")->denominator, 6);  // V1 V2 C1 C2 C3 A1
   EXPECT_EQ(indicator(stats.province, "resolution_and_plan")->numerator, 2);
   // Nothing recorded in 2019: no such indicator, nothing summed.
