@@ -1,7 +1,5 @@
 #include "mapserver/engine.hpp"
 
-// cairo before MapServer's headers, whose short macro names it must not see.
-#include <cairo.h>
 
 // proj.h before any MapServer header: mapproject.h picks the PROJ 6+ structures only when
 // PROJ_VERSION_MAJOR is already defined (MAPSERVER.md 0).
@@ -35,6 +33,7 @@
 #include "antt/mapdata/shapefiles.hpp"
 #include "mapserver/mapfile.hpp"
 #include "mapserver/png_writer.hpp"
+#include "mapserver/sample_mark.hpp"
 #include "mapserver/wms_guard.hpp"
 
 namespace antt::mapserver {
@@ -420,9 +419,9 @@ class FillSuppression {
   std::vector<std::pair<styleObj*, colorObj>> saved_;
 };
 
-/// Our PNG writer over the image MapServer drew (png_writer.hpp); nullopt when the renderer
-/// keeps no RGBA byte buffer, and MapServer's writer is used instead.
-std::optional<std::string> own_png(imageObj* image) {
+/// The image MapServer drew as its renderer keeps it (an RGBA byte buffer); nullopt for a renderer
+/// that keeps none.
+std::optional<PremultipliedImage> pixels_of(imageObj* image) {
   if (!MS_RENDERER_PLUGIN(image->format) || !MS_IMAGE_RENDERER(image)->getRasterBufferHandle) return std::nullopt;
   rasterBufferObj buffer{};
   if (MS_IMAGE_RENDERER(image)->getRasterBufferHandle(image, &buffer) != MS_SUCCESS ||
@@ -439,51 +438,15 @@ std::optional<std::string> own_png(imageObj* image) {
   pixels.a = buffer.data.rgba.a;
   pixels.pixel_step = static_cast<int>(buffer.data.rgba.pixel_step);
   pixels.row_step = static_cast<int>(buffer.data.rgba.row_step);
-  return encode_png(pixels);
+  return pixels;
 }
 
-/// The sample's mark over the image MapServer drew, in its own premultiplied BGRA buffer (AGG's
-/// order, which is cairo's ARGB32 on a little-endian machine): two lines across the centre, so each
-/// tile and each GetMap carries it. False when the buffer has another layout (nothing is drawn).
-bool draw_sample_mark(imageObj* image) {
-  if (!MS_RENDERER_PLUGIN(image->format) || !MS_IMAGE_RENDERER(image)->getRasterBufferHandle) return false;
-  rasterBufferObj buffer{};
-  if (MS_IMAGE_RENDERER(image)->getRasterBufferHandle(image, &buffer) != MS_SUCCESS ||
-      buffer.type != MS_BUFFER_BYTE_RGBA) {
-    msResetErrorList();
-    return false;
-  }
-  const auto& rgba = buffer.data.rgba;
-  unsigned char* base = rgba.b;
-  const int width = static_cast<int>(buffer.width), height = static_cast<int>(buffer.height);
-  const bool cairo_layout = base && rgba.a && rgba.g == base + 1 && rgba.r == base + 2 && rgba.a == base + 3 &&
-                            rgba.pixel_step == 4 &&
-                            static_cast<int>(rgba.row_step) == cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, width);
-  if (!cairo_layout || width <= 0 || height <= 0) return false;
-  const std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
-      cairo_image_surface_create_for_data(base, CAIRO_FORMAT_ARGB32, width, height, static_cast<int>(rgba.row_step)),
-      &cairo_surface_destroy);
-  const std::unique_ptr<cairo_t, decltype(&cairo_destroy)> cr(cairo_create(surface.get()), &cairo_destroy);
-  const double size = std::clamp(std::min(width, height) / 11.0, 9.0, 44.0);
-  cairo_select_font_face(cr.get(), "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-  cairo_set_font_size(cr.get(), size);
-  cairo_translate(cr.get(), width / 2.0, height / 2.0);
-  cairo_rotate(cr.get(), -std::atan2(1.0, 2.0));
-  const char* lines[] = {"DỮ LIỆU GIẢ LẬP", "SAMPLE DATA"};
-  for (int i = 0; i < 2; ++i) {
-    cairo_text_extents_t extents;
-    cairo_text_extents(cr.get(), lines[i], &extents);
-    cairo_move_to(cr.get(), -extents.width / 2 - extents.x_bearing, (i == 0 ? -0.15 : 1.05) * size);
-    cairo_text_path(cr.get(), lines[i]);
-  }
-  // Red with a light edge: legible over the dark "recognised" blue as over empty ground.
-  cairo_set_source_rgba(cr.get(), 0.85, 0.1, 0.1, 0.45);
-  cairo_fill_preserve(cr.get());
-  cairo_set_source_rgba(cr.get(), 1, 1, 1, 0.55);
-  cairo_set_line_width(cr.get(), std::max(0.6, size / 20));
-  cairo_stroke(cr.get());
-  cairo_surface_flush(surface.get());
-  return cairo_status(cr.get()) == CAIRO_STATUS_SUCCESS;
+/// Our PNG writer over the image MapServer drew (png_writer.hpp); nullopt when the renderer keeps no
+/// RGBA byte buffer, and MapServer's writer is used instead.
+std::optional<std::string> own_png(imageObj* image) {
+  const auto pixels = pixels_of(image);
+  if (!pixels) return std::nullopt;
+  return encode_png(*pixels);
 }
 
 bool is_valid_date(int date) {
@@ -658,7 +621,8 @@ EngineResponse MapEngine::render_image(const ImageRequest& request) {
   const ImageHandle image(msDrawMap(map, MS_FALSE));
   auto errors = collect_errors();
   if (!image || errors.any) return render_failure("drawing", errors.any ? errors.text : "no image");
-  if (impl_->config.sample_mark) draw_sample_mark(image.get());
+  if (impl_->config.sample_mark)
+    if (const auto pixels = pixels_of(image.get())) draw_sample_mark(*pixels);
   if (request.format == ImageFormat::png) {
     if (auto png = own_png(image.get())) return EngineResponse{200, "image/png", std::move(*png)};
   }
