@@ -179,8 +179,9 @@ struct XmlTreeDeleter {
 };
 using XmlTree = std::unique_ptr<CPLXMLNode, XmlTreeDeleter>;
 
-// A sheet of a form is small; a member beyond this is refused rather than inflated (zip bombs).
-constexpr GIntBig kMaxMemberBytes = 256LL * 1024 * 1024;
+// A sheet of a province's form is under 1 MB; a member beyond this is refused rather than inflated
+// and parsed (a zip bomb uploaded to the server).
+constexpr GIntBig kMaxMemberBytes = 32LL * 1024 * 1024;
 
 class Package {
  public:
@@ -202,7 +203,7 @@ class Package {
     vsi_l_offset size = 0;
     geo::GdalErrorScope errors;
     if (!VSIIngestFile(nullptr, address(member).c_str(), &bytes, &size, kMaxMemberBytes))
-      throw InputError(path_ + ": cannot read " + member + " (damaged, or larger than 256 MB) / không đọc được");
+      throw InputError(path_ + ": cannot read " + member + " (damaged, or larger than 32 MB unpacked) / không đọc được");
     std::unique_ptr<GByte, decltype(&VSIFree)> owned(bytes, &VSIFree);
     XmlTree tree(CPLParseXMLString(reinterpret_cast<const char*>(bytes)));
     if (!tree)

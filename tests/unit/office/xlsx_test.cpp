@@ -6,6 +6,7 @@
 
 #include <cpl_conv.h>
 
+#include <filesystem>
 #include <map>
 
 #include "antt/core/error.hpp"
@@ -169,6 +170,16 @@ TEST(Xlsx, RefusesWhatIsNotAWorkbookNamingTheFile) {
   write_zip(broken, {{"_rels/.rels", kRootRelationships}, {"xl/workbook.xml", "<workbook><sheets><sheet name='a'"}});
   EXPECT_THROW(read_workbook(broken), InputError);
   EXPECT_THROW(read_workbook(dir.file("missing.xlsx")), InputError);
+  // 40 MB of spaces deflate to a few kilobytes: refused before they are inflated and parsed.
+  const auto bomb = dir.file("bomb.xlsx");
+  write_zip(bomb, {{"_rels/.rels", kRootRelationships}, {"xl/workbook.xml", std::string(40u << 20, ' ')}});
+  EXPECT_LT(std::filesystem::file_size(bomb), 1u << 20);
+  try {
+    read_workbook(bomb);
+    FAIL() << "a zip bomb was read";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("larger than 32 MB"), std::string::npos) << error.what();
+  }
 }
 
 }  // namespace
