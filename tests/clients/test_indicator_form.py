@@ -40,7 +40,7 @@ def audit_rows(store):
 def form(store, tmp_path, year=2020):
     path = tmp_path / f"bieu-mau-{year}.xlsx"
     made = json_of(store, "template", "--year", str(year), "-o", str(path))
-    assert made["sheets"] == 19  # the guide, 17 indicators, the models
+    assert made["sheets"] == 22  # the guide, 20 indicators, the models
     return path
 
 

@@ -254,7 +254,8 @@ YearStats compute_stats(const store::Store& store, int year, std::optional<std::
       const bool meets = value && value->number &&
                          (definition.kind == editing::IndicatorKind::yes_no ? *value->number != 0 : *value->number >= 100);
       for (auto& [key, area_stats] : areas) {
-        if (definition.target && reports) {
+        // A yes/no without a target still shows how many of the reporting units did it.
+        if ((definition.target || definition.kind == editing::IndicatorKind::yes_no) && reports) {
           auto& share = shares[key][definition.id];
           ++share.reporting;
           if (meets) ++share.meeting;

@@ -167,7 +167,8 @@ TEST_F(IndicatorsTest, StatisticsSumCountsAndShareTargetsByHand) {
   record("C1", {{"resolution_and_plan", "có"}, {"propaganda_sessions", "5"}, {"budget_spent_vnd", "2.000.000"}});
   record("C3", {{"propaganda_sessions", "4"}});
   record("17", {{"budget_spent_vnd", "1.500.000"}, {"police_training_courses", "2"}, {"commended_collectives", "3"}});
-  record("V2", {{"commended_individuals", "2"}});
+  record("V2", {{"commended_individuals", "2"}, {"drug_prevention_day", "không"}});
+  record("C2", {{"drug_prevention_day", "có"}});
   const auto stats = stats::compute_stats(*store, 2020);
 
   const auto& d1 = district(stats, "D1");
@@ -198,6 +199,13 @@ TEST_F(IndicatorsTest, StatisticsSumCountsAndShareTargetsByHand) {
   EXPECT_EQ(stats.province.totals.at("commended_collectives"), 3);  // given by the province
   EXPECT_EQ(stats.province.totals.at("commended_individuals"), 2);  // in V2, counted up to the province
   EXPECT_EQ(d1.totals.at("commended_individuals"), 2);
+  // A campaign day without a target: 1 of D1's 4 reporting units held it (C2), nothing to meet.
+  const auto* drug_day = indicator(d1, "drug_prevention_day");
+  ASSERT_NE(drug_day, nullptr);
+  EXPECT_EQ(drug_day->numerator, 1);
+  EXPECT_EQ(drug_day->denominator, 4);
+  EXPECT_FALSE(drug_day->target.has_value());
+  EXPECT_FALSE(drug_day->meets().has_value());
   EXPECT_EQ(indicator(stats.province, "resolution_and_plan")->denominator, 6);  // V1 V2 C1 C2 C3 A1
   EXPECT_EQ(indicator(stats.province, "resolution_and_plan")->numerator, 2);
   // Nothing recorded in 2019: no such indicator, nothing summed.
