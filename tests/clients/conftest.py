@@ -3,6 +3,7 @@
 Run with Debian's /usr/bin/python3 (python3-qgis, python3-owslib and python3-gdal import only there):
     ANTTMAP=build/server/anttmap /usr/bin/python3 -m pytest tests/clients
 """
+import faulthandler
 import json
 import os
 import socket
@@ -49,6 +50,15 @@ class RunningServer:
 
     def viewer_headers(self):
         return {"Authorization": "Bearer " + self.viewer_key}
+
+
+@pytest.fixture(autouse=True)
+def stuck_test_says_where():
+    """A test stuck for 5 minutes prints every thread's stack and ends the run, rather than leaving ctest's
+    timeout to end it with nothing said about where it stopped."""
+    faulthandler.dump_traceback_later(300, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(scope="session")

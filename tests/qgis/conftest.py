@@ -4,6 +4,7 @@ the plugin installed from the zip scripts/package-qgis-plugin.sh builds, and sam
 import atexit
 import collections
 import contextlib
+import faulthandler
 import json
 import os
 import shutil
@@ -49,6 +50,40 @@ def anttmap_binary():
 
 ANTTMAP = anttmap_binary()
 os.environ["ANTTMAP"] = ANTTMAP  # the plugin finds the tool through the environment, as an installed one
+
+
+# A test stuck this long prints every thread's stack and ends the run (rather than waiting for ctest's timeout
+# with nothing said about where it stopped).
+STUCK_AFTER_S = 300
+
+
+@pytest.fixture(autouse=True)
+def nobody_answers_dialogs(request):
+    """Offscreen nobody answers a modal dialog, so one opened by the plugin (an error box, a prompt) is closed
+    here and fails the test naming it, instead of blocking the run."""
+    from qgis.PyQt.QtCore import QTimer
+    from qgis.PyQt.QtWidgets import QApplication, QMessageBox
+
+    opened = []
+
+    def close_modal_dialog():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            return
+        text = dialog.text() if isinstance(dialog, QMessageBox) else ""
+        opened.append("%s %r: %s" % (type(dialog).__name__, dialog.windowTitle(), text))
+        dialog.reject()
+
+    watcher = QTimer()
+    watcher.setInterval(200)
+    watcher.timeout.connect(close_modal_dialog)
+    watcher.start()
+    faulthandler.dump_traceback_later(STUCK_AFTER_S, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
+    watcher.stop()
+    if opened:
+        pytest.fail("%s opened a modal dialog nobody can answer: %s" % (request.node.name, "; ".join(opened)))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,6 +1,7 @@
 """The documentation's screenshot is made by scripts/qgis-screenshot.sh; the test reruns it and looks at it."""
 import os
 import shutil
+import signal
 import subprocess
 
 from qgis.PyQt.QtGui import QColor, QImage
@@ -13,9 +14,17 @@ def test_screenshot_script_draws_the_province_and_the_panel(sample_template, tmp
     shutil.copyfile(sample_template, store)
     output = str(tmp_path / "qgis-plugin.png")
     environment = dict(os.environ, STORE=store)
-    result = subprocess.run(["bash", os.path.join(ROOT, "scripts", "qgis-screenshot.sh"), output],
-                            capture_output=True, text=True, env=environment, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
+    # Its own process group, killed whole on a timeout: Xvfb and QGIS must not outlive the script holding its pipes.
+    script = subprocess.Popen(["bash", os.path.join(ROOT, "scripts", "qgis-screenshot.sh"), output],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment,
+                              start_new_session=True)
+    try:
+        said, _ = script.communicate(timeout=240)
+    except subprocess.TimeoutExpired:
+        os.killpg(script.pid, signal.SIGKILL)
+        said, _ = script.communicate()
+        raise AssertionError("qgis-screenshot.sh did not finish within 240 s:\n" + said)
+    assert script.returncode == 0, said
     assert os.path.getsize(output) < 300 * 1024
     image = QImage(output)
     assert (image.width(), image.height()) == (1400, 900)
