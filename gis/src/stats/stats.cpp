@@ -66,26 +66,24 @@ struct Tally {
   int models = 0, models_effective = 0;
 };
 
-std::vector<Indicator> indicators_of(const Tally& tally, int year) {
-  std::vector<Indicator> out;
-  out.push_back({"communes_with_model", "Xã, phường, thị trấn có mô hình tự quản về ANTT", tally.communes_with_model,
-                 tally.communes, year >= 2015 ? std::optional<double>(100.0) : std::nullopt, false});
-  Indicator agencies{"agencies_with_model", "Cơ quan, doanh nghiệp, nhà trường có mô hình tự quản về ANTT",
-                     tally.agency_like_with_model, tally.agency_like, std::nullopt, false};
-  if (year >= 2020) {
-    agencies.target = 100.0;
-  } else if (year >= 2015) {
-    agencies.target = 70.0;
-    agencies.strictly_over = true;
-  }
-  out.push_back(agencies);
-  out.push_back({"festival_held", "Đơn vị tổ chức Ngày hội toàn dân bảo vệ ANTQ 19/8", tally.festival_held,
-                 tally.festival_units, 100.0, false});
-  out.push_back({"core_forces_staffed", "Xã, phường, thị trấn có lực lượng nòng cốt được kiện toàn",
-                 tally.core_force_staffed, tally.core_force_communes, std::nullopt, false});
-  out.push_back({"models_effective", "Mô hình tự quản hoạt động có hiệu quả", tally.models_effective, tally.models,
-                 std::nullopt, false});
-  return out;
+std::vector<Indicator> indicators_of(const Tally& tally, const ProgrammePlan& plan, int year) {
+  auto indicator = [&](const char* id, const char* label, int numerator, int denominator) {
+    Indicator out{id, label, numerator, denominator, std::nullopt, false};
+    if (const auto target = plan.target(id, year)) {
+      out.target = target->percent;
+      out.strictly_over = target->strictly_over;
+    }
+    return out;
+  };
+  return {indicator("communes_with_model", "Xã, phường, thị trấn có mô hình tự quản về ANTT", tally.communes_with_model,
+                    tally.communes),
+          indicator("agencies_with_model", "Cơ quan, doanh nghiệp, nhà trường có mô hình tự quản về ANTT",
+                    tally.agency_like_with_model, tally.agency_like),
+          indicator("festival_held", "Đơn vị tổ chức Ngày hội toàn dân bảo vệ ANTQ 19/8", tally.festival_held,
+                    tally.festival_units),
+          indicator("core_forces_staffed", "Xã, phường, thị trấn có lực lượng nòng cốt được kiện toàn",
+                    tally.core_force_staffed, tally.core_force_communes),
+          indicator("models_effective", "Mô hình tự quản hoạt động có hiệu quả", tally.models_effective, tally.models)};
 }
 
 }  // namespace
@@ -101,13 +99,12 @@ std::optional<bool> Indicator::meets() const {
 
 std::optional<bool> AreaStats::meets_target() const {
   if (!target || pooled.total == 0) return std::nullopt;
-  return pooled.share_recognised() > *target;
+  return PlanTarget{0, *target, target_strictly_over}.met_by(pooled.share_recognised());
 }
 
 std::optional<double> recognised_target(int year) {
-  if (year >= 2020) return 90.0;
-  if (year >= 2015) return 70.0;
-  return std::nullopt;
+  const auto target = founding_plan().target(kRecognisedIndicator, year);
+  return target ? std::optional<double>(target->percent) : std::nullopt;
 }
 
 std::string share_grade(const Counts& pooled) {
@@ -124,6 +121,16 @@ YearStats compute_stats(const store::Store& store, int year, std::optional<std::
   stats.year = year;
   stats.known_at = known_at.value_or("");
   stats.date = year_end(year);
+  stats.plan = plan_in_force(programme_plans(store), year);
+  const auto recognised = stats.plan.target(kRecognisedIndicator, year);
+  auto area_named = [&](const std::string& code, const std::string& name) {
+    AreaStats area{code, name, {}, {}, {}, true, {}, {}};
+    if (recognised) {
+      area.target = recognised->percent;
+      area.target_strictly_over = recognised->strictly_over;
+    }
+    return area;
+  };
   auto units = store.units({stats.date, {}, {}, false});
   std::map<std::string, const UnitVersion*> by_code;
   for (const auto& unit : units) by_code[unit.code] = &unit;
@@ -169,8 +176,8 @@ YearStats compute_stats(const store::Store& store, int year, std::optional<std::
   std::map<std::string, Tally> tallies;
   for (const auto& unit : units)
     if (unit.kind == area_kind && unit.parent_code == *province_code)
-      districts[unit.code] = AreaStats{unit.code, unit.name, {}, {}, recognised_target(year), {}};
-  stats.province = AreaStats{province->second->code, province->second->name, {}, {}, recognised_target(year), {}};
+      districts[unit.code] = area_named(unit.code, unit.name);
+  stats.province = area_named(province->second->code, province->second->name);
 
   auto statuses = known_at ? store.statuses_known_at(year, *known_at) : store.statuses_of_year(year);
   std::map<std::string, bool> festival_held;
@@ -254,8 +261,9 @@ YearStats compute_stats(const store::Store& store, int year, std::optional<std::
       const bool meets = value && value->number &&
                          (definition.kind == editing::IndicatorKind::yes_no ? *value->number != 0 : *value->number >= 100);
       for (auto& [key, area_stats] : areas) {
-        // A yes/no without a target still shows how many of the reporting units did it.
-        if ((definition.target || definition.kind == editing::IndicatorKind::yes_no) && reports) {
+        // A yes/no or a share shows how many of the reporting units did it (at 100 %), target or not.
+        if ((definition.kind == editing::IndicatorKind::percent || definition.kind == editing::IndicatorKind::yes_no) &&
+            reports) {
           auto& share = shares[key][definition.id];
           ++share.reporting;
           if (meets) ++share.meeting;
@@ -272,15 +280,20 @@ YearStats compute_stats(const store::Store& store, int year, std::optional<std::
     for (const auto& definition : editing::indicator_definitions()) {
       auto found = shares[key].find(definition.id);
       if (found == shares[key].end()) continue;
-      area.indicators.push_back({definition.id, definition.label_vi, found->second.meeting, found->second.reporting,
-                                 definition.target, false});
+      Indicator indicator{definition.id, definition.label_vi, found->second.meeting, found->second.reporting,
+                          std::nullopt, false};
+      if (const auto target = stats.plan.target(definition.id, year)) {
+        indicator.target = target->percent;
+        indicator.strictly_over = target->strictly_over;
+      }
+      area.indicators.push_back(std::move(indicator));
     }
   };
 
-  stats.province.indicators = indicators_of(tallies[""], year);
+  stats.province.indicators = indicators_of(tallies[""], stats.plan, year);
   add_shares(stats.province, "");
   for (auto& [code, district] : districts) {
-    district.indicators = indicators_of(tallies[code], year);
+    district.indicators = indicators_of(tallies[code], stats.plan, year);
     add_shares(district, code);
     stats.districts.push_back(std::move(district));
   }
@@ -325,6 +338,7 @@ nlohmann::json area_json(const AreaStats& area) {
   out["kinds"] = kinds;
   out["pooled"] = counts_json(area.pooled);
   out["target"] = area.target ? nlohmann::json(*area.target) : nlohmann::json(nullptr);
+  out["target_strictly_over"] = area.target_strictly_over;
   out["meets_target"] = optional_json(area.meets_target());
   out["indicators"] = indicators;
   out["totals"] = area.totals;
@@ -361,7 +375,8 @@ nlohmann::json to_json(const YearStats& stats) {
           {"area_level", stats.area_level},
           {"known_at", stats.known_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(stats.known_at)},
           {"criteria_rule", std::string(store::criteria_rule_for_year(stats.year))},
-          {"target", recognised_target(stats.year) ? nlohmann::json(*recognised_target(stats.year)) : nlohmann::json(nullptr)},
+          {"target", stats.province.target ? nlohmann::json(*stats.province.target) : nlohmann::json(nullptr)},
+          {"plan", targets_json(stats.plan, stats.year)["plan"]},
           {"province", area_json(stats.province)},
           {"districts", districts},
           {"indicator_catalogue", catalogue}};
@@ -372,7 +387,8 @@ std::string to_text(const YearStats& stats) {
   out << "Năm / year " << stats.year << " (đơn vị hiện hữu ngày 31/12/" << stats.year << ")";
   if (!stats.known_at.empty())
     out << " — số liệu đã ghi nhận đến / as recorded by " << stats.known_at;
-  if (auto target = recognised_target(stats.year)) out << " — chỉ tiêu / target: trên " << *target << " %";
+  if (auto target = stats.plan.target(kRecognisedIndicator, stats.year))
+    out << " — chỉ tiêu / target: " << target->text() << " (" << stats.plan.id << ")";
   out << "\n";
   char line[512];
   out << pad("Mã", 8) << pad("Đơn vị / area", 30) << pad("   Tổng", 8) << pad("   Đ.ký", 8) << pad(" Đ.nghị", 8)

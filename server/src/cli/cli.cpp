@@ -162,7 +162,7 @@ std::optional<std::string> output_argument(const ParsedArgs& args, const std::st
 std::vector<Command> all_commands() {
   std::vector<Command> commands;
   for (auto group : {store_commands(), data_commands(), status_commands(), analysis_commands(), report_commands(), lineage_commands(),
-                     styles_commands(), layers_commands(), unit_commands(), record_commands(),
+                     styles_commands(), layers_commands(), unit_commands(), record_commands(), plan_commands(),
                      serve_commands(), access_commands()})
     for (auto& command : group) commands.push_back(std::move(command));
   return commands;

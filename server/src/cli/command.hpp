@@ -77,6 +77,7 @@ std::vector<Command> layers_commands();   // layers
 std::vector<Command> unit_commands();     // unit, years
 std::vector<Command> record_commands();   // record, hotspot, cluster
 std::vector<Command> lineage_commands();  // lineage
+std::vector<Command> plan_commands();     // plan
 std::vector<Command> serve_commands();    // serve, seed
 std::vector<Command> access_commands();   // user, key
 

@@ -105,7 +105,8 @@ struct ReportRequest {
 struct TrendRow {
   int year = 0;
   stats::Counts counts;
-  std::optional<double> target;  ///< percent, strictly over
+  std::optional<double> target;  ///< percent, of the plan in force that year
+  std::string target_text;       ///< "trên 70 %", "95 %"; empty without a target
   std::optional<bool> meets;
   std::optional<double> festival_share;
   std::optional<double> models_effective_share;
@@ -169,7 +170,7 @@ struct ReportData {
   Letterhead letterhead;      ///< completed: every field set
   std::string document_kind = "BÁO CÁO";  ///< "BÁO CÁO SƠ KẾT" / "BÁO CÁO TỔNG KẾT" for a phase review
   std::string title;          ///< "Kết quả xây dựng … quý II năm 2026 (tính đến ngày …) — tỉnh Hòa Bình"
-  std::optional<double> target;  ///< the year's recognised-share target, percent (strictly over)
+  std::optional<double> target;  ///< the year's recognised-share target, percent (of the plan in force)
   std::vector<SummaryRow> summary;
   std::vector<UnitRow> units;
   /// A phase review's years, oldest first (empty for the other reports).

@@ -160,6 +160,13 @@ std::vector<MapFill> fills_as_known(const store::Store& store, const ReportData&
 
 /// The area's indicators as the report's section lists them: shares against their targets first,
 /// then the plan's sums (counts, đồng, grades), in the catalogue's order.
+/// "theo Đề án 886/QĐ-UBND (2012-2020)": which plan the year is measured against; a year past the
+/// plan's term says no later plan was configured.
+std::string plan_phrase(const stats::ProgrammePlan& plan, int year) {
+  return std::string(plan.built_in ? "theo Đề án " : "theo kế hoạch ") + plan.id + " (" + std::to_string(plan.from_year) +
+         "-" + std::to_string(plan.to_year) + (year > plan.to_year ? ", chưa có kế hoạch giai đoạn sau" : "") + ")";
+}
+
 std::vector<IndicatorLine> indicator_lines(const stats::AreaStats& area, bool in_year) {
   std::vector<IndicatorLine> lines;
   for (const auto& indicator : area.indicators) {
@@ -168,11 +175,7 @@ std::vector<IndicatorLine> indicator_lines(const stats::AreaStats& area, bool in
     line.label = indicator.label;
     line.value = vn_thousands(indicator.numerator) + "/" + vn_thousands(indicator.denominator) + " đơn vị (" +
                  vn_percent(indicator.share()) + " %)";
-    if (indicator.target) {
-      char target[32];
-      std::snprintf(target, sizeof target, "%.0f %%", *indicator.target);
-      line.target = (indicator.strictly_over ? "trên " : "") + std::string(target);
-    }
+    if (indicator.target) line.target = stats::PlanTarget{0, *indicator.target, indicator.strictly_over}.text();
     const auto meets = indicator.meets();
     line.verdict = !meets ? "—" : *meets ? "Đạt" : in_year ? "Chưa đạt" : "Không đạt";
     lines.push_back(std::move(line));
@@ -203,6 +206,7 @@ std::vector<TrendRow> trend_of(const store::Store& store, int from, int to, cons
     row.year = year;
     row.counts = stats.province.pooled;
     row.target = stats.province.target;
+    if (const auto target = stats.plan.target(stats::kRecognisedIndicator, year)) row.target_text = target->text();
     row.meets = stats.province.meets_target();
     for (const auto& indicator : stats.province.indicators) {
       if (indicator.denominator == 0) continue;
@@ -374,13 +378,14 @@ ReportData collect_report(const store::Store& store, const ReportRequest& reques
     data.summary_line += "; " + std::to_string(total.counts.registered) + " đơn vị đã đăng ký, " +
                          std::to_string(total.counts.proposed) + " đơn vị đã đề nghị công nhận";
   }
-  if (data.target) {
-    char target[32];
-    std::snprintf(target, sizeof target, "%.0f", *data.target);
-    data.summary_line += "; chỉ tiêu năm " + std::to_string(year) + ": trên " + target + " % — " +
+  if (const auto target = stats.plan.target(stats::kRecognisedIndicator, year)) {
+    data.summary_line += "; chỉ tiêu năm " + std::to_string(year) + ": " + target->text() + " (" + plan_phrase(stats.plan, year) +
+                         ") — " +
                          (total.meets.value_or(false) ? "ĐẠT" : (data.in_year ? "chưa đạt (đang thực hiện)" : "KHÔNG ĐẠT"));
   } else {
-    data.summary_line += "; năm " + std::to_string(year) + " chưa có chỉ tiêu về tỷ lệ (chỉ tiêu: trên 70 % từ 2015, trên 90 % từ 2020)";
+    const std::string steps = stats.plan.steps_text(stats::kRecognisedIndicator);
+    data.summary_line += "; năm " + std::to_string(year) + " chưa có chỉ tiêu về tỷ lệ (" + plan_phrase(stats.plan, year) +
+                         (steps.empty() ? "" : ": " + steps) + ")";
   }
   data.summary_line += ".";
   data.title = "Kết quả xây dựng khu dân cư, xã, phường, thị trấn, cơ quan, doanh nghiệp, nhà trường đạt tiêu chuẩn "

@@ -551,7 +551,7 @@ class Writer {
     for (const auto& line : data_.trend) {
       Row row;
       auto share = [](const std::optional<double>& value) { return value ? vn_percent(*value) : std::string("—"); };
-      const std::string target = line.target ? "trên " + vn_percent(*line.target) + " %" : "—";
+      const std::string target = line.target_text.empty() ? "—" : line.target_text;
       const std::string verdict = !line.meets ? "—" : *line.meets ? "Đạt" : "Không đạt";
       row.cells = {{std::to_string(line.year)},
                    {vn_thousands(line.counts.total)},

@@ -211,7 +211,7 @@ std::string write_html(const ReportData& data, const MapImage& map) {
       out << "<tr data-year=\"" << line.year << "\"><td class=\"c\">" << line.year << "</td><td class=\"num\">"
           << vn_thousands(line.counts.total) << "</td><td class=\"num\">" << vn_thousands(line.counts.recognised)
           << "</td><td class=\"num\">" << (line.counts.total ? vn_percent(line.counts.share_recognised()) : "—")
-          << "</td><td class=\"c\">" << (line.target ? "trên " + vn_percent(*line.target) + " %" : "—")
+          << "</td><td class=\"c\">" << (line.target_text.empty() ? "—" : html(line.target_text))
           << "</td><td class=\"c\">" << (!line.meets ? "—" : *line.meets ? "Đạt" : "Không đạt")
           << "</td><td class=\"num\">" << share(line.festival_share) << "</td><td class=\"num\">"
           << share(line.models_effective_share) << "</td></tr>\n";

@@ -84,6 +84,7 @@ struct Snapshot {
   std::int64_t version = 0;
   Years years;  ///< first .. last status year, as the map draws them; the default: the latest with a status
   bool synthetic = false;  ///< the store holds invented data (store::holds_synthetic_data)
+  std::vector<stats::ProgrammePlan> plans;  ///< the programme's plans (stats::programme_plans)
 
   std::mutex mutex;  ///< guards the values below and serialises their computation
   std::map<int, std::shared_ptr<const stats::YearStats>> stats;
@@ -342,6 +343,7 @@ class Api {
       auto lease = pool_.acquire();
       with_status = (*lease).years_with_status();
       fresh->synthetic = store::holds_synthetic_data(*lease);
+      fresh->plans = stats::programme_plans(*lease);
     }
     // The years the map draws (mapdata::RenderStore::years): the first status year to this year
     // (a year without statuses draws today's units as "no data"); the map opens on this year.
@@ -398,11 +400,18 @@ class Api {
 
   /// Called with snap.mutex held.
   json progress_json(Snapshot& snap) {
+    // The recognised-share target of each year, as the plan in force sets it: one entry per change.
     json targets = json::array();
-    std::optional<double> previous;
+    std::optional<stats::PlanTarget> previous;
     for (int year = kMinYear; year <= kMaxYear; ++year) {
-      const std::optional<double> target = stats::recognised_target(year);
-      if (target && target != previous) targets.push_back({{"from", year}, {"share", *target}, {"strictly_over", true}});
+      const auto& plan = stats::plan_in_force(snap.plans, year);
+      auto target = plan.target(stats::kRecognisedIndicator, year);
+      const bool same = target && previous && target->percent == previous->percent &&
+                        target->strictly_over == previous->strictly_over;
+      if (target && !same)
+        targets.push_back({{"from", year}, {"share", target->percent}, {"strictly_over", target->strictly_over},
+                           {"plan", plan.id}});
+      if (!target && previous) targets.push_back({{"from", year}, {"share", nullptr}, {"plan", plan.id}});
       previous = target;
     }
     json province = {{"code", nullptr}, {"name", nullptr}, {"series", json::array()}};

@@ -69,6 +69,7 @@ export function renderChart(container, progress, series, year) {
     chart.append(svg('text', { x: x(value), y: height - 8, class: 'axis', 'text-anchor': 'middle' }, String(value)));
   });
   for (const target of progress.targets ?? []) {
+    if (target.share == null) continue;  // a later plan without a recognised-share target
     // Across the whole chart, labelled with the year it applies from.
     chart.append(svg('line', { x1: margin.left, x2: width - margin.right, y1: y(target.share), y2: y(target.share),
       class: `target target-${Math.round(target.share)}` }));

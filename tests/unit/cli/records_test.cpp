@@ -4,6 +4,7 @@
 #include <ogr_api.h>
 
 #include <nlohmann/json.hpp>
+#include <fstream>
 #include <sstream>
 
 #include "antt/geo/ogr.hpp"
@@ -190,6 +191,41 @@ TEST_F(RecordsTest, YearsAndLayerExportOfTheYear) {
   EXPECT_EQ(run({"layers", "export", dir.file("rows.txt"), "--year", "2020"}).exit_code, 2);
   EXPECT_EQ(run({"layers", "export", dir.file("two.geojson"), "--year", "2020"}).exit_code, 2);
   EXPECT_EQ(run({"layers", "export", path, "--year", "2020", "--layers", "roads"}).exit_code, 2);
+}
+
+
+TEST_F(RecordsTest, APlanIsSetShownAndMeasuredAgainstAndABadOneChangesNothing) {
+  const auto path = dir.file("plan.json");
+  auto write = [&](const std::string& text) {
+    std::ofstream(path) << text;
+  };
+  write(R"({"id": "150/KH-UBND", "title": "Kế hoạch giai đoạn 2021-2025", "from_year": 2021, "to_year": 2025,
+            "targets": {"recognised": {"percent": 95, "strictly_over": true}}})");
+  const auto saved = run({"plan", "set", path});
+  ASSERT_EQ(saved.exit_code, 0) << saved.err;
+  const auto listed = Json::parse(run({"plan", "list"}).out)["plans"];
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[1]["id"], "150/KH-UBND");
+  const auto shown = Json::parse(run({"plan", "show", "--year", "2026"}).out);
+  EXPECT_EQ(shown["id"], "150/KH-UBND");
+  EXPECT_EQ(shown["in_year"]["plan"]["beyond_its_term"], true);
+  EXPECT_EQ(shown["in_year"]["targets"]["recognised"]["text"], "trên 95 %");
+  EXPECT_EQ(Json::parse(run({"plan", "show", "--year", "2020"}).out)["id"], "886/QĐ-UBND");
+  // 2020's statistics keep the founding plan's target.
+  EXPECT_EQ(Json::parse(run({"stats", "--year", "2020"}).out)["target"], 90.0);
+
+  const auto audited = Json::parse(run({"audit", "--limit", "1000"}).out)["entries"].size();
+  write(R"({"id": "151/KH-UBND", "title": "x", "from_year": 2026, "to_year": 2030, "targets": {"recognised": 101}})");
+  const auto refused = run({"plan", "set", path});
+  EXPECT_EQ(refused.exit_code, 4);
+  EXPECT_NE(refused.err.find("targets.recognised: a share must be between 0 and 100"), std::string::npos) << refused.err;
+  write("{not json");
+  EXPECT_EQ(run({"plan", "set", path}).exit_code, 4);
+  EXPECT_EQ(run({"plan", "remove", "886/QĐ-UBND"}).exit_code, 4);
+  EXPECT_EQ(Json::parse(run({"audit", "--limit", "1000"}).out)["entries"].size(), audited);
+  EXPECT_EQ(run({"plan", "frobnicate"}).exit_code, 2);
+  EXPECT_EQ(run({"plan", "remove", "150/KH-UBND"}).exit_code, 0);
+  EXPECT_EQ(Json::parse(run({"plan", "list"}).out)["plans"].size(), 1u);
 }
 
 }  // namespace

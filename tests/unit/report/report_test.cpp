@@ -433,8 +433,8 @@ TEST_F(ReportTest, APhaseReviewChartsEveryYearAgainstItsTarget) {
     const double share = 100.0 * province["recognised"].get<int>() / std::max(1, province["total"].get<int>());
     EXPECT_NE(row.find(">" + report::vn_percent(share) + "<"), std::string::npos) << row;
     if (year < 2015) EXPECT_NE(row.find(">—<"), std::string::npos) << "no target before 2015: " << row;
-    if (year >= 2015 && year < 2020) EXPECT_NE(row.find("trên 70,0 %"), std::string::npos) << row;
-    if (year == 2020) EXPECT_NE(row.find("trên 90,0 %"), std::string::npos) << row;
+    if (year >= 2015 && year < 2020) EXPECT_NE(row.find("trên 70 %"), std::string::npos) << row;
+    if (year == 2020) EXPECT_NE(row.find("trên 90 %"), std::string::npos) << row;
     if (province["total"].get<int>() > 0) ++points;
   }
   // The chart: one point per year with units, the targets of 2015-2020 dashed.
@@ -451,12 +451,42 @@ TEST_F(ReportTest, APhaseReviewChartsEveryYearAgainstItsTarget) {
   const auto text = command_output("pdftotext -layout '" + pdf + "' -");
   EXPECT_NE(text.find("BÁO CÁO SƠ KẾT"), std::string::npos);
   EXPECT_NE(text.find("KẾT QUẢ QUA CÁC NĂM, GIAI ĐOẠN 2012-2015"), std::string::npos);
-  EXPECT_NE(text.find("trên 70,0 %"), std::string::npos) << "the 2015 row and its target";
+  EXPECT_NE(text.find("trên 70 %"), std::string::npos) << "the 2015 row and its target";
 
   EXPECT_EQ(report({"--phase", "2015-2012", "-o", out("x.pdf")}).exit_code, 2);
   EXPECT_EQ(report({"--phase", "2012-2015", "--period", "2015-Q1", "-o", out("x.pdf")}).exit_code, 2);
   EXPECT_EQ(report({"--phase", "2012-2015", "--year", "2014", "-o", out("x.pdf")}).exit_code, 2);
   EXPECT_FALSE(std::filesystem::exists(out("x.pdf")));
+}
+
+TEST_F(ReportTest, ALaterPlanSetsTheTargetsOfItsYearsAndIsNamed) {
+  // A copy of the sample: the plan must not change the other tests' store.
+  const auto db = out("later-plan.sqlite");
+  copy_sample_store(db);
+  const auto plan = out("plan-2021-2025.json");
+  std::ofstream(plan) << R"({"id": "150/KH-UBND", "title": "Kế hoạch giai đoạn 2021-2025", "from_year": 2021,
+    "to_year": 2025, "targets": {"recognised": [{"percent": 92, "strictly_over": true}, {"from_year": 2024, "percent": 95}]}})";
+  ASSERT_EQ(run_anttmap({"--db", db, "--quiet", "plan", "set", plan}).exit_code, 0);
+  const auto html = out("so-ket-2021-2025.html");
+  ASSERT_EQ(run_anttmap({"--db", db, "--quiet", "report", "--phase", "2021-2025", "--format", "html", "-o", html}).exit_code, 0);
+  const auto page = read_file(html);
+  for (int year = 2021; year <= 2025; ++year) {
+    const auto at = page.find("<tr data-year=\"" + std::to_string(year) + "\">");
+    ASSERT_NE(at, std::string::npos) << year;
+    const auto row = page.substr(at, page.find("</tr>", at) - at);
+    EXPECT_NE(row.find(year < 2024 ? ">trên 92 %<" : ">95 %<"), std::string::npos) << row;
+  }
+  EXPECT_NE(page.find("chỉ tiêu năm 2025: 95 % (theo kế hoạch 150/KH-UBND (2021-2025))"), std::string::npos);
+  // 2026: no plan after 2025 is configured, so the last one still sets the target, and says so.
+  const auto y2026 = out("bao-cao-2026.html");
+  ASSERT_EQ(run_anttmap({"--db", db, "--quiet", "report", "--year", "2026", "--format", "html", "-o", y2026}).exit_code, 0);
+  EXPECT_NE(read_file(y2026).find("chỉ tiêu năm 2026: 95 % (theo kế hoạch 150/KH-UBND (2021-2025, chưa có kế hoạch giai "
+                                   "đoạn sau))"),
+            std::string::npos);
+  // The founding plan's years are untouched.
+  const auto y2015 = out("bao-cao-2015.html");
+  ASSERT_EQ(run_anttmap({"--db", db, "--quiet", "report", "--year", "2015", "--format", "html", "-o", y2015}).exit_code, 0);
+  EXPECT_NE(read_file(y2015).find("chỉ tiêu năm 2015: trên 70 % (theo Đề án 886/QĐ-UBND (2012-2020))"), std::string::npos);
 }
 
 TEST_F(ReportTest, HelpDocumentsTheOptions) {

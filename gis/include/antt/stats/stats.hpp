@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "antt/stats/plan.hpp"
 #include "antt/store/store.hpp"
 
 namespace antt::stats {
@@ -43,7 +44,8 @@ struct AreaStats {
   std::string name;
   std::map<std::string, Counts> by_kind;  ///< village, commune, agency, enterprise, school
   Counts pooled;
-  std::optional<double> target;  ///< recognised-share target of the year (strictly over)
+  std::optional<double> target;  ///< recognised-share target of the plan in force that year
+  bool target_strictly_over = true;  ///< "trên X %" (>) rather than "X %" (≥)
   std::vector<Indicator> indicators;
   /// Sums over the area's units of the plan's counted indicators recorded that year (id ->
   /// total: "propaganda_sessions", "budget_spent_vnd"…) and how many units have each grade
@@ -62,9 +64,12 @@ struct YearStats {
   std::vector<AreaStats> districts;
   /// Statuses as known at this instant (UTC, antt::parse_known_at); empty: everything recorded.
   std::string known_at;
+  /// The programme's plan in force that year, whose targets the figures are measured against.
+  ProgrammePlan plan;
 };
 
-/// The recognised-share target in force in `year`: >70 % from 2015, >90 % from 2020.
+/// The founding plan's recognised-share target in `year`: >70 % from 2015, >90 % from 2020 (a store
+/// may configure later plans: compute_stats measures each year against the plan in force).
 std::optional<double> recognised_target(int year);
 
 /// Computes the statistics of `year`. `province_code` defaults to the store's home province
