@@ -9,6 +9,7 @@
 #include "antt/editing/indicators.hpp"
 #include "antt/editing/lineage.hpp"
 #include "antt/office/xlsx.hpp"
+#include "antt/stats/plan.hpp"
 #include "indicator_form.hpp"
 
 namespace antt::editing {
@@ -25,6 +26,11 @@ OutCell text_cell(std::string text) { return OutCell{std::move(text), std::nullo
 OutCell number_cell(double number) { return OutCell{"", number, false}; }
 
 /// The value in force as the form shows it: numbers as numbers, the rest as people write them.
+std::string target_text(const stats::ProgrammePlan& plan, const std::string& id, int year) {
+  const auto target = plan.target(id, year);
+  return target ? target->text() : std::string();
+}
+
 OutCell value_cell(const IndicatorDefinition& definition, const store::IndicatorValue& value) {
   if ((definition.kind == IndicatorKind::count || definition.kind == IndicatorKind::money ||
        definition.kind == IndicatorKind::percent) &&
@@ -97,6 +103,8 @@ TemplateSummary write_indicator_template(const store::Store& store, const Templa
     return found == by_code.end() ? std::string() : found->second->name;
   };
   const auto in_force = indicators_in_force(store, year);
+  // The guide gives each indicator's target in the plan in force that year.
+  const auto plan = stats::plan_in_force(stats::programme_plans(store), year);
 
   TemplateSummary summary;
   summary.scope = scope;
@@ -153,8 +161,7 @@ TemplateSummary write_indicator_template(const store::Store& store, const Templa
     sheet.rules.push_back(rule);
     guide.rows.push_back({text_cell(definition.id), text_cell(definition.label_vi), text_cell(kinds),
                           text_cell(value_hint(definition)),
-                          definition.target ? text_cell(std::to_string(static_cast<int>(*definition.target)) + " %")
-                                            : text_cell("")});
+                          text_cell(target_text(plan, definition.id, year))});
     sheets.push_back(std::move(sheet));
   }
 

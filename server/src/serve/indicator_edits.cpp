@@ -15,6 +15,7 @@
 #include "antt/core/error.hpp"
 #include "antt/editing/indicator_sheets.hpp"
 #include "antt/editing/indicators.hpp"
+#include "antt/stats/plan.hpp"
 #include "antt/text/unicode.hpp"
 #include "serve/access_control.hpp"
 #include "serve/errors.hpp"
@@ -240,13 +241,16 @@ class IndicatorEdits {
     for (const auto& value : editing::indicators_of_unit(store, unit.code, year, known_at))
       list.push_back(editing::indicator_value_json(value));
     json reported = json::array();
-    for (const auto& definition : editing::indicator_definitions())
-      if (editing::reported_by(definition, unit.kind))
-        reported.push_back({{"id", definition.id},
-                            {"label", definition.label_vi},
-                            {"label_en", definition.label_en},
-                            {"kind", editing::to_string(definition.kind)},
-                            {"target", definition.target ? json(*definition.target) : json(nullptr)}});
+    const auto plan = stats::plan_in_force(stats::programme_plans(store), year);  // whose targets apply that year
+    for (const auto& definition : editing::indicator_definitions()) {
+      if (!editing::reported_by(definition, unit.kind)) continue;
+      const auto target = plan.target(definition.id, year);
+      reported.push_back({{"id", definition.id},
+                          {"label", definition.label_vi},
+                          {"label_en", definition.label_en},
+                          {"kind", editing::to_string(definition.kind)},
+                          {"target", target ? json(target->percent) : json(nullptr)}});
+    }
     return {{"unit", unit.code},
             {"name", unit.name},
             {"year", year},
