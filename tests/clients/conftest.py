@@ -8,6 +8,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 
@@ -56,7 +57,7 @@ class RunningServer:
 def stuck_test_says_where():
     """A test stuck for 5 minutes prints every thread's stack and ends the run, rather than leaving ctest's
     timeout to end it with nothing said about where it stopped."""
-    faulthandler.dump_traceback_later(300, exit=True)
+    faulthandler.dump_traceback_later(300, exit=True, file=sys.__stderr__)
     yield
     faulthandler.cancel_dump_traceback_later()
 

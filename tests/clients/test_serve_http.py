@@ -445,6 +445,9 @@ def test_api_years_match_the_map_and_search_ignores_diacritics(server):
     ("/api/search", 400), ("/api/search?q=%20", 400), ("/api/search?q=xom&limit=1000", 400),
     ("/api/stats?year=1850", 400), ("/api/stats?year=abcd", 400), ("/api/units/NOPE-404", 404),
     ("/api/legend?layer=roads", 404), ("/api/validate", 405), ("/api/nothing", 404),
+    ("/api/stats?year=2026&group_by=ward", 400), ("/api/stats?year=2026&group_date=2025-06-30", 400),
+    ("/api/stats?year=2026&group_by=former_district&group_date=30/06/2025", 400),
+    ("/api/stats?year=2015&group_by=former_district", 400),
 ])
 def test_api_refusals_carry_a_reason(server, path, expected):
     status, headers, body = server.get(path)
@@ -538,6 +541,22 @@ def test_api_progress_follows_a_plain_sql_edit_at_once(server):
     stats = json.loads(server.get("/api/stats?year=2020")[2])
     assert stats["province"]["pooled"]["recognised"] == after["recognised"]
     assert stats["province"]["pooled"]["share_recognised"] == after["share"]
+
+
+def test_2026_is_compared_with_the_former_districts(server):
+    """2026's communes (no districts since 2025-07-01) grouped by the ten districts of 2025-06-30: every unit of
+    former Hòa Bình ground in one of them, the province's figures unchanged."""
+    plain = json.loads(server.get("/api/stats?year=2026")[2])
+    assert plain["area_level"] == "commune" and len(plain["districts"]) == 46
+    grouped = json.loads(server.get("/api/stats?year=2026&group_by=former_district")[2])
+    assert (grouped["area_level"], grouped["grouped_as_of"]) == ("former_district", "2025-06-30")
+    assert len(grouped["districts"]) == 10
+    assert "Huyện Đà Bắc" in {district["name"] for district in grouped["districts"]}
+    assert grouped["province"] == plain["province"]
+    # Units outside every commune (provincial agencies) count for the province only.
+    assert sum(d["total"] for d in grouped["districts"]) == sum(d["total"] for d in plain["districts"])
+    by_province = json.loads(server.get("/api/stats?year=2026&group_by=former_province")[2])
+    assert [(d["code"], d["name"]) for d in by_province["districts"]] == [("17", "Tỉnh Hòa Bình")]
 
 
 def test_concurrent_reports_never_hold_up_tiles(server):

@@ -52,9 +52,9 @@ ANTTMAP = anttmap_binary()
 os.environ["ANTTMAP"] = ANTTMAP  # the plugin finds the tool through the environment, as an installed one
 
 
-# A test stuck this long prints every thread's stack and ends the run (rather than waiting for ctest's timeout
-# with nothing said about where it stopped).
-STUCK_AFTER_S = 300
+# A test stuck this long prints every thread's stack on the real stderr (the run uses --capture=sys, so fd 2 is
+# not a capture file) and ends the run, rather than waiting for ctest's timeout with nothing said about where.
+STUCK_AFTER_S = int(os.environ.get("ANTTMAP_TEST_STUCK_AFTER_S", "300"))
 
 
 @pytest.fixture(autouse=True)
@@ -78,7 +78,7 @@ def nobody_answers_dialogs(request):
     watcher.setInterval(200)
     watcher.timeout.connect(close_modal_dialog)
     watcher.start()
-    faulthandler.dump_traceback_later(STUCK_AFTER_S, exit=True)
+    faulthandler.dump_traceback_later(STUCK_AFTER_S, exit=True, file=sys.__stderr__)
     yield
     faulthandler.cancel_dump_traceback_later()
     watcher.stop()
@@ -152,9 +152,12 @@ def store(sample_template, tmp_path):
 def canvas():
     from qgis.gui import QgsMapCanvas
 
+    from helpers import settle
+
     widget = QgsMapCanvas()
     widget.resize(800, 600)
     yield widget
+    settle(widget)
     widget.deleteLater()
 
 

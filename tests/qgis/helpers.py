@@ -4,10 +4,24 @@ import json
 import os
 import pwd
 import subprocess
+import time
 
-from qgis.core import QgsJsonUtils, QgsMapRendererSequentialJob, QgsMapSettings, QgsPointXY, QgsRectangle
+from qgis.core import QgsApplication, QgsJsonUtils, QgsMapRendererSequentialJob, QgsMapSettings, QgsPointXY, QgsRectangle
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
+
+def settle(canvas, timeout_s=60):
+    """Stops `canvas` from starting new renders and serves the main thread's events until the one running has
+    finished. Its render threads may wait on the main thread (network replies, the key's request preprocessor);
+    a canvas destroyed, or cancelled, while they run waits for them in turn and blocks forever (QGIS 3.22). QGIS
+    itself keeps its event loop running; a test has to do it by hand."""
+    canvas.freeze(True)
+    deadline = time.monotonic() + timeout_s
+    while canvas.isDrawing() and time.monotonic() < deadline:
+        QgsApplication.processEvents()
+        time.sleep(0.01)
+    assert not canvas.isDrawing(), "the map canvas was still rendering after %d s" % timeout_s
+
 
 STATUS_FILL = {  # styles/anttmap-styles.json, unit_status
     "not_registered": "#f7f7f7", "registered": "#c6dbef", "proposed": "#4292c6", "recognised": "#08519c",

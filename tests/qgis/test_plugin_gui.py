@@ -5,6 +5,8 @@ from qgis.core import QgsApplication, QgsProject
 from qgis.gui import QgisInterface, QgsLayerTreeMapCanvasBridge, QgsMapCanvas
 from qgis.PyQt.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
 
+from helpers import settle
+
 
 class HostWindow(QgisInterface):
     def __init__(self):
@@ -47,28 +49,39 @@ class HostWindow(QgisInterface):
     def removeToolBarIcon(self, action):  # noqa: N802
         self.toolbar.removeAction(action)
 
+    def close(self):
+        """The window goes only once its canvas has finished rendering (helpers.settle)."""
+        settle(self.canvas)
+        self.bridge = None
+        self.window.deleteLater()
+        QgsApplication.processEvents()
+
 
 def test_init_gui_adds_panel_menu_toolbar_provider_and_unload_removes_them(plugin, store):
     from anttmap_qgis import classFactory
 
     host = HostWindow()
-    instance = classFactory(host)
-    instance.initProcessing()  # QGIS calls this first for a plugin with a Processing provider
-    instance.initGui()
-    docks = host.window.findChildren(QDockWidget)
-    assert [dock.objectName() for dock in docks] == ["AnttmapPanel"]
-    assert len(host.toolbar.actions()) == 1 and host.submenus
-    assert [p.id() for p in QgsApplication.processingRegistry().providers()].count("anttmap") == 1
-    instance.panel.connect_store(store, 2020)
-    for _ in range(5):
-        QgsApplication.processEvents()
-    drawn = {layer.customProperty("anttmap/layer") for layer in host.canvas.layers()}
-    assert {"districts", "communes", "hotspots", "clusters"} <= drawn  # the group is on QGIS' canvas
-    instance.unload()
-    assert not host.toolbar.actions() and not host.submenus
-    assert QgsApplication.processingRegistry().providerById("anttmap") is None
-    assert not [layer for layer in QgsProject.instance().mapLayers().values()
-                if layer.customProperty("anttmap/layer")]
+    try:
+        instance = classFactory(host)
+        instance.initProcessing()  # QGIS calls this first for a plugin with a Processing provider
+        instance.initGui()
+        docks = host.window.findChildren(QDockWidget)
+        assert [dock.objectName() for dock in docks] == ["AnttmapPanel"]
+        assert len(host.toolbar.actions()) == 1 and host.submenus
+        assert [p.id() for p in QgsApplication.processingRegistry().providers()].count("anttmap") == 1
+        instance.panel.connect_store(store, 2020)
+        for _ in range(5):
+            QgsApplication.processEvents()
+        drawn = {layer.customProperty("anttmap/layer") for layer in host.canvas.layers()}
+        assert {"districts", "communes", "hotspots", "clusters"} <= drawn  # the group is on QGIS' canvas
+        settle(host.canvas)
+        instance.unload()
+        assert not host.toolbar.actions() and not host.submenus
+        assert QgsApplication.processingRegistry().providerById("anttmap") is None
+        assert not [layer for layer in QgsProject.instance().mapLayers().values()
+                    if layer.customProperty("anttmap/layer")]
+    finally:
+        host.close()
 
 
 def test_unload_takes_the_server_key_back(plugin, server, auth_db):
@@ -80,15 +93,19 @@ def test_unload_takes_the_server_key_back(plugin, server, auth_db):
     from anttmap_qgis.core.server_key import save_key
 
     host = HostWindow()
-    instance = classFactory(host)
-    instance.initGui()
-    instance.panel.key.setConfigId(save_key(server.keys["viewer"], server.url))
-    instance.panel.connect_server(server.url, 2020)
-    assert "hotspots" in instance.panel.group.layers
-    instance.unload()
-    anonymous = HttpBackend(server.url)
+    anonymous = None
     try:
+        instance = classFactory(host)
+        instance.initGui()
+        instance.panel.key.setConfigId(save_key(server.keys["viewer"], server.url))
+        instance.panel.connect_server(server.url, 2020)
+        assert "hotspots" in instance.panel.group.layers
+        settle(host.canvas)
+        instance.unload()
+        anonymous = HttpBackend(server.url)
         assert "hotspots" not in [d["name"] for d in anonymous.layers()]
     finally:
-        anonymous.close()
+        if anonymous is not None:
+            anonymous.close()
         settings.set_server_authcfg("")
+        host.close()

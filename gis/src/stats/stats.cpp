@@ -16,6 +16,7 @@
 #include "antt/editing/lineage.hpp"
 #include "antt/geo/geos.hpp"
 #include "antt/geo/ogr.hpp"
+#include "predecessors.hpp"
 
 namespace antt::stats {
 namespace {
@@ -116,7 +117,7 @@ std::string share_grade(const Counts& pooled) {
 }
 
 YearStats compute_stats(const store::Store& store, int year, std::optional<std::string> province_code,
-                        const std::optional<std::string>& known_at) {
+                        const std::optional<std::string>& known_at, const AreaGrouping* grouping) {
   YearStats stats;
   stats.year = year;
   stats.known_at = known_at.value_or("");
@@ -159,12 +160,24 @@ YearStats compute_stats(const store::Store& store, int year, std::optional<std::
   });
   const UnitKind area_kind = with_districts ? UnitKind::district : UnitKind::commune;
   stats.area_level = std::string(store::to_string(area_kind));
-  // Each unit's area (or none, for provincial units), found by walking up the parent chain.
+  if (grouping) {
+    stats.area_level = grouping->level;
+    stats.grouped_as_of = grouping->reference_date;
+  }
+  // Each unit's area (or none, for provincial units), found by walking up the parent chain; grouped,
+  // the area of the commune it lies in.
   auto area_of = [&](const UnitVersion& unit) -> std::optional<std::string> {
     const UnitVersion* current = &unit;
     std::optional<std::string> district;
     for (int depth = 0; depth < 8 && current; ++depth) {
-      if (current->kind == area_kind && !district) district = current->code;
+      if (grouping) {
+        if (current->kind == UnitKind::commune && !district) {
+          const auto found = grouping->area_of_commune.find(current->code);
+          district = found == grouping->area_of_commune.end() ? "" : found->second;
+        }
+      } else if (current->kind == area_kind && !district) {
+        district = current->code;
+      }
       if (current->code == *province_code) return district.value_or("");
       auto parent = by_code.find(current->parent_code);
       current = parent == by_code.end() ? nullptr : parent->second;
@@ -174,9 +187,13 @@ YearStats compute_stats(const store::Store& store, int year, std::optional<std::
 
   std::map<std::string, AreaStats> districts;
   std::map<std::string, Tally> tallies;
-  for (const auto& unit : units)
-    if (unit.kind == area_kind && unit.parent_code == *province_code)
-      districts[unit.code] = area_named(unit.code, unit.name);
+  if (grouping) {
+    for (const auto& [code, name] : grouping->areas) districts[code] = area_named(code, name);
+  } else {
+    for (const auto& unit : units)
+      if (unit.kind == area_kind && unit.parent_code == *province_code)
+        districts[unit.code] = area_named(unit.code, unit.name);
+  }
   stats.province = area_named(province->second->code, province->second->name);
 
   auto statuses = known_at ? store.statuses_known_at(year, *known_at) : store.statuses_of_year(year);
@@ -373,6 +390,7 @@ nlohmann::json to_json(const YearStats& stats) {
   return {{"year", stats.year},
           {"date", stats.date},
           {"area_level", stats.area_level},
+          {"grouped_as_of", stats.grouped_as_of.empty() ? nlohmann::json(nullptr) : nlohmann::json(stats.grouped_as_of)},
           {"known_at", stats.known_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(stats.known_at)},
           {"criteria_rule", std::string(store::criteria_rule_for_year(stats.year))},
           {"target", stats.province.target ? nlohmann::json(*stats.province.target) : nlohmann::json(nullptr)},
@@ -555,9 +573,6 @@ std::optional<double> ReexpressedYear::village_share() const {
   return 100.0 * villages_recognised / villages;
 }
 
-namespace {
-
-/// Codes a unit came from through lineage (transitively, back to the start).
 std::set<std::string> predecessors_of(const std::vector<store::LineageEvent>& events, const std::string& code) {
   std::set<std::string> found;
   std::vector<std::pair<std::string, std::string>> frontier{{code, std::string(kOpenEnd)}};
@@ -578,8 +593,6 @@ std::set<std::string> predecessors_of(const std::vector<store::LineageEvent>& ev
   }
   return found;
 }
-
-}  // namespace
 
 std::vector<ReexpressedUnit> reexpress(const store::Store& store, const std::string& on_date,
                                        const std::vector<int>& years, std::optional<std::string> province_code) {

@@ -64,7 +64,16 @@ int run_stats(Context& context, const ParsedArgs& args) {
   if (!args.has("year")) year = latest_status_year(*store);
   std::optional<std::string> known_at;
   if (auto as_of = args.get("as-of")) known_at = require_known_at(*as_of, "--as-of");
-  auto stats = stats::compute_stats(*store, year, args.get("province"), known_at);
+  std::optional<stats::AreaGrouping> grouping;
+  if (auto by = args.get("group-by")) {
+    if (*by != "former-district" && *by != "former-province")
+      throw UsageError("--group-by must be former-district or former-province, not '" + *by +
+                       "' / nhóm theo huyện cũ (former-district) hoặc tỉnh cũ (former-province)");
+    grouping = stats::former_areas(*store, year, by->substr(7), args.get("group-date"));
+  } else if (args.has("group-date")) {
+    throw UsageError("--group-date goes with --group-by / --group-date cần --group-by");
+  }
+  auto stats = stats::compute_stats(*store, year, args.get("province"), known_at, grouping ? &*grouping : nullptr);
   if (auto xlsx = args.get("xlsx")) stats::write_xlsx(stats, *xlsx);
   if (context.json)
     print_json(context.out, stats::to_json(stats).dump());
@@ -110,13 +119,18 @@ int run_validate(Context& context, const ParsedArgs& args) {
 std::vector<Command> analysis_commands() {
   return {
       {"stats",
-       "stats --year Y [--as-of DATE] [--json] [--xlsx FILE] [--province CODE] | stats --on-units-of DATE --years Y,Y",
+       "stats --year Y [--as-of DATE] [--group-by former-district|former-province [--group-date D]] [--json] "
+       "[--xlsx FILE] [--province CODE] | stats --on-units-of DATE --years Y,Y",
        "Yearly statistics against the programme's targets / thống kê theo chỉ tiêu",
        {{"year", true, "year (default: the latest year with a status)"},
         {"as-of", true, "the statuses as recorded by then: YYYY-MM-DD (end of that day, Vietnam time) or "
                         "YYYY-MM-DDTHH:MM[:SS](Z|+07:00); later rows and corrections are left out"},
         {"on-units-of", true, "re-express the years on the communes of this date (e.g. 2026-12-31)"},
         {"years", true, "with --on-units-of: the years, comma-separated (e.g. 2015,2020)"},
+        {"group-by", true, "former-district or former-province: the year's units grouped by the districts "
+                           "(provinces) their communes lay in before a reform, for comparisons"},
+        {"group-date", true, "with --group-by: the day of those districts (default: the day before the last "
+                             "one ended, 2025-06-30 for the 2025 reform)"},
         {"xlsx", true, "also write the tables to an .xlsx workbook"},
         {"province", true, "province code (default: the store's home province)"}},
        run_stats,
@@ -125,6 +139,9 @@ std::vector<Command> analysis_commands() {
        "2020), plus the self-management model, 19/8 festival and core force indicators. A provincial unit with no\n"
        "district counts at province level only. From 2025-07-01 provinces have no districts: the areas are the\n"
        "communes, and a province that merged (Hòa Bình) is counted as what it became (Phú Thọ).\n"
+       "--group-by former-district compares such a year with the old ones: each commune (and every unit in it)\n"
+       "is counted under the district that held most of its ground on the day before districts ended;\n"
+       "former-province does the same with the provinces that merged.\n"
        "--on-units-of DATE --years 2015,2020 gives, for each commune of DATE, the share of its ground and of its\n"
        "villages that was recognised in each year, through lineage and overlap."},
       {"validate", "validate [--year Y | --date D] [--candidate FILE] [--json]",

@@ -125,14 +125,31 @@ class Api {
   http::Response stats(const http::Request& request) {
     auto snap = snapshot();
     const int year = year_param(request, snap->years);
-    if (auto as_of = request.param("as_of")) {
-      // What had been recorded by then: computed for this request, never kept.
-      const auto known_at = parse_known_at(checked_text(*as_of, kMaxCodeBytes, "as_of"));
-      if (!known_at)
-        throw RequestError(400, "as_of must be YYYY-MM-DD (end of that day, Vietnam time) or "
-                                "YYYY-MM-DDTHH:MM[:SS](Z|+07:00) / thời điểm không hợp lệ");
+    const auto group_by = request.param("group_by");
+    const auto group_date = request.param("group_date");
+    if (request.param("as_of") || group_by || group_date) {
+      // What had been recorded by then, or grouped by former areas: computed for this request, never kept.
+      std::optional<std::string> known_at;
+      if (auto as_of = request.param("as_of")) {
+        known_at = parse_known_at(checked_text(*as_of, kMaxCodeBytes, "as_of"));
+        if (!known_at)
+          throw RequestError(400, "as_of must be YYYY-MM-DD (end of that day, Vietnam time) or "
+                                  "YYYY-MM-DDTHH:MM[:SS](Z|+07:00) / thời điểm không hợp lệ");
+      }
+      if (group_date && !group_by) throw RequestError(400, "group_date goes with group_by / group_date cần group_by");
+      if (group_by && *group_by != "former_district" && *group_by != "former_province")
+        throw RequestError(400, "group_by must be former_district or former_province / nhóm theo huyện cũ hoặc tỉnh cũ");
+      if (group_date && !parse_iso_date(*group_date))
+        throw RequestError(400, "group_date must be YYYY-MM-DD / ngày không hợp lệ");
       auto lease = pool_.acquire();
-      return answer(for_caller(request, stats::to_json(stats::compute_stats(*lease, year, {}, known_at))));
+      std::optional<stats::AreaGrouping> grouping;
+      try {
+        if (group_by) grouping = stats::former_areas(*lease, year, *group_by, group_date);
+      } catch (const UsageError& error) {
+        throw RequestError(400, error.what());
+      }
+      return answer(for_caller(
+          request, stats::to_json(stats::compute_stats(*lease, year, {}, known_at, grouping ? &*grouping : nullptr))));
     }
     return answer(for_caller(request, stats::to_json(*year_stats(*snap, year))));
   }

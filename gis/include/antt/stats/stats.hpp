@@ -59,8 +59,9 @@ struct YearStats {
   std::string date;  ///< 31 December of the year
   AreaStats province;
   /// What `districts` holds: "district", or "commune" when the province has no districts on the
-  /// date (from 2025-07-01).
+  /// date (from 2025-07-01); "former_district" / "former_province" when grouped (AreaGrouping).
   std::string area_level = "district";
+  std::string grouped_as_of;  ///< the grouping's reference date; empty when not grouped
   std::vector<AreaStats> districts;
   /// Statuses as known at this instant (UTC, antt::parse_known_at); empty: everything recorded.
   std::string known_at;
@@ -72,12 +73,30 @@ struct YearStats {
 /// may configure later plans: compute_stats measures each year against the plan in force).
 std::optional<double> recognised_target(int year);
 
+/// Areas of an earlier date to group a year's units by, for comparisons across a reform: the 2026
+/// communes of Phú Thọ by the districts (or provinces) they lay in before 2025-07-01.
+struct AreaGrouping {
+  std::string level;           ///< "former_district" or "former_province"
+  std::string reference_date;  ///< the day whose districts (provinces) are the areas
+  std::vector<std::pair<std::string, std::string>> areas;  ///< code, name on the reference date
+  std::map<std::string, std::string> area_of_commune;      ///< the year's commune -> its area's code
+};
+
+/// The grouping of `year`'s communes by the units of `level` ("district" or "province") valid on
+/// `reference_date` (default: the day before the last such unit of the store ended by the end of the
+/// year, 2025-06-30 for the 2025 reform): each commune goes to the area whose communes of that day
+/// held most of its ground, among those it came from through lineage (equal weights when their
+/// boundaries do not meet it), else among all by overlap. UsageError when no unit of that level had ended by then and no date is given.
+AreaGrouping former_areas(const store::Store& store, int year, const std::string& level,
+                          std::optional<std::string> reference_date = {});
+
 /// Computes the statistics of `year`. `province_code` defaults to the store's home province
 /// (setting "home_province"), else the only province that has districts.
 /// `known_at` (UTC instant, antt::parse_known_at): count the statuses as they had been recorded by
 /// then, leaving out later rows and corrections (a report printed again later shows what was known).
+/// With `grouping`, the areas are its former units instead of the year's districts (communes).
 YearStats compute_stats(const store::Store& store, int year, std::optional<std::string> province_code = {},
-                        const std::optional<std::string>& known_at = {});
+                        const std::optional<std::string>& known_at = {}, const AreaGrouping* grouping = nullptr);
 
 /// The grade a district (or any area) is drawn with on the district_share style: "no_data" when no
 /// unit has a status, else "below_70" (share <= 70 %), "above_70" (<= 90 %) or "above_90".
