@@ -128,7 +128,12 @@ palette = sorted(counts, key=counts.get, reverse=True)[:256]
 image = image.convertToFormat(QImage.Format_Indexed8, palette, Qt.ThresholdDither | Qt.AvoidDither)
 if not image.save(os.environ["OUTPUT"], "PNG", 9):
     sys.exit("qgis-screenshot: could not write " + os.environ["OUTPUT"])
+# The canvas renders no more and its running render finishes before QGIS goes: one destroyed mid-render waits
+# for threads that wait on this (main) thread, and the script would never end.
+canvas.freeze(True)
 communes.rollBack()
 panel.disconnect_store()
+while canvas.isDrawing():
+    app.processEvents()
 print(os.environ["OUTPUT"], os.path.getsize(os.environ["OUTPUT"]), "bytes")
 PY
