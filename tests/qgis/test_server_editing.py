@@ -204,3 +204,39 @@ def test_edits_are_kept_when_the_server_is_gone(plugin, auth_db, canvas, sample_
             assert panel.message.text()
         finally:
             _close(panel)
+
+
+def test_a_merge_is_recorded_through_the_server_for_the_keys_account(processing_ready, auth_db, sample_template, tmp_path):
+    """Processing's lineage algorithm with a server's address (SERVER): the merge goes through POST
+    /api/lineage as the key's account (audited with client qgis); an editor whose scope is a district that no
+    longer exists in 2026 is refused (403) and nothing is written."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from anttmap_qgis.core import settings
+    from anttmap_qgis.core.server_key import save_key
+
+    store = str(tmp_path / "hoabinh.sqlite")
+    shutil.copyfile(sample_template, store)
+    province_key = make_key(store, "can.bo.tinh", "editor", "--scope", "25")
+    district_key = make_key(store, "can.bo.da.bac", "editor", "--scope", DISTRICT_A)
+    merge = {"KIND": 0, "CODES": "05287,05290", "DATE": "2026-09-01", "DECISION": "99/NQ-UBTVQH15 (thử nghiệm)",
+             "INTO": "05287", "NAME": "Xã Mường Vang Nhân Nghĩa"}
+    with serving(store) as (url, process):
+        try:
+            before = len(anttmap(store, "audit", "--limit", "100000")["entries"])
+            settings.set_server_authcfg(save_key(district_key, url))
+            with pytest.raises(QgsProcessingException) as refused:
+                processing.run("anttmap:lineage", dict(merge, SERVER=url))
+            assert "scope" in str(refused.value)
+            assert len(anttmap(store, "audit", "--limit", "100000")["entries"]) == before
+
+            settings.set_server_authcfg(save_key(province_key, url))
+            result = processing.run("anttmap:lineage", dict(merge, SERVER=url))
+            assert result["EVENT"] > 0
+            shown = anttmap(store, "lineage", "show", "05290")
+            assert shown["after"][0]["code"] == "05287"
+            rows = _audit_of(store, "lineage_event", "")
+            assert rows and (rows[-1]["user"], rows[-1]["tool"]) == ("can.bo.tinh", "qgis")
+        finally:
+            settings.set_server_authcfg("")

@@ -337,6 +337,19 @@ class CliBackend(Backend):
         return self.run(args, feedback)[1]
 
 
+def _feature_collection(path):
+    """The features of the file at `path` as a GeoJSON FeatureCollection in EPSG:4326 (QGIS reads the file)."""
+    from qgis.core import QgsJsonExporter, QgsVectorLayer
+
+    layer = QgsVectorLayer(path, "units", "ogr")
+    if not layer.isValid():
+        raise BackendError(tr("Cannot read {path} as a layer.").format(path=path))
+    exporter = QgsJsonExporter(layer, 12)
+    exporter.setIncludeGeometry(True)
+    exporter.setTransformGeometries(True)  # to EPSG:4326, as GeoJSON wants
+    return json.loads(exporter.exportFeatures(list(layer.getFeatures())))
+
+
 class HttpBackend(Backend):
     """An anttmap server (docs/api.md), through QGIS' network manager (proxy and SSL settings apply).
 
@@ -518,9 +531,26 @@ class HttpBackend(Backend):
 
         return self._request("/api/units/%s/lineage" % quote(code, safe=""))
 
-    def record_lineage(self, *args, **kwargs):
-        raise BackendError(tr("Merges and splits are recorded with the anttmap tool on the store (`anttmap lineage`) "
-                              "for now; the server has no API for them yet."))
+    def record_lineage(self, kind, codes, date, decision, into=None, name=None, subtype=None, parent=None,
+                       units=None, note=None, feedback=None):
+        """POST /api/lineage: the same change as `lineage KIND` on a store, recorded by the server for the key's
+        account (editors inside their scope, admins). `units` (a split, a creation) is any file QGIS opens;
+        its features go as GeoJSON in EPSG:4326 with their code, name, subtype and parent_code."""
+        body = {"kind": kind, "from": list(codes), "date": date, "decision": decision}
+        if note:
+            body["note"] = note
+        if kind == "merge":
+            body["into"] = {key: value for key, value in (("code", into), ("name", name), ("subtype", subtype),
+                                                          ("parent_code", parent)) if value}
+        else:
+            for key, value in (("name", name), ("subtype", subtype), ("parent_code", parent)):
+                if value:
+                    body[key] = value
+        if kind == "create":
+            body["unit_kind"] = "commune"
+        if units:
+            body["units"] = _feature_collection(units)
+        return self._request("/api/lineage", body=body, feedback=feedback)
 
     def indicators(self, code, year, kind=None):
         """GET /api/units/{code}/indicators/{year}: what the unit reports and the values in force."""

@@ -149,9 +149,21 @@
         <translation>&amp;anttmap</translation>
     </message>
     <message>
+        <source>SERVER: give the server's address, http://… or https://…</source>
+        <translation>SERVER: nhập địa chỉ máy chủ, http://… hoặc https://…</translation>
+    </message>
+    <message>
+        <source>or an anttmap server's address (the key set in the panel records it)</source>
+        <translation>hoặc địa chỉ máy chủ anttmap (khóa đã đặt trong bảng điều khiển sẽ ghi)</translation>
+    </message>
+    <message>
+        <source>Cannot read {path} as a layer.</source>
+        <translation>Không đọc được {path} thành lớp dữ liệu.</translation>
+    </message>
+    <message>
         <location filename="../processing/algorithms.py" line="34"/>
-        <source>DATABASE: give the anttmap store (a SpatiaLite file).</source>
-        <translation>DATABASE: chọn CSDL anttmap (tệp SpatiaLite).</translation>
+        <source>DATABASE: give the anttmap store (a SpatiaLite file) or a server's address.</source>
+        <translation>DATABASE: chọn CSDL anttmap (tệp SpatiaLite) hoặc địa chỉ máy chủ.</translation>
     </message>
     <message>
         <location filename="../processing/algorithms.py" line="44"/>
@@ -754,8 +766,8 @@
         <translation>Ghi nhận sáp nhập, chia tách hoặc thay đổi khác của đơn vị</translation>
     </message>
     <message>
-        <source>Ends the units' versions the day before DATE and starts the new ones on it, under the legal decision, in one audited transaction; villages and facilities of a unit that ends move to the successor that holds them. A merge takes the merged codes and INTO (the new or kept code); a split and a creation take the new units' file; a rename NAME, a reclassification SUBTYPE, a transfer PARENT.</source>
-        <translation>Kết thúc phiên bản của các đơn vị vào ngày trước DATE và bắt đầu phiên bản mới từ ngày đó, theo văn bản pháp lý, trong một giao dịch có nhật ký; khu dân cư và cơ sở của đơn vị kết thúc chuyển về đơn vị kế thừa chứa chúng. Sáp nhập cần các mã bị nhập và INTO (mã mới hoặc mã giữ lại); chia tách và thành lập cần tệp đơn vị mới; đổi tên cần NAME, chuyển loại cần SUBTYPE, điều chuyển cần PARENT.</translation>
+        <source>Ends the units' versions the day before DATE and starts the new ones on it, under the legal decision, in one audited transaction; villages and facilities of a unit that ends move to the successor that holds them. A merge takes the merged codes and INTO (the new or kept code); a split and a creation take the new units' file; a rename NAME, a reclassification SUBTYPE, a transfer PARENT. With SERVER (http://…) instead of DATABASE the change is recorded by the server for the key set in the panel (an editor inside their scope).</source>
+        <translation>Kết thúc phiên bản của các đơn vị vào ngày trước DATE và bắt đầu phiên bản mới từ ngày đó, theo văn bản pháp lý, trong một giao dịch có nhật ký; khu dân cư và cơ sở của đơn vị kết thúc chuyển về đơn vị kế thừa chứa chúng. Sáp nhập cần các mã bị nhập và INTO (mã mới hoặc mã giữ lại); chia tách và thành lập cần tệp đơn vị mới; đổi tên cần NAME, chuyển loại cần SUBTYPE, điều chuyển cần PARENT. Với SERVER (http://…) thay cho DATABASE, máy chủ ghi thay đổi cho khóa đã đặt trong bảng điều khiển (cán bộ biên tập trong phạm vi được giao).</translation>
     </message>
     <message>
         <source>Change</source>

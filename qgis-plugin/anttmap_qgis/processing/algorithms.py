@@ -8,7 +8,7 @@ from qgis.core import (QgsFeature, QgsFeatureSink, QgsField, QgsFields, QgsGeome
 from qgis.PyQt.QtCore import QVariant
 
 from ..core import settings
-from ..core.backend import BackendError, CliBackend
+from ..core.backend import BackendError, CliBackend, HttpBackend
 from ..core.i18n import tr
 
 KINDS = ["province", "district", "commune", "village", "agency", "enterprise", "school", "cluster"]
@@ -29,9 +29,14 @@ def as_collection(geometry):
 
 
 def _backend(algorithm, parameters, context):
+    server = parameters.get("SERVER") and algorithm.parameterAsString(parameters, "SERVER", context).strip()
+    if server:  # a server: writes go as the key set in the panel
+        if not server.startswith(("http://", "https://")):
+            raise QgsProcessingException(tr("SERVER: give the server's address, http://… or https://…"))
+        return HttpBackend(server, settings.server_authcfg() or None)
     path = algorithm.parameterAsFile(parameters, "DATABASE", context)
     if not path:
-        raise QgsProcessingException(tr("DATABASE: give the anttmap store (a SpatiaLite file)."))
+        raise QgsProcessingException(tr("DATABASE: give the anttmap store (a SpatiaLite file) or a server's address."))
     try:
         return CliBackend(path, settings.binary_setting() or None)
     except Exception as error:  # the tool is missing: say so in both languages
@@ -48,10 +53,11 @@ class _Base(QgsProcessingAlgorithm):
     def createInstance(self):
         return type(self)()
 
-    def _database(self):
+    def _database(self, optional=False):
         # No editor's name: the audit records the OS account the tool runs as.
         self.addParameter(QgsProcessingParameterFile(
-            "DATABASE", tr("anttmap store (SpatiaLite)"), fileFilter="SpatiaLite (*.sqlite *.db *.sqlite3)"))
+            "DATABASE", tr("anttmap store (SpatiaLite)"), fileFilter="SpatiaLite (*.sqlite *.db *.sqlite3)",
+            optional=optional))
 
     def _run(self, call, feedback):
         try:
@@ -270,10 +276,13 @@ class LineageAlgorithm(_Base):
                   "decision, in one audited transaction; villages and facilities of a unit that ends move to the "
                   "successor that holds them. A merge takes the merged codes and INTO (the new or kept code); a "
                   "split and a creation take the new units' file; a rename NAME, a reclassification SUBTYPE, a "
-                  "transfer PARENT.")
+                  "transfer PARENT. With SERVER (http://…) instead of DATABASE the change is recorded by the server "
+                  "for the key set in the panel (an editor inside their scope).")
 
     def initAlgorithm(self, config=None):
-        self._database()
+        self._database(optional=True)
+        self.addParameter(QgsProcessingParameterString(
+            "SERVER", tr("or an anttmap server's address (the key set in the panel records it)"), optional=True))
         self.addParameter(QgsProcessingParameterEnum("KIND", tr("Change"), options=LINEAGE_KINDS, defaultValue=0))
         self.addParameter(QgsProcessingParameterString("CODES", tr("Codes of the units it changes, comma-separated"),
                                                        optional=True))
@@ -292,11 +301,14 @@ class LineageAlgorithm(_Base):
         codes = [code.strip() for code in self.parameterAsString(parameters, "CODES", context).split(",")
                  if code.strip()]
         value = lambda name: self.parameterAsString(parameters, name, context) or None  # noqa: E731
-        result = self._run(lambda: backend.record_lineage(
-            LINEAGE_KINDS[self.parameterAsEnum(parameters, "KIND", context)], codes, value("DATE"),
-            value("DECISION"), into=value("INTO"), name=value("NAME"), subtype=value("SUBTYPE"),
-            parent=value("PARENT"), units=self.parameterAsFile(parameters, "UNITS", context) or None,
-            note=value("NOTE"), feedback=feedback), feedback)
+        try:
+            result = self._run(lambda: backend.record_lineage(
+                LINEAGE_KINDS[self.parameterAsEnum(parameters, "KIND", context)], codes, value("DATE"),
+                value("DECISION"), into=value("INTO"), name=value("NAME"), subtype=value("SUBTYPE"),
+                parent=value("PARENT"), units=self.parameterAsFile(parameters, "UNITS", context) or None,
+                note=value("NOTE"), feedback=feedback), feedback)
+        finally:
+            backend.close()
         for move in result.get("moved", []):
             feedback.pushInfo(move)
         feedback.pushInfo(tr("Ended {closed}; started {opened}.").format(

@@ -28,6 +28,7 @@
 #include "serve/edit_access.hpp"
 #include "serve/errors.hpp"
 #include "serve/indicator_edits.hpp"
+#include "serve/lineage_edits.hpp"
 #include "serve/openapi.hpp"
 #include "serve/params.hpp"
 #include "serve/status_rows.hpp"
@@ -447,6 +448,7 @@ void register_unit_edits(http::Router& router, EditContext context) {
   auto writer = std::make_shared<StoreWriter>(context.store_path);
   register_boundary_edits(router, writer);
   register_indicator_edits(router, writer);
+  register_lineage_edits(router, writer);
   // Who the server takes the caller for: clients (the QGIS plugin) offer editing only to those who may.
   router.get("/api/me", [](const http::Request& request) {
     const access::Caller& caller = request.caller;

@@ -518,5 +518,81 @@ TEST_F(UnitEditsTest, TheIndicatorFormGoesOutAndComesBackWithinTheEditorsScope) 
   EXPECT_EQ(json_of(csv).at("recorded"), 1);
 }
 
+TEST_F(UnitEditsTest, LineageChangesAreRecordedByEditorsInScopeAndRefusedWithNothingWritten) {
+  // Dated 2030 so the 2020 units the other tests use stay as they are.
+  const Json merge = {{"kind", "merge"}, {"from", {"99001", "99002"}}, {"date", "2030-01-01"},
+                      {"decision", "99/NQ-UBTVQH15"}, {"into", {{"code", "99001"}, {"name", "Xã Hòa Bình Ngãi Mới"}}}};
+  auto post = [&](const std::string& who, const Json& body) { return call("POST", "/api/lineage", who, body.dump()); };
+  const auto audited = [] {
+    auto store = store::open_store(*db_);
+    return store->audit_entries().size();
+  };
+  const auto before = audited();
+  EXPECT_EQ(post("", merge).status, 401);
+  EXPECT_EQ(post("viewer", merge).status, 403);
+  EXPECT_EQ(post("partner", merge).status, 403);
+  // A commune editor may not end the neighbouring commune.
+  const auto outside = post("commune", merge);
+  EXPECT_EQ(outside.status, 403);
+  EXPECT_NE(json_of(outside)["error"].get<std::string>().find("99002"), std::string::npos);
+  // Bad bodies: 400 with the reason.
+  Json no_decision = merge;
+  no_decision.erase("decision");
+  EXPECT_EQ(post("district", no_decision).status, 400);
+  Json bad_kind = merge;
+  bad_kind["kind"] = "annex";
+  EXPECT_EQ(post("district", bad_kind).status, 400);
+  Json bad_date = merge;
+  bad_date["date"] = "01/01/2030";
+  EXPECT_EQ(post("district", bad_date).status, 400);
+  Json unknown = merge;
+  unknown["from"] = {"99001", "99999"};
+  const auto unknown_answer = post("district", unknown);
+  EXPECT_EQ(unknown_answer.status, 400);
+  EXPECT_NE(json_of(unknown_answer)["error"].get<std::string>().find("99999"), std::string::npos);
+  EXPECT_EQ(call("POST", "/api/lineage", "district", "{not json").status, 400);
+  EXPECT_EQ(audited(), before);
+
+  // The district editor merges its two communes: one event, audited as the key's account.
+  const auto merged = post("district", merge);
+  ASSERT_EQ(merged.status, 200) << *merged.body;
+  const auto result = json_of(merged);
+  EXPECT_EQ(result["kind"], "merge");
+  EXPECT_EQ(result["opened"], Json::array({"99001"}));
+  auto store = store::open_store(*db_);
+  const auto after = store->unit_at("99001", "2030-06-01", false);
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->name, "Xã Hòa Bình Ngãi Mới");
+  EXPECT_FALSE(store->unit_at("99002", "2030-06-01", false).has_value());
+  EXPECT_TRUE(store->unit_at("99002", "2029-12-31", false).has_value());
+  const auto audit = store->audit_entries();
+  ASSERT_GT(audit.size(), before);
+  for (std::size_t i = before; i < audit.size(); ++i) EXPECT_EQ(audit[i].user, "huyen.mau") << audit[i].table_name;
+  const auto lineage = json_of(call("GET", "/api/units/99002/lineage", "viewer"));
+  EXPECT_EQ(lineage["after"][0]["code"], "99001");
+
+  // A split takes its new units as GeoJSON; the admin renames one of them afterwards.
+  const Json split = {{"kind", "split"}, {"from", {"99001"}}, {"date", "2031-01-01"}, {"decision", "7/NQ-UBTVQH15"},
+                      {"units", {{"type", "FeatureCollection"}, {"features", {
+                          {{"type", "Feature"}, {"properties", {{"code", "99011"}, {"name", "Xã Tây — ỹ ữ ẵ ộ"},
+                                                                {"parent_code", "990"}, {"subtype", "xa"}}},
+                           {"geometry", {{"type", "Polygon"}, {"coordinates", {{{105.78, 21.0}, {105.80, 21.0},
+                                                                                 {105.80, 21.03}, {105.78, 21.03},
+                                                                                 {105.78, 21.0}}}}}}},
+                          {{"type", "Feature"}, {"properties", {{"code", "99012"}, {"name", "Xã Đông"},
+                                                                {"parent_code", "990"}, {"subtype", "xa"}}},
+                           {"geometry", {{"type", "Polygon"}, {"coordinates", {{{105.80, 21.0}, {105.82, 21.0},
+                                                                                 {105.82, 21.03}, {105.80, 21.03},
+                                                                                 {105.80, 21.0}}}}}}}}}}}};
+  const auto made = post("district", split);
+  ASSERT_EQ(made.status, 200) << *made.body;
+  EXPECT_EQ(json_of(made)["opened"].size(), 2u);
+  EXPECT_EQ(store->unit_at("99011", "2031-06-01", false)->name, "Xã Tây — ỹ ữ ẵ ộ");
+  const auto renamed = post("admin", {{"kind", "rename"}, {"from", {"99012"}}, {"date", "2032-01-01"},
+                                      {"decision", "1/QĐ"}, {"name", "Xã Đông Hòa"}});
+  ASSERT_EQ(renamed.status, 200) << *renamed.body;
+  EXPECT_EQ(store->unit_at("99012", "2032-06-01", false)->name, "Xã Đông Hòa");
+}
+
 }  // namespace
 }  // namespace antt::serve
