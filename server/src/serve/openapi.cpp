@@ -150,7 +150,14 @@ nlohmann::ordered_json openapi_document(const std::string& server_url) {
                            query_parameter("as_of",
                                            "count the statuses as recorded by then: YYYY-MM-DD (end of that day, "
                                            "Vietnam time) or YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM)",
-                                           {{"type", "string"}, {"maxLength", 64}})}),
+                                           {{"type", "string"}, {"maxLength", 64}}),
+                           query_parameter("group_by",
+                                           "former_district or former_province: the year's units grouped by the "
+                                           "districts (provinces) their communes lay in before a reform",
+                                           {{"type", "string"}, {"enum", {"former_district", "former_province"}}}),
+                           query_parameter("group_date", "with group_by: the day of those areas (default: the day "
+                                                         "before the last one ended)",
+                                           {{"type", "string"}, {"format", "date"}})}),
       described_answer("the statistics", schema_ref("Document")));
   paths["/api/progress"]["get"] =
       get_operation("progress", "share of units recognised per year against the programme's targets",
@@ -268,6 +275,11 @@ nlohmann::ordered_json openapi_document(const std::string& server_url) {
         {"401", error_answer("no credentials")},
         {"403", error_answer("a row outside the editor's scope, named; nothing written")},
         {"415", error_answer("not CSV or XLSX")}}}};
+  paths["/api/lineage"]["post"] = record_write(
+      "recordLineage",
+      "record a merge, split, rename, reclassification, transfer, abolition or creation {kind, from, date, decision, "
+      "into, name, subtype, parent_code, unit_kind, units, note} (editors within their scope, admins)",
+      ordered_json::array());
   paths["/api/units/{code}/hotspot"]["post"] =
       record_write("designateHotspot", "designate a key hotspot commune from a day {from, decision, note}", {code});
   paths["/api/units/{code}/hotspot/lift"]["post"] =
