@@ -219,6 +219,18 @@ describe('the viewer at /', () => {
       assert.equal(await madeFrom.locator('h4').textContent(), 'Hình thành từ');
       const codes = await madeFrom.locator('button[data-code]').evaluateAll((buttons) => buttons.map((b) => b.dataset.code));
       for (const code of ['04798', '04801', '04804']) assert.ok(codes.includes(code), `made from: ${codes}`);
+      // The milestones' recognition on its ground, as /api/history re-expresses them on this year's communes.
+      const history = await server.json(`/api/history?on_units_of=${years.default}-12-31&years=2015,2020`);
+      const figures = history.units.find((unit) => unit.code === '04795').years;
+      const milestones = page.locator('#unit .milestones');
+      await milestones.waitFor({ timeout: 15000 });
+      assert.equal(await milestones.locator('h4').textContent(), 'Kết quả trước đây trên địa bàn này');
+      for (const year of ['2015', '2020']) {
+        const { area_share: share, villages, villages_recognised: recognised } = figures[year];
+        assert.ok(share != null && villages > 0, `figures of ${year}: ${JSON.stringify(figures[year])}`);
+        assert.equal(await milestones.locator(`li[data-year="${year}"]`).textContent(),
+          `${year}: ${String(share).replace('.', ',')} % diện tích đạt chuẩn ANTT; ${recognised}/${villages} khu dân cư đạt chuẩn`);
+      }
       await madeFrom.locator('button[data-code="04798"]').click();
       await page.waitForSelector('#unit[data-code="04798"] .unit-name', { timeout: 15000 });
       assert.ok((await page.locator('#unit .unit-name').textContent()).includes('Hữu Nghị'));

@@ -80,6 +80,8 @@ json center_json(const IndexedUnit& unit) { return unit.center ? json(*unit.cent
 
 /// What the API knows about the store at one data version. Values are computed on first use and
 /// kept until the store changes (a new Snapshot replaces this one).
+constexpr std::size_t kMaxCachedHistories = 32;
+
 struct Snapshot {
   std::int64_t version = 0;
   Years years;  ///< first .. last status year, as the map draws them; the default: the latest with a status
@@ -90,6 +92,8 @@ struct Snapshot {
   std::map<int, std::shared_ptr<const stats::YearStats>> stats;
   std::shared_ptr<const UnitIndex> index;
   std::shared_ptr<const std::string> progress;
+  /// /api/history answers by "date|years" (the viewer asks the same one for every commune it shows).
+  std::map<std::string, std::shared_ptr<const std::string>> history;
 };
 
 class Api {
@@ -181,8 +185,20 @@ class Api {
     }
     if (years.empty() || years.size() > 20)
       throw RequestError(400, "years: give 1 to 20 years, e.g. years=2015,2020 / cần danh sách năm");
+    // Kept with the snapshot: the same for every caller until the store changes.
+    auto snap = snapshot();
+    std::string key = *date + "|";
+    for (int year : years) key += std::to_string(year) + ",";
+    std::lock_guard lock(snap->mutex);
+    if (const auto found = snap->history.find(key); found != snap->history.end())
+      return http::Response::shared(200, found->second, "application/json");
     auto lease = pool_.acquire();
-    return answer(stats::to_json(stats::reexpress(*lease, *date, years), *date));
+    json document = stats::to_json(stats::reexpress(*lease, *date, years), *date);
+    if (snap->synthetic) document["synthetic"] = true;
+    auto computed = std::make_shared<const std::string>(document.dump());
+    // A bounded cache: a client asking ever other dates or years gets answers, not the server's memory.
+    if (snap->history.size() < kMaxCachedHistories) snap->history.emplace(key, computed);
+    return http::Response::shared(200, computed, "application/json");
   }
 
   http::Response progress(const http::Request&) {

@@ -127,7 +127,7 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, std::shared_ptr<c
   const auto render_path = (std::filesystem::path(config_.work_dir) / "render.sqlite").string();
   const auto shapefile_dir = (std::filesystem::path(config_.work_dir) / "drawing-shapefiles").string();
   // Invented data (the sample) is marked on every map image the server draws (store::kSyntheticDataMark).
-  const bool synthetic = store::holds_synthetic_data(*store);
+  synthetic_ = store::holds_synthetic_data(*store);
   render_store_ = std::make_unique<mapdata::RenderStore>(std::move(store), layers_, render_path, shapefile_dir);
   render_store_->build_all(progress);
   years_ = render_store_->years();
@@ -144,7 +144,7 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, std::shared_ptr<c
   engine_config.years = years_;
   engine_config.default_year = default_year_;
   engine_config.shapefiles = [store = render_store_.get()] { return store->shapefiles(); };
-  engine_config.sample_mark = synthetic;
+  engine_config.sample_mark = synthetic_;
   engine_ = std::make_unique<mapserver::MapEngine>(engine_config);
 
   http::TileCacheOptions cache_options;
@@ -421,7 +421,7 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
     if (const auto id = request.path_params.find("collectionId"); id != request.path_params.end())
       access_->require_visible(request.caller, id->second);
     return OgcContext{access_->visible_to(request.caller), base_url, [this] { return store::open_store(store_path_); },
-                      years_now()};
+                      years_now(), synthetic_};
   });
   register_api(*router, {access_, store_path_, extent});
   register_unit_edits(*router, {store_path_, base_url});

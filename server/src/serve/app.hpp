@@ -94,6 +94,7 @@ class ServeApp {
   mutable std::mutex state_mutex_;  ///< guards years_, default_year_, extent_, refresh
   std::vector<int> years_;
   int default_year_ = 0;
+  bool synthetic_ = false;  ///< the store holds invented data (store::holds_synthetic_data), read at start
   std::optional<mapdata::Box> extent_;
   std::mutex refresh_mutex_;
 

@@ -445,7 +445,7 @@ std::vector<layers::LayerRow> matching_rows(const store::Store& store, const Col
 
 /// One page of an items answer: features [offset, offset + limit) of `matched`, made by `feature`.
 http::Response items_page(const ItemsQuery& query, const std::string& url, long long matched,
-                          const std::function<Json(long long)>& feature) {
+                          const std::function<Json(long long)>& feature, bool synthetic) {
   const long long first = std::min(query.offset, matched);
   const long long last = std::min(first + query.limit, matched);
   Json json;
@@ -455,6 +455,7 @@ http::Response items_page(const ItemsQuery& query, const std::string& url, long 
   json["numberMatched"] = matched;
   json["numberReturned"] = last - first;
   json["timeStamp"] = today() + "T00:00:00Z";
+  if (synthetic) json["synthetic"] = true;  // a foreign member: the sample's figures are invented
   Json links = Json::array(
       {{{"href", url + "/items" + page_query(query, query.offset)}, {"rel", "self"}, {"type", kGeoJson}},
        {{"href", url}, {"rel", "collection"}, {"type", kJson}}});
@@ -472,8 +473,9 @@ http::Response row_items(const Collection& collection, const ItemsQuery& query, 
                          const OgcContext& context) {
   const auto rows = matching_rows(store, collection, query, std::nullopt);
   const std::string url = collection_url(context, collection);
-  return items_page(query, url, static_cast<long long>(rows.size()),
-                    [&](long long i) { return row_feature_json(*collection.layer, rows[i], query.year, url); });
+  return items_page(
+      query, url, static_cast<long long>(rows.size()),
+      [&](long long i) { return row_feature_json(*collection.layer, rows[i], query.year, url); }, context.synthetic);
 }
 
 }  // namespace
@@ -548,9 +550,10 @@ http::Response ogc_items(const http::Request& request, const OgcContext& context
     std::optional<DistrictFigures> districts;
     if (collection.id == "districts") districts = district_figures(*store, query.year);
     const std::string url = collection_url(context, collection);
-    return items_page(query, url, static_cast<long long>(matches.size()), [&](long long i) {
-      return feature_json(*matches[i], query.year, statuses, districts ? &*districts : nullptr, url);
-    });
+    return items_page(
+        query, url, static_cast<long long>(matches.size()),
+        [&](long long i) { return feature_json(*matches[i], query.year, statuses, districts ? &*districts : nullptr, url); },
+        context.synthetic);
   });
 }
 
@@ -566,9 +569,9 @@ http::Response ogc_item(const http::Request& request, const OgcContext& context)
       if (rows.empty())
         throw RequestError(404, "no feature '" + code + "' in " + collection.id + " on " + query.date +
                                     " / không có đối tượng này vào ngày " + query.date);
-      return http::Response::json(
-          200, dump(row_feature_json(*collection.layer, rows.front(), query.year, collection_url(context, collection))),
-          kGeoJson);
+      Json feature = row_feature_json(*collection.layer, rows.front(), query.year, collection_url(context, collection));
+      if (context.synthetic) feature["synthetic"] = true;
+      return http::Response::json(200, dump(feature), kGeoJson);
     }
     auto units = store->units({query.date, collection.kinds, code, true});
     const auto published = published_codes(*store, query.date);
@@ -579,6 +582,7 @@ http::Response ogc_item(const http::Request& request, const OgcContext& context)
     if (collection.id == "districts") districts = district_figures(*store, query.year);
     Json feature = feature_json(units.front(), query.year, store->statuses_of_year(query.year),
                                 districts ? &*districts : nullptr, collection_url(context, collection));
+    if (context.synthetic) feature["synthetic"] = true;
     return http::Response::json(200, dump(feature), kGeoJson);
   });
 }

@@ -30,6 +30,8 @@ struct OgcContext {
   /// Opens the store read-only for one request (called on the request's thread).
   std::function<std::unique_ptr<store::Store>()> open_store;
   Years years;  ///< years a client may ask for (empty: any) and the default one
+  /// The store holds invented data (the sample): items answers carry "synthetic": true.
+  bool synthetic = false;
 };
 
 inline constexpr int kOgcDefaultLimit = 100;

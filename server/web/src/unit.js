@@ -18,8 +18,24 @@ function formatDate(iso) {
   return match && lang() === 'vi' ? `${match[3]}/${match[2]}/${match[1]}` : iso;
 }
 
-/** The unit as it was in `year`, with its lineage (what it was made from and what it became); a
- * lineage that cannot be read leaves the unit shown without it. */
+/** The programme's milestone years, whose recognition a commune made later is shown on its ground. */
+export const MILESTONE_YEARS = [2015, 2020];
+
+/** The milestones re-expressed on the communes of the end of `year` (/api/history), by code; read once
+ * per year and page (the answer is the same for every commune of that year). */
+const historyOfYear = new Map();
+function reexpressedOn(year) {
+  if (!historyOfYear.has(year)) {
+    const url = `api/history?on_units_of=${year}-12-31&years=${MILESTONE_YEARS.join(',')}`;
+    historyOfYear.set(year, getJSON(url)
+      .then((document) => new Map((document.units ?? []).map((unit) => [unit.code, unit.years])))
+      .catch(() => { historyOfYear.delete(year); return null; }));
+  }
+  return historyOfYear.get(year);
+}
+
+/** The unit as it was in `year`, with its lineage (what it was made from and what it became) and, for a
+ * commune made after the milestones, their recognition on its ground; what cannot be read is left out. */
 export async function loadUnit(code, year) {
   const path = `api/units/${encodeURIComponent(code)}`;
   const [newest, lineage] = await Promise.all([getJSON(path), getJSON(`${path}/lineage`).catch(() => null)]);
@@ -28,7 +44,35 @@ export async function loadUnit(code, year) {
   const versions = newest.versions ?? [];
   const ofYear = versions.findIndex((v) => (v.valid_from ?? '0001-01-01') <= end && (!v.valid_to || v.valid_to > end));
   const unit = year && ofYear >= 0 && ofYear !== versions.length - 1 ? await getJSON(`${path}?year=${year}`) : newest;
-  return { ...unit, lineage };
+  const madeLater = (lineage?.before ?? []).some((item) => item.date > `${MILESTONE_YEARS.at(-1)}-12-31`);
+  let milestones = null;
+  if (unit.kind === 'commune' && year > MILESTONE_YEARS.at(-1) && madeLater) {
+    milestones = (await reexpressedOn(year))?.get(unit.code) ?? null;
+  }
+  return { ...unit, lineage, milestones };
+}
+
+/** "2015: 63,2 % of its ground, 7 of 9 villages recognised" for each milestone year. */
+function renderMilestones(container, milestones) {
+  if (!milestones) return;
+  const section = element('div', null, 'milestones');
+  section.append(element('h4', t('milestones_title')));
+  const list = element('ul');
+  const number = (value) => value.toLocaleString(lang() === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 1 });
+  for (const year of MILESTONE_YEARS) {
+    const figures = milestones[String(year)];
+    if (!figures) continue;
+    const entry = element('li');
+    entry.dataset.year = year;
+    const ground = figures.area_share == null ? t('milestone_no_ground')
+      : t('milestone_ground').replace('{share}', number(figures.area_share));
+    const villages = figures.villages ? t('milestone_villages').replace('{recognised}', figures.villages_recognised)
+      .replace('{total}', figures.villages) : '';
+    entry.textContent = `${year}: ${ground}${villages ? `; ${villages}` : ''}`;
+    list.append(entry);
+  }
+  section.append(list);
+  container.append(section);
 }
 
 const KIND_LABELS = {
@@ -78,6 +122,7 @@ export function renderUnit(container, unit, styles, { onUnit } = {}) {
   if (unit.valid_from) fact(t('valid'), `${unit.valid_from} → ${unit.valid_to || '…'}`);
   container.append(title, facts);
   renderLineage(container, unit.lineage, onUnit);
+  renderMilestones(container, unit.milestones);
 
   const statuses = unit.statuses ?? [];
   if (!statuses.length) {

@@ -156,8 +156,8 @@ TEST_F(ApiTest, BadYearsAre400WithAReason) {
 TEST_F(ApiTest, ProgressIsThePooledShareOfTheStatistics) {
   const json progress = get_json("/api/progress");
   EXPECT_EQ(progress["years"].size(), static_cast<size_t>(std::max(2026, year_of(today())) - 2012 + 1));
-  EXPECT_EQ(progress["targets"], json::parse(R"([{"from":2015,"share":70.0,"strictly_over":true},
-                                                  {"from":2020,"share":90.0,"strictly_over":true}])"));
+  EXPECT_EQ(progress["targets"], json::parse(R"([{"from":2015,"share":70.0,"strictly_over":true,"plan":"886/QĐ-UBND"},
+                                                  {"from":2020,"share":90.0,"strictly_over":true,"plan":"886/QĐ-UBND"}])"));
   // The province as it is now (Hòa Bình merged into Phú Thọ on 2025-07-01); its series goes back.
   EXPECT_EQ(progress["province"]["code"], "25");
   EXPECT_EQ(progress["province"]["name"], "Tỉnh Phú Thọ");

@@ -155,6 +155,18 @@ TEST_F(OgcFeaturesTest, CommunesAreThoseOfTheYear) {
   EXPECT_EQ(body(items("communes", {{"datetime", "2019"}}))["numberMatched"], 210);
 }
 
+TEST_F(OgcFeaturesTest, AnswersFromInventedDataSayAnswersFromRealDataDoNot) {
+  EXPECT_FALSE(body(items("communes", {{"limit", "1"}})).contains("synthetic"));
+  context.synthetic = true;  // as the server sets it for a store `anttmap sample` made
+  EXPECT_EQ(body(items("communes", {{"limit", "1"}}))["synthetic"], true);
+  EXPECT_EQ(body(items("hotspots", {{"year", "2020"}, {"limit", "1"}}))["synthetic"], true);
+  const auto one = ogc_item(request("/ogc/collections/communes/items/04831",
+                                    {{"collectionId", "communes"}, {"featureId", "04831"}}, {{"year", "2020"}}),
+                            context);
+  ASSERT_EQ(one.status, 200) << *one.body;
+  EXPECT_EQ(nlohmann::json::parse(*one.body)["synthetic"], true);
+}
+
 TEST_F(OgcFeaturesTest, FeaturesCarryTheStoredStatusAndLonLatGeometry) {
   const auto collection = body(items("communes", {{"year", "2015"}, {"limit", "1000"}}));
   auto store = context.open_store();
