@@ -90,6 +90,20 @@ std::string read_file(const std::string& path) {
   return content.str();
 }
 
+store::UnitVersion test_unit(const std::string& code, store::UnitKind kind, const std::string& parent,
+                             const std::string& from, std::optional<std::string> to, std::string geometry_wkb) {
+  store::UnitVersion version;
+  version.code = code;
+  version.name = "Đơn vị " + code;
+  version.kind = kind;
+  version.parent_code = parent;
+  version.valid_from = from;
+  version.valid_to = std::move(to);
+  if (kind == store::UnitKind::commune) version.subtype = "xa";
+  version.geometry_wkb = std::move(geometry_wkb);
+  return version;
+}
+
 void add_tiny_province(store::Store& store, int year) {
   store.insert_unit({0, "99", "Tỉnh Thử Nghiệm", store::UnitKind::province, "", "", "2008-01-01", std::nullopt,
                      rectangle_wkb(105.77, 20.99, 105.83, 21.04), true});

@@ -53,6 +53,12 @@ std::string read_file(const std::string& path);
 /// ISO WKB of the MultiPolygon of one lon/lat rectangle (a unit's boundary in test stores).
 std::string rectangle_wkb(double west, double south, double east, double north);
 
+/// A unit version for hand-made test stores: named "Đơn vị CODE", valid from `from` (to `to`, open
+/// when empty), a commune typed "xa"; no geometry unless given (rectangle_wkb).
+store::UnitVersion test_unit(const std::string& code, store::UnitKind kind, const std::string& parent,
+                             const std::string& from = "2010-01-01", std::optional<std::string> to = std::nullopt,
+                             std::string geometry_wkb = {});
+
 /// Writes a tiny province into `store` (call inside a write): province 99, district 990 and the
 /// communes 99001 "Xã Hòa Bình Ngãi" (105.78-105.80 E) and 99002 "Xã Đồng Tâm Lũy" (105.80-105.82 E),
 /// 21.00-21.03 N (names with every tone mark), both recognised in `year` by decision 1/QĐ-UBND.

@@ -76,14 +76,7 @@ class IndicatorsTest : public ::testing::Test {
   const store::Actor actor{"cán bộ thống kê", "indicators_test"};
 
   void unit(const std::string& code, UnitKind kind, const std::string& parent) {
-    store::UnitVersion version;
-    version.code = code;
-    version.name = "Đơn vị " + code;
-    version.kind = kind;
-    version.parent_code = parent;
-    version.valid_from = "2010-01-01";
-    if (kind == UnitKind::commune) version.subtype = "xa";
-    store->insert_unit(version);
+    store->insert_unit(testing::test_unit(code, kind, parent));
   }
 
   void SetUp() override {

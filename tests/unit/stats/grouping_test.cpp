@@ -21,15 +21,8 @@ class GroupingTest : public ::testing::Test {
 
   void unit(const std::string& code, UnitKind kind, const std::string& parent, const std::string& from,
             std::optional<std::string> to, double west, double east) {
-    store::UnitVersion version;
-    version.code = code;
-    version.name = "Đơn vị " + code + " — Mường Chiềng, Đà Bắc";
-    version.kind = kind;
-    version.parent_code = parent;
-    version.valid_from = from;
-    version.valid_to = std::move(to);
-    if (kind == UnitKind::commune) version.subtype = "xa";
-    version.geometry_wkb = testing::rectangle_wkb(west, 20.0, east, 20.1);
+    auto version = testing::test_unit(code, kind, parent, from, std::move(to), testing::rectangle_wkb(west, 20.0, east, 20.1));
+    version.name += " — Mường Chiềng, Đà Bắc";
     store->insert_unit(version);
   }
 

@@ -95,14 +95,7 @@ class PlanInForceTest : public ::testing::Test {
   void SetUp() override {
     store->write(actor, [&] {
       auto unit = [&](const std::string& code, UnitKind kind, const std::string& parent) {
-        store::UnitVersion version;
-        version.code = code;
-        version.name = "Đơn vị " + code;
-        version.kind = kind;
-        version.parent_code = parent;
-        version.valid_from = "2010-01-01";
-        if (kind == UnitKind::commune) version.subtype = "xa";
-        store->insert_unit(version);
+        store->insert_unit(testing::test_unit(code, kind, parent));
       };
       unit("17", UnitKind::province, "");
       unit("D1", UnitKind::district, "17");

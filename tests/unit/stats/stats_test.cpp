@@ -25,15 +25,7 @@ class StatsTest : public ::testing::Test {
 
   void unit(const std::string& code, UnitKind kind, const std::string& parent,
             std::optional<std::string> valid_to = std::nullopt) {
-    store::UnitVersion version;
-    version.code = code;
-    version.name = "Đơn vị " + code;
-    version.kind = kind;
-    version.parent_code = parent;
-    version.valid_from = "2010-01-01";
-    version.valid_to = std::move(valid_to);
-    if (kind == UnitKind::commune) version.subtype = "xa";
-    store->insert_unit(version);
+    store->insert_unit(testing::test_unit(code, kind, parent, "2010-01-01", std::move(valid_to)));
   }
 
   void status(const std::string& code, StatusValue value, int year = 2015) {
