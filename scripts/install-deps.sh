@@ -11,6 +11,8 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
   libgdal-dev libproj-dev libgeos-dev
   libsqlite3-dev libspatialite-dev libsqlite3-mod-spatialite
+  # the PostGIS store's client library
+  libpq-dev
   libmapserver-dev libmicrohttpd-dev zlib1g-dev libdeflate-dev libxml2-dev fonts-dejavu-core
   libicu-dev nlohmann-json3-dev
   # accounts: argon2id password hashes, key digests
@@ -22,6 +24,8 @@ PACKAGES=(
   libcairo2-dev libpango1.0-dev fonts-liberation2
 )
 TEST_PACKAGES=(
+  # the tests run every store test against a throwaway PostgreSQL cluster with PostGIS too
+  postgresql postgresql-15-postgis-3
   gdal-bin proj-bin sqlite3
   python3 python3-pytest python3-gdal python3-owslib python3-qgis qgis-providers
   libgtest-dev googletest

@@ -1,6 +1,7 @@
 #include "test_support.hpp"
 
 #include <cstdlib>
+#include <libpq-fe.h>
 #include <pwd.h>
 #include <unistd.h>
 #include <fstream>
@@ -14,6 +15,60 @@
 #include "antt/geo/geos.hpp"
 
 namespace antt::testing {
+
+std::optional<std::string> postgres_test_cluster() {
+  const char* uri = std::getenv("ANTTMAP_TEST_PG");
+  if (!uri || !*uri) return std::nullopt;
+  return std::string(uri);
+}
+
+namespace {
+
+/// Runs `sql` on a connection of its own to `location`; the first value of the first row.
+std::string run_sql(const std::string& location, const std::string& sql) {
+  PGconn* connection = PQconnectdb(location.c_str());
+  if (PQstatus(connection) != CONNECTION_OK) {
+    std::string message = PQerrorMessage(connection);
+    PQfinish(connection);
+    throw std::runtime_error("cannot connect to " + location + ": " + message);
+  }
+  PGresult* result = PQexec(connection, sql.c_str());
+  const auto status = PQresultStatus(result);
+  std::string value;
+  std::string error;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) error = PQresultErrorMessage(result);
+  else if (status == PGRES_TUPLES_OK && PQntuples(result) > 0 && PQnfields(result) > 0) value = PQgetvalue(result, 0, 0);
+  PQclear(result);
+  PQfinish(connection);
+  if (!error.empty()) throw std::runtime_error(error);
+  return value;
+}
+
+std::string database_location(const std::string& cluster, const std::string& name) {
+  // The cluster's URI names the database "postgres": postgresql://user@/postgres?host=...
+  const auto slash = cluster.find('/', cluster.find("://") + 3);
+  const auto query = cluster.find('?', slash);
+  return cluster.substr(0, slash + 1) + name + (query == std::string::npos ? "" : cluster.substr(query));
+}
+
+}  // namespace
+
+TempPostgisDatabase::TempPostgisDatabase(const std::string& cluster) : cluster_(cluster) {
+  static std::mt19937_64 random{std::random_device{}()};
+  name_ = "anttmap_test_" + std::to_string(::getpid()) + "_" + std::to_string(random() % 1000000000);
+  run_sql(cluster_, "CREATE DATABASE " + name_ + " TEMPLATE anttmap_template");
+  location_ = database_location(cluster_, name_);
+}
+
+TempPostgisDatabase::~TempPostgisDatabase() {
+  try {
+    run_sql(cluster_, "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  } catch (...) {
+    // the cluster is thrown away at the end of the run anyway
+  }
+}
+
+std::string TempPostgisDatabase::plain_sql(const std::string& sql) const { return run_sql(location_, sql); }
 
 TempDir::TempDir() {
   std::random_device random;

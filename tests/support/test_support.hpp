@@ -3,7 +3,9 @@
 // and a geometry comparison on WKT.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,37 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+/// The URI of the tests' throwaway PostgreSQL cluster (scripts/pg-cluster.sh; ctest starts it and
+/// names it in $ANTTMAP_TEST_PG), or nothing when the tests run without one.
+std::optional<std::string> postgres_test_cluster();
+
+/// A new database with PostGIS in that cluster (made from its template), dropped with everything in
+/// it on destruction. location() is what `--db` takes.
+class TempPostgisDatabase {
+ public:
+  explicit TempPostgisDatabase(const std::string& cluster);
+  ~TempPostgisDatabase();
+  TempPostgisDatabase(const TempPostgisDatabase&) = delete;
+  TempPostgisDatabase& operator=(const TempPostgisDatabase&) = delete;
+  const std::string& location() const { return location_; }
+  const std::string& name() const { return name_; }
+  /// Runs SQL as another client would (psql, QGIS): its own connection, no anttmap in between.
+  /// Returns the first column of the first row ("" when none); throws with the server's message.
+  std::string plain_sql(const std::string& sql) const;
+
+ private:
+  std::string cluster_, name_, location_;
+};
+
+/// Skips the test when there is no PostgreSQL cluster to test against, and fails it instead when
+/// $CI is set (CI always has one: a skipped store is not a tested store).
+#define ANTT_REQUIRE_POSTGRES(cluster_variable)                                                     \
+  auto cluster_variable = ::antt::testing::postgres_test_cluster();                                 \
+  if (!cluster_variable) {                                                                          \
+    if (std::getenv("CI")) FAIL() << "CI has no PostgreSQL cluster ($ANTTMAP_TEST_PG is not set)"; \
+    GTEST_SKIP() << "no PostgreSQL cluster: set ANTTMAP_TEST_PG (scripts/pg-cluster.sh start DIR)"; \
+  }
 
 struct CliResult {
   int exit_code = 0;

@@ -110,23 +110,15 @@ void add_kind(Change& change, const std::optional<std::string>& text) {
 /// Kinds of the unit codes as the store knows them now, cached for one read of the feed.
 class KindLookup {
  public:
-  explicit KindLookup(const Database& db) : db_(db) {}
+  explicit KindLookup(const KindsOfCode& lookup) : lookup_(lookup) {}
   const std::vector<UnitKind>& of(const std::string& code) {
     auto found = kinds_.find(code);
     if (found != kinds_.end()) return found->second;
-    std::vector<UnitKind> kinds;
-    auto statement = db_.prepare_cached("SELECT DISTINCT kind FROM unit WHERE code = ?");
-    statement.bind(1, code);
-    while (statement.step()) {
-      const std::string text = statement.text(0);
-      for (UnitKind kind : all_unit_kinds())
-        if (to_string(kind) == text) kinds.push_back(kind);
-    }
-    return kinds_.emplace(code, std::move(kinds)).first->second;
+    return kinds_.emplace(code, lookup_(code)).first->second;
   }
 
  private:
-  const Database& db_;
+  const KindsOfCode& lookup_;
   std::map<std::string, std::vector<UnitKind>> kinds_;
 };
 
@@ -159,6 +151,14 @@ std::int64_t newest_change_position(const Database& db) {
   return statement.integer(0);
 }
 
+std::vector<UnitKind> parse_unit_kinds(const std::vector<std::string>& texts) {
+  std::vector<UnitKind> kinds;
+  for (const auto& text : texts)
+    for (UnitKind kind : all_unit_kinds())
+      if (to_string(kind) == text) kinds.push_back(kind);
+  return kinds;
+}
+
 std::vector<Change> read_changes(const Database& db, std::int64_t after) {
   auto statement = db.prepare_cached(
       "SELECT id, table_name, before_json, after_json, "
@@ -166,27 +166,33 @@ std::vector<Change> read_changes(const Database& db, std::int64_t after) {
       "MbrMinX(after_geom), MbrMinY(after_geom), MbrMaxX(after_geom), MbrMaxY(after_geom) "
       "FROM audit_log WHERE id > ? ORDER BY id");
   statement.bind(1, after);
-  struct Entry {
-    std::int64_t id;
-    std::string table, before, after;
-    std::vector<GeoBox> boxes;
-  };
-  std::vector<Entry> entries;
+  std::vector<AuditedChange> entries;
   while (statement.step()) {
-    Entry entry{statement.integer(0), statement.text(1), statement.text(2), statement.text(3), {}};
+    AuditedChange entry{statement.integer(0), statement.text(1), statement.text(2), statement.text(3), {}};
     for (int column : {4, 8})
       if (!statement.is_null(column))
         entry.boxes.push_back({statement.real(column), statement.real(column + 1), statement.real(column + 2),
                                statement.real(column + 3)});
     entries.push_back(std::move(entry));
   }
+  statement.reset();
+  const KindsOfCode kinds_of = [&db](const std::string& code) {
+    auto kinds = db.prepare_cached("SELECT DISTINCT kind FROM unit WHERE code = ?");
+    kinds.bind(1, code);
+    std::vector<std::string> texts;
+    while (kinds.step()) texts.push_back(kinds.text(0));
+    return parse_unit_kinds(texts);
+  };
+  return changes_of(std::move(entries), kinds_of);
+}
 
-  KindLookup kinds(db);
+std::vector<Change> changes_of(std::vector<AuditedChange> entries, const KindsOfCode& kinds_of) {
+  KindLookup kinds(kinds_of);
   std::vector<Change> changes;
   changes.reserve(entries.size());
   for (auto& entry : entries) {
-    const Json before = parse_row(entry.before);
-    const Json after = parse_row(entry.after);
+    const Json before = parse_row(entry.before_json);
+    const Json after = parse_row(entry.after_json);
     Change change;
     change.position = entry.id;
     change.topic = topic_of_table(entry.table);

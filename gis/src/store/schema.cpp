@@ -346,15 +346,51 @@ const AuditedTable kIndicatorValue{"indicator_value",
 
 }  // namespace
 
+const std::vector<AuditedTable>& audited_tables_added_in(int version) {
+  static const std::vector<AuditedTable> none;
+  static const std::vector<AuditedTable> v2{kValidationOverride};
+  static const std::vector<AuditedTable> v3{kAccount, kApiKey, kServerSecret};
+  static const std::vector<AuditedTable> v4{kDecisionDocument};
+  static const std::vector<AuditedTable> v5{kIndicatorValue};
+  switch (version) {
+    case 1: return audited_tables();
+    case 2: return v2;
+    case 3: return v3;
+    case 4: return v4;
+    case 5: return v5;
+    default: return none;
+  }
+}
+
+const std::vector<std::string>& copied_tables() {
+  static const std::vector<std::string> tables{
+      "settings", "unit", "unit_status", "lineage_event", "lineage_link", "hotspot", "cluster", "cluster_member",
+      "cluster_standing", "model", "model_year", "core_force", "festival", "validation_override", "account",
+      "api_key", "server_secret", "decision_document", "indicator_value", "audit_log"};
+  return tables;
+}
+
+StoredColumnType stored_column_type(const std::string& table, const std::string& column) {
+  if ((table == "unit" && column == "geom") || (table == "model" && column == "location") ||
+      (table == "audit_log" && (column == "before_geom" || column == "after_geom")))
+    return StoredColumnType::geometry;
+  if (table == "decision_document" && column == "content") return StoredColumnType::bytes;
+  return StoredColumnType::value;
+}
+
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> list = [] {
     std::string v1 = kSchemaV1;
     for (const auto& table : audited_tables()) v1 += audit_triggers_sql(table);
-    std::string v2 = std::string(kSchemaV2) + audit_triggers_sql(kValidationOverride);
-    std::string v3 = std::string(kSchemaV3) + audit_triggers_sql(kAccount) + audit_triggers_sql(kApiKey) +
-                     audit_triggers_sql(kServerSecret);
-    std::string v4 = std::string(kSchemaV4) + audit_triggers_sql(kDecisionDocument);
-    std::string v5 = std::string(kSchemaV5) + audit_triggers_sql(kIndicatorValue);
+    auto with_audit = [](const char* sql, int version) {
+      std::string text = sql;
+      for (const auto& table : audited_tables_added_in(version)) text += audit_triggers_sql(table);
+      return text;
+    };
+    std::string v2 = with_audit(kSchemaV2, 2);
+    std::string v3 = with_audit(kSchemaV3, 3);
+    std::string v4 = with_audit(kSchemaV4, 4);
+    std::string v5 = with_audit(kSchemaV5, 5);
     return std::vector<Migration>{{1, "units, yearly status, lineage, clusters, models, audit log", v1},
                                   {2, "reasons given to save boundaries over validation errors", v2},
                                   {3, "accounts, API keys (hashes only) and the secret that signs embed tokens", v3},

@@ -1,9 +1,14 @@
 #pragma once
-// The store's schema as numbered migrations (PRAGMA user_version holds the applied number).
+// The SpatiaLite store's schema as numbered migrations (PRAGMA user_version holds the applied number);
+// the PostGIS store's (postgis_schema.hpp) has the same tables, columns, rules and audit.
 #include <string>
 #include <vector>
 
+#include "antt/store/store.hpp"
+
 namespace antt::store::schema {
+
+using StoredColumnType = StoredColumn::Type;
 
 struct Migration {
   int version;
@@ -21,6 +26,16 @@ struct AuditedTable {
   std::string geometry_column;          ///< copied as a blob into audit_log.before_geom/after_geom; may be empty
 };
 const std::vector<AuditedTable>& audited_tables();
+
+/// The audited tables a schema version adds (version 1: audited_tables()); the same for every store.
+const std::vector<AuditedTable>& audited_tables_added_in(int version);
+
+/// Every table a whole-store copy moves, in an order that satisfies their references (audit last).
+const std::vector<std::string>& copied_tables();
+
+/// How a copy moves a column: geometry (unit.geom, model.location, the audit's before/after
+/// geometry) as WKB, decision_document.content as bytes, everything else as a value.
+StoredColumnType stored_column_type(const std::string& table, const std::string& column);
 
 /// CREATE TRIGGER statements that log INSERT/UPDATE/DELETE of one table.
 std::string audit_triggers_sql(const AuditedTable& table);

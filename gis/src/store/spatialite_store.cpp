@@ -6,8 +6,6 @@
 #include <map>
 #include <set>
 
-#include <sodium.h>
-
 #include "antt/core/date.hpp"
 #include "antt/core/error.hpp"
 #include "antt/store/sqlite.hpp"
@@ -16,6 +14,7 @@
 #include "change_feed.hpp"
 #include "row_readers.hpp"
 #include "schema.hpp"
+#include "store_rules.hpp"
 
 namespace antt::store {
 namespace {
@@ -26,7 +25,6 @@ using rows::kUnitColumns;
 using rows::read_indicator_value;
 using rows::read_status;
 using rows::read_unit;
-using rows::wkb_type;
 
 void load_spatialite(const Database& db) {
   sqlite3_db_config(db.get(), SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 1, nullptr);
@@ -82,13 +80,9 @@ class SpatiaLiteStore final : public Store {
 
   std::int64_t insert_unit(const UnitVersion& unit) override {
     require_write("insert_unit");
-    check_unit(unit);
+    rules::check_unit(unit);
     auto clash = overlapping_versions(unit.code, unit.valid_from, unit.valid_to);
-    if (!clash.empty())
-      throw InputError("unit " + unit.code + " already has a version valid from " + clash.front().valid_from +
-                       (clash.front().valid_to ? " to " + *clash.front().valid_to : std::string(" (open-ended)")) +
-                       " that overlaps " + unit.valid_from + (unit.valid_to ? " to " + *unit.valid_to : "") +
-                       "; use --replace to replace it / mã đã có phiên bản trùng thời gian");
+    if (!clash.empty()) rules::refuse_overlap(unit, clash.front());
     auto insert = db_.prepare_cached(
         "INSERT INTO unit (code, name, kind, subtype, parent_code, valid_from, valid_to, synthetic, geom) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, GeomFromWKB(?, 4326))");
@@ -154,15 +148,9 @@ class SpatiaLiteStore final : public Store {
 
   std::int64_t add_status(const StatusRecord& record) override {
     require_write("add_status");
-    if (status_needs_decision(record.status) &&
-        (record.decision_number.empty() || record.decision_date.empty() || record.authority.empty()))
-      throw InputError("status '" + std::string(to_string(record.status)) + "' of " + record.unit_code + " in " +
-                       std::to_string(record.year) +
-                       " needs --decision, --date and --authority / cần số quyết định, ngày và cơ quan ban hành");
-    if (!record.decision_date.empty()) require_iso_date(record.decision_date, "decision date");
+    rules::check_status(record);
     if (!unit_at(record.unit_code, year_end(record.year), false))
-      throw InputError("no unit " + record.unit_code + " is valid on 31/12/" + std::to_string(record.year) +
-                       " / không có đơn vị mã " + record.unit_code + " vào năm " + std::to_string(record.year));
+      rules::refuse_missing_unit_of_year(record.unit_code, record.year);
     std::optional<std::int64_t> current;
     {
       auto previous = db_.prepare_cached("SELECT max(id) FROM unit_status WHERE unit_code = ? AND year = ?");
@@ -200,8 +188,7 @@ class SpatiaLiteStore final : public Store {
   std::int64_t add_indicator_value(const IndicatorValue& value) override {
     require_write("add_indicator_value");
     if (!unit_at(value.unit_code, year_end(value.year), false))
-      throw InputError("no unit " + value.unit_code + " is valid on 31/12/" + std::to_string(value.year) +
-                       " / không có đơn vị mã " + value.unit_code + " vào năm " + std::to_string(value.year));
+      rules::refuse_missing_unit_of_year(value.unit_code, value.year);
     std::optional<std::int64_t> current;
     {
       auto previous = db_.prepare_cached(
@@ -330,17 +317,11 @@ class SpatiaLiteStore final : public Store {
     require_iso_date(date, "hotspot end date");
     auto current = db_.prepare_cached("SELECT valid_from, valid_to FROM hotspot WHERE id = ?");
     current.bind(1, id);
-    if (!current.step())
-      throw InputError("no hotspot designation " + std::to_string(id) + " / không có quyết định trọng điểm này");
+    if (!current.step()) rules::refuse_unknown_hotspot(id);
     const std::string from = current.text(0);
     const auto to = current.optional_text(1);
     current.reset();
-    if (date <= from)
-      throw InputError("hotspot designation " + std::to_string(id) + " starts on " + from + "; it cannot end on " +
-                       date + " / ngày kết thúc phải sau ngày bắt đầu");
-    if (to && *to <= date)
-      throw InputError("hotspot designation " + std::to_string(id) + " already ended on " + *to +
-                       " / địa bàn đã được đưa ra khỏi danh sách trọng điểm");
+    rules::check_hotspot_end(id, date, from, to);
     db_.prepare_cached("UPDATE hotspot SET valid_to = ? WHERE id = ?").bind(1, date).bind(2, id).run();
   }
 
@@ -523,8 +504,7 @@ class SpatiaLiteStore final : public Store {
 
   std::int64_t add_validation_override(const ValidationOverride& record) override {
     require_write("add_validation_override");
-    if (record.reason.find_first_not_of(" \t\r\n") == std::string::npos)
-      throw InputError("an override needs a reason / cần nêu lý do lưu khi còn lỗi");
+    rules::check_override(record);
     nlohmann::json units = record.units;
     db_.prepare_cached("INSERT INTO validation_override (recorded_by, reason, units, findings) VALUES "
                        "(COALESCE((SELECT user FROM audit_context WHERE id = 1), 'sql'), ?, ?, ?)")
@@ -537,23 +517,12 @@ class SpatiaLiteStore final : public Store {
 
   std::int64_t add_decision_document(const DecisionDocument& document) override {
     require_write("add_decision_document");
-    const std::string type = decision_media_type(document.content);
-    if (type.empty())
-      throw InputError("the decision must be a PDF, JPEG or PNG file (checked by its content) / quyết định phải là "
-                       "tệp PDF, JPEG hoặc PNG");
-    if (static_cast<std::int64_t>(document.content.size()) > kMaxDecisionBytes)
-      throw InputError("the decision file is larger than 10 MB / tệp quyết định lớn hơn 10 MB");
+    const std::string type = rules::checked_decision_media_type(document);
     auto current = db_.prepare_cached("SELECT max(id) FROM unit_status WHERE unit_code = ? AND year = ?");
     current.bind(1, document.unit_code).bind(2, document.year);
-    if (!current.step() || current.is_null(0))
-      throw InputError("unit " + document.unit_code + " has no status in " + std::to_string(document.year) +
-                       " to attach a decision to / chưa có trạng thái để đính kèm quyết định");
+    if (!current.step() || current.is_null(0)) rules::refuse_decision_without_status(document);
     const std::int64_t status_id = current.integer(0);
-    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(document.content.data()),
-                       document.content.size());
-    std::string hex(digest.size() * 2, '0');
-    sodium_bin2hex(hex.data(), hex.size() + 1, digest.data(), digest.size());
+    const std::string hex = rules::sha256_hex(document.content);
     db_.prepare_cached("INSERT INTO decision_document (unit_code, year, status_id, media_type, file_name, bytes, "
                        "sha256, content, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
                        "COALESCE((SELECT user FROM audit_context WHERE id = 1), 'sql'))")
@@ -655,6 +624,88 @@ class SpatiaLiteStore final : public Store {
     return out;
   }
 
+  std::vector<StoredColumn> stored_columns(const std::string& table) const override {
+    auto statement = db_.prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid");
+    statement.bind(1, table);
+    std::vector<StoredColumn> out;
+    while (statement.step()) {
+      const std::string name = statement.text(0);
+      out.push_back({name, schema::stored_column_type(table, name)});
+    }
+    return out;
+  }
+
+  void read_stored_rows(const std::string& table, const std::vector<StoredColumn>& columns,
+                        const std::function<void(const StoredRow&)>& row) const override {
+    std::string sql = "SELECT ";
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      const std::string name = "\"" + columns[i].name + "\"";
+      sql += (i ? ", " : "") + (columns[i].type == StoredColumn::Type::geometry ? "AsBinary(" + name + ")" : name);
+    }
+    sql += " FROM \"" + table + "\" ORDER BY 1";
+    auto statement = db_.prepare(sql);
+    StoredRow cells(columns.size());
+    while (statement.step()) {
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        const int column = static_cast<int>(i);
+        if (statement.is_null(column)) cells[i].reset();
+        else cells[i] = columns[i].type == StoredColumn::Type::value ? statement.text(column) : statement.blob(column);
+      }
+      row(cells);
+    }
+  }
+
+  void load_stored_rows(const std::function<void(const StoredRowSink&)>& produce) override {
+    db_.exec("BEGIN IMMEDIATE");
+    try {
+      {
+        auto written = db_.prepare("SELECT count(*) FROM audit_log");
+        written.step();
+        if (written.integer(0) > 0)
+          throw StoreError("the store '" + path_ + "' already holds data; copy into a new store / chỉ sao chép vào CSDL mới");
+      }
+      // The rules' and the audit's triggers stay out of a copy (SpatiaLite's own, which keep the
+      // spatial index, stay in); they are made again, the same, before the commit.
+      std::vector<std::pair<std::string, std::string>> triggers;
+      {
+        auto ours = db_.prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND (name LIKE 'audit\\_%' ESCAPE '\\' OR "
+            "name LIKE '%append\\_only%' ESCAPE '\\' OR name LIKE '%no\\_overlap%' ESCAPE '\\' OR "
+            "name LIKE '%unit\\_exists' ESCAPE '\\')");
+        while (ours.step()) triggers.emplace_back(ours.text(0), ours.text(1));
+      }
+      for (const auto& [name, sql] : triggers) db_.exec("DROP TRIGGER \"" + name + "\"");
+      std::map<std::string, Statement> inserts;
+      produce([&](const std::string& table, const std::vector<StoredColumn>& columns, const StoredRow& row) {
+        auto found = inserts.find(table);
+        if (found == inserts.end()) {
+          std::string names, values;
+          for (std::size_t i = 0; i < columns.size(); ++i) {
+            names += (i ? ", \"" : "\"") + columns[i].name + "\"";
+            values += i ? ", " : "";
+            values += columns[i].type == StoredColumn::Type::geometry ? "GeomFromWKB(?, 4326)" : "?";
+          }
+          found = inserts.emplace(table, db_.prepare("INSERT INTO \"" + table + "\" (" + names + ") VALUES (" + values + ")")).first;
+        }
+        Statement& insert = found->second;
+        insert.reset();
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+          const int index = static_cast<int>(i) + 1;
+          if (!row[i]) insert.bind_null(index);
+          else if (columns[i].type == StoredColumn::Type::value) insert.bind(index, *row[i]);
+          else insert.bind_blob(index, *row[i]);
+        }
+        insert.run();
+      });
+      inserts.clear();
+      for (const auto& [name, sql] : triggers) db_.exec(sql);
+      db_.exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
   void backup_to(const std::string& path) const override {
     auto target = Database::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     sqlite3_backup* backup = sqlite3_backup_init(target.get(), "main", db_.get(), "main");
@@ -701,21 +752,6 @@ class SpatiaLiteStore final : public Store {
       throw Error(std::string("internal: store.") + operation + " called outside store.write()");
   }
 
-  void check_unit(const UnitVersion& unit) const {
-    if (unit.code.empty()) throw InputError("a unit needs a code / đơn vị thiếu mã");
-    if (unit.name.empty()) throw InputError("unit " + unit.code + " needs a name / đơn vị thiếu tên");
-    if (!unit.valid_from.empty()) require_iso_date(unit.valid_from, "valid_from");
-    if (unit.valid_to) require_iso_date(*unit.valid_to, "valid_to");
-    if (!unit.geometry_wkb.empty()) {
-      unsigned type = wkb_type(unit.geometry_wkb);
-      bool area = type == 6;  // MultiPolygon
-      bool point = type == 1;
-      if (!(area || (point && kind_may_be_point(unit.kind))))
-        throw InputError("unit " + unit.code + ": a " + std::string(to_string(unit.kind)) + " needs a MultiPolygon" +
-                         (kind_may_be_point(unit.kind) ? " or a Point" : "") + " geometry");
-    }
-  }
-
   Database db_;
   std::string path_;
   int depth_ = 0;
@@ -742,6 +778,7 @@ std::unique_ptr<Store> open_spatialite_store(const std::string& path, bool creat
 }
 
 std::unique_ptr<Store> open_store(const std::string& location, bool create) {
+  if (is_postgis_location(location)) return open_postgis_store(location, create);
   return open_spatialite_store(location, create);
 }
 

@@ -18,14 +18,14 @@ int run_sample(Context& context, const ParsedArgs& args) {
   sample::SampleOptions options;
   options.scale = args.get_int("scale").value_or(1);
   if (options.scale < 1 || options.scale > 50) throw UsageError("--scale takes 1 to 50");
-  auto store = context.open_store(!std::filesystem::exists(context.db_path));
+  auto store = context.open_store(store::is_postgis_location(context.db_path) || !std::filesystem::exists(context.db_path));
   if (!store->units({std::nullopt, {}, {}, false}).empty() && !args.has("force"))
-    throw InputError("the store at '" + context.db_path +
+    throw InputError("the store at '" + store::printable_location(context.db_path) +
                      "' already holds units; the sample goes into an empty store (init a new --db)");
   auto started = std::chrono::steady_clock::now();
   auto summary = sample::load_sample(*store, context.actor, options, context.progress("sample"));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  nlohmann::json json{{"db", context.db_path},
+  nlohmann::json json{{"db", store::printable_location(context.db_path)},
                       {"districts", summary.districts},
                       {"communes_2019", summary.communes_2019},
                       {"communes_2020", summary.communes_2020},
@@ -43,7 +43,7 @@ int run_sample(Context& context, const ParsedArgs& args) {
   if (context.json) {
     print_json(context.out, json.dump());
   } else {
-    context.out << "Sample province loaded into / đã nạp tỉnh mẫu vào " << context.db_path << " ("
+    context.out << "Sample province loaded into / đã nạp tỉnh mẫu vào " << store::printable_location(context.db_path) << " ("
                 << summary.districts << " districts, " << summary.communes_2019 << " communes in 2019, "
                 << summary.communes_2020 << " in 2020, " << summary.villages << " villages, " << summary.status_rows
                 << " status rows) in " << static_cast<int>(seconds * 1000) << " ms\n";

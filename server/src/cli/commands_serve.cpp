@@ -63,7 +63,7 @@ int run_serve(Context& context, const ParsedArgs& args) {
   } else {
     context.out << "anttmap serve: " << url << "/  (WMS " << url << "/wms, WMTS " << url
                 << "/wmts, tiles " << url << "/tiles/{layer}/{z}/{x}/{y}.png, health " << url << "/health)\n"
-                << "store " << context.db_path << ", years "
+                << "store " << store::printable_location(context.db_path) << ", years "
                 << (years.empty() ? std::string("-") : std::to_string(years.front()) + "-" + std::to_string(years.back()))
                 << "; Ctrl+C to stop / Ctrl+C để dừng\n";
   }

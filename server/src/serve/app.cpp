@@ -277,9 +277,32 @@ mapdata::RefreshResult ServeApp::refresh() {
 }
 
 void ServeApp::watch() {
+  // A PostGIS store announces every change (LISTEN/NOTIFY): the watcher then wakes as soon as any
+  // server, the CLI or plain SQL commits, instead of at the next poll; it still looks every
+  // poll interval, and falls back to polling alone if it cannot listen.
+  std::unique_ptr<store::Store> listener;
+  if (store::is_postgis_location(store_path_)) {
+    try {
+      listener = store::open_store(store_path_);
+    } catch (const std::exception& error) {
+      logger_->warn("serve", "cannot listen for changes; polling instead", {{"reason", error.what()}});
+    }
+  }
+  const auto interval = std::chrono::milliseconds(config_.poll_interval_ms);
   std::unique_lock lock(watch_mutex_);
   while (!stopping_) {
-    watch_wake_.wait_for(lock, std::chrono::milliseconds(config_.poll_interval_ms));
+    if (listener) {
+      lock.unlock();
+      try {
+        listener->wait_for_change(change_position_.load(), interval);
+      } catch (const std::exception& error) {
+        logger_->warn("serve", "lost the change channel; polling instead", {{"reason", error.what()}});
+        listener.reset();
+      }
+      lock.lock();
+    } else {
+      watch_wake_.wait_for(lock, interval);
+    }
     if (stopping_) break;
     lock.unlock();
     try {

@@ -1,6 +1,7 @@
 #pragma once
 // The store interface. Callers (import, validation, stats, export, the CLI, later the server)
 // use only this; the SpatiaLite store implements it now, a PostGIS store can later.
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -20,6 +21,19 @@ struct UnitQuery {
   std::optional<std::string> code;
   bool with_geometry = true;
 };
+
+/// A table's column as a whole-store copy moves it (antt/store/store.hpp: copy_store).
+struct StoredColumn {
+  enum class Type { value, bytes, geometry };
+  std::string name;
+  Type type = Type::value;
+};
+/// One row's cells in its columns' order: values as text (numbers too), blobs as their bytes,
+/// geometry as ISO WKB (EPSG:4326); nothing for NULL.
+using StoredRow = std::vector<std::optional<std::string>>;
+/// Where a store being loaded takes the rows of a copy.
+using StoredRowSink =
+    std::function<void(const std::string& table, const std::vector<StoredColumn>& columns, const StoredRow& row)>;
 
 class Store {
  public:
@@ -142,6 +156,22 @@ class Store {
   virtual std::int64_t change_position() const = 0;
   /// Every change after `position`, oldest first.
   virtual std::vector<Change> changes_since(std::int64_t position) const = 0;
+  /// Waits until the change position passes `position`, at most `timeout`; true when it did. This
+  /// one polls; the PostGIS store listens on its change channel (LISTEN/NOTIFY), so a server hears of
+  /// a write made through any other server, the CLI or plain SQL as soon as it commits.
+  virtual bool wait_for_change(std::int64_t position, std::chrono::milliseconds timeout) const;
+
+  // Whole-store copies (copy_store below) ---------------------------------------------------
+  /// The columns this store keeps in `table` (one of copied_tables()).
+  virtual std::vector<StoredColumn> stored_columns(const std::string& table) const = 0;
+  /// Calls `row` with every row of `table`, cells in `columns`' order, ordered by the table's key.
+  virtual void read_stored_rows(const std::string& table, const std::vector<StoredColumn>& columns,
+                                const std::function<void(const StoredRow&)>& row) const = 0;
+  /// Loads rows exactly as another store kept them (ids, times and audit entries included) in one
+  /// transaction, without writing new audit entries or running the rules' triggers (the rows were
+  /// checked where they were written): `produce` hands every row to the sink it is given. StoreError
+  /// unless this store was never written (its audit log is empty). All or nothing.
+  virtual void load_stored_rows(const std::function<void(const StoredRowSink&)>& produce) = 0;
 
   // Settings, audit, maintenance --------------------------------------------------------
   virtual std::optional<std::string> setting(const std::string& key) const = 0;
@@ -161,8 +191,33 @@ bool holds_synthetic_data(const Store& store);
 /// Opens (and migrates) the SpatiaLite store at `path`; `create` makes a new file if missing.
 std::unique_ptr<Store> open_spatialite_store(const std::string& path, bool create);
 
-/// Opens the store at `location` (`--db`): a SpatiaLite file path, the only kind so far.
+/// Opens (and migrates) the PostGIS store in the PostgreSQL database `location` (a postgresql://
+/// URI). The database must exist; `create` lets an empty one be made a store (the postgis
+/// extension is created when missing, which needs the right to create it).
+std::unique_ptr<Store> open_postgis_store(const std::string& location, bool create);
+
+/// Opens the store at `location` (`--db`): a PostgreSQL database (postgresql://… or postgres://…)
+/// or else the path of a SpatiaLite file.
 std::unique_ptr<Store> open_store(const std::string& location, bool create = false);
+
+/// True when `location` names a PostgreSQL database rather than a SpatiaLite file.
+bool is_postgis_location(const std::string& location);
+
+/// `location` as it may be shown (a PostgreSQL URI's password hidden).
+std::string printable_location(const std::string& location);
+
+/// Every table a whole-store copy moves, in the order it loads them (the audit log last).
+const std::vector<std::string>& copied_tables();
+
+/// Copies everything in `from` into `to`, which must never have been written: units, statuses,
+/// every record, accounts and keys (hashes), documents, settings and the audit log, with their ids
+/// and times. Either way between SpatiaLite and PostGIS. `progress` is told each table's name and
+/// row count as it is done. StoreError when `to` is not empty or the schemas differ.
+struct CopySummary {
+  std::vector<std::pair<std::string, std::int64_t>> tables;  ///< rows copied per table
+};
+CopySummary copy_store(const Store& from, Store& to,
+                       const std::function<void(const std::string& table, std::int64_t rows)>& progress = {});
 
 /// The migration that brings a store up to date; the newest version number.
 int latest_schema_version();
