@@ -717,27 +717,47 @@ class PostgisStore final : public Store {
         throw StoreError("the store '" + db_.label() + "' already holds data; copy into a new store / chỉ sao chép vào CSDL mới");
       const auto& tables = copied_tables();
       for (const auto& table : tables) db_.exec_script("ALTER TABLE \"" + table + "\" DISABLE TRIGGER USER");
-      std::map<std::string, std::string> inserts;
-      produce([&](const std::string& table, const std::vector<StoredColumn>& columns, const StoredRow& row) {
-        auto found = inserts.find(table);
-        if (found == inserts.end()) {
-          std::string names, values;
-          for (std::size_t i = 0; i < columns.size(); ++i) {
-            const std::string param = "$" + std::to_string(i + 1);
-            names += (i ? ", \"" : "\"") + columns[i].name + "\"";
-            values += i ? ", " : "";
-            values += columns[i].type == StoredColumn::Type::geometry ? "ST_GeomFromWKB(" + param + ", 4326)" : param;
-          }
-          found = inserts.emplace(table, "INSERT INTO \"" + table + "\" (" + names + ") VALUES (" + values + ")").first;
-        }
+      // Rows go in batches of many rows per INSERT: one round trip per batch, not per row.
+      struct Batch {
+        std::string table;
+        std::vector<StoredColumn> columns;
         Params params;
-        for (std::size_t i = 0; i < columns.size(); ++i) {
-          if (!row[i]) params.null();
-          else if (columns[i].type == StoredColumn::Type::value) params.text(*row[i]);
-          else params.bytes(*row[i]);
+        int rows = 0;
+      } batch;
+      auto flush = [&] {
+        if (batch.rows == 0) return;
+        std::string sql = "INSERT INTO \"" + batch.table + "\" (";
+        for (std::size_t i = 0; i < batch.columns.size(); ++i) sql += (i ? ", \"" : "\"") + batch.columns[i].name + "\"";
+        sql += ") VALUES ";
+        int next = 1;
+        for (int row = 0; row < batch.rows; ++row) {
+          sql += row ? ", (" : "(";
+          for (std::size_t i = 0; i < batch.columns.size(); ++i) {
+            const std::string param = "$" + std::to_string(next++);
+            sql += i ? ", " : "";
+            sql += batch.columns[i].type == StoredColumn::Type::geometry ? "ST_GeomFromWKB(" + param + ", 4326)" : param;
+          }
+          sql += ")";
         }
-        db_.exec(found->second, params);
+        db_.exec(sql, batch.params);
+        batch.params = Params();
+        batch.rows = 0;
+      };
+      produce([&](const std::string& table, const std::vector<StoredColumn>& columns, const StoredRow& row) {
+        if (table != batch.table) {
+          flush();
+          batch.table = table;
+          batch.columns = columns;
+        }
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+          if (!row[i]) batch.params.null();
+          else if (columns[i].type == StoredColumn::Type::value) batch.params.text(*row[i]);
+          else batch.params.bytes(*row[i]);
+        }
+        // At most 500 rows and well under PostgreSQL's 65,535 parameters.
+        if (++batch.rows >= 500 || batch.params.size() > 30000) flush();
       });
+      flush();
       for (const auto& table : tables) {
         db_.exec_script("ALTER TABLE \"" + table + "\" ENABLE TRIGGER USER");
         // Ids keep growing from the copied ones.

@@ -130,10 +130,23 @@ Connection Connection::open(const std::string& conninfo) {
   return Connection(handle, label);
 }
 
+const std::string& Connection::prepared(const std::string& sql, int parameters) const {
+  auto found = prepared_.find(sql);
+  if (found != prepared_.end()) return found->second;
+  std::string name = "anttmap_" + std::to_string(prepared_.size() + 1);
+  PGresult* raw = PQprepare(handle_.get(), name.c_str(), sql.c_str(), parameters, nullptr);
+  Result owner(raw);
+  const auto status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK) throw_failure(handle_.get(), raw);
+  return prepared_.emplace(sql, std::move(name)).first->second;
+}
+
 Result Connection::exec(const std::string& sql, const Params& params) const {
   const auto pointers = params.pointers();
-  PGresult* raw = PQexecParams(handle_.get(), sql.c_str(), params.size(), nullptr, pointers.data(),
-                               params.lengths().data(), params.formats().data(), 0);
+  PGresult* raw = params.size() == 0
+                      ? PQexecParams(handle_.get(), sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0)
+                      : PQexecPrepared(handle_.get(), prepared(sql, params.size()).c_str(), params.size(),
+                                       pointers.data(), params.lengths().data(), params.formats().data(), 0);
   const auto status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     Result owner(raw);  // cleared however the throw leaves

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace antt::store::pg {
@@ -80,7 +81,8 @@ class Connection {
   static Connection open(const std::string& conninfo);
 
   PGconn* get() const { return handle_.get(); }
-  /// Runs one statement with parameters; throws as the header says.
+  /// Runs one statement with parameters; throws as the header says. Statements with parameters are
+  /// prepared once per connection and reused (an import runs the same few thousands of times).
   Result exec(const std::string& sql, const Params& params = {}) const;
   /// Runs a script of several statements (no parameters).
   void exec_script(const std::string& sql) const;
@@ -89,8 +91,11 @@ class Connection {
 
  private:
   Connection(PGconn* handle, std::string label) : handle_(handle, &PQfinish), label_(std::move(label)) {}
+  /// The prepared statement's name for `sql`, preparing it first when new.
+  const std::string& prepared(const std::string& sql, int parameters) const;
   std::unique_ptr<PGconn, decltype(&PQfinish)> handle_;
   std::string label_;
+  mutable std::unordered_map<std::string, std::string> prepared_;
 };
 
 /// True when `location` names a PostgreSQL database (postgresql:// or postgres://).

@@ -158,7 +158,7 @@ const std::vector<OptionSpec> kServeOptions{
     {"no-tile-cache", false, "render every tile (benchmarks) / không dùng bộ đệm"},
     {"cors", true, "allowed browser origins, comma separated, or * / nguồn được phép (CORS)"},
     {"public-url", true, "base URL written into capabilities / địa chỉ công khai"},
-    {"work-dir", true, "where the render file, drawing shapefiles and mapfile live (default STORE.serve/) / thư mục làm việc"},
+    {"work-dir", true, "where the render file, drawing shapefiles and mapfile live (default STORE.serve/; with PostGIS a directory of its own under the temporary directory) / thư mục làm việc"},
     {"max-image-size", true, "largest WIDTH/HEIGHT (default 4096) / kích thước ảnh tối đa"},
     {"log-level", true, "least severe log lines written: error, warn, info (default) or debug / mức ghi nhật ký"},
     {"log-format", true, "text (default) or json: one JSON object per line / định dạng nhật ký"},

@@ -1,6 +1,7 @@
 #include "serve/app.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -41,6 +42,18 @@ int default_year_of(const std::vector<int>& years, std::optional<int> latest_sta
 
 
 std::string default_work_dir(const std::string& store_path) {
+  if (store::is_postgis_location(store_path)) {
+    // Beside a shared database there is no file to sit next to, and each server needs its own
+    // render file: one per process under the temporary directory (docs/serve.md names --work-dir).
+    std::string database = store_path.substr(store_path.find("://") + 3);
+    database = database.substr(database.find('/') == std::string::npos ? database.size() : database.find('/') + 1);
+    database = database.substr(0, database.find('?'));
+    for (char& c : database)
+      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    return (std::filesystem::temp_directory_path() /
+            ("anttmap-serve-" + (database.empty() ? std::string("postgis") : database) + "-" + std::to_string(::getpid())))
+        .string();
+  }
   const auto absolute = std::filesystem::absolute(store_path);
   return (absolute.parent_path() / (absolute.filename().string() + ".serve")).string();
 }
@@ -104,7 +117,7 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, std::shared_ptr<c
                      "give --tls-cert and --tls-key, or --insecure-http behind a TLS proxy / cần HTTPS khi phục vụ ra "
                      "mạng");
   }
-  if (!std::filesystem::exists(store_path_)) {
+  if (!store::is_postgis_location(store_path_) && !std::filesystem::exists(store_path_)) {
     throw UsageError("store not found: " + store_path_ + " / không tìm thấy CSDL (anttmap --db PATH init|sample)");
   }
   // Opening the store first checks that it is ours and migrated; the render file reads it.
