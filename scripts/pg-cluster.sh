@@ -5,6 +5,7 @@
 #   scripts/pg-cluster.sh start DIR   makes and starts it (again: reuses it); prints its URI
 #   scripts/pg-cluster.sh stop DIR    stops it and deletes DIR
 #   scripts/pg-cluster.sh uri DIR     prints the URI of its database "postgres"
+# PG_DURABLE=1 keeps fsync and synchronous commit on (benchmarks: a deployment has them on).
 # Databases made from the template "anttmap_template" have PostGIS already (a test makes one per
 # store in ~0.1 s instead of creating the extension each time).
 set -euo pipefail
@@ -34,9 +35,11 @@ case "$action" in
         { cat "$dir/initdb.log" >&2; exit 1; }
     fi
     if ! as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-      # Small and fast: fsync off (a test cluster is thrown away), no TCP, the socket in DIR.
+      # Small and fast: fsync off (a test cluster is thrown away) unless PG_DURABLE=1, no TCP, the socket in DIR.
+      durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+      [ "${PG_DURABLE:-0}" = 1 ] && durability=""
       as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=128MB" \
+        -o "-c listen_addresses='' -c unix_socket_directories='$dir' $durability -c max_connections=200 -c shared_buffers=128MB" \
         start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     fi
     if ! as_owner psql -h "$dir" -U "$owner" -d postgres -Atqc \

@@ -14,7 +14,7 @@ namespace antt::cli {
 namespace {
 
 const std::vector<OptionSpec> kGlobalOptions{
-    {"db", true, "store file (default ./anttmap.sqlite) / tệp CSDL"},
+    {"db", true, "the store: a SpatiaLite file (default ./anttmap.sqlite) or postgresql://USER@HOST/DB (PostGIS) / CSDL"},
     {"tool", true, "client recorded in the audit log, e.g. qgis (default: anttmap COMMAND) / công cụ"},
     {"json", false, "print results as JSON / in kết quả dạng JSON"},
     {"quiet", false, "no progress bars or chatter / không in tiến trình"},
