@@ -7,6 +7,7 @@ import math
 import os
 import signal
 import subprocess
+import threading
 import time
 import urllib.request
 import uuid
@@ -52,10 +53,12 @@ def tile_of(lon, lat, zoom):
     return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
 
 
-def put_status(url, key, code, year, body):
+def put_status(url, key, code, year, body, if_match=None):
+    headers = {"Authorization": "Bearer " + key, "Content-Type": "application/json"}
+    if if_match:
+        headers["If-Match"] = if_match
     request = urllib.request.Request(f"{url}/api/units/{code}/status/{year}", data=json.dumps(body).encode(),
-                                     headers={"Authorization": "Bearer " + key, "Content-Type": "application/json"},
-                                     method="PUT")
+                                     headers=headers, method="PUT")
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read())
@@ -159,6 +162,31 @@ def test_an_edit_through_one_server_the_cli_or_plain_sql_reaches_the_other_withi
     audit = json.loads(cli(store, "--json", "audit", "--table", "unit_status", "--limit", "3"))["entries"]
     assert [entry["user"] for entry in audit][0] == "da-bac"
     assert audit[-1]["tool"] == "sql" and audit[-1]["user"] == psql(store, "SELECT session_user")
+
+
+def test_two_editors_with_the_same_etag_on_two_servers_one_wins_the_other_is_told(shared_store):
+    store, (first, second), key = shared_store
+    for attempt in range(5):
+        status, headers, _ = http_get(f"{first.url}/api/units/{COMMUNE}/status/2019")
+        assert status == 200
+        etag = headers["ETag"]
+        answers = [None, None]
+
+        def write(index, server, status_value):
+            answers[index] = put_status(server.url, key, COMMUNE, 2019, {"status": status_value,
+                                        "note": f"lần {attempt}"}, etag)
+
+        threads = [threading.Thread(target=write, args=(0, first, "registered")),
+                   threading.Thread(target=write, args=(1, second, "proposed"))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        codes = sorted(answer[0] for answer in answers)
+        assert codes == [200, 409], answers
+        winner = next(answer[1] for answer in answers if answer[0] == 200)
+        loser = next(answer[1] for answer in answers if answer[0] == 409)
+        assert loser["current"]["etag"] == winner["etag"]
 
 
 def test_a_server_killed_leaves_the_other_serving_and_comes_back_to_the_same_answers(shared_store):

@@ -11,6 +11,9 @@
 namespace antt::store::postgis_schema {
 
 inline constexpr const char* kChangeChannel = "anttmap_changes";
+/// Advisory lock keys (pg_advisory_xact_lock): one migrator at a time; one anttmap writer at a time.
+inline constexpr const char* kMigrationLock = "727361";
+inline constexpr const char* kWriterLock = "727362";
 
 /// Migrations 1..N, the same numbers and meanings as schema::migrations().
 const std::vector<schema::Migration>& migrations();

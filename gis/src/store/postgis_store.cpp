@@ -63,6 +63,9 @@ class PostgisStore final : public Store {
     db_.exec_script("BEGIN");
     depth_ = 1;
     try {
+      // One writer at a time, as SQLite's BEGIN IMMEDIATE: a write's checks (an If-Match, an overlap, the row
+      // a correction supersedes) and the write itself then see no other server's write in between.
+      db_.exec_script(std::string("SELECT pg_advisory_xact_lock(") + postgis_schema::kWriterLock + ")");
       db_.exec("SELECT set_config('anttmap.user', $1, true), set_config('anttmap.tool', $2, true)",
                Params()
                    .text(actor.user.empty() ? std::string("unknown") : actor.user)
@@ -837,7 +840,7 @@ class PostgisStore final : public Store {
       db_.exec_script("BEGIN");
       try {
         // One migrator at a time when several servers start on a new database together.
-        db_.exec_script("SELECT pg_advisory_xact_lock(727361)");
+        db_.exec_script(std::string("SELECT pg_advisory_xact_lock(") + postgis_schema::kMigrationLock + ")");
         const bool done = db_.exec("SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() "
                                    "AND table_name = 'anttmap_schema'")
                                   .rows() > 0 &&
