@@ -164,9 +164,11 @@ def scan_checkout(root):
 
 
 def source_commit(checkout):
+    if not os.path.exists(os.path.join(checkout, ".git")):
+        return None
     try:
         out = subprocess.run(["git", "-C", checkout, "rev-parse", "HEAD"], capture_output=True, text=True, timeout=20)
-        return out.stdout.strip() or None if out.returncode == 0 else None
+        return (out.stdout.strip() or None) if out.returncode == 0 else None
     except (OSError, subprocess.SubprocessError):
         return None
 
