@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "antt/core/date.hpp"
@@ -176,8 +177,6 @@ class PostgisStore final : public Store {
   std::int64_t add_status(const StatusRecord& record) override {
     require_write("add_status");
     rules::check_status(record);
-    if (!unit_at(record.unit_code, year_end(record.year), false))
-      rules::refuse_missing_unit_of_year(record.unit_code, record.year);
     const Criteria& c = record.criteria;
     Params params;
     params.text(record.unit_code).integer(record.year).text(to_string(record.status));
@@ -185,13 +184,59 @@ class PostgisStore final : public Store {
     if (c.resolution_adopted) params.integer(*c.resolution_adopted ? 1 : 0); else params.null();
     params.optional(c.pledge_share).optional(c.police_rating).optional(c.villages_recognised_share);
     params.optional(c.effective_models).text_or_null(record.note);
-    auto result = db_.exec(
+    auto result = insert_yearly_row(
         "INSERT INTO unit_status (unit_code, year, status, decision_number, decision_date, authority, "
         "resolution_adopted, pledge_share, police_rating, villages_recognised_share, effective_models, note, "
         "supersedes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
         "(SELECT max(id) FROM unit_status WHERE unit_code = $1 AND year = $2)) RETURNING id",
-        params);
+        params, record.unit_code, record.year);
     return result.integer(0, 0);
+  }
+
+  void add_statuses(const std::vector<StatusRecord>& records) override {
+    require_write("add_statuses");
+    // A thousand rows per INSERT (one round trip, not one per row). A unit and year at most once per
+    // statement, so each row supersedes the row in force before it: a repeat starts a new batch.
+    constexpr std::size_t kBatch = 1000;
+    std::vector<const StatusRecord*> batch;
+    std::set<std::pair<std::string, int>> keys;
+    auto flush = [&] {
+      if (batch.empty()) return;
+      refuse_rows_without_unit(batch);
+      std::string sql =
+          "INSERT INTO unit_status (unit_code, year, status, decision_number, decision_date, authority, "
+          "resolution_adopted, pledge_share, police_rating, villages_recognised_share, effective_models, note, "
+          "supersedes) VALUES ";
+      Params params;
+      int next = 1;
+      for (std::size_t row = 0; row < batch.size(); ++row) {
+        const StatusRecord& record = *batch[row];
+        const Criteria& c = record.criteria;
+        const std::string code = "$" + std::to_string(next), year = "$" + std::to_string(next + 1);
+        sql += row ? ", (" : "(";
+        sql += code + ", " + year + "::int";
+        for (int column = 2; column < 12; ++column) sql += ", $" + std::to_string(next + column);
+        sql += ", (SELECT max(id) FROM unit_status WHERE unit_code = " + code + " AND year = " + year + "::int))";
+        next += 12;
+        params.text(record.unit_code).integer(record.year).text(to_string(record.status));
+        params.text_or_null(record.decision_number).text_or_null(record.decision_date).text_or_null(record.authority);
+        if (c.resolution_adopted) params.integer(*c.resolution_adopted ? 1 : 0); else params.null();
+        params.optional(c.pledge_share).optional(c.police_rating).optional(c.villages_recognised_share);
+        params.optional(c.effective_models).text_or_null(record.note);
+      }
+      db_.exec(sql, params);
+      batch.clear();
+      keys.clear();
+    };
+    for (const auto& record : records) {
+      rules::check_status(record);
+      if (!keys.insert({record.unit_code, record.year}).second || batch.size() >= kBatch) {
+        flush();
+        keys.insert({record.unit_code, record.year});
+      }
+      batch.push_back(&record);
+    }
+    flush();
   }
 
   std::map<std::string, StatusRecord> statuses_of_year(int year) const override {
@@ -255,9 +300,7 @@ class PostgisStore final : public Store {
 
   std::int64_t add_indicator_value(const IndicatorValue& value) override {
     require_write("add_indicator_value");
-    if (!unit_at(value.unit_code, year_end(value.year), false))
-      rules::refuse_missing_unit_of_year(value.unit_code, value.year);
-    auto result = db_.exec(
+    auto result = insert_yearly_row(
         "INSERT INTO indicator_value (unit_code, year, indicator, number, text, note, supersedes) VALUES "
         "($1, $2, $3, $4, $5, $6, (SELECT max(id) FROM indicator_value WHERE unit_code = $1 AND year = $2 AND "
         "indicator = $3)) RETURNING id",
@@ -267,7 +310,8 @@ class PostgisStore final : public Store {
             .text(value.indicator)
             .optional(value.number)
             .text_or_null(value.text)
-            .text_or_null(value.note));
+            .text_or_null(value.note),
+        value.unit_code, value.year);
     return result.integer(0, 0);
   }
 
@@ -865,6 +909,36 @@ class PostgisStore final : public Store {
   void rollback() const noexcept {
     PGresult* result = PQexec(db_.get(), "ROLLBACK");
     PQclear(result);
+  }
+
+  /// Inserts a status or indicator row. The schema's trigger refuses a row whose unit is not valid on 31
+  /// December (one round trip instead of a look-up first: an import writes a million of them); its refusal
+  /// becomes the same words as the SpatiaLite store's. The write fails whole then, as every refused write does.
+  pg::Result insert_yearly_row(const std::string& sql, const Params& params, const std::string& unit_code, int year) {
+    try {
+      return db_.exec(sql, params);
+    } catch (const InputError& error) {
+      if (std::string(error.what()).find("no unit with this code is valid") != std::string::npos)
+        rules::refuse_missing_unit_of_year(unit_code, year);
+      throw;
+    }
+  }
+
+  /// InputError naming the first row of `batch` whose unit is not valid on 31 December of its year (one query).
+  void refuse_rows_without_unit(const std::vector<const StatusRecord*>& batch) const {
+    std::string sql = "SELECT v.code, v.year FROM (VALUES ";
+    Params params;
+    for (std::size_t row = 0; row < batch.size(); ++row) {
+      sql += (row ? ", ($" : "($") + std::to_string(2 * row + 1) + ", $" + std::to_string(2 * row + 2) + "::int, " +
+             std::to_string(row) + ")";
+      params.text(batch[row]->unit_code).integer(batch[row]->year);
+    }
+    sql += ") AS v (code, year, position) WHERE NOT EXISTS (SELECT 1 FROM unit u WHERE u.code = v.code AND "
+           "u.valid_from <= lpad(v.year::text, 4, '0') || '-12-31' AND COALESCE(u.valid_to, '9999-12-31') > "
+           "lpad(v.year::text, 4, '0') || '-12-31') ORDER BY v.position LIMIT 1";
+    auto missing = db_.exec(sql, params);
+    if (missing.rows() > 0)
+      rules::refuse_missing_unit_of_year(missing.text(0, 0), static_cast<int>(missing.integer(0, 1)));
   }
 
   void require_account(const std::string& name) const {

@@ -443,6 +443,54 @@ TEST_P(AnyStoreTest, IndicatorValuesAreAppendOnlyAndReadAsKnownAtAMoment) {
   EXPECT_EQ(store->years_with_status(), std::vector<int>{2016});
 }
 
+TEST_P(AnyStoreTest, ManyStatusesAtOnceAreWrittenAsOneByOneAndRefusedWhole) {
+  store->write(kTester, [&] {
+    store->insert_unit(commune("04792", "Xã Tân Hòa"));
+    store->insert_unit(commune("04795", "Xã Thịnh Lang", "2008-08-01", "2020-01-01"));
+  });
+  std::vector<StatusRecord> records;
+  for (int year = 2012; year <= 2019; ++year)
+    for (const char* code : {"04792", "04795"})
+      records.push_back({.unit_code = code, .year = year, .status = StatusValue::registered});
+  // The same unit and year twice in one call: the second supersedes the first, as two calls would.
+  records.push_back({.unit_code = "04792", .year = 2015, .status = StatusValue::recognised, .decision_number = "1/QĐ",
+                     .decision_date = "2015-12-20", .authority = "UBND thành phố Hòa Bình"});
+  store->write(kTester, [&] { store->add_statuses(records); });
+  const auto history = store->status_history("04792");
+  ASSERT_EQ(history.size(), 9u);
+  const auto of_2015 = store->statuses_of_year(2015).at("04792");
+  EXPECT_EQ(of_2015.status, StatusValue::recognised);
+  ASSERT_TRUE(of_2015.supersedes);
+  EXPECT_EQ(store->status_history("04795").size(), 8u);
+  EXPECT_EQ(of_2015.recorded_by, "tester");
+
+  // A unit not valid in a year, far down a long list: nothing of the list is written, the refusal names it.
+  const auto audit_before = store->audit_entries().size();
+  std::vector<StatusRecord> many(2500, StatusRecord{.unit_code = "04792", .year = 2016, .status = StatusValue::proposed});
+  for (std::size_t i = 0; i < many.size(); ++i) many[i].note = "lần " + std::to_string(i);
+  many.push_back({.unit_code = "04795", .year = 2021, .status = StatusValue::registered});
+  try {
+    store->write(kTester, [&] { store->add_statuses(many); });
+    FAIL() << "a status of a unit that had ended was written";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("04795"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("2021"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(store->audit_entries().size(), audit_before);
+  EXPECT_EQ(store->status_history("04792").size(), 9u);
+  // 2,500 corrections of one unit and year in one call: each supersedes the one before.
+  many.pop_back();
+  store->write(kTester, [&] { store->add_statuses(many); });
+  std::vector<StatusRecord> of_2016;
+  for (const auto& row : store->status_history("04792"))
+    if (row.year == 2016) of_2016.push_back(row);
+  ASSERT_EQ(of_2016.size(), 1u + 2500u);
+  EXPECT_EQ(of_2016.back().note, "lần 2499");
+  EXPECT_EQ(of_2016.back().supersedes, of_2016[of_2016.size() - 2].id);
+  EXPECT_EQ(of_2016[1].supersedes, of_2016[0].id);
+  EXPECT_EQ(store->statuses_of_year(2016).at("04792").note, "lần 2499");
+}
+
 TEST_P(AnyStoreTest, AccountsKeysAndTheTokenSecretKeepOnlyHashes) {
   store->write(kTester, [&] {
     store->add_account({.name = "can.bo.tinh", .role = "editor", .scope = {"17", "148"}}, "$argon2id$hash");

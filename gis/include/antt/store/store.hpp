@@ -63,6 +63,9 @@ class Store {
   // Yearly status (append-only) ----------------------------------------------------------
   /// Appends a status row; it supersedes the current one of the same unit and year.
   virtual std::int64_t add_status(const StatusRecord& record) = 0;
+  /// Appends many status rows, as add_status does each (the same checks, refusals and superseding), in
+  /// order. Stores that can write them in fewer round trips do (PostGIS: a thousand rows per statement).
+  virtual void add_statuses(const std::vector<StatusRecord>& records);
   /// The current status of every unit that has one in `year`, by unit code.
   virtual std::map<std::string, StatusRecord> statuses_of_year(int year) const = 0;
   /// The status of every unit in `year` as it was known at `instant` (UTC, as parse_known_at gives):
