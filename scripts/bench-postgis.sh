@@ -31,6 +31,7 @@ done
 [ -x "$tool" ] || { echo "bench-postgis: no $tool; build first (scripts/build.sh)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/anttmap-bench-pg.XXXXXX)
+chmod 755 "$work"  # the postgres user reaches its cluster inside
 cluster=$work/pg
 pids=()
 cleanup() {

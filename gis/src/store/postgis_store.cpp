@@ -224,7 +224,8 @@ class PostgisStore final : public Store {
         params.optional(c.pledge_share).optional(c.police_rating).optional(c.villages_recognised_share);
         params.optional(c.effective_models).text_or_null(record.note);
       }
-      db_.exec(sql, params);
+      // A full batch's statement is the same every time: kept prepared; a shorter one runs once.
+      if (batch.size() == kBatch) db_.exec(sql, params); else db_.exec_once(sql, params);
       batch.clear();
       keys.clear();
     };
@@ -742,7 +743,7 @@ class PostgisStore final : public Store {
     const std::int64_t page = 5000;
     StoredRow cells(columns.size());
     for (std::int64_t offset = 0;; offset += page) {
-      auto result = db_.exec(sql + " FROM \"" + table + "\" ORDER BY 1 LIMIT " + std::to_string(page) + " OFFSET " +
+      auto result = db_.exec_once(sql + " FROM \"" + table + "\" ORDER BY 1 LIMIT " + std::to_string(page) + " OFFSET " +
                              std::to_string(offset));
       for (int r = 0; r < result.rows(); ++r) {
         for (std::size_t i = 0; i < columns.size(); ++i) {
@@ -786,7 +787,7 @@ class PostgisStore final : public Store {
           }
           sql += ")";
         }
-        db_.exec(sql, batch.params);
+        db_.exec_once(sql, batch.params);
         batch.params = Params();
         batch.rows = 0;
       };
@@ -936,7 +937,7 @@ class PostgisStore final : public Store {
     sql += ") AS v (code, year, position) WHERE NOT EXISTS (SELECT 1 FROM unit u WHERE u.code = v.code AND "
            "u.valid_from <= lpad(v.year::text, 4, '0') || '-12-31' AND COALESCE(u.valid_to, '9999-12-31') > "
            "lpad(v.year::text, 4, '0') || '-12-31') ORDER BY v.position LIMIT 1";
-    auto missing = db_.exec(sql, params);
+    auto missing = db_.exec_once(sql, params);
     if (missing.rows() > 0)
       rules::refuse_missing_unit_of_year(missing.text(0, 0), static_cast<int>(missing.integer(0, 1)));
   }

@@ -143,10 +143,18 @@ const std::string& Connection::prepared(const std::string& sql, int parameters) 
 
 Result Connection::exec(const std::string& sql, const Params& params) const {
   const auto pointers = params.pointers();
-  PGresult* raw = params.size() == 0
-                      ? PQexecParams(handle_.get(), sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0)
-                      : PQexecPrepared(handle_.get(), prepared(sql, params.size()).c_str(), params.size(),
-                                       pointers.data(), params.lengths().data(), params.formats().data(), 0);
+  PGresult* raw = PQexecPrepared(handle_.get(), prepared(sql, params.size()).c_str(), params.size(),
+                                 pointers.data(), params.lengths().data(), params.formats().data(), 0);
+  return checked(raw);
+}
+
+Result Connection::exec_once(const std::string& sql, const Params& params) const {
+  const auto pointers = params.pointers();
+  return checked(PQexecParams(handle_.get(), sql.c_str(), params.size(), nullptr, pointers.data(),
+                              params.lengths().data(), params.formats().data(), 0));
+}
+
+Result Connection::checked(PGresult* raw) const {
   const auto status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     Result owner(raw);  // cleared however the throw leaves

@@ -81,9 +81,12 @@ class Connection {
   static Connection open(const std::string& conninfo);
 
   PGconn* get() const { return handle_.get(); }
-  /// Runs one statement with parameters; throws as the header says. Statements with parameters are
-  /// prepared once per connection and reused (an import runs the same few thousands of times).
+  /// Runs one statement with parameters; throws as the header says. Statements are prepared once per
+  /// connection and reused: an import runs the same few thousands of times, a server's request threads
+  /// the same few all day (parsing and planning took as long as running them).
   Result exec(const std::string& sql, const Params& params = {}) const;
+  /// Runs a statement that is not run again (its text carries values: a page's offset, a batch's size).
+  Result exec_once(const std::string& sql, const Params& params = {}) const;
   /// Runs a script of several statements (no parameters).
   void exec_script(const std::string& sql) const;
   /// The connection's target, without its password, for messages.
@@ -91,6 +94,8 @@ class Connection {
 
  private:
   Connection(PGconn* handle, std::string label) : handle_(handle, &PQfinish), label_(std::move(label)) {}
+  /// `raw` owned, or the failure it holds thrown as the header says.
+  Result checked(PGresult* raw) const;
   /// The prepared statement's name for `sql`, preparing it first when new.
   const std::string& prepared(const std::string& sql, int parameters) const;
   std::unique_ptr<PGconn, decltype(&PQfinish)> handle_;

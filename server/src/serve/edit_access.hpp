@@ -10,6 +10,7 @@
 #include "antt/access/access.hpp"
 #include "antt/store/store.hpp"
 #include "http/http.hpp"
+#include "serve/store_pool.hpp"
 
 namespace antt::serve {
 
@@ -17,7 +18,15 @@ namespace antt::serve {
 /// anyway; the mutex keeps the server's own writes from queueing on SQLite's busy handler.
 class StoreWriter {
  public:
-  explicit StoreWriter(std::string store_path) : store_path_(std::move(store_path)) {}
+  explicit StoreWriter(std::string store_path) : store_path_(store_path), readers_(std::move(store_path), 8) {}
+
+  /// Runs `work(store)` on a read connection of its own: reads do not queue behind the writer (with
+  /// PostGIS each statement is a round trip to the database server).
+  template <typename Work>
+  auto read(Work&& work) {
+    auto lease = readers_.acquire();
+    return work(*lease);
+  }
 
   /// Runs `work(store)` holding the writer; returns what it returns.
   template <typename Work>
@@ -29,6 +38,7 @@ class StoreWriter {
 
  private:
   std::string store_path_;
+  StorePool readers_;
   std::mutex mutex_;
   std::unique_ptr<store::Store> store_;
 };

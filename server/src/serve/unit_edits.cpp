@@ -214,7 +214,7 @@ class UnitEdits {
   http::Response show(const http::Request& request) {
     const std::string code = unit_code_of(request);
     const int year = status_year_of(request);
-    return writer_->with([&](store::Store& store) {
+    return writer_->read([&](const store::Store& store) {
       const auto current = current_status(store.status_history(code), year);
       if (!current)
         throw RequestError(404, "no status of unit " + code + " for " + std::to_string(year) +
@@ -271,7 +271,7 @@ class UnitEdits {
     if (!caller.reads_internal_attributes()) throw not_allowed(caller, "decision documents");
     const std::string code = unit_code_of(request);
     const int year = status_year_of(request);
-    const auto document = writer_->with([&](store::Store& store) { return store.decision_document(code, year); });
+    const auto document = writer_->read([&](const store::Store& store) { return store.decision_document(code, year); });
     if (!document)
       throw RequestError(404, "no decision document for unit " + code + " in " + std::to_string(year) +
                                   " / chưa có tệp quyết định");
