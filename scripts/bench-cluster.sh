@@ -118,7 +118,8 @@ awk 'NR % 9 == 0 {getline api < "'"$work/req/api.txt"'"; print api} {print}' "$w
 layer=$(ogrinfo -q "$work/communes.gpkg" | head -1 | awk '{print $2}')
 ogr2ogr -f CSV "$work/communes.csv" "$work/communes.gpkg" -dialect SQLite -sql \
   "SELECT code, ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM \"$layer\""
-tail -n +2 "$work/communes.csv" | tr ',' ' ' | tr -d '"' | head -160 >"$work/communes.txt"
+# Only the province's own communes (the editors' scope): the sample also holds neighbours' (codes LG-…).
+tail -n +2 "$work/communes.csv" | tr ',' ' ' | tr -d '"' | grep -v '^LG-' | head -160 >"$work/communes.txt"
 # Warm both caches with one pass of the mix through each server.
 for i in 0 1; do
   BENCH_URLS=$work/req/mix.txt BENCH_AUTH=$viewer BENCH_THREADS=2 BENCH_LIMIT=$(wc -l <"$work/req/mix.txt") \
