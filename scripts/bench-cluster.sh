@@ -26,25 +26,13 @@ for needed in wrk python3 curl sqlite3 ogr2ogr psql "$nginx_bin"; do
 done
 [ -x "$tool" ] || { echo "bench-cluster: no $tool; build first (scripts/build.sh)" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/anttmap-bench-cluster.XXXXXX)
-chmod 755 "$work"
-cluster=$work/pg
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  bash "$repo/scripts/pg-cluster.sh" stop "$cluster" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. "$repo/scripts/bench/throwaway-pg.sh" bench-cluster
 step() { echo "== $*" >&2; }
 wait_http() { for _ in $(seq 1 1200); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
 
 step "the store: the sample province copied into a throwaway PostGIS cluster (durable settings)"
-PG_DURABLE=1 bash "$repo/scripts/pg-cluster.sh" start "$cluster" >/dev/null
-base=$(bash "$repo/scripts/pg-cluster.sh" uri "$cluster")
 psql "$base" -qc "CREATE DATABASE bench_cluster TEMPLATE anttmap_template"
-pg=${base/\/postgres\?//bench_cluster?}
+pg=$(database_uri bench_cluster)
 "$tool" --db "$work/sample.sqlite" --quiet sample
 "$tool" --quiet copy --from "$work/sample.sqlite" --to "$pg"
 viewer=$("$tool" --db "$pg" --json key add readers --role viewer | python3 -c "import json,sys; print(json.load(sys.stdin)['key'])")

@@ -17,28 +17,17 @@ for file in provinces.gpkg communes.gpkg villages.gpkg statuses.csv; do
   [ -f "$data/$file" ] || { echo "bench-national: no $data/$file; run scripts/national/prepare.py first" >&2; exit 1; }
 done
 [ -x "$tool" ] || { echo "bench-national: no $tool; build first" >&2; exit 1; }
-work=$(mktemp -d /tmp/anttmap-bench-national.XXXXXX)
-chmod 755 "$work"
-cluster=$work/pg
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  bash "$repo/scripts/pg-cluster.sh" stop "$cluster" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-PG_DURABLE=1 bash "$repo/scripts/pg-cluster.sh" start "$cluster" >/dev/null
-base=$(bash "$repo/scripts/pg-cluster.sh" uri "$cluster")
+. "$repo/scripts/bench/throwaway-pg.sh" bench-national
 psql "$base" -qc "CREATE DATABASE national TEMPLATE anttmap_template"
-declare -A store=([spatialite]=$work/national.sqlite [postgis]=${base/\/postgres\?//national?})
+declare -A store=([spatialite]=$work/national.sqlite [postgis]=$(database_uri national))
 declare -A took memory
 measure() {  # key, command...: wall seconds and peak resident memory of one run
   local key=$1
   shift
   /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err" ||
     { [ "$key" != "${key%validate}" ] || { cat "$work/err" >&2; exit 1; }; }  # validate exits 6 on errors found
-  read -r took[$key] kb <"$work/time"
+  # GNU time writes "Command exited with non-zero status N" first when it did.
+  read -r took[$key] kb < <(tail -1 "$work/time")
   memory[$key]=$((kb / 1024))
   echo "   $key: ${took[$key]} s, ${memory[$key]} MB" >&2
 }
@@ -55,8 +44,7 @@ for kind in spatialite postgis; do
   measure "$kind-statuses" "$tool" --db "$db" --quiet status import "$data/statuses.csv"
   measure "$kind-stats01" "$tool" --db "$db" --json stats --year 2020 --province 01
   start=$(date +%s%3N)
-  for code in $("$tool" --db "$db" --json stats --year 2020 --province 01 >/dev/null; sqlite3 "$data/provinces.gpkg" \
-      "SELECT code FROM provinces ORDER BY code"); do
+  for code in $(sqlite3 "$data/provinces.gpkg" "SELECT code FROM provinces ORDER BY code"); do
     "$tool" --db "$db" --json stats --year 2020 --province "$code" >/dev/null
   done
   took[$kind-stats-all]=$(python3 -c "print(round(($(date +%s%3N) - $start) / 1000, 1))")

@@ -30,17 +30,6 @@ for needed in wrk python3 curl sqlite3 ogr2ogr psql; do
 done
 [ -x "$tool" ] || { echo "bench-postgis: no $tool; build first (scripts/build.sh)" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/anttmap-bench-pg.XXXXXX)
-chmod 755 "$work"  # the postgres user reaches its cluster inside
-cluster=$work/pg
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  bash "$repo/scripts/pg-cluster.sh" stop "$cluster" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 step() { echo "== $*" >&2; }
 now_ms() { date +%s%3N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
@@ -53,14 +42,11 @@ timed() {  # repeat, command...: median wall time in ms
     echo $(($(now_ms) - start))
   done | median
 }
-
 step "a throwaway PostgreSQL cluster, durable settings"
-PG_DURABLE=1 bash "$repo/scripts/pg-cluster.sh" start "$cluster" >/dev/null
-base=$(bash "$repo/scripts/pg-cluster.sh" uri "$cluster")
-pg_of() { echo "${base/\/postgres\?//$1?}"; }
+. "$repo/scripts/bench/throwaway-pg.sh" bench-postgis
 psql "$base" -qc "CREATE DATABASE bench_sample TEMPLATE anttmap_template" -c "CREATE DATABASE bench_copy TEMPLATE anttmap_template"
-pg=$(pg_of bench_sample)
-pg_copy=$(pg_of bench_copy)
+pg=$(database_uri bench_sample)
+pg_copy=$(database_uri bench_copy)
 file=$work/sample.sqlite
 
 # --- 1. the store --------------------------------------------------------------------------------------------------

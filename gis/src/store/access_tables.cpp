@@ -3,38 +3,22 @@
 // stored; antt/access/access.hpp makes them.
 #include "access_tables.hpp"
 
+#include "store_rules.hpp"
+
 #include "antt/core/error.hpp"
 
 namespace antt::store::access_tables {
 namespace {
 
-std::string joined_scope(const std::vector<std::string>& codes) {
-  std::string text;
-  for (const auto& code : codes) text += (text.empty() ? "" : ",") + code;
-  return text;
-}
-
-std::vector<std::string> split_scope(const std::string& text) {
-  std::vector<std::string> codes;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const auto comma = text.find(',', start);
-    const auto end = comma == std::string::npos ? text.size() : comma;
-    if (end > start) codes.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return codes;
-}
-
 /// id, name, role, scope, disabled, created_at, password_changed_at
 Account account_of(const Statement& row) {
-  return Account{row.integer(0), row.text(1), row.text(2), split_scope(row.text(3)), row.integer(4) != 0,
+  return Account{row.integer(0), row.text(1), row.text(2), rules::split_scope(row.text(3)), row.integer(4) != 0,
                  row.text(5), row.text(6)};
 }
 
 /// id, name, role, scope, prefix, created_at, revoked_at
 ApiKey api_key_of(const Statement& row) {
-  return ApiKey{row.integer(0), row.text(1), row.text(2), split_scope(row.text(3)), row.text(4), row.text(5),
+  return ApiKey{row.integer(0), row.text(1), row.text(2), rules::split_scope(row.text(3)), row.text(4), row.text(5),
                 row.optional_text(6)};
 }
 
@@ -51,7 +35,7 @@ void add_account(const Database& db, const Account& account, const std::string& 
   db.prepare_cached("INSERT INTO account (name, role, scope, password_hash, disabled) VALUES (?, ?, ?, ?, ?)")
       .bind(1, account.name)
       .bind(2, account.role)
-      .bind(3, joined_scope(account.scope))
+      .bind(3, rules::joined_scope(account.scope))
       .bind(4, password_hash)
       .bind(5, account.disabled ? 1 : 0)
       .run();
@@ -102,7 +86,7 @@ void add_api_key(const Database& db, const ApiKey& key, const std::string& diges
   db.prepare_cached("INSERT INTO api_key (name, role, scope, digest, prefix) VALUES (?, ?, ?, ?, ?)")
       .bind(1, key.name)
       .bind(2, key.role)
-      .bind(3, joined_scope(key.scope))
+      .bind(3, rules::joined_scope(key.scope))
       .bind(4, digest)
       .bind(5, key.prefix)
       .run();

@@ -27,24 +27,6 @@ using rows::kIndicatorColumns;
 using rows::kStatusColumns;
 using rows::kUnitColumns;
 
-std::string joined_scope(const std::vector<std::string>& codes) {
-  std::string text;
-  for (const auto& code : codes) text += (text.empty() ? "" : ",") + code;
-  return text;
-}
-
-std::vector<std::string> split_scope(const std::string& text) {
-  std::vector<std::string> codes;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const auto comma = text.find(',', start);
-    const auto end = comma == std::string::npos ? text.size() : comma;
-    if (end > start) codes.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return codes;
-}
-
 class PostgisStore final : public Store {
  public:
   explicit PostgisStore(pg::Connection db) : db_(std::move(db)) {}
@@ -591,7 +573,7 @@ class PostgisStore final : public Store {
              Params()
                  .text(account.name)
                  .text(account.role)
-                 .text(joined_scope(account.scope))
+                 .text(rules::joined_scope(account.scope))
                  .text(password_hash)
                  .integer(account.disabled ? 1 : 0));
   }
@@ -630,7 +612,7 @@ class PostgisStore final : public Store {
     if (db_.exec("SELECT 1 FROM api_key WHERE name = $1 AND revoked_at IS NULL", Params().text(key.name)).rows() > 0)
       throw InputError("a key named '" + key.name + "' is active; revoke it first / khóa cùng tên đang dùng");
     db_.exec("INSERT INTO api_key (name, role, scope, digest, prefix) VALUES ($1, $2, $3, $4, $5)",
-             Params().text(key.name).text(key.role).text(joined_scope(key.scope)).text(digest).text(key.prefix));
+             Params().text(key.name).text(key.role).text(rules::joined_scope(key.scope)).text(digest).text(key.prefix));
   }
 
   void revoke_api_key(const std::string& name) override {
@@ -947,12 +929,12 @@ class PostgisStore final : public Store {
   }
 
   static Account account_of(const pg::Result& result, int row) {
-    return Account{result.integer(row, 0), result.text(row, 1), result.text(row, 2), split_scope(result.text(row, 3)),
+    return Account{result.integer(row, 0), result.text(row, 1), result.text(row, 2), rules::split_scope(result.text(row, 3)),
                    result.integer(row, 4) != 0, result.text(row, 5), result.text(row, 6)};
   }
 
   static ApiKey api_key_of(const pg::Result& result, int row) {
-    return ApiKey{result.integer(row, 0), result.text(row, 1), result.text(row, 2), split_scope(result.text(row, 3)),
+    return ApiKey{result.integer(row, 0), result.text(row, 1), result.text(row, 2), rules::split_scope(result.text(row, 3)),
                   result.text(row, 4),    result.text(row, 5), result.optional_text(row, 6)};
   }
 

@@ -83,6 +83,24 @@ void refuse_unknown_hotspot(std::int64_t id) {
   throw InputError("no hotspot designation " + std::to_string(id) + " / không có quyết định trọng điểm này");
 }
 
+std::string joined_scope(const std::vector<std::string>& codes) {
+  std::string text;
+  for (const auto& code : codes) text += (text.empty() ? "" : ",") + code;
+  return text;
+}
+
+std::vector<std::string> split_scope(const std::string& text) {
+  std::vector<std::string> codes;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto comma = text.find(',', start);
+    const auto end = comma == std::string::npos ? text.size() : comma;
+    if (end > start) codes.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return codes;
+}
+
 void check_override(const ValidationOverride& record) {
   if (record.reason.find_first_not_of(" \t\r\n") == std::string::npos)
     throw InputError("an override needs a reason / cần nêu lý do lưu khi còn lỗi");

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "antt/store/model.hpp"
 
@@ -27,6 +28,9 @@ std::string sha256_hex(const std::string& bytes);
 void check_hotspot_end(std::int64_t id, const std::string& date, const std::string& from,
                        const std::optional<std::string>& to);
 [[noreturn]] void refuse_unknown_hotspot(std::int64_t id);
+/// An account's or key's scope codes as the stores keep them (comma-separated) and back.
+std::string joined_scope(const std::vector<std::string>& codes);
+std::vector<std::string> split_scope(const std::string& text);
 /// InputError when an override has no reason.
 void check_override(const ValidationOverride& record);
 
