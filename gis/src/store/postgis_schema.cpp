@@ -1,5 +1,7 @@
 #include "postgis_schema.hpp"
 
+#include "antt/core/error.hpp"
+
 namespace antt::store::postgis_schema {
 namespace {
 
@@ -309,6 +311,58 @@ const std::vector<schema::Migration>& migrations() {
     return out;
   }();
   return list;
+}
+
+namespace {
+
+int version_of(const pg::Connection& db) {
+  auto result = db.exec("SELECT version FROM anttmap_schema");
+  return result.rows() ? static_cast<int>(result.integer(0, 0)) : 0;
+}
+
+}  // namespace
+
+void migrate(const pg::Connection& db, bool create) {
+  const bool has_schema =
+      db.exec("SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND "
+               "table_name = 'anttmap_schema'")
+          .rows() > 0;
+  int current = has_schema ? version_of(db) : 0;
+  const auto& list = postgis_schema::migrations();
+  if (current > list.back().version)
+    throw StoreError("store '" + db.label() + "' has schema version " + std::to_string(current) +
+                     ", newer than this anttmap knows (" + std::to_string(list.back().version) + "); upgrade anttmap");
+  if (!has_schema) {
+    auto tables = db.exec(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name NOT IN "
+        "('spatial_ref_sys', 'geography_columns', 'geometry_columns')");
+    if (tables.integer(0, 0) > 0)
+      throw StoreError("the database '" + db.label() +
+                       "' has tables but is not an anttmap store; choose another database / CSDL này không phải của anttmap");
+    if (!create)
+      throw StoreError("no anttmap store in '" + db.label() + "'; create one with `anttmap --db URI init` / "
+                       "chưa có CSDL, hãy chạy init");
+  }
+  for (const auto& migration : list) {
+    if (migration.version <= current) continue;
+    db.exec_script("BEGIN");
+    try {
+      // One migrator at a time when several servers start on a new database together.
+      db.exec_script(std::string("SELECT pg_advisory_xact_lock(") + postgis_schema::kMigrationLock + ")");
+      const bool done = db.exec("SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() "
+                                 "AND table_name = 'anttmap_schema'")
+                                .rows() > 0 &&
+                        version_of(db) >= migration.version;
+      if (!done) {
+        db.exec_script(migration.sql);
+        db.exec("UPDATE anttmap_schema SET version = $1", pg::Params().integer(migration.version));
+      }
+      db.exec_script("COMMIT");
+    } catch (...) {
+      PQclear(PQexec(db.get(), "ROLLBACK"));
+      throw;
+    }
+  }
 }
 
 }  // namespace antt::store::postgis_schema

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "postgres.hpp"
 #include "schema.hpp"
 
 namespace antt::store::postgis_schema {
@@ -17,5 +18,10 @@ inline constexpr const char* kWriterLock = "727362";
 
 /// Migrations 1..N, the same numbers and meanings as schema::migrations().
 const std::vector<schema::Migration>& migrations();
+
+/// Brings the database's store up to date, each migration in its transaction (one migrator at a time).
+/// StoreError for a newer store, a database with other tables, or (without `create`) one that is not a
+/// store yet.
+void migrate(const pg::Connection& db, bool create);
 
 }  // namespace antt::store::postgis_schema

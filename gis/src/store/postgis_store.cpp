@@ -12,6 +12,8 @@
 #include "antt/core/error.hpp"
 #include "antt/store/store.hpp"
 #include "change_feed.hpp"
+#include "postgis_access.hpp"
+#include "postgis_copy.hpp"
 #include "postgis_schema.hpp"
 #include "postgres.hpp"
 #include "row_readers.hpp"
@@ -563,90 +565,42 @@ class PostgisStore final : public Store {
     return out;
   }
 
-  // Accounts, keys and the token secret ----------------------------------------------------------
+  // Accounts, keys and the token secret: postgis_access.cpp -------------------------------------
 
   void add_account(const Account& account, const std::string& password_hash) override {
     require_write("add_account");
-    if (account_credentials(account.name))
-      throw InputError("account '" + account.name + "' exists / tài khoản đã tồn tại");
-    db_.exec("INSERT INTO account (name, role, scope, password_hash, disabled) VALUES ($1, $2, $3, $4, $5)",
-             Params()
-                 .text(account.name)
-                 .text(account.role)
-                 .text(rules::joined_scope(account.scope))
-                 .text(password_hash)
-                 .integer(account.disabled ? 1 : 0));
+    postgis_access::add_account(db_, account, password_hash);
   }
-
   void set_account_password(const std::string& name, const std::string& password_hash) override {
     require_write("set_account_password");
-    require_account(name);
-    db_.exec("UPDATE account SET password_hash = $1, password_changed_at = anttmap_now() WHERE name = $2",
-             Params().text(password_hash).text(name));
+    postgis_access::set_account_password(db_, name, password_hash);
   }
-
   void set_account_disabled(const std::string& name, bool disabled) override {
     require_write("set_account_disabled");
-    require_account(name);
-    db_.exec("UPDATE account SET disabled = $1 WHERE name = $2", Params().integer(disabled ? 1 : 0).text(name));
+    postgis_access::set_account_disabled(db_, name, disabled);
   }
-
-  std::vector<Account> accounts() const override {
-    auto result = db_.exec("SELECT id, name, role, scope, disabled, created_at, password_changed_at FROM account "
-                           "ORDER BY name");
-    std::vector<Account> out;
-    for (int row = 0; row < result.rows(); ++row) out.push_back(account_of(result, row));
-    return out;
-  }
-
+  std::vector<Account> accounts() const override { return postgis_access::accounts(db_); }
   std::optional<std::pair<Account, std::string>> account_credentials(const std::string& name) const override {
-    auto result = db_.exec("SELECT id, name, role, scope, disabled, created_at, password_changed_at, password_hash "
-                           "FROM account WHERE name = $1",
-                           Params().text(name));
-    if (result.rows() == 0) return std::nullopt;
-    return std::make_pair(account_of(result, 0), result.text(0, 7));
+    return postgis_access::account_credentials(db_, name);
   }
-
   void add_api_key(const ApiKey& key, const std::string& digest) override {
     require_write("add_api_key");
-    if (db_.exec("SELECT 1 FROM api_key WHERE name = $1 AND revoked_at IS NULL", Params().text(key.name)).rows() > 0)
-      throw InputError("a key named '" + key.name + "' is active; revoke it first / khóa cùng tên đang dùng");
-    db_.exec("INSERT INTO api_key (name, role, scope, digest, prefix) VALUES ($1, $2, $3, $4, $5)",
-             Params().text(key.name).text(key.role).text(rules::joined_scope(key.scope)).text(digest).text(key.prefix));
+    postgis_access::add_api_key(db_, key, digest);
   }
-
   void revoke_api_key(const std::string& name) override {
     require_write("revoke_api_key");
-    auto result = db_.exec("UPDATE api_key SET revoked_at = anttmap_now() WHERE name = $1 AND revoked_at IS NULL",
-                           Params().text(name));
-    if (result.affected() == 0) throw InputError("no active key named '" + name + "' / không có khóa đang dùng tên này");
+    postgis_access::revoke_api_key(db_, name);
   }
-
-  std::vector<ApiKey> api_keys() const override {
-    auto result = db_.exec("SELECT id, name, role, scope, prefix, created_at, revoked_at FROM api_key ORDER BY id");
-    std::vector<ApiKey> out;
-    for (int row = 0; row < result.rows(); ++row) out.push_back(api_key_of(result, row));
-    return out;
-  }
-
+  std::vector<ApiKey> api_keys() const override { return postgis_access::api_keys(db_); }
   std::vector<std::pair<ApiKey, std::string>> active_api_key_digests() const override {
-    auto result = db_.exec("SELECT id, name, role, scope, prefix, created_at, revoked_at, digest FROM api_key "
-                           "WHERE revoked_at IS NULL ORDER BY id");
-    std::vector<std::pair<ApiKey, std::string>> out;
-    for (int row = 0; row < result.rows(); ++row) out.emplace_back(api_key_of(result, row), result.text(row, 7));
-    return out;
+    return postgis_access::active_api_key_digests(db_);
   }
-
   std::int64_t rotate_server_secret(const std::string& secret) override {
     require_write("rotate_server_secret");
-    db_.exec("UPDATE server_secret SET retired_at = anttmap_now() WHERE retired_at IS NULL");
-    return db_.exec("INSERT INTO server_secret (secret) VALUES ($1) RETURNING id", Params().text(secret)).integer(0, 0);
+    return postgis_access::rotate_server_secret(db_, secret);
   }
-
   std::optional<std::pair<std::int64_t, std::string>> server_secret() const override {
-    auto result = db_.exec("SELECT id, secret FROM server_secret WHERE retired_at IS NULL ORDER BY id DESC LIMIT 1");
-    if (result.rows() == 0) return std::nullopt;
-    return std::make_pair(result.integer(0, 0), result.text(0, 1));
+    return postgis_access::server_secret(db_);
   }
 
   // Change feed --------------------------------------------------------------------------------
@@ -700,110 +654,17 @@ class PostgisStore final : public Store {
     }
   }
 
-  // Whole-store copies ---------------------------------------------------------------------------
+  // Whole-store copies: postgis_copy.cpp ----------------------------------------------------------
 
   std::vector<StoredColumn> stored_columns(const std::string& table) const override {
-    auto result = db_.exec("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
-                           "AND table_name = $1 ORDER BY ordinal_position",
-                           Params().text(table));
-    std::vector<StoredColumn> out;
-    for (int row = 0; row < result.rows(); ++row) {
-      const std::string name = result.text(row, 0);
-      out.push_back({name, schema::stored_column_type(table, name)});
-    }
-    return out;
+    return postgis_copy::stored_columns(db_, table);
   }
-
   void read_stored_rows(const std::string& table, const std::vector<StoredColumn>& columns,
                         const std::function<void(const StoredRow&)>& row) const override {
-    std::string sql = "SELECT ";
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      const std::string name = "\"" + columns[i].name + "\"";
-      sql += (i ? ", " : "") + (columns[i].type == StoredColumn::Type::geometry ? "ST_AsBinary(" + name + ")" : name);
-    }
-    // In pages, so a national table is never held whole.
-    const std::int64_t page = 5000;
-    StoredRow cells(columns.size());
-    for (std::int64_t offset = 0;; offset += page) {
-      auto result = db_.exec_once(sql + " FROM \"" + table + "\" ORDER BY 1 LIMIT " + std::to_string(page) + " OFFSET " +
-                             std::to_string(offset));
-      for (int r = 0; r < result.rows(); ++r) {
-        for (std::size_t i = 0; i < columns.size(); ++i) {
-          const int column = static_cast<int>(i);
-          if (result.is_null(r, column)) cells[i].reset();
-          else cells[i] = columns[i].type == StoredColumn::Type::value ? result.text(r, column) : result.bytes(r, column);
-        }
-        row(cells);
-      }
-      if (result.rows() < page) break;
-    }
+    postgis_copy::read_stored_rows(db_, table, columns, row);
   }
-
   void load_stored_rows(const std::function<void(const StoredRowSink&)>& produce) override {
-    db_.exec_script("BEGIN");
-    try {
-      db_.exec_script("LOCK TABLE audit_log IN EXCLUSIVE MODE");
-      if (change_position() > 0)
-        throw StoreError("the store '" + db_.label() + "' already holds data; copy into a new store / chỉ sao chép vào CSDL mới");
-      const auto& tables = copied_tables();
-      for (const auto& table : tables) db_.exec_script("ALTER TABLE \"" + table + "\" DISABLE TRIGGER USER");
-      // Rows go in batches of many rows per INSERT: one round trip per batch, not per row.
-      struct Batch {
-        std::string table;
-        std::vector<StoredColumn> columns;
-        Params params;
-        int rows = 0;
-      } batch;
-      auto flush = [&] {
-        if (batch.rows == 0) return;
-        std::string sql = "INSERT INTO \"" + batch.table + "\" (";
-        for (std::size_t i = 0; i < batch.columns.size(); ++i) sql += (i ? ", \"" : "\"") + batch.columns[i].name + "\"";
-        sql += ") VALUES ";
-        int next = 1;
-        for (int row = 0; row < batch.rows; ++row) {
-          sql += row ? ", (" : "(";
-          for (std::size_t i = 0; i < batch.columns.size(); ++i) {
-            const std::string param = "$" + std::to_string(next++);
-            sql += i ? ", " : "";
-            sql += batch.columns[i].type == StoredColumn::Type::geometry ? "ST_GeomFromWKB(" + param + ", 4326)" : param;
-          }
-          sql += ")";
-        }
-        db_.exec_once(sql, batch.params);
-        batch.params = Params();
-        batch.rows = 0;
-      };
-      produce([&](const std::string& table, const std::vector<StoredColumn>& columns, const StoredRow& row) {
-        if (table != batch.table) {
-          flush();
-          batch.table = table;
-          batch.columns = columns;
-        }
-        for (std::size_t i = 0; i < columns.size(); ++i) {
-          if (!row[i]) batch.params.null();
-          else if (columns[i].type == StoredColumn::Type::value) batch.params.text(*row[i]);
-          else batch.params.bytes(*row[i]);
-        }
-        // At most 500 rows and well under PostgreSQL's 65,535 parameters.
-        if (++batch.rows >= 500 || batch.params.size() > 30000) flush();
-      });
-      flush();
-      for (const auto& table : tables) {
-        db_.exec_script("ALTER TABLE \"" + table + "\" ENABLE TRIGGER USER");
-        // Ids keep growing from the copied ones.
-        auto sequence = db_.exec(
-            "SELECT pg_get_serial_sequence($1, column_name) FROM information_schema.columns WHERE table_schema = "
-            "current_schema() AND table_name = $1 AND column_name = 'id'",
-            Params().text(table));
-        if (sequence.rows() == 0 || sequence.is_null(0, 0)) continue;
-        db_.exec("SELECT setval($1, COALESCE((SELECT max(id) FROM \"" + table + "\"), 0) + 1, false)",
-                 Params().text(sequence.text(0, 0)));
-      }
-      db_.exec_script("COMMIT");
-    } catch (...) {
-      rollback();
-      throw;
-    }
+    postgis_copy::load_stored_rows(db_, produce);
   }
 
   // Settings, audit, maintenance ---------------------------------------------------------------
@@ -841,48 +702,9 @@ class PostgisStore final : public Store {
     copy_store(*this, *target);
   }
 
-  void migrate(bool create) {
-    const bool has_schema =
-        db_.exec("SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND "
-                 "table_name = 'anttmap_schema'")
-            .rows() > 0;
-    int current = has_schema ? schema_version() : 0;
-    const auto& list = postgis_schema::migrations();
-    if (current > list.back().version)
-      throw StoreError("store '" + db_.label() + "' has schema version " + std::to_string(current) +
-                       ", newer than this anttmap knows (" + std::to_string(list.back().version) + "); upgrade anttmap");
-    if (!has_schema) {
-      auto tables = db_.exec(
-          "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name NOT IN "
-          "('spatial_ref_sys', 'geography_columns', 'geometry_columns')");
-      if (tables.integer(0, 0) > 0)
-        throw StoreError("the database '" + db_.label() +
-                         "' has tables but is not an anttmap store; choose another database / CSDL này không phải của anttmap");
-      if (!create)
-        throw StoreError("no anttmap store in '" + db_.label() + "'; create one with `anttmap --db URI init` / "
-                         "chưa có CSDL, hãy chạy init");
-    }
-    for (const auto& migration : list) {
-      if (migration.version <= current) continue;
-      db_.exec_script("BEGIN");
-      try {
-        // One migrator at a time when several servers start on a new database together.
-        db_.exec_script(std::string("SELECT pg_advisory_xact_lock(") + postgis_schema::kMigrationLock + ")");
-        const bool done = db_.exec("SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() "
-                                   "AND table_name = 'anttmap_schema'")
-                                  .rows() > 0 &&
-                          schema_version() >= migration.version;
-        if (!done) {
-          db_.exec_script(migration.sql);
-          db_.exec("UPDATE anttmap_schema SET version = $1", Params().integer(migration.version));
-        }
-        db_.exec_script("COMMIT");
-      } catch (...) {
-        rollback();
-        throw;
-      }
-    }
-  }
+
+ /// The connection, for the migration at opening.
+  const pg::Connection& connection() const { return db_; }
 
  private:
   void require_write(const char* operation) const {
@@ -924,20 +746,6 @@ class PostgisStore final : public Store {
       rules::refuse_missing_unit_of_year(missing.text(0, 0), static_cast<int>(missing.integer(0, 1)));
   }
 
-  void require_account(const std::string& name) const {
-    if (!account_credentials(name)) throw InputError("no account '" + name + "' / không có tài khoản này");
-  }
-
-  static Account account_of(const pg::Result& result, int row) {
-    return Account{result.integer(row, 0), result.text(row, 1), result.text(row, 2), rules::split_scope(result.text(row, 3)),
-                   result.integer(row, 4) != 0, result.text(row, 5), result.text(row, 6)};
-  }
-
-  static ApiKey api_key_of(const pg::Result& result, int row) {
-    return ApiKey{result.integer(row, 0), result.text(row, 1), result.text(row, 2), rules::split_scope(result.text(row, 3)),
-                  result.text(row, 4),    result.text(row, 5), result.optional_text(row, 6)};
-  }
-
   static std::map<std::string, StatusRecord> status_map(const pg::Result& result) {
     std::map<std::string, StatusRecord> out;
     for (int row = 0; row < result.rows(); ++row) {
@@ -970,7 +778,7 @@ class PostgisStore final : public Store {
 
 std::unique_ptr<Store> open_postgis_store(const std::string& location, bool create) {
   auto store = std::make_unique<PostgisStore>(pg::Connection::open(location));
-  store->migrate(create);
+  postgis_schema::migrate(store->connection(), create);
   return store;
 }
 

@@ -14,6 +14,7 @@
 #include "change_feed.hpp"
 #include "row_readers.hpp"
 #include "schema.hpp"
+#include "spatialite_copy.hpp"
 #include "store_rules.hpp"
 
 namespace antt::store {
@@ -624,86 +625,17 @@ class SpatiaLiteStore final : public Store {
     return out;
   }
 
-  std::vector<StoredColumn> stored_columns(const std::string& table) const override {
-    auto statement = db_.prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid");
-    statement.bind(1, table);
-    std::vector<StoredColumn> out;
-    while (statement.step()) {
-      const std::string name = statement.text(0);
-      out.push_back({name, schema::stored_column_type(table, name)});
-    }
-    return out;
-  }
+  // Whole-store copies: spatialite_copy.cpp ---------------------------------------------------
 
+  std::vector<StoredColumn> stored_columns(const std::string& table) const override {
+    return spatialite_copy::stored_columns(db_, table);
+  }
   void read_stored_rows(const std::string& table, const std::vector<StoredColumn>& columns,
                         const std::function<void(const StoredRow&)>& row) const override {
-    std::string sql = "SELECT ";
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-      const std::string name = "\"" + columns[i].name + "\"";
-      sql += (i ? ", " : "") + (columns[i].type == StoredColumn::Type::geometry ? "AsBinary(" + name + ")" : name);
-    }
-    sql += " FROM \"" + table + "\" ORDER BY 1";
-    auto statement = db_.prepare(sql);
-    StoredRow cells(columns.size());
-    while (statement.step()) {
-      for (std::size_t i = 0; i < columns.size(); ++i) {
-        const int column = static_cast<int>(i);
-        if (statement.is_null(column)) cells[i].reset();
-        else cells[i] = columns[i].type == StoredColumn::Type::value ? statement.text(column) : statement.blob(column);
-      }
-      row(cells);
-    }
+    spatialite_copy::read_stored_rows(db_, table, columns, row);
   }
-
   void load_stored_rows(const std::function<void(const StoredRowSink&)>& produce) override {
-    db_.exec("BEGIN IMMEDIATE");
-    try {
-      {
-        auto written = db_.prepare("SELECT count(*) FROM audit_log");
-        written.step();
-        if (written.integer(0) > 0)
-          throw StoreError("the store '" + path_ + "' already holds data; copy into a new store / chỉ sao chép vào CSDL mới");
-      }
-      // The rules' and the audit's triggers stay out of a copy (SpatiaLite's own, which keep the
-      // spatial index, stay in); they are made again, the same, before the commit.
-      std::vector<std::pair<std::string, std::string>> triggers;
-      {
-        auto ours = db_.prepare(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND (name LIKE 'audit\\_%' ESCAPE '\\' OR "
-            "name LIKE '%append\\_only%' ESCAPE '\\' OR name LIKE '%no\\_overlap%' ESCAPE '\\' OR "
-            "name LIKE '%unit\\_exists' ESCAPE '\\')");
-        while (ours.step()) triggers.emplace_back(ours.text(0), ours.text(1));
-      }
-      for (const auto& [name, sql] : triggers) db_.exec("DROP TRIGGER \"" + name + "\"");
-      std::map<std::string, Statement> inserts;
-      produce([&](const std::string& table, const std::vector<StoredColumn>& columns, const StoredRow& row) {
-        auto found = inserts.find(table);
-        if (found == inserts.end()) {
-          std::string names, values;
-          for (std::size_t i = 0; i < columns.size(); ++i) {
-            names += (i ? ", \"" : "\"") + columns[i].name + "\"";
-            values += i ? ", " : "";
-            values += columns[i].type == StoredColumn::Type::geometry ? "GeomFromWKB(?, 4326)" : "?";
-          }
-          found = inserts.emplace(table, db_.prepare("INSERT INTO \"" + table + "\" (" + names + ") VALUES (" + values + ")")).first;
-        }
-        Statement& insert = found->second;
-        insert.reset();
-        for (std::size_t i = 0; i < columns.size(); ++i) {
-          const int index = static_cast<int>(i) + 1;
-          if (!row[i]) insert.bind_null(index);
-          else if (columns[i].type == StoredColumn::Type::value) insert.bind(index, *row[i]);
-          else insert.bind_blob(index, *row[i]);
-        }
-        insert.run();
-      });
-      inserts.clear();
-      for (const auto& [name, sql] : triggers) db_.exec(sql);
-      db_.exec("COMMIT");
-    } catch (...) {
-      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
-    }
+    spatialite_copy::load_stored_rows(db_, path_, produce);
   }
 
   void backup_to(const std::string& path) const override {
