@@ -1,28 +1,12 @@
-// What every store shares: many statuses as one at a time, waiting for a change by polling (PostGIS
-// does both its own way), and a whole store copied into a new one, either way between SpatiaLite and PostGIS: every table the
+// A whole store copied into a new one, either way between SpatiaLite and PostGIS: every table the
 // schema has, audit log included, row by row as it is stored (copy_store in antt/store/store.hpp).
 #include <algorithm>
-#include <thread>
 
 #include "antt/core/error.hpp"
 #include "antt/store/store.hpp"
 #include "schema.hpp"
 
 namespace antt::store {
-
-bool Store::wait_for_change(std::int64_t position, std::chrono::milliseconds timeout) const {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    if (change_position() > position) return true;
-    const auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) return false;
-    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(std::chrono::milliseconds(50), deadline - now));
-  }
-}
-
-void Store::add_statuses(const std::vector<StatusRecord>& records) {
-  for (const auto& record : records) add_status(record);
-}
 
 const std::vector<std::string>& copied_tables() { return schema::copied_tables(); }
 

@@ -1,12 +1,14 @@
 #pragma once
 // The store interface. Callers (import, validation, stats, export, the CLI, later the server)
 // use only this; the SpatiaLite store implements it now, a PostGIS store can later.
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -35,6 +37,8 @@ using StoredRow = std::vector<std::optional<std::string>>;
 using StoredRowSink =
     std::function<void(const std::string& table, const std::vector<StoredColumn>& columns, const StoredRow& row)>;
 
+// Every member is pure or defined here: the class has no key function, so each library that uses
+// it (the fuzzers' subjects too) gets its vtable and typeinfo without linking the stores.
 class Store {
  public:
   virtual ~Store() = default;
@@ -65,7 +69,9 @@ class Store {
   virtual std::int64_t add_status(const StatusRecord& record) = 0;
   /// Appends many status rows, as add_status does each (the same checks, refusals and superseding), in
   /// order. Stores that can write them in fewer round trips do (PostGIS: a thousand rows per statement).
-  virtual void add_statuses(const std::vector<StatusRecord>& records);
+  virtual void add_statuses(const std::vector<StatusRecord>& records) {
+    for (const auto& record : records) add_status(record);
+  }
   /// The current status of every unit that has one in `year`, by unit code.
   virtual std::map<std::string, StatusRecord> statuses_of_year(int year) const = 0;
   /// The status of every unit in `year` as it was known at `instant` (UTC, as parse_known_at gives):
@@ -162,7 +168,15 @@ class Store {
   /// Waits until the change position passes `position`, at most `timeout`; true when it did. This
   /// one polls; the PostGIS store listens on its change channel (LISTEN/NOTIFY), so a server hears of
   /// a write made through any other server, the CLI or plain SQL as soon as it commits.
-  virtual bool wait_for_change(std::int64_t position, std::chrono::milliseconds timeout) const;
+  virtual bool wait_for_change(std::int64_t position, std::chrono::milliseconds timeout) const {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      if (change_position() > position) return true;
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) return false;
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(std::chrono::milliseconds(50), deadline - now));
+    }
+  }
 
   // Whole-store copies (copy_store below) ---------------------------------------------------
   /// The columns this store keeps in `table` (one of copied_tables()).
