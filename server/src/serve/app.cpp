@@ -302,9 +302,10 @@ void ServeApp::watch() {
     }
   }
   const auto interval = std::chrono::milliseconds(config_.poll_interval_ms);
+  bool refresh_failed = false;  // then wait the interval: the store's position stays ahead of ours
   std::unique_lock lock(watch_mutex_);
   while (!stopping_) {
-    if (listener) {
+    if (listener && !refresh_failed) {
       lock.unlock();
       try {
         listener->wait_for_change(change_position_.load(), interval);
@@ -320,9 +321,11 @@ void ServeApp::watch() {
     lock.unlock();
     try {
       refresh();
+      refresh_failed = false;
     } catch (const std::exception& error) {
       // The server keeps serving the last good data; the next poll tries again.
       logger_->error("serve", "refresh failed; serving the last good data", {{"reason", error.what()}});
+      refresh_failed = true;
     }
     lock.lock();
   }
