@@ -99,6 +99,7 @@ struct RenderStore::Impl final : layers::RowSource {
   std::string render_path;
   store::RenderFile file;
   std::unique_ptr<RenderShapefiles> shapefiles;  ///< drawing copies of the rows, when kept
+  std::vector<int> only_years;  ///< sorted; empty: every year
   Generaliser generaliser;
   layers::UnitCatalogue catalogue;
 
@@ -167,8 +168,17 @@ struct RenderStore::Impl final : layers::RowSource {
     // chưa có trạng thái), rather than the year refused.
     std::vector<int> years;
     const int last = std::max(with_status.back(), year_of(today()));
-    for (int year = with_status.front(); year <= last; ++year) years.push_back(year);
+    for (int year = with_status.front(); year <= last; ++year)
+      if (only_years.empty() || std::binary_search(only_years.begin(), only_years.end(), year)) years.push_back(year);
     return {years, with_status.back()};
+  }
+
+  /// Whether a unit version is in force at some time of the years held (all, when not restricted).
+  bool in_years_held(const UnitVersion& version) const {
+    if (only_years.empty()) return true;
+    const std::string first = std::to_string(only_years.front()) + "-01-01";
+    const std::string after = std::to_string(only_years.back() + 1) + "-01-01";
+    return version.valid_from < after && (!version.valid_to || *version.valid_to > first);
   }
 
   std::vector<LayerRow> rows_of(const LayerYear& target) {
@@ -336,7 +346,8 @@ void RenderStore::build_all(const std::function<void(double)>& progress) {
   const double geometry_share = 0.6;
   for (size_t i = 0; i < versions.size(); ++i) {
     auto& version = versions[i];
-    if (!impl.unit_area.count(version.id))
+    // Versions of other years are generalised only if a layer asks for them (area() reads them then).
+    if (!impl.unit_area.count(version.id) && impl.in_years_held(version))
       impl.unit_area[version.id] = impl.generaliser.from_store_wkb(version.geometry_wkb, "unit " + version.code);
     std::string().swap(version.geometry_wkb);
     if (i % 64 == 0) report(geometry_share * static_cast<double>(i) / static_cast<double>(versions.size()));
@@ -361,6 +372,12 @@ void RenderStore::build_all(const std::function<void(double)>& progress) {
   impl.publish(years, latest);
   impl.write_shapefiles(rewrites);
   report(1.0);
+}
+
+void RenderStore::keep_only_years(std::vector<int> years) {
+  std::sort(years.begin(), years.end());
+  years.erase(std::unique(years.begin(), years.end()), years.end());
+  impl_->only_years = std::move(years);
 }
 
 RefreshResult RenderStore::refresh() {

@@ -94,6 +94,7 @@ report::MapImage draw_map(const Context& context, const report::ReportData& data
   // Drawing shapefiles for the report's year only: the map shows no other.
   mapdata::RenderStore render_store(context.open_store(), context.layers, render_path,
                                     (scratch.path() / "shapefiles").string(), {data.request.year});
+  render_store.keep_only_years({data.request.year});
   render_store.build_all(context.progress("render file / dữ liệu bản đồ"));
   mapserver::EngineConfig config;
   config.layers = context.layers;
@@ -102,7 +103,7 @@ report::MapImage draw_map(const Context& context, const report::ReportData& data
   config.online_resource = "http://localhost/wms";
   config.max_image_size = kMaxImageSize;
   config.years = render_store.years();
-  config.default_year = render_store.latest_status_year().value_or(data.request.year);
+  config.default_year = data.request.year;  // the only year it holds
   config.shapefiles = [&render_store] { return render_store.shapefiles(); };
   mapserver::MapEngine engine(config);
   return report::render_map(engine, data, kMaxImageSize);

@@ -78,6 +78,9 @@ class RenderStore {
 
   /// Builds every layer for every year from the first status year to the latest (startup).
   void build_all(const std::function<void(double)>& progress = {});
+  /// Before build_all: hold only these of those years (a one-off report draws one year; building
+  /// every year's rows would take it ten times longer). Empty: every year.
+  void keep_only_years(std::vector<int> years);
   /// Applies the store's changes since the last build/refresh; cheap when nothing changed.
   /// Thread-compatible: call from one thread (the server's watcher).
   RefreshResult refresh();
