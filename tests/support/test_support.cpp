@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <libpq-fe.h>
 #include <pwd.h>
+#include <sqlite3.h>
 #include <unistd.h>
 #include <fstream>
 #include <random>
@@ -70,6 +71,21 @@ TempPostgisDatabase::~TempPostgisDatabase() {
 
 std::string TempPostgisDatabase::plain_sql(const std::string& sql) const { return run_sql(location_, sql); }
 
+bool tests_use_postgis() {
+  const char* kind = std::getenv("ANTT_TEST_STORE");
+  if (!kind || !*kind || std::string(kind) == "spatialite") return false;
+  if (std::string(kind) == "postgis") return true;
+  throw std::runtime_error(std::string("ANTT_TEST_STORE is spatialite or postgis, not ") + kind);
+}
+
+std::string TempDir::store(const std::string& name) {
+  if (!tests_use_postgis()) return file(name);
+  const auto cluster = postgres_test_cluster();
+  if (!cluster) throw std::runtime_error("ANTT_TEST_STORE=postgis needs a cluster in $ANTTMAP_TEST_PG");
+  databases_.push_back(std::make_unique<TempPostgisDatabase>(*cluster));
+  return databases_.back()->location();
+}
+
 TempDir::TempDir() {
   std::random_device random;
   for (int attempt = 0; attempt < 100; ++attempt) {
@@ -83,6 +99,7 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  databases_.clear();
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
 }
@@ -125,12 +142,69 @@ std::string own_sample_store() {
   return path;
 }
 
+std::string sample_store_file() {
+  const char* shared = std::getenv("ANTT_TEST_SAMPLE_STORE");
+  return shared && std::filesystem::exists(shared) ? std::string(shared) : own_sample_store();
+}
+
+std::string database_name(const std::string& location) {
+  const auto slash = location.find('/', location.find("://") + 3);
+  return location.substr(slash + 1, location.find('?', slash) - slash - 1);
+}
+
+/// The name of a PostGIS database holding the sample that nobody connects to (CREATE DATABASE
+/// copies only such a template): ctest's (anttmap_sample, made by tests/support/make-sample-stores.sh),
+/// or one this process makes from the sample file.
+std::string sample_template_database(const std::string& cluster) {
+  if (run_sql(cluster, "SELECT count(*) FROM pg_database WHERE datname = 'anttmap_sample'") == "1")
+    return "anttmap_sample";
+  static const TempPostgisDatabase own(cluster);
+  static const std::string name = [&] {
+    const auto copied = run_anttmap({"--db", own.location(), "--quiet", "copy", "--from", sample_store_file(), "--to",
+                                     own.location()});
+    if (copied.exit_code != 0) throw std::runtime_error("cannot copy the sample into PostGIS: " + copied.err);
+    return own.name();
+  }();
+  return name;
+}
+
 }  // namespace
 
-void copy_sample_store(const std::string& path) {
-  const char* shared = std::getenv("ANTT_TEST_SAMPLE_STORE");
-  const std::string source = shared && std::filesystem::exists(shared) ? std::string(shared) : own_sample_store();
-  std::filesystem::copy_file(source, path, std::filesystem::copy_options::overwrite_existing);
+void copy_sample_store(const std::string& location) {
+  if (!store::is_postgis_location(location)) {
+    std::filesystem::copy_file(sample_store_file(), location, std::filesystem::copy_options::overwrite_existing);
+    return;
+  }
+  const auto cluster = postgres_test_cluster();
+  if (!cluster) throw std::runtime_error("a PostGIS store in a test needs a cluster in $ANTTMAP_TEST_PG");
+  const std::string name = database_name(location);
+  const std::string source = sample_template_database(*cluster);
+  run_sql(*cluster, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  run_sql(*cluster, "CREATE DATABASE " + name + " TEMPLATE " + source);
+}
+
+std::string plain_sql(const std::string& location, const std::string& sql) {
+  if (store::is_postgis_location(location)) return run_sql(location, sql);
+  sqlite3* connection = nullptr;
+  if (sqlite3_open_v2(location.c_str(), &connection, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    const std::string message = connection ? sqlite3_errmsg(connection) : "out of memory";
+    sqlite3_close(connection);
+    throw std::runtime_error("cannot open " + location + ": " + message);
+  }
+  sqlite3_busy_timeout(connection, 10000);
+  std::string value;
+  const auto keep_first = [](void* into, int columns, char** values, char**) {
+    auto& first = *static_cast<std::string*>(into);
+    if (first.empty() && columns > 0 && values[0]) first = values[0];
+    return 0;
+  };
+  char* error = nullptr;
+  const int code = sqlite3_exec(connection, sql.c_str(), +keep_first, &value, &error);
+  const std::string message = error ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(connection);
+  if (code != SQLITE_OK) throw std::runtime_error(message);
+  return value;
 }
 
 void write_file(const std::string& path, const std::string& content) {

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,12 @@
 #include "antt/store/store.hpp"
 
 namespace antt::testing {
+
+class TempPostgisDatabase;
+
+/// The kind of store the tests make (TempDir::store): "spatialite", or "postgis" when
+/// $ANTT_TEST_STORE says so (ctest's postgis/ entries run the store-using suites so).
+bool tests_use_postgis();
 
 /// A fresh directory under the system temp dir, removed with its contents on destruction.
 class TempDir {
@@ -22,9 +29,13 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
   const std::filesystem::path& path() const { return path_; }
   std::string file(const std::string& name) const { return (path_ / name).string(); }
+  /// Where a store for this test lives (what --db takes): file(name) for SpatiaLite, or a new
+  /// empty PostGIS database, dropped with this directory, when the tests run on PostGIS.
+  std::string store(const std::string& name);
 
  private:
   std::filesystem::path path_;
+  std::vector<std::unique_ptr<TempPostgisDatabase>> databases_;
 };
 
 /// The URI of the tests' throwaway PostgreSQL cluster (scripts/pg-cluster.sh; ctest starts it and
@@ -74,10 +85,16 @@ std::string os_account_name();
 std::string make_api_key(const std::string& db, const std::string& name, const std::string& role,
                          const std::vector<std::string>& extra = {});
 
-/// Writes a fresh copy of the sample province (`anttmap sample`) to `path`. The sample takes seconds
-/// to make: ctest makes it once for every test process (the fixture test sample_store_template,
-/// named by $ANTT_TEST_SAMPLE_STORE); a test binary run by hand makes it once per process.
-void copy_sample_store(const std::string& path);
+/// Writes a fresh copy of the sample province (`anttmap sample`) to `location` (a SpatiaLite path,
+/// or a PostGIS database of the test cluster, replaced). The sample takes seconds to make: ctest
+/// makes it once for every test process (the fixture test sample_store_template, named by
+/// $ANTT_TEST_SAMPLE_STORE, and its PostGIS copy, the template database anttmap_sample); a test
+/// binary run by hand makes it once per process.
+void copy_sample_store(const std::string& location);
+
+/// Runs SQL on the store at `location` as another client would (sqlite3, psql): its own connection,
+/// no anttmap in between. Returns the first column of the first row ("" when none).
+std::string plain_sql(const std::string& location, const std::string& sql);
 
 /// Writes `content` to `path`.
 void write_file(const std::string& path, const std::string& content);

@@ -1,7 +1,6 @@
 // `anttmap user` and `anttmap key`, in-process on a small store: secrets reach the store only as
 // hashes, a key is printed once (alone on the last line), every change is audited, and bad input
 // changes nothing.
-#include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
 
@@ -17,7 +16,7 @@ using Json = nlohmann::json;
 class AccessCommandsTest : public ::testing::Test {
  protected:
   TempDir dir;
-  std::string db = dir.file("access.sqlite");
+  std::string db = dir.store("access.sqlite");
   std::string password_file = dir.file("password.txt");
 
   AccessCommandsTest() {
@@ -36,8 +35,16 @@ class AccessCommandsTest : public ::testing::Test {
     return run_anttmap(args);
   }
 
-  /// Every text value of the store's file, as one string: what a thief of the file would read.
-  std::string whole_file() { return read_file(db); }
+  /// Every byte of the store, as one string: what a thief of the file (or of the database) would read.
+  /// A PostGIS store is read as its full copy in a SpatiaLite file.
+  std::string whole_file() {
+    if (!store::is_postgis_location(db)) return read_file(db);
+    const std::string copy = dir.file("whole-" + std::to_string(++copies) + ".sqlite");
+    const auto copied = run_anttmap({"--quiet", "copy", "--from", db, "--to", copy});
+    if (copied.exit_code != 0) throw std::runtime_error("cannot copy the store: " + copied.err);
+    return read_file(copy);
+  }
+  int copies = 0;
 
   std::size_t audit_count() { return store::open_store(db)->audit_entries().size(); }
 };

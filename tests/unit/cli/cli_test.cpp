@@ -9,7 +9,7 @@ namespace {
 class CliTest : public ::testing::Test {
  protected:
   TempDir dir;
-  std::string db = dir.file("cli.sqlite");
+  std::string db = dir.store("cli.sqlite");
 
   CliResult run(std::vector<std::string> args) {
     args.insert(args.begin(), {"--db", db});
@@ -127,7 +127,7 @@ TEST_F(CliTest, ExportAndImportSpellingsOfTheAcceptanceChecks) {
   ASSERT_EQ(run({"export", clusters, "--kind", "cluster", "--year", "2018"}).exit_code, 0);
 
   // Into a fresh store: districts first (their parent province travels in the same file kind order).
-  std::string fresh = dir.file("fresh.sqlite");
+  std::string fresh = dir.store("fresh.sqlite");
   ASSERT_EQ(run_anttmap({"--db", fresh, "init"}).exit_code, 0);
   for (const char* kind : {"province", "district", "commune"}) {
     std::string file = dir.file(std::string(kind) + ".gpkg");
@@ -157,7 +157,16 @@ TEST_F(CliTest, BackupAndRestore) {
   EXPECT_EQ(run({"backup", backup}).exit_code, 0);
   EXPECT_EQ(run({"backup", backup}).exit_code, 2);  // exists: needs --force
   EXPECT_EQ(run({"restore", backup}).exit_code, 2);  // replacing needs --force
-  EXPECT_EQ(run({"restore", backup, "--force"}).exit_code, 0);
+  if (!tests_use_postgis()) {
+    EXPECT_EQ(run({"restore", backup, "--force"}).exit_code, 0);
+    return;
+  }
+  // A PostGIS store is not replaced by a file: the refusal names the command that loads one.
+  const auto refused = run({"restore", backup, "--force"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("anttmap copy"), std::string::npos) << refused.err;
+  const auto into_new = dir.store("restored.sqlite");
+  EXPECT_EQ(run_anttmap({"copy", "--from", backup, "--to", into_new}).exit_code, 0);
 }
 
 }  // namespace

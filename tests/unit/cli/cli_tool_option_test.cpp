@@ -9,7 +9,7 @@ namespace {
 
 TEST(CliToolOption, StatusSetIsAuditedWithTheGivenToolAndTheOsAccount) {
   TempDir dir;
-  const std::string db = dir.file("tool.sqlite");
+  const std::string db = dir.store("tool.sqlite");
   copy_sample_store(db);
   auto set = run_anttmap({"--db", db, "--tool", "qgis", "--json", "status", "set", "04792", "--year", "2020",
                           "--status", "proposed"});
@@ -23,7 +23,7 @@ TEST(CliToolOption, StatusSetIsAuditedWithTheGivenToolAndTheOsAccount) {
 
 TEST(CliToolOption, WithoutToolTheCommandIsRecorded) {
   TempDir dir;
-  const std::string db = dir.file("tool.sqlite");
+  const std::string db = dir.store("tool.sqlite");
   copy_sample_store(db);
   ASSERT_EQ(run_anttmap({"--db", db, "status", "set", "04792", "--year", "2020", "--status", "proposed"}).exit_code, 0);
   auto audit = nlohmann::json::parse(
@@ -33,7 +33,7 @@ TEST(CliToolOption, WithoutToolTheCommandIsRecorded) {
 
 TEST(CliToolOption, ATypedUserNameIsRefusedAndNothingIsWritten) {
   TempDir dir;
-  const std::string db = dir.file("tool.sqlite");
+  const std::string db = dir.store("tool.sqlite");
   copy_sample_store(db);
   const auto before = run_anttmap({"--db", db, "--json", "audit", "--limit", "1"}).out;
   for (const std::vector<std::string>& args :

@@ -30,7 +30,7 @@ std::string feature(const std::string& code, double west, double south, double e
 class RecordsTest : public ::testing::Test {
  protected:
   TempDir dir;
-  std::string db = dir.file("records.sqlite");
+  std::string db = dir.store("records.sqlite");
 
   RecordsTest() {
     auto store = store::open_store(db, true);

@@ -18,7 +18,7 @@ const store::Actor kEditor{"can.bo.huyen", "api"};
 class BoundaryEditTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = store::open_store(dir_.file("edit.sqlite"), true);
+    store_ = store::open_store(dir_.store("edit.sqlite"), true);
     store_->write({"setup", "test"}, [&] {
       antt::testing::add_tiny_province(*store_, 2020);
       // The province and district exactly covered by the two communes: a clean tiling to start from.

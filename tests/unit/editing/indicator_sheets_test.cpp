@@ -118,8 +118,8 @@ void replace_once(std::string& text, const std::string& from, const std::string&
 class IndicatorSheetsTest : public ::testing::Test {
  protected:
   testing::TempDir dir;
-  std::string path = dir.file("s.sqlite");
-  std::unique_ptr<store::Store> store = store::open_spatialite_store(path, true);
+  std::string path = dir.store("s.sqlite");
+  std::unique_ptr<store::Store> store = store::open_store(path, true);
   const store::Actor actor{"cán bộ thống kê Nguyễn Thị Ửng", "indicator_sheets_test"};
 
   void unit(const std::string& code, UnitKind kind, const std::string& parent, const std::string& name) {

@@ -71,8 +71,8 @@ TEST(IndicatorValues, ReadAsOfficesWriteThem) {
 class IndicatorsTest : public ::testing::Test {
  protected:
   testing::TempDir dir;
-  std::string path = dir.file("s.sqlite");
-  std::unique_ptr<store::Store> store = store::open_spatialite_store(path, true);
+  std::string path = dir.store("s.sqlite");
+  std::unique_ptr<store::Store> store = store::open_store(path, true);
   const store::Actor actor{"cán bộ thống kê", "indicators_test"};
 
   void unit(const std::string& code, UnitKind kind, const std::string& parent) {

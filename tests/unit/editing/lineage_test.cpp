@@ -39,7 +39,7 @@ store::UnitVersion unit(std::string code, std::string name, store::UnitKind kind
 class LineageTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = store::open_store(dir_.file("lineage.sqlite"), true);
+    store_ = store::open_store(dir_.store("lineage.sqlite"), true);
     store_->write({"setup", "test"}, [&] {
       antt::testing::add_tiny_province(*store_, 2015);
       store_->insert_unit(unit("V1", "Thôn Nà Mường", store::UnitKind::village, "99001",
@@ -248,7 +248,7 @@ TEST_F(CrosswalkTest, LineageRoundTripsThroughCsvIntoAnotherStore) {
   // Loading into the same store adds nothing: every event is already there.
   EXPECT_EQ(load_lineage(*store_, kOperator, events), 0);
   // A store without the units refuses them, naming the unit.
-  auto empty = store::open_store(dir_.file("other.sqlite"), true);
+  auto empty = store::open_store(dir_.store("other.sqlite"), true);
   EXPECT_THROW(load_lineage(*empty, kOperator, events), InputError);
 }
 
@@ -262,7 +262,7 @@ TEST_F(CrosswalkTest, LineageRoundTripsThroughAGeoPackageExport) {
   options.date = "2026-12-31";
   exporter::export_units(*store_, gpkg, options);
 
-  auto other = store::open_store(dir_.file("other.sqlite"), true);
+  auto other = store::open_store(dir_.store("other.sqlite"), true);
   store::UnitQuery all;
   auto versions = store_->units(all);
   std::stable_sort(versions.begin(), versions.end(), [](const store::UnitVersion& a, const store::UnitVersion& b) {
@@ -287,7 +287,7 @@ TEST_F(CrosswalkTest, LineageRoundTripsThroughAGeoPackageExport) {
   EXPECT_EQ(summary(other->lineage_events()), summary(store_->lineage_events()));
   EXPECT_EQ(lineage_of(*other, "99005")["before"], lineage_of(*store_, "99005")["before"]);
   // The file's units import without naming a layer: the lineage table is not a layer of units.
-  auto third = store::open_store(dir_.file("third.sqlite"), true);
+  auto third = store::open_store(dir_.store("third.sqlite"), true);
   importer::ImportOptions units;
   units.kind = store::UnitKind::commune;
   units.valid_from = "2025-07-01";

@@ -184,7 +184,7 @@ TEST_P(ClusterRoundTrip, ImportReadsBackWhatExportWrote) {
   export_clusters(*store, path, options);
 
   TempDir other;
-  auto fresh = store::open_spatialite_store(other.file("fresh.sqlite"), true);
+  auto fresh = store::open_store(other.store("fresh.sqlite"), true);
   fresh->write(actor, [&] {
     store::UnitVersion province;
     province.code = "17";

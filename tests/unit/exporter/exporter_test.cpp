@@ -271,7 +271,7 @@ TEST_F(ExportFixture, TargetSrsVn2000RoundTripsWithinOneMetre) {
 
   // And back through the importer into a fresh store.
   TempDir other;
-  auto fresh = store::open_spatialite_store(other.file("fresh.sqlite"), true);
+  auto fresh = store::open_store(other.store("fresh.sqlite"), true);
   importer::ImportOptions import;
   import.kind = store::UnitKind::commune;
   import.parent_field = "parent";

@@ -151,7 +151,7 @@ inline std::string hoa_binh_prj(const std::string& datum = "D_Vietnam_2000",
 class StoreFixture : public ::testing::Test {
  protected:
   TempDir dir;
-  std::unique_ptr<store::Store> store = store::open_spatialite_store(dir.file("store.sqlite"), true);
+  std::unique_ptr<store::Store> store = store::open_store(dir.store("store.sqlite"), true);
   store::Actor actor{"tester", "anttmap import"};
 
   void SetUp() override {

@@ -63,7 +63,7 @@ class RenderStoreTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir;
-    sample_ = dir_->file("sample.sqlite");
+    sample_ = dir_->store("sample.sqlite");
     testing::copy_sample_store(sample_);
     shared_ = new RenderStore(store::open_store(sample_), layers::LayerRegistry::standard(), dir_->file("render.sqlite"));
     auto start = Clock::now();
@@ -106,11 +106,12 @@ RenderStore* RenderStoreTest::shared_ = nullptr;
 /// A private copy of the sample store with its own render file, for tests that change the store.
 struct EditableCopy {
   testing::TempDir dir;
-  std::string store_path = dir.file("store.sqlite");
+  std::string store_path = dir.store("store.sqlite");
   std::string shapefile_dir = dir.file("shapefiles");
   std::unique_ptr<RenderStore> render;
   explicit EditableCopy(const std::string& sample, bool with_shapefiles = false) {
-    std::filesystem::copy_file(sample, store_path);
+    (void)sample;  // the suite's store is the sample unchanged
+    testing::copy_sample_store(store_path);
     render = std::make_unique<RenderStore>(store::open_store(store_path), layers::LayerRegistry::standard(),
                                            dir.file("render.sqlite"), with_shapefiles ? shapefile_dir : std::string());
     render->build_all();
@@ -176,7 +177,7 @@ TEST(MapDataLevels, ZoomBandsAndTolerances) {
 }
 
 TEST_F(RenderStoreTest, HoldsEveryYearFromTheFirstStatusToTheLatest) {
-  auto store = store::open_spatialite_store(sample_, false);
+  auto store = store::open_store(sample_, false);
   auto with_status = store->years_with_status();
   ASSERT_FALSE(with_status.empty());
   auto years = shared_->years();
@@ -194,7 +195,7 @@ TEST_F(RenderStoreTest, HoldsEveryYearFromTheFirstStatusToTheLatest) {
 }
 
 TEST_F(RenderStoreTest, Communes2015CarryTheStatusOfEachUnitValidAtYearEnd) {
-  auto store = store::open_spatialite_store(sample_, false);
+  auto store = store::open_store(sample_, false);
   auto statuses = store->statuses_of_year(2015);
   std::map<std::string, std::string> expected;
   for (const auto& unit : store->units({"2015-12-31", {store::UnitKind::commune}, {}, false})) {
@@ -207,7 +208,7 @@ TEST_F(RenderStoreTest, Communes2015CarryTheStatusOfEachUnitValidAtYearEnd) {
 }
 
 TEST_F(RenderStoreTest, CommunesFollowThe2020Mergers) {
-  auto store = store::open_spatialite_store(sample_, false);
+  auto store = store::open_store(sample_, false);
   RenderQuery render(shared_->path());
   for (auto [year, count] : {std::pair{2019, 210u}, std::pair{2020, 151u}}) {
     auto home = home_communes(*store, year_end(year));
@@ -238,7 +239,7 @@ TEST_F(RenderStoreTest, GeneralisedLevelsHaveFewerVertices) {
 }
 
 TEST_F(RenderStoreTest, DistrictShareMatchesTheStatistics) {
-  auto store = store::open_spatialite_store(sample_, false);
+  auto store = store::open_store(sample_, false);
   auto stats = stats::compute_stats(*store, 2015);
   ASSERT_FALSE(stats.districts.empty());
   const auto& district = stats.districts.front();
@@ -265,7 +266,7 @@ TEST_F(RenderStoreTest, OtherLayersHaveRows) {
   EXPECT_GT(render.integer("SELECT count(*) FROM districts_g3 WHERE year = 2024"), 0);
   EXPECT_EQ(render.integer("SELECT count(*) FROM districts_g3 WHERE year = 2026"), 0);
   // Clusters and hotspots exist only when the sample holds some.
-  auto store = store::open_spatialite_store(sample_, false);
+  auto store = store::open_store(sample_, false);
   auto cluster_count = store->cluster_years(year).size();
   EXPECT_EQ(static_cast<size_t>(render.integer("SELECT count(*) FROM clusters_g3 WHERE year = " + std::to_string(year))),
             cluster_count);
@@ -290,7 +291,7 @@ TEST_F(RenderStoreTest, StatusSetThroughTheCliIsPickedUpForItsYearOnly) {
   auto before = render.classes("communes_g3", 2015, 20151231);
   std::string code;
   for (const auto& [candidate, klass] : before)
-    if (klass != "proposed" && home_communes(*store::open_spatialite_store(copy.store_path, false), "2015-12-31").count(candidate)) {
+    if (klass != "proposed" && home_communes(*store::open_store(copy.store_path, false), "2015-12-31").count(candidate)) {
       code = candidate;
       break;
     }
@@ -329,11 +330,9 @@ TEST_F(RenderStoreTest, PlainSqlEditFromAnotherClientIsPickedUp) {
     }
   ASSERT_FALSE(code.empty());
   {
-    // A foreign client: plain SQLite, no SpatiaLite, no anttmap; the store's triggers audit it.
-    auto client = store::Database::open(copy.store_path, SQLITE_OPEN_READWRITE);
-    client.prepare("INSERT INTO unit_status (unit_code, year, status, note) VALUES (?, 2016, 'not_recognised', 'sql edit')")
-        .bind(1, code)
-        .run();
+    // A foreign client: plain SQL (sqlite3 or psql), no SpatiaLite, no anttmap; the store's triggers audit it.
+    testing::plain_sql(copy.store_path, "INSERT INTO unit_status (unit_code, year, status, note) VALUES ('" + code +
+                                            "', 2016, 'not_recognised', 'sql edit')");
   }
   auto result = copy.render->refresh();
   EXPECT_TRUE(result.changed);
@@ -466,6 +465,24 @@ TEST_F(RenderStoreTest, DrawingShapefilesOfChosenYearsOnly) {
   EXPECT_EQ(files->find("communes", 3, 2015), nullptr);
   EXPECT_EQ(files->find("communes", 3, 2020), nullptr);
   EXPECT_GT(store.years().size(), 1u) << "the render file still has every year";
+}
+
+TEST_F(RenderStoreTest, AOneYearRenderFileHoldsThatYearsRowsAsTheFullOneDoes) {
+  // A report's render file: one year, built in a fraction of the time, the same rows.
+  RenderStore store(store::open_store(sample_), layers::LayerRegistry::standard(), dir_->file("render-2016.sqlite"));
+  store.keep_only_years({2016});
+  store.build_all();
+  EXPECT_EQ(store.years(), std::vector<int>{2016});
+  EXPECT_TRUE(store.rows("communes", 2015).empty());
+  std::size_t compared = 0;
+  for (const auto& layer : layers::LayerRegistry::standard()->layers()) {
+    const auto mine = store.rows(layer.name, 2016);
+    const auto full = shared_->rows(layer.name, 2016);
+    ASSERT_EQ(mine.size(), full.size()) << layer.name;
+    for (std::size_t i = 0; i < mine.size(); ++i, ++compared)
+      EXPECT_TRUE(mine[i]->same_content(*full[i])) << layer.name << " " << mine[i]->key;
+  }
+  EXPECT_GT(compared, 1000u);
 }
 
 TEST(RenderShapefiles, NeverEmptiesADirectoryItDidNotMake) {

@@ -52,7 +52,7 @@ class ReportTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    db_ = dir_->file("report.sqlite");
+    db_ = dir_->store("report.sqlite");
     copy_sample_store(db_);
   }
   static void TearDownTestSuite() {
@@ -93,7 +93,7 @@ TEST_F(ReportTest, ProvincePdfOnA4HasTheHeaderMapTableAndPages) {
     EXPECT_NE(text.find(expected), std::string::npos) << expected;
   }
   // A decision of 2020 as recorded in the store, with its date as dd/mm/yyyy.
-  auto store = store::open_spatialite_store(db_, false);
+  auto store = store::open_store(db_, false);
   std::string decision, date;
   for (const auto& [code, record] : store->statuses_of_year(2020)) {
     if (record.status == store::StatusValue::recognised && code.size() == 5) {
@@ -256,11 +256,11 @@ TEST_F(ReportTest, BadInputsFailClearlyAndWriteNothing) {
 
 TEST_F(ReportTest, AReportAsOfAPastMomentLeavesOutALaterCorrection) {
   // A store of its own: the correction must not reach the other tests' store.
-  const auto db = out("as-of.sqlite");
+  const auto db = dir_->store("as-of.sqlite");
   copy_sample_store(db);
   std::string code, known_at;
   {
-    auto store = store::open_spatialite_store(db, false);
+    auto store = store::open_store(db, false);
     for (const auto& [candidate, record] : store->statuses_of_year(2026)) {
       auto unit = store->unit_at(candidate, "2026-12-31", false);
       if (unit && unit->kind == store::UnitKind::commune && record.status == store::StatusValue::recognised) {
@@ -320,12 +320,12 @@ TEST_F(ReportTest, AReportAsOfAPastMomentLeavesOutALaterCorrection) {
 }
 
 TEST_F(ReportTest, TheProgrammesOtherIndicatorsAreReportedWithTheirSumsAndTargets) {
-  const auto db = out("indicators.sqlite");
+  const auto db = dir_->store("indicators.sqlite");
   copy_sample_store(db);
   // Two communes of Đà Bắc (150) report their propaganda sessions and budget; one its grade.
   std::vector<std::string> communes;
   {
-    auto store = store::open_spatialite_store(db, false);
+    auto store = store::open_store(db, false);
     store::UnitQuery query;
     query.at_date = "2020-12-31";
     query.kinds = {store::UnitKind::commune};
@@ -461,7 +461,7 @@ TEST_F(ReportTest, APhaseReviewChartsEveryYearAgainstItsTarget) {
 
 TEST_F(ReportTest, ALaterPlanSetsTheTargetsOfItsYearsAndIsNamed) {
   // A copy of the sample: the plan must not change the other tests' store.
-  const auto db = out("later-plan.sqlite");
+  const auto db = dir_->store("later-plan.sqlite");
   copy_sample_store(db);
   const auto plan = out("plan-2021-2025.json");
   std::ofstream(plan) << R"({"id": "150/KH-UBND", "title": "Kế hoạch giai đoạn 2021-2025", "from_year": 2021,

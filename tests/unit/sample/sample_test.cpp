@@ -484,7 +484,7 @@ TEST(SampleValidation, AnotherSeedValidatesWithoutFindings) {
   const SampleData data = generate_sample(options);
   for (const std::string date : {"2019-12-31", "2020-12-31"}) expect_children_inside_and_apart(data, date);
   testing::TempDir dir;
-  auto store = store::open_spatialite_store(dir.file("sample.sqlite"), true);
+  auto store = store::open_store(dir.store("sample.sqlite"), true);
   load_sample(*store, {"tester", "sample_test"}, options);
   for (int year : {2012, 2019, 2020, 2021, 2025, 2026}) {
     const auto report = validate::validate_store(*store, {.year = year});
@@ -502,7 +502,7 @@ TEST(SampleScale, RejectsAScaleOutOfRange) {
 
 TEST(SampleStore, LoadsIntoASpatialiteStoreInOneTransaction) {
   testing::TempDir dir;
-  auto store = store::open_spatialite_store(dir.file("sample.sqlite"), true);
+  auto store = store::open_store(dir.store("sample.sqlite"), true);
   std::vector<double> progress;
   const auto start = std::chrono::steady_clock::now();
   auto summary = load_sample(*store, {"tester", "sample_test"}, {}, [&](double f) { progress.push_back(f); });
@@ -562,7 +562,7 @@ TEST(SampleStore, LoadsIntoASpatialiteStoreInOneTransaction) {
 // that existed then, and since the reform the 46 real communes of Phú Thọ on Hòa Bình's ground.
 TEST(SampleStore, ReplaysTheRealHistoryUnitsOfEachDate) {
   testing::TempDir dir;
-  auto store = store::open_spatialite_store(dir.file("sample.sqlite"), true);
+  auto store = store::open_store(dir.store("sample.sqlite"), true);
   load_sample(*store, {"tester", "sample_test"}, {});
   auto on = [&](const std::string& date, UnitKind kind) {
     std::vector<store::UnitVersion> out;

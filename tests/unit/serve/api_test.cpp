@@ -69,7 +69,8 @@ class ApiTest : public ::testing::Test {
   // The sample takes seconds to build: one store for the whole suite.
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir;
-    testing::copy_sample_store(dir_->file("sample.sqlite"));
+    store_ = dir_->store("sample.sqlite");
+    testing::copy_sample_store(store_);
   }
   static void TearDownTestSuite() {
     delete dir_;
@@ -78,7 +79,7 @@ class ApiTest : public ::testing::Test {
 
   ApiTest() { register_api(router, {std::make_shared<const LayerAccess>(layers::LayerRegistry::standard()), store_path(), [] { return std::optional<mapdata::Box>(kExtent); }}); }
 
-  static std::string store_path() { return dir_->file("sample.sqlite"); }
+  static std::string store_path() { return store_; }
 
   http::Response dispatch(http::Request request) const { return router.dispatch(std::move(request)); }
   /// The core's document an answer carries: the sample's answers add "synthetic": true, checked here.
@@ -97,7 +98,7 @@ class ApiTest : public ::testing::Test {
 
   /// The sample's commune 04831 (Thị trấn Đà Bắc) of 2020 moved 0.01° east: it overlaps its neighbours.
   static std::string moved_commune_geojson() {
-    auto store = store::open_spatialite_store(store_path(), false);
+    auto store = store::open_store(store_path(), false);
     auto commune = store->unit_at("04831", "2020-12-31");
     EXPECT_TRUE(commune.has_value());
     geo::OgrGeometry geometry = geo::OgrGeometry::from_wkb(commune->geometry_wkb);
@@ -112,6 +113,7 @@ class ApiTest : public ::testing::Test {
 
   static constexpr mapdata::Box kExtent{11650000, 2300000, 11800000, 2420000};
   static testing::TempDir* dir_;
+  inline static std::string store_;
   http::Router router;
 };
 
@@ -162,7 +164,7 @@ TEST_F(ApiTest, ProgressIsThePooledShareOfTheStatistics) {
   EXPECT_EQ(progress["province"]["code"], "25");
   EXPECT_EQ(progress["province"]["name"], "Tỉnh Phú Thọ");
 
-  auto store = store::open_spatialite_store(store_path(), false);
+  auto store = store::open_store(store_path(), false);
   std::size_t checked = 0;
   for (int year : {2012, 2015, 2019, 2020, 2026}) {
     const stats::YearStats expected = stats::compute_stats(*store, year);
@@ -201,8 +203,8 @@ TEST_F(ApiTest, ProgressIsThePooledShareOfTheStatistics) {
 
 TEST_F(ApiTest, ProgressAndStatsFollowTheStoreAtOnce) {
   // A copy of the sample, so the other tests keep theirs.
-  const std::string copy = dir_->file("edited.sqlite");
-  store::open_spatialite_store(store_path(), false)->backup_to(copy);
+  const std::string copy = dir_->store("edited.sqlite");
+  testing::copy_sample_store(copy);
   http::Router edited_router;
   register_api(edited_router, {std::make_shared<const LayerAccess>(layers::LayerRegistry::standard()), copy, {}});
   auto share_of = [&](const std::string& district) {  // the district's point of 2020
@@ -215,7 +217,7 @@ TEST_F(ApiTest, ProgressAndStatsFollowTheStoreAtOnce) {
   };
 
   // A commune of Đà Bắc recognised in 2020 gets its recognition revoked, by another connection.
-  auto store = store::open_spatialite_store(copy, false);
+  auto store = store::open_store(copy, false);
   const auto statuses = store->statuses_of_year(2020);
   std::string commune;
   for (const auto& unit : store->units({std::string("2020-12-31"), {store::UnitKind::commune}, {}, false})) {
@@ -336,7 +338,7 @@ TEST_F(ApiTest, SearchRanksWordPrefixesAndFollowsTheYear) {
   // Today Đà Bắc is a commune of Phú Thọ: the district is not found in 2026.
   EXPECT_EQ(get_json("/api/search", {{"q", "da bac"}, {"year", "2026"}})["results"][0]["code"], "04831");
   // A commune merged away in 2020 is found in 2019 only.
-  auto store = store::open_spatialite_store(store_path(), false);
+  auto store = store::open_store(store_path(), false);
   std::string name, code;
   for (const auto& unit : store->units({std::string("2019-12-31"), {store::UnitKind::commune}, {}, false})) {
     if (unit.valid_to == "2020-01-01" && !store->unit_at(unit.code, "2020-12-31", false)) {
@@ -401,7 +403,7 @@ TEST_F(ApiTest, UnitHasItsVersionsAndStatusHistoryNewestFirst) {
   EXPECT_EQ(unit["name"], "Thị trấn Đà Bắc");
   EXPECT_EQ(unit["subtype"], "thi_tran");
   EXPECT_EQ(unit["parent_name"], "Huyện Đà Bắc");
-  auto store = store::open_spatialite_store(store_path(), false);
+  auto store = store::open_store(store_path(), false);
   const auto history = store->status_history("04831");
   const json& statuses = unit["statuses"];
   ASSERT_EQ(statuses.size(), history.size());
@@ -443,7 +445,7 @@ TEST_F(ApiTest, LineageAndHistoryReExpressedOnTodaysUnits) {
 
   const json history = get_json("/api/history", {{"on_units_of", "2026-12-31"}, {"years", "2015,2020"}});
   ASSERT_EQ(history["units"].size(), 46u);
-  auto store = store::open_spatialite_store(store_path(), false);
+  auto store = store::open_store(store_path(), false);
   const auto expected = stats::reexpress(*store, "2026-12-31", {2015, 2020});
   EXPECT_EQ(unmarked(history), stats::to_json(expected, "2026-12-31"));
   for (const auto& unit : history["units"]) {
@@ -461,7 +463,7 @@ TEST_F(ApiTest, StatsAsOfAMomentEqualTheCoresAndRefuseABadMoment) {
   const json before = get_json("/api/stats", {{"year", "2012"}, {"as_of", "2012-06-30"}});
   EXPECT_EQ(before["known_at"], "2012-06-30T16:59:59.999Z");
   EXPECT_EQ(before["province"]["pooled"]["with_status"], 0);
-  auto store = store::open_spatialite_store(store_path(), false);
+  auto store = store::open_store(store_path(), false);
   EXPECT_EQ(unmarked(get_json("/api/stats", {{"year", "2020"}, {"as_of", "2099-01-01T00:00+07:00"}})),
             stats::to_json(stats::compute_stats(*store, 2020, {}, std::string("2098-12-31T17:00:00.000Z"))));
   EXPECT_EQ(get_json("/api/stats", {{"year", "2020"}, {"as_of", "2099-01-01"}})["province"],
@@ -474,10 +476,10 @@ TEST_F(ApiTest, StatsAsOfAMomentEqualTheCoresAndRefuseABadMoment) {
 }
 
 TEST_F(ApiTest, ThePlansOtherIndicatorsReachInternalRolesOnly) {
-  const std::string copy = dir_->file("indicators.sqlite");
-  store::open_spatialite_store(store_path(), false)->backup_to(copy);
+  const std::string copy = dir_->store("indicators.sqlite");
+  testing::copy_sample_store(copy);
   {
-    auto store = store::open_spatialite_store(copy, false);
+    auto store = store::open_store(copy, false);
     editing::record_indicators(*store, {"tester", "api_test"}, "04831", 2020,
                                {{"budget_spent_vnd", "1.500.000"}, {"resolution_and_plan", "có"}}, "");
   }

@@ -72,14 +72,15 @@ class ServeAppTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir;
-    make_store(dir_->file("store.sqlite"));
+    db_ = dir_->store("store.sqlite");
+    make_store(db_);
     auto registry = std::make_shared<layers::LayerRegistry>(*layers::LayerRegistry::standard());
     registry->add(test_layer());
     registry_ = registry;
     ServeConfig config;
     config.port = 0;
     config.work_dir = dir_->file("work");
-    app_ = new ServeApp(dir_->file("store.sqlite"), config, registry_);
+    app_ = new ServeApp(db_, config, registry_);
   }
   static void TearDownTestSuite() {
     delete app_;
@@ -95,6 +96,7 @@ class ServeAppTest : public ::testing::Test {
   }
 
   static testing::TempDir* dir_;
+  inline static std::string db_;
   static std::shared_ptr<const layers::LayerRegistry> registry_;
   static ServeApp* app_;
 };
@@ -232,7 +234,7 @@ TEST_F(ServeAppTest, TheTestLayerIsInTheLegendTheLayerListAndTheViewer) {
 
 TEST_F(ServeAppTest, TheCliListsTheTestLayerFromTheSameRegistry) {
   std::ostringstream out, err;
-  ASSERT_EQ(cli::run_cli({"--db", dir_->file("store.sqlite"), "--json", "layers"}, out, err, registry_), 0)
+  ASSERT_EQ(cli::run_cli({"--db", db_, "--json", "layers"}, out, err, registry_), 0)
       << err.str();
   const auto document = Json::parse(out.str());
   bool listed = false;
@@ -241,7 +243,7 @@ TEST_F(ServeAppTest, TheCliListsTheTestLayerFromTheSameRegistry) {
 
   std::ostringstream exported, export_err;
   const auto path = dir_->file("rows.geojson");
-  ASSERT_EQ(cli::run_cli({"--db", dir_->file("store.sqlite"), "layers", "export", path, "--year", "2020", "--layers",
+  ASSERT_EQ(cli::run_cli({"--db", db_, "layers", "export", path, "--year", "2020", "--layers",
                           kLayer},
                          exported, export_err, registry_),
             0)
@@ -257,7 +259,7 @@ TEST_F(ServeAppTest, AStatusChangeRedrawsTheTestLayerThroughItsDependency) {
   const auto before = get(path, of_year);
   ASSERT_EQ(before.status, 200);
   {
-    auto store = store::open_store(dir_->file("store.sqlite"));
+    auto store = store::open_store(db_);
     store->write({"test", "app_test"}, [&] {
       store::StatusRecord record;
       record.unit_code = "99001";

@@ -18,7 +18,8 @@ class OgcFeaturesTest : public ::testing::Test {
   // The sample takes seconds to build: one store for the whole suite, opened read-only per request.
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir;
-    testing::copy_sample_store(dir_->file("sample.sqlite"));
+    store_ = dir_->store("sample.sqlite");
+    testing::copy_sample_store(store_);
   }
   static void TearDownTestSuite() {
     delete dir_;
@@ -26,7 +27,7 @@ class OgcFeaturesTest : public ::testing::Test {
   }
 
   OgcContext context{layers::LayerRegistry::standard(), "http://127.0.0.1:8080",
-                     [] { return store::open_spatialite_store(dir_->file("sample.sqlite"), false); },
+                     [] { return store::open_store(store_, false); },
                      {{2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020}, 2020}};
 
   static http::Request request(const std::string& path, std::map<std::string, std::string> path_params = {},
@@ -52,6 +53,7 @@ class OgcFeaturesTest : public ::testing::Test {
   }
 
   static testing::TempDir* dir_;
+  inline static std::string store_;
 };
 
 testing::TempDir* OgcFeaturesTest::dir_ = nullptr;

@@ -26,7 +26,7 @@ class UnitEditsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir;
-    db_ = new std::string(dir_->file("store.sqlite"));
+    db_ = new std::string(dir_->store("store.sqlite"));
     {
       auto store = store::open_store(*db_, true);
       store->write({"seed", "unit_edits_test"}, [&] { testing::add_tiny_province(*store, kYear); });

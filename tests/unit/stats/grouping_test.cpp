@@ -16,7 +16,7 @@ using store::UnitKind;
 class GroupingTest : public ::testing::Test {
  protected:
   testing::TempDir dir;
-  std::unique_ptr<store::Store> store = store::open_spatialite_store(dir.file("g.sqlite"), true);
+  std::unique_ptr<store::Store> store = store::open_store(dir.store("g.sqlite"), true);
   const store::Actor actor{"tester", "grouping_test"};
 
   void unit(const std::string& code, UnitKind kind, const std::string& parent, const std::string& from,

@@ -89,7 +89,7 @@ TEST(ProgrammePlan, ABadPlanIsRefusedNamingTheField) {
 class PlanInForceTest : public ::testing::Test {
  protected:
   testing::TempDir dir;
-  std::unique_ptr<store::Store> store = store::open_spatialite_store(dir.file("p.sqlite"), true);
+  std::unique_ptr<store::Store> store = store::open_store(dir.store("p.sqlite"), true);
   const store::Actor actor{"can.bo.ke.hoach", "plan_test"};
 
   void SetUp() override {

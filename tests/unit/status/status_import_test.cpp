@@ -14,7 +14,7 @@ namespace {
 class StatusImportTest : public ::testing::Test {
  protected:
   testing::TempDir dir;
-  std::unique_ptr<store::Store> store = store::open_spatialite_store(dir.file("s.sqlite"), true);
+  std::unique_ptr<store::Store> store = store::open_store(dir.store("s.sqlite"), true);
   const store::Actor actor{"lan", "status_import_test"};
 
   void SetUp() override {

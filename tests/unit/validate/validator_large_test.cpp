@@ -64,7 +64,7 @@ std::string multi_wkb(const geo::GeosContext& context, const geo::Geometry& geom
 
 TEST(ValidatorLarge, DISABLED_TenTimesTheSampleValidatesInSeconds) {
   testing::TempDir dir;
-  auto store = store::open_spatialite_store(dir.file("large.sqlite"), true);
+  auto store = store::open_store(dir.store("large.sqlite"), true);
   geo::GeosContext context;
   std::mt19937 random(17);
   std::vector<store::UnitVersion> units;

@@ -73,7 +73,7 @@ std::vector<Finding> of_problem(const Report& report, const std::string& problem
 class ValidatorTest : public ::testing::Test {
  protected:
   testing::TempDir dir;
-  std::unique_ptr<store::Store> store = store::open_spatialite_store(dir.file("store.sqlite"), true);
+  std::unique_ptr<store::Store> store = store::open_store(dir.store("store.sqlite"), true);
   /// The units to save, by code; tests edit them before save().
   std::map<std::string, UnitVersion> units;
 
