@@ -26,6 +26,8 @@ PACKAGES=(
 TEST_PACKAGES=(
   # the tests run every store test against a throwaway PostgreSQL cluster with PostGIS too
   postgresql postgresql-15-postgis-3
+  # the real-client tests speak plain SQL to a PostGIS store as a foreign client (libpq from Python)
+  python3-psycopg2
   gdal-bin proj-bin sqlite3
   python3 python3-pytest python3-gdal python3-owslib python3-qgis qgis-providers
   libgtest-dev googletest

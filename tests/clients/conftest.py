@@ -2,6 +2,7 @@
 
 Run with Debian's /usr/bin/python3 (python3-qgis, python3-owslib and python3-gdal import only there):
     ANTTMAP=build/server/anttmap /usr/bin/python3 -m pytest tests/clients
+With ANTT_TEST_STORE=postgis and ANTTMAP_TEST_PG (scripts/pg-cluster.sh) every store is a PostGIS database.
 """
 import faulthandler
 import json
@@ -13,6 +14,8 @@ import time
 import urllib.request
 
 import pytest
+
+from stores import Stores
 
 
 def anttmap_binary():
@@ -63,19 +66,26 @@ def stuck_test_says_where():
 
 
 @pytest.fixture(scope="session")
-def sample_store(tmp_path_factory):
-    store = tmp_path_factory.mktemp("store") / "sample.sqlite"
-    subprocess.run([anttmap_binary(), "--db", str(store), "--quiet", "sample"], check=True)
-    return store
+def stores(tmp_path_factory):
+    """Makes stores of the kind the run tests (stores.py) and drops the PostGIS ones at the end."""
+    made = Stores(anttmap_binary(), tmp_path_factory.mktemp("stores"))
+    yield made
+    made.drop_all()
 
 
 @pytest.fixture(scope="session")
-def server(sample_store):
+def sample_store(stores, tmp_path_factory):
+    """The sample province's store (a location: a path or a postgresql:// URI) the shared server serves."""
+    return stores.sample_copy(tmp_path_factory.mktemp("store") / "sample.sqlite")
+
+
+@pytest.fixture(scope="session")
+def server(sample_store, tmp_path_factory):
     made = subprocess.run([anttmap_binary(), "--db", str(sample_store), "--json", "key", "add", "leadership",
                            "--role", "viewer"], check=True, capture_output=True, text=True)
     viewer_key = json.loads(made.stdout)["key"]
     port = free_port()
-    log = open(str(sample_store) + ".serve.log", "w")
+    log = open(tmp_path_factory.mktemp("serve") / "serve.log", "w")
     process = subprocess.Popen(
         [anttmap_binary(), "--db", str(sample_store), "--quiet", "serve", "--port", str(port),
          "--cors", "http://portal.example"],

@@ -4,7 +4,6 @@ ETag gets 409 and the first edit stands, an editor of another district gets 403.
 import json
 import math
 import os
-import shutil
 import subprocess
 import time
 import urllib.request
@@ -23,10 +22,9 @@ def make_key(store, name, role, *extra):
 
 
 @pytest.fixture(scope="module")
-def editing_server(sample_store, tmp_path_factory):
+def editing_server(stores, tmp_path_factory):
     folder = tmp_path_factory.mktemp("edits")
-    store = folder / "store.sqlite"
-    shutil.copy(sample_store, store)
+    store = stores.sample_copy(folder / "store.sqlite")
     keys = {"district": make_key(store, "can.bo.da.bac", "editor", "--scope", DISTRICT),
             "commune": make_key(store, "cong.an.xa", "editor", "--scope", COMMUNE),
             "other": make_key(store, "can.bo.tp", "editor", "--scope", OTHER_DISTRICT)}

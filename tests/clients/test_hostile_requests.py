@@ -159,11 +159,11 @@ def credentials(server):
     import hashlib
     import hmac
     import json
-    import sqlite3
     import subprocess
     import time as clock
 
     from conftest import anttmap_binary
+    from stores import plain_sql
 
     def cli(*args):
         made = subprocess.run([anttmap_binary(), "--db", str(server.store), "--json", *args], check=True,
@@ -172,9 +172,8 @@ def credentials(server):
 
     partner = cli("key", "add", "portal-hostile", "--role", "partner")["key"]
     token_communes = cli("token", "add", "--layers", "communes", "--expires", "2")["token"]
-    with sqlite3.connect(f"file:{server.store}?mode=ro", uri=True) as db:
-        key_id, secret = db.execute(
-            "SELECT id, secret FROM server_secret WHERE retired_at IS NULL ORDER BY id DESC LIMIT 1").fetchone()
+    key_id, secret = plain_sql(server.store,
+                               "SELECT id, secret FROM server_secret WHERE retired_at IS NULL ORDER BY id DESC LIMIT 1")[0]
 
     def b64(data):
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()

@@ -4,13 +4,12 @@ form is recorded and counted; a form with each kind of bad cell is refused with 
 nothing written."""
 import datetime
 import json
-import shutil
-import sqlite3
 import subprocess
 
 import pytest
 
 from conftest import anttmap_binary
+from stores import plain_sql
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -26,15 +25,12 @@ def json_of(store, *args):
 
 
 @pytest.fixture
-def store(sample_store, tmp_path):
-    copy = tmp_path / "store.sqlite"
-    shutil.copy(sample_store, copy)
-    return copy
+def store(stores, tmp_path):
+    return stores.sample_copy(tmp_path / "store.sqlite")
 
 
 def audit_rows(store):
-    with sqlite3.connect(store) as db:
-        return db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    return plain_sql(store, "SELECT count(*) FROM audit_log")[0][0]
 
 
 def form(store, tmp_path, year=2020):

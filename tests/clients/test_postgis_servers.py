@@ -4,7 +4,6 @@ by the other within a second, its tiles drawn anew; a server killed with SIGKILL
 without a failed request, and comes back to the same answers."""
 import json
 import math
-import os
 import signal
 import subprocess
 import threading
@@ -15,30 +14,9 @@ import uuid
 import pytest
 
 from conftest import anttmap_binary, free_port, http_get
+from stores import cluster_uri, database_uri, psql
 
 COMMUNE = "04831"  # Thị trấn Đà Bắc, in huyện Đà Bắc (150) until 2025
-
-
-def cluster_uri():
-    uri = os.environ.get("ANTTMAP_TEST_PG")
-    if not uri:
-        if os.environ.get("CI"):
-            pytest.fail("CI has no PostgreSQL cluster ($ANTTMAP_TEST_PG is not set)")
-        pytest.skip("no PostgreSQL cluster: set ANTTMAP_TEST_PG (scripts/pg-cluster.sh start DIR)")
-    return uri
-
-
-def database_uri(cluster, name):
-    scheme, rest = cluster.split("://", 1)
-    authority, path = rest.split("/", 1)
-    query = path.split("?", 1)[1] if "?" in path else ""
-    return f"{scheme}://{authority}/{name}" + (f"?{query}" if query else "")
-
-
-def psql(uri, sql):
-    done = subprocess.run(["psql", uri, "-v", "ON_ERROR_STOP=1", "-Atqc", sql], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
 
 
 def cli(store, *args):

@@ -1,14 +1,13 @@
 """Invented data is marked on the map images themselves: a portal that embeds the sample's tiles or WMS
 maps shows "DỮ LIỆU GIẢ LẬP / SAMPLE DATA" across them, and a store of real data draws no such mark."""
 import os
-import shutil
-import sqlite3
 import subprocess
 import time
 
 import pytest
 
 from conftest import anttmap_binary, free_port, http_get
+from stores import plain_sql
 
 gdal = pytest.importorskip("osgeo.gdal")
 gdal.AllRegister()  # another test may have run with GDAL's drivers deregistered
@@ -35,12 +34,10 @@ def pixels(png):
 
 
 @pytest.fixture(scope="module")
-def real_data_server(sample_store, tmp_path_factory):
+def real_data_server(stores, tmp_path_factory):
     """The sample store with its mark setting cleared, as a store of real data has it."""
-    store = tmp_path_factory.mktemp("real") / "real.sqlite"
-    shutil.copy(sample_store, store)
-    with sqlite3.connect(store) as db:
-        db.execute("UPDATE settings SET value = '0' WHERE key = 'synthetic_data'")
+    store = stores.sample_copy(tmp_path_factory.mktemp("real") / "real.sqlite")
+    plain_sql(store, "UPDATE settings SET value = '0' WHERE key = 'synthetic_data'")
     port = free_port()
     process = subprocess.Popen([anttmap_binary(), "--db", str(store), "--quiet", "serve", "--port", str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)

@@ -4,7 +4,6 @@ import datetime
 import gzip
 import http.client
 import json
-import sqlite3
 import subprocess
 import time
 import urllib.error
@@ -14,6 +13,7 @@ import urllib.request
 import pytest
 
 from conftest import anttmap_binary, http_get
+from stores import plain_sql
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -295,11 +295,10 @@ def test_an_edit_made_with_plain_sql_redraws_the_commune_and_its_district(server
     total = before_info["districts"]["total"]
     expected_share = 100.0 * (before_info["districts"]["recognised"] - len(revoked)) / total
 
-    with sqlite3.connect(str(server.store)) as connection:  # a foreign client: plain SQL, no anttmap
-        connection.executemany(
-            "INSERT INTO unit_status (unit_code, year, status, decision_number, decision_date, authority) "
-            "VALUES (?, ?, 'revoked', '99/QĐ-UBND', ?, 'UBND tỉnh')",
-            [(c["properties"]["code"], year, f"{year}-12-30") for c in revoked])
+    plain_sql(server.store,  # a foreign client: plain SQL, no anttmap
+              "INSERT INTO unit_status (unit_code, year, status, decision_number, decision_date, authority) "
+              "VALUES (?, ?, 'revoked', '99/QĐ-UBND', ?, 'UBND tỉnh')",
+              [(c["properties"]["code"], year, f"{year}-12-30") for c in revoked], many=True)
     edited = time.monotonic()
     seen = {}
     while time.monotonic() - edited < 5 and len(seen) < 5:
@@ -474,8 +473,7 @@ def moved_commune(server, year=2020, dlon=0.01):
 
 def test_api_validate_reports_the_overlap_like_the_cli_and_writes_nothing(server, tmp_path):
     code, candidate = moved_commune(server)
-    with sqlite3.connect(str(server.store)) as connection:
-        audit_before = connection.execute("SELECT max(id) FROM audit_log").fetchone()[0]
+    audit_before = plain_sql(server.store, "SELECT max(id) FROM audit_log")[0][0]
     status, headers, body = http_post(server, "/api/validate?year=2020", candidate)
     assert status == 200, body[:500]
     report = json.loads(body)
@@ -489,8 +487,7 @@ def test_api_validate_reports_the_overlap_like_the_cli_and_writes_nothing(server
     assert cli.returncode == 6, cli.stderr
     assert report.pop("synthetic") is True  # the sample's answers say they are invented; the CLI's document is the rest
     assert json.loads(cli.stdout) == report
-    with sqlite3.connect(str(server.store)) as connection:
-        assert connection.execute("SELECT max(id) FROM audit_log").fetchone()[0] == audit_before
+    assert plain_sql(server.store, "SELECT max(id) FROM audit_log")[0][0] == audit_before
 
 
 def test_api_validate_refuses_bad_json_wrong_type_and_oversized_bodies(server):
@@ -532,10 +529,9 @@ def test_api_progress_follows_a_plain_sql_edit_at_once(server):
     recognised = [f["properties"]["code"] for f in json.loads(body)["features"]
                   if f["properties"].get("status") == "recognised"]
     assert recognised
-    with sqlite3.connect(str(server.store)) as connection:  # a foreign client: plain SQL, no anttmap
-        connection.execute(
-            "INSERT INTO unit_status (unit_code, year, status, decision_number, decision_date, authority) "
-            "VALUES (?, 2020, 'revoked', '77/QĐ-UBND', '2020-12-30', 'UBND tỉnh')", (recognised[-1],))
+    plain_sql(server.store,  # a foreign client: plain SQL, no anttmap
+              "INSERT INTO unit_status (unit_code, year, status, decision_number, decision_date, authority) "
+              "VALUES (?, 2020, 'revoked', '77/QĐ-UBND', '2020-12-30', 'UBND tỉnh')", (recognised[-1],))
     after = province_2020()  # no waiting: the answer is never older than the store
     assert after["recognised"] == before["recognised"] - 1
     stats = json.loads(server.get("/api/stats?year=2020")[2])
