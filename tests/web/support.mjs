@@ -2,6 +2,7 @@
 // Debian's Chromium driven by playwright-core (installed into the build tree by `npm ci` at build
 // time; ANTT_WEB_NODE_MODULES says where). Nothing here reaches beyond 127.0.0.1.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
@@ -42,14 +43,44 @@ export function request(url, { method = 'GET', headers = {} } = {}) {
   });
 }
 
+/**
+ * A fresh sample store: a SpatiaLite file in `dir`, or with ANTT_TEST_STORE=postgis a database of the
+ * tests' PostgreSQL cluster ($ANTTMAP_TEST_PG), copied from ctest's sample template when there is one.
+ * Returns {store (what --db takes), drop()}.
+ */
+function makeSampleStore(binary, dir) {
+  const sample = (store) => {
+    const made = spawnSync(binary, ['--db', store, '--quiet', 'sample'], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`anttmap sample failed: ${made.stderr}`);
+  };
+  const kind = process.env.ANTT_TEST_STORE ?? 'spatialite';
+  if (kind === 'spatialite') {
+    const store = join(dir, 'sample.sqlite');
+    sample(store);
+    return { store, drop() {} };
+  }
+  if (kind !== 'postgis') throw new Error(`ANTT_TEST_STORE is spatialite or postgis, not ${kind}`);
+  const cluster = process.env.ANTTMAP_TEST_PG;
+  if (!cluster) throw new Error('ANTT_TEST_STORE=postgis needs a cluster in ANTTMAP_TEST_PG (scripts/pg-cluster.sh)');
+  const psql = (sql) => {
+    const done = spawnSync('psql', [cluster, '-v', 'ON_ERROR_STOP=1', '-Atqc', sql], { encoding: 'utf8' });
+    if (done.status !== 0) throw new Error(`psql: ${done.stderr}`);
+    return done.stdout.trim();
+  };
+  const name = `anttmap_web_${randomBytes(6).toString('hex')}`;
+  const template = psql("SELECT count(*) FROM pg_database WHERE datname = 'anttmap_sample'") === '1';
+  psql(`CREATE DATABASE ${name} TEMPLATE ${template ? 'anttmap_sample' : 'anttmap_template'}`);
+  const store = cluster.replace('/postgres?', `/${name}?`);
+  if (!template) sample(store);
+  return { store, drop: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 export class Server {
   static async start() {
     const binary = process.env.ANTTMAP;
     if (!binary) throw new Error('set ANTTMAP to the anttmap binary');
     const dir = mkdtempSync(join(tmpdir(), 'anttmap-web-'));
-    const store = join(dir, 'sample.sqlite');
-    const sample = spawnSync(binary, ['--db', store, '--quiet', 'sample'], { encoding: 'utf8' });
-    if (sample.status !== 0) throw new Error(`anttmap sample failed: ${sample.stderr}`);
+    const { store, drop } = makeSampleStore(binary, dir);
     // A leadership key: the viewer as leadership sees it (hotspots, clusters, models too).
     const made = spawnSync(binary, ['--db', store, '--json', 'key', 'add', 'leadership', '--role', 'viewer'],
       { encoding: 'utf8' });
@@ -58,9 +89,9 @@ export class Server {
     const port = await freePort();
     const log = join(dir, 'serve.log');
     const out = openSync(log, 'w');
-    const process_ = spawn(binary, ['--db', store, '--quiet', 'serve', '--port', String(port)],
-      { stdio: ['ignore', out, out] });
-    const server = new Server(dir, port, process_, log, viewerKey);
+    const process_ = spawn(binary, ['--db', store, '--quiet', 'serve', '--port', String(port), '--work-dir',
+      join(dir, 'work')], { stdio: ['ignore', out, out] });
+    const server = new Server(dir, store, drop, port, process_, log, viewerKey);
     const deadline = Date.now() + 180000;
     while (Date.now() < deadline) {
       if (process_.exitCode !== null) throw new Error(`anttmap serve exited: ${readFileSync(log, 'utf8')}`);
@@ -76,10 +107,11 @@ export class Server {
     throw new Error('anttmap serve did not become healthy within 180 s');
   }
 
-  constructor(dir, port, process_, log, viewerKey) {
+  constructor(dir, store, drop, port, process_, log, viewerKey) {
     this.viewerKey = viewerKey;
     this.dir = dir;
-    this.store = join(dir, 'sample.sqlite');
+    this.store = store;
+    this.dropStore = drop;
     this.port = port;
     this.process = process_;
     this.log = log;
@@ -100,6 +132,7 @@ export class Server {
       await exited;
       clearTimeout(timer);
     }
+    this.dropStore();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
