@@ -8,6 +8,24 @@ namespace {
 // Who is writing: anttmap sets anttmap.user/anttmap.tool for its transaction (set_config(..., true));
 // plain SQL is attributed to the role it connected as (session_user) and the tool 'sql'. Times are
 // UTC text of one width, as the SpatiaLite store keeps them, so text order is time order in both.
+// Audit ids in commit order: an audited write takes the writers' lock (as anttmap's own writes do)
+// before its id and time are drawn, so no transaction commits an id smaller than one already
+// committed, and a reader of the feed (changes_since: ids above its position) never steps over a
+// change still to commit. Without it, two plain-SQL writers (psql, QGIS) could commit out of order
+// and the earlier id would be missed by every server. CREATE OR REPLACE: also added to stores made
+// before it (migrate()).
+const char* kAuditInOrder = R"SQL(
+CREATE OR REPLACE FUNCTION anttmap_audit_in_order() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN
+  PERFORM pg_advisory_xact_lock(727362);
+  NEW.id := nextval(pg_get_serial_sequence('audit_log', 'id'));
+  NEW.at := anttmap_now();
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER audit_log_in_order BEFORE INSERT ON audit_log
+FOR EACH ROW EXECUTE FUNCTION anttmap_audit_in_order();
+)SQL";
+
 const char* kSchemaV1 = R"SQL(
 CREATE EXTENSION IF NOT EXISTS postgis;
 CREATE TABLE anttmap_schema (version INTEGER NOT NULL);
@@ -304,6 +322,7 @@ const std::vector<schema::Migration>& migrations() {
     std::vector<schema::Migration> out;
     for (std::size_t i = 0; i < spatialite.size(); ++i) {
       std::string text = sql[i];
+      if (i == 0) text += kAuditInOrder;
       for (const auto& table : schema::audited_tables_added_in(spatialite[i].version))
         text += audit_trigger_sql(table);
       out.push_back({spatialite[i].version, spatialite[i].description, text});
@@ -318,6 +337,28 @@ namespace {
 int version_of(const pg::Connection& db) {
   auto result = db.exec("SELECT version FROM anttmap_schema");
   return result.rows() ? static_cast<int>(result.integer(0, 0)) : 0;
+}
+
+/// kAuditInOrder on a store that has an audit log without it (made before it existed).
+void add_audit_order(const pg::Connection& db) {
+  const auto missing = [&] {
+    return db.exec("SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relname = 'audit_log' "
+                   "AND c.relnamespace = current_schema()::regnamespace")
+                   .rows() > 0 &&
+           db.exec("SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relname = 'audit_log' "
+                   "AND c.relnamespace = current_schema()::regnamespace AND t.tgname = 'audit_log_in_order'")
+                   .rows() == 0;
+  };
+  if (!missing()) return;
+  db.exec_script("BEGIN");
+  try {
+    db.exec_script(std::string("SELECT pg_advisory_xact_lock(") + postgis_schema::kMigrationLock + ")");
+    if (missing()) db.exec_script(kAuditInOrder);
+    db.exec_script("COMMIT");
+  } catch (...) {
+    PQclear(PQexec(db.get(), "ROLLBACK"));
+    throw;
+  }
 }
 
 }  // namespace
@@ -343,6 +384,7 @@ void migrate(const pg::Connection& db, bool create) {
       throw StoreError("no anttmap store in '" + db.label() + "'; create one with `anttmap --db URI init` / "
                        "chưa có CSDL, hãy chạy init");
   }
+  add_audit_order(db);
   for (const auto& migration : list) {
     if (migration.version <= current) continue;
     db.exec_script("BEGIN");
