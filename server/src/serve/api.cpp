@@ -100,8 +100,9 @@ class Api {
  public:
   explicit Api(ApiContext context)
       : context_(std::move(context)),
-        pool_(context_.store_path, context_.pooled_connections),
-        version_(context_.store_path) {}
+        reads_(context_.reads ? context_.reads
+                              : std::make_shared<StoreReads>(context_.store_path, context_.pooled_connections)),
+        pool_(reads_->pool()) {}
 
   static json for_caller(const http::Request& request, json document) {
     return request.caller.reads_internal() ? document : without_internal_indicators(std::move(document));
@@ -161,8 +162,8 @@ class Api {
   /// What a unit became and what it was made from (antt::editing::lineage_of).
   http::Response lineage(const http::Request& request) {
     const std::string code = checked_text(request.path_params.at("code"), kMaxCodeBytes, "code");
-    auto lease = pool_.acquire();
-    return answer(editing::lineage_of(*lease, code));
+    return answer(*reads_->cached<json>("lineage " + code,
+                                        [&](const store::Store& store) { return editing::lineage_of(store, code); }));
   }
 
   /// History re-expressed on the units of a date: ?on_units_of=2026-12-31&years=2015,2020.
@@ -274,11 +275,8 @@ class Api {
     }
     const IndexedUnit* parent = index->parent_of(*chosen, date);
 
-    std::vector<store::StatusRecord> history;
-    {
-      auto lease = pool_.acquire();
-      history = (*lease).status_history(code);
-    }
+    std::vector<store::StatusRecord> history = *reads_->cached<std::vector<store::StatusRecord>>(
+        "history " + code, [&](const store::Store& store) { return store.status_history(code); });
     std::set<std::int64_t> superseded;
     for (const auto& record : history)
       if (record.supersedes) superseded.insert(*record.supersedes);
@@ -364,7 +362,7 @@ class Api {
 
   /// The snapshot of the store as it is now; a new one when the store changed.
   std::shared_ptr<Snapshot> snapshot() {
-    const std::int64_t version = version_.current();
+    const std::int64_t version = reads_->position();
     {
       std::lock_guard lock(mutex_);
       if (snapshot_ && snapshot_->version == version) return snapshot_;
@@ -468,8 +466,8 @@ class Api {
   }
 
   ApiContext context_;
-  StorePool pool_;
-  ChangePosition version_;
+  std::shared_ptr<StoreReads> reads_;
+  StorePool& pool_;
   std::mutex mutex_;  ///< guards snapshot_
   std::mutex whole_store_busy_;  ///< held while a POST without features checks the whole store
   std::shared_ptr<Snapshot> snapshot_;

@@ -13,6 +13,7 @@
 #include "antt/mapdata/mapdata.hpp"
 #include "http/http.hpp"
 #include "serve/access_control.hpp"
+#include "serve/store_pool.hpp"
 
 namespace antt::serve {
 
@@ -23,6 +24,9 @@ struct ApiContext {
   std::function<std::optional<mapdata::Box>()> extent;
   /// Read connections kept open between requests (more are opened while many requests run).
   std::size_t pooled_connections = 8;
+  /// What requests read, kept per change position, shared with the write API (serve/store_pool.hpp);
+  /// none: the API makes its own.
+  std::shared_ptr<StoreReads> reads;
 };
 
 /// Registers every /api/ endpoint on `router`. The handlers share one state (connection pool,

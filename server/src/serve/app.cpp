@@ -462,8 +462,10 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
     return OgcContext{access_->visible_to(request.caller), base_url, [this] { return store::open_store(store_path_); },
                       years_now(), synthetic_};
   });
-  register_api(*router, {access_, store_path_, extent});
-  register_unit_edits(*router, {store_path_, base_url});
+  // One set of read connections and of values kept per change position for /api and the write API.
+  auto reads = std::make_shared<StoreReads>(store_path_, 8);
+  register_api(*router, {access_, store_path_, extent, 8, reads});
+  register_unit_edits(*router, {store_path_, base_url, reads});
   // Read at start: a bad letterhead stops the server here, not a report later.
   const report::Letterhead letterhead =
       config_.report_letterhead.empty() ? report::Letterhead{} : report::read_letterhead(config_.report_letterhead);

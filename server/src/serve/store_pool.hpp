@@ -1,11 +1,13 @@
 #pragma once
 // Store connections for the server's request threads: a pool of read connections (a Store is used
-// by one thread at a time) and the store's change position, read on a connection of its own.
+// by one thread at a time), and what they read kept per change position of the store.
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "antt/store/store.hpp"
@@ -59,20 +61,59 @@ class StorePool {
   std::vector<std::unique_ptr<store::Store>> idle_;
 };
 
-/// The store's change position, read on a connection of our own: it moves with every write, from
-/// any client (the CLI, QGIS, plain SQL), so a cache keyed on it is never older than the store.
-class ChangePosition {
+/// What the request threads read from the store, kept until its change position moves (a write by
+/// anyone: this server, another one, the CLI, QGIS, plain SQL).
+///
+/// position() reads the change position once for all the requests waiting at that moment, with a
+/// read that began after each of them came: an answer is never older than the store was when its
+/// request came in, and under load one round trip (PostGIS: to the database server) serves many.
+/// cached(key, read) computes read(store) once per position and shares it (at most kMaxKept values;
+/// beyond them, computed per request).
+class StoreReads {
  public:
-  explicit ChangePosition(const std::string& location) : store_(store::open_store(location)) {}
+  static constexpr std::size_t kMaxKept = 4096;
 
-  std::int64_t current() const {
-    std::lock_guard lock(mutex_);
-    return store_->change_position();
+  StoreReads(std::string location, std::size_t connections)
+      : location_(location), pool_(std::move(location), connections) {}
+
+  std::int64_t position();
+  StorePool& pool() { return pool_; }
+
+  template <typename T, typename Read>
+  std::shared_ptr<const T> cached(const std::string& key, Read&& read) {
+    const std::int64_t at = position();
+    {
+      std::lock_guard lock(values_mutex_);
+      if (at > values_position_) {  // the store moved: everything kept is older
+        values_.clear();
+        values_position_ = at;
+      }
+      if (auto found = values_.find(key); found != values_.end()) return std::static_pointer_cast<const T>(found->second);
+    }
+    std::shared_ptr<const T> value;
+    {
+      auto lease = pool_.acquire();
+      value = std::make_shared<const T>(read(*lease));
+    }
+    std::lock_guard lock(values_mutex_);
+    // Read after `at` was: at least as new as `at`; kept only while `at` is the newest position seen.
+    if (values_position_ == at && values_.size() < kMaxKept) values_.emplace(key, value);
+    return value;
   }
 
  private:
-  std::unique_ptr<store::Store> store_;
-  mutable std::mutex mutex_;
+  std::string location_;
+  StorePool pool_;
+
+  std::mutex position_mutex_;  ///< guards the five below
+  std::condition_variable position_read_;
+  std::int64_t reads_started_ = 0, reads_finished_ = 0, last_position_ = 0;
+  bool reading_ = false;
+  std::unique_ptr<store::Store> position_store_;  ///< used by the one thread reading, opened on first use
+
+  std::mutex values_mutex_;
+  std::int64_t values_position_ = -1;
+  std::unordered_map<std::string, std::shared_ptr<const void>> values_;
 };
 
 }  // namespace antt::serve

@@ -209,18 +209,23 @@ class TemporaryFile {
 
 class UnitEdits {
  public:
-  explicit UnitEdits(std::shared_ptr<StoreWriter> writer) : writer_(std::move(writer)) {}
+  UnitEdits(std::shared_ptr<StoreWriter> writer, std::shared_ptr<StoreReads> reads)
+      : writer_(std::move(writer)), reads_(std::move(reads)) {}
 
   http::Response show(const http::Request& request) {
     const std::string code = unit_code_of(request);
     const int year = status_year_of(request);
-    return writer_->read([&](const store::Store& store) {
-      const auto current = current_status(store.status_history(code), year);
-      if (!current)
-        throw RequestError(404, "no status of unit " + code + " for " + std::to_string(year) +
-                                    " / chưa có trạng thái của đơn vị trong năm này");
-      return row_answer(*current, request.caller, store.decision_document(code, year, false));
-    });
+    // Kept per change position of the store, as /api/units/{code} keeps the history.
+    const auto history = reads_->cached<std::vector<store::StatusRecord>>(
+        "history " + code, [&](const store::Store& store) { return store.status_history(code); });
+    const auto current = current_status(*history, year);
+    if (!current)
+      throw RequestError(404, "no status of unit " + code + " for " + std::to_string(year) +
+                                  " / chưa có trạng thái của đơn vị trong năm này");
+    const auto decision = reads_->cached<std::optional<store::DecisionDocument>>(
+        "decision " + code + " " + std::to_string(year),
+        [&](const store::Store& store) { return store.decision_document(code, year, false); });
+    return row_answer(*current, request.caller, *decision);
   }
 
   /// PUT .../decision: the scanned decision attached to the status row in force.
@@ -434,6 +439,7 @@ class UnitEdits {
   }
 
   std::shared_ptr<StoreWriter> writer_;
+  std::shared_ptr<StoreReads> reads_;
 };
 
 }  // namespace
@@ -463,7 +469,8 @@ void register_unit_edits(http::Router& router, EditContext context) {
     answer.reusable = false;
     return answer;
   });
-  auto edits = std::make_shared<UnitEdits>(writer);
+  auto reads = context.reads ? context.reads : std::make_shared<StoreReads>(context.store_path, 8);
+  auto edits = std::make_shared<UnitEdits>(writer, reads);
   // Writes wait on SQLite's lock and argon2-free checks only: quick, but a worker keeps the I/O
   // threads free while another process holds the write lock.
   router.get("/api/units/{code}/status/{year}", [edits](const http::Request& request) {

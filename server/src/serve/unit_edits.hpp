@@ -8,12 +8,15 @@
 #include <string>
 
 #include "http/http.hpp"
+#include "serve/store_pool.hpp"
 
 namespace antt::serve {
 
 struct EditContext {
   std::string store_path;
   std::string public_url;  ///< for the OpenAPI document's `servers`; empty: none
+  /// What requests read, kept per change position (shared with /api); none: made here.
+  std::shared_ptr<StoreReads> reads;
 };
 
 /// Registers the write API on `router`: GET and PUT /api/units/{code}/status/{year}, GET and POST
