@@ -15,7 +15,8 @@ import urllib.request
 
 import pytest
 
-from stores import Stores
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "support"))
+from stores import Stores  # noqa: E402  (tests/support/stores.py)
 
 
 def anttmap_binary():

@@ -23,6 +23,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.append("/usr/share/qgis/python/plugins")  # Processing
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))  # stores.py: SpatiaLite or PostGIS stores
 
 PROFILE = tempfile.mkdtemp(prefix="anttmap-qgis-profile-")
 atexit.register(shutil.rmtree, PROFILE, True)
@@ -131,21 +132,20 @@ def processing_ready(plugin):
 
 
 @pytest.fixture(scope="session")
-def sample_template():
-    folder = tempfile.mkdtemp(prefix="anttmap-qgis-sample-")
-    path = os.path.join(folder, "hoabinh.sqlite")
-    result = subprocess.run([ANTTMAP, "--db", path, "--quiet", "sample"], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    yield path
-    shutil.rmtree(folder, ignore_errors=True)
+def stores(tmp_path_factory):
+    """Makes stores of the kind the run tests (tests/support/stores.py: SpatiaLite files, or PostGIS databases
+    with ANTT_TEST_STORE=postgis) and drops the PostGIS ones at the end."""
+    from stores import Stores
+
+    made = Stores(ANTTMAP, tmp_path_factory.mktemp("stores"))
+    yield made
+    made.drop_all()
 
 
 @pytest.fixture
-def store(sample_template, tmp_path):
-    """A fresh copy of the sample province for one test."""
-    path = str(tmp_path / "hoabinh.sqlite")
-    shutil.copyfile(sample_template, path)
-    return path
+def store(stores, tmp_path):
+    """A fresh copy of the sample province for one test (a path or a postgresql:// URI)."""
+    return str(stores.sample_copy(tmp_path / "hoabinh.sqlite"))
 
 
 @pytest.fixture
@@ -209,7 +209,10 @@ def serving(store):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    log = open(store + ".log", "w")
+    from stores import is_postgis
+
+    log = tempfile.NamedTemporaryFile("w", prefix="anttmap-serve-", suffix=".log", delete=False) if is_postgis(
+        store) else open(store + ".log", "w")
     process = subprocess.Popen([ANTTMAP, "--db", store, "--quiet", "serve", "--port", str(port)],
                                stdout=log, stderr=subprocess.STDOUT)
     url = "http://127.0.0.1:%d" % port
@@ -242,11 +245,10 @@ def make_key(store, name, role, *extra):
 
 
 @pytest.fixture(scope="session")
-def server(sample_template, tmp_path_factory):
+def server(stores, tmp_path_factory):
     """`anttmap serve` on a copy of the sample province, with keys made by `anttmap key add` (viewer, partner,
     and one revoked at once): Served(url, store, keys {name: key})."""
-    store = str(tmp_path_factory.mktemp("serve") / "hoabinh.sqlite")
-    shutil.copyfile(sample_template, store)
+    store = str(stores.sample_copy(tmp_path_factory.mktemp("serve") / "hoabinh.sqlite"))
     keys = {name: make_key(store, name, role) for name, role in KEY_ROLES.items()}
     subprocess.run([ANTTMAP, "--db", store, "--quiet", "key", "revoke", "revoked"], capture_output=True, check=True)
     with serving(store) as (url, _process):

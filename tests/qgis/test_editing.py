@@ -187,9 +187,10 @@ def test_standard_qgis_save_is_checked_too(panel):
 
 
 def test_plain_sql_edits_are_audited_by_the_store(store):
-    import sqlite3
+    from stores import is_postgis, plain_sql
 
-    with sqlite3.connect(store) as connection:
-        connection.execute("UPDATE unit SET name = name || ' ' WHERE code = '04792'")
+    plain_sql(store, "UPDATE unit SET name = name || ' ' WHERE code = '04792'")
     rows = audit_rows(store, "unit", newest_audit_id(store) - 1)
-    assert rows[-1]["user"] == "sql" and rows[-1]["tool"] == "sql" and rows[-1]["key"].startswith("04792@")
+    # SpatiaLite knows no account: "sql"; PostgreSQL names the role the client signed in as.
+    account = plain_sql(store, "SELECT session_user")[0][0] if is_postgis(store) else "sql"
+    assert rows[-1]["user"] == account and rows[-1]["tool"] == "sql" and rows[-1]["key"].startswith("04792@")

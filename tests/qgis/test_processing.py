@@ -61,11 +61,11 @@ def test_validate_writes_findings_with_severity_problem_units(processing_ready, 
     assert result["ERRORS"] >= 1
 
 
-def test_export_then_import_through_vn2000(processing_ready, store, tmp_path):
+def test_export_then_import_through_vn2000(processing_ready, stores, store, tmp_path):
     """Province, districts and communes out as VN-2000 shapefiles without .prj, back into a new store."""
     import processing
 
-    fresh = str(tmp_path / "fresh.sqlite")
+    fresh = str(stores.new_store(tmp_path / "fresh.sqlite"))
     subprocess.run([os.environ["ANTTMAP"], "--db", fresh, "init"], check=True, capture_output=True)
     for kind, name in ((0, "province"), (1, "district"), (2, "commune")):
         shapefile = str(tmp_path / ("%s_vn2000.shp" % name))

@@ -1,6 +1,5 @@
 """The documentation's screenshot is made by scripts/qgis-screenshot.sh; the test reruns it and looks at it."""
 import os
-import shutil
 import signal
 import subprocess
 
@@ -9,9 +8,8 @@ from qgis.PyQt.QtGui import QColor, QImage
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def test_screenshot_script_draws_the_province_and_the_panel(sample_template, tmp_path):
-    store = str(tmp_path / "hoabinh.sqlite")
-    shutil.copyfile(sample_template, store)
+def test_screenshot_script_draws_the_province_and_the_panel(stores, tmp_path):
+    store = str(stores.sample_copy(tmp_path / "hoabinh.sqlite"))
     output = str(tmp_path / "qgis-plugin.png")
     environment = dict(os.environ, STORE=store)
     # Its own process group, killed whole on a timeout: Xvfb and QGIS must not outlive the script holding its pipes.

@@ -5,7 +5,6 @@ accepted, in the server's tiles within a second, audited with that account and c
 another district is refused (403) with nothing written; a stale copy (409) and a server that is gone keep
 the edits in QGIS' edit buffer. No anttmap binary is used by the plugin here: only the server."""
 import json
-import shutil
 import time
 import urllib.request
 
@@ -20,9 +19,8 @@ REASON = "Biên bản điều chỉnh địa giới số 7 — thử nghiệm �
 
 
 @pytest.fixture(scope="module")
-def editing_server(sample_template, tmp_path_factory):
-    store = str(tmp_path_factory.mktemp("server-edits") / "hoabinh.sqlite")
-    shutil.copyfile(sample_template, store)
+def editing_server(stores, tmp_path_factory):
+    store = str(stores.sample_copy(tmp_path_factory.mktemp("server-edits") / "hoabinh.sqlite"))
     keys = {"a": make_key(store, "can.bo.da.bac", "editor", "--scope", DISTRICT_A),
             "b": make_key(store, "can.bo.thanh.pho", "editor", "--scope", DISTRICT_B)}
     with serving(store) as (url, process):
@@ -188,9 +186,8 @@ def test_a_stale_copy_is_refused_and_the_edits_stay_in_the_buffer(plugin, auth_d
         _close(panel)
 
 
-def test_edits_are_kept_when_the_server_is_gone(plugin, auth_db, canvas, sample_template, tmp_path):
-    store = str(tmp_path / "hoabinh.sqlite")
-    shutil.copyfile(sample_template, store)
+def test_edits_are_kept_when_the_server_is_gone(plugin, auth_db, canvas, stores, tmp_path):
+    store = str(stores.sample_copy(tmp_path / "hoabinh.sqlite"))
     key = make_key(store, "can.bo.da.bac", "editor", "--scope", DISTRICT_A)
     with serving(store) as (url, process):
         panel = _connect(canvas, url, key)
@@ -206,7 +203,7 @@ def test_edits_are_kept_when_the_server_is_gone(plugin, auth_db, canvas, sample_
             _close(panel)
 
 
-def test_a_merge_is_recorded_through_the_server_for_the_keys_account(processing_ready, auth_db, sample_template, tmp_path):
+def test_a_merge_is_recorded_through_the_server_for_the_keys_account(processing_ready, auth_db, stores, tmp_path):
     """Processing's lineage algorithm with a server's address (SERVER): the merge goes through POST
     /api/lineage as the key's account (audited with client qgis); an editor whose scope is a district that no
     longer exists in 2026 is refused (403) and nothing is written."""
@@ -216,8 +213,7 @@ def test_a_merge_is_recorded_through_the_server_for_the_keys_account(processing_
     from anttmap_qgis.core import settings
     from anttmap_qgis.core.server_key import save_key
 
-    store = str(tmp_path / "hoabinh.sqlite")
-    shutil.copyfile(sample_template, store)
+    store = str(stores.sample_copy(tmp_path / "hoabinh.sqlite"))
     province_key = make_key(store, "can.bo.tinh", "editor", "--scope", "25")
     district_key = make_key(store, "can.bo.da.bac", "editor", "--scope", DISTRICT_A)
     merge = {"KIND": 0, "CODES": "05287,05290", "DATE": "2026-09-01", "DECISION": "99/NQ-UBTVQH15 (thử nghiệm)",

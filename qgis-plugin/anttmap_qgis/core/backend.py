@@ -132,8 +132,25 @@ class _TemporaryJson:
             os.unlink(self.path)
 
 
+def is_postgis_location(location):
+    """A PostGIS store's URI (postgresql://…) rather than a SpatiaLite file's path."""
+    return str(location).startswith(("postgresql://", "postgres://"))
+
+
+def without_password(location):
+    """The store's location without a password written in it (user:password@ or password=…): what the panel
+    shows and QGIS' settings keep (PostgreSQL's ~/.pgpass or a service file keeps passwords, not QGIS)."""
+    if not is_postgis_location(location):
+        return location
+    import re
+
+    location = re.sub(r"^(postgres(?:ql)?://[^:@/?]*):[^@/?]*@", r"\1@", location)
+    return re.sub(r"([?&])password=[^&]*&?", r"\1", location).rstrip("?&")
+
+
 class CliBackend(Backend):
-    """Runs `anttmap --db STORE --tool qgis --json ...`; the tool records the OS account it runs as."""
+    """Runs `anttmap --db STORE --tool qgis --json ...`; the tool records the OS account it runs as.
+    STORE is a SpatiaLite file or a PostGIS database (postgresql://…): the tool reaches either."""
 
     read_only = False
     exports_layers = True
@@ -143,7 +160,7 @@ class CliBackend(Backend):
         self.binary = binary or find_anttmap()
 
     def describe(self):
-        return self.db_path
+        return without_password(self.db_path)
 
     def identity(self):
         from .settings import login_name

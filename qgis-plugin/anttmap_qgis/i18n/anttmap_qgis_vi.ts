@@ -162,8 +162,8 @@
     </message>
     <message>
         <location filename="../processing/algorithms.py" line="34"/>
-        <source>DATABASE: give the anttmap store (a SpatiaLite file) or a server's address.</source>
-        <translation>DATABASE: chọn CSDL anttmap (tệp SpatiaLite) hoặc địa chỉ máy chủ.</translation>
+        <source>DATABASE: give the anttmap store (a SpatiaLite file or postgresql://…) or a server's address.</source>
+        <translation>DATABASE: chọn CSDL anttmap (tệp SpatiaLite hoặc postgresql://…) hoặc địa chỉ máy chủ.</translation>
     </message>
     <message>
         <location filename="../processing/algorithms.py" line="44"/>
@@ -172,8 +172,8 @@
     </message>
     <message>
         <location filename="../processing/algorithms.py" line="53"/>
-        <source>anttmap store (SpatiaLite)</source>
-        <translation>CSDL anttmap (SpatiaLite)</translation>
+        <source>anttmap store (SpatiaLite file, or postgresql://…)</source>
+        <translation>CSDL anttmap (tệp SpatiaLite, hoặc postgresql://…)</translation>
     </message>
     <message>
         <location filename="../processing/algorithms.py" line="56"/>
@@ -442,8 +442,13 @@
     </message>
     <message>
         <location filename="../ui/panel.py" line="142"/>
-        <source>Choose an anttmap store (a .sqlite file made by anttmap).</source>
-        <translation>Chọn CSDL anttmap (tệp .sqlite do anttmap tạo).</translation>
+        <source>Choose an anttmap store (a .sqlite file made by anttmap, or postgresql://…).</source>
+        <translation>Chọn CSDL anttmap (tệp .sqlite do anttmap tạo, hoặc postgresql://…).</translation>
+    </message>
+    <message>
+        <location filename="../ui/panel.py" line="49"/>
+        <source>A SpatiaLite file made by anttmap, or a PostGIS store: postgresql://user@host/database (its password in ~/.pgpass)</source>
+        <translation>Tệp SpatiaLite do anttmap tạo, hoặc CSDL PostGIS: postgresql://người_dùng@máy_chủ/csdl (mật khẩu để trong ~/.pgpass)</translation>
     </message>
     <message>
         <location filename="../ui/panel.py" line="192"/>

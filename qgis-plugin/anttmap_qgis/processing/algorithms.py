@@ -36,7 +36,8 @@ def _backend(algorithm, parameters, context):
         return HttpBackend(server, settings.server_authcfg() or None)
     path = algorithm.parameterAsFile(parameters, "DATABASE", context)
     if not path:
-        raise QgsProcessingException(tr("DATABASE: give the anttmap store (a SpatiaLite file) or a server's address."))
+        raise QgsProcessingException(tr("DATABASE: give the anttmap store (a SpatiaLite file or postgresql://…) or a "
+                                        "server's address."))
     try:
         return CliBackend(path, settings.binary_setting() or None)
     except Exception as error:  # the tool is missing: say so in both languages
@@ -56,7 +57,8 @@ class _Base(QgsProcessingAlgorithm):
     def _database(self, optional=False):
         # No editor's name: the audit records the OS account the tool runs as.
         self.addParameter(QgsProcessingParameterFile(
-            "DATABASE", tr("anttmap store (SpatiaLite)"), fileFilter="SpatiaLite (*.sqlite *.db *.sqlite3)",
+            "DATABASE", tr("anttmap store (SpatiaLite file, or postgresql://…)"),
+            fileFilter="SpatiaLite (*.sqlite *.db *.sqlite3);;All files (*)",
             optional=optional))
 
     def _run(self, call, feedback):

@@ -10,7 +10,7 @@ from qgis.PyQt.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QInputDial
                                  QProgressBar, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ..core import settings
-from ..core.backend import BackendError, CliBackend, HttpBackend
+from ..core.backend import BackendError, CliBackend, HttpBackend, is_postgis_location, without_password
 from ..core.binary import ToolNotFound
 from ..core.editing import CommitRefused, EditGuard, errors_of
 from ..core.i18n import tr
@@ -44,8 +44,10 @@ class AnttmapPanel(QgsDockWidget):
         layout = QVBoxLayout(body)
         form = QFormLayout()
         self.store = QgsFileWidget()
-        self.store.setFilter("SpatiaLite (*.sqlite *.db *.sqlite3)")
+        self.store.setFilter("SpatiaLite (*.sqlite *.db *.sqlite3);;All files (*)")
         self.store.setFilePath(settings.last_store())
+        self.store.setToolTip(tr("A SpatiaLite file made by anttmap, or a PostGIS store: "
+                                 "postgresql://user@host/database (its password in ~/.pgpass)"))
         self.server = QLineEdit(settings.server_url())
         self.server.setPlaceholderText("https://antt.example.gov.vn")
         # The server key: an authentication configuration of QGIS (core/server_key.py); only its id is a setting.
@@ -135,9 +137,9 @@ class AnttmapPanel(QgsDockWidget):
             self.say(str(error), error=True)
 
     def connect_store(self, path, year=None):
-        if not path or not os.path.exists(path):
-            raise BackendError(tr("Choose an anttmap store (a .sqlite file made by anttmap)."))
-        settings.set_last_store(path)
+        if not path or not (is_postgis_location(path) or os.path.exists(path)):
+            raise BackendError(tr("Choose an anttmap store (a .sqlite file made by anttmap, or postgresql://…)."))
+        settings.set_last_store(without_password(path))
         self.store.setFilePath(path)
         settings.set_binary_setting(self.tool.filePath())
         self._use(CliBackend(path, self.tool.filePath() or None), year)

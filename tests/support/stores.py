@@ -1,5 +1,5 @@
-"""The stores the real-client tests use: SpatiaLite files, or PostGIS databases of the tests' throwaway cluster
-($ANTTMAP_TEST_PG) when $ANTT_TEST_STORE is "postgis" (ctest's serve_real_clients_postgis runs the suite so).
+"""The stores the Python tests (tests/clients, tests/qgis) use: SpatiaLite files, or PostGIS databases of the
+tests' throwaway cluster ($ANTTMAP_TEST_PG) when $ANTT_TEST_STORE is "postgis" (ctest's *_postgis entries).
 
 A location is what `anttmap --db` takes: a path or a postgresql:// URI. Tests make stores with `new_store` and
 `sample_copy`, and speak to them as a foreign client would (sqlite3, or libpq through psycopg2) with `plain_sql`.
@@ -80,6 +80,7 @@ class Stores:
         return self.databases[-1]
 
     def _sample_file(self):
+        """The sample as a SpatiaLite file (made once)."""
         if self.sample_file is None:
             self.sample_file = self.folder / "sample.sqlite"
             subprocess.run([self.anttmap, "--db", str(self.sample_file), "--quiet", "sample"], check=True)
