@@ -463,7 +463,7 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
                       years_now(), synthetic_};
   });
   // One set of read connections and of values kept per change position for /api and the write API.
-  auto reads = std::make_shared<StoreReads>(store_path_, 8);
+  auto reads = std::make_shared<StoreReads>(store_path_, 8, std::chrono::milliseconds(config_.max_answer_age_ms));
   register_api(*router, {access_, store_path_, extent, 8, reads});
   register_unit_edits(*router, {store_path_, base_url, reads});
   // Read at start: a bad letterhead stops the server here, not a report later.

@@ -20,6 +20,10 @@ struct ServeConfig {
   std::string work_dir;                ///< render file and generated mapfile; default: next to the store
   int max_image_size = 4096;           ///< WIDTH/HEIGHT cap on every path
   int poll_interval_ms = 200;          ///< how often the store is checked for changes
+  /// How old the store's change position may be when /api answers from what it keeps: 0 reads it for
+  /// every request (an answer is never older than the store); on PostGIS, 50-200 spares a round trip
+  /// per request, and an answer then lags a write by at most this.
+  int max_answer_age_ms = 0;
   int max_body_mb = 16;                ///< largest request body (POST /api/validate); bigger ones get 413
   std::string log_level = "info";      ///< least severe lines written: error, warn, info or debug
   std::string log_format = "text";     ///< text, or json (one JSON object per line)

@@ -1,6 +1,7 @@
 #pragma once
 // Store connections for the server's request threads: a pool of read connections (a Store is used
 // by one thread at a time), and what they read kept per change position of the store.
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -73,8 +74,11 @@ class StoreReads {
  public:
   static constexpr std::size_t kMaxKept = 4096;
 
-  StoreReads(std::string location, std::size_t connections)
-      : location_(location), pool_(std::move(location), connections) {}
+  /// `max_age` > 0: a position read less than this long ago serves without a new read (answers may
+  /// then lag a write by up to `max_age`; ServeConfig::max_answer_age_ms).
+  StoreReads(std::string location, std::size_t connections,
+             std::chrono::milliseconds max_age = std::chrono::milliseconds(0))
+      : location_(location), max_age_(max_age), pool_(std::move(location), connections) {}
 
   std::int64_t position();
   StorePool& pool() { return pool_; }
@@ -103,11 +107,13 @@ class StoreReads {
 
  private:
   std::string location_;
+  std::chrono::milliseconds max_age_;
   StorePool pool_;
 
   std::mutex position_mutex_;  ///< guards the five below
   std::condition_variable position_read_;
   std::int64_t reads_started_ = 0, reads_finished_ = 0, last_position_ = 0;
+  std::chrono::steady_clock::time_point last_read_at_;
   bool reading_ = false;
   std::unique_ptr<store::Store> position_store_;  ///< used by the one thread reading, opened on first use
 
