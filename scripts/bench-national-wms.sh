@@ -40,7 +40,7 @@ national=$work/national.sqlite
 sample=$work/sample.sqlite
 "$tool" --db "$sample" --quiet sample >/dev/null
 
-serve() {  # store, port: starts `anttmap serve`, prints the seconds until it answers
+serve() {  # store, port: starts `anttmap serve`; the seconds until it answers go to $work/serve-PORT.ready
   local started
   started=$(date +%s%3N)
   mkdir -p "$work/serve-$2"
@@ -53,17 +53,22 @@ serve() {  # store, port: starts `anttmap serve`, prints the seconds until it an
       { echo "bench-national-wms: serve on $2 exited:" >&2; cat "$work/serve-$2.log" >&2; exit 1; }
     sleep 0.5
   done
-  python3 -c "print(round(($(date +%s%3N) - $started) / 1000, 1))"
+  python3 -c "print(round(($(date +%s%3N) - $started) / 1000, 1))" >"$work/serve-$2.ready"
 }
 peak_mb() { awk '/^VmHWM/ {print int($2 / 1024)}' "/proc/$(cat "$work/serve-$1.pid")/status"; }
 echo "== anttmap serve on each (building the render file of every year)" >&2
-ready_national=$(serve "$national" "$port")
-ready_sample=$(serve "$sample" "$((port + 1))")
+serve "$national" "$port"  # not in $(...): the servers' pids must reach `pids` for the cleanup
+serve "$sample" "$((port + 1))"
+ready_national=$(cat "$work/serve-$port.ready")
+ready_sample=$(cat "$work/serve-$((port + 1)).ready")
 key() { "$tool" --db "$1" --json key add bench-wms --role viewer | python3 -c "import json,sys; print(json.load(sys.stdin)['key'])"; }
 key_national=$(key "$national")
 key_sample=$(key "$sample")
-layers=$(curl -sf -H "Authorization: Bearer $key_national" "http://127.0.0.1:$port/api/layers" |
-  python3 -c "import json,sys; print(','.join(l['name'] for l in json.load(sys.stdin)['layers']))")
+status=$(curl -s -o "$work/layers.json" -w '%{http_code}' -H "Authorization: Bearer $key_national" \
+  "http://127.0.0.1:$port/api/layers")
+[ "$status" = 200 ] || { echo "bench-national-wms: /api/layers answered $status: $(head -c 300 "$work/layers.json")" >&2; exit 1; }
+layers=$(python3 -c "import json,sys; print(','.join(l['name'] for l in json.load(open(sys.argv[1]))['layers']))" \
+  "$work/layers.json")
 
 # Each province's extent in EPSG:3857, widened to the image's 1024:800 (WMS would stretch it otherwise).
 "$tool" --db "$sample" --json unit show 17 --year "$year" --geometry >"$work/sample-province.json"
