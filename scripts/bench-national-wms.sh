@@ -56,14 +56,15 @@ serve() {  # store, port: starts `anttmap serve`; the seconds until it answers g
   python3 -c "print(round(($(date +%s%3N) - $started) / 1000, 1))" >"$work/serve-$2.ready"
 }
 peak_mb() { awk '/^VmHWM/ {print int($2 / 1024)}' "/proc/$(cat "$work/serve-$1.pid")/status"; }
+# The keys first: a server learns of a new key at its next refresh, which waits while it is busy.
+key() { "$tool" --db "$1" --json key add bench-wms --role viewer | python3 -c "import json,sys; print(json.load(sys.stdin)['key'])"; }
+key_national=$(key "$national")
+key_sample=$(key "$sample")
 echo "== anttmap serve on each (building the render file of every year)" >&2
 serve "$national" "$port"  # not in $(...): the servers' pids must reach `pids` for the cleanup
 serve "$sample" "$((port + 1))"
 ready_national=$(cat "$work/serve-$port.ready")
 ready_sample=$(cat "$work/serve-$((port + 1)).ready")
-key() { "$tool" --db "$1" --json key add bench-wms --role viewer | python3 -c "import json,sys; print(json.load(sys.stdin)['key'])"; }
-key_national=$(key "$national")
-key_sample=$(key "$sample")
 status=$(curl -s -o "$work/layers.json" -w '%{http_code}' -H "Authorization: Bearer $key_national" \
   "http://127.0.0.1:$port/api/layers")
 [ "$status" = 200 ] || { echo "bench-national-wms: /api/layers answered $status: $(head -c 300 "$work/layers.json")" >&2; exit 1; }
