@@ -7,7 +7,8 @@
 #     layer (a viewer's key: the internal layers too), year 2020, BENCH_ROUNDS times in turn, one request at a time;
 #     the same for the sample province on its server. Median, p90 and worst latency (curl's time_total).
 # Prints a table and appends it to BENCH_DOC (default docs/benchmarks-postgis.md; "-": no file).
-# Usage: scripts/bench-national-wms.sh PREPARED_DIR [BUILD_DIR]     Environment: BENCH_ROUNDS (default 5),
+# Needs Debian's python3-gdal (run by /usr/bin/python3). Usage: scripts/bench-national-wms.sh PREPARED_DIR [BUILD_DIR]
+# Environment: BENCH_ROUNDS (default 5),
 #        BENCH_PORT (first of 2 ports, default 18280), BENCH_YEAR (2020).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -73,7 +74,7 @@ layers=$(python3 -c "import json,sys; print(','.join(l['name'] for l in json.loa
 
 # Each province's extent in EPSG:3857, widened to the image's 1024:800 (WMS would stretch it otherwise).
 "$tool" --db "$sample" --json unit show 17 --year "$year" --geometry >"$work/sample-province.json"
-python3 - "$data/provinces.gpkg" "$work/sample-province.json" >"$work/extents.txt" <<'EOF2'
+/usr/bin/python3 - "$data/provinces.gpkg" "$work/sample-province.json" >"$work/extents.txt" <<'EOF2'
 import json, sys
 from osgeo import ogr, osr
 def widened(env):
