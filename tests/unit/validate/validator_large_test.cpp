@@ -126,7 +126,6 @@ TEST(ValidatorLarge, DISABLED_TenTimesTheSampleValidatesInSeconds) {
               seconds(t2, t3));
   for (const auto& [problem, count] : by_problem) std::printf("  %s: %d\n", problem.c_str(), count);
   EXPECT_EQ(report.errors(), 0);
-  EXPECT_LT(seconds(t2, t3), 60.0);
 
   // The plugin's case: one edited village.
   const auto& edited = units.back();
