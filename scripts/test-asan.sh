@@ -18,4 +18,4 @@ export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:strict_string_checks=1:detec
 export LSAN_OPTIONS="suppressions=$PWD/tests/asan/lsan.supp:print_suppressions=0"
 cd build-asan
 ctest --output-on-failure -j2 --timeout 1200 \
-  -R '^(Engine|WmsGuard|HttpServer|Router|RouterPost|Api|TileCache|Metrics|RenderStore|RenderShapefiles|MapData|PngWriter|SimplifyCoverage|ServeApp|UnitEdits|BoundaryEdit).*|^serve_real_clients$' "$@"
+  -R '^(Engine|WmsGuard|HttpServer|Router|RouterPost|Api|TileCache|Metrics|RenderStore|RenderShapefiles|MapData|PngWriter|SimplifyCoverage|ServeApp|UnitEdits|BoundaryEdit).*|^serve_real_clients$|^serve_processes$' "$@"

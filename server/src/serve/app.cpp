@@ -456,14 +456,13 @@ std::shared_ptr<http::Router> ServeApp::make_router() {
   });
   register_tile_routes(*router, {access_, base_url, years, extent, tile});
   register_wmts_routes(*router, {access_, base_url, years, extent, tile});
-  register_ogc_features(*router, [this, base_url](const http::Request& request) {
+  // One set of read connections, and of values kept per change position, for OGC Features, /api and the write API.
+  auto reads = std::make_shared<StoreReads>(store_path_, 8, std::chrono::milliseconds(config_.max_answer_age_ms));
+  register_ogc_features(*router, [this, base_url, reads](const http::Request& request) {
     if (const auto id = request.path_params.find("collectionId"); id != request.path_params.end())
       access_->require_visible(request.caller, id->second);
-    return OgcContext{access_->visible_to(request.caller), base_url, [this] { return store::open_store(store_path_); },
-                      years_now(), synthetic_};
+    return OgcContext{access_->visible_to(request.caller), base_url, reads, years_now(), synthetic_};
   });
-  // One set of read connections and of values kept per change position for /api and the write API.
-  auto reads = std::make_shared<StoreReads>(store_path_, 8, std::chrono::milliseconds(config_.max_answer_age_ms));
   register_api(*router, {access_, store_path_, extent, 8, reads});
   register_unit_edits(*router, {store_path_, base_url, reads});
   // Read at start: a bad letterhead stops the server here, not a report later.

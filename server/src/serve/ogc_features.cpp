@@ -365,11 +365,9 @@ Json collection_json(const OgcContext& context, const Collection& collection, co
   return json;
 }
 
-std::unique_ptr<store::Store> open_store(const OgcContext& context) {
-  if (!context.open_store) throw StoreError("the server has no store configured");
-  auto store = context.open_store();
-  if (!store) throw StoreError("the store could not be opened");
-  return store;
+StorePool::Lease lease_store(const OgcContext& context) {
+  if (!context.reads) throw StoreError("the server has no store configured");
+  return context.reads->pool().acquire();
 }
 
 /// The query string of an items page, keeping the client's filters and moving the offset.
@@ -510,7 +508,7 @@ http::Response ogc_conformance(const http::Request& request, const OgcContext&) 
 http::Response ogc_collections(const http::Request& request, const OgcContext& context) {
   return answer_json([&] {
     reject_unknown_parameters(request, {"f"});
-    auto store = open_store(context);
+    auto store = lease_store(context);
     Json json;
     const std::string url = context.base_url + "/ogc/collections";
     json["links"] = Json::array({{{"href", url}, {"rel", "self"}, {"type", kJson}, {"title", "this document"}}});
@@ -524,7 +522,7 @@ http::Response ogc_collection(const http::Request& request, const OgcContext& co
   return answer_json([&] {
     const auto collection = collection_of(request, context);
     reject_unknown_parameters(request, {"f"});
-    auto store = open_store(context);
+    auto store = lease_store(context);
     return http::Response::json(200, dump(collection_json(context, collection, *store)));
   });
 }
@@ -533,7 +531,7 @@ http::Response ogc_items(const http::Request& request, const OgcContext& context
   return answer_json([&] {
     const auto collection = collection_of(request, context);
     const auto query = parse_items_query(request, context, true);
-    auto store = open_store(context);
+    auto store = lease_store(context);
     if (!is_unit_collection(collection)) return row_items(collection, query, *store, context);
     const auto published = published_codes(*store, query.date);
 
@@ -563,7 +561,7 @@ http::Response ogc_item(const http::Request& request, const OgcContext& context)
     const auto query = parse_items_query(request, context, false);
     auto id = request.path_params.find("featureId");
     const std::string code = id == request.path_params.end() ? "" : id->second;
-    auto store = open_store(context);
+    auto store = lease_store(context);
     if (!is_unit_collection(collection)) {
       auto rows = matching_rows(*store, collection, query, code);
       if (rows.empty())

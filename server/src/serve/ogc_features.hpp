@@ -21,14 +21,15 @@
 #include "antt/store/store.hpp"
 #include "http/http.hpp"
 #include "serve/params.hpp"
+#include "serve/store_pool.hpp"
 
 namespace antt::serve {
 
 struct OgcContext {
   std::shared_ptr<const layers::LayerRegistry> layers;  ///< one collection per layer the caller may see
   std::string base_url;  ///< e.g. "http://127.0.0.1:8080", no trailing slash
-  /// Opens the store read-only for one request (called on the request's thread).
-  std::function<std::unique_ptr<store::Store>()> open_store;
+  /// The server's read connections (leased for one request, as /api does).
+  std::shared_ptr<StoreReads> reads;
   Years years;  ///< years a client may ask for (empty: any) and the default one
   /// The store holds invented data (the sample): items answers carry "synthetic": true.
   bool synthetic = false;

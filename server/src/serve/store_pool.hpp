@@ -28,6 +28,7 @@ class StorePool {
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
     const store::Store& operator*() const { return *store_; }
+    const store::Store* operator->() const { return store_.get(); }
 
    private:
     StorePool& pool_;

@@ -27,7 +27,7 @@ class OgcFeaturesTest : public ::testing::Test {
   }
 
   OgcContext context{layers::LayerRegistry::standard(), "http://127.0.0.1:8080",
-                     [] { return store::open_store(store_, false); },
+                     std::make_shared<StoreReads>(store_, 2),
                      {{2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020}, 2020}};
 
   static http::Request request(const std::string& path, std::map<std::string, std::string> path_params = {},
@@ -101,7 +101,7 @@ TEST_F(OgcFeaturesTest, CollectionsHaveSpatialAndTemporalExtents) {
 }
 
 TEST_F(OgcFeaturesTest, HotspotItemsAreTheDesignationsInForceWithTheirCommunes) {
-  auto store = context.open_store();
+  auto store = store::open_store(store_, false);
   const auto in_force = store->hotspots_at("2020-12-31");
   ASSERT_FALSE(in_force.empty());
   auto response = ogc_items(request("/ogc/collections/hotspots/items", {{"collectionId", "hotspots"}},
@@ -171,7 +171,7 @@ TEST_F(OgcFeaturesTest, AnswersFromInventedDataSayAnswersFromRealDataDoNot) {
 
 TEST_F(OgcFeaturesTest, FeaturesCarryTheStoredStatusAndLonLatGeometry) {
   const auto collection = body(items("communes", {{"year", "2015"}, {"limit", "1000"}}));
-  auto store = context.open_store();
+  auto store = store::open_store(store_, false);
   const auto statuses = store->statuses_of_year(2015);
   int compared = 0;
   for (const auto& feature : collection["features"]) {
@@ -220,7 +220,7 @@ TEST_F(OgcFeaturesTest, NamesAreNfcVietnamese) {
 
 TEST_F(OgcFeaturesTest, DistrictsCarryTheShareRecognised) {
   const auto collection = body(items("districts", {{"year", "2015"}}));
-  auto store = context.open_store();
+  auto store = store::open_store(store_, false);
   const auto stats = stats::compute_stats(*store, 2015);
   ASSERT_EQ(collection["numberMatched"].get<std::size_t>(), stats.districts.size());
   for (const auto& feature : collection["features"]) {
