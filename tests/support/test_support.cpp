@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -14,6 +15,7 @@
 
 #include "antt/cli/cli.hpp"
 #include "antt/geo/geos.hpp"
+#include "antt/store/sqlite.hpp"
 
 namespace antt::testing {
 
@@ -27,22 +29,15 @@ namespace {
 
 /// Runs `sql` on a connection of its own to `location`; the first value of the first row.
 std::string run_sql(const std::string& location, const std::string& sql) {
-  PGconn* connection = PQconnectdb(location.c_str());
-  if (PQstatus(connection) != CONNECTION_OK) {
-    std::string message = PQerrorMessage(connection);
-    PQfinish(connection);
-    throw std::runtime_error("cannot connect to " + location + ": " + message);
-  }
-  PGresult* result = PQexec(connection, sql.c_str());
-  const auto status = PQresultStatus(result);
-  std::string value;
-  std::string error;
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) error = PQresultErrorMessage(result);
-  else if (status == PGRES_TUPLES_OK && PQntuples(result) > 0 && PQnfields(result) > 0) value = PQgetvalue(result, 0, 0);
-  PQclear(result);
-  PQfinish(connection);
-  if (!error.empty()) throw std::runtime_error(error);
-  return value;
+  const std::unique_ptr<PGconn, decltype(&PQfinish)> connection(PQconnectdb(location.c_str()), &PQfinish);
+  if (PQstatus(connection.get()) != CONNECTION_OK)
+    throw std::runtime_error("cannot connect to " + location + ": " + PQerrorMessage(connection.get()));
+  const std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(connection.get(), sql.c_str()), &PQclear);
+  const auto status = PQresultStatus(result.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw std::runtime_error(PQresultErrorMessage(result.get()));
+  if (status == PGRES_TUPLES_OK && PQntuples(result.get()) > 0 && PQnfields(result.get()) > 0)
+    return PQgetvalue(result.get(), 0, 0);
+  return {};
 }
 
 std::string database_location(const std::string& cluster, const std::string& name) {
@@ -185,13 +180,7 @@ void copy_sample_store(const std::string& location) {
 
 std::string plain_sql(const std::string& location, const std::string& sql) {
   if (store::is_postgis_location(location)) return run_sql(location, sql);
-  sqlite3* connection = nullptr;
-  if (sqlite3_open_v2(location.c_str(), &connection, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-    const std::string message = connection ? sqlite3_errmsg(connection) : "out of memory";
-    sqlite3_close(connection);
-    throw std::runtime_error("cannot open " + location + ": " + message);
-  }
-  sqlite3_busy_timeout(connection, 10000);
+  const auto connection = store::Database::open(location, SQLITE_OPEN_READWRITE);
   std::string value;
   const auto keep_first = [](void* into, int columns, char** values, char**) {
     auto& first = *static_cast<std::string*>(into);
@@ -199,11 +188,9 @@ std::string plain_sql(const std::string& location, const std::string& sql) {
     return 0;
   };
   char* error = nullptr;
-  const int code = sqlite3_exec(connection, sql.c_str(), +keep_first, &value, &error);
-  const std::string message = error ? error : "";
-  sqlite3_free(error);
-  sqlite3_close(connection);
-  if (code != SQLITE_OK) throw std::runtime_error(message);
+  const int code = sqlite3_exec(connection.get(), sql.c_str(), +keep_first, &value, &error);
+  const std::unique_ptr<char, decltype(&sqlite3_free)> message(error, &sqlite3_free);
+  if (code != SQLITE_OK) throw std::runtime_error(message ? message.get() : sqlite3_errstr(code));
   return value;
 }
 

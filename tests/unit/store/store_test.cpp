@@ -4,10 +4,12 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <memory>
 #include <thread>
 
 #include "antt/core/error.hpp"
 #include "antt/geo/geos.hpp"
+#include "antt/store/sqlite.hpp"
 #include "antt/store/store.hpp"
 #include "test_support.hpp"
 
@@ -71,31 +73,23 @@ class StoreOfEitherKind {
         return false;
       }
     }
-    sqlite3* db = nullptr;
-    sqlite3_open(location_.c_str(), &db);
+    const auto db = Database::open(location_, SQLITE_OPEN_READWRITE);
     if (spatialite) {
-      sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 1, nullptr);
-      sqlite3_load_extension(db, "mod_spatialite", nullptr, nullptr);
+      sqlite3_db_config(db.get(), SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 1, nullptr);
+      sqlite3_load_extension(db.get(), "mod_spatialite", nullptr, nullptr);
     }
     char* message = nullptr;
-    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
-    if (error && message) *error = message;
-    sqlite3_free(message);
-    sqlite3_close(db);
+    int rc = sqlite3_exec(db.get(), sql.c_str(), nullptr, nullptr, &message);
+    const std::unique_ptr<char, decltype(&sqlite3_free)> owned(message, &sqlite3_free);
+    if (error && owned) *error = owned.get();
     return rc == SQLITE_OK;
   }
 
   int rows(const std::string& table) const {
     if (backend_ == Backend::postgis) return std::stoi(database_->plain_sql("SELECT count(*) FROM " + table));
-    sqlite3* db = nullptr;
-    sqlite3_open(location_.c_str(), &db);
-    sqlite3_stmt* statement = nullptr;
-    sqlite3_prepare_v2(db, ("SELECT count(*) FROM " + table).c_str(), -1, &statement, nullptr);
-    sqlite3_step(statement);
-    int count = sqlite3_column_int(statement, 0);
-    sqlite3_finalize(statement);
-    sqlite3_close(db);
-    return count;
+    auto statement = Database::open(location_, SQLITE_OPEN_READONLY).prepare("SELECT count(*) FROM " + table);
+    statement.step();
+    return static_cast<int>(statement.integer(0));
   }
 
   /// Whom the audit names for plain SQL: 'sql' in SpatiaLite, the connecting role in PostgreSQL.
@@ -152,14 +146,10 @@ class SpatiaLiteStoreTest : public ::testing::Test {
 
 TEST_F(SpatiaLiteStoreTest, NewStoreIsAtLatestSchemaInWalMode) {
   EXPECT_EQ(store->schema_version(), latest_schema_version());
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  sqlite3_stmt* statement = nullptr;
-  sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &statement, nullptr);
-  sqlite3_step(statement);
-  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)), "wal");
-  sqlite3_finalize(statement);
-  sqlite3_close(db);
+  const auto db = Database::open(path, SQLITE_OPEN_READONLY);
+  auto statement = db.prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(statement.step());
+  EXPECT_EQ(statement.text(0), "wal");
 }
 
 TEST_F(SpatiaLiteStoreTest, ReopeningDoesNotMigrateAgainAndKeepsData) {
@@ -171,10 +161,7 @@ TEST_F(SpatiaLiteStoreTest, ReopeningDoesNotMigrateAgainAndKeepsData) {
 
 TEST_F(SpatiaLiteStoreTest, ForeignSqliteFileIsRefused) {
   std::string other = dir.file("other.sqlite");
-  sqlite3* db = nullptr;
-  sqlite3_open(other.c_str(), &db);
-  sqlite3_exec(db, "CREATE TABLE t (x)", nullptr, nullptr, nullptr);
-  sqlite3_close(db);
+  Database::open(other, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE).exec("CREATE TABLE t (x)");
   EXPECT_THROW(open_spatialite_store(other, false), StoreError);
 }
 
