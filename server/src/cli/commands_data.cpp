@@ -42,7 +42,7 @@ int run_sample(Context& context, const ParsedArgs& args) {
                       {"seconds", seconds}};
   if (context.json) {
     print_json(context.out, json.dump());
-  } else {
+  } else if (!context.quiet) {
     context.out << "Sample province loaded into / đã nạp tỉnh mẫu vào " << store::printable_location(context.db_path) << " ("
                 << summary.districts << " districts, " << summary.communes_2019 << " communes in 2019, "
                 << summary.communes_2020 << " in 2020, " << summary.villages << " villages, " << summary.status_rows

@@ -26,7 +26,7 @@ int run_init(Context& context, const ParsedArgs&) {
                                            {"created", !existed},
                                            {"schema_version", store->schema_version()}}
                                 .dump());
-  } else {
+  } else if (!context.quiet) {
     context.out << (existed ? "Store up to date / CSDL đã cập nhật: " : "Store created / đã tạo CSDL: ")
                 << shown << " (schema " << store->schema_version() << ")\n";
   }
@@ -47,7 +47,7 @@ int run_backup(Context& context, const ParsedArgs& args) {
   store->backup_to(target);
   if (context.json)
     print_json(context.out, nlohmann::json{{"backup", target}, {"bytes", std::filesystem::file_size(target)}}.dump());
-  else
+  else if (!context.quiet)
     context.out << "Backup written / đã sao lưu: " << target << "\n";
   return 0;
 }
@@ -62,7 +62,7 @@ int run_restore(Context& context, const ParsedArgs& args) {
   store::restore_spatialite_store(source, context.db_path);
   if (context.json)
     print_json(context.out, nlohmann::json{{"restored", context.db_path}, {"from", source}}.dump());
-  else
+  else if (!context.quiet)
     context.out << "Store restored from / đã khôi phục từ: " << source << "\n";
   return 0;
 }
@@ -93,7 +93,7 @@ int run_copy(Context& context, const ParsedArgs& args) {
                                            {"rows", rows},
                                            {"tables", tables}}
                                 .dump());
-  } else {
+  } else if (!context.quiet) {
     context.out << "Copied / đã sao chép " << rows << " rows from " << store::printable_location(*from) << " to "
                 << store::printable_location(*to) << " (units " << tables.value("unit", 0) << ", statuses "
                 << tables.value("unit_status", 0) << ", audit entries " << tables.value("audit_log", 0) << ")\n";

@@ -169,5 +169,23 @@ TEST_F(CliTest, BackupAndRestore) {
   EXPECT_EQ(run_anttmap({"copy", "--from", backup, "--to", into_new}).exit_code, 0);
 }
 
+TEST_F(CliTest, QuietCommandsPrintNothingButTheirErrors) {
+  const auto init = run({"--quiet", "init"});
+  EXPECT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_EQ(init.out, "");
+  const auto copied = dir.store("copied.sqlite");
+  const auto copy = run_anttmap({"--quiet", "copy", "--from", db, "--to", copied});
+  EXPECT_EQ(copy.exit_code, 0) << copy.err;
+  EXPECT_EQ(copy.out, "");
+  const auto backup = run({"--quiet", "backup", dir.file("backup.sqlite")});
+  EXPECT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_EQ(backup.out, "");
+  // Asked for, JSON still comes; a refusal still says why.
+  EXPECT_NE(run({"--quiet", "--json", "init"}).out, "");
+  const auto refused = run({"--quiet", "backup", dir.file("backup.sqlite")});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err, "");
+}
+
 }  // namespace
 }  // namespace antt::testing
