@@ -149,12 +149,16 @@ rows = subprocess.run(["psql", sys.argv[2], "-Atc",
 fresh = sorted(s for s in results["freshness"] if s is not None)
 never = sum(1 for s in results["freshness"] if s is None)
 median = fresh[len(fresh) // 2] if fresh else float("nan")
+after = sorted(s for s in results["freshness_after_answer"] if s is not None)
 print(f"{results['tried']} {len(written)} {len(results['failed'])} {rows} {median:.3f} "
-      f"{(fresh[-1] if fresh else float('nan')):.3f} {never} {sum(1 for s in fresh if s > 1.0)}")
+      f"{(fresh[-1] if fresh else float('nan')):.3f} {never} {sum(1 for s in fresh if s > 1.0)} "
+      f"{(after[len(after) // 2] if after else float('nan')):.3f} {(after[-1] if after else float('nan')):.3f} "
+      f"{sum(1 for s in after if s > 1.0)}")
 for failure in results["failed"][:5]:
     print("  failed:", failure, file=sys.stderr)
 EOF
-read -r tried written failed rows fresh_median fresh_worst never_seen over_1s <"$work/editors.txt"
+read -r tried written failed rows fresh_median fresh_worst never_seen over_1s after_median after_worst after_over_1s \
+  <"$work/editors.txt"
 table=$(cat <<EOF
 | | |
 |---|---|
@@ -162,7 +166,8 @@ table=$(cat <<EOF
 | failed reads | $socket_errors socket errors, $non200 non-200 answers |
 | writes ($editors editors through nginx) | $tried tried, $written answered 200, $failed failed |
 | writes lost (answered, not in the database) | $((written - rows < 0 ? 0 : written - rows)) (rows of the editors in the database: $rows) |
-| write -> both servers answer it and draw its tile anew | median $fresh_median s, worst $fresh_worst s, over 1 s: $over_1s, never within 10 s: $never_seen |
+| write sent -> both servers answer it and draw its tile anew | median $fresh_median s, worst $fresh_worst s, over 1 s: $over_1s, never within 10 s: $never_seen |
+| write answered (committed) -> the same | median $after_median s, worst $after_worst s, over 1 s: $after_over_1s |
 | server 1 killed with SIGKILL at $((duration / 2)) s | healthy again after $back_after ms (render file rebuilt from the store) |
 EOF
 )

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """The editors of scripts/bench-cluster.sh: N threads, each an editor with its own key and its own communes, writing
 statuses through the load balancer for a while; after each write, the time until the commune's cached tile and its
-status answer have changed on every server (asked directly, not through the balancer).
+status answer have changed on every server (asked directly, not through the balancer), counted from the moment the
+write was sent (its own wait in the queue included) and from the moment it was answered (the edit committed).
 
 Usage: editors.py --balancer URL --servers URL,URL --keys K1,K2,... --communes FILE --seconds S --out FILE.json
 FILE: one line per commune: code lon lat (EPSG:4326). Writes a JSON summary: writes tried, written, failed (with
-their errors), and the freshness of every write (seconds until every server showed it; null when one never did
-within 10 s).
+their errors), and the freshness of every write (seconds until every server showed it, from the write sent and from
+its answer; null when one never did within 10 s).
 """
 import argparse
 import json
@@ -67,6 +68,7 @@ def editor(index, key, communes, args, deadline, results, lock):
                 results["failed"].append({"editor": index, "code": code, "status": code_answer,
                                           "body": body[:200].decode(errors="replace")})
             continue
+        answered_at = time.monotonic()
         row = json.loads(body)
         with lock:
             results["written"].append({"editor": index, "code": code, "status": status, "id": row.get("etag")})
@@ -80,11 +82,12 @@ def editor(index, key, communes, args, deadline, results, lock):
                         request(server + tile)[1] != before[server]:
                     pending.discard(server)
             if not pending:
-                seen = time.monotonic() - written_at
+                seen = time.monotonic()
                 break
             time.sleep(0.01)
         with lock:
-            results["freshness"].append(seen)
+            results["freshness"].append(None if seen is None else seen - written_at)
+            results["freshness_after_answer"].append(None if seen is None else seen - answered_at)
 
 
 def main():
@@ -103,7 +106,7 @@ def main():
         for line in lines:
             code, lon, lat = line.split()
             communes.append((code, float(lon), float(lat)))
-    results = {"tried": 0, "written": [], "failed": [], "freshness": []}
+    results = {"tried": 0, "written": [], "failed": [], "freshness": [], "freshness_after_answer": []}
     lock = threading.Lock()
     deadline = time.monotonic() + args.seconds
     # Each editor its own communes: two editors never write the same row at once.
