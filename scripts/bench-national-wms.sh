@@ -41,6 +41,38 @@ national=$work/national.sqlite
 sample=$work/sample.sqlite
 "$tool" --db "$sample" --quiet sample >/dev/null
 
+# Each province's extent in EPSG:3857, widened to the image's 1024:800 (WMS would stretch it otherwise);
+# before the servers start, which take many minutes.
+"$tool" --db "$sample" --json unit show 17 --year "$year" --geometry >"$work/sample-province.json"
+/usr/bin/python3 - "$data/provinces.gpkg" "$work/sample-province.json" >"$work/extents.txt" <<'EOF2'
+import json, sys
+from osgeo import ogr, osr
+def widened(env):
+    west, east, south, north = env
+    width, height = east - west, north - south
+    if width / height < 1024 / 800:
+        grow = (height * 1024 / 800 - width) / 2; west, east = west - grow, east + grow
+    else:
+        grow = (width * 800 / 1024 - height) / 2; south, north = south - grow, north + grow
+    return f"{west:.1f},{south:.1f},{east:.1f},{north:.1f}"
+def crs(epsg):
+    made = osr.SpatialReference(); made.ImportFromEPSG(epsg)
+    made.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    return made
+mercator, wgs84 = crs(3857), crs(4326)
+provinces = ogr.Open(sys.argv[1])  # held: a layer of a dataset already freed crashes the interpreter
+for feature in provinces.GetLayer(0):
+    geometry = feature.GetGeometryRef().Clone()
+    geometry.AssignSpatialReference(wgs84)  # prepare.py writes lon/lat
+    geometry.TransformTo(mercator)
+    print("national", feature.GetField("code"), widened(geometry.GetEnvelope()))
+geometry = ogr.CreateGeometryFromJson(json.dumps(json.load(open(sys.argv[2]))["geometry"]))
+geometry.AssignSpatialReference(wgs84)
+geometry.TransformTo(mercator)
+print("sample", "17", widened(geometry.GetEnvelope()))
+EOF2
+[ "$(grep -c '^sample' "$work/extents.txt")" = 1 ] || { echo "bench-national-wms: no extent of the sample province" >&2; exit 1; }
+
 serve() {  # store, port: starts `anttmap serve`; the seconds until it answers go to $work/serve-PORT.ready
   local started
   started=$(date +%s%3N)
@@ -72,35 +104,6 @@ status=$(curl -s -o "$work/layers.json" -w '%{http_code}' -H "Authorization: Bea
 layers=$(python3 -c "import json,sys; print(','.join(l['name'] for l in json.load(open(sys.argv[1]))['layers']))" \
   "$work/layers.json")
 
-# Each province's extent in EPSG:3857, widened to the image's 1024:800 (WMS would stretch it otherwise).
-"$tool" --db "$sample" --json unit show 17 --year "$year" --geometry >"$work/sample-province.json"
-/usr/bin/python3 - "$data/provinces.gpkg" "$work/sample-province.json" >"$work/extents.txt" <<'EOF2'
-import json, sys
-from osgeo import ogr, osr
-def widened(env):
-    west, east, south, north = env
-    width, height = east - west, north - south
-    if width / height < 1024 / 800:
-        grow = (height * 1024 / 800 - width) / 2; west, east = west - grow, east + grow
-    else:
-        grow = (width * 800 / 1024 - height) / 2; south, north = south - grow, north + grow
-    return f"{west:.1f},{south:.1f},{east:.1f},{north:.1f}"
-def crs(epsg):
-    made = osr.SpatialReference(); made.ImportFromEPSG(epsg)
-    made.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    return made
-mercator, wgs84 = crs(3857), crs(4326)
-for feature in ogr.Open(sys.argv[1]).GetLayer(0):
-    geometry = feature.GetGeometryRef().Clone()
-    geometry.AssignSpatialReference(wgs84)  # prepare.py writes lon/lat
-    geometry.TransformTo(mercator)
-    print("national", feature.GetField("code"), widened(geometry.GetEnvelope()))
-geometry = ogr.CreateGeometryFromJson(json.dumps(json.load(open(sys.argv[2]))["geometry"]))
-geometry.AssignSpatialReference(wgs84)
-geometry.TransformTo(mercator)
-print("sample", "17", widened(geometry.GetEnvelope()))
-EOF2
-[ "$(grep -c '^sample' "$work/extents.txt")" = 1 ] || { echo "bench-national-wms: no extent of the sample province" >&2; exit 1; }
 
 echo "== uncached GetMap 1024x800 of each province, $rounds rounds (layers: $layers)" >&2
 : >"$work/times"
