@@ -20,6 +20,7 @@ connections=${BENCH_CONNECTIONS:-64}
 editors=${BENCH_EDITORS:-4}
 port=${BENCH_PORT:-18280}
 doc=${BENCH_DOC:-docs/benchmarks-postgis.md}
+[ "$doc" = - ] || doc=$(realpath -m "$doc")  # relative to the repository, or absolute
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 for needed in wrk python3 curl sqlite3 ogr2ogr psql "$nginx_bin"; do
   command -v "$needed" >/dev/null || { echo "bench-cluster: $needed is missing" >&2; exit 1; }
@@ -173,7 +174,7 @@ EOF
 )
 echo "$table"
 [ "$doc" = - ] && exit 0
-cat >>"$repo/$doc" <<EOF
+cat >>"$doc" <<EOF
 
 ## Two servers behind nginx, one killed under load ($(date -u +%Y-%m-%d), \`scripts/bench-cluster.sh\`)
 

@@ -13,6 +13,7 @@ repo=$PWD
 data=$(realpath "${1:?usage: bench-national.sh PREPARED_DIR [BUILD_DIR]}")
 tool=$(realpath -m "${2:-build}/server/anttmap")
 doc=${BENCH_DOC:-docs/benchmarks-postgis.md}
+[ "$doc" = - ] || doc=$(realpath -m "$doc")  # relative to the repository, or absolute
 for file in provinces.gpkg communes.gpkg villages.gpkg statuses.csv; do
   [ -f "$data/$file" ] || { echo "bench-national: no $data/$file; run scripts/national/prepare.py first" >&2; exit 1; }
 done
@@ -68,7 +69,7 @@ EOF
 )
 echo "$table"
 [ "$doc" = - ] && exit 0
-cat >>"$repo/$doc" <<EOF
+cat >>"$doc" <<EOF
 
 ## The whole country ($(date -u +%Y-%m-%d), \`scripts/bench-national.sh\`)
 

@@ -25,6 +25,7 @@ edits=${BENCH_EDITS:-20}
 per_zoom=${BENCH_PER_ZOOM:-20}
 port=${BENCH_PORT:-18180}
 doc=${BENCH_DOC:-docs/benchmarks-postgis.md}
+[ "$doc" = - ] || doc=$(realpath -m "$doc")  # relative to the repository, or absolute
 for needed in wrk python3 curl sqlite3 ogr2ogr psql; do
   command -v "$needed" >/dev/null || { echo "bench-postgis: $needed is missing" >&2; exit 1; }
 done
@@ -173,8 +174,8 @@ EOF
 echo "$table"
 [ "$doc" = - ] && exit 0
 # This run replaces the document's first part; the sections other benchmarks append (## ...) stay.
-others=$( [ -f "$repo/$doc" ] && awk '/^## /{keep=1} keep' "$repo/$doc" || true)
-cat >"$repo/$doc" <<EOF
+others=$( [ -f "$doc" ] && awk '/^## /{keep=1} keep' "$doc" || true)
+cat >"$doc" <<EOF
 # The PostGIS store against the SpatiaLite store
 
 Measured by \`scripts/bench-postgis.sh\` on $(date -u +%Y-%m-%d) ($(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo),
@@ -197,5 +198,5 @@ What the figures say:
 - An edit reaches a second server through LISTEN/NOTIFY on PostGIS (the server's watcher wakes on the
   notification), through the poll interval (200 ms) on SpatiaLite.
 EOF
-[ -n "$others" ] && printf '\n%s\n' "$others" >>"$repo/$doc"
+[ -n "$others" ] && printf '\n%s\n' "$others" >>"$doc"
 echo "written to $doc" >&2
