@@ -135,6 +135,15 @@ wait "$wrk_pid" || true
 wait "$editors_pid"
 
 step "checks"
+# Each server's own time to take in a change (/metrics; server 1's since its restart): what the freshness above
+# adds on top is waiting for the cores, the editors' checks queued behind the readers among it.
+refresh_line=""
+for i in 0 1; do
+  refresh_line="$refresh_line$(curl -sf "http://127.0.0.1:${server_port[$i]}/metrics" | awk -v n="$((i + 1))" '
+    $1 == "anttmap_data_refreshes_total" {count = $2} $1 == "anttmap_data_refresh_seconds_total" {sum = $2}
+    $1 == "anttmap_data_refresh_seconds_max" {max = $2}
+    END {printf "server %d: %d changes, mean %.0f ms, worst %.0f ms; ", n, count, count ? sum / count * 1000 : 0, max * 1000}')"
+done
 line=$(grep '^BENCH ' "$work/wrk.out") || { cat "$work/wrk.out" >&2; exit 1; }
 # shellcheck disable=SC2086
 set -- $line
@@ -169,6 +178,7 @@ table=$(cat <<EOF
 | writes lost (answered, not in the database) | $((written - rows < 0 ? 0 : written - rows)) (rows of the editors in the database: $rows) |
 | write sent -> both servers answer it and draw its tile anew | median $fresh_median s, worst $fresh_worst s, over 1 s: $over_1s, never within 10 s: $never_seen |
 | write answered (committed) -> the same | median $after_median s, worst $after_worst s, over 1 s: $after_over_1s |
+| each server taking in a change (render file, drawing files, tiles dropped; \`/metrics\`) | ${refresh_line%; } |
 | server 1 killed with SIGKILL at $((duration / 2)) s | healthy again after $back_after ms (render file rebuilt from the store) |
 EOF
 )

@@ -91,6 +91,15 @@ void Metrics::record_render(std::chrono::nanoseconds duration, bool failed) {
                            std::memory_order_relaxed);
 }
 
+void Metrics::record_data_refresh(std::chrono::nanoseconds duration) {
+  const auto ns = static_cast<std::uint64_t>(duration.count() > 0 ? duration.count() : 0);
+  data_refreshes_.fetch_add(1, std::memory_order_relaxed);
+  data_refresh_sum_ns_.fetch_add(ns, std::memory_order_relaxed);
+  auto max = data_refresh_max_ns_.load(std::memory_order_relaxed);
+  while (ns > max && !data_refresh_max_ns_.compare_exchange_weak(max, ns, std::memory_order_relaxed)) {
+  }
+}
+
 void Metrics::record_connection_limit_wait() { connection_limit_waits_.fetch_add(1, std::memory_order_relaxed); }
 
 void Metrics::record_slow_client_cut() { slow_clients_cut_.fetch_add(1, std::memory_order_relaxed); }
@@ -145,6 +154,13 @@ std::string Metrics::prometheus_text() const {
   out << "anttmap_render_errors_total " << render_errors() << '\n';
   header(out, "anttmap_render_seconds_total", "counter", "Time spent rendering.");
   out << "anttmap_render_seconds_total " << seconds(render_sum_ns_.load(std::memory_order_relaxed)) << '\n';
+  header(out, "anttmap_data_refreshes_total", "counter",
+         "Changes of the store taken in (render file and drawing files rewritten, their tiles dropped).");
+  out << "anttmap_data_refreshes_total " << data_refreshes_.load(std::memory_order_relaxed) << '\n';
+  header(out, "anttmap_data_refresh_seconds_total", "counter", "Time spent taking in changes of the store.");
+  out << "anttmap_data_refresh_seconds_total " << seconds(data_refresh_sum_ns_.load(std::memory_order_relaxed)) << '\n';
+  header(out, "anttmap_data_refresh_seconds_max", "gauge", "The longest time one change of the store took to take in.");
+  out << "anttmap_data_refresh_seconds_max " << seconds(data_refresh_max_ns_.load(std::memory_order_relaxed)) << '\n';
   header(out, "anttmap_http_connection_limit_waits_total", "counter",
          "Times the server had max_connections open and left new clients waiting in the listen backlog.");
   out << "anttmap_http_connection_limit_waits_total " << connection_limit_waits() << '\n';

@@ -29,6 +29,8 @@ class Metrics {
   /// An answer the server sent again as kept (Response::reusable), without asking the router.
   void record_reused_answer();
   void record_render(std::chrono::nanoseconds duration, bool failed);
+  /// A refresh that took in a change of the store (render file, drawing files, tiles dropped).
+  void record_data_refresh(std::chrono::nanoseconds duration);
   /// The accept thread found max_connections open and stopped accepting: new clients wait in the
   /// listen backlog until one closes. Once per wait, not per client.
   void record_connection_limit_wait();
@@ -64,6 +66,9 @@ class Metrics {
   std::atomic<std::uint64_t> renders_{0};
   std::atomic<std::uint64_t> render_errors_{0};
   std::atomic<std::uint64_t> render_sum_ns_{0};
+  std::atomic<std::uint64_t> data_refreshes_{0};
+  std::atomic<std::uint64_t> data_refresh_sum_ns_{0};
+  std::atomic<std::uint64_t> data_refresh_max_ns_{0};
   std::atomic<std::uint64_t> connection_limit_waits_{0};
   std::atomic<std::uint64_t> slow_clients_cut_{0};
   std::atomic<std::uint64_t> answers_timed_out_{0};

@@ -284,8 +284,9 @@ mapdata::RefreshResult ServeApp::refresh() {
     engine_->data_changed(years, latest);  // new years' mapfile: dropped again on the way out
   }
   change_position_ = result.position;
-  last_refresh_ms_ =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  const auto took = std::chrono::steady_clock::now() - started;
+  last_refresh_ms_ = std::chrono::duration<double, std::milli>(took).count();
+  if (result.changed) metrics_.record_data_refresh(took);
   return result;
 }
 

@@ -46,6 +46,9 @@ TEST(MetricsTest, PrometheusTextParsesAndCounts) {
   metrics.record_render(40ms, false);
   metrics.record_render(10ms, true);
   metrics.record_connection_limit_wait();
+  metrics.record_data_refresh(30ms);
+  metrics.record_data_refresh(120ms);
+  metrics.record_data_refresh(20ms);
 
   const std::string text = metrics.prometheus_text();
   const auto samples = parse_samples(text);
@@ -66,6 +69,9 @@ TEST(MetricsTest, PrometheusTextParsesAndCounts) {
   EXPECT_EQ(samples.at("anttmap_render_errors_total"), 1);
   EXPECT_NEAR(samples.at("anttmap_render_seconds_total"), 0.05, 1e-9);
   EXPECT_EQ(samples.at("anttmap_http_connection_limit_waits_total"), 1);
+  EXPECT_EQ(samples.at("anttmap_data_refreshes_total"), 3);
+  EXPECT_NEAR(samples.at("anttmap_data_refresh_seconds_total"), 0.17, 1e-9);
+  EXPECT_NEAR(samples.at("anttmap_data_refresh_seconds_max"), 0.12, 1e-9);
   EXPECT_GT(samples.at("anttmap_process_resident_memory_bytes"), 1e6);
   EXPECT_NE(text.find("# TYPE anttmap_http_request_duration_seconds histogram\n"), std::string::npos);
 }
