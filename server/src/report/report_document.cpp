@@ -26,11 +26,6 @@ std::string escape(const std::string& text) {
   return escaped.get();
 }
 
-std::string upper(const std::string& text) {
-  const GString upper_text(g_utf8_strup(text.c_str(), static_cast<gssize>(text.size())));
-  return upper_text.get();
-}
-
 /// Letterhead text with '|' as line breaks, escaped for pango markup.
 std::string lines_of(const std::string& text) {
   std::string out = escape(text);
