@@ -19,14 +19,23 @@ rounds=${BENCH_ROUNDS:-5}
 port=${BENCH_PORT:-18280}
 year=${BENCH_YEAR:-2020}
 doc=${BENCH_DOC:-docs/benchmarks-postgis.md}
+[ "$doc" = - ] || doc=$(realpath -m "$doc")  # relative to the repository, or absolute
 for file in provinces.gpkg communes.gpkg villages.gpkg statuses.csv; do
   [ -f "$data/$file" ] || { echo "bench-national-wms: no $data/$file; run scripts/national/prepare.py first" >&2; exit 1; }
 done
 [ -x "$tool" ] || { echo "bench-national-wms: no $tool; build first" >&2; exit 1; }
 work=$(mktemp -d /tmp/bench-national-wms.XXXXXX)
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  # The measured times outlive the run (the stores and render files are many GB: those go).
+  [ -f "$work/times" ] && cp "$work/times" "${TMPDIR:-/tmp}/bench-national-wms.times" &&
+    echo "bench-national-wms: every request's time kept in ${TMPDIR:-/tmp}/bench-national-wms.times" >&2
+  rm -rf "$work"
+}
 trap cleanup EXIT
+trap 'echo "bench-national-wms: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 echo "== the national data and the sample province into SpatiaLite stores" >&2
 national=$work/national.sqlite
@@ -119,7 +128,7 @@ for round in $(seq 1 "$rounds"); do
 done
 stats() {  # which: median p90 max (ms) and mean KB, of rounds 2.. (the first warms the process)
   awk -v w="$1" '$1 == w && $3 > 1 {print $4 * 1000, $5}' "$work/times" | sort -n |
-    awk '{t[NR]=$1; b+=$2} END {printf "%.0f %.0f %.0f %.0f", t[int((NR+1)/2)], t[int(NR*0.9+0.5)], t[NR], b/NR/1024}'
+    awk '{t[NR]=$1; b+=$2} END {printf "%.0f %.0f %.0f %.0f\n", t[int((NR+1)/2)], t[int(NR*0.9+0.5)], t[NR], b/NR/1024}'
 }
 read -r n_median n_p90 n_max n_kb < <(stats national)
 read -r s_median s_p90 s_max s_kb < <(stats sample)
@@ -137,7 +146,7 @@ EOF
 )
 echo "$table"
 [ "$doc" = - ] && exit 0
-cat >>"$repo/$doc" <<EOF
+cat >>"$doc" <<EOF
 
 ## Uncached WMS of whole provinces on the national data ($(date -u +%Y-%m-%d), \`scripts/bench-national-wms.sh\`)
 
