@@ -77,3 +77,46 @@ def test_serve_on_a_port_in_use_is_refused_clearly(sample_store, tmp_path):
         taken.close()
     assert result.returncode == 2, result.stderr
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "internal error" not in result.stderr
+
+
+def test_a_server_from_a_first_year_serves_that_year_on_and_refuses_earlier_ones(sample_store, tmp_path):
+    import time
+    from conftest import free_port, http_get
+    config = tmp_path / "recent.conf"
+    config.write_text("first_year = 2021\n")
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w")
+    process = subprocess.Popen([anttmap_binary(), "--db", str(sample_store), "--quiet", "serve", "--port", str(port),
+                                "--config", str(config), "--work-dir", str(tmp_path / "work")],
+                               stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        health = None
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                status, _, body = http_get(url + "/health")
+                if status == 200:
+                    health = json.loads(body)
+                    break
+            except OSError:
+                time.sleep(0.1)
+        assert health, open(log.name).read()
+        assert health["years"][0] == 2021 and 2020 not in health["years"], health["years"]
+        tile = "/tiles/communes/9/405/225.png"  # over Hòa Bình
+        status, _, body = http_get(url + tile + "?year=2021")
+        assert status == 200 and body[:8] == b"\x89PNG\r\n\x1a\n"
+        status, _, body = http_get(url + tile + "?year=2020")
+        assert status == 400 and b"2020" in body, body[:300]
+        status, _, body = http_get(url + "/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0")
+        assert status == 200 and b"2021" in body and b"2020," not in body
+    finally:
+        process.terminate()
+        process.wait(60)
+        log.close()
+    refused = run("--db", str(sample_store), "serve", "--port", "0", "--config", str(config), "--work-dir",
+                  str(tmp_path / "work2"), "--print-config")
+    assert "first_year = 2021" in refused.stdout
+    config.write_text("first_year = 2099\n")
+    refused = run("--db", str(sample_store), "serve", "--port", "0", "--config", str(config))
+    assert refused.returncode == 2 and "first_year 2099" in refused.stderr

@@ -100,6 +100,7 @@ struct RenderStore::Impl final : layers::RowSource {
   store::RenderFile file;
   std::unique_ptr<RenderShapefiles> shapefiles;  ///< drawing copies of the rows, when kept
   std::vector<int> only_years;  ///< sorted; empty: every year
+  int first_year = 0;            ///< years before it are not held; 0: from the first status year
   Generaliser generaliser;
   layers::UnitCatalogue catalogue;
 
@@ -168,17 +169,16 @@ struct RenderStore::Impl final : layers::RowSource {
     // chưa có trạng thái), rather than the year refused.
     std::vector<int> years;
     const int last = std::max(with_status.back(), year_of(today()));
-    for (int year = with_status.front(); year <= last; ++year)
+    for (int year = std::max(with_status.front(), first_year); year <= last; ++year)
       if (only_years.empty() || std::binary_search(only_years.begin(), only_years.end(), year)) years.push_back(year);
     return {years, with_status.back()};
   }
 
   /// Whether a unit version is in force at some time of the years held (all, when not restricted).
   bool in_years_held(const UnitVersion& version) const {
-    if (only_years.empty()) return true;
-    const std::string first = std::to_string(only_years.front()) + "-01-01";
-    const std::string after = std::to_string(only_years.back() + 1) + "-01-01";
-    return version.valid_from < after && (!version.valid_to || *version.valid_to > first);
+    const int from = std::max(first_year, only_years.empty() ? 0 : only_years.front());
+    if (from > 0 && version.valid_to && *version.valid_to <= std::to_string(from) + "-01-01") return false;
+    return only_years.empty() || version.valid_from < std::to_string(only_years.back() + 1) + "-01-01";
   }
 
   std::vector<LayerRow> rows_of(const LayerYear& target) {
@@ -379,6 +379,8 @@ void RenderStore::keep_only_years(std::vector<int> years) {
   years.erase(std::unique(years.begin(), years.end()), years.end());
   impl_->only_years = std::move(years);
 }
+
+void RenderStore::keep_years_from(int first_year) { impl_->first_year = first_year; }
 
 RefreshResult RenderStore::refresh() {
   Impl& impl = *impl_;

@@ -117,6 +117,9 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, std::shared_ptr<c
                      "give --tls-cert and --tls-key, or --insecure-http behind a TLS proxy / cần HTTPS khi phục vụ ra "
                      "mạng");
   }
+  if (config_.first_year > year_of(today()))
+    throw UsageError("first_year " + std::to_string(config_.first_year) +
+                     " is after this year: the server would have no year to serve / first_year sau năm nay");
   if (!store::is_postgis_location(store_path_) && !std::filesystem::exists(store_path_)) {
     throw UsageError("store not found: " + store_path_ + " / không tìm thấy CSDL (anttmap --db PATH init|sample)");
   }
@@ -142,6 +145,7 @@ ServeApp::ServeApp(std::string store_path, ServeConfig config, std::shared_ptr<c
   // Invented data (the sample) is marked on every map image the server draws (store::kSyntheticDataMark).
   synthetic_ = store::holds_synthetic_data(*store);
   render_store_ = std::make_unique<mapdata::RenderStore>(std::move(store), layers_, render_path, shapefile_dir);
+  if (config_.first_year > 0) render_store_->keep_years_from(config_.first_year);
   render_store_->build_all(progress);
   years_ = render_store_->years();
   default_year_ = default_year_of(years_, render_store_->latest_status_year());

@@ -76,6 +76,10 @@ void set_config_value(ServeConfig& config, const std::string& key, const std::st
     config.max_image_size = parse_int_in(key, value, 256, 16384);
   } else if (key == "poll_interval_ms") {
     config.poll_interval_ms = parse_int_in(key, value, 10, 60000);
+  } else if (key == "first_year") {
+    config.first_year = parse_int_in(key, value, 0, 2100);
+    if (config.first_year != 0 && config.first_year < 1900)
+      throw UsageError("first_year takes 0 (every year) or a year such as 2024 / first_year nhận 0 hoặc một năm");
   } else if (key == "max_answer_age_ms") {
     config.max_answer_age_ms = parse_int_in(key, value, 0, 60000);
   } else if (key == "max_body_mb") {
@@ -171,6 +175,7 @@ std::string to_config_text(const ServeConfig& config) {
       << "work_dir = " << config.work_dir << "\n"
       << "max_image_size = " << config.max_image_size << "\n"
       << "poll_interval_ms = " << config.poll_interval_ms << "\n"
+      << "first_year = " << config.first_year << "\n"
       << "max_answer_age_ms = " << config.max_answer_age_ms << "\n"
       << "max_body_mb = " << config.max_body_mb << "\n"
       << "log_level = " << config.log_level << "\n"

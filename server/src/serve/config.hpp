@@ -24,6 +24,11 @@ struct ServeConfig {
   /// every request (an answer is never older than the store); on PostGIS, 50-200 spares a round trip
   /// per request, and an answer then lags a write by at most this.
   int max_answer_age_ms = 0;
+  /// Years before it are not served (maps, tiles, WMS TIME answer them as unknown years); later
+  /// ones, new years too, as usual. 0 = from the first year with a status. The render file of a
+  /// whole country's every year takes a quarter of an hour and 11 GB to build; of its last years, a
+  /// fraction of that.
+  int first_year = 0;
   int max_body_mb = 16;                ///< largest request body (POST /api/validate); bigger ones get 413
   std::string log_level = "info";      ///< least severe lines written: error, warn, info or debug
   std::string log_format = "text";     ///< text, or json (one JSON object per line)

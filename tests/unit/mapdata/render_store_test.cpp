@@ -4,6 +4,7 @@
 #include <ogr_api.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -483,6 +484,26 @@ TEST_F(RenderStoreTest, AOneYearRenderFileHoldsThatYearsRowsAsTheFullOneDoes) {
     for (std::size_t i = 0; i < mine.size(); ++i, ++compared)
       EXPECT_TRUE(mine[i]->same_content(*full[i])) << layer.name << " " << mine[i]->key;
   }
+  EXPECT_GT(compared, 1000u);
+}
+
+TEST_F(RenderStoreTest, AServerFromAFirstYearHoldsThatYearOnAsTheFullOneDoes) {
+  // `serve` with first_year: the whole country's recent years, without building the early ones.
+  RenderStore store(store::open_store(sample_), layers::LayerRegistry::standard(), dir_->file("render-from-2021.sqlite"));
+  store.keep_years_from(2021);
+  store.build_all();
+  const auto full = shared_->years();
+  EXPECT_EQ(store.years(), std::vector<int>(std::find(full.begin(), full.end(), 2021), full.end()));
+  EXPECT_TRUE(store.rows("communes", 2020).empty());
+  std::size_t compared = 0;
+  for (const int year : {2021, full.back()})
+    for (const auto& layer : layers::LayerRegistry::standard()->layers()) {
+      const auto mine = store.rows(layer.name, year);
+      const auto all = shared_->rows(layer.name, year);
+      ASSERT_EQ(mine.size(), all.size()) << layer.name << " " << year;
+      for (std::size_t i = 0; i < mine.size(); ++i, ++compared)
+        EXPECT_TRUE(mine[i]->same_content(*all[i])) << layer.name << " " << mine[i]->key;
+    }
   EXPECT_GT(compared, 1000u);
 }
 

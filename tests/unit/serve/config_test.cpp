@@ -39,6 +39,10 @@ TEST(ServeConfig, NamesTheLineOfAMistake) {
         << error.what();
   }
   EXPECT_THROW(read_config_text("thread = 4\n", "serve.conf"), UsageError);
+  EXPECT_EQ(read_config_text("first_year = 2024\n", "serve.conf").first_year, 2024);
+  EXPECT_EQ(read_config_text("first_year = 0\n", "serve.conf").first_year, 0);
+  EXPECT_THROW(read_config_text("first_year = 24\n", "serve.conf"), UsageError);
+  EXPECT_THROW(read_config_text("first_year = 12024\n", "serve.conf"), UsageError);
   EXPECT_THROW(read_config_text("port\n", "serve.conf"), UsageError);
 }
 
