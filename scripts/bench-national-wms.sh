@@ -9,7 +9,8 @@
 # Prints a table and appends it to BENCH_DOC (default docs/benchmarks-postgis.md; "-": no file).
 # Needs Debian's python3-gdal (run by /usr/bin/python3). Usage: scripts/bench-national-wms.sh PREPARED_DIR [BUILD_DIR]
 # Environment: BENCH_ROUNDS (default 5),
-#        BENCH_PORT (first of 2 ports, default 18280), BENCH_YEAR (2020).
+#        BENCH_PORT (first of 2 ports, default 18280), BENCH_YEAR (2020),
+#        BENCH_FIRST_YEAR (the servers' first_year: they hold the years from it on; default 0, every year).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -18,6 +19,7 @@ tool=$(realpath -m "${2:-build}/server/anttmap")
 rounds=${BENCH_ROUNDS:-5}
 port=${BENCH_PORT:-18280}
 year=${BENCH_YEAR:-2020}
+first_year=${BENCH_FIRST_YEAR:-0}
 doc=${BENCH_DOC:-docs/benchmarks-postgis.md}
 [ "$doc" = - ] || doc=$(realpath -m "$doc")  # relative to the repository, or absolute
 for file in provinces.gpkg communes.gpkg villages.gpkg statuses.csv; do
@@ -86,7 +88,8 @@ serve() {  # store, port: starts `anttmap serve`; the seconds until it answers g
   local started
   started=$(date +%s%3N)
   mkdir -p "$work/serve-$2"
-  "$tool" --db "$1" --quiet serve --port "$2" --work-dir "$work/serve-$2" --threads 2 --no-tile-cache \
+  echo "first_year = $first_year" >"$work/serve.conf"
+  "$tool" --db "$1" --quiet serve --port "$2" --work-dir "$work/serve-$2" --threads 2 --no-tile-cache --config "$work/serve.conf" \
     >"$work/serve-$2.log" 2>&1 &
   pids+=($!)
   echo $! >"$work/serve-$2.pid"
@@ -141,7 +144,7 @@ table=$(cat <<EOF
 | p90 | $n_p90 ms | $s_p90 ms |
 | worst | $n_max ms (province ${slowest#* }) | $s_max ms |
 | mean image size | $n_kb KB | $s_kb KB |
-| \`serve\` ready (render file of every year built); peak memory | $ready_national s; $(peak_mb "$port") MB | $ready_sample s; $(peak_mb "$((port + 1))") MB |
+| \`serve\` ready (render file of the years held built); peak memory | $ready_national s; $(peak_mb "$port") MB | $ready_sample s; $(peak_mb "$((port + 1))") MB |
 EOF
 )
 echo "$table"
@@ -151,7 +154,7 @@ cat >>"$doc" <<EOF
 ## Uncached WMS of whole provinces on the national data ($(date -u +%Y-%m-%d), \`scripts/bench-national-wms.sh\`)
 
 One request at a time, $((rounds - 1)) rounds over the 34 provinces after a first one (the figures leave it out),
-\`anttmap serve --no-tile-cache --threads 2\` on a SpatiaLite store, $(nproc) cores; the sample province's server
+\`anttmap serve --no-tile-cache --threads 2\` (\`first_year = $first_year\`) on a SpatiaLite store, $(nproc) cores; the sample province's server
 answered the same request for Hòa Bình in the same run. Layers: $layers.
 
 $table
